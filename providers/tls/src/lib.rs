@@ -1,0 +1,1 @@
+//! The tls provider (being written).

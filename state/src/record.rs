@@ -1,0 +1,79 @@
+use meshplan_provider::Path;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResourceMode {
+    Managed,
+    Data,
+}
+
+/// Where a record stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "status")]
+pub enum RecordStatus {
+    /// The object exists and matches `attributes`.
+    Ok,
+    /// A create or replace failed part-way: the object may exist, and is replaced on the next apply.
+    Tainted,
+    /// A create was about to be sent: the object may or may not exist. `token` is the
+    /// idempotency token or tag by which the provider can find it again.
+    Intent { token: String },
+}
+
+/// One resource instance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResourceRecord {
+    /// Full address: `module.foo.aws_vpc.this["a"]`, `data.http.x`.
+    pub address: String,
+    pub mode: ResourceMode,
+    pub type_name: String,
+    /// The provider configuration address: `provider["aws"]`, `provider["kubernetes"].foo`,
+    /// `module.m.provider["aws"]`.
+    pub provider: String,
+    /// Attributes as JSON, with sensitive values in the clear (state is the one place that
+    /// holds them); `sensitive_paths` says which to hide everywhere else.
+    pub attributes: serde_json::Value,
+    #[serde(default)]
+    pub sensitive_paths: Vec<Path>,
+    /// Addresses this instance depended on when last applied (destroy order after the config is gone).
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    #[serde(default)]
+    pub schema_version: u32,
+    #[serde(flatten)]
+    pub status: RecordStatus,
+    /// Set for a `create_before_destroy` replacement's old object awaiting deletion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutputRecord {
+    pub value: serde_json::Value,
+    pub sensitive: bool,
+}
+
+/// What the engine reads at the start of a run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// A random id fixed when the state is first written; a plan made against another
+    /// lineage cannot be applied.
+    pub lineage: String,
+    /// Bumped by every commit.
+    pub serial: u64,
+    /// By address (deposed objects are keyed `address (deposed KEY)`).
+    pub resources: BTreeMap<String, ResourceRecord>,
+    pub outputs: BTreeMap<String, OutputRecord>,
+}
+
+impl ResourceRecord {
+    /// The key under which the record is stored.
+    pub fn key(&self) -> String {
+        match &self.deposed {
+            Some(d) => format!("{} (deposed {d})", self.address),
+            None => self.address.clone(),
+        }
+    }
+}
