@@ -1,1 +1,12 @@
-//! placeholder
+//! The meshplan engine: configuration → graph → plan → apply, over providers and a state backend.
+//!
+//! Data flow (see ARCHITECTURE.md): [`config`] loads `*.mp.hcl` into a module tree;
+//! [`graph`] builds the dependency graph; [`plan`] walks it to compute changes; [`apply`]
+//! executes them; [`render`] is the only module that writes to the terminal.
+
+pub mod apply;
+pub mod config;
+pub mod diag;
+pub mod eval;
+pub mod graph;
+pub mod plan;

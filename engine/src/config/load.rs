@@ -1,0 +1,540 @@
+//! Reading `*.mp.hcl` files into a [`Module`].
+
+use super::model::*;
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, FileId, Sources, Span};
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::{Block, Structure};
+use hcl_edit::Span as _;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const TOP_LEVEL: &[&str] = &["terraform", "provider", "variable", "locals", "resource", "data", "output", "module", "import", "moved"];
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// Loads the module in `dir` and, recursively, the local modules it calls.
+/// Returns the module even when diagnostics hold errors, so callers can report them all.
+pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let module = load_at_depth(dir, sources, &mut diags, 0);
+    (module, diags)
+}
+
+fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, depth: usize) -> Module {
+    let mut module = Module { dir: dir.to_path_buf(), ..Module::default() };
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".mp.hcl")))
+            .collect(),
+        Err(e) => {
+            diags.push(Diagnostic::error(format!("cannot read the configuration directory {}", dir.display())).detail(e.to_string()));
+            return module;
+        }
+    };
+    files.sort();
+    if files.is_empty() && depth == 0 {
+        diags.push(
+            Diagnostic::error(format!("no configuration files in {}", dir.display()))
+                .hint("meshplan reads the *.mp.hcl files of the working directory (or of -chdir=DIR)"),
+        );
+    }
+    for path in files {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(Diagnostic::error(format!("cannot read {}", path.display())).detail(e.to_string()));
+                continue;
+            }
+        };
+        let display = display_path(&path);
+        let file = sources.add(path.clone(), display, text.clone());
+        match hcl_edit::parser::parse_body(&text) {
+            Ok(body) => Decoder { file, module: &mut module, diags }.body(body),
+            Err(e) => {
+                let offset = e.location().offset();
+                diags.push(
+                    Diagnostic::error("invalid HCL syntax")
+                        .detail(e.message().to_string())
+                        .at(Some(Span { file, range: offset..(offset + 1).min(text.len()).max(offset) }))
+                        .label(e.message().to_string())
+                        .hint("check for a missing closing brace, quote or comma near here"),
+                );
+            }
+        }
+    }
+    load_children(&mut module, sources, diags, depth);
+    module
+}
+
+fn load_children(module: &mut Module, sources: &Sources, diags: &mut Diagnostics, depth: usize) {
+    for call in module.module_calls.values() {
+        if !(call.source.starts_with("./") || call.source.starts_with("../") || Path::new(&call.source).is_absolute()) {
+            diags.push(
+                Diagnostic::error(format!("module \"{}\": unsupported source {:?}", call.name, call.source))
+                    .at(call.span.clone())
+                    .hint("module sources are local paths starting with ./ or ../"),
+            );
+            continue;
+        }
+        if depth >= MAX_MODULE_DEPTH {
+            diags.push(Diagnostic::error("modules nested too deeply (a module calls itself?)").at(call.span.clone()));
+            continue;
+        }
+        let dir = module.dir.join(&call.source);
+        if !dir.is_dir() {
+            diags.push(
+                Diagnostic::error(format!("module \"{}\": source directory {} does not exist", call.name, dir.display()))
+                    .at(call.span.clone()),
+            );
+            continue;
+        }
+        let child = load_at_depth(&dir, sources, diags, depth + 1);
+        module.children.insert(call.name.clone(), Arc::new(child));
+    }
+}
+
+fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Parses a `-var-file` / `*.auto.mpvars` file: HCL attributes only.
+pub fn parse_vars_file(path: &Path, sources: &Sources) -> Result<Vec<(String, Expr)>, Diagnostic> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read variables file {}", path.display())).detail(e.to_string()))?;
+    let file = sources.add(path.to_path_buf(), display_path(path), text.clone());
+    let body = hcl_edit::parser::parse_body(&text).map_err(|e| {
+        let offset = e.location().offset();
+        Diagnostic::error("invalid HCL syntax in variables file")
+            .detail(e.message().to_string())
+            .at(Some(Span { file, range: offset..offset }))
+    })?;
+    let mut out = Vec::new();
+    for s in body.into_iter() {
+        match s {
+            Structure::Attribute(a) => out.push((a.key.to_string(), Expr { file, inner: a.value })),
+            Structure::Block(b) => {
+                return Err(Diagnostic::error("variables files hold only `name = value` assignments")
+                    .at(b.ident.span().map(|range| Span { file, range })))
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Decoder<'a> {
+    file: FileId,
+    module: &'a mut Module,
+    diags: &'a mut Diagnostics,
+}
+
+impl Decoder<'_> {
+    fn span(&self, s: Option<std::ops::Range<usize>>) -> Option<Span> {
+        s.map(|range| Span { file: self.file, range })
+    }
+    fn expr(&self, e: Expression) -> Expr {
+        Expr { file: self.file, inner: e }
+    }
+    fn err(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn body(&mut self, body: hcl_edit::structure::Body) {
+        for s in body.into_iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    let span = self.span(a.key.span());
+                    self.err(
+                        Diagnostic::error(format!("unexpected attribute `{}` at the top level", a.key.as_str()))
+                            .at(span)
+                            .hint("top-level arguments belong in a block, e.g. `locals { ... }` or `variable \"x\" { default = ... }`"),
+                    );
+                }
+                Structure::Block(b) => self.block(b),
+            }
+        }
+    }
+
+    fn labels(&mut self, b: &Block, want: &[&str]) -> Option<Vec<String>> {
+        if b.labels.len() == want.len() {
+            return Some(b.labels.iter().map(|l| l.as_str().to_string()).collect());
+        }
+        let span = self.span(b.ident.span());
+        let names = want.iter().map(|w| format!("\"<{w}>\"")).collect::<Vec<_>>().join(" ");
+        self.err(
+            Diagnostic::error(format!("`{}` block needs {} label(s), found {}", b.ident.as_str(), want.len(), b.labels.len()))
+                .at(span)
+                .hint(format!("write it as `{} {names} {{ ... }}`", b.ident.as_str())),
+        );
+        None
+    }
+
+    fn block(&mut self, b: Block) {
+        let kind = b.ident.as_str().to_string();
+        let span = self.span(b.span());
+        match kind.as_str() {
+            "terraform" => self.terraform(b),
+            "provider" => {
+                if let Some(l) = self.labels(&b, &["name"]) {
+                    let mut body = b.body;
+                    let alias = body.remove_attribute("alias").and_then(|a| self.static_string(&a.value, "alias"));
+                    let cfg = ProviderConfig { name: l[0].clone(), alias, body: Body { file: self.file, inner: body, span: span.clone() }, span };
+                    if self.module.providers.iter().any(|p| p.reference() == cfg.reference()) {
+                        self.err(
+                            Diagnostic::error(format!("duplicate provider configuration `{}`", cfg.reference()))
+                                .at(cfg.span.clone())
+                                .hint("give additional configurations an `alias`"),
+                        );
+                    } else {
+                        self.module.providers.push(cfg);
+                    }
+                }
+            }
+            "variable" => self.variable(b, span),
+            "locals" => {
+                for s in b.body.into_iter() {
+                    match s {
+                        Structure::Attribute(a) => {
+                            let name = a.key.to_string();
+                            let lspan = self.span(a.key.span());
+                            if self.module.locals.contains_key(&name) {
+                                self.err(Diagnostic::error(format!("duplicate local value `{name}`")).at(lspan).hint("each local is defined once per module"));
+                                continue;
+                            }
+                            let expr = self.expr(a.value);
+                            self.module.locals.insert(name.clone(), Local { name, expr, span: lspan });
+                        }
+                        Structure::Block(inner) => {
+                            let s = self.span(inner.ident.span());
+                            self.err(Diagnostic::error("`locals` holds only `name = value` assignments").at(s));
+                        }
+                    }
+                }
+            }
+            "resource" | "data" => self.resource(b, if kind == "data" { Mode::Data } else { Mode::Managed }, span),
+            "output" => self.output(b, span),
+            "module" => self.module_call(b, span),
+            "import" => {
+                let mut body = b.body;
+                let to = body.remove_attribute("to").map(|a| self.expr(a.value));
+                let id = body.remove_attribute("id").map(|a| self.expr(a.value));
+                match (to, id) {
+                    (Some(to), Some(id)) => self.module.imports.push(Import { to, id, span }),
+                    _ => self.err(Diagnostic::error("`import` block needs `to` and `id`").at(span)),
+                }
+            }
+            "moved" => {
+                let mut body = b.body;
+                let from = body.remove_attribute("from").map(|a| self.expr(a.value));
+                let to = body.remove_attribute("to").map(|a| self.expr(a.value));
+                match (from, to) {
+                    (Some(from), Some(to)) => self.module.moved.push(Moved { from, to, span }),
+                    _ => self.err(Diagnostic::error("`moved` block needs `from` and `to`").at(span)),
+                }
+            }
+            other => {
+                let hint = did_you_mean(other, TOP_LEVEL.iter().copied());
+                let s = self.span(b.ident.span());
+                self.err(Diagnostic::error(format!("unsupported block type `{other}`")).at(s).label("not a top-level block").maybe_hint(hint));
+            }
+        }
+    }
+
+    fn terraform(&mut self, b: Block) {
+        for s in b.body.into_iter() {
+            if let Structure::Block(inner) = s {
+                if inner.ident.as_str() == "backend" {
+                    let kind = inner.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
+                    let path = inner.body.get_attribute("path").and_then(|a| self.static_string(&a.value, "path"));
+                    if kind != "local" && kind != "sled" {
+                        let s = self.span(inner.ident.span());
+                        self.err(Diagnostic::error(format!("unsupported backend {kind:?}")).at(s).hint("supported backends: \"sled\" (alias \"local\")"));
+                    }
+                    self.module.backend = Some(Backend { kind, path });
+                }
+            }
+        }
+    }
+
+    fn variable(&mut self, b: Block, span: Option<Span>) {
+        let Some(l) = self.labels(&b, &["name"]) else { return };
+        let mut v = Variable {
+            name: l[0].clone(),
+            type_expr: None,
+            default: None,
+            description: None,
+            sensitive: false,
+            nullable: true,
+            validations: vec![],
+            span: span.clone(),
+        };
+        for s in b.body.into_iter() {
+            match s {
+                Structure::Attribute(a) => match a.key.as_str() {
+                    "type" => v.type_expr = Some(self.expr(a.value)),
+                    "default" => v.default = Some(self.expr(a.value)),
+                    "description" => v.description = self.static_string(&a.value, "description"),
+                    "sensitive" => v.sensitive = self.static_bool(&a.value, "sensitive"),
+                    "nullable" => v.nullable = self.static_bool(&a.value, "nullable"),
+                    other => {
+                        let hint = did_you_mean(other, ["type", "default", "description", "sensitive", "nullable"]);
+                        let s = self.span(a.key.span());
+                        self.err(Diagnostic::error(format!("unsupported argument `{other}` in variable \"{}\"", v.name)).at(s).maybe_hint(hint));
+                    }
+                },
+                Structure::Block(vb) if vb.ident.as_str() == "validation" => {
+                    let mut body = vb.body;
+                    let cond = body.remove_attribute("condition").map(|a| self.expr(a.value));
+                    let msg = body.remove_attribute("error_message").map(|a| self.expr(a.value));
+                    match (cond, msg) {
+                        (Some(condition), Some(error_message)) => v.validations.push(Validation { condition, error_message }),
+                        _ => self.err(Diagnostic::error("`validation` needs `condition` and `error_message`").at(span.clone())),
+                    }
+                }
+                Structure::Block(other) => {
+                    let s = self.span(other.ident.span());
+                    self.err(Diagnostic::error(format!("unsupported block `{}` in variable", other.ident.as_str())).at(s));
+                }
+            }
+        }
+        if self.module.variables.contains_key(&v.name) {
+            self.err(Diagnostic::error(format!("duplicate variable \"{}\"", v.name)).at(span).hint("each variable is declared once per module"));
+        } else {
+            self.module.variables.insert(v.name.clone(), v);
+        }
+    }
+
+    fn resource(&mut self, b: Block, mode: Mode, span: Option<Span>) {
+        let Some(l) = self.labels(&b, &["type", "name"]) else { return };
+        let key = ResourceKey { mode, type_name: l[0].clone(), name: l[1].clone() };
+        let mut body = b.body;
+        let count = body.remove_attribute("count").map(|a| self.expr(a.value));
+        let for_each = body.remove_attribute("for_each").map(|a| self.expr(a.value));
+        if count.is_some() && for_each.is_some() {
+            self.err(Diagnostic::error(format!("{key}: `count` and `for_each` are mutually exclusive")).at(span.clone()).hint("use one of them"));
+        }
+        let depends_on = body.remove_attribute("depends_on").map(|a| self.expr_list(a.value)).unwrap_or_default();
+        let provider = body.remove_attribute("provider").and_then(|a| self.provider_ref(&a.value));
+        let mut lifecycle = Lifecycle::default();
+        for lb in body.remove_blocks("lifecycle") {
+            self.lifecycle(lb, &mut lifecycle);
+        }
+        let mut provisioners = Vec::new();
+        for pb in body.remove_blocks("provisioner") {
+            self.provisioner(pb, &mut provisioners);
+        }
+        let r = Resource {
+            key: key.clone(),
+            body: Body { file: self.file, inner: body, span: span.clone() },
+            count,
+            for_each,
+            depends_on,
+            provider,
+            lifecycle,
+            provisioners,
+            span: span.clone(),
+        };
+        if self.module.resources.contains_key(&key) {
+            self.err(Diagnostic::error(format!("duplicate resource `{key}`")).at(span).hint("resource names are unique per type within a module"));
+        } else {
+            self.module.resources.insert(key, r);
+        }
+    }
+
+    fn lifecycle(&mut self, b: Block, lc: &mut Lifecycle) {
+        for s in b.body.into_iter() {
+            let Structure::Attribute(a) = s else { continue };
+            match a.key.as_str() {
+                "create_before_destroy" => lc.create_before_destroy = self.static_bool(&a.value, "create_before_destroy"),
+                "prevent_destroy" => lc.prevent_destroy = self.static_bool(&a.value, "prevent_destroy"),
+                "ignore_changes" => {
+                    lc.ignore_changes = match &a.value {
+                        Expression::Variable(v) if v.as_str() == "all" => IgnoreChanges::All,
+                        other => IgnoreChanges::Attributes(
+                            self.expr_list(other.clone()).iter().filter_map(|e| traversal_path(&e.inner)).map(|p| p.join(".")).collect(),
+                        ),
+                    }
+                }
+                "replace_triggered_by" => lc.replace_triggered_by = self.expr_list(a.value),
+                other => {
+                    let hint = did_you_mean(other, ["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"]);
+                    let s = self.span(a.key.span());
+                    self.err(Diagnostic::error(format!("unsupported lifecycle argument `{other}`")).at(s).maybe_hint(hint));
+                }
+            }
+        }
+    }
+
+    fn provisioner(&mut self, b: Block, out: &mut Vec<Provisioner>) {
+        let span = self.span(b.span());
+        let kind = b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
+        if kind != "local-exec" {
+            self.err(Diagnostic::error(format!("unsupported provisioner {kind:?}")).at(span).hint("meshplan supports the \"local-exec\" provisioner"));
+            return;
+        }
+        let mut body = b.body;
+        let command = body.remove_attribute("command").map(|a| self.expr(a.value));
+        let environment = body.remove_attribute("environment").map(|a| self.expr(a.value));
+        let when_destroy = body
+            .remove_attribute("when")
+            .is_some_and(|a| matches!(&a.value, Expression::Variable(v) if v.as_str() == "destroy"));
+        match command {
+            Some(command) => out.push(Provisioner { command, environment, when_destroy, span }),
+            None => self.err(Diagnostic::error("provisioner \"local-exec\" needs `command`").at(span)),
+        }
+    }
+
+    fn output(&mut self, b: Block, span: Option<Span>) {
+        let Some(l) = self.labels(&b, &["name"]) else { return };
+        let mut body = b.body;
+        let Some(value) = body.remove_attribute("value").map(|a| self.expr(a.value)) else {
+            self.err(Diagnostic::error(format!("output \"{}\" needs a `value`", l[0])).at(span));
+            return;
+        };
+        let sensitive = body.remove_attribute("sensitive").is_some_and(|a| self.static_bool(&a.value, "sensitive"));
+        let description = body.remove_attribute("description").and_then(|a| self.static_string(&a.value, "description"));
+        let depends_on = body.remove_attribute("depends_on").map(|a| self.expr_list(a.value)).unwrap_or_default();
+        if self.module.outputs.contains_key(&l[0]) {
+            self.err(Diagnostic::error(format!("duplicate output \"{}\"", l[0])).at(span));
+            return;
+        }
+        self.module.outputs.insert(l[0].clone(), Output { name: l[0].clone(), value, sensitive, description, depends_on, span });
+    }
+
+    fn module_call(&mut self, b: Block, span: Option<Span>) {
+        let Some(l) = self.labels(&b, &["name"]) else { return };
+        let mut call = ModuleCall {
+            name: l[0].clone(),
+            source: String::new(),
+            count: None,
+            for_each: None,
+            inputs: BTreeMap::new(),
+            providers: vec![],
+            depends_on: vec![],
+            span: span.clone(),
+        };
+        for s in b.body.into_iter() {
+            let Structure::Attribute(a) = s else {
+                self.err(Diagnostic::error("module blocks hold only arguments").at(span.clone()));
+                continue;
+            };
+            match a.key.as_str() {
+                "source" => call.source = self.static_string(&a.value, "source").unwrap_or_default(),
+                "version" => {}
+                "count" => call.count = Some(self.expr(a.value)),
+                "for_each" => call.for_each = Some(self.expr(a.value)),
+                "depends_on" => call.depends_on = self.expr_list(a.value),
+                "providers" => call.providers = self.providers_map(&a.value),
+                name => {
+                    let e = self.expr(a.value);
+                    call.inputs.insert(name.to_string(), e);
+                }
+            }
+        }
+        if call.source.is_empty() {
+            self.err(Diagnostic::error(format!("module \"{}\" needs a `source`", call.name)).at(span.clone()).hint("e.g. source = \"../../modules/vpc\""));
+            return;
+        }
+        if self.module.module_calls.contains_key(&call.name) {
+            self.err(Diagnostic::error(format!("duplicate module call \"{}\"", call.name)).at(span));
+            return;
+        }
+        self.module.module_calls.insert(call.name.clone(), call);
+    }
+
+    fn providers_map(&mut self, e: &Expression) -> Vec<(ProviderRef, ProviderRef)> {
+        let mut out = Vec::new();
+        let Expression::Object(obj) = e else {
+            let s = self.span(e.span());
+            self.err(Diagnostic::error("`providers` must be a map like { aws = aws.foo }").at(s));
+            return out;
+        };
+        for (k, v) in obj.iter() {
+            let child = match k {
+                hcl_edit::expr::ObjectKey::Ident(i) => self.parse_provider_ref(i.as_str()),
+                hcl_edit::expr::ObjectKey::Expression(ke) => traversal_path(ke).and_then(|p| self.parse_provider_ref(&p.join("."))),
+            };
+            let parent = self.provider_ref(v.expr());
+            if let (Some(c), Some(p)) = (child, parent) {
+                out.push((c, p));
+            }
+        }
+        out
+    }
+
+    fn parse_provider_ref(&self, s: &str) -> Option<ProviderRef> {
+        let mut it = s.splitn(2, '.');
+        let name = it.next()?.to_string();
+        Some(ProviderRef { name, alias: it.next().map(str::to_string) })
+    }
+
+    fn provider_ref(&mut self, e: &Expression) -> Option<ProviderRef> {
+        match traversal_path(e) {
+            Some(p) if (1..=2).contains(&p.len()) => self.parse_provider_ref(&p.join(".")),
+            _ => {
+                let s = self.span(e.span());
+                self.err(Diagnostic::error("a provider reference is written `name` or `name.alias`, without quotes").at(s).hint("e.g. provider = aws.west"));
+                None
+            }
+        }
+    }
+
+    fn expr_list(&mut self, e: Expression) -> Vec<Expr> {
+        match e {
+            Expression::Array(a) => a.into_iter().map(|e| self.expr(e)).collect(),
+            other => {
+                let s = self.span(other.span());
+                self.err(Diagnostic::error("expected a list like [a.b, c.d]").at(s));
+                vec![]
+            }
+        }
+    }
+
+    fn static_string(&mut self, e: &Expression, what: &str) -> Option<String> {
+        match e {
+            Expression::String(s) => Some(s.as_str().to_string()),
+            Expression::StringTemplate(t) if t.iter().all(|el| el.is_literal()) => {
+                Some(t.iter().filter_map(|el| el.as_literal().map(|l| l.as_str().to_string())).collect())
+            }
+            _ => {
+                let s = self.span(e.span());
+                self.err(Diagnostic::error(format!("`{what}` must be a literal string")).at(s).hint("this argument is read before any expression is evaluated"));
+                None
+            }
+        }
+    }
+
+    fn static_bool(&mut self, e: &Expression, what: &str) -> bool {
+        match e {
+            Expression::Bool(b) => **b,
+            _ => {
+                let s = self.span(e.span());
+                self.err(Diagnostic::error(format!("`{what}` must be true or false")).at(s));
+                false
+            }
+        }
+    }
+}
+
+/// `a.b.c` → ["a","b","c"]; `a["k"]` → ["a","k"]; anything else → None.
+pub fn traversal_path(e: &Expression) -> Option<Vec<String>> {
+    match e {
+        Expression::Variable(v) => Some(vec![v.as_str().to_string()]),
+        Expression::Traversal(t) => {
+            let mut out = traversal_path(&t.expr)?;
+            for op in &t.operators {
+                match op.value() {
+                    TraversalOperator::GetAttr(i) => out.push(i.as_str().to_string()),
+                    TraversalOperator::Index(Expression::String(s)) => out.push(s.as_str().to_string()),
+                    TraversalOperator::Index(Expression::Number(n)) => out.push(n.to_string()),
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}

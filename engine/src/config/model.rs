@@ -1,0 +1,217 @@
+//! The configuration model: blocks of one module, expressions kept unevaluated with spans.
+
+use crate::diag::{FileId, Span};
+use hcl_edit::expr::Expression;
+use hcl_edit::Span as _;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// An expression and the file it came from.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub file: FileId,
+    pub inner: Expression,
+}
+
+impl Expr {
+    pub fn span(&self) -> Option<Span> {
+        self.inner.span().map(|range| Span { file: self.file, range })
+    }
+}
+
+/// A block body left for schema-driven evaluation (resource and provider bodies).
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub file: FileId,
+    pub inner: hcl_edit::structure::Body,
+    /// Span of the block header, for "missing attribute" errors.
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// `aws_vpc.main` or `data.http.x` within one module.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceKey {
+    pub mode: Mode,
+    pub type_name: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for ResourceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.mode {
+            Mode::Managed => write!(f, "{}.{}", self.type_name, self.name),
+            Mode::Data => write!(f, "data.{}.{}", self.type_name, self.name),
+        }
+    }
+}
+
+/// `aws.foo` in `provider = aws.foo` or `providers = { aws = aws.foo }`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProviderRef {
+    pub name: String,
+    pub alias: Option<String>,
+}
+
+impl std::fmt::Display for ProviderRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.alias {
+            Some(a) => write!(f, "{}.{a}", self.name),
+            None => write!(f, "{}", self.name),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Lifecycle {
+    pub create_before_destroy: bool,
+    pub prevent_destroy: bool,
+    pub ignore_changes: IgnoreChanges,
+    pub replace_triggered_by: Vec<Expr>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub enum IgnoreChanges {
+    #[default]
+    None,
+    All,
+    Attributes(Vec<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Provisioner {
+    pub command: Expr,
+    pub environment: Option<Expr>,
+    pub when_destroy: bool,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub key: ResourceKey,
+    pub body: Body,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+    pub depends_on: Vec<Expr>,
+    pub provider: Option<ProviderRef>,
+    pub lifecycle: Lifecycle,
+    pub provisioners: Vec<Provisioner>,
+    pub span: Option<Span>,
+}
+
+impl Resource {
+    /// The provider this resource uses: the `provider` argument, else the type's prefix.
+    pub fn provider_ref(&self) -> ProviderRef {
+        self.provider.clone().unwrap_or_else(|| ProviderRef { name: provider_prefix(&self.key.type_name), alias: None })
+    }
+}
+
+/// `aws_vpc` → `aws`, `meshplan_data` → `meshplan`, `http` → `http`.
+pub fn provider_prefix(type_name: &str) -> String {
+    type_name.split('_').next().unwrap_or(type_name).to_string()
+}
+
+#[derive(Clone, Debug)]
+pub struct ProviderConfig {
+    pub name: String,
+    pub alias: Option<String>,
+    pub body: Body,
+    pub span: Option<Span>,
+}
+
+impl ProviderConfig {
+    pub fn reference(&self) -> ProviderRef {
+        ProviderRef { name: self.name.clone(), alias: self.alias.clone() }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Validation {
+    pub condition: Expr,
+    pub error_message: Expr,
+}
+
+#[derive(Clone, Debug)]
+pub struct Variable {
+    pub name: String,
+    pub type_expr: Option<Expr>,
+    pub default: Option<Expr>,
+    pub description: Option<String>,
+    pub sensitive: bool,
+    pub nullable: bool,
+    pub validations: Vec<Validation>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Local {
+    pub name: String,
+    pub expr: Expr,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Output {
+    pub name: String,
+    pub value: Expr,
+    pub sensitive: bool,
+    pub description: Option<String>,
+    pub depends_on: Vec<Expr>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ModuleCall {
+    pub name: String,
+    pub source: String,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+    pub inputs: BTreeMap<String, Expr>,
+    /// `providers = { <name in child> = <provider in this module> }`.
+    pub providers: Vec<(ProviderRef, ProviderRef)>,
+    pub depends_on: Vec<Expr>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub to: Expr,
+    pub id: Expr,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Moved {
+    pub from: Expr,
+    pub to: Expr,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Backend {
+    pub kind: String,
+    pub path: Option<String>,
+}
+
+/// One module: the root (a directory given on the command line) or a child loaded from a
+/// `module` block's `source`.
+#[derive(Clone, Debug, Default)]
+pub struct Module {
+    pub dir: PathBuf,
+    pub backend: Option<Backend>,
+    pub providers: Vec<ProviderConfig>,
+    pub variables: BTreeMap<String, Variable>,
+    pub locals: BTreeMap<String, Local>,
+    pub outputs: BTreeMap<String, Output>,
+    pub resources: BTreeMap<ResourceKey, Resource>,
+    pub module_calls: BTreeMap<String, ModuleCall>,
+    pub children: BTreeMap<String, Arc<Module>>,
+    pub imports: Vec<Import>,
+    pub moved: Vec<Moved>,
+}

@@ -1,0 +1,182 @@
+//! Diagnostics: what went wrong, where in which file, and a hint.
+//!
+//! Plain data; `render::diagnostics` turns them into miette reports. Every user error in
+//! the engine is one of these, so the CLI never panics on bad input.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+pub type FileId = u32;
+
+/// A byte range in one source file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub file: FileId,
+    pub range: Range<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub summary: String,
+    pub detail: Option<String>,
+    pub span: Option<Span>,
+    /// Text under the underlined span.
+    pub label: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(summary: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: None, span: None, label: None, hint: None }
+    }
+    pub fn warning(summary: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary) }
+    }
+    pub fn at(mut self, span: Option<Span>) -> Self {
+        if self.span.is_none() {
+            self.span = span;
+        }
+        self
+    }
+    pub fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+    pub fn label(mut self, l: impl Into<String>) -> Self {
+        self.label = Some(l.into());
+        self
+    }
+    pub fn hint(mut self, h: impl Into<String>) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+    pub fn maybe_hint(self, h: Option<String>) -> Self {
+        match h {
+            Some(h) => self.hint(h),
+            None => self,
+        }
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.summary)?;
+        if let Some(d) = &self.detail {
+            write!(f, ": {d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of diagnostics; an operation fails when it holds an error.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path as shown to the user (relative to the working directory when possible).
+    pub display: String,
+    pub text: Arc<str>,
+}
+
+/// Every source file read in a run, by [`FileId`]; shared so diagnostics can be rendered late.
+#[derive(Clone, Default)]
+pub struct Sources(Arc<RwLock<Vec<Arc<SourceFile>>>>);
+
+impl Sources {
+    pub fn add(&self, path: PathBuf, display: String, text: String) -> FileId {
+        let mut files = self.0.write().unwrap_or_else(|e| e.into_inner());
+        files.push(Arc::new(SourceFile { path, display, text: text.into() }));
+        (files.len() - 1) as FileId
+    }
+    pub fn get(&self, id: FileId) -> Option<Arc<SourceFile>> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).get(id as usize).cloned()
+    }
+    /// `file:line:col` of a span, for plain-text messages.
+    pub fn location(&self, span: &Span) -> String {
+        match self.get(span.file) {
+            Some(f) => {
+                let (line, col) = line_col(&f.text, span.range.start);
+                format!("{}:{line}:{col}", f.display)
+            }
+            None => "<unknown>".into(),
+        }
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+/// The closest candidate to `name` (for "did you mean" hints), if any is close enough.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let best = candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)?;
+    Some(format!("did you mean `{}`?", best.1))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_and_positions() {
+        assert_eq!(did_you_mean("cidr_blok", ["cidr_block", "tags"]).as_deref(), Some("did you mean `cidr_block`?"));
+        assert_eq!(did_you_mean("zzz", ["cidr_block"]), None);
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+}

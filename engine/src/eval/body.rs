@@ -1,0 +1,194 @@
+//! Schema-driven evaluation of a resource, data source or provider body into an object
+//! value: every schema attribute present (null when unset), nested blocks as lists.
+
+use super::expr::Evaluator;
+use super::types::TypeConstraint;
+use super::Scope;
+use crate::config::Body;
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block as HclBlock, Body as HclBody, Structure};
+use meshplan_provider::{AttributeMode, Nesting, Schema, Value};
+use std::collections::BTreeMap;
+
+/// What the body belongs to, for messages.
+#[derive(Clone, Copy)]
+pub enum BodyMode<'a> {
+    Resource(&'a str),
+    Provider(&'a str),
+}
+
+impl BodyMode<'_> {
+    fn describe(&self) -> String {
+        match self {
+            BodyMode::Resource(t) => format!("resource type `{t}`"),
+            BodyMode::Provider(p) => format!("provider `{p}`"),
+        }
+    }
+}
+
+/// Meta-arguments handled by the engine; providers never see them.
+const PROVIDER_META: &[&str] = &["alias", "max_concurrency"];
+
+pub fn eval_body(schema: &Schema, body: &Body, scope: &Scope<'_>, mode: BodyMode<'_>) -> (Value, Diagnostics) {
+    let ev = Evaluator { file: body.file, scope };
+    let mut diags = Diagnostics::default();
+    let v = object(&ev, schema, &body.inner, body.span.clone(), mode, &mut diags);
+    (v, diags)
+}
+
+fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Span>, mode: BodyMode<'_>, diags: &mut Diagnostics) -> Value {
+    let mut out = BTreeMap::new();
+    let mut blocks: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) => {
+                let name = a.key.as_str();
+                let span = ev.span(&a.key);
+                let Some(attr) = schema.attributes.get(name) else {
+                    if matches!(mode, BodyMode::Provider(_)) && PROVIDER_META.contains(&name) {
+                        continue;
+                    }
+                    let hint = if schema.blocks.contains_key(name) {
+                        Some(format!("`{name}` is a block: write `{name} {{ ... }}`"))
+                    } else {
+                        did_you_mean(name, schema.attributes.keys().map(String::as_str))
+                    };
+                    diags.push(
+                        Diagnostic::error(format!("unsupported argument `{name}`"))
+                            .detail(format!("{} has no argument `{name}`", mode.describe()))
+                            .at(span)
+                            .label("not expected here")
+                            .maybe_hint(hint),
+                    );
+                    continue;
+                };
+                if attr.mode == AttributeMode::Computed {
+                    diags.push(
+                        Diagnostic::error(format!("`{name}` cannot be set"))
+                            .at(span)
+                            .label("computed by the provider")
+                            .hint(format!("`{name}` is read-only: read it as a reference instead")),
+                    );
+                    continue;
+                }
+                match ev.expr(&a.value) {
+                    Ok(v) => match TypeConstraint::from_schema(&attr.ty).convert(v) {
+                        Ok(v) => {
+                            out.insert(name.to_string(), v);
+                        }
+                        Err(m) => diags.push(
+                            Diagnostic::error(format!("invalid value for `{name}`"))
+                                .detail(m.clone())
+                                .at(ev.span(&a.value))
+                                .label(m)
+                                .hint(format!("`{name}` takes a value of type {}", TypeConstraint::from_schema(&attr.ty).name())),
+                        ),
+                    },
+                    Err(d) => diags.push(d),
+                }
+            }
+            Structure::Block(b) => {
+                let (name, items) = if b.ident.as_str() == "dynamic" {
+                    match dynamic(ev, b, schema, mode, diags) {
+                        Some(x) => x,
+                        None => continue,
+                    }
+                } else {
+                    let name = b.ident.as_str().to_string();
+                    let Some(bs) = schema.blocks.get(&name) else {
+                        let hint = if schema.attributes.contains_key(&name) {
+                            Some(format!("`{name}` is an argument: write `{name} = ...`"))
+                        } else {
+                            did_you_mean(&name, schema.blocks.keys().map(String::as_str))
+                        };
+                        diags.push(Diagnostic::error(format!("unsupported block `{name}`")).at(ev.span(&b.ident)).maybe_hint(hint));
+                        continue;
+                    };
+                    let v = object(ev, &bs.schema, &b.body, ev.span(&b.ident), mode, diags);
+                    (name, vec![v])
+                };
+                blocks.entry(name).or_default().extend(items);
+            }
+        }
+    }
+    for (name, attr) in &schema.attributes {
+        if !out.contains_key(name) {
+            if attr.mode == AttributeMode::Required {
+                diags.push(
+                    Diagnostic::error(format!("missing required argument `{name}`"))
+                        .at(at.clone())
+                        .label(format!("`{name}` is required here"))
+                        .hint(format!("add `{name} = ...` to this block")),
+                );
+            }
+            out.insert(name.clone(), Value::Null);
+        }
+    }
+    for (name, bs) in &schema.blocks {
+        let items = blocks.remove(name).unwrap_or_default();
+        if items.len() < bs.min_items || bs.max_items.is_some_and(|m| items.len() > m) {
+            let want = match bs.max_items {
+                Some(m) if m == bs.min_items => format!("exactly {m}"),
+                Some(m) => format!("{} to {m}", bs.min_items),
+                None => format!("at least {}", bs.min_items),
+            };
+            diags.push(Diagnostic::error(format!("block `{name}` appears {} time(s); {want} expected", items.len())).at(at.clone()));
+        }
+        let v = match bs.nesting {
+            Nesting::Single => items.into_iter().next().unwrap_or(Value::Null),
+            Nesting::List => Value::List(items),
+        };
+        out.insert(name.clone(), v);
+    }
+    Value::Object(out)
+}
+
+/// `dynamic "name" { for_each = ..., iterator = it, content { ... } }`.
+fn dynamic(ev: &Evaluator<'_, '_>, b: &HclBlock, schema: &Schema, mode: BodyMode<'_>, diags: &mut Diagnostics) -> Option<(String, Vec<Value>)> {
+    let Some(name) = b.labels.first().map(|l| l.as_str().to_string()) else {
+        diags.push(Diagnostic::error("a `dynamic` block needs the name of the block it generates").at(ev.span(&b.ident)));
+        return None;
+    };
+    let Some(bs) = schema.blocks.get(&name) else {
+        let hint = did_you_mean(&name, schema.blocks.keys().map(String::as_str));
+        diags.push(Diagnostic::error(format!("unsupported block `{name}`")).at(ev.span(&b.ident)).maybe_hint(hint));
+        return None;
+    };
+    let iter = match b.body.get_attribute("iterator").map(|a| &a.value) {
+        Some(Expression::Variable(v)) => v.as_str().to_string(),
+        _ => name.clone(),
+    };
+    let Some(fe) = b.body.get_attribute("for_each") else {
+        diags.push(Diagnostic::error(format!("dynamic \"{name}\" needs `for_each`")).at(ev.span(&b.ident)));
+        return None;
+    };
+    let Some(content) = b.body.get_blocks("content").next() else {
+        diags.push(Diagnostic::error(format!("dynamic \"{name}\" needs a `content` block")).at(ev.span(&b.ident)));
+        return None;
+    };
+    let coll = match ev.expr(&fe.value) {
+        Ok(v) => v.unmarked(),
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let items: Vec<(Value, Value)> = match coll {
+        Value::List(l) => l.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
+        Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+        Value::Null => vec![],
+        Value::Unknown => return Some((name, vec![Value::Unknown])),
+        other => {
+            diags.push(Diagnostic::error(format!("dynamic `for_each` needs a list or map, got {}", other.type_name())).at(ev.span(&fe.value)));
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    for (k, v) in items {
+        let s = ev.scope.with_local(&iter, Value::object([("key", k), ("value", v)]));
+        let inner = ev.with_scope(&s);
+        out.push(object(&inner, &bs.schema, &content.body, ev.span(&b.ident), mode, diags));
+    }
+    Some((name, out))
+}

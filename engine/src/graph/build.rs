@@ -1,0 +1,409 @@
+//! Building the graph, step by step.
+
+use super::address::config_address;
+use super::{provider_key_address, Graph, ModulePath, Node, ProviderKey};
+use crate::config::references::{body_references, expr_references, Reference, Target};
+use crate::config::{Expr, Module, ProviderRef};
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, FileId, Span};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::HashMap;
+
+/// When an instance is destroyed relative to its config node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DestroyOrder {
+    /// Orphaned or `destroy`: no create follows.
+    Alone,
+    /// Replace: destroy, then create (the default).
+    BeforeCreate,
+    /// Replace with `create_before_destroy`.
+    AfterCreate,
+}
+
+/// One instance to destroy, with what the state says about it.
+#[derive(Clone, Debug)]
+pub struct DestroyEdgeInput {
+    pub address: String,
+    /// Config addresses (no instance keys) it depended on when applied.
+    pub dependencies: Vec<String>,
+    /// Config addresses of surviving instances that depended on it.
+    pub dependents: Vec<String>,
+    pub provider: ProviderKey,
+    pub order: DestroyOrder,
+}
+
+pub fn build_graph(root: &Module, destroys: &[DestroyEdgeInput]) -> (Graph, Diagnostics) {
+    let mut b = Builder { g: DiGraph::new(), index: HashMap::new(), resource_provider: HashMap::new(), diags: Diagnostics::default() };
+    b.config_nodes(root, &Vec::new());
+    b.reference_edges(root, &Vec::new());
+    b.provider_edges(root, root, &Vec::new());
+    b.destroy_nodes(destroys);
+    b.check_cycles(root);
+    let g = Graph { graph: b.g, index: b.index, resource_provider: b.resource_provider };
+    (g, b.diags)
+}
+
+struct Builder {
+    g: DiGraph<Node, ()>,
+    index: HashMap<Node, NodeIndex>,
+    resource_provider: HashMap<NodeIndex, ProviderKey>,
+    diags: Diagnostics,
+}
+
+pub(crate) fn module_at<'m>(root: &'m Module, path: &[String]) -> Option<&'m Module> {
+    let mut m = root;
+    for c in path {
+        m = m.children.get(c)?;
+    }
+    Some(m)
+}
+
+impl Builder {
+    fn add(&mut self, n: Node) -> NodeIndex {
+        if let Some(i) = self.index.get(&n) {
+            return *i;
+        }
+        let i = self.g.add_node(n.clone());
+        self.index.insert(n, i);
+        i
+    }
+    fn edge(&mut self, from: NodeIndex, to: NodeIndex) {
+        if from != to || matches!(self.g[from], Node::Resource { .. }) {
+            self.g.update_edge(from, to, ());
+        }
+    }
+
+    /// Step 1: a node for every block.
+    fn config_nodes(&mut self, m: &Module, path: &ModulePath) {
+        for name in m.variables.keys() {
+            self.add(Node::Variable { module: path.clone(), name: name.clone() });
+        }
+        for name in m.locals.keys() {
+            self.add(Node::Local { module: path.clone(), name: name.clone() });
+        }
+        for name in m.outputs.keys() {
+            self.add(Node::Output { module: path.clone(), name: name.clone() });
+        }
+        for p in &m.providers {
+            self.add(Node::Provider { module: path.clone(), provider: p.reference() });
+        }
+        for key in m.resources.keys() {
+            self.add(Node::Resource { module: path.clone(), key: key.clone() });
+        }
+        for (name, child) in &m.children {
+            let mut cp = path.clone();
+            cp.push(name.clone());
+            self.add(Node::ModuleExpand { module: cp.clone() });
+            self.config_nodes(child, &cp);
+        }
+    }
+
+    /// Step 2: edges from what each expression refers to.
+    fn reference_edges(&mut self, m: &Module, path: &ModulePath) {
+        let node = |n: Node, b: &Self| b.index[&n];
+        for v in m.variables.values() {
+            let me = node(Node::Variable { module: path.clone(), name: v.name.clone() }, self);
+            for val in &v.validations {
+                self.refs_to(me, m, path, &expr_references(&val.condition.inner), val.condition.file);
+            }
+        }
+        for l in m.locals.values() {
+            let me = node(Node::Local { module: path.clone(), name: l.name.clone() }, self);
+            self.refs_to(me, m, path, &expr_references(&l.expr.inner), l.expr.file);
+        }
+        for o in m.outputs.values() {
+            let me = node(Node::Output { module: path.clone(), name: o.name.clone() }, self);
+            self.refs_to(me, m, path, &expr_references(&o.value.inner), o.value.file);
+            self.exprs_to(me, m, path, &o.depends_on);
+        }
+        for p in &m.providers {
+            let me = node(Node::Provider { module: path.clone(), provider: p.reference() }, self);
+            self.refs_to(me, m, path, &body_references(&p.body.inner), p.body.file);
+        }
+        for r in m.resources.values() {
+            let me = node(Node::Resource { module: path.clone(), key: r.key.clone() }, self);
+            self.refs_to(me, m, path, &body_references(&r.body.inner), r.body.file);
+            let metas: Vec<&Expr> = r.count.iter().chain(r.for_each.iter()).chain(r.lifecycle.replace_triggered_by.iter()).collect();
+            for e in metas {
+                self.refs_to(me, m, path, &expr_references(&e.inner), e.file);
+            }
+            for p in &r.provisioners {
+                self.refs_to(me, m, path, &expr_references(&p.command.inner), p.command.file);
+            }
+            self.exprs_to(me, m, path, &r.depends_on);
+            if !path.is_empty() {
+                let exp = node(Node::ModuleExpand { module: path.clone() }, self);
+                self.edge(exp, me);
+            }
+        }
+        for (name, call) in &m.module_calls {
+            let Some(child) = m.children.get(name) else { continue };
+            let mut cp = path.clone();
+            cp.push(name.clone());
+            let exp = node(Node::ModuleExpand { module: cp.clone() }, self);
+            for e in call.count.iter().chain(call.for_each.iter()) {
+                self.refs_to(exp, m, path, &expr_references(&e.inner), e.file);
+            }
+            self.exprs_to(exp, m, path, &call.depends_on);
+            if !path.is_empty() {
+                let parent = node(Node::ModuleExpand { module: path.clone() }, self);
+                self.edge(parent, exp);
+            }
+            for (input, e) in &call.inputs {
+                match self.index.get(&Node::Variable { module: cp.clone(), name: input.clone() }).copied() {
+                    Some(var) => {
+                        self.refs_to(var, m, path, &expr_references(&e.inner), e.file);
+                        self.edge(exp, var);
+                    }
+                    None => {
+                        let hint = did_you_mean(input, child.variables.keys().map(String::as_str));
+                        self.diags.push(
+                            Diagnostic::error(format!("module \"{name}\" has no input variable `{input}`"))
+                                .at(e.span())
+                                .maybe_hint(hint.or_else(|| Some(format!("declare `variable \"{input}\" {{}}` in {}", child.dir.display())))),
+                        );
+                    }
+                }
+            }
+            for (vname, v) in &child.variables {
+                if v.default.is_none() && !call.inputs.contains_key(vname) {
+                    self.diags.push(
+                        Diagnostic::error(format!("module \"{name}\": missing required input `{vname}`"))
+                            .at(call.span.clone())
+                            .hint(format!("add `{vname} = ...` to the module block")),
+                    );
+                }
+            }
+            for v in child.variables.keys() {
+                let var = node(Node::Variable { module: cp.clone(), name: v.clone() }, self);
+                self.edge(exp, var);
+            }
+            self.reference_edges(child, &cp);
+        }
+    }
+
+    fn exprs_to(&mut self, me: NodeIndex, m: &Module, path: &ModulePath, exprs: &[Expr]) {
+        for e in exprs {
+            self.refs_to(me, m, path, &expr_references(&e.inner), e.file);
+        }
+    }
+
+    fn refs_to(&mut self, me: NodeIndex, m: &Module, path: &ModulePath, refs: &[Reference], file: FileId) {
+        for r in refs {
+            let span = r.span.clone().map(|range| Span { file, range });
+            let targets: Vec<NodeIndex> = match &r.target {
+                Target::Builtin | Target::Unknown(_) => vec![],
+                Target::Var(name) => match self.index.get(&Node::Variable { module: path.clone(), name: name.clone() }) {
+                    Some(i) => vec![*i],
+                    None => {
+                        let hint = did_you_mean(name, m.variables.keys().map(String::as_str));
+                        self.diags.push(
+                            Diagnostic::error(format!("reference to undeclared input variable `var.{name}`"))
+                                .at(span.clone())
+                                .label("not declared in this module")
+                                .maybe_hint(hint.or_else(|| Some(format!("declare it: variable \"{name}\" {{}}")))),
+                        );
+                        vec![]
+                    }
+                },
+                Target::Local(name) => match self.index.get(&Node::Local { module: path.clone(), name: name.clone() }) {
+                    Some(i) => vec![*i],
+                    None => {
+                        let hint = did_you_mean(name, m.locals.keys().map(String::as_str));
+                        self.diags.push(Diagnostic::error(format!("reference to undeclared local value `local.{name}`")).at(span.clone()).maybe_hint(hint));
+                        vec![]
+                    }
+                },
+                Target::Resource(key) => match self.index.get(&Node::Resource { module: path.clone(), key: key.clone() }) {
+                    Some(i) => vec![*i],
+                    None => {
+                        let names: Vec<String> = m.resources.keys().map(|k| k.to_string()).collect();
+                        let hint = did_you_mean(&key.to_string(), names.iter().map(String::as_str));
+                        self.diags.push(
+                            Diagnostic::error(format!("reference to undeclared resource `{key}`"))
+                                .at(span.clone())
+                                .label("no such resource in this module")
+                                .maybe_hint(hint),
+                        );
+                        vec![]
+                    }
+                },
+                Target::Module(call, output) => {
+                    let mut cp = path.clone();
+                    cp.push(call.clone());
+                    match (m.children.get(call), output) {
+                        (None, _) => {
+                            let hint = did_you_mean(call, m.module_calls.keys().map(String::as_str));
+                            self.diags.push(Diagnostic::error(format!("reference to undeclared module `module.{call}`")).at(span.clone()).maybe_hint(hint));
+                            vec![]
+                        }
+                        (Some(child), Some(out)) if !out.is_empty() && child.outputs.contains_key(out) => {
+                            vec![self.index[&Node::Output { module: cp.clone(), name: out.clone() }], self.index[&Node::ModuleExpand { module: cp }]]
+                        }
+                        (Some(child), Some(out)) if m.module_calls.get(call).is_some_and(|c| c.count.is_none() && c.for_each.is_none()) => {
+                            let hint = did_you_mean(out, child.outputs.keys().map(String::as_str));
+                            self.diags.push(Diagnostic::error(format!("module `{call}` has no output `{out}`")).at(span.clone()).maybe_hint(hint));
+                            vec![]
+                        }
+                        (Some(child), _) => {
+                            let mut v: Vec<NodeIndex> =
+                                child.outputs.keys().map(|o| self.index[&Node::Output { module: cp.clone(), name: o.clone() }]).collect();
+                            v.push(self.index[&Node::ModuleExpand { module: cp }]);
+                            v
+                        }
+                    }
+                }
+            };
+            for t in targets {
+                if t == me {
+                    let label = self.g[me].label();
+                    self.diags.push(Diagnostic::error(format!("`{label}` refers to itself")).at(span.clone()).hint("an object cannot depend on its own value"));
+                    continue;
+                }
+                self.edge(t, me);
+            }
+        }
+    }
+
+    /// Step 3: every resource depends on the provider configuration it uses.
+    fn provider_edges(&mut self, root: &Module, m: &Module, path: &ModulePath) {
+        for r in m.resources.values() {
+            let me = self.index[&Node::Resource { module: path.clone(), key: r.key.clone() }];
+            match resolve_provider(root, path, &r.provider_ref()) {
+                Ok(pk) => {
+                    let p = self.add(Node::Provider { module: pk.0.clone(), provider: pk.1.clone() });
+                    self.edge(p, me);
+                    self.resource_provider.insert(me, pk);
+                }
+                Err(msg) => self.diags.push(
+                    Diagnostic::error(msg)
+                        .at(r.span.clone())
+                        .hint(format!("declare `provider \"{}\" {{ alias = ... }}` or pass it with `providers = {{ ... }}`", r.provider_ref().name)),
+                ),
+            }
+        }
+        for (name, child) in &m.children {
+            let mut cp = path.clone();
+            cp.push(name.clone());
+            self.provider_edges(root, child, &cp);
+        }
+    }
+
+    /// Step 4: one node per instance to destroy, ordered against the others.
+    fn destroy_nodes(&mut self, destroys: &[DestroyEdgeInput]) {
+        let resource_by_addr: HashMap<String, NodeIndex> = self
+            .index
+            .iter()
+            .filter_map(|(n, i)| match n {
+                Node::Resource { module, key } => {
+                    let prefix: String = module.iter().map(|c| format!("module.{c}.")).collect();
+                    Some((format!("{prefix}{key}"), *i))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut nodes = Vec::new();
+        for d in destroys {
+            let me = self.add(Node::Destroy { address: d.address.clone() });
+            let p = self.add(Node::Provider { module: d.provider.0.clone(), provider: d.provider.1.clone() });
+            self.edge(p, me);
+            let config = resource_by_addr.get(&config_address(&d.address)).copied();
+            match (d.order, config) {
+                (DestroyOrder::BeforeCreate, Some(c)) => self.edge(me, c),
+                (DestroyOrder::AfterCreate, Some(c)) => self.edge(c, me),
+                _ => {}
+            }
+            for dep in &d.dependents {
+                if let Some(c) = resource_by_addr.get(dep) {
+                    if Some(*c) != config {
+                        self.edge(*c, me);
+                    }
+                }
+            }
+            nodes.push((me, config_address(&d.address), d));
+        }
+        // A dependent is destroyed before what it depends on, including what its provider
+        // configuration depends on (a cluster outlives the objects inside it).
+        let graph = Graph { graph: self.g.clone(), index: self.index.clone(), resource_provider: HashMap::new() };
+        let provider_deps: HashMap<String, Vec<String>> = destroys
+            .iter()
+            .map(|d| {
+                let key = provider_key_address(&d.provider);
+                let deps = self
+                    .index
+                    .get(&Node::Provider { module: d.provider.0.clone(), provider: d.provider.1.clone() })
+                    .map(|p| graph.resource_dependencies(*p).into_iter().map(|r| graph.graph[r].label()).collect())
+                    .unwrap_or_default();
+                (key, deps)
+            })
+            .collect();
+        for (a, _, da) in &nodes {
+            let pdeps = &provider_deps[&provider_key_address(&da.provider)];
+            for (b, b_cfg, _) in &nodes {
+                if a != b && (da.dependencies.contains(b_cfg) || pdeps.contains(b_cfg)) {
+                    self.edge(*a, *b);
+                }
+            }
+        }
+    }
+
+    /// Step 5: a cycle is an error naming every member with its location.
+    fn check_cycles(&mut self, root: &Module) {
+        for scc in petgraph::algo::tarjan_scc(&self.g) {
+            let self_loop = scc.len() == 1 && self.g.contains_edge(scc[0], scc[0]);
+            if scc.len() < 2 && !self_loop {
+                continue;
+            }
+            let mut members: Vec<(String, Option<Span>)> = scc.iter().map(|i| (self.g[*i].label(), node_span(root, &self.g[*i]))).collect();
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+            let list = members.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", ");
+            let mut d = Diagnostic::error(format!("dependency cycle between {list}"))
+                .detail(format!("each of these depends, directly or not, on the others: {list}"))
+                .hint("break the cycle: remove one reference or depends_on, or move the shared value into a local");
+            d.span = members.iter().find_map(|(_, s)| s.clone());
+            d.label = Some("part of the cycle".into());
+            self.diags.push(d);
+        }
+    }
+}
+
+/// Where a node's block is declared.
+pub(crate) fn node_span(root: &Module, n: &Node) -> Option<Span> {
+    match n {
+        Node::Variable { module, name } => module_at(root, module)?.variables.get(name)?.span.clone(),
+        Node::Local { module, name } => module_at(root, module)?.locals.get(name)?.span.clone(),
+        Node::Output { module, name } => module_at(root, module)?.outputs.get(name)?.span.clone(),
+        Node::Resource { module, key } => module_at(root, module)?.resources.get(key)?.span.clone(),
+        Node::Provider { module, provider } => module_at(root, module)?.providers.iter().find(|p| &p.reference() == provider)?.span.clone(),
+        Node::ModuleExpand { module } => {
+            let (last, parent) = module.split_last()?;
+            module_at(root, parent)?.module_calls.get(last)?.span.clone()
+        }
+        Node::Destroy { .. } => None,
+    }
+}
+
+/// Which provider configuration `pref`, used in module `path`, means: one declared in that
+/// module, one passed in by the call's `providers` map, or (for unaliased providers) the
+/// parent's, up to an implicit empty configuration at the root.
+pub fn resolve_provider(root: &Module, path: &[String], pref: &ProviderRef) -> Result<ProviderKey, String> {
+    let m = module_at(root, path).ok_or_else(|| "internal error: module path not found".to_string())?;
+    if m.providers.iter().any(|p| &p.reference() == pref) {
+        return Ok((path.to_vec(), pref.clone()));
+    }
+    if let Some((last, parent)) = path.split_last() {
+        let pm = module_at(root, parent).ok_or_else(|| "internal error: parent module not found".to_string())?;
+        if let Some(call) = pm.module_calls.get(last) {
+            if let Some((_, passed)) = call.providers.iter().find(|(child, _)| child == pref) {
+                return resolve_provider(root, parent, passed);
+            }
+        }
+        if pref.alias.is_none() {
+            return resolve_provider(root, parent, pref);
+        }
+        return Err(format!("provider configuration `{pref}` is not passed to module `{}`", path.join(".")));
+    }
+    if pref.alias.is_some() {
+        return Err(format!("provider configuration `{pref}` is not declared"));
+    }
+    Ok((Vec::new(), pref.clone()))
+}

@@ -1,0 +1,7 @@
+//! Plans: the changes a run will make, how they are computed, and saved plan files.
+
+mod model;
+mod planfile;
+
+pub use model::{Action, OutputChange, Plan, ResourceChange};
+pub use planfile::{read_plan_file, write_plan_file, PlanFileError};

@@ -1,0 +1,152 @@
+use crate::graph::InstanceKey;
+use meshplan_provider::{Path, Value};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What happens to one resource instance. One enum for plan, render and apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Action {
+    NoOp,
+    Create,
+    /// A data source read during apply.
+    Read,
+    Update,
+    DeleteThenCreate,
+    CreateThenDelete,
+    Delete,
+}
+
+impl Action {
+    /// Terraform's plan symbol.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Action::NoOp => " ",
+            Action::Create => "+",
+            Action::Read => "<=",
+            Action::Update => "~",
+            Action::DeleteThenCreate => "-/+",
+            Action::CreateThenDelete => "+/-",
+            Action::Delete => "-",
+        }
+    }
+    /// Terraform's JSON `change.actions`.
+    pub fn json_actions(self) -> Vec<&'static str> {
+        match self {
+            Action::NoOp => vec!["no-op"],
+            Action::Create => vec!["create"],
+            Action::Read => vec!["read"],
+            Action::Update => vec!["update"],
+            Action::DeleteThenCreate => vec!["delete", "create"],
+            Action::CreateThenDelete => vec!["create", "delete"],
+            Action::Delete => vec!["delete"],
+        }
+    }
+    pub fn deletes(self) -> bool {
+        matches!(self, Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete)
+    }
+    pub fn creates(self) -> bool {
+        matches!(self, Action::Create | Action::DeleteThenCreate | Action::CreateThenDelete)
+    }
+    pub fn is_replace(self) -> bool {
+        matches!(self, Action::DeleteThenCreate | Action::CreateThenDelete)
+    }
+}
+
+/// The planned change of one resource instance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResourceChange {
+    pub address: String,
+    /// `module.a["x"]`, empty for the root module.
+    pub module_address: String,
+    pub mode: String,
+    pub type_name: String,
+    pub name: String,
+    pub index: Option<InstanceKey>,
+    /// `provider["aws"]`, `module.m.provider["kubernetes"].foo`.
+    pub provider: String,
+    pub action: Action,
+    /// Refreshed prior state (sensitive marks applied), absent for creates.
+    pub before: Option<Value>,
+    /// Planned state with unknowns, absent for deletes.
+    pub after: Option<Value>,
+    /// Attributes whose change forces replacement.
+    #[serde(default)]
+    pub replace_paths: Vec<Path>,
+    /// Why: `tainted`, `requested with -replace`, a provider's reason, `no longer in configuration`, ...
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// Set when the provider could not be configured at plan time: the change is re-planned
+    /// during apply once it can be.
+    #[serde(default)]
+    pub deferred: Option<String>,
+    /// Set for an `import` block: the ID imported.
+    #[serde(default)]
+    pub importing: Option<String>,
+    /// The object was changed outside meshplan (refresh found a difference).
+    #[serde(default)]
+    pub drifted: bool,
+}
+
+/// An output's change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutputChange {
+    pub name: String,
+    pub action: Action,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub sensitive: bool,
+}
+
+/// A whole plan, as shown and as saved with `-out`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: u32,
+    /// The state this plan was made against: applying refuses any other.
+    pub lineage: String,
+    pub serial: u64,
+    pub destroy: bool,
+    /// The configuration directory (absolute).
+    pub config_dir: String,
+    /// Root variable values used (sensitive ones marked).
+    pub variables: BTreeMap<String, Value>,
+    pub changes: Vec<ResourceChange>,
+    pub outputs: Vec<OutputChange>,
+    pub timestamp: String,
+    /// `-target` addresses, kept so apply walks the same subset.
+    #[serde(default)]
+    pub targets: Vec<String>,
+}
+
+impl Plan {
+    pub const FORMAT_VERSION: u32 = 1;
+
+    /// (add, change, destroy, read) counts as in Terraform's summary line.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut add = 0;
+        let mut change = 0;
+        let mut destroy = 0;
+        for c in &self.changes {
+            match c.action {
+                Action::Create => add += 1,
+                Action::Update => change += 1,
+                Action::Delete => destroy += 1,
+                Action::DeleteThenCreate | Action::CreateThenDelete => {
+                    add += 1;
+                    destroy += 1
+                }
+                Action::NoOp | Action::Read => {}
+            }
+        }
+        (add, change, destroy)
+    }
+
+    /// True when applying would change no infrastructure and no output.
+    pub fn is_empty(&self) -> bool {
+        self.changes.iter().all(|c| matches!(c.action, Action::NoOp | Action::Read))
+            && self.outputs.iter().all(|o| o.action == Action::NoOp)
+    }
+
+    pub fn change(&self, address: &str) -> Option<&ResourceChange> {
+        self.changes.iter().find(|c| c.address == address)
+    }
+}
