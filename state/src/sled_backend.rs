@@ -14,7 +14,8 @@
 //! still closing it.)
 //!
 //! A commit is one sled batch (atomic, also across a crash) followed by a flush (fsync):
-//! when `commit` returns, the change survives a kill.
+//! when `commit` returns, the change survives a kill. Concurrent commits share fsyncs.
+//! `commit` blocks on disk I/O: async callers should run it on a blocking thread.
 
 use crate::lock_file::LockFile;
 use crate::{Commit, LockGuard, LockInfo, OutputRecord, ResourceRecord, Snapshot, StateBackend, StateError};
@@ -253,6 +254,12 @@ impl StateBackend for SledBackend {
         batch.insert(SERIAL_KEY, encode(&serial)?);
 
         db.apply_batch(batch).map_err(storage_error)?;
+        // Flush outside the mutex: commits from other threads append their batches
+        // meanwhile, and one fsync makes them all durable (sled's log is sequential, so a
+        // later commit is never durable without the earlier ones). That is the group commit
+        // that keeps a parallel apply from waiting on one fsync per resource.
+        let db = db.clone();
+        drop(guard);
         db.flush().map_err(storage_error)?;
         Ok(serial)
     }
