@@ -5,6 +5,11 @@
 //! - `output/<name>`: one [`OutputRecord`] per root output
 //! - `meta/lineage`, `meta/serial`, `meta/format`
 //!
+//! Beside the database, `<dir>/lineage` is written once, after the first commit. sled
+//! recovers a damaged or replaced database file as an *empty* database; the marker turns
+//! that into a [`StateError::Corrupt`] instead of a state that silently forgot everything
+//! (which would plan every resource anew and orphan the real ones).
+//!
 //! Opening is lazy: [`SledBackend::open`] only creates `<dir>`, and sled's database is
 //! opened by the first [`StateBackend::read`] or [`StateBackend::commit`]. sled holds an
 //! exclusive OS lock on its files while open, so the engine must take the state lock first
@@ -76,6 +81,44 @@ impl SledBackend {
 
     fn db_path(&self) -> PathBuf {
         self.dir.join("state")
+    }
+
+    fn lineage_marker_path(&self) -> PathBuf {
+        self.dir.join("lineage")
+    }
+
+    /// Fails when the database has no lineage but the marker says state was written here.
+    fn check_not_lost(&self, lineage_in_db: Option<&str>) -> Result<(), StateError> {
+        if lineage_in_db.is_some_and(|l| !l.is_empty()) {
+            return Ok(());
+        }
+        let marker = self.lineage_marker_path();
+        match std::fs::read_to_string(&marker) {
+            Ok(lineage) => Err(StateError::Corrupt {
+                key: "meta/lineage".into(),
+                message: format!(
+                    "the database in {} is empty, but {} says state {} was stored here: the database files were damaged or replaced; restore them from a backup (deleting {} starts over and orphans what the old state managed)",
+                    self.db_path().display(),
+                    marker.display(),
+                    lineage.trim(),
+                    self.dir.display()
+                ),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StateError::Io(format!("{}: {e}", marker.display()))),
+        }
+    }
+
+    /// Records the lineage beside the database (once, after the first commit is durable).
+    fn write_lineage_marker(&self, lineage: &str) -> Result<(), StateError> {
+        let marker = self.lineage_marker_path();
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&marker)?;
+            f.write_all(lineage.as_bytes())?;
+            f.sync_all()
+        };
+        write().map_err(|e| StateError::Io(format!("{}: {e}", marker.display())))
     }
 
     /// The open database, opening it on first use.
@@ -178,6 +221,7 @@ impl StateBackend for SledBackend {
             Some(v) => decode(LINEAGE_KEY, &v)?,
             None => String::new(),
         };
+        self.check_not_lost(Some(&lineage))?;
         let serial = read_serial(db)?;
         let mut resources = BTreeMap::new();
         for item in db.scan_prefix(RESOURCE_PREFIX) {
@@ -246,9 +290,14 @@ impl StateBackend for SledBackend {
                 batch.insert(format!("{OUTPUT_PREFIX}{name}").as_bytes(), encode(output)?);
             }
         }
+        let mut first_lineage = None;
         if db.get(LINEAGE_KEY).map_err(storage_error)?.is_none() {
-            batch.insert(LINEAGE_KEY, encode(&new_lineage())?);
+            // Never start a new lineage over a database that lost the old one.
+            self.check_not_lost(None)?;
+            let lineage = new_lineage();
+            batch.insert(LINEAGE_KEY, encode(&lineage)?);
             batch.insert(FORMAT_KEY, encode(&FORMAT_VERSION)?);
+            first_lineage = Some(lineage);
         }
         let serial = read_serial(db)? + 1;
         batch.insert(SERIAL_KEY, encode(&serial)?);
@@ -261,6 +310,9 @@ impl StateBackend for SledBackend {
         let db = db.clone();
         drop(guard);
         db.flush().map_err(storage_error)?;
+        if let Some(lineage) = first_lineage {
+            self.write_lineage_marker(&lineage)?;
+        }
         Ok(serial)
     }
 
