@@ -12,6 +12,7 @@
 mod backend;
 mod error;
 mod lock;
+mod lock_file;
 mod record;
 mod sled_backend;
 
@@ -20,3 +21,17 @@ pub use error::StateError;
 pub use lock::{LockGuard, LockInfo};
 pub use record::{OutputRecord, RecordStatus, ResourceMode, ResourceRecord, Snapshot};
 pub use sled_backend::SledBackend;
+
+/// `n` random bytes from the OS as lowercase hex (lock ids, lineages).
+pub(crate) fn random_hex(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No OS randomness (never seen on Linux): ids need only be unique, not secret.
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let seed = t ^ (u128::from(std::process::id()) << 64);
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (seed >> ((i % 16) * 8)) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -33,3 +33,29 @@ impl Drop for LockGuard {
         }
     }
 }
+
+impl LockInfo {
+    /// Holder info for this process: a random id, `user@host`, our pid, and now.
+    pub fn for_this_process(operation: &str) -> Self {
+        let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+        let host = ["/proc/sys/kernel/hostname", "/etc/hostname"]
+            .iter()
+            .find_map(|p| std::fs::read_to_string(p).ok())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        LockInfo {
+            id: crate::random_hex(16),
+            who: format!("{user}@{host}"),
+            pid: std::process::id(),
+            operation: operation.to_string(),
+            since: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        }
+    }
+}
+
+impl std::fmt::Debug for LockGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LockGuard").field("info", &self.info).finish_non_exhaustive()
+    }
+}

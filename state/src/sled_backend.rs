@@ -1,3 +1,340 @@
-//! The sled backend (being written).
-/// Placeholder until the sled backend lands.
-pub struct SledBackend;
+//! The default backend: a sled database in `<dir>/state/`, locked by `<dir>/lock.json`.
+//!
+//! Layout (one sled tree, JSON values):
+//! - `resource/<key>`: one [`ResourceRecord`] per resource instance (key = [`ResourceRecord::key`])
+//! - `output/<name>`: one [`OutputRecord`] per root output
+//! - `meta/lineage`, `meta/serial`, `meta/format`
+//!
+//! Beside the database, `<dir>/lineage` is written once, after the first commit. sled
+//! recovers a damaged or replaced database file as an *empty* database; the marker turns
+//! that into a [`StateError::Corrupt`] instead of a state that silently forgot everything
+//! (which would plan every resource anew and orphan the real ones).
+//!
+//! Opening is lazy: [`SledBackend::open`] only creates `<dir>`, and sled's database is
+//! opened by the first [`StateBackend::read`] or [`StateBackend::commit`]. sled holds an
+//! exclusive OS lock on its files while open, so the engine must take the state lock first
+//! ([`StateBackend::lock`] touches only `lock.json`), then read and commit, then
+//! [`SledBackend::close`] before dropping the [`crate::LockGuard`], so the next holder can
+//! open the database at once. (Opening also waits a few seconds for a process that is
+//! still closing it.)
+//!
+//! A commit is one sled batch (atomic, also across a crash) followed by a flush (fsync):
+//! when `commit` returns, the change survives a kill. Concurrent commits share fsyncs.
+//! `commit` blocks on disk I/O: async callers should run it on a blocking thread.
+
+use crate::lock_file::LockFile;
+use crate::{Commit, LockGuard, LockInfo, OutputRecord, ResourceRecord, Snapshot, StateBackend, StateError};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+const RESOURCE_PREFIX: &str = "resource/";
+const OUTPUT_PREFIX: &str = "output/";
+const LINEAGE_KEY: &str = "meta/lineage";
+const SERIAL_KEY: &str = "meta/serial";
+const FORMAT_KEY: &str = "meta/format";
+/// Bumped when the layout above changes.
+const FORMAT_VERSION: u64 = 1;
+
+/// How long opening waits for another process to close the database.
+const OPEN_WAIT: Duration = Duration::from_secs(5);
+
+/// The sled state backend of one working directory's `.meshplan/`.
+pub struct SledBackend {
+    dir: PathBuf,
+    lock_file: LockFile,
+    /// Opened on first use. The mutex also orders commits (serial read-modify-write) and
+    /// keeps a read from seeing half of a concurrent commit.
+    db: Mutex<Option<sled::Db>>,
+}
+
+impl SledBackend {
+    /// A backend storing under `dir` (the engine passes `.meshplan/`). Cheap: creates `dir`
+    /// if needed and opens nothing; see the module docs for the order of lock and open.
+    pub fn open(dir: &Path) -> Result<Self, StateError> {
+        std::fs::create_dir_all(dir).map_err(|e| StateError::Open {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(SledBackend { dir: dir.to_path_buf(), lock_file: LockFile::new(dir), db: Mutex::new(None) })
+    }
+
+    /// The directory given to [`SledBackend::open`].
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The path of the lock file (for messages).
+    pub fn lock_path(&self) -> &Path {
+        self.lock_file.path()
+    }
+
+    /// Flushes and closes the database, releasing sled's OS lock (reopened on next use).
+    pub fn close(&self) -> Result<(), StateError> {
+        let mut guard = self.db.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(db) = guard.take() {
+            db.flush().map_err(storage_error)?;
+        }
+        Ok(())
+    }
+
+    fn db_path(&self) -> PathBuf {
+        self.dir.join("state")
+    }
+
+    fn lineage_marker_path(&self) -> PathBuf {
+        self.dir.join("lineage")
+    }
+
+    /// Fails when the database has no lineage but the marker says state was written here.
+    fn check_not_lost(&self, lineage_in_db: Option<&str>) -> Result<(), StateError> {
+        if lineage_in_db.is_some_and(|l| !l.is_empty()) {
+            return Ok(());
+        }
+        let marker = self.lineage_marker_path();
+        match std::fs::read_to_string(&marker) {
+            Ok(lineage) => Err(StateError::Corrupt {
+                key: "meta/lineage".into(),
+                message: format!(
+                    "the database in {} is empty, but {} says state {} was stored here: the database files were damaged or replaced; restore them from a backup (deleting {} starts over and orphans what the old state managed)",
+                    self.db_path().display(),
+                    marker.display(),
+                    lineage.trim(),
+                    self.dir.display()
+                ),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StateError::Io(format!("{}: {e}", marker.display()))),
+        }
+    }
+
+    /// Records the lineage beside the database (once, after the first commit is durable).
+    fn write_lineage_marker(&self, lineage: &str) -> Result<(), StateError> {
+        let marker = self.lineage_marker_path();
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&marker)?;
+            f.write_all(lineage.as_bytes())?;
+            f.sync_all()
+        };
+        write().map_err(|e| StateError::Io(format!("{}: {e}", marker.display())))
+    }
+
+    /// The open database, opening it on first use.
+    fn db(&self) -> Result<MutexGuard<'_, Option<sled::Db>>, StateError> {
+        // A poisoned mutex only means another thread panicked mid-operation; sled's batch
+        // is atomic, so the database itself is consistent.
+        let mut guard = self.db.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(self.open_db()?);
+        }
+        Ok(guard)
+    }
+
+    fn open_db(&self) -> Result<sled::Db, StateError> {
+        let path = self.db_path();
+        let deadline = Instant::now() + OPEN_WAIT;
+        loop {
+            match sled::Config::new().path(&path).open() {
+                Ok(db) => {
+                    check_format(&db)?;
+                    return Ok(db);
+                }
+                Err(e) if is_held_by_another_process(&e) && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => {
+                    let mut message = e.to_string();
+                    if is_held_by_another_process(&e) {
+                        message = match self.lock_file.holder() {
+                            Ok(Some(h)) => format!("it is in use by another process; the state lock is held by {} (pid {}, operation {})", h.who, h.pid, h.operation),
+                            _ => "it is in use by another meshplan process".to_string(),
+                        };
+                    }
+                    return Err(StateError::Open { path: path.display().to_string(), message });
+                }
+            }
+        }
+    }
+}
+
+fn is_held_by_another_process(e: &sled::Error) -> bool {
+    matches!(e, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
+}
+
+fn storage_error(e: sled::Error) -> StateError {
+    match e {
+        sled::Error::Corruption { .. } => StateError::Corrupt { key: "(database)".into(), message: e.to_string() },
+        e => StateError::Io(e.to_string()),
+    }
+}
+
+fn check_format(db: &sled::Db) -> Result<(), StateError> {
+    match db.get(FORMAT_KEY).map_err(storage_error)? {
+        None => Ok(()),
+        Some(v) => {
+            let found: u64 = decode(FORMAT_KEY, &v)?;
+            if found > FORMAT_VERSION {
+                return Err(StateError::Open {
+                    path: FORMAT_KEY.into(),
+                    message: format!("the state was written by a newer meshplan (format {found}, this one reads up to {FORMAT_VERSION})"),
+                });
+            }
+            Ok(())
+        }
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StateError> {
+    serde_json::from_slice(bytes).map_err(|e| StateError::Corrupt { key: key.to_string(), message: e.to_string() })
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StateError> {
+    serde_json::to_vec(value).map_err(|e| StateError::Io(format!("cannot encode a state record: {e}")))
+}
+
+fn key_text(key: &[u8]) -> String {
+    String::from_utf8_lossy(key).into_owned()
+}
+
+fn read_serial(db: &sled::Db) -> Result<u64, StateError> {
+    match db.get(SERIAL_KEY).map_err(storage_error)? {
+        Some(v) => decode(SERIAL_KEY, &v),
+        None => Ok(0),
+    }
+}
+
+fn read_resource(db: &sled::Db, key: &str) -> Result<Option<ResourceRecord>, StateError> {
+    let full = format!("{RESOURCE_PREFIX}{key}");
+    match db.get(&full).map_err(storage_error)? {
+        Some(v) => decode(&full, &v).map(Some),
+        None => Ok(None),
+    }
+}
+
+impl StateBackend for SledBackend {
+    fn read(&self) -> Result<Snapshot, StateError> {
+        let guard = self.db()?;
+        let Some(db) = guard.as_ref() else { return Err(StateError::Io("the state database is not open".into())) };
+        let lineage = match db.get(LINEAGE_KEY).map_err(storage_error)? {
+            Some(v) => decode(LINEAGE_KEY, &v)?,
+            None => String::new(),
+        };
+        self.check_not_lost(Some(&lineage))?;
+        let serial = read_serial(db)?;
+        let mut resources = BTreeMap::new();
+        for item in db.scan_prefix(RESOURCE_PREFIX) {
+            let (k, v) = item.map_err(storage_error)?;
+            let key = key_text(&k);
+            let record: ResourceRecord = decode(&key, &v)?;
+            resources.insert(key[RESOURCE_PREFIX.len()..].to_string(), record);
+        }
+        let mut outputs = BTreeMap::new();
+        for item in db.scan_prefix(OUTPUT_PREFIX) {
+            let (k, v) = item.map_err(storage_error)?;
+            let key = key_text(&k);
+            let record: OutputRecord = decode(&key, &v)?;
+            outputs.insert(key[OUTPUT_PREFIX.len()..].to_string(), record);
+        }
+        Ok(Snapshot { lineage, serial, resources, outputs })
+    }
+
+    fn commit(&self, changes: Vec<Commit>) -> Result<u64, StateError> {
+        let guard = self.db()?;
+        let Some(db) = guard.as_ref() else { return Err(StateError::Io("the state database is not open".into())) };
+
+        // Resolve the changes in order against what is stored, so a later change in the
+        // same commit sees an earlier one (a Put then a Move of the same record).
+        let mut resources: BTreeMap<String, Option<ResourceRecord>> = BTreeMap::new();
+        let mut new_outputs = None;
+        for change in changes {
+            match change {
+                Commit::Put(record) => {
+                    resources.insert(record.key(), Some(record));
+                }
+                Commit::Remove(key) => {
+                    resources.insert(key, None);
+                }
+                Commit::Outputs(outputs) => new_outputs = Some(outputs),
+                Commit::Move { from, to } => {
+                    let current = match resources.get(&from) {
+                        Some(pending) => pending.clone(),
+                        None => read_resource(db, &from)?,
+                    };
+                    let mut record = current.ok_or_else(|| StateError::NotFound(from.clone()))?;
+                    record.address = to;
+                    resources.insert(from, None);
+                    resources.insert(record.key(), Some(record));
+                }
+            }
+        }
+
+        let mut batch = sled::Batch::default();
+        for (key, record) in &resources {
+            let full = format!("{RESOURCE_PREFIX}{key}");
+            match record {
+                Some(r) => batch.insert(full.as_bytes(), encode(r)?),
+                None => batch.remove(full.as_bytes()),
+            }
+        }
+        if let Some(outputs) = new_outputs {
+            for item in db.scan_prefix(OUTPUT_PREFIX) {
+                let (k, _) = item.map_err(storage_error)?;
+                let name = &key_text(&k)[OUTPUT_PREFIX.len()..];
+                if !outputs.contains_key(name) {
+                    batch.remove(k);
+                }
+            }
+            for (name, output) in &outputs {
+                batch.insert(format!("{OUTPUT_PREFIX}{name}").as_bytes(), encode(output)?);
+            }
+        }
+        let mut first_lineage = None;
+        if db.get(LINEAGE_KEY).map_err(storage_error)?.is_none() {
+            // Never start a new lineage over a database that lost the old one.
+            self.check_not_lost(None)?;
+            let lineage = new_lineage();
+            batch.insert(LINEAGE_KEY, encode(&lineage)?);
+            batch.insert(FORMAT_KEY, encode(&FORMAT_VERSION)?);
+            first_lineage = Some(lineage);
+        }
+        let serial = read_serial(db)? + 1;
+        batch.insert(SERIAL_KEY, encode(&serial)?);
+
+        db.apply_batch(batch).map_err(storage_error)?;
+        // Flush outside the mutex: commits from other threads append their batches
+        // meanwhile, and one fsync makes them all durable (sled's log is sequential, so a
+        // later commit is never durable without the earlier ones). That is the group commit
+        // that keeps a parallel apply from waiting on one fsync per resource.
+        let db = db.clone();
+        drop(guard);
+        db.flush().map_err(storage_error)?;
+        if let Some(lineage) = first_lineage {
+            self.write_lineage_marker(&lineage)?;
+        }
+        Ok(serial)
+    }
+
+    fn lock(&self, info: LockInfo, timeout: Duration) -> Result<LockGuard, StateError> {
+        self.lock_file.lock(info, timeout)
+    }
+
+    fn lock_holder(&self) -> Result<Option<LockInfo>, StateError> {
+        self.lock_file.holder()
+    }
+
+    fn force_unlock(&self, id: &str) -> Result<(), StateError> {
+        self.lock_file.force_unlock(id)
+    }
+}
+
+/// A lineage in the UUID v4 text form Terraform uses.
+fn new_lineage() -> String {
+    let hex = crate::random_hex(16);
+    let mut bytes: Vec<char> = hex.chars().collect();
+    bytes[12] = '4'; // version 4
+    bytes[16] = ['8', '9', 'a', 'b'][bytes[16].to_digit(16).unwrap_or(0) as usize % 4]; // variant 10xx
+    let s: String = bytes.into_iter().collect();
+    format!("{}-{}-{}-{}-{}", &s[0..8], &s[8..12], &s[12..16], &s[16..20], &s[20..32])
+}

@@ -1,0 +1,86 @@
+//! The provider structs: each hands out its resource types and data sources. None needs
+//! configuration, so they keep the SDK's default `configure`.
+
+use crate::{http, local_file, meshplan_data, random_id, random_password, time_sleep};
+use meshplan_provider::{DataSource, Provider, ResourceType};
+use std::sync::Arc;
+
+/// "No limit" for providers that do only local work; finite so the engine can size a
+/// semaphore with it.
+const UNLIMITED: usize = 1 << 16;
+
+/// `meshplan`: `meshplan_data`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MeshplanProvider;
+
+/// `time`: `time_sleep`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TimeProvider;
+
+/// `random`: `random_id`, `random_password`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RandomProvider;
+
+/// `local`: `local_file`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LocalProvider;
+
+/// `http`: the `http` data source.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HttpProvider;
+
+impl Provider for MeshplanProvider {
+    fn name(&self) -> &'static str {
+        "meshplan"
+    }
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        vec![Arc::new(meshplan_data::MeshplanData)]
+    }
+    fn default_concurrency(&self) -> usize {
+        // Pure in-memory work: never the bottleneck.
+        UNLIMITED
+    }
+}
+
+impl Provider for TimeProvider {
+    fn name(&self) -> &'static str {
+        "time"
+    }
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        vec![Arc::new(time_sleep::TimeSleep)]
+    }
+    fn default_concurrency(&self) -> usize {
+        // Sleeping costs nothing; a limit would only stretch the critical path.
+        UNLIMITED
+    }
+}
+
+impl Provider for RandomProvider {
+    fn name(&self) -> &'static str {
+        "random"
+    }
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        vec![Arc::new(random_id::RandomId), Arc::new(random_password::RandomPassword)]
+    }
+}
+
+impl Provider for LocalProvider {
+    fn name(&self) -> &'static str {
+        "local"
+    }
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        vec![Arc::new(local_file::LocalFile)]
+    }
+}
+
+impl Provider for HttpProvider {
+    fn name(&self) -> &'static str {
+        "http"
+    }
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        Vec::new()
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(http::Http)]
+    }
+}
