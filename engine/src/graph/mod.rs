@@ -6,11 +6,13 @@
 //! destroy nodes (from a plan or the state), then a cycle check.
 
 mod address;
-mod build;
+pub(crate) mod build;
 mod dot;
 
 pub use address::{InstanceKey, ModuleInstance, ModulePath};
-pub use build::{build_graph, DestroyEdgeInput};
+pub use address::config_address;
+pub use build::{build_graph, resolve_provider, DestroyEdgeInput, DestroyOrder};
+pub(crate) use build::module_at;
 pub use dot::to_dot;
 
 use crate::config::{ProviderRef, ResourceKey};
@@ -97,5 +99,16 @@ impl Graph {
         }
         out.sort();
         out
+    }
+}
+
+/// The config address of a resource node (`module.a.aws_vpc.b`).
+pub fn config_address_of(n: &Node) -> String {
+    match n {
+        Node::Resource { module, key } => {
+            let prefix: String = module.iter().map(|c| format!("module.{c}.")).collect();
+            format!("{prefix}{key}")
+        }
+        other => other.label(),
     }
 }

@@ -1,0 +1,152 @@
+//! Expansion: module instances × `count`/`for_each` keys → resource instances; `-target` scope.
+
+use super::Walker;
+use crate::config::{Expr, Module};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::eval::{eval, Scope};
+use crate::graph::{config_address_of, Graph, InstanceKey, ModuleInstance, ModulePath, Node};
+use super::store::{ExpansionKind, InstanceLookup};
+use meshplan_provider::Value;
+use petgraph::graph::NodeIndex;
+use std::collections::HashSet;
+
+/// One instance to evaluate: where, which key, and what `count.index`/`each` are.
+#[derive(Clone, Debug)]
+pub(crate) struct InstanceCtx {
+    pub module: ModuleInstance,
+    pub key: Option<InstanceKey>,
+    pub count_index: Option<Value>,
+    pub each: Option<(Value, Value)>,
+}
+
+impl Walker<'_> {
+    pub(crate) fn module_instances(&self, path: &ModulePath) -> Vec<ModuleInstance> {
+        if path.is_empty() {
+            return vec![ModuleInstance::root()];
+        }
+        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        store.module_instances.get(path).cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn module(&self, path: &ModulePath) -> &Module {
+        crate::graph::module_at(self.root, path).unwrap_or(self.root)
+    }
+
+    pub(crate) fn lookup<'s>(&'s self, path: &ModulePath, mi: &ModuleInstance) -> InstanceLookup<'s> {
+        InstanceLookup { store: &self.store, module: self.module(path), instance: mi.clone() }
+    }
+
+    pub(crate) fn scope<'s>(&'s self, lookup: &'s InstanceLookup<'s>, path: &ModulePath, ctx: Option<&InstanceCtx>) -> Scope<'s> {
+        let mut s = Scope::new(lookup, &self.env, self.module(path).dir.clone());
+        if let Some(c) = ctx {
+            s.count_index = c.count_index.clone();
+            s.each = c.each.clone();
+        }
+        s
+    }
+
+    /// Evaluates `count`/`for_each` in module instance `mi`: the instance keys.
+    pub(crate) fn expand(
+        &self,
+        path: &ModulePath,
+        mi: &ModuleInstance,
+        count: Option<&Expr>,
+        for_each: Option<&Expr>,
+        what: &str,
+    ) -> Result<(ExpansionKind, Vec<InstanceCtx>), Diagnostics> {
+        let lookup = self.lookup(path, mi);
+        let scope = self.scope(&lookup, path, None);
+        let one = |key, count_index, each| InstanceCtx { module: mi.clone(), key, count_index, each };
+        if let Some(e) = count {
+            let v = eval(&e.inner, e.file, &scope)?;
+            if v.contains_sensitive() {
+                return Err(Diagnostic::error(format!("{what}: `count` cannot be sensitive")).at(e.span()).into());
+            }
+            return match v {
+                Value::Unknown => Err(unknown_expansion(e, what, "count")),
+                Value::Number(n) if n >= 0.0 && n.fract() == 0.0 => {
+                    Ok((ExpansionKind::Count, (0..n as usize).map(|i| one(Some(InstanceKey::Int(i)), Some(Value::Number(i as f64)), None)).collect()))
+                }
+                other => Err(Diagnostic::error(format!("{what}: invalid `count` value {other}"))
+                    .at(e.span())
+                    .hint("`count` must be a whole number ≥ 0")
+                    .into()),
+            };
+        }
+        if let Some(e) = for_each {
+            let v = eval(&e.inner, e.file, &scope)?;
+            if v.contains_sensitive() {
+                return Err(Diagnostic::error(format!("{what}: `for_each` cannot be sensitive"))
+                    .at(e.span())
+                    .hint("instance keys are shown in every plan; use nonsensitive() keys")
+                    .into());
+            }
+            return match v {
+                Value::Unknown => Err(unknown_expansion(e, what, "for_each")),
+                Value::Object(m) => {
+                    Ok((
+                        ExpansionKind::ForEach,
+                        m.into_iter().map(|(k, v)| one(Some(InstanceKey::Str(k.clone())), None, Some((Value::String(k), v)))).collect(),
+                    ))
+                }
+                Value::List(items) => {
+                    let mut keys = Vec::new();
+                    for it in items {
+                        match it {
+                            Value::String(s) => keys.push(s),
+                            Value::Unknown => return Err(unknown_expansion(e, what, "for_each")),
+                            other => {
+                                return Err(Diagnostic::error(format!("{what}: `for_each` over a list needs strings, found {}", other.type_name()))
+                                    .at(e.span())
+                                    .hint("use a map, or toset([...]) of strings")
+                                    .into())
+                            }
+                        }
+                    }
+                    keys.sort();
+                    keys.dedup();
+                    Ok((ExpansionKind::ForEach, keys.into_iter().map(|k| one(Some(InstanceKey::Str(k.clone())), None, Some((Value::String(k.clone()), Value::String(k))))).collect()))
+                }
+                other => Err(Diagnostic::error(format!("{what}: `for_each` needs a map or a set of strings, got {}", other.type_name()))
+                    .at(e.span())
+                    .into()),
+            };
+        }
+        Ok((ExpansionKind::Single, vec![one(None, None, None)]))
+    }
+}
+
+fn unknown_expansion(e: &Expr, what: &str, arg: &str) -> Diagnostics {
+    Diagnostic::error(format!("{what}: invalid `{arg}` argument"))
+        .at(e.span())
+        .label("known only after apply")
+        .detail(format!("the `{arg}` value depends on attributes that are not known until apply, so meshplan cannot tell how many instances to plan"))
+        .hint("derive it from variables or locals, or apply the dependency first with -target")
+        .into()
+}
+
+/// Resource nodes within `-target`: the targets and everything they depend on.
+pub(crate) fn targeted_nodes(g: &Graph, targets: &[String]) -> Option<HashSet<NodeIndex>> {
+    if targets.is_empty() {
+        return None;
+    }
+    let wanted: Vec<String> = targets.iter().map(|t| crate::graph::config_address(t)).collect();
+    let mut set = HashSet::new();
+    let mut stack: Vec<NodeIndex> = g
+        .graph
+        .node_indices()
+        .filter(|i| match &g.graph[*i] {
+            Node::Resource { .. } => {
+                let a = config_address_of(&g.graph[*i]);
+                wanted.iter().any(|w| &a == w || a.starts_with(&format!("{w}.")))
+            }
+            _ => false,
+        })
+        .collect();
+    while let Some(n) = stack.pop() {
+        if set.insert(n) {
+            stack.extend(g.graph.neighbors_directed(n, petgraph::Direction::Incoming));
+        }
+    }
+    Some(set)
+}

@@ -1,0 +1,26 @@
+//! Events a walk reports as it goes; the renderer implements [`Hook`] to show progress.
+
+use crate::plan::Action;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub enum Event<'a> {
+    Refreshing { address: &'a str },
+    Reading { address: &'a str },
+    ApplyStart { address: &'a str, action: Action },
+    ApplyDone { address: &'a str, action: Action, elapsed: Duration, id: Option<&'a str> },
+    ApplyFailed { address: &'a str, action: Action, elapsed: Duration },
+    /// A deferred provider was configured during apply and its resources re-planned.
+    ProviderConfigured { provider: &'a str, deferred: bool },
+    ProvisionerOutput { address: &'a str, line: &'a str },
+}
+
+pub trait Hook: Send + Sync {
+    fn event(&self, e: Event<'_>);
+}
+
+/// Discards events (tests, `validate`).
+pub struct NoHook;
+impl Hook for NoHook {
+    fn event(&self, _: Event<'_>) {}
+}

@@ -1,0 +1,204 @@
+//! The graph walk shared by plan and apply.
+//!
+//! Each node of the [`Graph`] is evaluated once its dependencies are done: variables,
+//! locals and outputs put their values in the [`store::Store`]; provider nodes configure
+//! their provider (or defer it when its configuration is not yet known); resource nodes
+//! expand to instances and, per instance, plan (refresh + diff) or apply (re-evaluate,
+//! final plan, create/update, commit). Destroy nodes delete one instance each.
+
+mod destroy;
+mod expand;
+pub mod hook;
+mod nodes;
+mod resource;
+mod store;
+
+pub use hook::{Event, Hook, NoHook};
+pub use store::Store;
+
+use crate::apply::{critical_path_priorities, run_dag, PriorityPermits};
+use crate::config::Module;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::eval::EvalEnv;
+use crate::graph::{Graph, Node, ProviderKey};
+use crate::plan::{Plan, ResourceChange};
+use crate::registry::Registry;
+use meshplan_provider::{Client, Provider, Value};
+use meshplan_state::{Commit, Snapshot, StateBackend};
+use petgraph::graph::NodeIndex;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Plan,
+    Apply,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    pub refresh: bool,
+    pub parallelism: usize,
+    /// Resource addresses (config or instance) to limit the run to, with their dependencies.
+    pub targets: Vec<String>,
+    /// Instance addresses to replace (`-replace`).
+    pub replace: Vec<String>,
+    pub destroy: bool,
+    /// Root module variable values (from -var, files, environment), not yet type-converted.
+    pub variables: BTreeMap<String, Value>,
+}
+
+pub(crate) enum ProviderSlot {
+    Configured { provider: Arc<dyn Provider>, client: Client, limit: Arc<Semaphore> },
+    /// The configuration is not known yet (depends on what apply will create).
+    Deferred { reason: String },
+}
+
+pub struct Walker<'a> {
+    pub root: &'a Module,
+    pub graph: &'a Graph,
+    pub registry: &'a Registry,
+    pub env: EvalEnv,
+    pub phase: Phase,
+    pub options: WalkOptions,
+    pub hook: &'a dyn Hook,
+    /// Prior state (after `moved` blocks are applied).
+    pub snapshot: Snapshot,
+    /// The plan being applied (apply phase).
+    pub plan: Option<&'a Plan>,
+    /// Where apply commits each change as it completes.
+    pub backend: Option<&'a dyn StateBackend>,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) providers: Mutex<HashMap<ProviderKey, ProviderSlot>>,
+    pub(crate) changes: Mutex<Vec<ResourceChange>>,
+    pub(crate) diags: Mutex<Diagnostics>,
+    /// Resource nodes with changes pending (data sources depending on them read during apply).
+    pub(crate) pending: Mutex<HashSet<NodeIndex>>,
+    /// Instance addresses the configuration produced (the rest of the state is orphaned).
+    pub(crate) visited: Mutex<HashSet<String>>,
+    /// Resource nodes in scope for `-target` (None: everything).
+    pub(crate) targeted: Option<HashSet<NodeIndex>>,
+    pub(crate) permits: Arc<PriorityPermits>,
+    pub(crate) priorities: Vec<u64>,
+    /// Changes applied, for the final report: (address, action, deferred).
+    pub(crate) applied: Mutex<Vec<(String, crate::plan::Action, bool)>>,
+}
+
+/// What a walk produced.
+pub struct WalkResult {
+    pub changes: Vec<ResourceChange>,
+    pub diags: Diagnostics,
+    /// Root module outputs (marked sensitive where declared so).
+    pub outputs: BTreeMap<String, Value>,
+    pub applied: Vec<(String, crate::plan::Action, bool)>,
+}
+
+impl<'a> Walker<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        root: &'a Module,
+        graph: &'a Graph,
+        registry: &'a Registry,
+        env: EvalEnv,
+        phase: Phase,
+        options: WalkOptions,
+        hook: &'a dyn Hook,
+        snapshot: Snapshot,
+    ) -> Self {
+        let priorities = critical_path_priorities(&graph.graph);
+        let permits = PriorityPermits::new(options.parallelism.max(1));
+        let targeted = crate::walk::expand::targeted_nodes(graph, &options.targets);
+        Walker {
+            root,
+            graph,
+            registry,
+            env,
+            phase,
+            options,
+            hook,
+            snapshot,
+            plan: None,
+            backend: None,
+            store: Mutex::new(Store::default()),
+            providers: Mutex::new(HashMap::new()),
+            changes: Mutex::new(Vec::new()),
+            diags: Mutex::new(Diagnostics::default()),
+            pending: Mutex::new(HashSet::new()),
+            visited: Mutex::new(HashSet::new()),
+            targeted,
+            permits,
+            priorities,
+            applied: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn with_plan(mut self, plan: &'a Plan) -> Self {
+        self.plan = Some(plan);
+        self
+    }
+    pub fn with_backend(mut self, backend: &'a dyn StateBackend) -> Self {
+        self.backend = Some(backend);
+        self
+    }
+
+    /// Walks the whole graph.
+    pub async fn run(self) -> WalkResult {
+        let g = &self.graph.graph;
+        let outcomes = run_dag(g, |i| self.run_node(i)).await;
+        let failed = outcomes.iter().any(|o| *o != crate::apply::NodeOutcome::Done);
+        let mut diags = std::mem::take(&mut *self.diags.lock().unwrap_or_else(|e| e.into_inner()));
+        if failed && !diags.has_errors() {
+            diags.push(Diagnostic::error("some operations did not run because of earlier errors"));
+        }
+        let outputs = self.root_outputs();
+        let mut changes = std::mem::take(&mut *self.changes.lock().unwrap_or_else(|e| e.into_inner()));
+        if self.phase == Phase::Plan {
+            changes.extend(self.orphan_changes(&mut diags));
+        }
+        changes.sort_by(|a, b| a.address.cmp(&b.address));
+        let applied = std::mem::take(&mut *self.applied.lock().unwrap_or_else(|e| e.into_inner()));
+        WalkResult { changes, diags, outputs, applied }
+    }
+
+    async fn run_node(&self, i: NodeIndex) -> bool {
+        let r = match self.graph.node(i).clone() {
+            Node::Variable { module, name } => self.variable_node(&module, &name),
+            Node::Local { module, name } => self.local_node(&module, &name),
+            Node::Output { module, name } => self.output_node(&module, &name),
+            Node::ModuleExpand { module } => self.module_expand_node(&module),
+            Node::Provider { module, provider } => self.provider_node(&module, &provider).await,
+            Node::Resource { module, key } => self.resource_node(i, &module, &key).await,
+            Node::Destroy { address } => self.destroy_node(i, &address).await,
+        };
+        match r {
+            Ok(()) => true,
+            Err(ds) => {
+                self.diags.lock().unwrap_or_else(|e| e.into_inner()).extend(ds);
+                false
+            }
+        }
+    }
+
+    pub(crate) fn warn(&self, d: Diagnostic) {
+        self.diags.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+    }
+
+    /// Commits to the state backend on a blocking thread (sled flushes synchronously).
+    pub(crate) async fn commit(&self, changes: Vec<Commit>) -> Result<(), Diagnostic> {
+        let Some(backend) = self.backend else { return Ok(()) };
+        // The backend is borrowed, so commit in place; sled's flush is short (group commit).
+        tokio::task::block_in_place(|| backend.commit(changes))
+            .map(|_| ())
+            .map_err(|e| Diagnostic::error("failed to save the state").detail(e.to_string()).hint("the change was made; run `meshplan plan` to reconcile once storage works"))
+    }
+
+    fn root_outputs(&self) -> BTreeMap<String, Value> {
+        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        self.root
+            .outputs
+            .keys()
+            .filter_map(|n| store.outputs.get(&(crate::graph::ModuleInstance::root(), n.clone())).map(|v| (n.clone(), v.clone())))
+            .collect()
+    }
+}

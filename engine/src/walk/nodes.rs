@@ -1,0 +1,227 @@
+//! Variable, local, output, module-expansion and provider nodes.
+
+use super::store::ExpansionKind;
+use super::{Event, Phase, ProviderSlot, Walker};
+use crate::config::ProviderRef;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::eval::types::TypeConstraint;
+use crate::eval::{eval, eval_body, BodyMode};
+use crate::graph::{provider_key_address, InstanceKey, ModuleInstance, ModulePath};
+use meshplan_provider::Value;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+type R = Result<(), Diagnostics>;
+
+impl Walker<'_> {
+    pub(crate) fn variable_node(&self, path: &ModulePath, name: &str) -> R {
+        let module = self.module(path);
+        let Some(var) = module.variables.get(name) else { return Ok(()) };
+        let ty = match &var.type_expr {
+            Some(e) => TypeConstraint::parse(e)?,
+            None => TypeConstraint::Any,
+        };
+        for mi in self.module_instances(path) {
+            // The raw value: from the caller (module input or root -var), else the default.
+            let given: Option<Value> = if path.is_empty() {
+                self.options.variables.get(name).cloned()
+            } else {
+                let parent_path = &path[..path.len() - 1];
+                let parent = mi.parent().unwrap_or_default();
+                let call = &self.module(&parent_path.to_vec()).module_calls[path.last().map(String::as_str).unwrap_or_default()];
+                match call.inputs.get(name) {
+                    Some(e) => {
+                        let lookup = self.lookup(&parent_path.to_vec(), &parent);
+                        let scope = self.scope(&lookup, &parent_path.to_vec(), None);
+                        Some(eval(&e.inner, e.file, &scope)?)
+                    }
+                    None => None,
+                }
+            };
+            let value = match given {
+                Some(v) if !(v.is_null() && var.nullable) || var.default.is_none() => v,
+                _ => match &var.default {
+                    Some(d) => {
+                        let lookup = self.lookup(path, &mi);
+                        eval(&d.inner, d.file, &self.scope(&lookup, path, None))?
+                    }
+                    None => {
+                        return Err(Diagnostic::error(format!("no value for required variable `{name}`"))
+                            .at(var.span.clone())
+                            .hint(format!("set it with -var '{name}=...', a -var-file, a *.auto.mpvars file or MESHPLAN_VAR_{name}"))
+                            .into())
+                    }
+                },
+            };
+            if value.is_null() && !var.nullable {
+                return Err(Diagnostic::error(format!("variable `{name}` must not be null")).at(var.span.clone()).into());
+            }
+            let mut value = ty.convert(value).map_err(|m| {
+                Diagnostic::error(format!("invalid value for variable `{name}`"))
+                    .detail(m.clone())
+                    .at(var.type_expr.as_ref().and_then(|t| t.span()).or(var.span.clone()))
+                    .label(m)
+                    .hint(format!("the variable is declared with type {}", ty.name()))
+            })?;
+            if var.sensitive {
+                value = value.mark_sensitive();
+            }
+            self.store.lock().unwrap_or_else(|e| e.into_inner()).vars.insert((mi.clone(), name.to_string()), value.clone());
+            for v in &var.validations {
+                let lookup = self.lookup(path, &mi);
+                let scope = self.scope(&lookup, path, None);
+                match eval(&v.condition.inner, v.condition.file, &scope)?.unmarked() {
+                    Value::Bool(true) | Value::Unknown => {}
+                    _ => {
+                        let msg = eval(&v.error_message.inner, v.error_message.file, &scope)
+                            .ok()
+                            .and_then(|m| m.as_str().map(str::to_string))
+                            .unwrap_or_else(|| "validation failed".into());
+                        return Err(Diagnostic::error(format!("invalid value for variable `{name}`"))
+                            .detail(msg.clone())
+                            .at(v.condition.span())
+                            .label(msg)
+                            .hint("this check is the variable's `validation` block")
+                            .into());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn local_node(&self, path: &ModulePath, name: &str) -> R {
+        let Some(l) = self.module(path).locals.get(name) else { return Ok(()) };
+        for mi in self.module_instances(path) {
+            let lookup = self.lookup(path, &mi);
+            let v = eval(&l.expr.inner, l.expr.file, &self.scope(&lookup, path, None))?;
+            self.store.lock().unwrap_or_else(|e| e.into_inner()).locals.insert((mi, name.to_string()), v);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn output_node(&self, path: &ModulePath, name: &str) -> R {
+        let Some(o) = self.module(path).outputs.get(name) else { return Ok(()) };
+        for mi in self.module_instances(path) {
+            let lookup = self.lookup(path, &mi);
+            let mut v = eval(&o.value.inner, o.value.file, &self.scope(&lookup, path, None))?;
+            if path.is_empty() && v.contains_sensitive() && !o.sensitive {
+                return Err(Diagnostic::error(format!("output `{name}` refers to sensitive values"))
+                    .at(o.value.span())
+                    .hint("add `sensitive = true` to the output to confirm it may hold secrets")
+                    .into());
+            }
+            if o.sensitive {
+                v = v.mark_sensitive();
+            }
+            self.store.lock().unwrap_or_else(|e| e.into_inner()).outputs.insert((mi, name.to_string()), v);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn module_expand_node(&self, path: &ModulePath) -> R {
+        let (name, parent_path) = match path.split_last() {
+            Some((n, p)) => (n.clone(), p.to_vec()),
+            None => return Ok(()),
+        };
+        let call = &self.module(&parent_path).module_calls[&name];
+        let mut instances = Vec::new();
+        let mut kind = ExpansionKind::Single;
+        for parent in self.module_instances(&parent_path) {
+            let (k, ctxs) = self.expand(&parent_path, &parent, call.count.as_ref(), call.for_each.as_ref(), &format!("module \"{name}\""))?;
+            kind = k;
+            for c in ctxs {
+                instances.push(parent.child(&name, c.key.clone()));
+                if let Some((_, each_value)) = c.each {
+                    // each.value inside the module is not visible (as in Terraform); inputs use it.
+                    let _ = each_value;
+                }
+            }
+        }
+        let child = self.module(path);
+        if kind != ExpansionKind::Single && !child.providers.is_empty() {
+            return Err(Diagnostic::error(format!("module \"{name}\" declares provider configurations, so it cannot use count or for_each"))
+                .at(call.span.clone())
+                .hint("declare the providers in the caller and pass them with `providers = { ... }`")
+                .into());
+        }
+        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        store.module_instances.insert(path.clone(), instances);
+        store.module_kinds.insert(path.clone(), kind);
+        Ok(())
+    }
+
+    /// Inputs of module instances made with for_each/count need `each`/`count` from the call.
+    pub(crate) fn call_instance_ctx(&self, mi: &ModuleInstance) -> (Option<Value>, Option<(Value, Value)>) {
+        match mi.0.last().and_then(|(_, k)| k.clone()) {
+            Some(InstanceKey::Int(i)) => (Some(Value::Number(i as f64)), None),
+            Some(InstanceKey::Str(s)) => (None, Some((Value::String(s), Value::Null))),
+            None => (None, None),
+        }
+    }
+
+    pub(crate) async fn provider_node(&self, path: &ModulePath, pref: &ProviderRef) -> R {
+        let key = (path.clone(), pref.clone());
+        let addr = provider_key_address(&key);
+        let Some(provider) = self.registry.providers.get(&pref.name).cloned() else {
+            let names: Vec<&str> = self.registry.providers.keys().map(String::as_str).collect();
+            let span = self.module(path).providers.iter().find(|p| &p.reference() == pref).and_then(|p| p.span.clone());
+            return Err(Diagnostic::error(format!("unknown provider `{}`", pref.name))
+                .at(span)
+                .maybe_hint(crate::diag::did_you_mean(&pref.name, names))
+                .into());
+        };
+        let schema = provider.config_schema();
+        let decl = self.module(path).providers.iter().find(|p| &p.reference() == pref);
+        let mi = ModuleInstance(path.iter().map(|c| (c.clone(), None)).collect());
+        let (config, max_concurrency) = match decl {
+            Some(p) => {
+                let lookup = self.lookup(path, &mi);
+                let scope = self.scope(&lookup, path, None);
+                let (v, diags) = eval_body(&schema, &p.body, &scope, BodyMode::Provider(&pref.name));
+                if diags.has_errors() {
+                    return Err(diags);
+                }
+                let mc = p
+                    .body
+                    .inner
+                    .get_attribute("max_concurrency")
+                    .map(|a| crate::eval::eval(&a.value, p.body.file, &scope))
+                    .transpose()?
+                    .and_then(|v| v.as_i64())
+                    .map(|n| n.max(1) as usize);
+                (v, mc)
+            }
+            None => (crate::eval::eval_body(&schema, &empty_body(), &crate::eval::Scope::new(&crate::eval::UnknownLookup, &self.env, self.root.dir.clone()), BodyMode::Provider(&pref.name)).0, None),
+        };
+        if !config.is_wholly_known() {
+            let reason = format!("provider {} is configured during apply", display_ref(path, pref));
+            self.providers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, ProviderSlot::Deferred { reason });
+            return Ok(());
+        }
+        let bare = config.unmarked();
+        let client = provider.configure(&bare).await.map_err(|e| {
+            Diagnostic::error(format!("failed to configure {addr}"))
+                .detail(e.message.clone())
+                .at(decl.and_then(|d| d.span.clone()))
+                .maybe_hint(e.hint.clone())
+        })?;
+        let limit = Arc::new(Semaphore::new(max_concurrency.unwrap_or_else(|| provider.default_concurrency()).clamp(1, Semaphore::MAX_PERMITS)));
+        let was_deferred = self.phase == Phase::Apply && self.plan.is_some_and(|p| p.changes.iter().any(|c| c.deferred.is_some() && c.provider == addr));
+        self.providers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, ProviderSlot::Configured { provider, client, limit });
+        if was_deferred {
+            self.hook.event(Event::ProviderConfigured { provider: &addr, deferred: true });
+        }
+        Ok(())
+    }
+}
+
+fn empty_body() -> crate::config::Body {
+    crate::config::Body { file: u32::MAX, inner: hcl_edit::structure::Body::new(), span: None }
+}
+
+/// `kubernetes.foo` or `module.m.kubernetes.foo`, as a user names a provider configuration.
+pub(crate) fn display_ref(path: &ModulePath, pref: &ProviderRef) -> String {
+    let prefix: String = path.iter().map(|c| format!("module.{c}.")).collect();
+    format!("{prefix}{pref}")
+}
