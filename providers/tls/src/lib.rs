@@ -14,3 +14,35 @@ mod config;
 pub mod resources;
 mod inspect;
 mod jwk;
+pub mod functions;
+pub mod data;
+
+use meshplan_provider::{async_trait, DataSource, Function, Provider, ResourceType};
+use std::sync::Arc;
+
+/// The `tls` provider. It needs no configuration.
+pub struct TlsProvider;
+
+#[async_trait]
+impl Provider for TlsProvider {
+    fn name(&self) -> &'static str {
+        "tls"
+    }
+
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        vec![
+            Arc::new(resources::private_key::PrivateKeyResource),
+            Arc::new(resources::self_signed_cert::SelfSignedCert),
+            Arc::new(resources::cert_request::CertRequest),
+            Arc::new(resources::locally_signed_cert::LocallySignedCert),
+        ]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(data::certificate::CertificateData), Arc::new(data::public_key::PublicKeyData)]
+    }
+
+    fn functions(&self) -> Vec<Function> {
+        functions::all()
+    }
+}
