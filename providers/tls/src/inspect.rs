@@ -18,7 +18,7 @@ pub fn certificate_ders(text: &str) -> Result<Vec<Vec<u8>>, String> {
 }
 
 pub fn certificate_pem(der: &[u8]) -> String {
-    pem::encode(&pem::Pem::new("CERTIFICATE", der.to_vec()))
+    crate::pkcs::pem_encode("CERTIFICATE", der.to_vec())
 }
 
 /// Lowercase hex SHA-1 of the DER: the IAM OIDC provider thumbprint.

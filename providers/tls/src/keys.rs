@@ -196,7 +196,7 @@ impl PublicKey {
     }
 
     pub fn pem(&self) -> String {
-        pem::encode(&pem::Pem::new("PUBLIC KEY", self.spki_der()))
+        crate::pkcs::pem_encode("PUBLIC KEY", self.spki_der())
     }
 
     /// The `authorized_keys` line (with a trailing newline, as Terraform writes it).
@@ -323,7 +323,7 @@ impl PrivateKey {
     }
 
     pub fn pkcs8_pem(&self) -> String {
-        pem::encode(&pem::Pem::new("PRIVATE KEY", self.pkcs8.clone()))
+        crate::pkcs::pem_encode("PRIVATE KEY", self.pkcs8.clone())
     }
 
     /// `private_key_pem` as Terraform writes it: PKCS#1 for RSA, SEC1 for ECDSA, PKCS#8 for ED25519.
@@ -334,11 +334,11 @@ impl PrivateKey {
                 .map_err(|_| KeyError::new("the private key (PKCS#8) is malformed"))
         };
         Ok(match &self.public_key {
-            PublicKey::Rsa { .. } => pem::encode(&pem::Pem::new("RSA PRIVATE KEY", inner()?)),
+            PublicKey::Rsa { .. } => crate::pkcs::pem_encode("RSA PRIVATE KEY", inner()?),
             PublicKey::Ecdsa { curve, point } => {
                 let sec1 = pkcs::parse_sec1(&inner()?)
                     .map_err(|_| KeyError::new("the EC private key (SEC1) is malformed"))?;
-                pem::encode(&pem::Pem::new("EC PRIVATE KEY", pkcs::build_sec1(&sec1.scalar, curve.oid(), point)))
+                crate::pkcs::pem_encode("EC PRIVATE KEY", pkcs::build_sec1(&sec1.scalar, curve.oid(), point))
             }
             PublicKey::Ed25519 { .. } => self.pkcs8_pem(),
         })

@@ -154,3 +154,8 @@ pub fn parse_ed25519_seed(private_key: &[u8]) -> ASN1Result<Vec<u8>> {
 pub fn build_ed25519_private_key(seed: &[u8]) -> Vec<u8> {
     yasna::construct_der(|w| w.write_bytes(seed))
 }
+
+/// PEM text with LF line endings (the pem crate defaults to CRLF; OpenSSL and Terraform write LF).
+pub fn pem_encode(tag: &str, der: Vec<u8>) -> String {
+    pem::encode_config(&pem::Pem::new(tag, der), pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF))
+}
