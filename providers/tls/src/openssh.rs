@@ -93,7 +93,7 @@ pub fn encode_private_key(public: &PublicKey, secret: &Secret) -> String {
     }
     private.string(b""); // comment
     let mut pad = 1u8;
-    while private.0.len() % 8 != 0 {
+    while private.0.len() & 7 != 0 {
         private.0.push(pad);
         pad += 1;
     }

@@ -180,7 +180,7 @@ async fn spiffe_bundle_round_trips_the_root() {
     assert_eq!(json["keys"][0]["kty"], "EC");
     assert_eq!(json["keys"][0]["crv"], "P-256");
 
-    let back = call("spiffe_bundle_x509", &[bundle.clone()]).unwrap();
+    let back = call("spiffe_bundle_x509", std::slice::from_ref(&bundle)).unwrap();
     assert_eq!(back, Value::List(vec![Value::from(root_pem.clone())]));
 
     // The round-tripped root still anchors the chain.

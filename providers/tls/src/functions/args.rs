@@ -9,7 +9,7 @@ pub fn string(args: &[Value], i: usize, name: &str) -> Result<String, FunctionEr
         .ok_or_else(|| FunctionError::arg(i, format!("{name} must be a string")))
 }
 
-pub fn optional<'a>(args: &'a [Value], i: usize) -> Option<&'a Value> {
+pub fn optional(args: &[Value], i: usize) -> Option<&Value> {
     args.get(i).filter(|v| !v.is_null())
 }
 
