@@ -1,0 +1,5 @@
+//! The data sources.
+
+pub mod certificate;
+mod fetch;
+pub mod public_key;
