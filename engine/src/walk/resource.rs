@@ -1,0 +1,332 @@
+//! Resource nodes: expand to instances; plan or apply each.
+
+use super::expand::InstanceCtx;
+use super::store::Expanded;
+use super::{Event, Phase, ProviderSlot, Walker};
+use crate::config::references::{expr_references, Target};
+use crate::config::{IgnoreChanges, Mode, Resource, ResourceKey};
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
+use crate::eval::{eval_body, BodyMode};
+use crate::graph::{provider_key_address, ModuleInstance, ModulePath, Node, ProviderKey};
+use crate::plan::{Action, ResourceChange};
+use meshplan_provider::{plan_with_schema, Client, Ctx, Path, PlanRequest, Planned, ResourceType, Schema, Value};
+use meshplan_state::{Commit, RecordStatus, ResourceMode, ResourceRecord};
+use petgraph::graph::NodeIndex;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Semaphore;
+
+type R<T> = Result<T, Diagnostics>;
+
+/// What an instance operation needs about its provider.
+#[derive(Clone)]
+pub(crate) enum Slot {
+    Ready { client: Client, limit: Arc<Semaphore> },
+    Deferred(String),
+}
+
+/// Per-node facts shared by its instances.
+pub(crate) struct NodeCtx<'r> {
+    pub ni: NodeIndex,
+    pub path: ModulePath,
+    pub res: &'r Resource,
+    pub provider_key: ProviderKey,
+    pub slot: Slot,
+    pub schema: Schema,
+}
+
+impl Walker<'_> {
+    pub(crate) async fn resource_node(&self, ni: NodeIndex, path: &ModulePath, key: &ResourceKey) -> R<()> {
+        let res = &self.module(path).resources[key];
+        let Some(provider_key) = self.graph.resource_provider.get(&ni).cloned() else {
+            return Err(Diagnostic::error(format!("{key}: no provider configuration")).at(res.span.clone()).into());
+        };
+        let slot = match self.providers.lock().unwrap_or_else(|e| e.into_inner()).get(&provider_key) {
+            Some(ProviderSlot::Configured { client, limit, .. }) => Slot::Ready { client: client.clone(), limit: limit.clone() },
+            Some(ProviderSlot::Deferred { reason }) => Slot::Deferred(reason.clone()),
+            None => return Err(Diagnostic::error(format!("{key}: provider {} was not configured", provider_key_address(&provider_key))).into()),
+        };
+        let schema = match key.mode {
+            Mode::Managed => self.resource_type(res)?.schema(),
+            Mode::Data => self.data_source(res)?.schema(),
+        };
+        let nc = NodeCtx { ni, path: path.clone(), res, provider_key, slot, schema };
+        let in_target = self.targeted.as_ref().is_none_or(|t| t.contains(&ni));
+        let mut errors = Diagnostics::default();
+        for mi in self.module_instances(path) {
+            let (kind, ctxs) = self.expand(path, &mi, res.count.as_ref(), res.for_each.as_ref(), &key.to_string())?;
+            let futs = ctxs.into_iter().map(|c| {
+                let nc = &nc;
+                async move {
+                    let addr = c.module.resource_address(key, c.key.as_ref());
+                    let r = if self.options.destroy || !in_target {
+                        Ok(self.prior_value(&addr))
+                    } else {
+                        match (key.mode, self.phase) {
+                            (Mode::Data, _) => self.data_instance(nc, &c, &addr).await,
+                            (Mode::Managed, Phase::Plan) => self.plan_instance(nc, &c, &addr).await,
+                            (Mode::Managed, Phase::Apply) => self.apply_instance(nc, &c, &addr).await,
+                        }
+                    };
+                    (c.key, r)
+                }
+            });
+            let results = futures::future::join_all(futs).await;
+            let mut values = Vec::with_capacity(results.len());
+            for (k, r) in results {
+                match r {
+                    Ok(v) => values.push((k, v)),
+                    Err(d) => {
+                        errors.extend(d);
+                        values.push((k, Value::Unknown));
+                    }
+                }
+            }
+            self.store.lock().unwrap_or_else(|e| e.into_inner()).resources.insert((mi.clone(), key.clone()), Expanded::from_instances(kind, values));
+        }
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        Ok(())
+    }
+
+    fn resource_type(&self, res: &Resource) -> R<Arc<dyn ResourceType>> {
+        self.registry.resources.get(&res.key.type_name).cloned().ok_or_else(|| {
+            let hint = did_you_mean(&res.key.type_name, self.registry.resources.keys().map(String::as_str));
+            Diagnostic::error(format!("unknown resource type `{}`", res.key.type_name))
+                .at(res.span.clone())
+                .label("no provider in this build has this type")
+                .maybe_hint(hint)
+                .into()
+        })
+    }
+
+    fn data_source(&self, res: &Resource) -> R<Arc<dyn meshplan_provider::DataSource>> {
+        self.registry.data_sources.get(&res.key.type_name).cloned().ok_or_else(|| {
+            let hint = did_you_mean(&res.key.type_name, self.registry.data_sources.keys().map(String::as_str));
+            Diagnostic::error(format!("unknown data source `{}`", res.key.type_name)).at(res.span.clone()).maybe_hint(hint).into()
+        })
+    }
+
+    /// The instance's value from the prior state (marked), or null when absent.
+    pub(crate) fn prior_value(&self, addr: &str) -> Value {
+        match self.snapshot.resources.get(addr) {
+            Some(r) => Value::from_json(&r.attributes).mark_paths(&r.sensitive_paths),
+            None => Value::Null,
+        }
+    }
+
+    /// Evaluates the instance's body: (bare config, paths marked sensitive in it).
+    fn config(&self, nc: &NodeCtx<'_>, c: &InstanceCtx) -> R<(Value, Vec<Path>)> {
+        let lookup = self.lookup(&nc.path, &c.module);
+        let scope = self.scope(&lookup, &nc.path, Some(c));
+        let (v, diags) = eval_body(&nc.schema, &nc.res.body, &scope, BodyMode::Resource(&nc.res.key.type_name));
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(v.unmark())
+    }
+
+    fn ctx(&self, nc: &NodeCtx<'_>, addr: &str) -> R<(Ctx, Arc<Semaphore>)> {
+        match &nc.slot {
+            Slot::Ready { client, limit } => Ok((Ctx::new(client.clone(), addr), limit.clone())),
+            Slot::Deferred(reason) => Err(Diagnostic::error(format!("{addr}: the provider is still not configured"))
+                .detail(format!("{reason}, but its configuration is still unknown"))
+                .into()),
+        }
+    }
+
+    fn mark(&self, nc: &NodeCtx<'_>, v: Value, extra: &[Path]) -> Value {
+        let paths = nc.schema.sensitive_paths(&v);
+        v.mark_paths(&paths).mark_paths(extra)
+    }
+
+    async fn plan_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str) -> R<Value> {
+        self.visited.lock().unwrap_or_else(|e| e.into_inner()).insert(addr.to_string());
+        let record = self.snapshot.resources.get(addr).filter(|r| r.deposed.is_none());
+        let (mut config, cfg_marks) = self.config(nc, c)?;
+        let mut prior = record.map(|r| Value::from_json(&r.attributes));
+        let before_marks: Vec<Path> = record.map(|r| r.sensitive_paths.clone()).unwrap_or_default();
+        let tainted = record.is_some_and(|r| r.status != RecordStatus::Ok);
+        let mut drifted = false;
+        let mut reasons = Vec::new();
+        let (planned, deferred) = match &nc.slot {
+            Slot::Deferred(reason) => {
+                let p = plan_with_schema(&nc.schema, PlanRequest { prior: prior.as_ref(), config: &config });
+                (p, Some(reason.clone()))
+            }
+            Slot::Ready { .. } => {
+                let (ctx, limit) = self.ctx(nc, addr)?;
+                let rt = self.resource_type(nc.res)?;
+                if let (true, Some(p), false) = (self.options.refresh, &prior, tainted) {
+                    self.hook.event(Event::Refreshing { address: addr });
+                    let _l = limit.acquire().await;
+                    let _p = self.permits.acquire(self.priorities[nc.ni.index()]).await;
+                    let now = rt.read(&ctx, p).await.map_err(|e| provider_error(addr, "reading", e))?;
+                    drifted = now.as_ref() != Some(p);
+                    if now.is_none() {
+                        reasons.push("the object no longer exists (deleted outside meshplan)".to_string());
+                    }
+                    prior = now;
+                }
+                apply_ignore_changes(&nc.res.lifecycle.ignore_changes, prior.as_ref(), &mut config);
+                let p = rt.plan(&ctx, PlanRequest { prior: if tainted { None } else { prior.as_ref() }, config: &config }).await.map_err(|e| provider_error(addr, "planning", e))?;
+                (p, None)
+            }
+        };
+        let action = self.decide_action(nc, addr, prior.is_some(), tainted, &planned, deferred.is_some(), &mut reasons)?;
+        let after = self.mark(nc, planned.state.clone(), &cfg_marks);
+        let before = prior.map(|p| self.mark(nc, p, &before_marks));
+        if action != Action::NoOp {
+            self.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(nc.ni);
+        }
+        let change = ResourceChange {
+            address: addr.to_string(),
+            module_address: c.module.address(),
+            mode: "managed".into(),
+            type_name: nc.res.key.type_name.clone(),
+            name: nc.res.key.name.clone(),
+            index: c.key.clone(),
+            provider: provider_key_address(&nc.provider_key),
+            action,
+            before,
+            after: Some(after.clone()),
+            replace_paths: planned.requires_replace.clone(),
+            reasons,
+            deferred,
+            importing: None,
+            drifted,
+        };
+        self.changes.lock().unwrap_or_else(|e| e.into_inner()).push(change);
+        Ok(after)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn decide_action(
+        &self,
+        nc: &NodeCtx<'_>,
+        addr: &str,
+        exists: bool,
+        tainted: bool,
+        planned: &Planned,
+        deferred: bool,
+        reasons: &mut Vec<String>,
+    ) -> R<Action> {
+        let lc = &nc.res.lifecycle;
+        let replace_kind = if lc.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate };
+        let action = if !exists {
+            if tainted {
+                reasons.push("tainted: a previous create failed part-way".into());
+                replace_kind
+            } else {
+                Action::Create
+            }
+        } else if deferred {
+            Action::NoOp
+        } else if tainted {
+            reasons.push("tainted: a previous create failed part-way".into());
+            replace_kind
+        } else if self.options.replace.iter().any(|r| r == addr) {
+            reasons.push("requested with -replace".into());
+            replace_kind
+        } else if self.replace_triggered(nc) {
+            reasons.push("a resource in replace_triggered_by changed".into());
+            replace_kind
+        } else if planned.replaces() {
+            reasons.extend(planned.replace_reasons.iter().cloned());
+            replace_kind
+        } else {
+            let prior = self.snapshot.resources.get(addr);
+            let _ = prior;
+            Action::Update
+        };
+        // Update vs no-op is decided by comparing with the refreshed prior, done by the caller's data:
+        let action = if action == Action::Update && self.planned_equals_prior(addr, planned) { Action::NoOp } else { action };
+        if action.deletes() && lc.prevent_destroy {
+            return Err(Diagnostic::error(format!("{addr} has lifecycle.prevent_destroy set, but the plan would destroy it"))
+                .at(nc.res.span.clone())
+                .hint("remove prevent_destroy to allow it, or change the configuration so it is not replaced")
+                .into());
+        }
+        Ok(action)
+    }
+
+    fn replace_triggered(&self, nc: &NodeCtx<'_>) -> bool {
+        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        nc.res.lifecycle.replace_triggered_by.iter().any(|e| {
+            expr_references(&e.inner).iter().any(|r| match &r.target {
+                Target::Resource(k) => self.graph.find(&Node::Resource { module: nc.path.clone(), key: k.clone() }).is_some_and(|i| pending.contains(&i)),
+                _ => false,
+            })
+        })
+    }
+
+    fn planned_equals_prior(&self, _addr: &str, planned: &Planned) -> bool {
+        // Set by plan_instance through `current_prior`; see below.
+        CURRENT_PRIOR.with(|p| p.borrow().as_ref() == Some(&planned.state))
+    }
+}
+
+thread_local! {
+    static CURRENT_PRIOR: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
+}
+
+fn apply_ignore_changes(ic: &IgnoreChanges, prior: Option<&Value>, config: &mut Value) {
+    let Some(prior) = prior else { return };
+    match ic {
+        IgnoreChanges::None => {}
+        IgnoreChanges::All => {
+            if let (Some(cm), Some(pm)) = (config.as_object_mut(), prior.as_object()) {
+                for (k, v) in cm.iter_mut() {
+                    if let Some(pv) = pm.get(k) {
+                        *v = pv.clone();
+                    }
+                }
+            }
+        }
+        IgnoreChanges::Attributes(attrs) => {
+            for a in attrs {
+                let top = a.split('.').next().unwrap_or(a);
+                if let Some(pv) = prior.get(top).clone().into() {
+                    let pv: Value = pv;
+                    config.set(top, pv);
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn provider_error(addr: &str, op: &str, e: meshplan_provider::ProviderError) -> Diagnostics {
+    Diagnostic::error(format!("{addr}: error {op}: {}", e.message))
+        .maybe_hint(e.hint)
+        .into()
+}
+
+pub(crate) fn record_for(
+    addr: &str,
+    nc: &NodeCtx<'_>,
+    state: &Value,
+    extra_marks: &[Path],
+    dependencies: Vec<String>,
+    status: RecordStatus,
+) -> ResourceRecord {
+    let mut paths = nc.schema.sensitive_paths(state);
+    paths.extend(extra_marks.iter().cloned());
+    paths.sort();
+    paths.dedup();
+    ResourceRecord {
+        address: addr.to_string(),
+        mode: ResourceMode::Managed,
+        type_name: nc.res.key.type_name.clone(),
+        provider: provider_key_address(&nc.provider_key),
+        attributes: state.to_json(),
+        sensitive_paths: paths,
+        dependencies,
+        schema_version: nc.schema.version,
+        status,
+        deposed: None,
+    }
+}
+
+#[allow(dead_code)]
+fn _unused(_: ModuleInstance, _: Commit) {}
