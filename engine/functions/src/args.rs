@@ -64,7 +64,7 @@ pub(crate) fn integer(args: &[Value], i: usize) -> Result<i64, FunctionError> {
 
 pub(crate) fn to_integer(n: f64) -> Option<i64> {
     // 2^63 is exactly representable; anything at or beyond it does not fit.
-    (n.is_finite() && n.fract() == 0.0 && n.abs() < 9.223_372_036_854_775_807e18).then_some(n as i64)
+    (n.is_finite() && n.fract() == 0.0 && n.abs() < 9.223_372_036_854_776e18).then_some(n as i64)
 }
 
 pub(crate) fn boolean(args: &[Value], i: usize) -> Result<bool, FunctionError> {

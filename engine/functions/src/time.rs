@@ -20,7 +20,7 @@ pub(crate) fn timestamp(_: &[Value], _: &Env) -> Result {
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|_| FunctionError::new("the system clock is before 1970"))?;
-    let nanos = i128::try_from(since_epoch.as_secs()).unwrap_or(0) * NANOS_PER_SECOND;
+    let nanos = i128::from(since_epoch.as_secs()) * NANOS_PER_SECOND;
     format(Instant { nanos, offset_seconds: 0 }).map(string_value)
 }
 
