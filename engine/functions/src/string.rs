@@ -123,8 +123,8 @@ pub(crate) fn indent(args: &[Value], _: &Env) -> Result {
     Ok(string_value(text.replace('\n', &pad)))
 }
 
-/// Go's `strings.Title`: upper-cases the first letter of each word, where words are separated
-/// by anything but letters, digits and underscores.
+/// Go's `strings.Title`: upper-cases the first letter of each word; ASCII punctuation and
+/// any whitespace separate words, underscores do not.
 pub(crate) fn title(args: &[Value], _: &Env) -> Result {
     let text = string(args, 0)?;
     let mut out = String::with_capacity(text.len());
@@ -135,7 +135,12 @@ pub(crate) fn title(args: &[Value], _: &Env) -> Result {
         } else {
             out.push(c);
         }
-        at_word_start = !(c.is_alphanumeric() || c == '_');
+        at_word_start = match c {
+            c if c.is_ascii() => !(c.is_ascii_alphanumeric() || c == '_'),
+            c if c.is_alphanumeric() => false,
+            // Go treats only spaces among other non-ASCII characters as separators.
+            c => c.is_whitespace(),
+        };
     }
     Ok(string_value(out))
 }

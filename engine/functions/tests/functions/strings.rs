@@ -33,6 +33,7 @@ fn string_functions() {
         ("strcontains", r#"["hello world", "x"]"#, "false"),
         ("indent", r#"[2, "[\n  foo,\n  bar,\n]\n"]"#, r#""[\n    foo,\n    bar,\n  ]\n  ""#),
         ("title", r#"["hello world-wide_web x"]"#, r#""Hello World-Wide_web X""#),
+        ("title", r#"["ünïcode—dash é"]"#, r#""Ünïcode—dash É""#),
         ("chomp", r#"["hello\r\n\n"]"#, r#""hello""#),
         ("chomp", r#"["hello\n world"]"#, r#""hello\n world""#),
         ("strrev", r#"["héllo"]"#, r#""olléh""#),
