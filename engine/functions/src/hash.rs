@@ -1,0 +1,78 @@
+//! Hash functions over the UTF-8 bytes of a string (hex, or base64 of the raw digest), and
+//! `uuid`. The file variants in `file.rs` reuse the digests here.
+
+use crate::args::{string, string_value};
+use crate::{Env, FunctionError, Value};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use sha2::Digest;
+use std::fmt::Write;
+
+type Result = std::result::Result<Value, FunctionError>;
+
+#[derive(Clone, Copy)]
+pub(crate) enum Algorithm {
+    Md5,
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+pub(crate) fn digest(algorithm: Algorithm, bytes: &[u8]) -> Vec<u8> {
+    match algorithm {
+        Algorithm::Md5 => md5::Md5::digest(bytes).to_vec(),
+        Algorithm::Sha1 => sha1::Sha1::digest(bytes).to_vec(),
+        Algorithm::Sha256 => sha2::Sha256::digest(bytes).to_vec(),
+        Algorithm::Sha512 => sha2::Sha512::digest(bytes).to_vec(),
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
+}
+
+fn hex_of(algorithm: Algorithm, args: &[Value]) -> Result {
+    Ok(string_value(hex(&digest(algorithm, string(args, 0)?.as_bytes()))))
+}
+
+fn base64_of(algorithm: Algorithm, args: &[Value]) -> Result {
+    Ok(string_value(base64(&digest(algorithm, string(args, 0)?.as_bytes()))))
+}
+
+pub(crate) fn md5(args: &[Value], _: &Env) -> Result {
+    hex_of(Algorithm::Md5, args)
+}
+
+pub(crate) fn sha1(args: &[Value], _: &Env) -> Result {
+    hex_of(Algorithm::Sha1, args)
+}
+
+pub(crate) fn sha256(args: &[Value], _: &Env) -> Result {
+    hex_of(Algorithm::Sha256, args)
+}
+
+pub(crate) fn sha512(args: &[Value], _: &Env) -> Result {
+    hex_of(Algorithm::Sha512, args)
+}
+
+pub(crate) fn base64sha256(args: &[Value], _: &Env) -> Result {
+    base64_of(Algorithm::Sha256, args)
+}
+
+pub(crate) fn base64sha512(args: &[Value], _: &Env) -> Result {
+    base64_of(Algorithm::Sha512, args)
+}
+
+/// A random version-4 UUID. Impure: each call differs, so configurations usually pair it
+/// with `lifecycle { ignore_changes }`, as in Terraform.
+pub(crate) fn uuid(_: &[Value], _: &Env) -> Result {
+    Ok(string_value(uuid::Uuid::new_v4().to_string()))
+}

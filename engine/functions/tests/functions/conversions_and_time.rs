@@ -1,0 +1,68 @@
+use crate::{assert_errors, assert_results, run, PLAN_TIMESTAMP};
+use meshplan_functions::Value;
+
+#[test]
+fn type_conversions() {
+    assert_results(&[
+        ("tostring", r#"["hello"]"#, r#""hello""#),
+        ("tostring", "[1]", r#""1""#),
+        ("tostring", "[1.5]", r#""1.5""#),
+        ("tostring", "[true]", r#""true""#),
+        ("tostring", "[null]", "null"),
+        ("tonumber", r#"["1"]"#, "1"),
+        ("tonumber", r#"["-2.5e2"]"#, "-250"),
+        ("tonumber", "[7]", "7"),
+        ("tonumber", "[null]", "null"),
+        ("tobool", r#"["true"]"#, "true"),
+        ("tobool", r#"["false"]"#, "false"),
+        ("tobool", "[true]", "true"),
+        ("tobool", "[null]", "null"),
+        ("tolist", r#"[["a", "b"]]"#, r#"["a", "b"]"#),
+        ("tolist", r#"[["a", 1, true]]"#, r#"["a", "1", "true"]"#),
+        ("tomap", r#"[{"a": 1, "b": 2}]"#, r#"{"a": 1, "b": 2}"#),
+        ("tomap", r#"[{"a": "foo", "b": true}]"#, r#"{"a": "foo", "b": "true"}"#),
+    ]);
+    assert_errors(&[
+        ("tostring", r#"[["a"]]"#, r#"Invalid value for "value" parameter: cannot convert list to string"#),
+        ("tostring", r#"[{"a": 1}]"#, "cannot convert object to string"),
+        ("tonumber", r#"["no"]"#, r#"cannot convert "no" to number"#),
+        ("tonumber", r#"["0x10"]"#, "must be a decimal representation"),
+        ("tonumber", r#"["inf"]"#, "cannot convert"),
+        ("tonumber", "[[]]", "cannot convert list to number"),
+        ("tobool", r#"["yes"]"#, r#"cannot convert "yes" to bool"#),
+        ("tobool", "[1]", "cannot convert number to bool"),
+        ("tolist", r#"[{"a": 1}]"#, "cannot convert object to list"),
+        ("tomap", "[[1]]", "cannot convert list to map"),
+    ]);
+}
+
+#[test]
+fn time_functions() {
+    assert_eq!(run("plantimestamp", &[]).unwrap(), Value::from(PLAN_TIMESTAMP));
+    let now = run("timestamp", &[]).unwrap();
+    let now = now.as_str().unwrap();
+    assert_eq!(now.len(), 20, "{now}");
+    assert!(now.ends_with('Z') && now.starts_with("20"), "{now}");
+    assert_results(&[
+        ("timeadd", r#"["2017-11-22T00:00:00Z", "10m"]"#, r#""2017-11-22T00:10:00Z""#),
+        ("timeadd", r#"["2017-11-22T00:00:00Z", "-1h30m"]"#, r#""2017-11-21T22:30:00Z""#),
+        ("timeadd", r#"["2017-11-22T00:00:00Z", "1.5h"]"#, r#""2017-11-22T01:30:00Z""#),
+        ("timeadd", r#"["2024-02-28T23:00:00+02:00", "2h"]"#, r#""2024-02-29T01:00:00+02:00""#),
+        ("timeadd", r#"["2023-12-31T23:59:59.750Z", "500ms"]"#, r#""2024-01-01T00:00:00Z""#),
+        ("timeadd", r#"["2000-01-01T00:00:00Z", "8760h"]"#, r#""2000-12-31T00:00:00Z""#),
+        ("timeadd", r#"["1970-01-01T00:00:00Z", "-1s"]"#, r#""1969-12-31T23:59:59Z""#),
+        ("timeadd", r#"["2017-11-22T00:00:00Z", "0"]"#, r#""2017-11-22T00:00:00Z""#),
+        ("timecmp", r#"["2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z"]"#, "0"),
+        ("timecmp", r#"["2017-11-22T00:00:00Z", "2017-11-22T01:00:00Z"]"#, "-1"),
+        ("timecmp", r#"["2017-11-22T01:00:00+01:00", "2017-11-22T00:00:00Z"]"#, "0"),
+        ("timecmp", r#"["2017-11-22T00:00:01Z", "2017-11-22T00:00:00Z"]"#, "1"),
+    ]);
+    assert_errors(&[
+        ("timeadd", r#"["2017-11-22", "1h"]"#, r#""timestamp" parameter: "2017-11-22" is not a valid RFC 3339 timestamp"#),
+        ("timeadd", r#"["2017-02-30T00:00:00Z", "1h"]"#, "not a valid RFC 3339 timestamp"),
+        ("timeadd", r#"["2017-11-22T00:00:00Z", "1d"]"#, r#""duration" parameter: "1d" is not a valid duration"#),
+        ("timeadd", r#"["2017-11-22T00:00:00Z", ""]"#, "not a valid duration"),
+        ("timeadd", r#"["9999-12-31T23:00:00Z", "2h"]"#, "outside the years 0000 to 9999"),
+        ("timecmp", r#"["2017-11-22T00:00:00Z", "later"]"#, r#""timestamp_b" parameter"#),
+    ]);
+}

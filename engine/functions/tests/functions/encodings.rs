@@ -1,0 +1,96 @@
+use crate::{assert_errors, assert_results, json, run};
+use meshplan_functions::Value;
+
+#[test]
+fn json_encoding_matches_terraform() {
+    assert_results(&[
+        ("jsonencode", r#"[{"b": 1, "a": "<x>"}]"#, r#""{\"a\":\"\\u003cx\\u003e\",\"b\":1}""#),
+        ("jsonencode", r#"[[1.5, 2, 1e21, 0.1, -0.5, true, null, "a&b\n\u2028"]]"#,
+            r#""[1.5,2,1000000000000000000000,0.1,-0.5,true,null,\"a\\u0026b\\n\\u2028\"]""#),
+        ("jsonencode", r#"["hello"]"#, r#""\"hello\"""#),
+        ("jsonencode", "[null]", r#""null""#),
+        ("jsonencode", r#"[{"x": {}, "y": []}]"#, r#""{\"x\":{},\"y\":[]}""#),
+        ("jsondecode", r#"["{\"hello\": \"world\", \"n\": [1, 2.5]}"]"#, r#"{"hello": "world", "n": [1, 2.5]}"#),
+        ("jsondecode", r#"["true"]"#, "true"),
+        ("jsondecode", r#"["null"]"#, "null"),
+    ]);
+    assert_errors(&[
+        ("jsondecode", r#"["{nope"]"#, r#"Invalid value for "string" parameter: invalid JSON"#),
+        ("jsondecode", r#"["1e400"]"#, "invalid JSON"),
+    ]);
+}
+
+#[test]
+fn yaml_encoding_matches_terraform() {
+    assert_results(&[
+        ("yamlencode", r#"[{"a": "b", "c": "d"}]"#, r#""\"a\": \"b\"\n\"c\": \"d\"\n""#),
+        ("yamlencode", r#"[{"foo": [1, 2, 3], "bar": "baz"}]"#, r#""\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n""#),
+        ("yamlencode", r#"[{"foo": [1, {"a": "b", "c": "d"}, 3], "bar": "baz"}]"#,
+            r#""\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n- 3\n""#),
+        ("yamlencode", r#"[{"outer": {"inner": true, "e": [], "m": {}}}]"#,
+            r#""\"outer\":\n  \"e\": []\n  \"inner\": true\n  \"m\": {}\n""#),
+        ("yamlencode", r#"[[[1, 2], "x"]]"#, r#""- - 1\n  - 2\n- \"x\"\n""#),
+        ("yamlencode", r#"[{"script": "line one\nline two\n"}]"#, r#""\"script\": |\n  line one\n  line two\n""#),
+        ("yamlencode", r#"[{"s": "a\n\nb"}]"#, r#""\"s\": |-\n  a\n\n  b\n""#),
+        ("yamlencode", r#"[{"s": " lead\nx"}]"#, r#""\"s\": \" lead\\nx\"\n""#),
+        ("yamlencode", r#"["plain"]"#, r#""\"plain\"\n""#),
+        ("yamlencode", "[null]", r#""null\n""#),
+        ("yamlencode", "[[]]", r#""[]\n""#),
+        ("yamldecode", r#"["hello: world\nlist: [1, 2.5, true, null]"]"#, r#"{"hello": "world", "list": [1, 2.5, true, null]}"#),
+        ("yamldecode", r#"["- a\n- b"]"#, r#"["a", "b"]"#),
+        ("yamldecode", r#"[""]"#, "null"),
+        ("yamldecode", r#"["base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2"]"#, r#"{"base": {"x": 1}, "derived": {"x": 1, "y": 2}}"#),
+        ("yamldecode", r#"["1: one\ntrue: yes"]"#, r#"{"1": "one", "true": "yes"}"#),
+        ("yamldecode", r#"["x: !Ref thing"]"#, r#"{"x": "thing"}"#),
+        ("yamldecode_all", r#"["a: 1\n---\n---\nb: 2\n"]"#, r#"[{"a": 1}, {"b": 2}]"#),
+        ("manifest_decode_multi", r#"["---\nkind: A\n---\nkind: B\n...\n"]"#, r#"[{"kind": "A"}, {"kind": "B"}]"#),
+        ("yamldecode_all", r#"[""]"#, "[]"),
+    ]);
+    assert_errors(&[
+        ("yamldecode", r#"["a: 1\n---\nb: 2"]"#, "holds 2 YAML documents"),
+        ("yamldecode", r#"["a: [1"]"#, "invalid YAML"),
+        ("yamldecode", r#"["[a]: 1"]"#, "mapping key must be a scalar"),
+        ("yamldecode", r#"["x: .nan"]"#, "cannot be represented"),
+    ]);
+}
+
+#[test]
+fn yamlencode_output_decodes_back_to_the_same_value() {
+    let values = [
+        r#"{"k8s": {"metadata": {"name": "x", "labels": {"app": "web"}}, "spec": {"ports": [{"port": 80}, {"port": 443}]}}}"#,
+        r#"[["a", ["b", []]], {}, {"q": "quote \" and \\ and\ttab", "multi": "x\ny\n\n", "trailing": "a \nb"}]"#,
+        r##"{"weird keys": {"": 1, "a: b": 2, "- c": 3, "#d": null}, "unicode": "héllo ✓", "ctrl": "\u0007bell"}"##,
+    ];
+    for text in values {
+        let value = json(text);
+        let encoded = run("yamlencode", std::slice::from_ref(&value)).unwrap();
+        let decoded = run("yamldecode", std::slice::from_ref(&encoded)).unwrap();
+        assert_eq!(decoded, value, "round trip through {encoded}");
+    }
+}
+
+#[test]
+fn base64_url_and_text_encodings() {
+    assert_results(&[
+        ("base64encode", r#"["Hello World"]"#, r#""SGVsbG8gV29ybGQ=""#),
+        ("base64decode", r#"["SGVsbG8gV29ybGQ="]"#, r#""Hello World""#),
+        ("urlencode", r#"["Hello World!"]"#, r#""Hello+World%21""#),
+        ("urlencode", r#"["☃ a-b_c.d~e/f?g=h&i"]"#, r#""%E2%98%83+a-b_c.d~e%2Ff%3Fg%3Dh%26i""#),
+        ("textencodebase64", r#"["Hello World", "UTF-16LE"]"#, r#""SABlAGwAbABvACAAVwBvAHIAbABkAA==""#),
+        ("textencodebase64", r#"["é", "ISO-8859-1"]"#, r#""6Q==""#),
+        ("textdecodebase64", r#"["SABlAGwAbABvACAAVwBvAHIAbABkAA==", "UTF-16LE"]"#, r#""Hello World""#),
+        ("csvdecode", r#"["a,b,c\n1,2,3\n4,\"5,\"\"x\"\"\",6\n"]"#,
+            r#"[{"a": "1", "b": "2", "c": "3"}, {"a": "4", "b": "5,\"x\"", "c": "6"}]"#),
+        ("csvdecode", r#"["a,b\r\n\r\n1,2"]"#, r#"[{"a": "1", "b": "2"}]"#),
+        ("csvdecode", r#"[""]"#, "[]"),
+    ]);
+    assert_errors(&[
+        ("base64decode", r#"["not base64!"]"#, "failed to decode base64 data"),
+        ("base64decode", r#"["//79"]"#, "not valid UTF-8"),
+        ("textencodebase64", r#"["x", "EBCDIC"]"#, r#"Invalid value for "encoding" parameter: "EBCDIC" is not a supported encoding"#),
+        ("textencodebase64", r#"["☃", "US-ASCII"]"#, "cannot be represented in the requested encoding"),
+        ("csvdecode", r#"["a,b\n1"]"#, "data row 1 has 1 columns, but the header has 2"),
+        ("csvdecode", r#"["a\n\"open"]"#, "missing \" in quoted field"),
+    ]);
+    assert_eq!(run("base64encode", &[Value::from(1i64)]).unwrap(), Value::from("MQ=="));
+}

@@ -1,0 +1,25 @@
+use crate::{assert_results, run};
+use meshplan_functions::Value;
+
+#[test]
+fn digests_of_hello_world() {
+    assert_results(&[
+        ("md5", r#"["hello world"]"#, r#""5eb63bbbe01eeed093cb22bb8f5acdc3""#),
+        ("sha1", r#"["hello world"]"#, r#""2aae6c35c94fcfb415dbe95f408b9ce91ee846ed""#),
+        ("sha256", r#"["hello world"]"#, r#""b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9""#),
+        ("sha512", r#"["hello world"]"#, r#""309ecc489c12d6eb4cc40f50c902f2b4d0ed77ee511a7c7a9bcd3ca86d4cd86f989dd35bc5ff499670da34255b45b0cfd830e81f605dcf7dc5542e93ae9cd76f""#),
+        ("base64sha256", r#"["hello world"]"#, r#""uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=""#),
+        ("base64sha512", r#"["hello world"]"#, r#""MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw==""#),
+    ]);
+}
+
+#[test]
+fn uuid_is_a_random_v4() {
+    let a = run("uuid", &[]).unwrap();
+    let b = run("uuid", &[]).unwrap();
+    let text = a.as_str().unwrap();
+    assert_eq!(text.len(), 36);
+    assert_eq!(&text[14..15], "4", "version nibble of {text}");
+    assert_ne!(a, b);
+    assert!(run("uuid", &[Value::from("x")]).unwrap_err().message.contains("uuid expects 0 arguments (uuid()), got 1"));
+}
