@@ -10,3 +10,5 @@ pub mod diag;
 pub mod eval;
 pub mod graph;
 pub mod plan;
+pub mod registry;
+pub mod walk;

@@ -6,10 +6,13 @@
 //! expand to instances and, per instance, plan (refresh + diff) or apply (re-evaluate,
 //! final plan, create/update, commit). Destroy nodes delete one instance each.
 
-mod destroy;
+mod apply_instance;
+mod data;
+pub mod destroy;
 mod expand;
 pub mod hook;
 mod nodes;
+mod provision;
 mod resource;
 mod store;
 
@@ -23,7 +26,7 @@ use crate::eval::EvalEnv;
 use crate::graph::{Graph, Node, ProviderKey};
 use crate::plan::{Plan, ResourceChange};
 use crate::registry::Registry;
-use meshplan_provider::{Client, Provider, Value};
+use meshplan_provider::{Client, Value};
 use meshplan_state::{Commit, Snapshot, StateBackend};
 use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -50,7 +53,7 @@ pub struct WalkOptions {
 }
 
 pub(crate) enum ProviderSlot {
-    Configured { provider: Arc<dyn Provider>, client: Client, limit: Arc<Semaphore> },
+    Configured { client: Client, limit: Arc<Semaphore> },
     /// The configuration is not known yet (depends on what apply will create).
     Deferred { reason: String },
 }
@@ -178,10 +181,6 @@ impl<'a> Walker<'a> {
                 false
             }
         }
-    }
-
-    pub(crate) fn warn(&self, d: Diagnostic) {
-        self.diags.lock().unwrap_or_else(|e| e.into_inner()).push(d);
     }
 
     /// Commits to the state backend on a blocking thread (sled flushes synchronously).

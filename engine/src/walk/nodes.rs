@@ -6,7 +6,7 @@ use crate::config::ProviderRef;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::types::TypeConstraint;
 use crate::eval::{eval, eval_body, BodyMode};
-use crate::graph::{provider_key_address, InstanceKey, ModuleInstance, ModulePath};
+use crate::graph::{provider_key_address, ModuleInstance, ModulePath};
 use meshplan_provider::Value;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -32,7 +32,12 @@ impl Walker<'_> {
                 match call.inputs.get(name) {
                     Some(e) => {
                         let lookup = self.lookup(&parent_path.to_vec(), &parent);
-                        let scope = self.scope(&lookup, &parent_path.to_vec(), None);
+                        let mut scope = self.scope(&lookup, &parent_path.to_vec(), None);
+                        let iteration = self.store.lock().unwrap_or_else(|e| e.into_inner()).module_iteration.get(&mi).cloned();
+                        if let Some((count_index, each)) = iteration {
+                            scope.count_index = count_index;
+                            scope.each = each;
+                        }
                         Some(eval(&e.inner, e.file, &scope)?)
                     }
                     None => None,
@@ -131,11 +136,9 @@ impl Walker<'_> {
             let (k, ctxs) = self.expand(&parent_path, &parent, call.count.as_ref(), call.for_each.as_ref(), &format!("module \"{name}\""))?;
             kind = k;
             for c in ctxs {
-                instances.push(parent.child(&name, c.key.clone()));
-                if let Some((_, each_value)) = c.each {
-                    // each.value inside the module is not visible (as in Terraform); inputs use it.
-                    let _ = each_value;
-                }
+                let mi = parent.child(&name, c.key.clone());
+                self.store.lock().unwrap_or_else(|e| e.into_inner()).module_iteration.insert(mi.clone(), (c.count_index, c.each));
+                instances.push(mi);
             }
         }
         let child = self.module(path);
@@ -149,15 +152,6 @@ impl Walker<'_> {
         store.module_instances.insert(path.clone(), instances);
         store.module_kinds.insert(path.clone(), kind);
         Ok(())
-    }
-
-    /// Inputs of module instances made with for_each/count need `each`/`count` from the call.
-    pub(crate) fn call_instance_ctx(&self, mi: &ModuleInstance) -> (Option<Value>, Option<(Value, Value)>) {
-        match mi.0.last().and_then(|(_, k)| k.clone()) {
-            Some(InstanceKey::Int(i)) => (Some(Value::Number(i as f64)), None),
-            Some(InstanceKey::Str(s)) => (None, Some((Value::String(s), Value::Null))),
-            None => (None, None),
-        }
     }
 
     pub(crate) async fn provider_node(&self, path: &ModulePath, pref: &ProviderRef) -> R {
@@ -208,7 +202,7 @@ impl Walker<'_> {
         })?;
         let limit = Arc::new(Semaphore::new(max_concurrency.unwrap_or_else(|| provider.default_concurrency()).clamp(1, Semaphore::MAX_PERMITS)));
         let was_deferred = self.phase == Phase::Apply && self.plan.is_some_and(|p| p.changes.iter().any(|c| c.deferred.is_some() && c.provider == addr));
-        self.providers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, ProviderSlot::Configured { provider, client, limit });
+        self.providers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, ProviderSlot::Configured { client, limit });
         if was_deferred {
             self.hook.event(Event::ProviderConfigured { provider: &addr, deferred: true });
         }

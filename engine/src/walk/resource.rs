@@ -7,13 +7,12 @@ use crate::config::references::{expr_references, Target};
 use crate::config::{IgnoreChanges, Mode, Resource, ResourceKey};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::eval::{eval_body, BodyMode};
-use crate::graph::{provider_key_address, ModuleInstance, ModulePath, Node, ProviderKey};
+use crate::graph::{provider_key_address, ModulePath, Node, ProviderKey};
 use crate::plan::{Action, ResourceChange};
 use meshplan_provider::{plan_with_schema, Client, Ctx, Path, PlanRequest, Planned, ResourceType, Schema, Value};
-use meshplan_state::{Commit, RecordStatus, ResourceMode, ResourceRecord};
+use meshplan_state::{RecordStatus, ResourceMode, ResourceRecord};
 use petgraph::graph::NodeIndex;
 use std::sync::Arc;
-use std::time::Instant;
 use tokio::sync::Semaphore;
 
 type R<T> = Result<T, Diagnostics>;
@@ -90,7 +89,7 @@ impl Walker<'_> {
         Ok(())
     }
 
-    fn resource_type(&self, res: &Resource) -> R<Arc<dyn ResourceType>> {
+    pub(crate) fn resource_type(&self, res: &Resource) -> R<Arc<dyn ResourceType>> {
         self.registry.resources.get(&res.key.type_name).cloned().ok_or_else(|| {
             let hint = did_you_mean(&res.key.type_name, self.registry.resources.keys().map(String::as_str));
             Diagnostic::error(format!("unknown resource type `{}`", res.key.type_name))
@@ -101,7 +100,7 @@ impl Walker<'_> {
         })
     }
 
-    fn data_source(&self, res: &Resource) -> R<Arc<dyn meshplan_provider::DataSource>> {
+    pub(crate) fn data_source(&self, res: &Resource) -> R<Arc<dyn meshplan_provider::DataSource>> {
         self.registry.data_sources.get(&res.key.type_name).cloned().ok_or_else(|| {
             let hint = did_you_mean(&res.key.type_name, self.registry.data_sources.keys().map(String::as_str));
             Diagnostic::error(format!("unknown data source `{}`", res.key.type_name)).at(res.span.clone()).maybe_hint(hint).into()
@@ -117,7 +116,7 @@ impl Walker<'_> {
     }
 
     /// Evaluates the instance's body: (bare config, paths marked sensitive in it).
-    fn config(&self, nc: &NodeCtx<'_>, c: &InstanceCtx) -> R<(Value, Vec<Path>)> {
+    pub(crate) fn config(&self, nc: &NodeCtx<'_>, c: &InstanceCtx) -> R<(Value, Vec<Path>)> {
         let lookup = self.lookup(&nc.path, &c.module);
         let scope = self.scope(&lookup, &nc.path, Some(c));
         let (v, diags) = eval_body(&nc.schema, &nc.res.body, &scope, BodyMode::Resource(&nc.res.key.type_name));
@@ -127,7 +126,7 @@ impl Walker<'_> {
         Ok(v.unmark())
     }
 
-    fn ctx(&self, nc: &NodeCtx<'_>, addr: &str) -> R<(Ctx, Arc<Semaphore>)> {
+    pub(crate) fn ctx(&self, nc: &NodeCtx<'_>, addr: &str) -> R<(Ctx, Arc<Semaphore>)> {
         match &nc.slot {
             Slot::Ready { client, limit } => Ok((Ctx::new(client.clone(), addr), limit.clone())),
             Slot::Deferred(reason) => Err(Diagnostic::error(format!("{addr}: the provider is still not configured"))
@@ -136,7 +135,7 @@ impl Walker<'_> {
         }
     }
 
-    fn mark(&self, nc: &NodeCtx<'_>, v: Value, extra: &[Path]) -> Value {
+    pub(crate) fn mark(&self, nc: &NodeCtx<'_>, v: Value, extra: &[Path]) -> Value {
         let paths = nc.schema.sensitive_paths(&v);
         v.mark_paths(&paths).mark_paths(extra)
     }
@@ -174,7 +173,7 @@ impl Walker<'_> {
                 (p, None)
             }
         };
-        let action = self.decide_action(nc, addr, prior.is_some(), tainted, &planned, deferred.is_some(), &mut reasons)?;
+        let action = self.decide_action(nc, addr, prior.as_ref(), tainted, &planned, deferred.is_some(), &mut reasons)?;
         let after = self.mark(nc, planned.state.clone(), &cfg_marks);
         let before = prior.map(|p| self.mark(nc, p, &before_marks));
         if action != Action::NoOp {
@@ -202,11 +201,11 @@ impl Walker<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn decide_action(
+    pub(crate) fn decide_action(
         &self,
         nc: &NodeCtx<'_>,
         addr: &str,
-        exists: bool,
+        prior: Option<&Value>,
         tainted: bool,
         planned: &Planned,
         deferred: bool,
@@ -214,7 +213,7 @@ impl Walker<'_> {
     ) -> R<Action> {
         let lc = &nc.res.lifecycle;
         let replace_kind = if lc.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate };
-        let action = if !exists {
+        let action = if prior.is_none() {
             if tainted {
                 reasons.push("tainted: a previous create failed part-way".into());
                 replace_kind
@@ -235,13 +234,11 @@ impl Walker<'_> {
         } else if planned.replaces() {
             reasons.extend(planned.replace_reasons.iter().cloned());
             replace_kind
+        } else if prior == Some(&planned.state) {
+            Action::NoOp
         } else {
-            let prior = self.snapshot.resources.get(addr);
-            let _ = prior;
             Action::Update
         };
-        // Update vs no-op is decided by comparing with the refreshed prior, done by the caller's data:
-        let action = if action == Action::Update && self.planned_equals_prior(addr, planned) { Action::NoOp } else { action };
         if action.deletes() && lc.prevent_destroy {
             return Err(Diagnostic::error(format!("{addr} has lifecycle.prevent_destroy set, but the plan would destroy it"))
                 .at(nc.res.span.clone())
@@ -261,14 +258,6 @@ impl Walker<'_> {
         })
     }
 
-    fn planned_equals_prior(&self, _addr: &str, planned: &Planned) -> bool {
-        // Set by plan_instance through `current_prior`; see below.
-        CURRENT_PRIOR.with(|p| p.borrow().as_ref() == Some(&planned.state))
-    }
-}
-
-thread_local! {
-    static CURRENT_PRIOR: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
 }
 
 fn apply_ignore_changes(ic: &IgnoreChanges, prior: Option<&Value>, config: &mut Value) {
@@ -287,10 +276,7 @@ fn apply_ignore_changes(ic: &IgnoreChanges, prior: Option<&Value>, config: &mut 
         IgnoreChanges::Attributes(attrs) => {
             for a in attrs {
                 let top = a.split('.').next().unwrap_or(a);
-                if let Some(pv) = prior.get(top).clone().into() {
-                    let pv: Value = pv;
-                    config.set(top, pv);
-                }
+                config.set(top, prior.get(top).clone());
             }
         }
     }
@@ -327,6 +313,3 @@ pub(crate) fn record_for(
         deposed: None,
     }
 }
-
-#[allow(dead_code)]
-fn _unused(_: ModuleInstance, _: Commit) {}

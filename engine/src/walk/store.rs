@@ -56,6 +56,8 @@ pub struct Store {
     /// The instances of each module path, known once its call has been expanded.
     pub module_instances: HashMap<ModulePath, Vec<ModuleInstance>>,
     pub module_kinds: HashMap<ModulePath, ExpansionKind>,
+    /// `count.index` / `each` of each module instance, for evaluating its call's inputs.
+    pub module_iteration: HashMap<ModuleInstance, (Option<Value>, Option<(Value, Value)>)>,
 }
 
 /// Name resolution for expressions evaluated in one module instance.

@@ -1,0 +1,65 @@
+//! Data source instances: read at plan time when possible, otherwise during apply right
+//! after what they depend on (Terraform's rule).
+
+use super::expand::InstanceCtx;
+use super::resource::{provider_error, NodeCtx, Slot};
+use super::{Event, Phase, Walker};
+use crate::diag::Diagnostics;
+use crate::graph::provider_key_address;
+use crate::plan::{Action, ResourceChange};
+use meshplan_provider::{plan_with_schema, PlanRequest, Value};
+
+type R<T> = Result<T, Diagnostics>;
+
+impl Walker<'_> {
+    pub(crate) async fn data_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str) -> R<Value> {
+        let (config, marks) = self.config(nc, c)?;
+        let deps_pending = {
+            let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            self.graph.resource_dependencies(nc.ni).iter().any(|d| pending.contains(d))
+        };
+        let ready = matches!(nc.slot, Slot::Ready { .. });
+        let now = config.is_wholly_known() && ready && (self.phase == Phase::Apply || !deps_pending);
+        if !now {
+            if self.phase == Phase::Apply {
+                return Err(super::apply_instance::unknown_after_apply(addr));
+            }
+            let mut reasons = Vec::new();
+            if deps_pending {
+                reasons.push("depends on a resource with changes pending".to_string());
+            } else if !ready {
+                reasons.push("its provider is configured during apply".to_string());
+            } else {
+                reasons.push("its configuration depends on values known only after apply".to_string());
+            }
+            let planned = plan_with_schema(&nc.schema, PlanRequest { prior: None, config: &config });
+            let after = self.mark(nc, planned.state, &marks);
+            self.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(nc.ni);
+            self.changes.lock().unwrap_or_else(|e| e.into_inner()).push(ResourceChange {
+                address: addr.to_string(),
+                module_address: c.module.address(),
+                mode: "data".into(),
+                type_name: nc.res.key.type_name.clone(),
+                name: nc.res.key.name.clone(),
+                index: c.key.clone(),
+                provider: provider_key_address(&nc.provider_key),
+                action: Action::Read,
+                before: None,
+                after: Some(after.clone()),
+                replace_paths: vec![],
+                reasons,
+                deferred: None,
+                importing: None,
+                drifted: false,
+            });
+            return Ok(after);
+        }
+        let (ctx, limit) = self.ctx(nc, addr)?;
+        let ds = self.data_source(nc.res)?;
+        let _l = limit.acquire().await;
+        let _p = self.permits.acquire(self.priorities[nc.ni.index()]).await;
+        self.hook.event(Event::Reading { address: addr });
+        let v = ds.read(&ctx, &config).await.map_err(|e| provider_error(addr, "reading", e))?;
+        Ok(self.mark(nc, v, &marks))
+    }
+}
