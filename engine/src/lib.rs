@@ -5,10 +5,13 @@
 //! executes them; [`render`] is the only module that writes to the terminal.
 
 pub mod apply;
+pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod eval;
 pub mod graph;
+pub mod ops;
 pub mod plan;
 pub mod registry;
+pub mod render;
 pub mod walk;

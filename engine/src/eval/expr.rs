@@ -67,11 +67,13 @@ impl Evaluator<'_, '_> {
             }
             Expression::StringTemplate(t) => eval_template(self, t, true),
             Expression::HeredocTemplate(h) => {
-                let mut h = (**h).clone();
                 if h.indent().is_some() {
-                    h.dedent();
+                    let mut t = h.template.clone();
+                    super::template::dedent(&mut t);
+                    eval_template(self, &t, false)
+                } else {
+                    eval_template(self, &h.template, false)
                 }
-                eval_template(self, &h.template, false)
             }
             Expression::Parenthesis(p) => self.expr(p.inner()),
             Expression::Variable(v) => self.root(v.as_str(), &[], e).map(|(v, _)| v),

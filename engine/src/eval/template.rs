@@ -261,3 +261,60 @@ pub fn render_template_file(path: &Path, vars: &Value, lookup: &dyn Lookup, env:
         d
     })
 }
+
+/// `<<-` heredocs: removes the smallest indentation of the non-blank lines from every line,
+/// literals inside `%{ }` directives included.
+pub(super) fn dedent(t: &mut Template) {
+    let mut min = usize::MAX;
+    let mut at_start = true;
+    visit_literals(t, &mut at_start, &mut |s: &mut String, starts_line: bool| {
+        for (i, line) in s.split('\n').enumerate() {
+            let line_start = i > 0 || starts_line;
+            if line_start && !line.trim().is_empty() {
+                min = min.min(line.len() - line.trim_start_matches(' ').len());
+            }
+        }
+    });
+    if min == usize::MAX || min == 0 {
+        return;
+    }
+    let mut at_start = true;
+    visit_literals(t, &mut at_start, &mut |s: &mut String, starts_line: bool| {
+        let parts: Vec<String> = s
+            .split('\n')
+            .enumerate()
+            .map(|(i, line)| {
+                if i > 0 || starts_line {
+                    let n = (line.len() - line.trim_start_matches(' ').len()).min(min);
+                    line[n..].to_string()
+                } else {
+                    line.to_string()
+                }
+            })
+            .collect();
+        *s = parts.join("\n");
+    });
+}
+
+/// Calls `f` on each literal in source order, with whether it begins at a line start.
+fn visit_literals(t: &mut Template, at_start: &mut bool, f: &mut dyn FnMut(&mut String, bool)) {
+    for el in t.iter_mut() {
+        match el {
+            Element::Literal(l) => {
+                let s: &mut String = l;
+                f(s, *at_start);
+                *at_start = s.ends_with('\n') || (s.is_empty() && *at_start);
+            }
+            Element::Interpolation(_) => *at_start = false,
+            Element::Directive(d) => match d.as_mut() {
+                Directive::If(i) => {
+                    visit_literals(&mut i.if_expr.template, at_start, f);
+                    if let Some(e) = &mut i.else_expr {
+                        visit_literals(&mut e.template, at_start, f);
+                    }
+                }
+                Directive::For(fd) => visit_literals(&mut fd.for_expr.template, at_start, f),
+            },
+        }
+    }
+}

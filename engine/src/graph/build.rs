@@ -312,10 +312,14 @@ impl Builder {
                 (DestroyOrder::AfterCreate, Some(c)) => self.edge(c, me),
                 _ => {}
             }
-            for dep in &d.dependents {
-                if let Some(c) = resource_by_addr.get(dep) {
-                    if Some(*c) != config {
-                        self.edge(*c, me);
+            // A surviving dependent stops using the object before it goes (only for a pure
+            // delete: a replaced object is recreated before its dependents run).
+            if d.order == DestroyOrder::Alone {
+                for dep in &d.dependents {
+                    if let Some(c) = resource_by_addr.get(dep) {
+                        if Some(*c) != config {
+                            self.edge(*c, me);
+                        }
                     }
                 }
             }

@@ -10,6 +10,7 @@ mod apply_instance;
 mod data;
 pub mod destroy;
 mod expand;
+mod import;
 pub mod hook;
 mod nodes;
 mod provision;
@@ -147,6 +148,11 @@ impl<'a> Walker<'a> {
 
     /// Walks the whole graph.
     pub async fn run(self) -> WalkResult {
+        self.run_ref().await
+    }
+
+    /// Walks the whole graph, keeping the walker (and its configured providers) for more work.
+    pub async fn run_ref(&self) -> WalkResult {
         let g = &self.graph.graph;
         let outcomes = run_dag(g, |i| self.run_node(i)).await;
         let failed = outcomes.iter().any(|o| *o != crate::apply::NodeOutcome::Done);

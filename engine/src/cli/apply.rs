@@ -1,0 +1,126 @@
+//! `meshplan apply [PLANFILE]` and `meshplan destroy`.
+
+use super::common::{Ctx, RunFlags};
+use super::plan::options;
+use crate::ops;
+use crate::plan::read_plan_file;
+use crate::render::{render_plan, Progress};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub flags: RunFlags,
+    /// Skip the interactive approval.
+    #[arg(long = "auto-approve")]
+    pub auto_approve: bool,
+    /// A plan saved with `plan -out` (apply only).
+    pub plan_file: Option<PathBuf>,
+}
+
+pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
+    let mut ws = ctx.workspace();
+    let saved = match &a.plan_file {
+        Some(p) if !destroy => match read_plan_file(p) {
+            Ok(plan) => Some(plan),
+            Err(e) => {
+                ctx.shell.err(&format!("Error: {e}\n"));
+                return 1;
+            }
+        },
+        Some(_) => {
+            ctx.shell.err("Error: destroy does not take a plan file; use `meshplan plan -destroy -out=FILE` then `meshplan apply FILE`\n");
+            return 1;
+        }
+        None => None,
+    };
+    let root = match ws.load() {
+        Ok(r) => r,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let backend = match ws.backend() {
+        Ok(b) => b,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let guard = match ws.lock(&backend, if destroy { "destroy" } else { "apply" }, a.flags.lock_timeout) {
+        Ok(g) => g,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let snapshot = match ws.read_state(&backend) {
+        Ok(s) => s,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let progress = Progress::start(saved.is_none());
+    let plan = match saved {
+        Some(p) => p,
+        None => {
+            let (plan, warnings) = match ops::plan(&ws, &root, &snapshot, &options(&a.flags, destroy), &progress).await {
+                Ok(p) => p,
+                Err(d) => return ctx.report(&ws, &d),
+            };
+            ctx.report(&ws, &warnings);
+            ctx.shell.out(&render_plan(&plan, &ctx.shell.style));
+            if plan.is_empty() {
+                return 0;
+            }
+            if !a.auto_approve {
+                let what = if destroy { "destroy all resources" } else { "perform these actions" };
+                let q = format!("\nDo you really want to {what}?\n  meshplan will {what} described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+                let answer = if a.flags.input { ctx.shell.ask(&q) } else { None };
+                match answer.as_deref() {
+                    Some("yes") => {}
+                    Some(_) => {
+                        ctx.shell.line(&format!("\n{} cancelled.", if destroy { "Destroy" } else { "Apply" }));
+                        return 1;
+                    }
+                    None => {
+                        ctx.shell.err("\nError: no approval given: run with -auto-approve, or answer `yes` on a terminal\n");
+                        return 1;
+                    }
+                }
+            }
+            ctx.shell.line("");
+            plan
+        }
+    };
+    let report = match ops::apply(&ws, &root, &snapshot, &plan, &backend, a.flags.parallelism.max(1), &progress).await {
+        Ok(r) => r,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    drop(progress);
+    let _ = backend.close();
+    drop(guard);
+    let code = ctx.report(&ws, &report.diags);
+    if !report.deferred.is_empty() {
+        ctx.shell.line("\nDeferred resources, planned and applied once their provider was configured:");
+        for (addr, action) in &report.deferred {
+            ctx.shell.line(&format!("  {} {addr}", action.symbol()));
+        }
+    }
+    let done = if code != 0 {
+        "Apply failed; what succeeded is saved in the state."
+    } else if plan.destroy {
+        "Destroy complete!"
+    } else {
+        "Apply complete!"
+    };
+    if plan.destroy {
+        ctx.shell.line(&format!("\n{} Resources: {} destroyed.", ctx.shell.style.bold(done), report.destroyed));
+    } else {
+        ctx.shell.line(&format!(
+            "\n{} Resources: {} added, {} changed, {} destroyed.",
+            ctx.shell.style.bold(done),
+            report.added,
+            report.changed,
+            report.destroyed
+        ));
+    }
+    if !plan.destroy && !report.outputs.is_empty() && code == 0 {
+        ctx.shell.line("\nOutputs:\n");
+        let width = report.outputs.keys().map(String::len).max().unwrap_or(0);
+        for (k, v) in &report.outputs {
+            ctx.shell.line(&format!("{k:width$} = {}", super::misc::output_text(v)));
+        }
+    }
+    code
+}

@@ -1,0 +1,76 @@
+//! What every subcommand shares: the working directory, the shell, and state access.
+
+use crate::diag::Diagnostics;
+use crate::ops::{VarSource, Workspace};
+use crate::registry::Registry;
+use crate::render::{render_diagnostics, Shell};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub struct Ctx {
+    pub dir: PathBuf,
+    pub registry: Registry,
+    pub shell: Shell,
+    pub color: bool,
+}
+
+impl Ctx {
+    pub fn new(dir: PathBuf, registry: Registry, color: bool) -> Self {
+        let shell = Shell::new(color);
+        let color = shell.style.color;
+        Ctx { dir, registry, shell, color }
+    }
+    pub fn workspace(&self) -> Workspace {
+        Workspace::new(&self.dir, self.registry.clone())
+    }
+    /// Prints diagnostics to stderr; returns exit code 1 when any is an error.
+    pub fn report(&self, ws: &Workspace, diags: &Diagnostics) -> i32 {
+        if !diags.is_empty() {
+            self.shell.err(&render_diagnostics(diags, &ws.sources, self.color));
+        }
+        i32::from(diags.has_errors())
+    }
+}
+
+/// Flags shared by plan, apply and destroy.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RunFlags {
+    /// Set a root variable: -var 'name=value' (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub var: Vec<String>,
+    /// Load variables from a file (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_file: Vec<PathBuf>,
+    /// Limit the run to these resources and their dependencies (repeatable).
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub target: Vec<String>,
+    /// Plan to replace this resource instance (repeatable).
+    #[arg(long = "replace", value_name = "ADDRESS")]
+    pub replace: Vec<String>,
+    /// Whether to refresh from providers first (default true).
+    #[arg(long = "refresh", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub refresh: bool,
+    /// Operations in flight at once.
+    #[arg(long = "parallelism", default_value_t = 10)]
+    pub parallelism: usize,
+    /// How long to wait for the state lock (e.g. 30s).
+    #[arg(long = "lock-timeout", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+    /// Ask for input (variables, approval); meshplan never prompts for variables.
+    #[arg(long = "input", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub input: bool,
+}
+
+impl RunFlags {
+    pub fn var_sources(&self) -> Vec<VarSource> {
+        // -var and -var-file keep their relative order on the command line (Terraform's rule),
+        // approximated here: files first, then -var (later wins).
+        let mut v: Vec<VarSource> = self.var_file.iter().cloned().map(VarSource::File).collect();
+        v.extend(self.var.iter().cloned().map(VarSource::Arg));
+        v
+    }
+}
+
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("invalid duration {s:?}: {e}"))
+}

@@ -1,0 +1,322 @@
+//! The smaller subcommands: init, validate, show, output, import, graph, fmt, force-unlock.
+
+use super::common::{Ctx, RunFlags};
+use crate::graph::{build_graph, to_dot};
+use crate::ops;
+use crate::plan::read_plan_file;
+use crate::render::{plan_json, render_plan, state_json};
+use meshplan_provider::Value;
+use meshplan_state::StateBackend;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct ValidateArgs {
+    #[arg(long = "json")]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ShowArgs {
+    #[arg(long = "json")]
+    pub json: bool,
+    /// A saved plan file; without it, the state is shown.
+    pub plan_file: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct OutputArgs {
+    #[arg(long = "json")]
+    pub json: bool,
+    /// Print a string output without quotes.
+    #[arg(long = "raw")]
+    pub raw: bool,
+    pub name: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub flags: RunFlags,
+    pub address: String,
+    pub id: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GraphArgs {}
+
+#[derive(clap::Args, Debug)]
+pub struct FmtArgs {
+    /// Exit 3 (and change nothing) when a file is not formatted.
+    #[arg(long = "check")]
+    pub check: bool,
+    /// Also format module directories below.
+    #[arg(long = "recursive")]
+    pub recursive: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ForceUnlockArgs {
+    pub lock_id: String,
+    #[arg(long = "force")]
+    pub force: bool,
+}
+
+pub fn init(ctx: &Ctx) -> i32 {
+    let mut ws = ctx.workspace();
+    if let Err(d) = ws.load() {
+        return ctx.report(&ws, &d);
+    }
+    if let Err(e) = std::fs::create_dir_all(&ws.state_dir) {
+        ctx.shell.err(&format!("Error: cannot create {}: {e}\n", ws.state_dir.display()));
+        return 1;
+    }
+    let mut names: Vec<&String> = ws.registry.providers.keys().collect();
+    names.sort();
+    ctx.shell.line(&format!("Initializing the backend (sled, {})...", ws.state_dir.display()));
+    ctx.shell.line(&format!("Providers built in: {}", names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+    ctx.shell.line("\nmeshplan has been successfully initialized!");
+    0
+}
+
+pub fn validate(ctx: &Ctx, a: ValidateArgs) -> i32 {
+    let mut ws = ctx.workspace();
+    let root = match ws.load() {
+        Ok(r) => r,
+        Err(d) => {
+            if a.json {
+                ctx.shell.line(&serde_json::json!({"valid": false, "error_count": d.0.len()}).to_string());
+            }
+            return ctx.report(&ws, &d);
+        }
+    };
+    let diags = ops::validate(&ws, &root);
+    if a.json {
+        ctx.shell.line(&serde_json::json!({"valid": !diags.has_errors(), "error_count": diags.0.iter().filter(|d| d.is_error()).count()}).to_string());
+    }
+    let code = ctx.report(&ws, &diags);
+    if code == 0 && !a.json {
+        ctx.shell.line("Success! The configuration is valid.");
+    }
+    code
+}
+
+pub fn show(ctx: &Ctx, a: ShowArgs) -> i32 {
+    if let Some(p) = a.plan_file {
+        return match read_plan_file(&p) {
+            Ok(plan) if a.json => {
+                ctx.shell.line(&plan_json(&plan, None).to_string());
+                0
+            }
+            Ok(plan) => {
+                ctx.shell.out(&render_plan(&plan, &ctx.shell.style));
+                0
+            }
+            Err(e) => {
+                ctx.shell.err(&format!("Error: {e}\n"));
+                1
+            }
+        };
+    }
+    let ws = ctx.workspace();
+    let snap = match read_state(ctx, &ws) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if a.json {
+        ctx.shell.line(&state_json(&snap).to_string());
+    } else if snap.resources.is_empty() {
+        ctx.shell.line("The state file is empty. No resources are represented.");
+    } else {
+        for r in snap.resources.values() {
+            ctx.shell.line(&format!("# {}:", r.address));
+            let v = Value::from_json(&r.attributes).mark_paths(&r.sensitive_paths);
+            if let Some(m) = v.as_object() {
+                let width = m.keys().map(String::len).max().unwrap_or(0);
+                for (k, x) in m {
+                    ctx.shell.line(&format!("    {k:width$} = {}", output_text(x)));
+                }
+            }
+            ctx.shell.line("");
+        }
+    }
+    0
+}
+
+fn read_state(ctx: &Ctx, ws: &ops::Workspace) -> Result<meshplan_state::Snapshot, i32> {
+    let backend = ws.backend().map_err(|d| ctx.report(ws, &d))?;
+    let guard = ws.lock(&backend, "read", Duration::from_secs(5)).map_err(|d| ctx.report(ws, &d))?;
+    let snap = ws.read_state(&backend).map_err(|d| ctx.report(ws, &d));
+    let _ = backend.close();
+    drop(guard);
+    snap
+}
+
+/// An output value as `output` prints it; sensitive ones hidden.
+pub fn output_text(v: &Value) -> String {
+    if v.contains_sensitive() {
+        return "<sensitive>".into();
+    }
+    match v {
+        Value::String(s) if s.contains('\n') => format!("<<EOT\n{s}EOT"),
+        other => {
+            let j = other.to_json();
+            if j.is_object() || j.is_array() {
+                serde_json::to_string_pretty(&j).unwrap_or_default()
+            } else {
+                j.to_string()
+            }
+        }
+    }
+}
+
+pub fn output(ctx: &Ctx, a: OutputArgs) -> i32 {
+    let ws = ctx.workspace();
+    let snap = match read_state(ctx, &ws) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match a.name {
+        Some(n) => match snap.outputs.get(&n) {
+            Some(o) => {
+                // Asking for one output by name is asking to see it, as in Terraform.
+                if a.raw {
+                    match &o.value {
+                        serde_json::Value::String(s) => ctx.shell.out(s),
+                        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => ctx.shell.out(&o.value.to_string()),
+                        _ => {
+                            ctx.shell.err("Error: -raw works only for string, number and bool outputs; use -json\n");
+                            return 1;
+                        }
+                    }
+                } else if a.json {
+                    ctx.shell.line(&o.value.to_string());
+                } else {
+                    ctx.shell.line(&output_text(&Value::from_json(&o.value)));
+                }
+                0
+            }
+            None => {
+                ctx.shell.err(&format!("Error: output {n:?} not found\n"));
+                1
+            }
+        },
+        None if a.json => {
+            let m: serde_json::Map<String, serde_json::Value> = snap
+                .outputs
+                .iter()
+                .map(|(k, o)| (k.clone(), serde_json::json!({"sensitive": o.sensitive, "value": if o.sensitive { serde_json::Value::Null } else { o.value.clone() }})))
+                .collect();
+            ctx.shell.line(&serde_json::Value::Object(m).to_string());
+            0
+        }
+        None => {
+            let width = snap.outputs.keys().map(String::len).max().unwrap_or(0);
+            for (k, o) in &snap.outputs {
+                let v = Value::from_json(&o.value);
+                let v = if o.sensitive { v.mark_sensitive() } else { v };
+                ctx.shell.line(&format!("{k:width$} = {}", output_text(&v)));
+            }
+            0
+        }
+    }
+}
+
+pub async fn import(ctx: &Ctx, a: ImportArgs) -> i32 {
+    let mut ws = ctx.workspace();
+    let root = match ws.load() {
+        Ok(r) => r,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let backend = match ws.backend() {
+        Ok(b) => b,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let guard = match ws.lock(&backend, "import", a.flags.lock_timeout) {
+        Ok(g) => g,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let snap = match ws.read_state(&backend) {
+        Ok(s) => s,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let opts = super::plan::options(&a.flags, false);
+    let r = ops::import(&ws, &root, &snap, &backend, &a.address, &a.id, &opts).await;
+    let _ = backend.close();
+    drop(guard);
+    match r {
+        Ok(()) => {
+            ctx.shell.line(&format!("{}: Import prepared!\n\nImport successful!\n\nThe resources that were imported are shown above. These resources are now in\nyour meshplan state and will henceforth be managed by meshplan.", a.address));
+            0
+        }
+        Err(d) => ctx.report(&ws, &d),
+    }
+}
+
+pub fn graph(ctx: &Ctx, _a: GraphArgs) -> i32 {
+    let mut ws = ctx.workspace();
+    let root = match ws.load() {
+        Ok(r) => r,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let (g, diags) = build_graph(&root, &[]);
+    if diags.has_errors() {
+        return ctx.report(&ws, &diags);
+    }
+    ctx.shell.out(&to_dot(&g));
+    0
+}
+
+pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
+    let mut files = Vec::new();
+    collect_files(&ctx.dir, a.recursive, &mut files);
+    files.sort();
+    let mut unformatted = false;
+    for f in files {
+        let Ok(src) = std::fs::read_to_string(&f) else { continue };
+        let formatted = ops::format_source(&src);
+        if formatted != src {
+            unformatted = true;
+            ctx.shell.line(&f.display().to_string());
+            if !a.check {
+                if let Err(e) = std::fs::write(&f, formatted) {
+                    ctx.shell.err(&format!("Error: cannot write {}: {e}\n", f.display()));
+                    return 1;
+                }
+            }
+        }
+    }
+    if a.check && unformatted {
+        3
+    } else {
+        0
+    }
+}
+
+fn collect_files(dir: &std::path::Path, recursive: bool, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() && recursive && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            collect_files(&p, recursive, out);
+        } else if p.to_string_lossy().ends_with(".mp.hcl") || p.to_string_lossy().ends_with(".mpvars") {
+            out.push(p);
+        }
+    }
+}
+
+pub fn force_unlock(ctx: &Ctx, a: ForceUnlockArgs) -> i32 {
+    let ws = ctx.workspace();
+    let backend = match ws.backend() {
+        Ok(b) => b,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let _ = a.force;
+    match backend.force_unlock(&a.lock_id) {
+        Ok(()) => {
+            ctx.shell.line("meshplan state has been successfully unlocked!");
+            0
+        }
+        Err(e) => ctx.report(&ws, &ops::state_diag(e).into()),
+    }
+}

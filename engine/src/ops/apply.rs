@@ -1,0 +1,123 @@
+//! `apply`: execute a plan, committing each change as it completes.
+
+use super::workspace::Workspace;
+use crate::config::Module;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::graph::{build_graph, config_address, DestroyEdgeInput, DestroyOrder};
+use crate::plan::{Action, Plan};
+use crate::walk::destroy::parse_provider_address;
+use crate::walk::{Hook, Phase, WalkOptions, Walker};
+use meshplan_provider::Value;
+use meshplan_state::{Commit, OutputRecord, Snapshot, StateBackend};
+use std::collections::BTreeMap;
+
+/// What an apply did.
+pub struct ApplyReport {
+    pub added: usize,
+    pub changed: usize,
+    pub destroyed: usize,
+    /// Addresses planned as deferred, with what they turned out to need.
+    pub deferred: Vec<(String, Action)>,
+    pub outputs: BTreeMap<String, Value>,
+    pub diags: Diagnostics,
+}
+
+/// Applies `plan` (made against `snapshot`; the caller holds the lock).
+pub async fn apply(
+    ws: &Workspace,
+    root: &Module,
+    snapshot: &Snapshot,
+    plan: &Plan,
+    backend: &dyn StateBackend,
+    parallelism: usize,
+    hook: &dyn Hook,
+) -> Result<ApplyReport, Diagnostics> {
+    if plan.lineage != snapshot.lineage && !plan.lineage.is_empty() || plan.serial != snapshot.serial {
+        return Err(Diagnostic::error("saved plan is stale")
+            .detail(format!(
+                "the plan was made against state serial {} (lineage {}), but the state is now at serial {} (lineage {})",
+                plan.serial,
+                if plan.lineage.is_empty() { "new" } else { &plan.lineage },
+                snapshot.serial,
+                if snapshot.lineage.is_empty() { "new" } else { &snapshot.lineage }
+            ))
+            .hint("something changed the state since the plan was made: run `meshplan plan` again")
+            .into());
+    }
+    let destroys = destroy_inputs(plan, snapshot);
+    let (graph, diags) = build_graph(root, &destroys);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let options = WalkOptions {
+        refresh: false,
+        parallelism,
+        targets: plan.targets.clone(),
+        replace: vec![],
+        destroy: plan.destroy,
+        variables: plan.variables.iter().map(|(k, v)| (k.clone(), v.unmarked())).collect(),
+    };
+    let walker = Walker::new(root, &graph, &ws.registry, ws.env(plan.timestamp.clone()), Phase::Apply, options, hook, snapshot.clone())
+        .with_plan(plan)
+        .with_backend(backend);
+    let result = walker.run().await;
+    let mut diags = result.diags;
+    let outputs: BTreeMap<String, OutputRecord> = if plan.destroy {
+        BTreeMap::new()
+    } else {
+        result
+            .outputs
+            .iter()
+            .filter(|(_, v)| v.is_wholly_known())
+            .map(|(k, v)| (k.clone(), OutputRecord { value: v.to_json(), sensitive: v.contains_sensitive() }))
+            .collect()
+    };
+    if !diags.has_errors() || !outputs.is_empty() {
+        if let Err(e) = tokio::task::block_in_place(|| backend.commit(vec![Commit::Outputs(outputs)])) {
+            diags.push(super::workspace::state_diag(e));
+        }
+    }
+    let mut report = ApplyReport { added: 0, changed: 0, destroyed: 0, deferred: vec![], outputs: result.outputs, diags };
+    for (addr, action, deferred) in result.applied {
+        match action {
+            Action::Create => report.added += 1,
+            Action::Update => report.changed += 1,
+            Action::Delete => report.destroyed += 1,
+            Action::DeleteThenCreate | Action::CreateThenDelete => {
+                report.added += 1;
+                report.destroyed += 1;
+            }
+            Action::NoOp | Action::Read => {}
+        }
+        if deferred {
+            report.deferred.push((addr, action));
+        }
+    }
+    Ok(report)
+}
+
+/// One destroy node per change that deletes, ordered by what the state recorded.
+fn destroy_inputs(plan: &Plan, snapshot: &Snapshot) -> Vec<DestroyEdgeInput> {
+    let deleted_alone: Vec<&str> = plan.changes.iter().filter(|c| c.action == Action::Delete).map(|c| c.address.as_str()).collect();
+    plan.changes
+        .iter()
+        .filter(|c| c.action.deletes())
+        .filter_map(|c| {
+            let provider = parse_provider_address(&c.provider)?;
+            let cfg = config_address(&c.address);
+            let dependencies = snapshot.resources.get(&c.address).map(|r| r.dependencies.clone()).unwrap_or_default();
+            let dependents = snapshot
+                .resources
+                .values()
+                .filter(|r| !deleted_alone.contains(&r.address.as_str()) && r.dependencies.contains(&cfg))
+                .map(|r| config_address(&r.address))
+                .collect();
+            let order = match c.action {
+                Action::DeleteThenCreate => DestroyOrder::BeforeCreate,
+                Action::CreateThenDelete => DestroyOrder::AfterCreate,
+                _ => DestroyOrder::Alone,
+            };
+            Some(DestroyEdgeInput { address: c.address.clone(), dependencies, dependents, provider, order })
+        })
+        .collect()
+}

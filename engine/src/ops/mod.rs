@@ -1,0 +1,18 @@
+//! Operations: what each CLI command does, with no terminal I/O. Each returns data (a
+//! plan, a report, diagnostics) for `render` to show.
+
+mod apply;
+mod fmt;
+mod import;
+mod plan;
+mod validate;
+mod variables;
+mod workspace;
+
+pub use apply::{apply, ApplyReport};
+pub use plan::{plan, PlanOptions};
+pub use variables::VarSource;
+pub use workspace::{state_diag, Workspace};
+pub use fmt::format_source;
+pub use import::import;
+pub use validate::validate;

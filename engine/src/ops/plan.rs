@@ -1,0 +1,101 @@
+//! `plan`: refresh, diff, and the plan to show or save.
+
+use super::variables::{collect, VarSource};
+use super::workspace::{now_rfc3339, Workspace};
+use crate::config::Module;
+use crate::diag::Diagnostics;
+use crate::graph::build_graph;
+use crate::plan::{Action, OutputChange, Plan};
+use crate::walk::{Hook, Phase, WalkOptions, Walker};
+use meshplan_provider::Value;
+use meshplan_state::Snapshot;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    pub vars: Vec<VarSource>,
+    pub refresh: bool,
+    pub destroy: bool,
+    pub targets: Vec<String>,
+    pub replace: Vec<String>,
+    pub parallelism: usize,
+    pub lock_timeout: Duration,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions { vars: vec![], refresh: true, destroy: false, targets: vec![], replace: vec![], parallelism: 10, lock_timeout: Duration::ZERO }
+    }
+}
+
+/// Plans against `snapshot` (the caller holds the lock). Returns the plan and any warnings.
+pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &PlanOptions, hook: &dyn Hook) -> Result<(Plan, Diagnostics), Diagnostics> {
+    let timestamp = now_rfc3339();
+    let env = ws.env(timestamp.clone());
+    let variables = collect(root, &ws.dir, &ws.sources, &opts.vars, &env)?;
+    let (graph, diags) = build_graph(root, &[]);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let options = WalkOptions {
+        refresh: opts.refresh,
+        parallelism: opts.parallelism,
+        targets: opts.targets.clone(),
+        replace: opts.replace.clone(),
+        destroy: opts.destroy,
+        variables: variables.clone(),
+    };
+    let walker = Walker::new(root, &graph, &ws.registry, env, Phase::Plan, options, hook, snapshot.clone());
+    let result = walker.run().await;
+    if result.diags.has_errors() {
+        return Err(result.diags);
+    }
+    let outputs = output_changes(root, snapshot, &result.outputs, opts.destroy);
+    let variables = variables
+        .into_iter()
+        .map(|(k, v)| {
+            let sensitive = root.variables.get(&k).is_some_and(|d| d.sensitive);
+            (k, if sensitive { v.mark_sensitive() } else { v })
+        })
+        .collect();
+    let plan = Plan {
+        format_version: Plan::FORMAT_VERSION,
+        lineage: snapshot.lineage.clone(),
+        serial: snapshot.serial,
+        destroy: opts.destroy,
+        config_dir: ws.dir.display().to_string(),
+        variables,
+        changes: result.changes,
+        outputs,
+        timestamp,
+        targets: opts.targets.clone(),
+    };
+    Ok((plan, result.diags))
+}
+
+fn output_changes(root: &Module, snapshot: &Snapshot, after: &BTreeMap<String, Value>, destroy: bool) -> Vec<OutputChange> {
+    let mut out = Vec::new();
+    for (name, o) in &root.outputs {
+        let before = snapshot.outputs.get(name).map(|r| {
+            let v = Value::from_json(&r.value);
+            if r.sensitive { v.mark_sensitive() } else { v }
+        });
+        let new = if destroy { None } else { after.get(name).cloned() };
+        let action = match (&before, &new) {
+            (None, None) => continue,
+            (None, Some(_)) => Action::Create,
+            (Some(_), None) => Action::Delete,
+            (Some(b), Some(a)) if b.unmarked() == a.unmarked() => Action::NoOp,
+            _ => Action::Update,
+        };
+        out.push(OutputChange { name: name.clone(), action, before, after: new, sensitive: o.sensitive });
+    }
+    for (name, r) in &snapshot.outputs {
+        if !root.outputs.contains_key(name) {
+            let v = Value::from_json(&r.value);
+            out.push(OutputChange { name: name.clone(), action: Action::Delete, before: Some(if r.sensitive { v.mark_sensitive() } else { v }), after: None, sensitive: r.sensitive });
+        }
+    }
+    out
+}

@@ -1,0 +1,73 @@
+//! A working directory: its configuration, its state, and the providers of this build.
+
+use crate::config::{load_module, Module};
+use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::eval::EvalEnv;
+use crate::registry::Registry;
+use meshplan_state::{LockGuard, LockInfo, SledBackend, Snapshot, StateError};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct Workspace {
+    /// The root module directory.
+    pub dir: PathBuf,
+    /// Where the state lives (`<dir>/.meshplan` unless the backend block says otherwise).
+    pub state_dir: PathBuf,
+    pub sources: Sources,
+    pub registry: Registry,
+}
+
+impl Workspace {
+    pub fn new(dir: &Path, registry: Registry) -> Self {
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        Workspace { state_dir: dir.join(".meshplan"), dir, sources: Sources::default(), registry }
+    }
+
+    /// Loads and checks the configuration.
+    pub fn load(&mut self) -> Result<Arc<Module>, Diagnostics> {
+        let (module, diags) = load_module(&self.dir, &self.sources);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        if let Some(p) = module.backend.as_ref().and_then(|b| b.path.clone()) {
+            self.state_dir = self.dir.join(p);
+        }
+        Ok(Arc::new(module))
+    }
+
+    pub fn env(&self, plan_timestamp: String) -> EvalEnv {
+        EvalEnv { root_dir: self.dir.clone(), plan_timestamp, functions: Arc::new(self.registry.functions.clone()) }
+    }
+
+    pub fn backend(&self) -> Result<SledBackend, Diagnostics> {
+        SledBackend::open(&self.state_dir).map_err(|e| state_diag(e).into())
+    }
+
+    /// Takes the state lock for `operation`, waiting up to `timeout`.
+    pub fn lock(&self, backend: &SledBackend, operation: &str, timeout: Duration) -> Result<LockGuard, Diagnostics> {
+        use meshplan_state::StateBackend;
+        backend.lock(LockInfo::for_this_process(operation), timeout).map_err(|e| state_diag(e).into())
+    }
+
+    pub fn read_state(&self, backend: &SledBackend) -> Result<Snapshot, Diagnostics> {
+        use meshplan_state::StateBackend;
+        backend.read().map_err(|e| state_diag(e).into())
+    }
+}
+
+pub fn state_diag(e: StateError) -> Diagnostic {
+    let hint = match &e {
+        StateError::Locked(i) | StateError::LockedByDeadProcess(i) => {
+            Some(format!("wait for it to finish, or if it is gone: meshplan force-unlock {}", i.id))
+        }
+        StateError::Corrupt { .. } => Some("the state was not changed; restore .meshplan/ from a backup or inspect it with `meshplan state list`".into()),
+        _ => None,
+    };
+    Diagnostic::error("state error").detail(e.to_string()).maybe_hint(hint)
+}
+
+/// Now, RFC 3339 UTC.
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
