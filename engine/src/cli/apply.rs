@@ -39,7 +39,7 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         Err(d) => return ctx.report(&ws, &d),
     };
     let backend = match ws.backend() {
-        Ok(b) => b,
+        Ok(b) => std::sync::Arc::new(b),
         Err(d) => return ctx.report(&ws, &d),
     };
     let guard = match ws.lock(&backend, if destroy { "destroy" } else { "apply" }, a.flags.lock_timeout) {
@@ -83,7 +83,7 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
             plan
         }
     };
-    let report = match ops::apply(&ws, &root, &snapshot, &plan, &backend, a.flags.parallelism.max(1), &progress).await {
+    let report = match ops::apply(&ws, &root, &snapshot, &plan, backend.clone(), a.flags.parallelism.max(1), &progress).await {
         Ok(r) => r,
         Err(d) => return ctx.report(&ws, &d),
     };

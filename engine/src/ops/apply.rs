@@ -10,6 +10,7 @@ use crate::walk::{Hook, Phase, WalkOptions, Walker};
 use meshplan_provider::Value;
 use meshplan_state::{Commit, OutputRecord, Snapshot, StateBackend};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What an apply did.
 pub struct ApplyReport {
@@ -28,7 +29,7 @@ pub async fn apply(
     root: &Module,
     snapshot: &Snapshot,
     plan: &Plan,
-    backend: &dyn StateBackend,
+    backend: Arc<dyn StateBackend>,
     parallelism: usize,
     hook: &dyn Hook,
 ) -> Result<ApplyReport, Diagnostics> {
@@ -59,8 +60,9 @@ pub async fn apply(
     };
     let walker = Walker::new(root, &graph, &ws.registry, ws.env(plan.timestamp.clone()), Phase::Apply, options, hook, snapshot.clone())
         .with_plan(plan)
-        .with_backend(backend);
+        .with_backend(backend.clone());
     let result = walker.run().await;
+    // (the walker's committer has flushed every change by the time run() returns)
     let mut diags = result.diags;
     let outputs: BTreeMap<String, OutputRecord> = if plan.destroy {
         BTreeMap::new()

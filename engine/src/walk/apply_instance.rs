@@ -15,7 +15,7 @@ type R<T> = Result<T, Diagnostics>;
 impl Walker<'_> {
     pub(crate) async fn apply_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str) -> R<Value> {
         self.visited.lock().unwrap_or_else(|e| e.into_inner()).insert(addr.to_string());
-        let Some(change) = self.plan.and_then(|p| p.change(addr)) else {
+        let Some(change) = self.planned_change(addr) else {
             // Outside -target, or made since the plan: keep what the state says.
             return Ok(self.prior_value(addr));
         };

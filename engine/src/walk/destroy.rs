@@ -16,7 +16,7 @@ impl Walker<'_> {
         if self.phase == Phase::Plan {
             return Ok(());
         }
-        let Some(change) = self.plan.and_then(|p| p.change(address)) else { return Ok(()) };
+        let Some(change) = self.planned_change(address) else { return Ok(()) };
         let value = match &change.before {
             Some(b) => b.unmarked(),
             None => return Ok(()),

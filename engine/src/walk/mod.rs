@@ -7,6 +7,7 @@
 //! final plan, create/update, commit). Destroy nodes delete one instance each.
 
 mod apply_instance;
+mod committer;
 mod data;
 pub mod destroy;
 mod expand;
@@ -72,7 +73,9 @@ pub struct Walker<'a> {
     /// The plan being applied (apply phase).
     pub plan: Option<&'a Plan>,
     /// Where apply commits each change as it completes.
-    pub backend: Option<&'a dyn StateBackend>,
+    pub(crate) committer: Option<committer::Committer>,
+    /// Index of the plan's changes by address.
+    pub(crate) change_index: HashMap<String, usize>,
     pub(crate) store: Mutex<Store>,
     pub(crate) providers: Mutex<HashMap<ProviderKey, ProviderSlot>>,
     pub(crate) changes: Mutex<Vec<ResourceChange>>,
@@ -123,7 +126,8 @@ impl<'a> Walker<'a> {
             hook,
             snapshot,
             plan: None,
-            backend: None,
+            committer: None,
+            change_index: HashMap::new(),
             store: Mutex::new(Store::default()),
             providers: Mutex::new(HashMap::new()),
             changes: Mutex::new(Vec::new()),
@@ -139,11 +143,18 @@ impl<'a> Walker<'a> {
 
     pub fn with_plan(mut self, plan: &'a Plan) -> Self {
         self.plan = Some(plan);
+        self.change_index = plan.changes.iter().enumerate().map(|(i, c)| (c.address.clone(), i)).collect();
         self
     }
-    pub fn with_backend(mut self, backend: &'a dyn StateBackend) -> Self {
-        self.backend = Some(backend);
+    pub fn with_backend(mut self, backend: Arc<dyn StateBackend>) -> Self {
+        self.committer = Some(committer::Committer::start(backend));
         self
+    }
+
+    /// The plan's change for an instance address (apply phase).
+    pub(crate) fn planned_change(&self, address: &str) -> Option<&'a ResourceChange> {
+        let plan = self.plan?;
+        self.change_index.get(address).map(|i| &plan.changes[*i])
     }
 
     /// Walks the whole graph.
@@ -191,11 +202,11 @@ impl<'a> Walker<'a> {
 
     /// Commits to the state backend on a blocking thread (sled flushes synchronously).
     pub(crate) async fn commit(&self, changes: Vec<Commit>) -> Result<(), Diagnostic> {
-        let Some(backend) = self.backend else { return Ok(()) };
-        // The backend is borrowed, so commit in place; sled's flush is short (group commit).
-        tokio::task::block_in_place(|| backend.commit(changes))
-            .map(|_| ())
-            .map_err(|e| Diagnostic::error("failed to save the state").detail(e.to_string()).hint("the change was made; run `meshplan plan` to reconcile once storage works"))
+        let Some(committer) = &self.committer else { return Ok(()) };
+        committer
+            .commit(changes)
+            .await
+            .map_err(|e| Diagnostic::error("failed to save the state").detail(e).hint("the change was made; run `meshplan plan` to reconcile once storage works"))
     }
 
     fn root_outputs(&self) -> BTreeMap<String, Value> {
