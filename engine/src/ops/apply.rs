@@ -45,6 +45,19 @@ pub async fn apply(
             .hint("something changed the state since the plan was made: run `meshplan plan` again")
             .into());
     }
+    // `moved` blocks first: the walk sees the records at their new addresses.
+    let mut snapshot = snapshot.clone();
+    if !plan.moves.is_empty() {
+        let moves: Vec<Commit> = plan.moves.iter().map(|(from, to)| Commit::Move { from: from.clone(), to: to.clone() }).collect();
+        tokio::task::block_in_place(|| backend.commit(moves)).map_err(|e| Diagnostics::from(super::workspace::state_diag(e)))?;
+        for (from, to) in &plan.moves {
+            if let Some(mut r) = snapshot.resources.remove(from) {
+                r.address = to.clone();
+                snapshot.resources.insert(to.clone(), r);
+            }
+        }
+    }
+    let snapshot = &snapshot;
     let destroys = destroy_inputs(plan, snapshot);
     let (graph, diags) = build_graph(root, &destroys);
     if diags.has_errors() {
@@ -57,6 +70,7 @@ pub async fn apply(
         replace: vec![],
         destroy: plan.destroy,
         variables: plan.variables.iter().map(|(k, v)| (k.clone(), v.unmarked())).collect(),
+        imports: Default::default(),
     };
     let walker = Walker::new(root, &graph, &ws.registry, ws.env(plan.timestamp.clone()), Phase::Apply, options, hook, snapshot.clone())
         .with_plan(plan)

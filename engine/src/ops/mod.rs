@@ -4,6 +4,7 @@
 mod apply;
 mod fmt;
 mod import;
+mod moves;
 mod plan;
 mod validate;
 mod variables;

@@ -38,6 +38,9 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
     if diags.has_errors() {
         return Err(diags);
     }
+    let mut moved_snapshot = snapshot.clone();
+    let moves = super::moves::apply_moved_blocks(root, &mut moved_snapshot)?;
+    let imports = super::moves::import_blocks(root, &env)?;
     let options = WalkOptions {
         refresh: opts.refresh,
         parallelism: opts.parallelism,
@@ -45,13 +48,14 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
         replace: opts.replace.clone(),
         destroy: opts.destroy,
         variables: variables.clone(),
+        imports,
     };
-    let walker = Walker::new(root, &graph, &ws.registry, env, Phase::Plan, options, hook, snapshot.clone());
+    let walker = Walker::new(root, &graph, &ws.registry, env, Phase::Plan, options, hook, moved_snapshot.clone());
     let result = walker.run().await;
     if result.diags.has_errors() {
         return Err(result.diags);
     }
-    let outputs = output_changes(root, snapshot, &result.outputs, opts.destroy);
+    let outputs = output_changes(root, &moved_snapshot, &result.outputs, opts.destroy);
     let variables = variables
         .into_iter()
         .map(|(k, v)| {
@@ -70,6 +74,7 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
         outputs,
         timestamp,
         targets: opts.targets.clone(),
+        moves,
     };
     Ok((plan, result.diags))
 }

@@ -115,6 +115,9 @@ pub struct Plan {
     /// `-target` addresses, kept so apply walks the same subset.
     #[serde(default)]
     pub targets: Vec<String>,
+    /// `moved` blocks that apply to the state: (from, to) instance addresses.
+    #[serde(default)]
+    pub moves: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -142,8 +145,9 @@ impl Plan {
 
     /// True when applying would change no infrastructure and no output.
     pub fn is_empty(&self) -> bool {
-        self.changes.iter().all(|c| matches!(c.action, Action::NoOp | Action::Read))
+        self.changes.iter().all(|c| matches!(c.action, Action::NoOp | Action::Read) && c.deferred.is_none() && c.importing.is_none())
             && self.outputs.iter().all(|o| o.action == Action::NoOp)
+            && self.moves.is_empty()
     }
 
     pub fn change(&self, address: &str) -> Option<&ResourceChange> {

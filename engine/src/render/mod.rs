@@ -13,6 +13,7 @@ pub use plan_json::{plan_json, state_json};
 pub use plan_text::{render_change, render_plan};
 pub use progress::Progress;
 pub use shell::Shell;
+pub use value::{quote, scalar};
 
 /// Terminal styling (ANSI colors unless -no-color).
 #[derive(Clone, Copy, Debug)]

@@ -10,7 +10,7 @@ pub fn render_plan(plan: &Plan, style: &Style) -> String {
     let mut s = String::new();
     let shown: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp || c.deferred.is_some()).collect();
     let outputs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
-    if shown.is_empty() && outputs.is_empty() {
+    if shown.is_empty() && outputs.is_empty() && plan.moves.is_empty() {
         s.push_str(&style.bold("No changes."));
         s.push_str(" Your infrastructure matches the configuration.\n\n");
         s.push_str("meshplan compared your real infrastructure against your configuration and found no\ndifferences, so no changes are needed.\n");
@@ -51,6 +51,15 @@ pub fn render_plan(plan: &Plan, style: &Style) -> String {
                 deferred.len(),
                 providers.join("; ")
             ));
+        }
+    }
+    if !plan.moves.is_empty() {
+        s.push('\n');
+        for (from, to) in &plan.moves {
+            s.push_str(&format!("  {}\n", style.bold(&format!("# {from} has moved to {to}"))));
+        }
+        if shown.is_empty() {
+            s.push_str(&format!("\n{} 0 to add, 0 to change, 0 to destroy.\n", style.bold("Plan:")));
         }
     }
     if !outputs.is_empty() {

@@ -19,6 +19,16 @@ impl Walker<'_> {
             // Outside -target, or made since the plan: keep what the state says.
             return Ok(self.prior_value(addr));
         };
+        if let (Some(_), Some(before)) = (&change.importing, &change.before) {
+            // The imported object enters the state first; a planned update then follows.
+            let (bare, marks) = before.clone().unmark();
+            let deps = self.graph.resource_dependencies(nc.ni).into_iter().map(|i| crate::graph::config_address_of(self.graph.node(i))).collect();
+            self.commit(vec![Commit::Put(record_for(addr, nc, &bare, &marks, deps, RecordStatus::Ok))]).await?;
+            if change.action == Action::NoOp {
+                self.applied.lock().unwrap_or_else(|e| e.into_inner()).push((addr.to_string(), Action::NoOp, false));
+                return Ok(before.clone());
+            }
+        }
         if change.deferred.is_none() && matches!(change.action, Action::NoOp | Action::Delete) {
             return Ok(change.after.clone().or_else(|| change.before.clone()).unwrap_or(Value::Null));
         }

@@ -52,6 +52,8 @@ pub struct WalkOptions {
     pub destroy: bool,
     /// Root module variable values (from -var, files, environment), not yet type-converted.
     pub variables: BTreeMap<String, Value>,
+    /// `import` blocks: instance address → ID to import when the address is not in the state.
+    pub imports: BTreeMap<String, String>,
 }
 
 pub(crate) enum ProviderSlot {

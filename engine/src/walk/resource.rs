@@ -149,6 +149,7 @@ impl Walker<'_> {
         let tainted = record.is_some_and(|r| r.status != RecordStatus::Ok);
         let mut drifted = false;
         let mut reasons = Vec::new();
+        let mut importing = None;
         let (planned, deferred) = match &nc.slot {
             Slot::Deferred(reason) => {
                 let p = plan_with_schema(&nc.schema, PlanRequest { prior: prior.as_ref(), config: &config });
@@ -157,7 +158,11 @@ impl Walker<'_> {
             Slot::Ready { .. } => {
                 let (ctx, limit) = self.ctx(nc, addr)?;
                 let rt = self.resource_type(nc.res)?;
-                if let (true, Some(p), false) = (self.options.refresh, &prior, tainted) {
+                if let (None, Some(id)) = (&prior, self.options.imports.get(addr)) {
+                    let _l = limit.acquire().await;
+                    prior = Some(rt.import(&ctx, id).await.map_err(|e| provider_error(addr, &format!("importing {id:?}"), e))?);
+                    importing = Some(id.clone());
+                } else if let (true, Some(p), false) = (self.options.refresh, &prior, tainted) {
                     self.hook.event(Event::Refreshing { address: addr });
                     let _l = limit.acquire().await;
                     let _p = self.permits.acquire(self.priorities[nc.ni.index()]).await;
@@ -193,7 +198,7 @@ impl Walker<'_> {
             replace_paths: planned.requires_replace.clone(),
             reasons,
             deferred,
-            importing: None,
+            importing,
             drifted,
         };
         self.changes.lock().unwrap_or_else(|e| e.into_inner()).push(change);
