@@ -27,8 +27,9 @@ pub fn critical_path_priorities<N, E>(g: &DiGraph<N, E>) -> Vec<u64> {
     prio
 }
 
-/// Runs `run(node)` for every node in dependency order. Returns each node's outcome.
-pub async fn run_dag<N, E, F, Fut>(g: &DiGraph<N, E>, run: F) -> Vec<NodeOutcome>
+/// Runs `run(node)` for every node in dependency order, starting ready nodes in order of
+/// `priority` (highest first). Returns each node's outcome.
+pub async fn run_dag<N, E, F, Fut>(g: &DiGraph<N, E>, priority: &[u64], run: F) -> Vec<NodeOutcome>
 where
     F: Fn(NodeIndex) -> Fut,
     Fut: Future<Output = bool>,
@@ -39,6 +40,7 @@ where
     let mut running = FuturesUnordered::new();
     let mut ready: Vec<NodeIndex> = (0..n).filter(|i| remaining[*i] == 0).map(NodeIndex::new).collect();
     loop {
+        ready.sort_by_key(|i| std::cmp::Reverse(priority.get(i.index()).copied().unwrap_or(0)));
         for i in ready.drain(..) {
             let fut = run(i);
             running.push(async move { (i, fut.await) });
@@ -85,7 +87,7 @@ mod tests {
     async fn runs_in_dependency_order() {
         let g = chain();
         let log = Arc::new(Mutex::new(Vec::new()));
-        let out = run_dag(&g, |i| {
+        let out = run_dag(&g, &[], |i| {
             let log = log.clone();
             let name = g[i];
             async move {
@@ -103,7 +105,7 @@ mod tests {
     #[tokio::test]
     async fn failure_skips_dependents_only() {
         let g = chain();
-        let out = run_dag(&g, |i| {
+        let out = run_dag(&g, &[], |i| {
             let name = g[i];
             async move { name != "b" }
         })

@@ -298,7 +298,7 @@ mod tests {
         let mut out = Vec::new();
         object_diff(Some(&b), Some(&a), 4, &Path::root(), &[], &mut out);
         let t = text(&out);
-        assert!(t.contains("-   \"Action\": \"s3:Get\","), "{t}");
-        assert!(t.contains("+   \"Action\": \"s3:Put\","), "{t}");
+        assert!(t.contains("-   \"Action\": \"s3:Get\""), "{t}");
+        assert!(t.contains("+   \"Action\": \"s3:Put\""), "{t}");
     }
 }

@@ -167,7 +167,7 @@ impl<'a> Walker<'a> {
     /// Walks the whole graph, keeping the walker (and its configured providers) for more work.
     pub async fn run_ref(&self) -> WalkResult {
         let g = &self.graph.graph;
-        let outcomes = run_dag(g, |i| self.run_node(i)).await;
+        let outcomes = run_dag(g, &self.priorities, |i| self.run_node(i)).await;
         let failed = outcomes.iter().any(|o| *o != crate::apply::NodeOutcome::Done);
         let mut diags = std::mem::take(&mut *self.diags.lock().unwrap_or_else(|e| e.into_inner()));
         if failed && !diags.has_errors() {
