@@ -63,6 +63,7 @@ async fn read_request(cluster: &Cluster, req: Request<Incoming>) -> Result<ApiRe
     let limit = cluster.max_body_bytes;
     let declared = parts.headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|len| len > limit) {
+        drain(body).await;
         return Err(ApiError::too_large(limit));
     }
     let body = match Limited::new(body, limit).collect().await {
@@ -76,4 +77,17 @@ async fn read_request(cluster: &Cluster, req: Request<Incoming>) -> Result<ApiRe
         .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
     Ok(ApiRequest { method: parts.method, path: parts.uri.path().to_string(), query, headers: parts.headers, body })
+}
+
+/// Reads and discards an oversized body (up to a bound), so the client, still writing it,
+/// gets to read our 413 instead of a broken pipe.
+async fn drain(mut body: Incoming) {
+    const DRAIN_AT_MOST: usize = 64 * 1024 * 1024;
+    let mut seen = 0usize;
+    while let Some(Ok(frame)) = body.frame().await {
+        seen += frame.data_ref().map_or(0, |d| d.len());
+        if seen > DRAIN_AT_MOST {
+            break;
+        }
+    }
 }
