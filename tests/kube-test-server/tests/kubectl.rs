@@ -90,11 +90,15 @@ fn server_side_apply_multi_document() {
     let h = start_default();
     let out = h.ok_stdin(&["apply", "--server-side"], APP);
     assert!(out.contains("namespace/demo serverside-applied") && out.contains("deployment.apps/web serverside-applied"), "{out}");
-    let first = h.json(&["get", "configmap", "settings", "-n", "demo"]);
+    let versions = || {
+        ["configmap/settings", "deployment/web"].map(|o| h.json(&["get", o, "-n", "demo"])["metadata"]["resourceVersion"].clone())
+    };
+    let first = versions();
     let again = h.ok_stdin(&["apply", "--server-side"], APP);
     assert!(again.contains("configmap/settings serverside-applied"), "{again}");
-    let second = h.json(&["get", "configmap", "settings", "-n", "demo"]);
-    assert_eq!(first["metadata"]["resourceVersion"], second["metadata"]["resourceVersion"], "a no-op apply must not write");
+    assert_eq!(first, versions(), "a no-op apply must not write");
+    assert!(h.ok_stdin(&["apply"], APP).contains("deployment.apps/web configured"), "client-side apply adds its annotation");
+    assert!(h.ok_stdin(&["apply"], APP).contains("deployment.apps/web unchanged"));
 
     // Another manager setting the same field to another value conflicts, unless forced.
     let other = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: demo}\ndata: {mode: green}\n";

@@ -62,14 +62,25 @@ pub fn admit(cluster: &Cluster, kind: &KindInfo, old: Option<&Value>, new: &mut 
             }
         }
         ("", "Service") => default_service(cluster, kind, old, new)?,
-        ("", "Pod") if old.is_none() => {
-            new["status"] = json!({"phase": "Pending"});
+        ("", "Pod") => {
+            if old.is_none() {
+                new["status"] = json!({"phase": "Pending"});
+            }
+            if let Some(Value::Object(pod_spec)) = new.get_mut("spec") {
+                default_pod_spec(pod_spec);
+            }
         }
         ("apps", "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet") => {
             if kind.kind != "DaemonSet" && new.pointer("/spec/replicas").is_none_or(Value::is_null) {
                 if let Some(spec) = new.get_mut("spec").and_then(Value::as_object_mut) {
                     spec.insert("replicas".to_string(), json!(1));
                 }
+            }
+            if kind.kind == "Deployment" {
+                default_deployment(new);
+            }
+            if let Some(Value::Object(pod_spec)) = new.pointer_mut("/spec/template/spec") {
+                default_pod_spec(pod_spec);
             }
             if let Some(old) = old {
                 if old.pointer("/spec/selector") != new.pointer("/spec/selector") {
@@ -109,6 +120,36 @@ pub fn admit(cluster: &Cluster, kind: &KindInfo, old: Option<&Value>, new: &mut 
         _ => {}
     }
     Ok(())
+}
+
+/// The Deployment defaults the real API server fills in.
+fn default_deployment(deployment: &mut Value) {
+    let Some(Value::Object(spec)) = deployment.get_mut("spec") else { return };
+    spec.entry("strategy").or_insert_with(|| json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}));
+    spec.entry("revisionHistoryLimit").or_insert_with(|| json!(10));
+    spec.entry("progressDeadlineSeconds").or_insert_with(|| json!(600));
+}
+
+/// Pod spec defaults that show up in `kubectl describe` and in diffs against a real cluster.
+fn default_pod_spec(spec: &mut Map<String, Value>) {
+    spec.entry("restartPolicy").or_insert_with(|| json!("Always"));
+    spec.entry("dnsPolicy").or_insert_with(|| json!("ClusterFirst"));
+    spec.entry("terminationGracePeriodSeconds").or_insert_with(|| json!(30));
+    spec.entry("schedulerName").or_insert_with(|| json!("default-scheduler"));
+    for list in ["containers", "initContainers"] {
+        let Some(Value::Array(containers)) = spec.get_mut(list) else { continue };
+        for container in containers.iter_mut().filter_map(Value::as_object_mut) {
+            let latest = container.get("image").and_then(Value::as_str).is_some_and(|i| !i.contains(':') || i.ends_with(":latest"));
+            container.entry("imagePullPolicy").or_insert_with(|| json!(if latest { "Always" } else { "IfNotPresent" }));
+            container.entry("terminationMessagePath").or_insert_with(|| json!("/dev/termination-log"));
+            container.entry("terminationMessagePolicy").or_insert_with(|| json!("File"));
+            if let Some(Value::Array(ports)) = container.get_mut("ports") {
+                for port in ports.iter_mut().filter_map(Value::as_object_mut) {
+                    port.entry("protocol").or_insert_with(|| json!("TCP"));
+                }
+            }
+        }
+    }
 }
 
 /// `stringData` is write-only: folded into base64 `data`.
