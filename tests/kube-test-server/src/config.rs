@@ -1,0 +1,48 @@
+//! What a server instance is asked to be: where it listens, which cluster it pretends to be,
+//! which tokens it accepts and how long its simulated controllers take.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to bind; port 0 picks a free port (the real one is in `ServerInfo::addr`).
+    pub listen: SocketAddr,
+    /// Cluster name: the kubeconfig's cluster/context/user name and, in EKS mode,
+    /// the value the `x-k8s-aws-id` header must carry.
+    pub cluster_name: String,
+    /// The admin token; a random one is minted when absent.
+    pub admin_token: Option<String>,
+    /// Accept EKS-style `k8s-aws-v1.` tokens too.
+    pub eks: Option<EksAuth>,
+    /// How long simulated controllers wait before workloads report ready.
+    pub ready_delay: Duration,
+    /// Largest accepted request body, in bytes (larger bodies get 413).
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EksAuth {
+    /// When set, every EKS token is checked by calling this STS endpoint with the presigned
+    /// query, as aws-iam-authenticator does; when absent only the token's shape is checked.
+    pub sts_endpoint: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            cluster_name: "kube-test-server".to_string(),
+            admin_token: None,
+            eks: None,
+            ready_delay: Duration::ZERO,
+            max_body_bytes: 3 * 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    pub fn named(cluster_name: &str) -> Self {
+        Config { cluster_name: cluster_name.to_string(), ..Config::default() }
+    }
+}
