@@ -328,23 +328,30 @@ impl Builder {
         // A dependent is destroyed before what it depends on, including what its provider
         // configuration depends on (a cluster outlives the objects inside it).
         let graph = Graph { graph: self.g.clone(), index: self.index.clone(), resource_provider: HashMap::new() };
-        let provider_deps: HashMap<String, Vec<String>> = destroys
-            .iter()
-            .map(|d| {
-                let key = provider_key_address(&d.provider);
-                let deps = self
-                    .index
-                    .get(&Node::Provider { module: d.provider.0.clone(), provider: d.provider.1.clone() })
-                    .map(|p| graph.resource_dependencies(*p).into_iter().map(|r| graph.graph[r].label()).collect())
-                    .unwrap_or_default();
-                (key, deps)
-            })
-            .collect();
+        let mut provider_deps: HashMap<String, Vec<String>> = HashMap::new();
+        for d in destroys {
+            let key = provider_key_address(&d.provider);
+            if provider_deps.contains_key(&key) {
+                continue;
+            }
+            let deps = self
+                .index
+                .get(&Node::Provider { module: d.provider.0.clone(), provider: d.provider.1.clone() })
+                .map(|p| graph.resource_dependencies(*p).into_iter().map(|r| graph.graph[r].label()).collect())
+                .unwrap_or_default();
+            provider_deps.insert(key, deps);
+        }
+        let mut by_config: HashMap<&str, Vec<NodeIndex>> = HashMap::new();
+        for (n, cfg, _) in &nodes {
+            by_config.entry(cfg.as_str()).or_default().push(*n);
+        }
         for (a, _, da) in &nodes {
             let pdeps = &provider_deps[&provider_key_address(&da.provider)];
-            for (b, b_cfg, _) in &nodes {
-                if a != b && (da.dependencies.contains(b_cfg) || pdeps.contains(b_cfg)) {
-                    self.edge(*a, *b);
+            for dep in da.dependencies.iter().chain(pdeps.iter()) {
+                for b in by_config.get(dep.as_str()).into_iter().flatten() {
+                    if a != b {
+                        self.edge(*a, *b);
+                    }
                 }
             }
         }
