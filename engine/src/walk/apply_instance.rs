@@ -76,11 +76,12 @@ impl Walker<'_> {
         self.hook.event(Event::ApplyStart { address: addr, action: shown });
         let started = Instant::now();
         let result = if action.creates() {
-            let intent = record_for(addr, nc, &planned.state, &cfg_marks, deps.clone(), RecordStatus::Intent { token: format!("meshplan:{addr}") });
+            let token = format!("meshplan:{}:{addr}", self.snapshot.lineage);
+            let intent = record_for(addr, nc, &planned.state, &cfg_marks, deps.clone(), RecordStatus::Intent { token: token.clone() });
             // A previous object under this address (create_before_destroy) is deleted later
             // from the plan's copy; the intent record replaces its state record now.
             self.commit(vec![Commit::Put(intent)]).await?;
-            rt.create(&ctx, &planned.state).await
+            rt.create(&ctx.clone().with_idempotency_token(token), &planned.state).await
         } else {
             let p = prior.clone().unwrap_or(Value::Null);
             rt.update(&ctx, &p, &planned.state).await

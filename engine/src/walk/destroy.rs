@@ -37,6 +37,7 @@ impl Walker<'_> {
         let ctx = Ctx::new(client, address);
         let _l = limit.acquire().await;
         let _p = self.permits.acquire(self.priorities[ni.index()]).await;
+        self.run_destroy_provisioners(address, &change.type_name, &change.before).await?;
         self.hook.event(Event::ApplyStart { address, action: Action::Delete });
         let started = Instant::now();
         if let Err(e) = rt.delete(&ctx, &value).await {

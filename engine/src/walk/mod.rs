@@ -78,6 +78,8 @@ pub struct Walker<'a> {
     pub(crate) committer: Option<committer::Committer>,
     /// Index of the plan's changes by address.
     pub(crate) change_index: HashMap<String, usize>,
+    /// Resource nodes by config address (`module.a.aws_vpc.b`).
+    pub(crate) resource_by_config: HashMap<String, NodeIndex>,
     pub(crate) store: Mutex<Store>,
     pub(crate) providers: Mutex<HashMap<ProviderKey, ProviderSlot>>,
     pub(crate) changes: Mutex<Vec<ResourceChange>>,
@@ -130,6 +132,12 @@ impl<'a> Walker<'a> {
             plan: None,
             committer: None,
             change_index: HashMap::new(),
+            resource_by_config: graph
+                .graph
+                .node_indices()
+                .filter(|i| matches!(graph.graph[*i], Node::Resource { .. }))
+                .map(|i| (crate::graph::config_address_of(&graph.graph[i]), i))
+                .collect(),
             store: Mutex::new(Store::default()),
             providers: Mutex::new(HashMap::new()),
             changes: Mutex::new(Vec::new()),

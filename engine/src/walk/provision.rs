@@ -4,14 +4,48 @@ use super::expand::InstanceCtx;
 use super::resource::NodeCtx;
 use super::{Event, Walker};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::config::Provisioner;
 use crate::eval::eval;
+use crate::graph::Node;
 use meshplan_provider::Value;
 
 impl Walker<'_> {
     pub(crate) async fn run_create_provisioners(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, state: &Value) -> Result<(), Diagnostics> {
-        for p in nc.res.provisioners.iter().filter(|p| !p.when_destroy) {
-            let lookup = self.lookup(&nc.path, &c.module);
-            let mut scope = self.scope(&lookup, &nc.path, Some(c));
+        let ps: Vec<&Provisioner> = nc.res.provisioners.iter().filter(|p| !p.when_destroy).collect();
+        self.run_provisioners(&nc.path, Some(c), &c.module, &ps, addr, state).await
+    }
+
+    /// `when = destroy` provisioners of an instance about to be deleted, when its resource
+    /// block is still in the configuration (its only source, as in Terraform).
+    pub(crate) async fn run_destroy_provisioners(&self, addr: &str, type_name: &str, before: &Option<Value>) -> Result<(), Diagnostics> {
+        let cfg = crate::graph::config_address(addr);
+        let Some(ni) = self.resource_by_config.get(&cfg).copied() else { return Ok(()) };
+        let Node::Resource { module, key } = self.graph.node(ni).clone() else { return Ok(()) };
+        if key.type_name != type_name {
+            return Ok(());
+        }
+        let res = &self.module(&module).resources[&key];
+        let ps: Vec<&Provisioner> = res.provisioners.iter().filter(|p| p.when_destroy).collect();
+        if ps.is_empty() {
+            return Ok(());
+        }
+        let mi = self.module_instances(&module).into_iter().next().unwrap_or_default();
+        let state = before.clone().unwrap_or(Value::Null);
+        self.run_provisioners(&module, None, &mi, &ps, addr, &state).await
+    }
+
+    async fn run_provisioners(
+        &self,
+        path: &crate::graph::ModulePath,
+        c: Option<&InstanceCtx>,
+        mi: &crate::graph::ModuleInstance,
+        ps: &[&Provisioner],
+        addr: &str,
+        state: &Value,
+    ) -> Result<(), Diagnostics> {
+        for p in ps {
+            let lookup = self.lookup(path, mi);
+            let mut scope = self.scope(&lookup, path, c);
             scope.self_value = Some(state.clone());
             let cmd = eval(&p.command.inner, p.command.file, &scope)?;
             let env = match &p.environment {
@@ -23,7 +57,7 @@ impl Walker<'_> {
                 return Err(Diagnostic::error(format!("{addr}: local-exec `command` must be a string")).at(p.command.span()).into());
             };
             let mut command = tokio::process::Command::new("sh");
-            command.arg("-c").arg(&cmd).current_dir(&self.module(&nc.path).dir);
+            command.arg("-c").arg(&cmd).current_dir(&self.module(path).dir);
             if let Some(m) = env.unmarked().as_object() {
                 for (k, v) in m {
                     if let Some(s) = v.as_str() {

@@ -16,15 +16,22 @@ pub struct Ctx {
     client: Client,
     /// The instance's address (`module.foo.aws_vpc.this[0]`), for log and error context.
     pub address: String,
+    /// On create: the token recorded in the state's intent record before the call. A provider
+    /// that can tag or name objects with it lets a crashed apply find them again.
+    pub idempotency_token: Option<String>,
 }
 
 impl Ctx {
     pub fn new(client: Client, address: impl Into<String>) -> Self {
-        Ctx { client, address: address.into() }
+        Ctx { client, address: address.into(), idempotency_token: None }
+    }
+    pub fn with_idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.idempotency_token = Some(token.into());
+        self
     }
     /// A context for providers that need no configuration (tests, builtin types).
     pub fn unconfigured(address: impl Into<String>) -> Self {
-        Ctx { client: Arc::new(()), address: address.into() }
+        Ctx { client: Arc::new(()), address: address.into(), idempotency_token: None }
     }
     /// The configured client of type `T` (the type the provider's `configure` returned).
     pub fn client<T: Any + Send + Sync>(&self) -> Result<&T, ProviderError> {
