@@ -58,6 +58,12 @@ impl Diagnostic {
         self.hint = Some(h.into());
         self
     }
+    pub fn maybe_detail(self, d: Option<String>) -> Self {
+        match d {
+            Some(d) => self.detail(d),
+            None => self,
+        }
+    }
     pub fn maybe_hint(self, h: Option<String>) -> Self {
         match h {
             Some(h) => self.hint(h),
