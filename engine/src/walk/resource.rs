@@ -169,7 +169,11 @@ impl Walker<'_> {
                     prior = now;
                 }
                 apply_ignore_changes(&nc.res.lifecycle.ignore_changes, prior.as_ref(), &mut config);
-                let p = rt.plan(&ctx, PlanRequest { prior: if tainted { None } else { prior.as_ref() }, config: &config }).await.map_err(|e| provider_error(addr, "planning", e))?;
+                // A replacement forced from outside the provider's diff (-replace,
+                // replace_triggered_by) is planned as a create, like a tainted object: otherwise
+                // the plan shows the old computed values (id, output) that apply then changes.
+                let forced = tainted || self.options.replace.iter().any(|r| r == addr) || (prior.is_some() && self.replace_triggered(nc));
+                let p = rt.plan(&ctx, PlanRequest { prior: if forced { None } else { prior.as_ref() }, config: &config }).await.map_err(|e| provider_error(addr, "planning", e))?;
                 (p, None)
             }
         };
