@@ -63,14 +63,23 @@ fn replace_uuids(t: &str) -> String {
 
 /// The JSON plan with volatile fields blanked, pretty-printed.
 fn normalize_json(text: &str, dir: &Path, url: &str) -> String {
-    let mut j: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("plan -json is not JSON ({e}):\n{text}"));
-    if let Some(o) = j.as_object_mut() {
-        for k in ["timestamp", "terraform_version"] {
-            if o.contains_key(k) {
-                o.insert(k.into(), serde_json::Value::String(format!("<{}>", k.to_uppercase())));
+    fn blank(j: &mut serde_json::Value) {
+        match j {
+            serde_json::Value::Object(o) => {
+                for (k, v) in o.iter_mut() {
+                    if k == "timestamp" || k == "terraform_version" {
+                        *v = serde_json::Value::String(format!("<{}>", k.to_uppercase()));
+                    } else {
+                        blank(v);
+                    }
+                }
             }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(blank),
+            _ => {}
         }
     }
+    let mut j: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("plan -json is not JSON ({e}):\n{text}"));
+    blank(&mut j);
     normalize(&serde_json::to_string_pretty(&j).unwrap(), dir, url)
 }
 
