@@ -58,6 +58,12 @@ impl Diagnostic {
         self.hint = Some(h.into());
         self
     }
+    pub fn maybe_detail(self, d: Option<String>) -> Self {
+        match d {
+            Some(d) => self.detail(d),
+            None => self,
+        }
+    }
     pub fn maybe_hint(self, h: Option<String>) -> Self {
         match h {
             Some(h) => self.hint(h),
@@ -155,18 +161,30 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     Some(format!("did you mean `{}`?", best.1))
 }
 
+/// Edit distance where swapping two adjacent characters counts as one edit (optimal string
+/// alignment): `nmae` is one typo away from `name`, not two, so short names get a hint too.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+    // d[i][j]: distance between a[..i] and b[..j].
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -177,6 +195,8 @@ mod tests {
     fn suggestions_and_positions() {
         assert_eq!(did_you_mean("cidr_blok", ["cidr_block", "tags"]).as_deref(), Some("did you mean `cidr_block`?"));
         assert_eq!(did_you_mean("zzz", ["cidr_block"]), None);
+        assert_eq!(did_you_mean("nmae", ["name", "tags"]).as_deref(), Some("did you mean `name`?"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
     }
 }

@@ -280,8 +280,17 @@ pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
     collect_files(&ctx.dir, a.recursive, &mut files);
     files.sort();
     let mut unformatted = false;
+    let mut invalid = false;
     for f in files {
         let Ok(src) = std::fs::read_to_string(&f) else { continue };
+        // A file that does not parse is reported, never rewritten (Terraform's fmt refuses
+        // too): the line-based formatter would re-indent it by guesswork and exit 0.
+        if let Err(e) = hcl_edit::parser::parse_body(&src) {
+            let (line, col) = crate::diag::line_col(&src, e.location().offset());
+            ctx.shell.err(&format!("Error: {}:{line}:{col}: invalid HCL syntax, not formatted: {}\n", f.display(), e.message()));
+            invalid = true;
+            continue;
+        }
         let formatted = ops::format_source(&src);
         if formatted != src {
             unformatted = true;
@@ -294,7 +303,9 @@ pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
             }
         }
     }
-    if a.check && unformatted {
+    if invalid {
+        1
+    } else if a.check && unformatted {
         3
     } else {
         0

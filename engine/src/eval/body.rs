@@ -39,6 +39,9 @@ pub fn eval_body(schema: &Schema, body: &Body, scope: &Scope<'_>, mode: BodyMode
 
 fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Span>, mode: BodyMode<'_>, diags: &mut Diagnostics) -> Value {
     let mut out = BTreeMap::new();
+    // Arguments written in the body whose value was rejected: they are already reported, so
+    // they must not also be reported as "missing required argument".
+    let mut rejected: Vec<&str> = Vec::new();
     let mut blocks: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for s in body.iter() {
         match s {
@@ -77,15 +80,21 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
                         Ok(v) => {
                             out.insert(name.to_string(), v);
                         }
-                        Err(m) => diags.push(
-                            Diagnostic::error(format!("invalid value for `{name}`"))
-                                .detail(m.clone())
-                                .at(ev.span(&a.value))
-                                .label(m)
-                                .hint(format!("`{name}` takes a value of type {}", TypeConstraint::from_schema(&attr.ty).name())),
-                        ),
+                        Err(m) => {
+                            rejected.push(name);
+                            diags.push(
+                                Diagnostic::error(format!("invalid value for `{name}`"))
+                                    .detail(m.clone())
+                                    .at(ev.span(&a.value))
+                                    .label(m)
+                                    .hint(format!("`{name}` takes a value of type {}", TypeConstraint::from_schema(&attr.ty).name())),
+                            )
+                        }
                     },
-                    Err(d) => diags.push(d),
+                    Err(d) => {
+                        rejected.push(name);
+                        diags.push(d)
+                    }
                 }
             }
             Structure::Block(b) => {
@@ -114,7 +123,7 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
     }
     for (name, attr) in &schema.attributes {
         if !out.contains_key(name) {
-            if attr.mode == AttributeMode::Required {
+            if attr.mode == AttributeMode::Required && !rejected.contains(&name.as_str()) {
                 diags.push(
                     Diagnostic::error(format!("missing required argument `{name}`"))
                         .at(at.clone())

@@ -169,6 +169,11 @@ fn parse(e: &Expression) -> Result<TypeConstraint, String> {
         Expression::FuncCall(f) => {
             let name = f.name.name.as_str();
             let arg = |i: usize| f.args.get(i).ok_or_else(|| format!("{name}(...) needs an argument"));
+            // Every type constructor takes exactly one argument; `list(string, number)` used to
+            // be accepted as list(string), silently dropping the rest.
+            if f.args.len() > 1 {
+                return Err(format!("{name}(...) takes exactly one argument, found {}", f.args.len()));
+            }
             match name {
                 "list" => Ok(TypeConstraint::List(Box::new(parse(arg(0)?)?))),
                 "set" => Ok(TypeConstraint::Set(Box::new(parse(arg(0)?)?))),

@@ -103,7 +103,14 @@ impl Builder {
         for v in m.variables.values() {
             let me = node(Node::Variable { module: path.clone(), name: v.name.clone() }, self);
             for val in &v.validations {
-                self.refs_to(me, m, path, &expr_references(&val.condition.inner), val.condition.file);
+                // A validation block checks its own variable: `var.<self>` there is the value
+                // being validated (stored before the check runs), not a dependency, so it must
+                // not be reported as a self-reference (Terraform allows exactly this).
+                let not_self = |refs: Vec<Reference>| -> Vec<Reference> {
+                    refs.into_iter().filter(|r| !matches!(&r.target, Target::Var(n) if *n == v.name)).collect()
+                };
+                self.refs_to(me, m, path, &not_self(expr_references(&val.condition.inner)), val.condition.file);
+                self.refs_to(me, m, path, &not_self(expr_references(&val.error_message.inner)), val.error_message.file);
             }
         }
         for l in m.locals.values() {

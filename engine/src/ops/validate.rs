@@ -1,7 +1,7 @@
 //! `validate`: the configuration checked without providers' I/O: graph, types, schemas.
 
 use super::workspace::Workspace;
-use crate::config::{Mode, Module};
+use crate::config::{IgnoreChanges, Mode, Module};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::eval::{eval_body, BodyMode, Scope, UnknownLookup};
 use crate::graph::build_graph;
@@ -24,7 +24,24 @@ fn check_module(ws: &Workspace, m: &Module, env: &crate::eval::EvalEnv, diags: &
             Mode::Data => ws.registry.data_sources.get(&r.key.type_name).map(|t| t.schema()),
         };
         match schema {
-            Some(s) => diags.extend(eval_body(&s, &r.body, &scope, BodyMode::Resource(&r.key.type_name)).1),
+            Some(s) => {
+                diags.extend(eval_body(&s, &r.body, &scope, BodyMode::Resource(&r.key.type_name)).1);
+                // ignore_changes names attributes of this type; a typo there would otherwise
+                // silently ignore nothing. (The loader keeps only the paths, so the error
+                // points at the resource block.)
+                if let IgnoreChanges::Attributes(paths) = &r.lifecycle.ignore_changes {
+                    for p in paths {
+                        let first = p.split(['.', '[']).next().unwrap_or_default();
+                        if !s.attributes.contains_key(first) && !s.blocks.contains_key(first) {
+                            diags.push(
+                                Diagnostic::error(format!("lifecycle.ignore_changes: `{}` has no attribute `{first}`", r.key.type_name))
+                                    .at(r.span.clone())
+                                    .maybe_hint(did_you_mean(first, s.attributes.keys().chain(s.blocks.keys()).map(String::as_str))),
+                            );
+                        }
+                    }
+                }
+            }
             None => {
                 let names: Vec<&str> = match r.key.mode {
                     Mode::Managed => ws.registry.resources.keys().map(String::as_str).collect(),
@@ -41,6 +58,26 @@ fn check_module(ws: &Workspace, m: &Module, env: &crate::eval::EvalEnv, diags: &
     }
     scope.count_index = None;
     scope.each = None;
+    // Type constraints, locals and outputs are checked too (Terraform's validate does): with
+    // every reference unknown, this catches unknown functions, bad constant arguments and
+    // malformed `type = ...` without reading state or variables.
+    for v in m.variables.values() {
+        if let Some(t) = &v.type_expr {
+            if let Err(d) = crate::eval::types::TypeConstraint::parse(t) {
+                diags.push(d);
+            }
+        }
+    }
+    for l in m.locals.values() {
+        if let Err(d) = crate::eval::eval(&l.expr.inner, l.expr.file, &scope) {
+            diags.push(d);
+        }
+    }
+    for o in m.outputs.values() {
+        if let Err(d) = crate::eval::eval(&o.value.inner, o.value.file, &scope) {
+            diags.push(d);
+        }
+    }
     for p in &m.providers {
         match ws.registry.providers.get(&p.name) {
             Some(prov) => diags.extend(eval_body(&prov.config_schema(), &p.body, &scope, BodyMode::Provider(&p.name)).1),

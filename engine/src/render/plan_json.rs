@@ -44,7 +44,9 @@ fn mask(v: &Value, hit: &dyn Fn(&Value) -> bool) -> J {
 }
 
 fn unknown_mask(v: &Value) -> J {
-    mask(v, &|x| matches!(x, Value::Unknown))
+    // Marks dropped first: an unknown that is also sensitive (a replaced password's `result`)
+    // is still unknown, and `mask` does not look inside Sensitive.
+    mask(&v.unmarked(), &|x| matches!(x, Value::Unknown))
 }
 fn sensitive_mask(v: &Value) -> J {
     mask(v, &|x| matches!(x, Value::Sensitive(_)))
@@ -193,7 +195,7 @@ pub fn plan_json(plan: &Plan, prior: Option<&Snapshot>) -> J {
                     "actions": o.action.json_actions(),
                     "before": mark(&o.before),
                     "after": mark(&o.after),
-                    "after_unknown": o.after.as_ref().is_some_and(|v| matches!(v, Value::Unknown)),
+                    "after_unknown": o.after.as_ref().is_some_and(|v| matches!(v.peel(), Value::Unknown)),
                     "before_sensitive": o.sensitive,
                     "after_sensitive": o.sensitive,
                 }),

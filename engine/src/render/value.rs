@@ -55,7 +55,22 @@ fn json_doc(v: &Value) -> Option<String> {
         return None;
     }
     let j: serde_json::Value = serde_json::from_str(s).ok()?;
-    serde_json::to_string_pretty(&j).ok()
+    serde_json::to_string_pretty(&sort_keys(j)).ok()
+}
+
+/// Object keys in sorted order, as Terraform shows JSON documents: the workspace enables
+/// serde_json's `preserve_order`, so without this a reordered (but equal) document would
+/// show as a diff, and key order would depend on how the string was written.
+fn sort_keys(j: serde_json::Value) -> serde_json::Value {
+    match j {
+        serde_json::Value::Object(m) => {
+            let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().map(|(k, v)| (k, sort_keys(v))).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().collect())
+        }
+        serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
 }
 
 /// The attributes of an object (create, delete or update), aligned like Terraform.

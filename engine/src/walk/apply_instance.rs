@@ -2,7 +2,7 @@
 //! create or update, committing each step to the state as it completes.
 
 use super::expand::InstanceCtx;
-use super::resource::{provider_error, record_for, NodeCtx};
+use super::resource::{provider_error, record_for, with_echoes, NodeCtx};
 use super::{Event, Walker};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::plan::Action;
@@ -88,6 +88,7 @@ impl Walker<'_> {
         };
         match result {
             Ok(state) => {
+                let cfg_marks = with_echoes(&config, &cfg_marks, &state);
                 let mut record = record_for(addr, nc, &state, &cfg_marks, deps, RecordStatus::Ok);
                 let prov = self.run_create_provisioners(nc, c, addr, &state).await;
                 if prov.is_err() {
@@ -103,7 +104,7 @@ impl Walker<'_> {
             Err(e) => {
                 self.hook.event(Event::ApplyFailed { address: addr, action: shown, elapsed: started.elapsed() });
                 let fix = match (&e.partial_state, action.creates()) {
-                    (Some(partial), _) => Some(Commit::Put(record_for(addr, nc, partial, &cfg_marks, deps, RecordStatus::Tainted))),
+                    (Some(partial), _) => Some(Commit::Put(record_for(addr, nc, partial, &with_echoes(&config, &cfg_marks, partial), deps, RecordStatus::Tainted))),
                     (None, true) => Some(Commit::Remove(addr.to_string())),
                     (None, false) => None,
                 };

@@ -160,8 +160,13 @@ impl Walker<'_> {
         let Some(provider) = self.registry.providers.get(&pref.name).cloned() else {
             let names: Vec<&str> = self.registry.providers.keys().map(String::as_str).collect();
             let span = self.module(path).providers.iter().find(|p| &p.reference() == pref).and_then(|p| p.span.clone());
+            // An implied provider (no `provider` block) has no span of its own: point at the
+            // first resource or data block that implies it, so the error has a location.
+            let user = self.module(path).resources.values().find(|r| &r.provider_ref() == pref);
+            let span = span.or_else(|| user.and_then(|r| r.span.clone()));
             return Err(Diagnostic::error(format!("unknown provider `{}`", pref.name))
                 .at(span)
+                .maybe_detail(user.map(|r| format!("no provider in this build has the type `{}`", r.key.type_name)))
                 .maybe_hint(crate::diag::did_you_mean(&pref.name, names))
                 .into());
         };

@@ -174,13 +174,20 @@ impl Walker<'_> {
                     prior = now;
                 }
                 apply_ignore_changes(&nc.res.lifecycle.ignore_changes, prior.as_ref(), &mut config);
-                let p = rt.plan(&ctx, PlanRequest { prior: if tainted { None } else { prior.as_ref() }, config: &config }).await.map_err(|e| provider_error(addr, "planning", e))?;
+                // A replacement forced from outside the provider's diff (-replace,
+                // replace_triggered_by) is planned as a create, like a tainted object: otherwise
+                // the plan shows the old computed values (id, output) that apply then changes.
+                let forced = tainted || self.options.replace.iter().any(|r| r == addr) || (prior.is_some() && self.replace_triggered(nc));
+                let p = rt.plan(&ctx, PlanRequest { prior: if forced { None } else { prior.as_ref() }, config: &config }).await.map_err(|e| provider_error(addr, "planning", e))?;
                 (p, None)
             }
         };
         let action = self.decide_action(nc, addr, prior.as_ref(), tainted, &planned, deferred.is_some(), &mut reasons)?;
-        let after = self.mark(nc, planned.state.clone(), &cfg_marks);
-        let before = prior.map(|p| self.mark(nc, p, &before_marks));
+        let after = self.mark(nc, planned.state.clone(), &with_echoes(&config, &cfg_marks, &planned.state));
+        let before = prior.map(|p| {
+            let marks: Vec<Path> = before_marks.iter().cloned().chain(with_echoes(&config, &cfg_marks, &p)).collect();
+            self.mark(nc, p, &marks)
+        });
         if action != Action::NoOp {
             self.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(nc.ni);
         }
@@ -317,4 +324,50 @@ pub(crate) fn record_for(
         status,
         deposed: None,
     }
+}
+
+/// `cfg_marks` plus every path of `state` that holds a copy of a sensitive configuration value.
+///
+/// Providers see unmarked values, so a computed attribute that echoes its input (meshplan_data's
+/// `output`, any provider that returns what it was given) would otherwise come back unmarked and
+/// be printed in plans, outputs and errors. Strings and collections are matched by value; bools,
+/// numbers and empty strings are not (too common to say anything).
+pub(crate) fn with_echoes(config: &Value, cfg_marks: &[Path], state: &Value) -> Vec<Path> {
+    fn secrets<'v>(v: &'v Value, out: &mut Vec<&'v Value>) {
+        match v.peel() {
+            Value::String(s) if !s.is_empty() => out.push(v.peel()),
+            Value::List(items) => {
+                out.push(v.peel());
+                items.iter().for_each(|i| secrets(i, out));
+            }
+            Value::Object(m) => {
+                out.push(v.peel());
+                m.values().for_each(|i| secrets(i, out));
+            }
+            _ => {}
+        }
+    }
+    fn find(v: &Value, at: &Path, secrets: &[&Value], out: &mut Vec<Path>) {
+        let v = v.peel();
+        if secrets.iter().any(|s| *s == v) {
+            out.push(at.clone());
+            return;
+        }
+        match v {
+            Value::List(items) => items.iter().enumerate().for_each(|(i, x)| find(x, &at.index(i), secrets, out)),
+            Value::Object(m) => m.iter().for_each(|(k, x)| find(x, &at.key(k), secrets, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for p in cfg_marks {
+        if let Some(v) = config.get_path(p) {
+            secrets(v, &mut found);
+        }
+    }
+    let mut paths = cfg_marks.to_vec();
+    if !found.is_empty() {
+        find(state, &Path::root(), &found, &mut paths);
+    }
+    paths
 }
