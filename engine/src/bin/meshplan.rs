@@ -5,6 +5,7 @@ use meshplan_engine::registry::Registry;
 fn main() {
     let mut providers = meshplan_provider_builtin::all();
     providers.push(std::sync::Arc::new(meshplan_provider_tls::TlsProvider));
+    providers.push(std::sync::Arc::new(meshplan_provider_kubernetes::KubernetesProvider));
     let code = meshplan_engine::cli::main_with(std::env::args().collect(), Registry::new(providers));
     std::process::exit(code);
 }
