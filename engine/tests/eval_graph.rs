@@ -108,7 +108,7 @@ fn templates_directives_strip_markers_and_heredocs() {
 /// after `endfor` (it returns "hosts:\n- a:8000\n    - b:8001\n    - c:8002\n    env: prod\n").
 /// Terraform dedents the source lines first, then strips: the expectation below.
 #[test]
-#[ignore = "engine bug, not fixed yet: heredoc dedent vs strip markers (see doc comment)"]
+
 fn heredoc_dedent_with_strip_markers_and_deeper_body() {
     let heredoc = "<<-EOT\n    hosts:\n    %{ for s in var.servers ~}\n      - ${s.name}:${s.port}\n    %{ endfor ~}\n    env: ${var.env}\n  EOT";
     assert_eq!(ok(heredoc), s("hosts:\n- a:8000\n- b:8001\n- c:8002\nenv: prod\n"));

@@ -67,9 +67,9 @@ impl Evaluator<'_, '_> {
             }
             Expression::StringTemplate(t) => eval_template(self, t, true),
             Expression::HeredocTemplate(h) => {
-                if h.indent().is_some() {
+                if let Some(indent) = h.indent() {
                     let mut t = h.template.clone();
-                    super::template::dedent(&mut t);
+                    super::template::dedent_directives(&mut t, indent);
                     eval_template(self, &t, false)
                 } else {
                     eval_template(self, &h.template, false)

@@ -262,59 +262,42 @@ pub fn render_template_file(path: &Path, vars: &Value, lookup: &dyn Lookup, env:
     })
 }
 
-/// `<<-` heredocs: removes the smallest indentation of the non-blank lines from every line,
-/// literals inside `%{ }` directives included.
-pub(super) fn dedent(t: &mut Template) {
-    let mut min = usize::MAX;
-    let mut at_start = true;
-    visit_literals(t, &mut at_start, &mut |s: &mut String, starts_line: bool| {
-        for (i, line) in s.split('\n').enumerate() {
-            let line_start = i > 0 || starts_line;
-            if line_start && !line.trim().is_empty() {
-                min = min.min(line.len() - line.trim_start_matches(' ').len());
-            }
-        }
-    });
-    if min == usize::MAX || min == 0 {
-        return;
-    }
-    let mut at_start = true;
-    visit_literals(t, &mut at_start, &mut |s: &mut String, starts_line: bool| {
-        let parts: Vec<String> = s
-            .split('\n')
-            .enumerate()
-            .map(|(i, line)| {
-                if i > 0 || starts_line {
-                    let n = (line.len() - line.trim_start_matches(' ').len()).min(min);
-                    line[n..].to_string()
-                } else {
-                    line.to_string()
-                }
-            })
-            .collect();
-        *s = parts.join("\n");
-    });
-}
-
-/// Calls `f` on each literal in source order, with whether it begins at a line start.
-fn visit_literals(t: &mut Template, at_start: &mut bool, f: &mut dyn FnMut(&mut String, bool)) {
+/// `<<-` heredocs: hcl-edit dedents the heredoc's top-level text by `indent` columns but not
+/// the text inside `%{ }` directives; this removes up to `indent` leading spaces from every
+/// line of those nested literals, so loops and conditionals line up with the rest.
+pub(super) fn dedent_directives(t: &mut Template, indent: usize) {
     for el in t.iter_mut() {
-        match el {
-            Element::Literal(l) => {
-                let s: &mut String = l;
-                f(s, *at_start);
-                *at_start = s.ends_with('\n') || (s.is_empty() && *at_start);
-            }
-            Element::Interpolation(_) => *at_start = false,
-            Element::Directive(d) => match d.as_mut() {
+        if let Element::Directive(d) = el {
+            match d.as_mut() {
                 Directive::If(i) => {
-                    visit_literals(&mut i.if_expr.template, at_start, f);
+                    dedent_all(&mut i.if_expr.template, indent);
                     if let Some(e) = &mut i.else_expr {
-                        visit_literals(&mut e.template, at_start, f);
+                        dedent_all(&mut e.template, indent);
                     }
                 }
-                Directive::For(fd) => visit_literals(&mut fd.for_expr.template, at_start, f),
-            },
+                Directive::For(f) => dedent_all(&mut f.for_expr.template, indent),
+            }
         }
     }
+}
+
+fn dedent_all(t: &mut Template, indent: usize) {
+    for el in t.iter_mut() {
+        if let Element::Literal(l) = el {
+            let s: &mut String = l;
+            let parts: Vec<String> = s
+                .split('\n')
+                .enumerate()
+                .map(|(i, line)| {
+                    if i == 0 {
+                        return line.to_string();
+                    }
+                    let n = (line.len() - line.trim_start_matches(' ').len()).min(indent);
+                    line[n..].to_string()
+                })
+                .collect();
+            *s = parts.join("\n");
+        }
+    }
+    dedent_directives(t, indent);
 }
