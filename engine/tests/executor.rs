@@ -4,7 +4,7 @@
 use meshplan_engine::ops::{self, PlanOptions, Workspace};
 use meshplan_engine::registry::Registry;
 use meshplan_engine::walk::NoHook;
-use meshplan_provider::{async_trait, Attribute, Ctx, Provider, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{async_trait, Attribute, Ctx, ImpliedKey, Provider, ProviderError, ResourceType, Schema, Type, Value};
 use meshplan_state::{RecordStatus, SledBackend, StateBackend};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,6 +15,7 @@ struct Probe {
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
     started: Mutex<Vec<String>>,
+    deleted: Mutex<Vec<String>>,
 }
 
 struct Thing(Arc<Probe>);
@@ -31,6 +32,14 @@ impl ResourceType for Thing {
             .attr("sleep_ms", Attribute::optional(Type::Number))
             .attr("fail", Attribute::optional(Type::String))
             .attr("after", Attribute::optional(Type::list(Type::String)))
+            .attr("provides", Attribute::optional(Type::String))
+            .attr("needs", Attribute::optional(Type::String))
+    }
+    fn implied_keys(&self, state: &Value) -> Vec<ImpliedKey> {
+        let mut k = Vec::new();
+        k.extend(state.get_str("provides").map(|p| ImpliedKey::Provides(p.to_string())));
+        k.extend(state.get_str("needs").map(|n| ImpliedKey::Needs(n.to_string())));
+        k
     }
     async fn read(&self, _: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         Ok(Some(state.clone()))
@@ -51,7 +60,8 @@ impl ResourceType for Thing {
             _ => Ok(state),
         }
     }
-    async fn delete(&self, _: &Ctx, _: &Value) -> Result<(), ProviderError> {
+    async fn delete(&self, _: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        self.0.deleted.lock().unwrap().push(state.get_str("name").unwrap_or_default().to_string());
         Ok(())
     }
 }
@@ -82,12 +92,16 @@ impl Fixture {
 
     /// Plans and applies; returns the apply diagnostics' text and the state afterwards.
     async fn apply(&self, parallelism: usize) -> (Vec<String>, meshplan_state::Snapshot) {
+        self.run(parallelism, false).await
+    }
+
+    async fn run(&self, parallelism: usize, destroy: bool) -> (Vec<String>, meshplan_state::Snapshot) {
         let registry = Registry::new(vec![Arc::new(ProbeProvider(self.probe.clone()))]);
         let mut ws = Workspace::new(self.dir.path(), registry);
         let root = ws.load().unwrap_or_else(|d| panic!("{d:?}"));
         let backend = Arc::new(SledBackend::open(&ws.state_dir).unwrap());
         let snap = backend.read().unwrap();
-        let opts = PlanOptions { parallelism, ..PlanOptions::default() };
+        let opts = PlanOptions { parallelism, destroy, ..PlanOptions::default() };
         let (plan, _) = ops::plan(&ws, &root, &snap, &opts, &NoHook).await.unwrap_or_else(|d| panic!("{d:?}"));
         let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), parallelism, &NoHook).await.unwrap_or_else(|d| panic!("{d:?}"));
         let after = backend.read().unwrap();
@@ -177,4 +191,30 @@ async fn critical_path_starts_first() {
     let (errors, _) = f.apply(1).await;
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(f.probe.started.lock().unwrap()[0], "c0");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn implied_ordering_without_references() {
+    // "user" is declared first and references nothing, but needs what "ns" provides
+    // (like an object in a Namespace): ns is created first and destroyed last.
+    let f = Fixture::new(
+        r#"
+resource "probe_thing" "a_user" {
+  name  = "user"
+  needs = "namespace/spire"
+}
+resource "probe_thing" "z_ns" {
+  name     = "ns"
+  provides = "namespace/spire"
+  sleep_ms = 30
+}
+"#,
+    );
+    let (errors, _) = f.apply(10).await;
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(*f.probe.started.lock().unwrap(), vec!["ns", "user"]);
+    let (errors, state) = f.run(10, true).await;
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(state.resources.is_empty());
+    assert_eq!(*f.probe.deleted.lock().unwrap(), vec!["user", "ns"]);
 }

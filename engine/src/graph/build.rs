@@ -31,12 +31,29 @@ pub struct DestroyEdgeInput {
     pub order: DestroyOrder,
 }
 
+/// Ordering keys of one instance (from the plan), for [`build_graph_with`].
+#[derive(Clone, Debug)]
+pub struct ImpliedInput {
+    pub address: String,
+    /// Provider configuration address: keys only relate instances of the same one.
+    pub provider: String,
+    pub keys: Vec<meshplan_provider::ImpliedKey>,
+    /// The instance is being deleted (orders its destroy node rather than its config node).
+    pub destroying: bool,
+}
+
 pub fn build_graph(root: &Module, destroys: &[DestroyEdgeInput]) -> (Graph, Diagnostics) {
+    build_graph_with(root, destroys, &[])
+}
+
+/// [`build_graph`] plus implied ordering between instances of the same provider.
+pub fn build_graph_with(root: &Module, destroys: &[DestroyEdgeInput], implied: &[ImpliedInput]) -> (Graph, Diagnostics) {
     let mut b = Builder { g: DiGraph::new(), index: HashMap::new(), resource_provider: HashMap::new(), diags: Diagnostics::default() };
     b.config_nodes(root, &Vec::new());
     b.reference_edges(root, &Vec::new());
     b.provider_edges(root, root, &Vec::new());
     b.destroy_nodes(destroys);
+    b.implied_edges(implied);
     b.check_cycles(root);
     let g = Graph { graph: b.g, index: b.index, resource_provider: b.resource_provider };
     (g, b.diags)
@@ -364,7 +381,51 @@ impl Builder {
         }
     }
 
-    /// Step 5: a cycle is an error naming every member with its location.
+    /// Step 5: what providers know about ordering (a Namespace before the objects in it, a CRD
+    /// before objects of its kind): providers first on apply, needers first on destroy. An
+    /// edge that would close a cycle is left out; the provider's own retries cover it.
+    fn implied_edges(&mut self, implied: &[ImpliedInput]) {
+        use meshplan_provider::ImpliedKey;
+        if implied.is_empty() {
+            return;
+        }
+        let by_config: HashMap<String, NodeIndex> = self
+            .index
+            .iter()
+            .filter(|(n, _)| matches!(n, Node::Resource { .. }))
+            .map(|(n, i)| (super::config_address_of(n), *i))
+            .collect();
+        let node_of = |b: &Self, i: &ImpliedInput| -> Option<NodeIndex> {
+            if i.destroying {
+                b.index.get(&Node::Destroy { address: i.address.clone() }).copied()
+            } else {
+                by_config.get(&config_address(&i.address)).copied()
+            }
+        };
+        let mut providers: HashMap<(String, String, bool), Vec<NodeIndex>> = HashMap::new();
+        for i in implied {
+            let Some(n) = node_of(self, i) else { continue };
+            for k in &i.keys {
+                if let ImpliedKey::Provides(key) = k {
+                    providers.entry((i.provider.clone(), key.clone(), i.destroying)).or_default().push(n);
+                }
+            }
+        }
+        for i in implied {
+            let Some(n) = node_of(self, i) else { continue };
+            for k in &i.keys {
+                let ImpliedKey::Needs(key) = k else { continue };
+                for p in providers.get(&(i.provider.clone(), key.clone(), i.destroying)).into_iter().flatten() {
+                    let (from, to) = if i.destroying { (n, *p) } else { (*p, n) };
+                    if from != to && !petgraph::algo::has_path_connecting(&self.g, to, from, None) {
+                        self.edge(from, to);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 6: a cycle is an error naming every member with its location.
     fn check_cycles(&mut self, root: &Module) {
         for scc in petgraph::algo::tarjan_scc(&self.g) {
             let self_loop = scc.len() == 1 && self.g.contains_edge(scc[0], scc[0]);

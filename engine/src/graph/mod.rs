@@ -11,7 +11,7 @@ mod dot;
 
 pub use address::{InstanceKey, ModuleInstance, ModulePath};
 pub use address::config_address;
-pub use build::{build_graph, resolve_provider, DestroyEdgeInput, DestroyOrder};
+pub use build::{build_graph, build_graph_with, resolve_provider, DestroyEdgeInput, DestroyOrder, ImpliedInput};
 pub(crate) use build::module_at;
 pub use dot::to_dot;
 

@@ -3,7 +3,7 @@
 use super::workspace::Workspace;
 use crate::config::Module;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::graph::{build_graph, config_address, DestroyEdgeInput, DestroyOrder};
+use crate::graph::{build_graph_with, config_address, DestroyEdgeInput, DestroyOrder, ImpliedInput};
 use crate::plan::{Action, Plan};
 use crate::walk::destroy::parse_provider_address;
 use crate::walk::{Hook, Phase, WalkOptions, Walker};
@@ -59,7 +59,8 @@ pub async fn apply(
     }
     let snapshot = &snapshot;
     let destroys = destroy_inputs(plan, snapshot);
-    let (graph, diags) = build_graph(root, &destroys);
+    let implied = implied_inputs(ws, plan);
+    let (graph, diags) = build_graph_with(root, &destroys, &implied);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -140,4 +141,25 @@ fn destroy_inputs(plan: &Plan, snapshot: &Snapshot) -> Vec<DestroyEdgeInput> {
             Some(DestroyEdgeInput { address: c.address.clone(), dependencies, dependents, provider, order })
         })
         .collect()
+}
+
+/// Providers' ordering keys for every instance the plan creates, updates or deletes.
+fn implied_inputs(ws: &Workspace, plan: &Plan) -> Vec<ImpliedInput> {
+    let mut out = Vec::new();
+    for c in plan.changes.iter().filter(|c| c.mode == "managed" && c.action != Action::NoOp) {
+        let Some(rt) = ws.registry.resources.get(&c.type_name) else { continue };
+        if let Some(after) = c.after.as_ref().filter(|_| c.action != Action::Delete) {
+            let keys = rt.implied_keys(&after.unmarked());
+            if !keys.is_empty() {
+                out.push(ImpliedInput { address: c.address.clone(), provider: c.provider.clone(), keys, destroying: false });
+            }
+        }
+        if let Some(before) = c.before.as_ref().filter(|_| c.action.deletes()) {
+            let keys = rt.implied_keys(&before.unmarked());
+            if !keys.is_empty() {
+                out.push(ImpliedInput { address: c.address.clone(), provider: c.provider.clone(), keys, destroying: true });
+            }
+        }
+    }
+    out
 }

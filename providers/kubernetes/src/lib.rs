@@ -21,6 +21,7 @@ mod field_patch;
 mod managed;
 mod manifest;
 mod object_ref;
+mod ordering;
 mod timeouts;
 mod typed;
 mod wait;

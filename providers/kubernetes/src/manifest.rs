@@ -70,6 +70,10 @@ impl ResourceType for Manifest {
         Ok(planned)
     }
 
+    fn implied_keys(&self, state: &Value) -> Vec<meshplan_provider::ImpliedKey> {
+        crate::ordering::manifest_keys(state.get("manifest"))
+    }
+
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
         let manifest = state.get("manifest").to_json();

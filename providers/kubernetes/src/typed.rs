@@ -216,6 +216,20 @@ impl<K: Kind> ResourceType for Typed<K> {
         Ok(planned)
     }
 
+    fn implied_keys(&self, state: &Value) -> Vec<meshplan_provider::ImpliedKey> {
+        use crate::ordering::namespace_key;
+        use meshplan_provider::ImpliedKey;
+        let meta = state.get("metadata");
+        let mut keys = Vec::new();
+        if self.0.kind() == "Namespace" {
+            keys.extend(meta.get_str("name").map(|n| ImpliedKey::Provides(namespace_key(n))));
+        }
+        if self.0.namespaced() {
+            keys.push(ImpliedKey::Needs(namespace_key(meta.get_str("namespace").unwrap_or("default"))));
+        }
+        keys
+    }
+
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
         match cluster.get(&self.object(state)?).await? {

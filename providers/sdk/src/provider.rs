@@ -41,6 +41,16 @@ impl Ctx {
     }
 }
 
+/// An ordering fact a provider knows and references do not show: inside one Kubernetes
+/// cluster, a Namespace *provides* `namespace/spire` that every object in it *needs*.
+/// The engine orders resources of the same provider configuration by these keys (providers
+/// first on apply, needers first on destroy), unless that would make a cycle.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImpliedKey {
+    Provides(String),
+    Needs(String),
+}
+
 /// A managed resource type (`aws_vpc`, `tls_private_key`, ...).
 ///
 /// Required: `type_name`, `schema`, `read`, `create`, `delete`. Types whose attributes all
@@ -68,6 +78,11 @@ pub trait ResourceType: Send + Sync {
     }
 
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError>;
+
+    /// Ordering keys of an instance, from its planned (or prior) state; see [`ImpliedKey`].
+    fn implied_keys(&self, _state: &Value) -> Vec<ImpliedKey> {
+        Vec::new()
+    }
 
     /// Reads an existing object by its import ID (Terraform's ID syntax for the type).
     async fn import(&self, _ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
