@@ -92,6 +92,18 @@ impl<'a> Api<'a> {
         }
     }
 
+    /// The account of the configured credentials (one GetCallerIdentity per provider instance).
+    pub async fn account_id(&self) -> Result<String, AwsError> {
+        self.clients
+            .account_id
+            .get_or_try_init(|| async {
+                let out = self.call("GetCallerIdentity", || self.sts.get_caller_identity().send()).await?;
+                Ok(out.account().unwrap_or_default().to_string())
+            })
+            .await
+            .cloned()
+    }
+
     pub fn invalid(&self, attribute: &str, message: impl Into<String>) -> AwsError {
         AwsError::Invalid { address: self.address.to_string(), message: message.into(), attribute: Some(attribute.into()) }
     }

@@ -26,6 +26,8 @@ pub struct AwsClients {
     pub credentials: Option<SharedCredentialsProvider>,
     /// Where the EKS token's presigned GetCallerIdentity points (the `sts` endpoint override).
     pub sts_endpoint: Option<String>,
+    /// The caller's account, asked of STS once and only when an ARN needs it.
+    pub(crate) account_id: tokio::sync::OnceCell<String>,
 }
 
 impl AwsClients {
@@ -91,6 +93,7 @@ impl AwsClients {
             calls,
             credentials: sdk_config.credentials_provider(),
             sts_endpoint: endpoint("sts"),
+            account_id: tokio::sync::OnceCell::new(),
         }
     }
 

@@ -46,3 +46,13 @@ pub fn diff(
     let changed = new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
     (removed, changed)
 }
+
+/// The `plan` of a tagged resource with no other planning rules.
+pub async fn plan_tagged(
+    schema: &Schema,
+    ctx: &meshplan_provider::Ctx,
+    req: meshplan_provider::PlanRequest<'_>,
+) -> Result<Planned, meshplan_provider::ProviderError> {
+    let clients = ctx.client::<AwsClients>()?;
+    Ok(plan(clients, meshplan_provider::plan_with_schema(schema, req)))
+}

@@ -59,3 +59,286 @@ async fn vpc_lifecycle() {
     assert!(h.read("aws_vpc", &vpc2).await.is_none());
     h.delete("aws_vpc", &vpc2).await; // already gone: not an error
 }
+
+async fn vpc(h: &Harness, cidr: &str) -> Value {
+    h.create("aws_vpc", &obj([("cidr_block", Value::from(cidr))])).await
+}
+
+#[tokio::test]
+async fn subnet_lifecycle() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.2.0.0/16").await;
+    let cfg = |public: bool, name: &str| {
+        obj([
+            ("vpc_id", v.get("id").clone()),
+            ("cidr_block", Value::from("10.2.1.0/24")),
+            ("availability_zone", Value::from("us-east-1a")),
+            ("map_public_ip_on_launch", Value::from(public)),
+            ("tags", tags([("Name", name)])),
+        ])
+    };
+    let sn = h.create("aws_subnet", &cfg(false, "private")).await;
+    assert!(s(&sn, "id").starts_with("subnet-"));
+    assert_eq!(s(&sn, "availability_zone"), "us-east-1a");
+    h.assert_no_changes("aws_subnet", &sn, &cfg(false, "private")).await;
+    let sn2 = h.update("aws_subnet", &sn, &cfg(true, "public")).await;
+    assert_eq!(sn2.get("map_public_ip_on_launch"), &Value::from(true));
+    h.assert_no_changes("aws_subnet", &sn2, &cfg(true, "public")).await;
+    let mut moved = cfg(true, "public");
+    moved.set("cidr_block", Value::from("10.2.2.0/24"));
+    h.assert_replaces("aws_subnet", &sn2, &moved, "cidr_block").await;
+    let imported = h.import("aws_subnet", &s(&sn, "id")).await;
+    assert_eq!(imported.get("cidr_block"), sn2.get("cidr_block"));
+    assert_eq!(imported.get("tags"), sn2.get("tags"));
+    assert_eq!(h.refresh_calls("aws_subnet", &sn2).await.values().sum::<u64>(), 1);
+    h.delete_and_confirm_gone("aws_subnet", &sn2).await;
+}
+
+#[tokio::test]
+async fn internet_gateway_lifecycle() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.2.0.0/16").await;
+    let cfg = |name: &str| obj([("vpc_id", v.get("id").clone()), ("tags", tags([("Name", name)]))]);
+    let igw = h.create("aws_internet_gateway", &cfg("a")).await;
+    assert!(s(&igw, "id").starts_with("igw-"));
+    assert_eq!(igw.get("vpc_id"), v.get("id"));
+    h.assert_no_changes("aws_internet_gateway", &igw, &cfg("a")).await;
+    let igw2 = h.update("aws_internet_gateway", &igw, &cfg("b")).await;
+    assert_eq!(igw2.get("tags"), &tags([("Name", "b")]));
+    // Detach in place.
+    let detached = h.update("aws_internet_gateway", &igw2, &obj([("tags", tags([("Name", "b")]))])).await;
+    assert_eq!(detached.get("vpc_id"), &Value::Null);
+    let imported = h.import("aws_internet_gateway", &s(&igw, "id")).await;
+    assert_eq!(imported.get("tags"), detached.get("tags"));
+    assert_eq!(h.refresh_calls("aws_internet_gateway", &detached).await.values().sum::<u64>(), 1);
+    h.delete_and_confirm_gone("aws_internet_gateway", &igw2).await;
+}
+
+#[tokio::test]
+async fn routing_with_nat_gateway() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.2.0.0/16").await;
+    let vpc_id = v.get("id").clone();
+    let sn = h.create("aws_subnet", &obj([("vpc_id", vpc_id.clone()), ("cidr_block", Value::from("10.2.1.0/24"))])).await;
+    let igw = h.create("aws_internet_gateway", &obj([("vpc_id", vpc_id.clone())])).await;
+
+    // EIP + NAT gateway (the waiter sees `available`).
+    let eip = h.create("aws_eip", &obj([("domain", Value::from("vpc")), ("tags", tags([("Name", "nat")]))])).await;
+    assert!(s(&eip, "id").starts_with("eipalloc-"));
+    assert!(eip.get_str("public_ip").is_some());
+    h.assert_no_changes("aws_eip", &eip, &obj([("domain", Value::from("vpc")), ("tags", tags([("Name", "nat")]))])).await;
+    let eip = h.update("aws_eip", &eip, &obj([("domain", Value::from("vpc")), ("tags", tags([("Name", "nat2")]))])).await;
+    assert_eq!(h.import("aws_eip", &s(&eip, "id")).await.get("public_ip"), eip.get("public_ip"));
+    let nat_cfg = |name: &str| {
+        obj([("allocation_id", eip.get("id").clone()), ("subnet_id", sn.get("id").clone()), ("tags", tags([("Name", name)]))])
+    };
+    let nat = h.create("aws_nat_gateway", &nat_cfg("a")).await;
+    assert!(s(&nat, "id").starts_with("nat-"));
+    assert_eq!(nat.get("public_ip"), eip.get("public_ip"));
+    h.assert_no_changes("aws_nat_gateway", &nat, &nat_cfg("a")).await;
+    let nat = h.update("aws_nat_gateway", &nat, &nat_cfg("b")).await;
+    let mut other_subnet = nat_cfg("b");
+    other_subnet.set("subnet_id", Value::from("subnet-other"));
+    h.assert_replaces("aws_nat_gateway", &nat, &other_subnet, "subnet_id").await;
+    assert_eq!(h.import("aws_nat_gateway", &s(&nat, "id")).await.get("subnet_id"), nat.get("subnet_id"));
+
+    // Route table, route to the IGW, then moved to the NAT gateway in place.
+    let rt_cfg = |name: &str| obj([("vpc_id", vpc_id.clone()), ("tags", tags([("Name", name)]))]);
+    let rt = h.create("aws_route_table", &rt_cfg("private")).await;
+    h.assert_no_changes("aws_route_table", &rt, &rt_cfg("private")).await;
+    let rt = h.update("aws_route_table", &rt, &rt_cfg("private2")).await;
+    let route_cfg = |target: (&str, &Value)| {
+        obj([
+            ("route_table_id", rt.get("id").clone()),
+            ("destination_cidr_block", Value::from("0.0.0.0/0")),
+            (target.0, target.1.clone()),
+        ])
+    };
+    let route = h.create("aws_route", &route_cfg(("gateway_id", igw.get("id")))).await;
+    assert_eq!(s(&route, "id"), format!("{}_0.0.0.0/0", s(&rt, "id")));
+    h.assert_no_changes("aws_route", &route, &route_cfg(("gateway_id", igw.get("id")))).await;
+    let route = h.update("aws_route", &route, &route_cfg(("nat_gateway_id", nat.get("id")))).await;
+    assert_eq!(route.get("nat_gateway_id"), nat.get("id"));
+    assert_eq!(route.get("gateway_id"), &Value::Null);
+    h.assert_no_changes("aws_route", &route, &route_cfg(("nat_gateway_id", nat.get("id")))).await;
+    let mut other_dest = route_cfg(("nat_gateway_id", nat.get("id")));
+    other_dest.set("destination_cidr_block", Value::from("10.3.0.0/16"));
+    h.assert_replaces("aws_route", &route, &other_dest, "destination_cidr_block").await;
+    let imported = h.import("aws_route", &format!("{}_0.0.0.0/0", s(&rt, "id"))).await;
+    assert_eq!(imported.get("nat_gateway_id"), nat.get("id"));
+    let rt = h.read("aws_route_table", &rt).await.unwrap();
+    assert_eq!(rt.get("route").as_list().unwrap().len(), 1, "route table shows the aws_route: {}", rt.get("route"));
+
+    // Association, moved to a second table in place.
+    let rt2 = h.create("aws_route_table", &rt_cfg("other")).await;
+    let assoc_cfg = |table: &Value| obj([("subnet_id", sn.get("id").clone()), ("route_table_id", table.get("id").clone())]);
+    let assoc = h.create("aws_route_table_association", &assoc_cfg(&rt)).await;
+    assert!(s(&assoc, "id").starts_with("rtbassoc-"));
+    h.assert_no_changes("aws_route_table_association", &assoc, &assoc_cfg(&rt)).await;
+    let assoc = h.update("aws_route_table_association", &assoc, &assoc_cfg(&rt2)).await;
+    assert_eq!(assoc.get("route_table_id"), rt2.get("id"));
+    let imported = h.import("aws_route_table_association", &format!("{}/{}", s(&sn, "id"), s(&rt2, "id"))).await;
+    assert_eq!(imported.get("id"), assoc.get("id"));
+
+    // Refresh costs.
+    for (t, st) in [("aws_route_table", &rt), ("aws_route", &route), ("aws_route_table_association", &assoc), ("aws_nat_gateway", &nat), ("aws_eip", &eip)] {
+        let calls = h.refresh_calls(t, st).await;
+        assert_eq!(calls.values().sum::<u64>(), 1, "{t}: {calls:?}");
+    }
+
+    // Teardown in dependency order; each is gone afterwards.
+    h.delete_and_confirm_gone("aws_route_table_association", &assoc).await;
+    h.delete_and_confirm_gone("aws_route", &route).await;
+    h.delete_and_confirm_gone("aws_route_table", &rt).await;
+    h.delete_and_confirm_gone("aws_nat_gateway", &nat).await;
+    h.delete_and_confirm_gone("aws_eip", &eip).await;
+    h.delete_and_confirm_gone("aws_internet_gateway", &igw).await;
+}
+
+#[tokio::test]
+async fn default_route_table_is_adopted_and_forgotten() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.2.0.0/16").await;
+    let cfg = obj([("default_route_table_id", v.get("default_route_table_id").clone()), ("tags", tags([("Name", "main")]))]);
+    let rt = h.create("aws_default_route_table", &cfg).await;
+    assert_eq!(rt.get("id"), v.get("default_route_table_id"));
+    assert_eq!(rt.get("vpc_id"), v.get("id"));
+    h.assert_no_changes("aws_default_route_table", &rt, &cfg).await;
+    let imported = h.import("aws_default_route_table", &s(&rt, "id")).await;
+    assert_eq!(imported.get("tags"), &tags([("Name", "main")]));
+    h.delete("aws_default_route_table", &rt).await;
+    assert!(h.read("aws_default_route_table", &rt).await.is_some(), "the main table lives on with the VPC");
+}
+
+fn rule(proto: &str, port: i64, cidrs: &[&str], description: Option<&str>) -> Value {
+    obj([
+        ("protocol", Value::from(proto)),
+        ("from_port", Value::from(port)),
+        ("to_port", Value::from(port)),
+        ("cidr_blocks", Value::List(cidrs.iter().map(|c| Value::from(*c)).collect())),
+        ("description", description.map(Value::from).unwrap_or(Value::Null)),
+    ])
+}
+
+#[tokio::test]
+async fn security_group_lifecycle() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.2.0.0/16").await;
+    let cfg = |ingress: Vec<Value>| {
+        obj([
+            ("name", Value::from("peer-all")),
+            ("description", Value::from("allow the peer VPC")),
+            ("vpc_id", v.get("id").clone()),
+            ("ingress", Value::List(ingress)),
+            ("egress", Value::List(vec![rule("-1", 0, &["0.0.0.0/0"], None)])),
+            ("tags", tags([("Name", "peer-all")])),
+        ])
+    };
+    // Two blocks on one port: AWS merges them; the plan must still be empty.
+    let ingress = vec![rule("tcp", 15017, &["10.3.0.0/16"], Some("istiod")), rule("tcp", 15017, &["10.4.0.0/16"], Some("istiod"))];
+    let sg = h.create("aws_security_group", &cfg(ingress.clone())).await;
+    assert!(s(&sg, "id").starts_with("sg-"));
+    h.assert_no_changes("aws_security_group", &sg, &cfg(ingress.clone())).await;
+    let raw = h.clients().ec2.describe_security_groups().group_ids(s(&sg, "id")).send().await.unwrap();
+    let g = &raw.security_groups()[0];
+    assert_eq!(g.ip_permissions_egress().len(), 1, "default egress replaced by the configured one");
+
+    let mut more = ingress.clone();
+    more.push(rule("-1", 0, &["10.3.0.0/16"], None));
+    let sg2 = h.update("aws_security_group", &sg, &cfg(more.clone())).await;
+    h.assert_no_changes("aws_security_group", &sg2, &cfg(more.clone())).await;
+    let mut renamed = cfg(more.clone());
+    renamed.set("name", Value::from("other"));
+    h.assert_replaces("aws_security_group", &sg2, &renamed, "name").await;
+
+    // Drift: a rule revoked by hand shows up, and the plan restores it.
+    let perm = aws_sdk_ec2::types::IpPermission::builder()
+        .ip_protocol("-1")
+        .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip("10.3.0.0/16").build())
+        .build();
+    h.clients().ec2.revoke_security_group_ingress().group_id(s(&sg, "id")).ip_permissions(perm).send().await.unwrap();
+    let drifted = h.read("aws_security_group", &sg2).await.unwrap();
+    assert_ne!(drifted.get("ingress"), sg2.get("ingress"));
+    let plan = h.plan("aws_security_group", Some(&drifted), &cfg(more.clone())).await;
+    assert_ne!(plan.state.get("ingress"), drifted.get("ingress"), "plan restores the rule");
+
+    let imported = h.import("aws_security_group", &s(&sg, "id")).await;
+    assert_eq!(imported.get("name"), &Value::from("peer-all"));
+    assert_eq!(imported.get("egress").as_list().unwrap().len(), 1);
+    assert_eq!(h.refresh_calls("aws_security_group", &sg2).await.values().sum::<u64>(), 1);
+    h.delete_and_confirm_gone("aws_security_group", &sg2).await;
+}
+
+#[tokio::test]
+async fn vpc_peering_same_region() {
+    let h = Harness::new().await;
+    let foo = vpc(&h, "10.2.0.0/16").await;
+    let bar = vpc(&h, "10.3.0.0/16").await;
+    let dns = obj([("allow_remote_vpc_dns_resolution", Value::from(true))]);
+    let cfg = |name: &str| {
+        obj([
+            ("vpc_id", foo.get("id").clone()),
+            ("peer_vpc_id", bar.get("id").clone()),
+            ("auto_accept", Value::from(true)),
+            ("requester", dns.clone()),
+            ("accepter", dns.clone()),
+            ("tags", tags([("Name", name)])),
+        ])
+    };
+    let pcx = h.create("aws_vpc_peering_connection", &cfg("foo-bar")).await;
+    assert!(s(&pcx, "id").starts_with("pcx-"));
+    assert_eq!(s(&pcx, "accept_status"), "active");
+    assert_eq!(pcx.get("requester"), &dns);
+    h.assert_no_changes("aws_vpc_peering_connection", &pcx, &cfg("foo-bar")).await;
+    let pcx = h.update("aws_vpc_peering_connection", &pcx, &cfg("renamed")).await;
+    let mut other = cfg("renamed");
+    other.set("peer_vpc_id", Value::from("vpc-other"));
+    h.assert_replaces("aws_vpc_peering_connection", &pcx, &other, "peer_vpc_id").await;
+
+    // Options managed separately.
+    let off = obj([("allow_remote_vpc_dns_resolution", Value::from(false))]);
+    let opts_cfg = |o: &Value| obj([("vpc_peering_connection_id", pcx.get("id").clone()), ("requester", o.clone())]);
+    let opts = h.create("aws_vpc_peering_connection_options", &opts_cfg(&dns)).await;
+    h.assert_no_changes("aws_vpc_peering_connection_options", &opts, &opts_cfg(&dns)).await;
+    let opts = h.update("aws_vpc_peering_connection_options", &opts, &opts_cfg(&off)).await;
+    assert_eq!(opts.get("requester"), &off);
+    let imported = h.import("aws_vpc_peering_connection_options", &s(&pcx, "id")).await;
+    assert_eq!(imported.get("requester"), &off);
+
+    let imported = h.import("aws_vpc_peering_connection", &s(&pcx, "id")).await;
+    assert_eq!(imported.get("peer_vpc_id"), bar.get("id"));
+    assert_eq!(h.refresh_calls("aws_vpc_peering_connection", &pcx).await.values().sum::<u64>(), 1);
+    h.delete_and_confirm_gone("aws_vpc_peering_connection", &pcx).await;
+}
+
+#[tokio::test]
+async fn vpc_peering_cross_region_with_accepter() {
+    let h = Harness::new().await;
+    let west_client = h.alias("us-west-2").await;
+    let west = meshplan_provider::Ctx::new(west_client.clone(), "aws_vpc_peering_connection_accepter.bar");
+    let foo = vpc(&h, "10.2.0.0/16").await;
+    let vpc_rt = h.resource("aws_vpc");
+    let planned = h.plan("aws_vpc", None, &obj([("cidr_block", Value::from("10.3.0.0/16"))])).await;
+    let bar = vpc_rt.create(&meshplan_provider::Ctx::new(west_client, "aws_vpc.bar"), &planned.state).await.unwrap();
+    let pcx = h
+        .create(
+            "aws_vpc_peering_connection",
+            &obj([("vpc_id", foo.get("id").clone()), ("peer_vpc_id", bar.get("id").clone()), ("peer_region", Value::from("us-west-2"))]),
+        )
+        .await;
+    assert_eq!(s(&pcx, "accept_status"), "pending-acceptance");
+    let accepter = h.resource("aws_vpc_peering_connection_accepter");
+    let acc_cfg = crate::support::complete(
+        &accepter.schema(),
+        &obj([("vpc_peering_connection_id", pcx.get("id").clone()), ("auto_accept", Value::from(true))]),
+    );
+    let planned = accepter.plan(&west, meshplan_provider::PlanRequest { prior: None, config: &acc_cfg }).await.unwrap();
+    let acc = accepter.create(&west, &planned.state).await.unwrap();
+    assert_eq!(s(&acc, "accept_status"), "active");
+    assert_eq!(acc.get("peer_vpc_id"), bar.get("id"));
+    let refreshed = h.read("aws_vpc_peering_connection", &pcx).await.unwrap();
+    assert_eq!(s(&refreshed, "accept_status"), "active");
+    let imported = accepter.import(&west, &s(&pcx, "id")).await.unwrap();
+    assert_eq!(imported.get("vpc_id"), foo.get("id"));
+    h.delete_and_confirm_gone("aws_vpc_peering_connection", &refreshed).await;
+}
