@@ -11,6 +11,7 @@ mod call_counter;
 mod clients;
 mod data;
 mod eks;
+mod eks_token;
 mod error;
 mod iam;
 mod network;

@@ -63,6 +63,17 @@ pub(crate) enum Verdict {
     Fatal,
 }
 
+/// True when `code`/`message` match one of the call's eventual-consistency patterns:
+/// `"Code"`, or `"Code:substring of the message"` where the code alone is too broad
+/// (EKS says InvalidParameterException both for a bad subnet and for a role IAM has
+/// not propagated yet).
+fn is_settling(code: &str, message: &str, patterns: &[&str]) -> bool {
+    patterns.iter().any(|p| match p.split_once(':') {
+        Some((c, needle)) => c == code && message.contains(needle),
+        None => *p == code,
+    })
+}
+
 /// Classifies an SDK error; `settling_codes` are the eventual-consistency codes of the call.
 pub(crate) fn classify<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>, settling_codes: &[&str]) -> Verdict {
     match err {
@@ -76,7 +87,7 @@ pub(crate) fn classify<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>,
         }
         SdkError::ServiceError(s) => {
             let code = err.code().unwrap_or_default();
-            if settling_codes.contains(&code) {
+            if is_settling(code, err.message().unwrap_or_default(), settling_codes) {
                 Verdict::Settling
             } else if THROTTLING_CODES.contains(&code)
                 || s.raw().status().is_server_error()
@@ -142,6 +153,14 @@ mod tests {
         assert!(b.next_delay(Verdict::Transient).is_some());
         assert!(b.next_delay(Verdict::Transient).is_none());
         assert!(Backoff::new(&policy).next_delay(Verdict::Fatal).is_none());
+    }
+
+    #[test]
+    fn settling_patterns_match_code_and_message() {
+        let p = &["DependencyViolation", "InvalidParameterException:could not be assumed"];
+        assert!(is_settling("DependencyViolation", "", p));
+        assert!(is_settling("InvalidParameterException", "Role x could not be assumed", p));
+        assert!(!is_settling("InvalidParameterException", "Subnet y does not exist", p));
     }
 
     #[test]

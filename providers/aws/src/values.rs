@@ -21,20 +21,8 @@ pub fn list_value<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
     Value::List(items.into_iter().map(|s| Value::from(s.as_ref())).collect())
 }
 
-/// A set-typed attribute as Terraform shows it: sorted, without duplicates.
-pub fn set_value<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
-    let mut v: Vec<String> = items.into_iter().map(|s| s.as_ref().to_string()).collect();
-    v.sort();
-    v.dedup();
-    list_value(v)
-}
-
 pub fn opt_str(s: Option<&str>) -> Value {
     s.map(Value::from).unwrap_or(Value::Null)
-}
-
-pub fn opt_i64<N: Into<i64>>(n: Option<N>) -> Value {
-    n.map(|n| Value::from(n.into())).unwrap_or(Value::Null)
 }
 
 /// The string at `key` when set and known (unknowns read as unset: create sees none).
@@ -77,9 +65,3 @@ pub fn finalize(v: Value) -> Value {
     }
 }
 
-/// Sets several attributes at once.
-pub fn set_all<'a>(state: &mut Value, pairs: impl IntoIterator<Item = (&'a str, Value)>) {
-    for (k, v) in pairs {
-        state.set(k, v);
-    }
-}

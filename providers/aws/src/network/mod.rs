@@ -1,6 +1,7 @@
 //! EC2 networking resources.
 
 mod ec2;
+pub(crate) use ec2::tags_map;
 mod eip;
 mod internet_gateway;
 mod nat_gateway;

@@ -4,4 +4,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod data;
+mod eks;
+mod iam;
+mod mocks;
 mod network;
+mod s3;

@@ -110,9 +110,15 @@ fn free_port() -> u16 {
 
 /// A minimal HTTP/1.1 exchange with the local server: (status, body).
 pub fn http(port: u16, method: &str, path_and_query: &str) -> std::io::Result<(u16, String)> {
+    http_with_headers(port, method, path_and_query, &[("Host", &format!("127.0.0.1:{port}"))])
+}
+
+/// Like [`http`], with the given headers (`Host` among them).
+pub fn http_with_headers(port: u16, method: &str, path_and_query: &str, headers: &[(&str, &str)]) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(s, "{method} {path_and_query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    write!(s, "{method} {path_and_query} HTTP/1.1\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n")?;
     let mut buf = String::new();
     s.read_to_string(&mut buf)?;
     let status = buf.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
