@@ -9,6 +9,7 @@ mod route;
 mod route_table;
 mod route_table_association;
 mod security_group;
+mod sg_rule;
 mod subnet;
 mod sg_rules;
 mod vpc;
@@ -29,6 +30,8 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(route::Route),
         Arc::new(route_table_association::RouteTableAssociation),
         Arc::new(security_group::SecurityGroup),
+        Arc::new(sg_rule::SecurityGroupRule { egress: false }),
+        Arc::new(sg_rule::SecurityGroupRule { egress: true }),
         Arc::new(vpc_peering::PeeringConnection),
         Arc::new(vpc_peering::PeeringAccepter),
         Arc::new(vpc_peering::PeeringOptions),

@@ -342,3 +342,85 @@ async fn vpc_peering_cross_region_with_accepter() {
     assert_eq!(imported.get("vpc_id"), foo.get("id"));
     h.delete_and_confirm_gone("aws_vpc_peering_connection", &refreshed).await;
 }
+
+#[tokio::test]
+async fn security_group_rule_resources() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.2.0.0/16").await;
+    let sg = h.create("aws_security_group", &obj([("name", Value::from("nodes")), ("vpc_id", v.get("id").clone())])).await;
+    let cluster_sg = h.create("aws_security_group", &obj([("name", Value::from("cluster")), ("vpc_id", v.get("id").clone())])).await;
+    // The foo/bar pattern: istiod ports from the cluster security group.
+    let from_cluster = obj([
+        ("security_group_id", sg.get("id").clone()),
+        ("ip_protocol", Value::from("tcp")),
+        ("from_port", Value::from(15017i64)),
+        ("to_port", Value::from(15017i64)),
+        ("referenced_security_group_id", cluster_sg.get("id").clone()),
+        ("tags", tags([("Name", "istiod")])),
+    ]);
+    let webhook = h.create("aws_vpc_security_group_ingress_rule", &from_cluster).await;
+    assert!(s(&webhook, "id").starts_with("sgr-"), "{webhook}");
+    h.assert_no_changes("aws_vpc_security_group_ingress_rule", &webhook, &from_cluster).await;
+    let imported = h.import("aws_vpc_security_group_ingress_rule", &s(&webhook, "id")).await;
+    assert_eq!(imported.get("referenced_security_group_id"), cluster_sg.get("id"));
+
+    // moto keeps descriptions of CIDR rules only, so the in-place update uses one.
+    let cfg = |description: &str| {
+        obj([
+            ("security_group_id", sg.get("id").clone()),
+            ("ip_protocol", Value::from("tcp")),
+            ("from_port", Value::from(15012i64)),
+            ("to_port", Value::from(15012i64)),
+            ("cidr_ipv4", Value::from("10.3.0.0/16")),
+            ("description", Value::from(description)),
+        ])
+    };
+    let rule = h.create("aws_vpc_security_group_ingress_rule", &cfg("xds")).await;
+    h.assert_no_changes("aws_vpc_security_group_ingress_rule", &rule, &cfg("xds")).await;
+    let rule = h.update("aws_vpc_security_group_ingress_rule", &rule, &cfg("istiod xds")).await;
+    assert_eq!(s(&rule, "description"), "istiod xds");
+    let mut elsewhere = cfg("istiod xds");
+    elsewhere.set("security_group_id", Value::from("sg-other"));
+    h.assert_replaces("aws_vpc_security_group_ingress_rule", &rule, &elsewhere, "security_group_id").await;
+    assert_eq!(h.refresh_calls("aws_vpc_security_group_ingress_rule", &rule).await.values().sum::<u64>(), 1);
+    h.delete_and_confirm_gone("aws_vpc_security_group_ingress_rule", &webhook).await;
+
+    let all_cfg = obj([("security_group_id", sg.get("id").clone()), ("ip_protocol", Value::from("-1")), ("cidr_ipv4", Value::from("10.3.0.0/16"))]);
+    let egress = h.create("aws_vpc_security_group_egress_rule", &all_cfg).await;
+    h.assert_no_changes("aws_vpc_security_group_egress_rule", &egress, &all_cfg).await;
+    h.delete_and_confirm_gone("aws_vpc_security_group_egress_rule", &egress).await;
+    h.delete_and_confirm_gone("aws_vpc_security_group_ingress_rule", &rule).await;
+}
+
+#[tokio::test]
+async fn aws_errors_name_address_operation_and_code() {
+    let h = Harness::new().await;
+    let rt = h.resource("aws_subnet");
+    let cfg = crate::support::complete(&rt.schema(), &obj([("vpc_id", Value::from("vpc-doesnotexist")), ("cidr_block", Value::from("10.0.0.0/24"))]));
+    let ctx = h.ctx("module.net.aws_subnet.private[0]");
+    let planned = rt.plan(&ctx, meshplan_provider::PlanRequest { prior: None, config: &cfg }).await.unwrap();
+    let err = rt.create(&ctx, &planned.state).await.unwrap_err();
+    assert!(err.message.starts_with("module.net.aws_subnet.private[0]: CreateSubnet: InvalidVpcID.NotFound:"), "{}", err.message);
+}
+
+/// moto is not thread-safe and answers some parallel calls with 5xx; the retry layer
+/// must absorb them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_creates_survive_moto() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.8.0.0/16").await;
+    let rt = h.resource("aws_subnet");
+    let mut tasks = vec![];
+    for i in 0..16 {
+        let cfg = crate::support::complete(&rt.schema(), &obj([("vpc_id", v.get("id").clone()), ("cidr_block", Value::from(format!("10.8.{i}.0/24"))), ("tags", tags([("n", "x")]))]));
+        let (rt, ctx) = (rt.clone(), h.ctx(&format!("aws_subnet.s[{i}]")));
+        tasks.push(tokio::spawn(async move {
+            let planned = rt.plan(&ctx, meshplan_provider::PlanRequest { prior: None, config: &cfg }).await?;
+            rt.create(&ctx, &planned.state).await
+        }));
+    }
+    for t in tasks {
+        let state = t.await.unwrap().unwrap_or_else(|e| panic!("{}", e.message));
+        assert!(s(&state, "id").starts_with("subnet-"));
+    }
+}
