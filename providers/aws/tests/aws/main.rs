@@ -6,6 +6,7 @@ mod support;
 
 mod data;
 mod eks;
+mod end_to_end;
 mod iam;
 mod mocks;
 mod network;
