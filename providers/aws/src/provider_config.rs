@@ -33,8 +33,8 @@ pub fn schema() -> Schema {
         .block("default_tags", Block::single(Schema::new().attr("tags", Attribute::optional(Type::map(Type::String)))))
 }
 
-/// The provider block, parsed.
-#[derive(Clone, Debug, Default)]
+/// The provider block, parsed. Its `Debug` hides the credentials.
+#[derive(Clone, Default)]
 pub struct Settings {
     pub region: Option<String>,
     pub profile: Option<String>,
@@ -44,6 +44,21 @@ pub struct Settings {
     pub s3_use_path_style: bool,
     pub default_tags: BTreeMap<String, String>,
     pub retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("region", &self.region)
+            .field("profile", &self.profile)
+            .field("static_credentials", &self.static_credentials.as_ref().map(|_| "(sensitive value)"))
+            .field("assume_role", &self.assume_role)
+            .field("endpoints", &self.endpoints)
+            .field("s3_use_path_style", &self.s3_use_path_style)
+            .field("default_tags", &self.default_tags)
+            .field("retry", &self.retry)
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -86,5 +101,26 @@ impl Settings {
             default_tags: crate::values::string_map(config.get("default_tags").get("tags")),
             retry,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_credentials() {
+        let config = Value::object([
+            ("access_key", Value::from("AKIAEXAMPLE")),
+            ("secret_key", Value::from("very-secret")),
+            ("token", Value::from("session-token")),
+        ]);
+        let printed = format!("{:?}", Settings::parse(&config).unwrap());
+        assert!(!printed.contains("AKIAEXAMPLE") && !printed.contains("very-secret") && !printed.contains("session-token"), "{printed}");
+    }
+
+    #[test]
+    fn half_a_key_pair_is_an_error() {
+        assert!(Settings::parse(&Value::object([("access_key", Value::from("a"))])).is_err());
     }
 }

@@ -190,7 +190,19 @@ impl ResourceType for Cluster {
         }
         let (old_vpc, new_vpc) = (prior.get("vpc_config"), planned.get("vpc_config"));
         let endpoint_attrs = ["endpoint_private_access", "endpoint_public_access", "public_access_cidrs"];
-        if endpoint_attrs.iter().any(|a| old_vpc.get(a) != new_vpc.get(a) && !new_vpc.get(a).is_unknown()) {
+        let network_attrs = ["subnet_ids", "security_group_ids"];
+        let differs = |a: &&str| old_vpc.get(a) != new_vpc.get(a) && !new_vpc.get(a).is_unknown();
+        // EKS takes network changes and endpoint changes in separate updates.
+        if network_attrs.iter().any(differs) {
+            let vpc_req = VpcConfigRequest::builder()
+                .set_subnet_ids(Some(string_list(new_vpc.get("subnet_ids"))))
+                .set_security_group_ids(Some(string_list(new_vpc.get("security_group_ids"))))
+                .build();
+            let req = api.eks.update_cluster_config().name(name).resources_vpc_config(vpc_req);
+            api.call("UpdateClusterConfig", || req.clone().send()).await?;
+            wait_active(&api, name, timeout).await?;
+        }
+        if endpoint_attrs.iter().any(differs) {
             let cidrs = string_list(new_vpc.get("public_access_cidrs"));
             let vpc_req = VpcConfigRequest::builder()
                 .set_endpoint_private_access(new_vpc.get("endpoint_private_access").as_bool())

@@ -305,3 +305,82 @@ async fn s3_bucket_versioning() {
     rt.delete(&ctx, &updated).await.unwrap();
     assert_eq!(put.num_calls(), 3);
 }
+
+#[tokio::test]
+async fn node_group_waits_for_active_and_for_deletion() {
+    use aws_sdk_eks::operation::create_nodegroup::CreateNodegroupOutput;
+    use aws_sdk_eks::operation::delete_nodegroup::DeleteNodegroupOutput;
+    use aws_sdk_eks::operation::describe_nodegroup::{DescribeNodegroupError, DescribeNodegroupOutput};
+    use aws_sdk_eks::types::{Nodegroup, NodegroupScalingConfig, NodegroupStatus};
+    let ng = |status: NodegroupStatus| {
+        DescribeNodegroupOutput::builder()
+            .nodegroup(
+                Nodegroup::builder()
+                    .nodegroup_name("general")
+                    .cluster_name("foo")
+                    .nodegroup_arn("arn:aws:eks:us-east-1:123456789012:nodegroup/foo/general/x")
+                    .node_role("arn:aws:iam::123456789012:role/nodes")
+                    .subnets("subnet-1")
+                    .instance_types("m5.large")
+                    .scaling_config(NodegroupScalingConfig::builder().desired_size(2).min_size(2).max_size(2).build())
+                    .status(status)
+                    .build(),
+            )
+            .build()
+    };
+    let create = mock!(Eks::create_nodegroup).then_output(|| CreateNodegroupOutput::builder().build());
+    let delete = mock!(Eks::delete_nodegroup).then_output(|| DeleteNodegroupOutput::builder().build());
+    let describe = mock!(Eks::describe_nodegroup)
+        .sequence()
+        .output(move || ng(NodegroupStatus::Creating))
+        .times(3)
+        .output(move || ng(NodegroupStatus::Active))
+        .times(2)
+        .output(move || ng(NodegroupStatus::Deleting))
+        .times(2)
+        .error(|| DescribeNodegroupError::ResourceNotFoundException(ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build()))
+        .repeatedly()
+        .build();
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &delete, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_node_group.general");
+    let rt = resource("aws_eks_node_group");
+    let cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        ("node_group_name", Value::from("general")),
+        ("node_role_arn", Value::from("arn:aws:iam::123456789012:role/nodes")),
+        ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
+        ("instance_types", Value::List(vec![Value::from("m5.large")])),
+        ("scaling_config", obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])),
+    ]);
+    let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap();
+    assert_eq!(state.get("status"), &Value::from("ACTIVE"));
+    assert_eq!(describe.num_calls(), 5, "three CREATING polls, ACTIVE, then the read-back");
+    rt.delete(&ctx, &state).await.unwrap();
+    assert_eq!(delete.num_calls(), 1);
+    assert!(rt.read(&ctx, &state).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn cluster_subnet_change_is_an_in_place_update() {
+    use aws_sdk_eks::operation::update_cluster_config::UpdateClusterConfigOutput;
+    let update = mock!(Eks::update_cluster_config)
+        .match_requests(|r| r.resources_vpc_config().is_some_and(|v| v.subnet_ids() == ["subnet-1", "subnet-2"]))
+        .then_output(|| UpdateClusterConfigOutput::builder().build());
+    let describe = mock!(Eks::describe_cluster)
+        .sequence()
+        .output(|| cluster(ClusterStatus::Updating))
+        .output(|| cluster(ClusterStatus::Active))
+        .repeatedly()
+        .build();
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&update, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo");
+    let rt = resource("aws_eks_cluster");
+    let prior = rt.import(&ctx, "foo").await.unwrap();
+    let mut cfg = cluster_config();
+    cfg.set("vpc_config", obj([("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-2")]))]));
+    let config = complete(&rt.schema(), &cfg);
+    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &config }).await.unwrap();
+    assert!(!planned.replaces(), "{:?}", planned.requires_replace);
+    rt.update(&ctx, &prior, &planned.state).await.unwrap();
+    assert_eq!(update.num_calls(), 1);
+}
