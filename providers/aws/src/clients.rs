@@ -28,6 +28,8 @@ pub struct AwsClients {
     pub sts_endpoint: Option<String>,
     /// The caller's account, asked of STS once and only when an ARN needs it.
     pub(crate) account_id: tokio::sync::OnceCell<String>,
+    /// Coalesced refresh reads of EC2 objects.
+    pub(crate) ec2_batches: crate::network::Ec2Batches,
 }
 
 impl AwsClients {
@@ -94,6 +96,7 @@ impl AwsClients {
             credentials: sdk_config.credentials_provider(),
             sts_endpoint: endpoint("sts"),
             account_id: tokio::sync::OnceCell::new(),
+            ec2_batches: Default::default(),
         }
     }
 

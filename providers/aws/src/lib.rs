@@ -9,6 +9,7 @@
 mod api;
 mod call_counter;
 mod clients;
+mod coalescer;
 mod data;
 mod eks;
 mod eks_token;

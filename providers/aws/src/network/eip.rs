@@ -41,11 +41,7 @@ impl ResourceType for Eip {
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let Some(id) = state.get_str("id") else { return Ok(None) };
-        let out = api
-            .call("DescribeAddresses", || api.ec2.describe_addresses().allocation_ids(id).send())
-            .await
-            .or_not_found(NOT_FOUND)?;
-        let Some(a) = out.and_then(|o| o.addresses.unwrap_or_default().into_iter().next()) else { return Ok(None) };
+        let Some(a) = super::described::address(&api, id).await? else { return Ok(None) };
         let mut s = state.clone();
         let public_ip = a.public_ip().unwrap_or_default();
         s.set("allocation_id", opt_str(a.allocation_id()));

@@ -38,13 +38,7 @@ impl ResourceType for InternetGateway {
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let Some(id) = state.get_str("id") else { return Ok(None) };
-        let out = api
-            .call("DescribeInternetGateways", || api.ec2.describe_internet_gateways().internet_gateway_ids(id).send())
-            .await
-            .or_not_found(NOT_FOUND)?;
-        let Some(igw) = out.and_then(|o| o.internet_gateways.unwrap_or_default().into_iter().next()) else {
-            return Ok(None);
-        };
+        let Some(igw) = super::described::internet_gateway(&api, id).await? else { return Ok(None) };
         let mut s = state.clone();
         let owner = igw.owner_id().unwrap_or_default();
         s.set("arn", Value::from(format!("arn:{}:ec2:{}:{owner}:internet-gateway/{id}", api.partition(), api.region)));

@@ -17,11 +17,7 @@ const NOT_FOUND: &[&str] = &["NatGatewayNotFound", "InvalidNatGatewayID.NotFound
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 async fn describe(api: &Api<'_>, id: &str) -> Result<Option<Ec2Nat>, AwsError> {
-    let out = api
-        .call("DescribeNatGateways", || api.ec2.describe_nat_gateways().nat_gateway_ids(id).send())
-        .await
-        .or_not_found(NOT_FOUND)?;
-    Ok(out.and_then(|o| o.nat_gateways.unwrap_or_default().into_iter().next()))
+    super::described::nat_gateway(api, id).await
 }
 
 #[async_trait]

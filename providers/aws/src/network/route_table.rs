@@ -57,11 +57,7 @@ fn routes_value(routes: &[Route]) -> Value {
 }
 
 pub(super) async fn describe(api: &Api<'_>, id: &str) -> Result<Option<Ec2RouteTable>, AwsError> {
-    let out = api
-        .call("DescribeRouteTables", || api.ec2.describe_route_tables().route_table_ids(id).send())
-        .await
-        .or_not_found(NOT_FOUND)?;
-    Ok(out.and_then(|o| o.route_tables.unwrap_or_default().into_iter().next()))
+    super::described::route_table(api, id).await
 }
 
 async fn read_table(api: &Api<'_>, state: &Value, id: &str) -> Result<Option<Value>, AwsError> {

@@ -40,11 +40,7 @@ impl Direction {
 }
 
 pub(super) async fn describe(api: &Api<'_>, id: &str) -> Result<Option<Ec2Group>, AwsError> {
-    let out = api
-        .call("DescribeSecurityGroups", || api.ec2.describe_security_groups().group_ids(id).send())
-        .await
-        .or_not_found(NOT_FOUND)?;
-    Ok(out.and_then(|o| o.security_groups.unwrap_or_default().into_iter().next()))
+    super::described::security_group(api, id).await
 }
 
 #[async_trait]

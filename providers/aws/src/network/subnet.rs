@@ -39,11 +39,7 @@ impl ResourceType for Subnet {
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let Some(id) = state.get_str("id") else { return Ok(None) };
-        let out = api
-            .call("DescribeSubnets", || api.ec2.describe_subnets().subnet_ids(id).send())
-            .await
-            .or_not_found(NOT_FOUND)?;
-        let Some(sn) = out.and_then(|o| o.subnets.unwrap_or_default().into_iter().next()) else { return Ok(None) };
+        let Some(sn) = super::described::subnet(&api, id).await? else { return Ok(None) };
         let mut s = state.clone();
         s.set("arn", opt_str(sn.subnet_arn()));
         s.set("vpc_id", opt_str(sn.vpc_id()));

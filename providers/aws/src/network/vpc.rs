@@ -43,8 +43,7 @@ impl ResourceType for Vpc {
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let Some(id) = state.get_str("id") else { return Ok(None) };
-        let out = api.call("DescribeVpcs", || api.ec2.describe_vpcs().vpc_ids(id).send()).await.or_not_found(NOT_FOUND)?;
-        let Some(vpc) = out.and_then(|o| o.vpcs.unwrap_or_default().into_iter().next()) else { return Ok(None) };
+        let Some(vpc) = super::described::vpc(&api, id).await? else { return Ok(None) };
         let dns_support = vpc_attribute(&api, id, VpcAttributeName::EnableDnsSupport).await?;
         let dns_hostnames = vpc_attribute(&api, id, VpcAttributeName::EnableDnsHostnames).await?;
         let mut s = state.clone();

@@ -31,11 +31,7 @@ fn options_block() -> Block {
 }
 
 async fn describe(api: &Api<'_>, id: &str) -> Result<Option<VpcPeeringConnection>, AwsError> {
-    let out = api
-        .call("DescribeVpcPeeringConnections", || api.ec2.describe_vpc_peering_connections().vpc_peering_connection_ids(id).send())
-        .await
-        .or_not_found(NOT_FOUND)?;
-    let pcx = out.and_then(|o| o.vpc_peering_connections.unwrap_or_default().into_iter().next());
+    let pcx = super::described::peering(api, id).await?;
     // Deleted and rejected connections stay visible for a while; to us they are gone.
     Ok(pcx.filter(|p| !matches!(status(p), Some(Code::Deleted | Code::Deleting | Code::Rejected | Code::Failed | Code::Expired))))
 }

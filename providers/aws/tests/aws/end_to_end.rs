@@ -58,6 +58,33 @@ impl Stack<'_> {
         calls
     }
 
+    /// Refreshes everything at once, 10 in flight per provider instance as the engine
+    /// does; returns the API calls it took.
+    async fn refresh_in_parallel(&self) -> u64 {
+        let counters: Vec<_> = [&self.h.client].into_iter().chain(self.applied.iter().map(|a| &a.client)).collect();
+        let counter_of = |c: &Client| c.downcast_ref::<meshplan_provider_aws::AwsClients>().unwrap().calls.clone();
+        for c in &counters {
+            counter_of(c).reset();
+        }
+        let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(10));
+        let mut set = tokio::task::JoinSet::new();
+        for a in &self.applied {
+            let (rt, limit, state) = (self.h.resource(&a.type_name), limit.clone(), a.state.clone());
+            let ctx = Ctx::new(a.client.clone(), format!("{}.e2e", a.type_name));
+            set.spawn(async move {
+                let _permit = limit.acquire().await.unwrap();
+                rt.read(&ctx, &state).await.unwrap().expect("still there")
+            });
+        }
+        while let Some(r) = set.join_next().await {
+            r.unwrap();
+        }
+        // Two provider instances (east, west): count each once.
+        let east = counter_of(&self.h.client).total();
+        let west = self.applied.iter().map(|a| &a.client).find(|c| !std::sync::Arc::ptr_eq(c, &self.h.client)).map(|c| counter_of(c).total()).unwrap_or(0);
+        east + west
+    }
+
     async fn destroy(self) {
         for a in self.applied.iter().rev() {
             let ctx = Ctx::new(a.client.clone(), format!("{}.e2e", a.type_name));
@@ -112,7 +139,7 @@ async fn peer_routes_and_sg(stack: &mut Stack<'_>, client: &Client, vpc: &Value,
         .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn end_to_end_apply_plan_destroy() {
     let h = Harness::new().await;
     let west = h.alias("us-west-2").await;
@@ -209,6 +236,9 @@ async fn end_to_end_apply_plan_destroy() {
     for (t, (n, c)) in &calls {
         eprintln!("  {t:<40} {n:>2} resources, {:.1} calls each", *c as f64 / *n as f64);
     }
+
+    let parallel_calls = stack.refresh_in_parallel().await;
+    eprintln!("parallel refresh (10 in flight per provider): {parallel_calls} API calls for {resources} resources");
 
     stack.destroy().await;
 

@@ -419,8 +419,26 @@ async fn parallel_creates_survive_moto() {
             rt.create(&ctx, &planned.state).await
         }));
     }
+    let mut states = vec![];
     for t in tasks {
         let state = t.await.unwrap().unwrap_or_else(|e| panic!("{}", e.message));
         assert!(s(&state, "id").starts_with("subnet-"));
+        states.push(state);
     }
+
+    // A parallel refresh of all of them (and one deleted out of band) is coalesced
+    // into one DescribeSubnets call filtered by ID.
+    h.clients().ec2.delete_subnet().subnet_id(s(&states[0], "id")).send().await.unwrap();
+    h.clients().calls.reset();
+    let mut reads = vec![];
+    for (i, state) in states.iter().enumerate() {
+        let (rt, ctx, state) = (rt.clone(), h.ctx(&format!("aws_subnet.s[{i}]")), state.clone());
+        reads.push(tokio::spawn(async move { rt.read(&ctx, &state).await }));
+    }
+    for (i, r) in reads.into_iter().enumerate() {
+        let refreshed = r.await.unwrap().unwrap();
+        assert_eq!(refreshed.is_none(), i == 0, "subnet {i}");
+    }
+    let calls = h.clients().calls.snapshot();
+    assert!(calls.get("EC2.DescribeSubnets").copied().unwrap_or(0) <= 2, "{calls:?}");
 }
