@@ -21,7 +21,7 @@ pub fn desired(clients: &AwsClients, state: &Value) -> BTreeMap<String, String> 
 /// Plans `tags_all` from `tags` so a change of either shows as an update.
 pub fn plan(clients: &AwsClients, mut planned: Planned) -> Planned {
     let tags = planned.state.get("tags");
-    let tags_all = if tags.is_unknown() { Value::Unknown } else { map_value(desired(clients, &planned.state)) };
+    let tags_all = if tags.is_wholly_known() { map_value(desired(clients, &planned.state)) } else { Value::Unknown };
     planned.state.set("tags_all", tags_all);
     planned
 }

@@ -83,7 +83,8 @@ impl DataSource for EksClusterAuth {
             .map_err(|e| ProviderError::new(format!("{}: {e}", ctx.address)))?;
         let mut s = config.clone();
         s.set("id", Value::from(name));
-        s.set("token", Value::from(token).mark_sensitive());
+        // Declared sensitive in the schema: the engine marks it (the SDK contract).
+        s.set("token", Value::from(token));
         Ok(s)
     }
 }

@@ -58,7 +58,8 @@ async fn cluster_node_group_irsa_and_token() {
     assert_eq!(data.get("endpoint"), c.get("endpoint"));
     assert_eq!(data.get("identity"), c.get("identity"));
     let auth = h.data("aws_eks_cluster_auth", &obj([("name", Value::from("foo-eks-cluster"))])).await;
-    assert!(auth.get("token").is_sensitive(), "the token is marked sensitive");
+    let auth_schema = h.data_source("aws_eks_cluster_auth").schema();
+    assert!(auth_schema.attributes["token"].sensitive, "the token is declared sensitive");
     let token = auth.get("token").as_str().unwrap();
     let url = String::from_utf8(
         base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token.strip_prefix("k8s-aws-v1.").unwrap()).unwrap(),
