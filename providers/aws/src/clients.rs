@@ -1,0 +1,130 @@
+//! The configured SDK clients every operation gets through `Ctx::client::<AwsClients>()`.
+
+use crate::call_counter::CallCounter;
+use crate::provider_config::Settings;
+use crate::retry::RetryPolicy;
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub struct AwsClients {
+    pub ec2: aws_sdk_ec2::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub eks: aws_sdk_eks::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub region: String,
+    pub default_tags: BTreeMap<String, String>,
+    pub retry: RetryPolicy,
+    /// Interval between polls of a waiter.
+    pub poll_interval: Duration,
+    pub calls: CallCounter,
+    /// For signing the EKS token in-process.
+    pub credentials: Option<SharedCredentialsProvider>,
+    /// Where the EKS token's presigned GetCallerIdentity points (the `sts` endpoint override).
+    pub sts_endpoint: Option<String>,
+    /// The caller's account, asked of STS once and only when an ARN needs it.
+    pub(crate) account_id: tokio::sync::OnceCell<String>,
+    /// Coalesced refresh reads of EC2 objects.
+    pub(crate) ec2_batches: crate::network::Ec2Batches,
+}
+
+impl AwsClients {
+    pub async fn configure(settings: &Settings) -> Result<AwsClients, String> {
+        // The SDK's retries are off: crate::retry is the one retry layer.
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(RetryConfig::disabled());
+        if let Some(region) = &settings.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(profile) = &settings.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some((access_key, secret_key, token)) = &settings.static_credentials {
+            let creds = Credentials::from_keys(access_key, secret_key, token.clone());
+            loader = loader.credentials_provider(creds);
+        }
+        let mut sdk_config = loader.load().await;
+        if sdk_config.region().is_none() {
+            return Err("no region: set `region` in the provider block or AWS_REGION".into());
+        }
+        if let Some(role) = &settings.assume_role {
+            let mut sts_config = sdk_config.to_builder();
+            if let Some(url) = settings.endpoints.get("sts") {
+                sts_config.set_endpoint_url(Some(url.clone()));
+            }
+            let provider = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
+                .session_name(role.session_name.clone().unwrap_or_else(|| "meshplan".into()))
+                .configure(&sts_config.build());
+            let provider = match &role.external_id {
+                Some(id) => provider.external_id(id.clone()),
+                None => provider,
+            };
+            let provider = provider.build().await;
+            sdk_config = sdk_config.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+        }
+        Ok(Self::from_sdk_config(&sdk_config, settings))
+    }
+
+    /// Builds every client from one SDK configuration plus the provider's overrides.
+    pub fn from_sdk_config(sdk_config: &SdkConfig, settings: &Settings) -> AwsClients {
+        let calls = CallCounter::default();
+        let endpoint = |svc: &str| settings.endpoints.get(svc).cloned();
+        macro_rules! client {
+            ($krate:ident, $svc:literal) => {{
+                let mut b = $krate::config::Builder::from(sdk_config).interceptor(calls.clone());
+                if let Some(url) = endpoint($svc) {
+                    b = b.endpoint_url(url);
+                }
+                b
+            }};
+        }
+        let s3_config = client!(aws_sdk_s3, "s3").force_path_style(settings.s3_use_path_style).build();
+        AwsClients {
+            ec2: aws_sdk_ec2::Client::from_conf(client!(aws_sdk_ec2, "ec2").build()),
+            iam: aws_sdk_iam::Client::from_conf(client!(aws_sdk_iam, "iam").build()),
+            eks: aws_sdk_eks::Client::from_conf(client!(aws_sdk_eks, "eks").build()),
+            s3: aws_sdk_s3::Client::from_conf(s3_config),
+            sts: aws_sdk_sts::Client::from_conf(client!(aws_sdk_sts, "sts").build()),
+            region: sdk_config.region().map(|r| r.to_string()).unwrap_or_default(),
+            default_tags: settings.default_tags.clone(),
+            retry: settings.retry.clone(),
+            poll_interval: Duration::from_secs(5),
+            calls,
+            credentials: sdk_config.credentials_provider(),
+            sts_endpoint: endpoint("sts"),
+            account_id: tokio::sync::OnceCell::new(),
+            ec2_batches: Default::default(),
+        }
+    }
+
+    /// The partition of the configured region (`aws`, `aws-cn`, `aws-us-gov`).
+    pub fn partition(&self) -> &'static str {
+        partition_of(&self.region)
+    }
+}
+
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
+}
+
+pub fn dns_suffix_of(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "amazonaws.com.cn",
+        "aws-iso" => "c2s.ic.gov",
+        "aws-iso-b" => "sc2s.sgov.gov",
+        _ => "amazonaws.com",
+    }
+}

@@ -1,0 +1,24 @@
+//! Data sources.
+
+mod eks;
+mod identity;
+mod network;
+mod policy_document;
+
+use meshplan_provider::DataSource;
+use std::sync::Arc;
+
+pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
+    vec![
+        Arc::new(identity::CallerIdentity),
+        Arc::new(identity::Partition),
+        Arc::new(identity::Region),
+        Arc::new(network::AvailabilityZones),
+        Arc::new(network::VpcData),
+        Arc::new(network::Subnets),
+        Arc::new(policy_document::PolicyDocument),
+        Arc::new(eks::EksCluster),
+        Arc::new(eks::EksClusterAuth),
+        Arc::new(eks::OidcProviderData),
+    ]
+}

@@ -1,0 +1,169 @@
+//! `aws_eks_addon`. ID and import ID: `<cluster_name>:<addon_name>`.
+
+use super::common::{sync_tags, tags_arg, tags_map, NOT_FOUND};
+use crate::api::{Api, NotFound};
+use crate::error::AwsError;
+use crate::resource::{import_via_read, read_after_write, with_partial};
+use crate::tags;
+use crate::values::{blank_state, get_string, opt_str};
+use crate::waiter::{timeout_of, timeouts_block, Poll};
+use aws_sdk_eks::types::{Addon as EksAddon, AddonStatus, ResolveConflicts};
+use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use std::time::Duration;
+
+pub struct Addon;
+
+const TIMEOUT: Duration = Duration::from_secs(20 * 60);
+
+pub async fn describe(api: &Api<'_>, cluster: &str, name: &str) -> Result<Option<EksAddon>, AwsError> {
+    let out = api
+        .call("DescribeAddon", || api.eks.describe_addon().cluster_name(cluster).addon_name(name).send())
+        .await
+        .or_not_found(NOT_FOUND)?;
+    Ok(out.and_then(|o| o.addon))
+}
+
+async fn wait_active(api: &Api<'_>, cluster: &str, name: &str, timeout: Duration) -> Result<(), AwsError> {
+    api.wait_for("EKS addon to become ACTIVE", timeout, || async {
+        let a = describe(api, cluster, name).await?;
+        Ok(match a.as_ref().and_then(|a| a.status()) {
+            Some(AddonStatus::Active) => Poll::Ready(()),
+            Some(s @ (AddonStatus::CreateFailed | AddonStatus::UpdateFailed)) => Poll::Failed {
+                status: s.as_str().to_string(),
+                reason: a.as_ref().and_then(|a| a.health()).and_then(|h| h.issues().first()).and_then(|i| i.message()).map(str::to_string),
+            },
+            // DEGRADED usually means pods not yet scheduled (no nodes yet): keep waiting.
+            Some(other) => Poll::Pending(other.as_str().to_string()),
+            None => Poll::Pending("not visible yet".into()),
+        })
+    })
+    .await
+}
+
+#[async_trait]
+impl ResourceType for Addon {
+    fn type_name(&self) -> &'static str {
+        "aws_eks_addon"
+    }
+
+    fn schema(&self) -> Schema {
+        tags::with_tags(
+            Schema::new()
+                .attr("id", Attribute::computed(Type::String))
+                .attr("arn", Attribute::computed(Type::String))
+                .attr("created_at", Attribute::computed(Type::String))
+                .attr("modified_at", Attribute::computed(Type::String))
+                .attr("cluster_name", Attribute::required(Type::String).force_new())
+                .attr("addon_name", Attribute::required(Type::String).force_new())
+                .attr("addon_version", Attribute::optional_computed(Type::String))
+                .attr("service_account_role_arn", Attribute::optional(Type::String))
+                .attr("configuration_values", Attribute::optional_computed(Type::String))
+                .attr("resolve_conflicts_on_create", Attribute::optional(Type::String))
+                .attr("resolve_conflicts_on_update", Attribute::optional(Type::String))
+                .attr("preserve", Attribute::optional(Type::Bool)),
+        )
+        .block("timeouts", timeouts_block())
+    }
+
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        tags::plan_tagged(&self.schema(), ctx, req).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let (Some(cluster), Some(name)) = (state.get_str("cluster_name"), state.get_str("addon_name")) else { return Ok(None) };
+        let Some(a) = describe(&api, cluster, name).await? else { return Ok(None) };
+        if a.status() == Some(&AddonStatus::Deleting) {
+            return Ok(None);
+        }
+        let mut s = state.clone();
+        s.set("id", Value::from(format!("{cluster}:{name}")));
+        s.set("arn", opt_str(a.addon_arn()));
+        s.set("addon_version", opt_str(a.addon_version()));
+        s.set("service_account_role_arn", opt_str(a.service_account_role_arn()));
+        s.set("configuration_values", Value::from(a.configuration_values().unwrap_or_default()));
+        s.set("created_at", opt_str(a.created_at().map(|d| d.to_string()).as_deref()));
+        s.set("modified_at", opt_str(a.modified_at().map(|d| d.to_string()).as_deref()));
+        tags::set_from_remote(&api, &mut s, tags_map(a.tags()));
+        Ok(Some(s))
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "create", TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let cluster = planned.get_str("cluster_name").unwrap_or_default().to_string();
+        let name = planned.get_str("addon_name").unwrap_or_default().to_string();
+        let req = api
+            .eks
+            .create_addon()
+            .cluster_name(&cluster)
+            .addon_name(&name)
+            .set_addon_version(get_string(planned, "addon_version"))
+            .set_service_account_role_arn(get_string(planned, "service_account_role_arn"))
+            .set_configuration_values(get_string(planned, "configuration_values").filter(|v| !v.is_empty()))
+            .set_resolve_conflicts(planned.get_str("resolve_conflicts_on_create").map(ResolveConflicts::from))
+            .set_tags(tags_arg(tags::desired(&api, planned)));
+        // An IRSA role created a moment ago may not be usable yet.
+        api.call_settling("CreateAddon", &["InvalidParameterException:role"], || req.clone().send()).await?;
+        let mut state = planned.clone();
+        state.set("id", Value::from(format!("{cluster}:{name}")));
+        wait_active(&api, &cluster, &name, timeout).await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
+    }
+
+    async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "update", TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let cluster = prior.get_str("cluster_name").unwrap_or_default();
+        let name = prior.get_str("addon_name").unwrap_or_default();
+        let changed = |a: &str| prior.get(a) != planned.get(a);
+        if changed("addon_version") || changed("service_account_role_arn") || changed("configuration_values") {
+            let req = api
+                .eks
+                .update_addon()
+                .cluster_name(cluster)
+                .addon_name(name)
+                .set_addon_version(get_string(planned, "addon_version"))
+                .service_account_role_arn(planned.get_str("service_account_role_arn").unwrap_or_default())
+                .configuration_values(planned.get_str("configuration_values").unwrap_or_default())
+                .set_resolve_conflicts(planned.get_str("resolve_conflicts_on_update").map(ResolveConflicts::from));
+            api.call("UpdateAddon", || req.clone().send()).await?;
+            wait_active(&api, cluster, name, timeout).await?;
+        }
+        sync_tags(&api, prior.get_str("arn").unwrap_or_default(), prior, planned).await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(state, "delete", TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let cluster = state.get_str("cluster_name").unwrap_or_default();
+        let name = state.get_str("addon_name").unwrap_or_default();
+        let preserve = state.get("preserve").as_bool();
+        let gone = api
+            .call("DeleteAddon", || api.eks.delete_addon().cluster_name(cluster).addon_name(name).set_preserve(preserve).send())
+            .await
+            .or_not_found(NOT_FOUND)?
+            .is_none();
+        if gone {
+            return Ok(());
+        }
+        api.wait_for("EKS addon to be deleted", timeout, || async {
+            Ok(match describe(&api, cluster, name).await? {
+                None => Poll::Ready(()),
+                Some(a) if a.status() == Some(&AddonStatus::DeleteFailed) => Poll::Failed { status: "DELETE_FAILED".into(), reason: None },
+                Some(a) => Poll::Pending(a.status().map(|s| s.as_str().to_string()).unwrap_or_default()),
+            })
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        let Some((cluster, name)) = id.split_once(':') else {
+            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected CLUSTER:ADDON, got {id:?}") }.into());
+        };
+        let seed = blank_state(&self.schema(), [("cluster_name", Value::from(cluster)), ("addon_name", Value::from(name))]);
+        import_via_read(self, ctx, id, seed).await
+    }
+}

@@ -1,0 +1,261 @@
+//! `aws_eks_cluster`: waits CREATING → ACTIVE, UPDATING → ACTIVE, DELETING → gone.
+
+use super::common::{computed_cluster_attributes, set_computed_cluster_attributes, sync_tags, tags_arg, tags_map, vpc_config_value, NOT_FOUND};
+use crate::api::{Api, NotFound};
+use crate::error::AwsError;
+use crate::resource::{import_via_read, read_after_write, with_partial};
+use crate::tags;
+use crate::values::{blank_state, get_string, opt_str, string_list};
+use crate::waiter::{timeout_of, timeouts_block, Poll};
+use aws_sdk_eks::types::{
+    AuthenticationMode, Cluster as EksCluster, ClusterStatus, CreateAccessConfigRequest, LogSetup, LogType, Logging,
+    UpdateAccessConfigRequest, VpcConfigRequest,
+};
+use meshplan_provider::{async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use std::time::Duration;
+
+pub struct Cluster;
+
+const CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const UPDATE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+const DELETE_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+const ALL_LOG_TYPES: [&str; 5] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+/// A role created moments ago is not yet assumable by EKS (DOMAIN.md §6).
+pub const ROLE_NOT_READY: &[&str] = &[
+    "InvalidParameterException:could not be assumed",
+    "InvalidParameterException:does not exist",
+    "InvalidParameterException:not authorized",
+];
+
+pub async fn describe(api: &Api<'_>, name: &str) -> Result<Option<EksCluster>, AwsError> {
+    let out = api.call("DescribeCluster", || api.eks.describe_cluster().name(name).send()).await.or_not_found(NOT_FOUND)?;
+    Ok(out.and_then(|o| o.cluster))
+}
+
+async fn wait_active(api: &Api<'_>, name: &str, timeout: Duration) -> Result<(), AwsError> {
+    api.wait_for("EKS cluster to become ACTIVE", timeout, || async {
+        let c = describe(api, name).await?;
+        Ok(match c.as_ref().and_then(|c| c.status()) {
+            Some(ClusterStatus::Active) => Poll::Ready(()),
+            Some(ClusterStatus::Failed) => Poll::Failed { status: "FAILED".into(), reason: None },
+            Some(other) => Poll::Pending(other.as_str().to_string()),
+            None => Poll::Failed { status: "gone".into(), reason: Some("the cluster disappeared".into()) },
+        })
+    })
+    .await
+}
+
+fn vpc_config_block() -> Block {
+    Block::single(
+        Schema::new()
+            .attr("subnet_ids", Attribute::required(Type::list(Type::String)))
+            .attr("security_group_ids", Attribute::optional(Type::list(Type::String)))
+            .attr("endpoint_private_access", Attribute::optional(Type::Bool).default(false))
+            .attr("endpoint_public_access", Attribute::optional(Type::Bool).default(true))
+            .attr("public_access_cidrs", Attribute::optional_computed(Type::list(Type::String)))
+            .attr("cluster_security_group_id", Attribute::computed(Type::String))
+            .attr("vpc_id", Attribute::computed(Type::String)),
+    )
+    .min_items(1)
+}
+
+fn logging_for(types: &[String]) -> Logging {
+    let (on, off): (Vec<&str>, Vec<&str>) = ALL_LOG_TYPES.iter().partition(|t| types.iter().any(|x| x == *t));
+    let setup = |types: Vec<&str>, enabled: bool| {
+        LogSetup::builder().set_types(Some(types.into_iter().map(LogType::from).collect())).enabled(enabled).build()
+    };
+    let mut b = Logging::builder();
+    if !on.is_empty() {
+        b = b.cluster_logging(setup(on, true));
+    }
+    if !off.is_empty() {
+        b = b.cluster_logging(setup(off, false));
+    }
+    b.build()
+}
+
+#[async_trait]
+impl ResourceType for Cluster {
+    fn type_name(&self) -> &'static str {
+        "aws_eks_cluster"
+    }
+
+    fn schema(&self) -> Schema {
+        let schema = Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("name", Attribute::required(Type::String).force_new())
+            .attr("role_arn", Attribute::required(Type::String).force_new())
+            .attr("version", Attribute::optional_computed(Type::String))
+            .attr("enabled_cluster_log_types", Attribute::optional(Type::list(Type::String)))
+            .block("vpc_config", vpc_config_block())
+            .block(
+                "access_config",
+                Block::single(
+                    Schema::new()
+                        .attr("authentication_mode", Attribute::optional_computed(Type::String))
+                        .attr("bootstrap_cluster_creator_admin_permissions", Attribute::optional(Type::Bool).default(true)),
+                ),
+            )
+            .block("timeouts", timeouts_block());
+        tags::with_tags(computed_cluster_attributes(schema))
+    }
+
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        tags::plan_tagged(&self.schema(), ctx, req).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(name) = state.get_str("name").or(state.get_str("id")) else { return Ok(None) };
+        let Some(c) = describe(&api, name).await? else { return Ok(None) };
+        if c.status() == Some(&ClusterStatus::Deleting) {
+            return Ok(None);
+        }
+        let mut s = state.clone();
+        s.set("id", opt_str(c.name()));
+        s.set("name", opt_str(c.name()));
+        s.set("role_arn", opt_str(c.role_arn()));
+        s.set("version", opt_str(c.version()));
+        set_computed_cluster_attributes(&mut s, &c);
+        s.set("vpc_config", vpc_config_value(&c, state.get("vpc_config")));
+        let enabled: Vec<String> = c
+            .logging()
+            .map(|l| l.cluster_logging().iter().filter(|x| x.enabled() == Some(true)).flat_map(|x| x.types().iter().map(|t| t.as_str().to_string())).collect())
+            .unwrap_or_default();
+        let prior_logs = state.get("enabled_cluster_log_types");
+        s.set(
+            "enabled_cluster_log_types",
+            if enabled.is_empty() && prior_logs.is_null() { Value::Null } else { crate::iam::oidc_provider::in_prior_order(prior_logs, &enabled) },
+        );
+        if let Some(a) = c.access_config() {
+            let bootstrap = state.get("access_config").get("bootstrap_cluster_creator_admin_permissions").as_bool().unwrap_or(true);
+            s.set(
+                "access_config",
+                Value::object([
+                    ("authentication_mode", opt_str(a.authentication_mode().map(|m| m.as_str()))),
+                    ("bootstrap_cluster_creator_admin_permissions", Value::from(a.bootstrap_cluster_creator_admin_permissions().unwrap_or(bootstrap))),
+                ]),
+            );
+        }
+        tags::set_from_remote(&api, &mut s, tags_map(c.tags()));
+        Ok(Some(s))
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "create", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let name = planned.get_str("name").unwrap_or_default().to_string();
+        let vpc = planned.get("vpc_config");
+        let cidrs = string_list(vpc.get("public_access_cidrs"));
+        let vpc_req = VpcConfigRequest::builder()
+            .set_subnet_ids(Some(string_list(vpc.get("subnet_ids"))))
+            .set_security_group_ids(Some(string_list(vpc.get("security_group_ids"))))
+            .set_endpoint_private_access(vpc.get("endpoint_private_access").as_bool())
+            .set_endpoint_public_access(vpc.get("endpoint_public_access").as_bool())
+            .set_public_access_cidrs((!cidrs.is_empty()).then_some(cidrs))
+            .build();
+        let access = planned.get("access_config");
+        let access_req = (!access.is_null()).then(|| {
+            CreateAccessConfigRequest::builder()
+                .set_authentication_mode(access.get_str("authentication_mode").map(AuthenticationMode::from))
+                .set_bootstrap_cluster_creator_admin_permissions(access.get("bootstrap_cluster_creator_admin_permissions").as_bool())
+                .build()
+        });
+        let logs = string_list(planned.get("enabled_cluster_log_types"));
+        let req = api
+            .eks
+            .create_cluster()
+            .name(&name)
+            .set_role_arn(get_string(planned, "role_arn"))
+            .set_version(get_string(planned, "version"))
+            .resources_vpc_config(vpc_req)
+            .set_access_config(access_req)
+            .set_logging((!logs.is_empty()).then(|| logging_for(&logs)))
+            .set_tags(tags_arg(tags::desired(&api, planned)));
+        api.call_settling("CreateCluster", ROLE_NOT_READY, || req.clone().send()).await?;
+        let mut state = planned.clone();
+        state.set("id", Value::from(name.as_str()));
+        wait_active(&api, &name, timeout).await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
+    }
+
+    async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "update", UPDATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let name = prior.get_str("name").unwrap_or_default();
+        if let Some(v) = planned.get_str("version").filter(|v| Some(*v) != prior.get_str("version")) {
+            api.call("UpdateClusterVersion", || api.eks.update_cluster_version().name(name).version(v).send()).await?;
+            wait_active(&api, name, timeout).await?;
+        }
+        let (old_vpc, new_vpc) = (prior.get("vpc_config"), planned.get("vpc_config"));
+        let endpoint_attrs = ["endpoint_private_access", "endpoint_public_access", "public_access_cidrs"];
+        let network_attrs = ["subnet_ids", "security_group_ids"];
+        let differs = |a: &&str| old_vpc.get(a) != new_vpc.get(a) && !new_vpc.get(a).is_unknown();
+        // EKS takes network changes and endpoint changes in separate updates.
+        if network_attrs.iter().any(differs) {
+            let vpc_req = VpcConfigRequest::builder()
+                .set_subnet_ids(Some(string_list(new_vpc.get("subnet_ids"))))
+                .set_security_group_ids(Some(string_list(new_vpc.get("security_group_ids"))))
+                .build();
+            let req = api.eks.update_cluster_config().name(name).resources_vpc_config(vpc_req);
+            api.call("UpdateClusterConfig", || req.clone().send()).await?;
+            wait_active(&api, name, timeout).await?;
+        }
+        if endpoint_attrs.iter().any(differs) {
+            let cidrs = string_list(new_vpc.get("public_access_cidrs"));
+            let vpc_req = VpcConfigRequest::builder()
+                .set_endpoint_private_access(new_vpc.get("endpoint_private_access").as_bool())
+                .set_endpoint_public_access(new_vpc.get("endpoint_public_access").as_bool())
+                .set_public_access_cidrs((!cidrs.is_empty()).then_some(cidrs))
+                .build();
+            let req = api.eks.update_cluster_config().name(name).resources_vpc_config(vpc_req);
+            api.call("UpdateClusterConfig", || req.clone().send()).await?;
+            wait_active(&api, name, timeout).await?;
+        }
+        if prior.get("enabled_cluster_log_types") != planned.get("enabled_cluster_log_types") {
+            let logs = string_list(planned.get("enabled_cluster_log_types"));
+            let req = api.eks.update_cluster_config().name(name).logging(logging_for(&logs));
+            api.call("UpdateClusterConfig", || req.clone().send()).await?;
+            wait_active(&api, name, timeout).await?;
+        }
+        let mode = planned.get("access_config").get_str("authentication_mode");
+        if mode.is_some() && mode != prior.get("access_config").get_str("authentication_mode") {
+            let access = UpdateAccessConfigRequest::builder().set_authentication_mode(mode.map(AuthenticationMode::from)).build();
+            let req = api.eks.update_cluster_config().name(name).access_config(access);
+            api.call("UpdateClusterConfig", || req.clone().send()).await?;
+            wait_active(&api, name, timeout).await?;
+        }
+        sync_tags(&api, prior.get_str("arn").unwrap_or_default(), prior, planned).await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(state, "delete", DELETE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let name = state.get_str("name").unwrap_or_default();
+        // Node groups and addons deleted just before keep the cluster busy for a while.
+        let gone = api
+            .call_settling("DeleteCluster", &["ResourceInUseException"], || api.eks.delete_cluster().name(name).send())
+            .await
+            .or_not_found(NOT_FOUND)?
+            .is_none();
+        if gone {
+            return Ok(());
+        }
+        api.wait_for("EKS cluster to be deleted", timeout, || async {
+            Ok(match describe(&api, name).await? {
+                None => Poll::Ready(()),
+                Some(c) => Poll::Pending(c.status().map(|s| s.as_str().to_string()).unwrap_or_default()),
+            })
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        let seed = blank_state(&self.schema(), [("id", Value::from(id)), ("name", Value::from(id))]);
+        import_via_read(self, ctx, id, seed).await
+    }
+}
+

@@ -1,0 +1,20 @@
+//! EKS resources: clusters, node groups, addons, pod identity, access entries.
+
+mod access;
+mod addon;
+pub(crate) mod cluster;
+pub(crate) mod common;
+mod node_group;
+
+use meshplan_provider::ResourceType;
+use std::sync::Arc;
+
+pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
+    vec![
+        Arc::new(cluster::Cluster),
+        Arc::new(node_group::NodeGroup),
+        Arc::new(addon::Addon),
+        Arc::new(access::PodIdentityAssociation),
+        Arc::new(access::AccessEntry),
+    ]
+}

@@ -1,0 +1,318 @@
+//! `aws_eks_node_group`. ID and import ID: `<cluster_name>:<node_group_name>`.
+
+use super::cluster::ROLE_NOT_READY;
+use super::common::{sync_tags, tags_arg, tags_map, NOT_FOUND};
+use crate::api::{Api, NotFound};
+use crate::error::AwsError;
+use crate::resource::{import_via_read, read_after_write, with_partial};
+use crate::tags;
+use crate::values::{blank_state, get_i32, get_string, map_value, opt_str, string_list, string_map};
+use crate::waiter::{timeout_of, timeouts_block, Poll};
+use aws_sdk_eks::types::{
+    AmiTypes, CapacityTypes, Nodegroup, NodegroupScalingConfig, NodegroupStatus, NodegroupUpdateConfig, Taint, TaintEffect,
+    UpdateLabelsPayload, UpdateTaintsPayload,
+};
+use meshplan_provider::{async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+pub struct NodeGroup;
+
+const CREATE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+const DELETE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+async fn describe(api: &Api<'_>, cluster: &str, name: &str) -> Result<Option<Nodegroup>, AwsError> {
+    let out = api
+        .call("DescribeNodegroup", || api.eks.describe_nodegroup().cluster_name(cluster).nodegroup_name(name).send())
+        .await
+        .or_not_found(NOT_FOUND)?;
+    Ok(out.and_then(|o| o.nodegroup))
+}
+
+async fn wait_active(api: &Api<'_>, cluster: &str, name: &str, timeout: Duration) -> Result<(), AwsError> {
+    api.wait_for("EKS node group to become ACTIVE", timeout, || async {
+        let ng = describe(api, cluster, name).await?;
+        Ok(match ng.as_ref().and_then(|n| n.status()) {
+            Some(NodegroupStatus::Active) => Poll::Ready(()),
+            Some(s @ (NodegroupStatus::CreateFailed | NodegroupStatus::Degraded)) => Poll::Failed {
+                status: s.as_str().to_string(),
+                reason: ng.as_ref().and_then(|n| n.health()).and_then(|h| h.issues().first()).and_then(|i| i.message()).map(str::to_string),
+            },
+            Some(other) => Poll::Pending(other.as_str().to_string()),
+            None => Poll::Pending("not visible yet".into()),
+        })
+    })
+    .await
+}
+
+fn taint_value(t: &Taint) -> Value {
+    Value::object([
+        ("key", opt_str(t.key())),
+        ("value", opt_str(t.value())),
+        ("effect", opt_str(t.effect().map(|e| e.as_str()))),
+    ])
+}
+
+fn taints_of(v: &Value) -> Vec<Taint> {
+    v.as_list()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            Taint::builder()
+                .set_key(get_string(t, "key"))
+                .set_value(get_string(t, "value"))
+                .set_effect(t.get_str("effect").map(TaintEffect::from))
+                .build()
+        })
+        .collect()
+}
+
+fn taint_keyset(v: &Value) -> BTreeSet<String> {
+    v.as_list().into_iter().flatten().map(|t| format!("{}={}:{}", t.get_str("key").unwrap_or(""), t.get_str("value").unwrap_or(""), t.get_str("effect").unwrap_or(""))).collect()
+}
+
+fn scaling_of(v: &Value) -> NodegroupScalingConfig {
+    NodegroupScalingConfig::builder()
+        .set_desired_size(get_i32(v, "desired_size"))
+        .set_min_size(get_i32(v, "min_size"))
+        .set_max_size(get_i32(v, "max_size"))
+        .build()
+}
+
+fn update_config_of(v: &Value) -> Option<NodegroupUpdateConfig> {
+    (!v.is_null()).then(|| {
+        NodegroupUpdateConfig::builder()
+            .set_max_unavailable(get_i32(v, "max_unavailable"))
+            .set_max_unavailable_percentage(get_i32(v, "max_unavailable_percentage"))
+            .build()
+    })
+}
+
+#[async_trait]
+impl ResourceType for NodeGroup {
+    fn type_name(&self) -> &'static str {
+        "aws_eks_node_group"
+    }
+
+    fn schema(&self) -> Schema {
+        tags::with_tags(
+            Schema::new()
+                .attr("id", Attribute::computed(Type::String))
+                .attr("arn", Attribute::computed(Type::String))
+                .attr("status", Attribute::computed(Type::String))
+                .attr("cluster_name", Attribute::required(Type::String).force_new())
+                .attr("node_group_name", Attribute::optional_computed(Type::String).force_new())
+                .attr("node_role_arn", Attribute::required(Type::String).force_new())
+                .attr("subnet_ids", Attribute::required(Type::list(Type::String)).force_new())
+                .attr("instance_types", Attribute::optional_computed(Type::list(Type::String)).force_new())
+                .attr("ami_type", Attribute::optional_computed(Type::String).force_new())
+                .attr("capacity_type", Attribute::optional_computed(Type::String).force_new())
+                .attr("disk_size", Attribute::optional_computed(Type::Number).force_new())
+                .attr("labels", Attribute::optional(Type::map(Type::String)))
+                .attr("version", Attribute::optional_computed(Type::String))
+                .attr("release_version", Attribute::optional_computed(Type::String)),
+        )
+        .block(
+            "scaling_config",
+            Block::single(
+                Schema::new()
+                    .attr("desired_size", Attribute::required(Type::Number))
+                    .attr("min_size", Attribute::required(Type::Number))
+                    .attr("max_size", Attribute::required(Type::Number)),
+            )
+            .min_items(1),
+        )
+        .block(
+            "taint",
+            Block::list(
+                Schema::new()
+                    .attr("key", Attribute::required(Type::String))
+                    .attr("value", Attribute::optional(Type::String))
+                    .attr("effect", Attribute::required(Type::String)),
+            ),
+        )
+        .block(
+            "update_config",
+            Block::single(
+                Schema::new()
+                    .attr("max_unavailable", Attribute::optional(Type::Number))
+                    .attr("max_unavailable_percentage", Attribute::optional(Type::Number)),
+            ),
+        )
+        .block("timeouts", timeouts_block())
+    }
+
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        let mut planned = tags::plan_tagged(&self.schema(), ctx, req).await?;
+        // Taints are a set: the same taints in another order are no change.
+        if let Some(prior) = req.prior {
+            if taint_keyset(planned.state.get("taint")) == taint_keyset(prior.get("taint")) {
+                planned.state.set("taint", prior.get("taint").clone());
+            }
+        }
+        Ok(planned)
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let (Some(cluster), Some(name)) = (state.get_str("cluster_name"), state.get_str("node_group_name")) else { return Ok(None) };
+        let Some(ng) = describe(&api, cluster, name).await? else { return Ok(None) };
+        if ng.status() == Some(&NodegroupStatus::Deleting) {
+            return Ok(None);
+        }
+        let mut s = state.clone();
+        let ordered = |attr: &str, remote: &[String]| crate::iam::oidc_provider::in_prior_order(state.get(attr), remote);
+        s.set("id", Value::from(format!("{cluster}:{name}")));
+        s.set("arn", opt_str(ng.nodegroup_arn()));
+        s.set("status", opt_str(ng.status().map(|x| x.as_str())));
+        s.set("node_role_arn", opt_str(ng.node_role()));
+        s.set("subnet_ids", ordered("subnet_ids", ng.subnets()));
+        s.set("instance_types", ordered("instance_types", ng.instance_types()));
+        s.set("ami_type", opt_str(ng.ami_type().map(|x| x.as_str())));
+        s.set("capacity_type", opt_str(ng.capacity_type().map(|x| x.as_str())));
+        s.set("disk_size", ng.disk_size().map(|d| Value::from(i64::from(d))).unwrap_or(Value::from(20i64)));
+        s.set("version", opt_str(ng.version()));
+        s.set("release_version", opt_str(ng.release_version()));
+        let labels = ng.labels().map(|l| l.iter().collect::<std::collections::BTreeMap<_, _>>()).unwrap_or_default();
+        s.set("labels", if labels.is_empty() && state.get("labels").is_null() { Value::Null } else { map_value(labels) });
+        if let Some(sc) = ng.scaling_config() {
+            let n = |x: Option<i32>| Value::from(i64::from(x.unwrap_or(0)));
+            s.set("scaling_config", Value::object([("desired_size", n(sc.desired_size())), ("min_size", n(sc.min_size())), ("max_size", n(sc.max_size()))]));
+        }
+        let remote_taints = Value::List(ng.taints().iter().map(taint_value).collect());
+        if taint_keyset(&remote_taints) != taint_keyset(state.get("taint")) {
+            s.set("taint", remote_taints);
+        }
+        if !state.get("update_config").is_null() {
+            if let Some(u) = ng.update_config() {
+                let n = |x: Option<i32>| x.map(|v| Value::from(i64::from(v))).unwrap_or(Value::Null);
+                s.set("update_config", Value::object([("max_unavailable", n(u.max_unavailable())), ("max_unavailable_percentage", n(u.max_unavailable_percentage()))]));
+            }
+        }
+        tags::set_from_remote(&api, &mut s, tags_map(ng.tags()));
+        Ok(Some(s))
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "create", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let cluster = planned.get_str("cluster_name").unwrap_or_default().to_string();
+        let name = get_string(planned, "node_group_name").unwrap_or_else(|| crate::iam::generated_name("meshplan-"));
+        let instance_types = string_list(planned.get("instance_types"));
+        let taints = taints_of(planned.get("taint"));
+        let labels = string_map(planned.get("labels"));
+        let req = api
+            .eks
+            .create_nodegroup()
+            .cluster_name(&cluster)
+            .nodegroup_name(&name)
+            .set_node_role(get_string(planned, "node_role_arn"))
+            .set_subnets(Some(string_list(planned.get("subnet_ids"))))
+            .set_instance_types((!instance_types.is_empty()).then_some(instance_types))
+            .set_ami_type(planned.get_str("ami_type").map(AmiTypes::from))
+            .set_capacity_type(planned.get_str("capacity_type").map(CapacityTypes::from))
+            .set_disk_size(get_i32(planned, "disk_size"))
+            .set_version(get_string(planned, "version"))
+            .set_release_version(get_string(planned, "release_version"))
+            .scaling_config(scaling_of(planned.get("scaling_config")))
+            .set_update_config(update_config_of(planned.get("update_config")))
+            .set_labels((!labels.is_empty()).then(|| labels.into_iter().collect()))
+            .set_taints((!taints.is_empty()).then_some(taints))
+            .set_tags(tags_arg(tags::desired(&api, planned)));
+        api.call_settling("CreateNodegroup", ROLE_NOT_READY, || req.clone().send()).await?;
+        let mut state = planned.clone();
+        state.set("node_group_name", Value::from(name.as_str()));
+        state.set("id", Value::from(format!("{cluster}:{name}")));
+        wait_active(&api, &cluster, &name, timeout).await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
+    }
+
+    async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "update", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let cluster = prior.get_str("cluster_name").unwrap_or_default();
+        let name = prior.get_str("node_group_name").unwrap_or_default();
+        let changed = |a: &str| prior.get(a) != planned.get(a);
+        if changed("scaling_config") || changed("labels") || changed("taint") || changed("update_config") {
+            let mut req = api.eks.update_nodegroup_config().cluster_name(cluster).nodegroup_name(name);
+            if changed("scaling_config") {
+                req = req.scaling_config(scaling_of(planned.get("scaling_config")));
+            }
+            if changed("labels") {
+                let (old, new) = (string_map(prior.get("labels")), string_map(planned.get("labels")));
+                let (removed, set) = tags::diff(&old, &new);
+                req = req.labels(
+                    UpdateLabelsPayload::builder()
+                        .set_add_or_update_labels((!set.is_empty()).then(|| set.into_iter().collect()))
+                        .set_remove_labels((!removed.is_empty()).then_some(removed))
+                        .build(),
+                );
+            }
+            if changed("taint") {
+                let old = taints_of(prior.get("taint"));
+                let removed: Vec<Taint> = old
+                    .into_iter()
+                    .filter(|t| !taints_of(planned.get("taint")).iter().any(|n| n.key() == t.key()))
+                    .collect();
+                let add = taints_of(planned.get("taint"));
+                req = req.taints(
+                    UpdateTaintsPayload::builder()
+                        .set_add_or_update_taints((!add.is_empty()).then_some(add))
+                        .set_remove_taints((!removed.is_empty()).then_some(removed))
+                        .build(),
+                );
+            }
+            if changed("update_config") {
+                req = req.set_update_config(update_config_of(planned.get("update_config")));
+            }
+            api.call("UpdateNodegroupConfig", || req.clone().send()).await?;
+            wait_active(&api, cluster, name, timeout).await?;
+        }
+        if changed("version") || changed("release_version") {
+            let req = api
+                .eks
+                .update_nodegroup_version()
+                .cluster_name(cluster)
+                .nodegroup_name(name)
+                .set_version(get_string(planned, "version"))
+                .set_release_version(get_string(planned, "release_version"));
+            api.call("UpdateNodegroupVersion", || req.clone().send()).await?;
+            wait_active(&api, cluster, name, timeout).await?;
+        }
+        sync_tags(&api, prior.get_str("arn").unwrap_or_default(), prior, planned).await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(state, "delete", DELETE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let cluster = state.get_str("cluster_name").unwrap_or_default();
+        let name = state.get_str("node_group_name").unwrap_or_default();
+        let gone = api
+            .call("DeleteNodegroup", || api.eks.delete_nodegroup().cluster_name(cluster).nodegroup_name(name).send())
+            .await
+            .or_not_found(NOT_FOUND)?
+            .is_none();
+        if gone {
+            return Ok(());
+        }
+        api.wait_for("EKS node group to be deleted", timeout, || async {
+            Ok(match describe(&api, cluster, name).await? {
+                None => Poll::Ready(()),
+                Some(n) if n.status() == Some(&NodegroupStatus::DeleteFailed) => Poll::Failed { status: "DELETE_FAILED".into(), reason: None },
+                Some(n) => Poll::Pending(n.status().map(|s| s.as_str().to_string()).unwrap_or_default()),
+            })
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        let Some((cluster, name)) = id.split_once(':') else {
+            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected CLUSTER:NODEGROUP, got {id:?}") }.into());
+        };
+        let seed = blank_state(&self.schema(), [("cluster_name", Value::from(cluster)), ("node_group_name", Value::from(name))]);
+        import_via_read(self, ctx, id, seed).await
+    }
+}
+

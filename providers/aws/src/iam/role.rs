@@ -1,0 +1,157 @@
+//! `aws_iam_role`. ID and import ID: the role name.
+
+use super::common::{document, iam_tags, sync_tags, tags_map, Taggable, NOT_FOUND};
+use crate::api::{Api, NotFound};
+use crate::error::AwsError;
+use crate::policy_json::keep_equivalent_prior;
+use crate::resource::{import_via_read, read_after_write};
+use crate::tags;
+use crate::values::{blank_state, get_i32, get_string, opt_str};
+use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+
+pub struct Role;
+
+#[async_trait]
+impl ResourceType for Role {
+    fn type_name(&self) -> &'static str {
+        "aws_iam_role"
+    }
+
+    fn schema(&self) -> Schema {
+        tags::with_tags(
+            Schema::new()
+                .attr("id", Attribute::computed(Type::String))
+                .attr("arn", Attribute::computed(Type::String))
+                .attr("unique_id", Attribute::computed(Type::String))
+                .attr("create_date", Attribute::computed(Type::String))
+                .attr("name", Attribute::optional_computed(Type::String).force_new())
+                .attr("path", Attribute::optional(Type::String).default("/").force_new())
+                .attr("assume_role_policy", Attribute::required(Type::String))
+                .attr("description", Attribute::optional(Type::String))
+                .attr("max_session_duration", Attribute::optional(Type::Number).default(3600i64))
+                .attr("permissions_boundary", Attribute::optional(Type::String))
+                .attr("force_detach_policies", Attribute::optional(Type::Bool).default(false)),
+        )
+    }
+
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        let mut planned = tags::plan_tagged(&self.schema(), ctx, req).await?;
+        keep_equivalent_prior(&mut planned.state, req.prior, "assume_role_policy");
+        Ok(planned)
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(name) = state.get_str("name").or(state.get_str("id")) else { return Ok(None) };
+        let out = api.call("GetRole", || api.iam.get_role().role_name(name).send()).await.or_not_found(NOT_FOUND)?;
+        let Some(role) = out.and_then(|o| o.role) else { return Ok(None) };
+        let mut s = state.clone();
+        s.set("id", Value::from(role.role_name()));
+        s.set("name", Value::from(role.role_name()));
+        s.set("arn", Value::from(role.arn()));
+        s.set("unique_id", Value::from(role.role_id()));
+        s.set("path", Value::from(role.path()));
+        s.set("create_date", Value::from(role.create_date().to_string()));
+        s.set("assume_role_policy", document(state, "assume_role_policy", role.assume_role_policy_document().unwrap_or_default()));
+        s.set("description", opt_str(role.description().filter(|d| !d.is_empty())));
+        s.set("max_session_duration", Value::from(i64::from(role.max_session_duration().unwrap_or(3600))));
+        s.set("permissions_boundary", opt_str(role.permissions_boundary().and_then(|b| b.permissions_boundary_arn())));
+        tags::set_from_remote(&api, &mut s, tags_map(role.tags()));
+        Ok(Some(s))
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let name = get_string(planned, "name").unwrap_or_else(|| generated_name("meshplan-"));
+        let req = api
+            .iam
+            .create_role()
+            .role_name(&name)
+            .set_path(get_string(planned, "path"))
+            .set_assume_role_policy_document(get_string(planned, "assume_role_policy"))
+            .set_description(get_string(planned, "description"))
+            .set_max_session_duration(get_i32(planned, "max_session_duration"))
+            .set_permissions_boundary(get_string(planned, "permissions_boundary"))
+            .set_tags(iam_tags(&tags::desired(&api, planned)));
+        // A principal created a moment ago (e.g. an OIDC provider) may not be valid in a trust policy yet.
+        api.call_settling("CreateRole", &["MalformedPolicyDocument"], || req.clone().send()).await?;
+        let mut state = planned.clone();
+        state.set("id", Value::from(name.as_str()));
+        state.set("name", Value::from(name));
+        read_after_write(self, ctx, state).await
+    }
+
+    async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let name = prior.get_str("name").unwrap_or_default();
+        if prior.get("assume_role_policy") != planned.get("assume_role_policy") {
+            let doc = planned.get_str("assume_role_policy").unwrap_or_default();
+            api.call_settling("UpdateAssumeRolePolicy", &["MalformedPolicyDocument"], || {
+                api.iam.update_assume_role_policy().role_name(name).policy_document(doc).send()
+            })
+            .await?;
+        }
+        if prior.get("description") != planned.get("description") || prior.get("max_session_duration") != planned.get("max_session_duration") {
+            let req = api
+                .iam
+                .update_role()
+                .role_name(name)
+                .description(planned.get_str("description").unwrap_or_default())
+                .set_max_session_duration(get_i32(planned, "max_session_duration"));
+            api.call("UpdateRole", || req.clone().send()).await?;
+        }
+        if prior.get("permissions_boundary") != planned.get("permissions_boundary") {
+            match planned.get_str("permissions_boundary") {
+                Some(arn) => {
+                    api.call("PutRolePermissionsBoundary", || {
+                        api.iam.put_role_permissions_boundary().role_name(name).permissions_boundary(arn).send()
+                    })
+                    .await?;
+                }
+                None => {
+                    api.call("DeleteRolePermissionsBoundary", || api.iam.delete_role_permissions_boundary().role_name(name).send())
+                        .await?;
+                }
+            }
+        }
+        sync_tags(&api, Taggable::Role(name), prior, planned).await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let name = state.get_str("name").unwrap_or_default();
+        if state.get("force_detach_policies").as_bool() == Some(true) {
+            detach_everything(&api, name).await?;
+        }
+        api.call("DeleteRole", || api.iam.delete_role().role_name(name).send()).await.or_not_found(NOT_FOUND)?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("name", Value::from(id))])).await
+    }
+}
+
+async fn detach_everything(api: &Api<'_>, name: &str) -> Result<(), AwsError> {
+    let attached = api.call("ListAttachedRolePolicies", || api.iam.list_attached_role_policies().role_name(name).send()).await?;
+    for p in attached.attached_policies() {
+        let arn = p.policy_arn().unwrap_or_default();
+        api.call("DetachRolePolicy", || api.iam.detach_role_policy().role_name(name).policy_arn(arn).send())
+            .await
+            .or_not_found(NOT_FOUND)?;
+    }
+    let inline = api.call("ListRolePolicies", || api.iam.list_role_policies().role_name(name).send()).await?;
+    for p in inline.policy_names() {
+        api.call("DeleteRolePolicy", || api.iam.delete_role_policy().role_name(name).policy_name(p).send())
+            .await
+            .or_not_found(NOT_FOUND)?;
+    }
+    Ok(())
+}
+
+/// A unique name for objects whose configuration leaves `name` unset (as Terraform does).
+pub fn generated_name(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{prefix}{nanos}")
+}

@@ -1,0 +1,97 @@
+//! `aws_eip` (VPC addresses only: EC2-Classic is gone).
+
+use super::ec2::{sync_tags, tag_spec, tags_map};
+use crate::api::{Api, NotFound};
+use crate::resource::{import_via_read, read_after_write};
+use crate::tags;
+use crate::values::{blank_state, opt_str};
+use aws_sdk_ec2::types::{DomainType, ResourceType as Ec2Type};
+use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+
+pub struct Eip;
+
+const NOT_FOUND: &[&str] = &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"];
+
+#[async_trait]
+impl ResourceType for Eip {
+    fn type_name(&self) -> &'static str {
+        "aws_eip"
+    }
+
+    fn schema(&self) -> Schema {
+        tags::with_tags(
+            Schema::new()
+                .attr("id", Attribute::computed(Type::String))
+                .attr("allocation_id", Attribute::computed(Type::String))
+                .attr("domain", Attribute::optional_computed(Type::String).force_new())
+                .attr("public_ip", Attribute::computed(Type::String))
+                .attr("private_ip", Attribute::computed(Type::String))
+                .attr("association_id", Attribute::computed(Type::String))
+                .attr("network_interface", Attribute::computed(Type::String))
+                .attr("network_border_group", Attribute::optional_computed(Type::String).force_new())
+                .attr("public_dns", Attribute::computed(Type::String))
+                .attr("arn", Attribute::computed(Type::String)),
+        )
+    }
+
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        tags::plan_tagged(&self.schema(), ctx, req).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(id) = state.get_str("id") else { return Ok(None) };
+        let Some(a) = super::described::address(&api, id).await? else { return Ok(None) };
+        let mut s = state.clone();
+        let public_ip = a.public_ip().unwrap_or_default();
+        s.set("allocation_id", opt_str(a.allocation_id()));
+        s.set("domain", opt_str(a.domain().map(|d| d.as_str())));
+        s.set("public_ip", opt_str(a.public_ip()));
+        s.set("private_ip", opt_str(a.private_ip_address()));
+        s.set("association_id", opt_str(a.association_id()));
+        s.set("network_interface", opt_str(a.network_interface_id()));
+        s.set("network_border_group", Value::from(a.network_border_group().unwrap_or(api.region.as_str())));
+        let dns = format!("ec2-{}.compute-1.amazonaws.com", public_ip.replace('.', "-"));
+        s.set("public_dns", if public_ip.is_empty() { Value::Null } else { Value::from(dns) });
+        let account = api.account_id().await?;
+        s.set("arn", Value::from(format!("arn:{}:ec2:{}:{account}:elastic-ip/{id}", api.partition(), api.region)));
+        tags::set_from_remote(&api, &mut s, tags_map(a.tags()));
+        Ok(Some(s))
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let req = api
+            .ec2
+            .allocate_address()
+            .domain(DomainType::Vpc)
+            .set_network_border_group(crate::values::get_string(planned, "network_border_group"))
+            .set_tag_specifications(tag_spec(Ec2Type::ElasticIp, &tags::desired(&api, planned)).map(|t| vec![t]));
+        let out = api.call("AllocateAddress", || req.clone().send()).await?;
+        let mut state = planned.clone();
+        state.set("id", opt_str(out.allocation_id()));
+        read_after_write(self, ctx, state).await
+    }
+
+    async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        sync_tags(&api, prior.get_str("id").unwrap_or_default(), prior, planned).await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let id = state.get_str("id").unwrap_or_default();
+        // A NAT gateway being deleted keeps its address for a while.
+        api.call_settling("ReleaseAddress", &["InvalidIPAddress.InUse", "AuthFailure"], || {
+            api.ec2.release_address().allocation_id(id).send()
+        })
+        .await
+        .or_not_found(NOT_FOUND)?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id))])).await
+    }
+}

@@ -1,0 +1,150 @@
+//! `aws_route`: one route in a route table.
+//!
+//! ID and import ID: `<route_table_id>_<destination>` (Terraform's import syntax; see README).
+
+use super::route_table::describe;
+use crate::api::{Api, NotFound};
+use crate::error::AwsError;
+use crate::resource::{import_via_read, read_after_write};
+use crate::values::{blank_state, get_string, opt_str};
+use aws_sdk_ec2::types::Route as Ec2Route;
+use meshplan_provider::{async_trait, Attribute, Ctx, ProviderError, ResourceType, Schema, Type, Value};
+
+pub struct Route;
+
+/// Where a route can point; exactly one is set.
+const TARGETS: [&str; 7] = [
+    "gateway_id",
+    "nat_gateway_id",
+    "vpc_peering_connection_id",
+    "transit_gateway_id",
+    "network_interface_id",
+    "egress_only_gateway_id",
+    "vpc_endpoint_id",
+];
+
+const NOT_FOUND: &[&str] = &["InvalidRoute.NotFound", "InvalidRouteTableID.NotFound"];
+
+fn destination(state: &Value) -> Option<&str> {
+    state.get_str("destination_cidr_block").or(state.get_str("destination_ipv6_cidr_block"))
+}
+
+fn target_of(r: &Ec2Route, target: &str) -> Option<String> {
+    match target {
+        "gateway_id" => r.gateway_id(),
+        "nat_gateway_id" => r.nat_gateway_id(),
+        "vpc_peering_connection_id" => r.vpc_peering_connection_id(),
+        "transit_gateway_id" => r.transit_gateway_id(),
+        "network_interface_id" => r.network_interface_id(),
+        "egress_only_gateway_id" => r.egress_only_internet_gateway_id(),
+        _ => None,
+    }
+    .map(str::to_string)
+}
+
+#[async_trait]
+impl ResourceType for Route {
+    fn type_name(&self) -> &'static str {
+        "aws_route"
+    }
+
+    fn schema(&self) -> Schema {
+        let mut s = Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("route_table_id", Attribute::required(Type::String).force_new())
+            .attr("destination_cidr_block", Attribute::optional(Type::String).force_new())
+            .attr("destination_ipv6_cidr_block", Attribute::optional(Type::String).force_new())
+            .attr("origin", Attribute::computed(Type::String))
+            .attr("state", Attribute::computed(Type::String))
+            .attr("instance_id", Attribute::computed(Type::String));
+        for t in TARGETS {
+            s = s.attr(t, Attribute::optional(Type::String));
+        }
+        s
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let (Some(table), Some(dest)) = (state.get_str("route_table_id"), destination(state)) else { return Ok(None) };
+        let Some(rt) = describe(&api, table).await? else { return Ok(None) };
+        let Some(r) = rt
+            .routes()
+            .iter()
+            .find(|r| r.destination_cidr_block() == Some(dest) || r.destination_ipv6_cidr_block() == Some(dest))
+        else {
+            return Ok(None);
+        };
+        let mut s = state.clone();
+        s.set("id", Value::from(format!("{table}_{dest}")));
+        s.set("destination_cidr_block", opt_str(r.destination_cidr_block()));
+        s.set("destination_ipv6_cidr_block", opt_str(r.destination_ipv6_cidr_block()));
+        for t in TARGETS {
+            s.set(t, target_of(r, t).map(Value::from).unwrap_or(Value::Null));
+        }
+        s.set("origin", opt_str(r.origin().map(|o| o.as_str())));
+        s.set("state", opt_str(r.state().map(|o| o.as_str())));
+        s.set("instance_id", opt_str(r.instance_id()));
+        Ok(Some(s))
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let req = api
+            .ec2
+            .create_route()
+            .set_route_table_id(get_string(planned, "route_table_id"))
+            .set_destination_cidr_block(get_string(planned, "destination_cidr_block"))
+            .set_destination_ipv6_cidr_block(get_string(planned, "destination_ipv6_cidr_block"))
+            .set_gateway_id(get_string(planned, "gateway_id"))
+            .set_nat_gateway_id(get_string(planned, "nat_gateway_id"))
+            .set_vpc_peering_connection_id(get_string(planned, "vpc_peering_connection_id"))
+            .set_transit_gateway_id(get_string(planned, "transit_gateway_id"))
+            .set_network_interface_id(get_string(planned, "network_interface_id"))
+            .set_egress_only_internet_gateway_id(get_string(planned, "egress_only_gateway_id"))
+            .set_vpc_endpoint_id(get_string(planned, "vpc_endpoint_id"));
+        // A just-created NAT gateway or peering connection may not be routable yet.
+        api.call_settling("CreateRoute", &["InvalidNatGatewayID.NotFound", "InvalidVpcPeeringConnectionID.NotFound", "InvalidGatewayID.NotFound"], || req.clone().send())
+            .await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let req = api
+            .ec2
+            .replace_route()
+            .set_route_table_id(get_string(planned, "route_table_id"))
+            .set_destination_cidr_block(get_string(planned, "destination_cidr_block"))
+            .set_destination_ipv6_cidr_block(get_string(planned, "destination_ipv6_cidr_block"))
+            .set_gateway_id(get_string(planned, "gateway_id"))
+            .set_nat_gateway_id(get_string(planned, "nat_gateway_id"))
+            .set_vpc_peering_connection_id(get_string(planned, "vpc_peering_connection_id"))
+            .set_transit_gateway_id(get_string(planned, "transit_gateway_id"))
+            .set_network_interface_id(get_string(planned, "network_interface_id"))
+            .set_egress_only_internet_gateway_id(get_string(planned, "egress_only_gateway_id"))
+            .set_vpc_endpoint_id(get_string(planned, "vpc_endpoint_id"));
+        api.call("ReplaceRoute", || req.clone().send()).await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let req = api
+            .ec2
+            .delete_route()
+            .set_route_table_id(get_string(state, "route_table_id"))
+            .set_destination_cidr_block(get_string(state, "destination_cidr_block"))
+            .set_destination_ipv6_cidr_block(get_string(state, "destination_ipv6_cidr_block"));
+        api.call("DeleteRoute", || req.clone().send()).await.or_not_found(NOT_FOUND)?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        let Some((table, dest)) = id.split_once('_') else {
+            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected ROUTETABLEID_DESTINATION, got {id:?}") }.into());
+        };
+        let dest_attr = if dest.contains(':') { "destination_ipv6_cidr_block" } else { "destination_cidr_block" };
+        let seed = blank_state(&self.schema(), [("route_table_id", Value::from(table)), (dest_attr, Value::from(dest))]);
+        import_via_read(self, ctx, id, seed).await
+    }
+}

@@ -1,0 +1,106 @@
+//! `aws_subnet`.
+
+use super::ec2::{sync_tags, tag_spec, tags_map};
+use crate::api::{Api, NotFound};
+use crate::resource::{import_via_read, read_after_write, with_partial};
+use crate::tags;
+use crate::values::{blank_state, get_string, opt_str};
+use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Ec2Type};
+use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+
+pub struct Subnet;
+
+const NOT_FOUND: &[&str] = &["InvalidSubnetID.NotFound"];
+
+#[async_trait]
+impl ResourceType for Subnet {
+    fn type_name(&self) -> &'static str {
+        "aws_subnet"
+    }
+
+    fn schema(&self) -> Schema {
+        tags::with_tags(
+            Schema::new()
+                .attr("id", Attribute::computed(Type::String))
+                .attr("arn", Attribute::computed(Type::String))
+                .attr("vpc_id", Attribute::required(Type::String).force_new())
+                .attr("cidr_block", Attribute::required(Type::String).force_new())
+                .attr("availability_zone", Attribute::optional_computed(Type::String).force_new())
+                .attr("availability_zone_id", Attribute::computed(Type::String))
+                .attr("map_public_ip_on_launch", Attribute::optional(Type::Bool).default(false))
+                .attr("owner_id", Attribute::computed(Type::String)),
+        )
+    }
+
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        tags::plan_tagged(&self.schema(), ctx, req).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(id) = state.get_str("id") else { return Ok(None) };
+        let Some(sn) = super::described::subnet(&api, id).await? else { return Ok(None) };
+        let mut s = state.clone();
+        s.set("arn", opt_str(sn.subnet_arn()));
+        s.set("vpc_id", opt_str(sn.vpc_id()));
+        s.set("cidr_block", opt_str(sn.cidr_block()));
+        s.set("availability_zone", opt_str(sn.availability_zone()));
+        s.set("availability_zone_id", opt_str(sn.availability_zone_id()));
+        s.set("map_public_ip_on_launch", Value::from(sn.map_public_ip_on_launch().unwrap_or(false)));
+        s.set("owner_id", opt_str(sn.owner_id()));
+        tags::set_from_remote(&api, &mut s, tags_map(sn.tags()));
+        Ok(Some(s))
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let req = api
+            .ec2
+            .create_subnet()
+            .set_vpc_id(get_string(planned, "vpc_id"))
+            .set_cidr_block(get_string(planned, "cidr_block"))
+            .set_availability_zone(get_string(planned, "availability_zone"))
+            .set_tag_specifications(tag_spec(Ec2Type::Subnet, &tags::desired(&api, planned)).map(|t| vec![t]));
+        let out = api.call("CreateSubnet", || req.clone().send()).await?;
+        let id = out.subnet().and_then(|s| s.subnet_id()).unwrap_or_default().to_string();
+        let mut state = planned.clone();
+        state.set("id", Value::from(id.as_str()));
+        if planned.get("map_public_ip_on_launch").as_bool() == Some(true) {
+            set_map_public_ip(&api, &id, true).await.map_err(|e| with_partial(e, &state))?;
+        }
+        read_after_write(self, ctx, state).await
+    }
+
+    async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let id = prior.get_str("id").unwrap_or_default();
+        let want = planned.get("map_public_ip_on_launch").as_bool().unwrap_or(false);
+        if prior.get("map_public_ip_on_launch").as_bool() != Some(want) {
+            set_map_public_ip(&api, id, want).await?;
+        }
+        sync_tags(&api, id, prior, planned).await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let id = state.get_str("id").unwrap_or_default();
+        api.call_settling("DeleteSubnet", &["DependencyViolation"], || api.ec2.delete_subnet().subnet_id(id).send())
+            .await
+            .or_not_found(NOT_FOUND)?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id))])).await
+    }
+}
+
+async fn set_map_public_ip(api: &Api<'_>, id: &str, on: bool) -> Result<(), crate::error::AwsError> {
+    let value = AttributeBooleanValue::builder().value(on).build();
+    api.call("ModifySubnetAttribute", || {
+        api.ec2.modify_subnet_attribute().subnet_id(id).map_public_ip_on_launch(value.clone()).send()
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,266 @@
+//! Per-bucket settings, each its own resource as in Terraform (ID and import ID: the
+//! bucket name): `aws_s3_bucket_policy`, `aws_s3_bucket_public_access_block`,
+//! `aws_s3_bucket_versioning`, `aws_s3_bucket_ownership_controls`.
+
+use super::bucket::NO_BUCKET;
+use crate::api::{Api, NotFound};
+use crate::policy_json::{keep_equivalent_prior, prefer_prior};
+use crate::resource::{import_via_read, read_after_write};
+use crate::values::blank_state;
+use aws_sdk_s3::types::{
+    BucketVersioningStatus, MfaDelete, ObjectOwnership, OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration,
+    VersioningConfiguration,
+};
+use meshplan_provider::{async_trait, plan_with_schema, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+
+pub struct BucketPolicy;
+pub struct PublicAccessBlock;
+pub struct Versioning;
+pub struct OwnershipControlsResource;
+
+fn bucket_of(state: &Value) -> Option<&str> {
+    state.get_str("bucket").or(state.get_str("id"))
+}
+
+fn seed(schema: &Schema, bucket: &str) -> Value {
+    blank_state(schema, [("id", Value::from(bucket)), ("bucket", Value::from(bucket))])
+}
+
+fn with_id(planned: &Value) -> Value {
+    let mut s = planned.clone();
+    s.set("id", planned.get("bucket").clone());
+    s
+}
+
+#[async_trait]
+impl ResourceType for BucketPolicy {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_policy"
+    }
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("bucket", Attribute::required(Type::String).force_new())
+            .attr("policy", Attribute::required(Type::String))
+    }
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        let mut planned = plan_with_schema(&self.schema(), req);
+        keep_equivalent_prior(&mut planned.state, req.prior, "policy");
+        Ok(planned)
+    }
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(bucket) = bucket_of(state) else { return Ok(None) };
+        let out = api
+            .call("GetBucketPolicy", || api.s3.get_bucket_policy().bucket(bucket).send())
+            .await
+            .or_not_found(&["NoSuchBucketPolicy", "NoSuchBucket"])?;
+        let Some(policy) = out.and_then(|o| o.policy) else { return Ok(None) };
+        let mut s = state.clone();
+        s.set("id", Value::from(bucket));
+        s.set("bucket", Value::from(bucket));
+        s.set("policy", Value::from(prefer_prior(state.get_str("policy"), &policy)));
+        Ok(Some(s))
+    }
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        self.update(ctx, planned, planned).await
+    }
+    async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let req = api.s3.put_bucket_policy().bucket(bucket_of(planned).unwrap_or_default()).policy(planned.get_str("policy").unwrap_or_default());
+        // A principal created moments ago is "invalid" to S3 until IAM has propagated it.
+        api.call_settling("PutBucketPolicy", &["MalformedPolicy:Invalid principal"], || req.clone().send()).await?;
+        read_after_write(self, ctx, with_id(planned)).await
+    }
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let bucket = bucket_of(state).unwrap_or_default();
+        api.call("DeleteBucketPolicy", || api.s3.delete_bucket_policy().bucket(bucket).send()).await.or_not_found(NO_BUCKET)?;
+        Ok(())
+    }
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        import_via_read(self, ctx, id, seed(&self.schema(), id)).await
+    }
+}
+
+const PAB_FLAGS: [&str; 4] = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
+
+#[async_trait]
+impl ResourceType for PublicAccessBlock {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_public_access_block"
+    }
+    fn schema(&self) -> Schema {
+        let mut s = Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("bucket", Attribute::required(Type::String).force_new());
+        for f in PAB_FLAGS {
+            s = s.attr(f, Attribute::optional(Type::Bool).default(false));
+        }
+        s
+    }
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(bucket) = bucket_of(state) else { return Ok(None) };
+        let out = api
+            .call("GetPublicAccessBlock", || api.s3.get_public_access_block().bucket(bucket).send())
+            .await
+            .or_not_found(&["NoSuchPublicAccessBlockConfiguration", "NoSuchBucket"])?;
+        let Some(c) = out.and_then(|o| o.public_access_block_configuration) else { return Ok(None) };
+        let mut s = state.clone();
+        s.set("id", Value::from(bucket));
+        s.set("bucket", Value::from(bucket));
+        s.set("block_public_acls", Value::from(c.block_public_acls().unwrap_or(false)));
+        s.set("block_public_policy", Value::from(c.block_public_policy().unwrap_or(false)));
+        s.set("ignore_public_acls", Value::from(c.ignore_public_acls().unwrap_or(false)));
+        s.set("restrict_public_buckets", Value::from(c.restrict_public_buckets().unwrap_or(false)));
+        Ok(Some(s))
+    }
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        self.update(ctx, planned, planned).await
+    }
+    async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let flag = |f: &str| planned.get(f).as_bool();
+        let conf = PublicAccessBlockConfiguration::builder()
+            .set_block_public_acls(flag("block_public_acls"))
+            .set_block_public_policy(flag("block_public_policy"))
+            .set_ignore_public_acls(flag("ignore_public_acls"))
+            .set_restrict_public_buckets(flag("restrict_public_buckets"))
+            .build();
+        let req = api.s3.put_public_access_block().bucket(bucket_of(planned).unwrap_or_default()).public_access_block_configuration(conf);
+        api.call("PutPublicAccessBlock", || req.clone().send()).await?;
+        read_after_write(self, ctx, with_id(planned)).await
+    }
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let bucket = bucket_of(state).unwrap_or_default();
+        api.call("DeletePublicAccessBlock", || api.s3.delete_public_access_block().bucket(bucket).send())
+            .await
+            .or_not_found(NO_BUCKET)?;
+        Ok(())
+    }
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        import_via_read(self, ctx, id, seed(&self.schema(), id)).await
+    }
+}
+
+#[async_trait]
+impl ResourceType for Versioning {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_versioning"
+    }
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("bucket", Attribute::required(Type::String).force_new())
+            .block(
+                "versioning_configuration",
+                Block::single(
+                    Schema::new()
+                        .attr("status", Attribute::required(Type::String))
+                        .attr("mfa_delete", Attribute::optional_computed(Type::String)),
+                )
+                .min_items(1),
+            )
+    }
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(bucket) = bucket_of(state) else { return Ok(None) };
+        let out = api.call("GetBucketVersioning", || api.s3.get_bucket_versioning().bucket(bucket).send()).await.or_not_found(NO_BUCKET)?;
+        let Some(out) = out else { return Ok(None) };
+        // A bucket that never had versioning reports no status: the resource is gone.
+        let Some(status) = out.status() else { return Ok(None) };
+        let mut s = state.clone();
+        s.set("id", Value::from(bucket));
+        s.set("bucket", Value::from(bucket));
+        s.set(
+            "versioning_configuration",
+            Value::object([
+                ("status", Value::from(status.as_str())),
+                ("mfa_delete", Value::from(out.mfa_delete().map(|m| m.as_str()).unwrap_or("Disabled"))),
+            ]),
+        );
+        Ok(Some(s))
+    }
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        self.update(ctx, planned, planned).await
+    }
+    async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let conf = planned.get("versioning_configuration");
+        put_versioning(&api, bucket_of(planned).unwrap_or_default(), conf.get_str("status").unwrap_or("Enabled"), conf.get_str("mfa_delete")).await?;
+        read_after_write(self, ctx, with_id(planned)).await
+    }
+    /// As in Terraform: versioning cannot be switched off, only suspended.
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        match put_versioning(&api, bucket_of(state).unwrap_or_default(), "Suspended", None).await {
+            Err(e) if e.code().is_some_and(|c| NO_BUCKET.contains(&c)) => Ok(()),
+            other => Ok(other?),
+        }
+    }
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        import_via_read(self, ctx, id, seed(&self.schema(), id)).await
+    }
+}
+
+async fn put_versioning(api: &Api<'_>, bucket: &str, status: &str, mfa: Option<&str>) -> Result<(), crate::error::AwsError> {
+    let conf = VersioningConfiguration::builder()
+        .status(BucketVersioningStatus::from(status))
+        .set_mfa_delete(mfa.map(MfaDelete::from))
+        .build();
+    api.call("PutBucketVersioning", || api.s3.put_bucket_versioning().bucket(bucket).versioning_configuration(conf.clone()).send())
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl ResourceType for OwnershipControlsResource {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_ownership_controls"
+    }
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("bucket", Attribute::required(Type::String).force_new())
+            .block("rule", Block::single(Schema::new().attr("object_ownership", Attribute::required(Type::String))).min_items(1))
+    }
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(bucket) = bucket_of(state) else { return Ok(None) };
+        let out = api
+            .call("GetBucketOwnershipControls", || api.s3.get_bucket_ownership_controls().bucket(bucket).send())
+            .await
+            .or_not_found(&["OwnershipControlsNotFoundError", "NoSuchBucket"])?;
+        let Some(rule) = out.and_then(|o| o.ownership_controls).and_then(|c| c.rules.into_iter().next()) else { return Ok(None) };
+        let mut s = state.clone();
+        s.set("id", Value::from(bucket));
+        s.set("bucket", Value::from(bucket));
+        s.set("rule", Value::object([("object_ownership", Value::from(rule.object_ownership().as_str()))]));
+        Ok(Some(s))
+    }
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        self.update(ctx, planned, planned).await
+    }
+    async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        let api = Api::new(ctx)?;
+        let ownership = planned.get("rule").get_str("object_ownership").unwrap_or("BucketOwnerEnforced");
+        let rule = OwnershipControlsRule::builder().object_ownership(ObjectOwnership::from(ownership)).build().map_err(|e| api.invalid("rule", e.to_string()))?;
+        let controls = OwnershipControls::builder().rules(rule).build().map_err(|e| api.invalid("rule", e.to_string()))?;
+        let req = api.s3.put_bucket_ownership_controls().bucket(bucket_of(planned).unwrap_or_default()).ownership_controls(controls);
+        api.call("PutBucketOwnershipControls", || req.clone().send()).await?;
+        read_after_write(self, ctx, with_id(planned)).await
+    }
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let bucket = bucket_of(state).unwrap_or_default();
+        api.call("DeleteBucketOwnershipControls", || api.s3.delete_bucket_ownership_controls().bucket(bucket).send())
+            .await
+            .or_not_found(NO_BUCKET)?;
+        Ok(())
+    }
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        import_via_read(self, ctx, id, seed(&self.schema(), id)).await
+    }
+}

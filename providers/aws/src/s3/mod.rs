@@ -1,0 +1,19 @@
+//! S3 resources.
+
+mod bucket;
+mod bucket_settings;
+mod object;
+
+use meshplan_provider::ResourceType;
+use std::sync::Arc;
+
+pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
+    vec![
+        Arc::new(bucket::Bucket),
+        Arc::new(object::Object),
+        Arc::new(bucket_settings::BucketPolicy),
+        Arc::new(bucket_settings::PublicAccessBlock),
+        Arc::new(bucket_settings::Versioning),
+        Arc::new(bucket_settings::OwnershipControlsResource),
+    ]
+}

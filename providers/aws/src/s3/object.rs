@@ -1,0 +1,128 @@
+//! `aws_s3_object`: `content`, `content_base64` or `source` (a local file).
+//! ID: the key; import ID: `<bucket>/<key>`.
+//!
+//! The planned `etag` is the MD5 of the content, so an object overwritten out of band
+//! (its ETag no longer matches) plans an upload.
+
+use super::bucket::NO_BUCKET;
+use crate::api::{Api, NotFound};
+use crate::error::AwsError;
+use crate::resource::{import_via_read, read_after_write};
+use crate::values::{blank_state, get_string, opt_str};
+use aws_sdk_s3::primitives::ByteStream;
+use base64::Engine;
+use md5::{Digest, Md5};
+use meshplan_provider::{async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+
+pub struct Object;
+
+/// The bytes the configuration asks for, when known at plan time.
+fn body(state: &Value) -> Result<Option<Vec<u8>>, String> {
+    if let Some(c) = state.get_str("content") {
+        return Ok(Some(c.as_bytes().to_vec()));
+    }
+    if let Some(b) = state.get_str("content_base64") {
+        return base64::engine::general_purpose::STANDARD.decode(b).map(Some).map_err(|e| format!("content_base64: {e}"));
+    }
+    if let Some(path) = state.get_str("source") {
+        return std::fs::read(path).map(Some).map_err(|e| format!("source {path}: {e}"));
+    }
+    Ok(None)
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[async_trait]
+impl ResourceType for Object {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_object"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("bucket", Attribute::required(Type::String).force_new())
+            .attr("key", Attribute::required(Type::String).force_new())
+            .attr("content", Attribute::optional(Type::String))
+            .attr("content_base64", Attribute::optional(Type::String))
+            .attr("source", Attribute::optional(Type::String))
+            .attr("content_type", Attribute::optional_computed(Type::String))
+            .attr("etag", Attribute::optional_computed(Type::String))
+            .attr("version_id", Attribute::computed(Type::String))
+    }
+
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        let mut planned = plan_with_schema(&self.schema(), req);
+        if req.config.get("etag").is_null() && planned.state.is_wholly_known() {
+            let bytes = body(&planned.state).map_err(|e| ProviderError::new(format!("{}: {e}", ctx.address)))?;
+            if let Some(bytes) = bytes {
+                let etag = md5_hex(&bytes);
+                if req.prior.and_then(|p| p.get_str("etag")) != Some(etag.as_str()) {
+                    planned.state.set("version_id", Value::Unknown);
+                }
+                planned.state.set("etag", Value::from(etag));
+            }
+        }
+        Ok(planned)
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let (Some(bucket), Some(key)) = (state.get_str("bucket"), state.get_str("key")) else { return Ok(None) };
+        let head = api
+            .call("HeadObject", || api.s3.head_object().bucket(bucket).key(key).send())
+            .await
+            .or_not_found(&["NotFound", "NoSuchKey", "NoSuchBucket"])?;
+        let Some(h) = head else { return Ok(None) };
+        let mut s = state.clone();
+        s.set("id", Value::from(key));
+        s.set("content_type", opt_str(h.content_type()));
+        s.set("etag", opt_str(h.e_tag().map(|e| e.trim_matches('"'))));
+        s.set("version_id", Value::from(h.version_id().unwrap_or("null")));
+        Ok(Some(s))
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        put(ctx, planned).await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        put(ctx, planned).await?;
+        read_after_write(self, ctx, planned.clone()).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
+        let api = Api::new(ctx)?;
+        let (bucket, key) = (state.get_str("bucket").unwrap_or_default(), state.get_str("key").unwrap_or_default());
+        api.call("DeleteObject", || api.s3.delete_object().bucket(bucket).key(key).send()).await.or_not_found(NO_BUCKET)?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
+        let id = id.trim_start_matches("s3://");
+        let Some((bucket, key)) = id.split_once('/') else {
+            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected BUCKET/KEY, got {id:?}") }.into());
+        };
+        import_via_read(self, ctx, id, blank_state(&self.schema(), [("bucket", Value::from(bucket)), ("key", Value::from(key))])).await
+    }
+}
+
+async fn put(ctx: &Ctx, planned: &Value) -> Result<(), ProviderError> {
+    let api = Api::new(ctx)?;
+    let bytes = body(planned).map_err(|e| api.invalid("source", e))?.unwrap_or_default();
+    // The request holds a body stream, so it is rebuilt for each attempt.
+    api.call("PutObject", || {
+        api.s3
+            .put_object()
+            .bucket(planned.get_str("bucket").unwrap_or_default())
+            .key(planned.get_str("key").unwrap_or_default())
+            .set_content_type(get_string(planned, "content_type"))
+            .body(ByteStream::from(bytes.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
+}

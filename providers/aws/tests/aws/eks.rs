@@ -1,0 +1,136 @@
+//! EKS against moto: clusters and node groups become ACTIVE at once there (waits and
+//! addons are covered in mocks.rs), plus the IRSA chain and the EKS token.
+
+use crate::support::{obj, s, tags, Harness};
+use base64::Engine;
+use meshplan_provider::Value;
+
+fn list(items: &[&str]) -> Value {
+    Value::List(items.iter().map(|i| Value::from(*i)).collect())
+}
+
+async fn role(h: &Harness, name: &str, service: &str) -> Value {
+    let trust = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{{"Service":"{service}"}}}}]}}"#);
+    h.create("aws_iam_role", &obj([("name", Value::from(name)), ("assume_role_policy", Value::from(trust))])).await
+}
+
+#[tokio::test]
+async fn cluster_node_group_irsa_and_token() {
+    let h = Harness::new().await;
+    let vpc = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.2.0.0/16"))])).await;
+    let mut subnets = vec![];
+    for (cidr, az) in [("10.2.1.0/24", "us-east-1a"), ("10.2.2.0/24", "us-east-1b")] {
+        let sn = h.create("aws_subnet", &obj([("vpc_id", vpc.get("id").clone()), ("cidr_block", Value::from(cidr)), ("availability_zone", Value::from(az))])).await;
+        subnets.push(sn.get("id").clone());
+    }
+    let cluster_role = role(&h, "EKS-Cluster-Role", "eks.amazonaws.com").await;
+    let node_role = role(&h, "EKS-NodeGroup-Role", "ec2.amazonaws.com").await;
+
+    let cfg = |team: &str, logs: &[&str]| {
+        obj([
+            ("name", Value::from("foo-eks-cluster")),
+            ("role_arn", cluster_role.get("arn").clone()),
+            ("version", Value::from("1.29")),
+            ("vpc_config", obj([("subnet_ids", Value::List(subnets.clone()))])),
+            ("enabled_cluster_log_types", list(logs)),
+            ("tags", tags([("team", team)])),
+        ])
+    };
+    let c = h.create("aws_eks_cluster", &cfg("a", &["api"])).await;
+    assert_eq!(s(&c, "status"), "ACTIVE");
+    assert!(s(&c, "endpoint").starts_with("https://"));
+    let ca = c.get("certificate_authority").as_list().unwrap()[0].get_str("data").unwrap().to_string();
+    assert!(!ca.is_empty());
+    let issuer = c.get("identity").as_list().unwrap()[0].get("oidc").as_list().unwrap()[0].get_str("issuer").unwrap().to_string();
+    assert!(issuer.starts_with("https://oidc.eks.us-east-1.amazonaws.com/id/"), "{issuer}");
+    h.assert_no_changes("aws_eks_cluster", &c, &cfg("a", &["api"])).await;
+    let c = h.update("aws_eks_cluster", &c, &cfg("b", &["api", "audit"])).await;
+    assert_eq!(c.get("tags"), &tags([("team", "b")]));
+    let mut other_role = cfg("b", &["api", "audit"]);
+    other_role.set("role_arn", node_role.get("arn").clone());
+    h.assert_replaces("aws_eks_cluster", &c, &other_role, "role_arn").await;
+    let imported = h.import("aws_eks_cluster", "foo-eks-cluster").await;
+    assert_eq!(imported.get("endpoint"), c.get("endpoint"));
+    assert_eq!(h.refresh_calls("aws_eks_cluster", &c).await.values().sum::<u64>(), 1);
+
+    // Data sources: the cluster, and a token that is a working presigned STS call.
+    let data = h.data("aws_eks_cluster", &obj([("name", Value::from("foo-eks-cluster"))])).await;
+    assert_eq!(data.get("endpoint"), c.get("endpoint"));
+    assert_eq!(data.get("identity"), c.get("identity"));
+    let auth = h.data("aws_eks_cluster_auth", &obj([("name", Value::from("foo-eks-cluster"))])).await;
+    let auth_schema = h.data_source("aws_eks_cluster_auth").schema();
+    assert!(auth_schema.attributes["token"].sensitive, "the token is declared sensitive");
+    let token = auth.get("token").as_str().unwrap();
+    let url = String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token.strip_prefix("k8s-aws-v1.").unwrap()).unwrap(),
+    )
+    .unwrap();
+    let expected_prefix = format!("{}/?Action=GetCallerIdentity&Version=2011-06-15&", h.moto.server.url());
+    assert!(url.starts_with(&expected_prefix), "presigned against the configured sts endpoint: {url}");
+    for part in ["X-Amz-Expires=60", "X-Amz-SignedHeaders=host%3Bx-k8s-aws-id", "X-Amz-Credential=testing%2F", "%2Fus-east-1%2Fsts%2Faws4_request", "X-Amz-Signature="] {
+        assert!(url.contains(part), "{part} missing in {url}");
+    }
+    // moto routes requests by their Authorization header, which a presigned GET lacks,
+    // so the URL cannot be replayed against it; the signature itself is aws-sigv4's.
+
+    // IRSA: OIDC provider for the issuer, and a role trusting one service account.
+    let oidc = h
+        .create(
+            "aws_iam_openid_connect_provider",
+            &obj([("url", Value::from(issuer.as_str())), ("client_id_list", list(&["sts.amazonaws.com"])), ("thumbprint_list", list(&["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"]))]),
+        )
+        .await;
+    let host = issuer.trim_start_matches("https://");
+    let cond = |var: &str, value: &str| {
+        obj([("test", Value::from("StringEquals")), ("variable", Value::from(format!("{host}:{var}"))), ("values", list(&[value]))])
+    };
+    let trust = h
+        .data(
+            "aws_iam_policy_document",
+            &obj([(
+                "statement",
+                Value::List(vec![obj([
+                    ("actions", list(&["sts:AssumeRoleWithWebIdentity"])),
+                    ("principals", Value::List(vec![obj([("type", Value::from("Federated")), ("identifiers", Value::List(vec![oidc.get("arn").clone()]))])])),
+                    ("condition", Value::List(vec![cond("sub", "system:serviceaccount:kube-system:ebs-csi-controller-sa"), cond("aud", "sts.amazonaws.com")])),
+                ])]),
+            )]),
+        )
+        .await;
+    let irsa_cfg = obj([("name", Value::from("EKS-EBS-CSI-Role")), ("assume_role_policy", trust.get("json").clone())]);
+    let irsa = h.create("aws_iam_role", &irsa_cfg).await;
+    assert!(s(&irsa, "assume_role_policy").contains(":sub"));
+    h.assert_no_changes("aws_iam_role", &irsa, &irsa_cfg).await;
+
+    // Node group with the dedicated SPIRE taint and label.
+    let ng_cfg = |desired: i64, label: &str| {
+        obj([
+            ("cluster_name", Value::from("foo-eks-cluster")),
+            ("node_group_name", Value::from("spire_server")),
+            ("node_role_arn", node_role.get("arn").clone()),
+            ("subnet_ids", Value::List(subnets.clone())),
+            ("instance_types", list(&["m5.large"])),
+            ("scaling_config", obj([("desired_size", Value::from(desired)), ("min_size", Value::from(1i64)), ("max_size", Value::from(3i64))])),
+            ("labels", tags([("dedicated", label)])),
+            ("taint", Value::List(vec![obj([("key", Value::from("dedicated")), ("value", Value::from("spire-server")), ("effect", Value::from("NO_EXECUTE"))])])),
+        ])
+    };
+    let ng = h.create("aws_eks_node_group", &ng_cfg(1, "spire-server")).await;
+    assert_eq!(s(&ng, "id"), "foo-eks-cluster:spire_server");
+    assert_eq!(s(&ng, "status"), "ACTIVE");
+    h.assert_no_changes("aws_eks_node_group", &ng, &ng_cfg(1, "spire-server")).await;
+    let ng = h.update("aws_eks_node_group", &ng, &ng_cfg(2, "spire")).await;
+    assert_eq!(ng.get("scaling_config").get("desired_size"), &Value::from(2i64));
+    assert_eq!(ng.get("labels"), &tags([("dedicated", "spire")]));
+    let mut bigger = ng_cfg(2, "spire");
+    bigger.set("instance_types", list(&["m5.xlarge"]));
+    h.assert_replaces("aws_eks_node_group", &ng, &bigger, "instance_types").await;
+    let imported = h.import("aws_eks_node_group", "foo-eks-cluster:spire_server").await;
+    assert_eq!(imported.get("taint"), ng.get("taint"));
+    assert_eq!(h.refresh_calls("aws_eks_node_group", &ng).await.values().sum::<u64>(), 1);
+
+    h.delete_and_confirm_gone("aws_eks_node_group", &ng).await;
+    h.delete_and_confirm_gone("aws_eks_cluster", &c).await;
+    h.delete_and_confirm_gone("aws_iam_role", &irsa).await;
+    h.delete_and_confirm_gone("aws_iam_openid_connect_provider", &oidc).await;
+}

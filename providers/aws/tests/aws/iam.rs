@@ -1,0 +1,159 @@
+//! IAM resources and the policy document data source against moto.
+
+use crate::support::{obj, s, tags, Harness};
+use meshplan_provider::Value;
+
+fn list(items: &[&str]) -> Value {
+    Value::List(items.iter().map(|i| Value::from(*i)).collect())
+}
+
+/// A trust policy for `service`, rendered by aws_iam_policy_document.
+async fn trust_policy(h: &Harness, service: &str) -> String {
+    let doc = h
+        .data(
+            "aws_iam_policy_document",
+            &obj([(
+                "statement",
+                Value::List(vec![obj([
+                    ("actions", list(&["sts:AssumeRole"])),
+                    ("principals", Value::List(vec![obj([("type", Value::from("Service")), ("identifiers", list(&[service]))])])),
+                ])]),
+            )]),
+        )
+        .await;
+    s(&doc, "json")
+}
+
+#[tokio::test]
+async fn role_lifecycle_with_semantic_policy_compare() {
+    let h = Harness::new().await;
+    let trust = trust_policy(&h, "eks.amazonaws.com").await;
+    let cfg = |trust: &str, description: &str| {
+        obj([
+            ("name", Value::from("EKS-Cluster-Role")),
+            ("assume_role_policy", Value::from(trust)),
+            ("description", Value::from(description)),
+            ("tags", tags([("team", "mesh")])),
+        ])
+    };
+    let role = h.create("aws_iam_role", &cfg(&trust, "cluster")).await;
+    assert_eq!(s(&role, "id"), "EKS-Cluster-Role");
+    assert!(s(&role, "arn").ends_with(":role/EKS-Cluster-Role"));
+    assert_eq!(s(&role, "assume_role_policy"), trust, "the configured text is kept");
+    h.assert_no_changes("aws_iam_role", &role, &cfg(&trust, "cluster")).await;
+
+    // The same policy with other key order and whitespace: no change.
+    let reordered = r#"{"Statement":[{"Principal":{"Service":["eks.amazonaws.com"]},"Action":"sts:AssumeRole","Effect":"Allow"}],"Version":"2012-10-17"}"#;
+    h.assert_no_changes("aws_iam_role", &role, &cfg(reordered, "cluster")).await;
+
+    let ec2_trust = trust_policy(&h, "ec2.amazonaws.com").await;
+    let role2 = h.update("aws_iam_role", &role, &cfg(&ec2_trust, "nodes")).await;
+    assert!(s(&role2, "assume_role_policy").contains("ec2.amazonaws.com"));
+    assert_eq!(s(&role2, "description"), "nodes");
+    h.assert_no_changes("aws_iam_role", &role2, &cfg(&ec2_trust, "nodes")).await;
+    let mut renamed = cfg(&ec2_trust, "nodes");
+    renamed.set("name", Value::from("Other"));
+    h.assert_replaces("aws_iam_role", &role2, &renamed, "name").await;
+    let imported = h.import("aws_iam_role", "EKS-Cluster-Role").await;
+    assert_eq!(imported.get("tags"), &tags([("team", "mesh")]));
+    assert!(crate::support::s(&imported, "assume_role_policy").contains("ec2.amazonaws.com"));
+    assert_eq!(h.refresh_calls("aws_iam_role", &role2).await.values().sum::<u64>(), 1);
+
+    // Inline policy.
+    let inline = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let rp_cfg = |p: &str| obj([("name", Value::from("read")), ("role", Value::from("EKS-Cluster-Role")), ("policy", Value::from(p))]);
+    let rp = h.create("aws_iam_role_policy", &rp_cfg(inline)).await;
+    assert_eq!(s(&rp, "id"), "EKS-Cluster-Role:read");
+    h.assert_no_changes("aws_iam_role_policy", &rp, &rp_cfg(&inline.replace("\"s3:GetObject\"", "[\"s3:GetObject\"]"))).await;
+    let rp = h.update("aws_iam_role_policy", &rp, &rp_cfg(&inline.replace("GetObject", "PutObject"))).await;
+    assert!(s(&rp, "policy").contains("PutObject"));
+    assert!(s(&h.import("aws_iam_role_policy", "EKS-Cluster-Role:read").await, "policy").contains("PutObject"));
+
+    // Managed policy attachment (moto loads AWS's managed policies).
+    let arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy";
+    let att_cfg = obj([("role", Value::from("EKS-Cluster-Role")), ("policy_arn", Value::from(arn))]);
+    let att = h.create("aws_iam_role_policy_attachment", &att_cfg).await;
+    h.assert_no_changes("aws_iam_role_policy_attachment", &att, &att_cfg).await;
+    let mut other = att_cfg.clone();
+    other.set("policy_arn", Value::from("arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"));
+    h.assert_replaces("aws_iam_role_policy_attachment", &att, &other, "policy_arn").await;
+    let imported = h.import("aws_iam_role_policy_attachment", &format!("EKS-Cluster-Role/{arn}")).await;
+    assert_eq!(imported.get("id"), att.get("id"));
+    assert_eq!(h.refresh_calls("aws_iam_role_policy_attachment", &att).await.values().sum::<u64>(), 1);
+
+    h.delete_and_confirm_gone("aws_iam_role_policy_attachment", &att).await;
+    h.delete_and_confirm_gone("aws_iam_role_policy", &rp).await;
+    // Out-of-band delete of the role: refresh says gone.
+    h.clients().iam.delete_role().role_name("EKS-Cluster-Role").send().await.unwrap();
+    assert!(h.read("aws_iam_role", &role2).await.is_none());
+}
+
+#[tokio::test]
+async fn role_delete_detaches_policies_when_forced() {
+    let h = Harness::new().await;
+    let trust = trust_policy(&h, "ec2.amazonaws.com").await;
+    let role = h
+        .create(
+            "aws_iam_role",
+            &obj([("name", Value::from("nodes")), ("assume_role_policy", Value::from(trust)), ("force_detach_policies", Value::from(true))]),
+        )
+        .await;
+    let arn = "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy";
+    h.create("aws_iam_role_policy_attachment", &obj([("role", Value::from("nodes")), ("policy_arn", Value::from(arn))])).await;
+    h.delete_and_confirm_gone("aws_iam_role", &role).await;
+}
+
+#[tokio::test]
+async fn managed_policy_lifecycle() {
+    let h = Harness::new().await;
+    let doc = |action: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#);
+    let cfg = |action: &str, team: &str| {
+        obj([("name", Value::from("ebs-csi")), ("policy", Value::from(doc(action))), ("tags", tags([("team", team)]))])
+    };
+    let p = h.create("aws_iam_policy", &cfg("ec2:CreateVolume", "a")).await;
+    let arn = s(&p, "arn");
+    assert!(arn.ends_with(":policy/ebs-csi"));
+    h.assert_no_changes("aws_iam_policy", &p, &cfg("ec2:CreateVolume", "a")).await;
+    let mut p2 = p.clone();
+    for (i, action) in ["ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:CreateSnapshot", "ec2:DeleteSnapshot"].iter().enumerate() {
+        // More versions than IAM keeps: the oldest are pruned.
+        p2 = h.update("aws_iam_policy", &p2, &cfg(action, &format!("t{i}"))).await;
+    }
+    assert!(s(&p2, "policy").contains("ec2:DeleteSnapshot"));
+    h.assert_no_changes("aws_iam_policy", &p2, &cfg("ec2:DeleteSnapshot", "t4")).await;
+    let mut renamed = cfg("ec2:DeleteSnapshot", "t4");
+    renamed.set("name", Value::from("x"));
+    h.assert_replaces("aws_iam_policy", &p2, &renamed, "name").await;
+    let imported = h.import("aws_iam_policy", &arn).await;
+    assert!(s(&imported, "policy").contains("ec2:DeleteSnapshot"));
+    assert_eq!(h.refresh_calls("aws_iam_policy", &p2).await.values().sum::<u64>(), 2);
+    h.delete_and_confirm_gone("aws_iam_policy", &p2).await;
+}
+
+#[tokio::test]
+async fn oidc_provider_lifecycle() {
+    let h = Harness::new().await;
+    let url = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    let thumb = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
+    let cfg = |clients: &[&str], thumbs: &[&str]| {
+        obj([("url", Value::from(url)), ("client_id_list", list(clients)), ("thumbprint_list", list(thumbs)), ("tags", tags([("k", "v")]))])
+    };
+    let p = h.create("aws_iam_openid_connect_provider", &cfg(&["sts.amazonaws.com"], &[thumb])).await;
+    let arn = s(&p, "arn");
+    assert!(arn.ends_with(":oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"));
+    assert_eq!(s(&p, "url"), url);
+    h.assert_no_changes("aws_iam_openid_connect_provider", &p, &cfg(&["sts.amazonaws.com"], &[thumb])).await;
+    let other_thumb = "0000000000000000000000000000000000000000";
+    // moto answers AddClientIDToOpenIDConnectProvider with a 500, so client IDs stay put here.
+    let p2 = h.update("aws_iam_openid_connect_provider", &p, &cfg(&["sts.amazonaws.com"], &[other_thumb])).await;
+    assert_eq!(p2.get("thumbprint_list"), &list(&[other_thumb]));
+    let mut moved = cfg(&["sts.amazonaws.com"], &[thumb]);
+    moved.set("url", Value::from("https://example.com"));
+    h.assert_replaces("aws_iam_openid_connect_provider", &p2, &moved, "url").await;
+    let imported = h.import("aws_iam_openid_connect_provider", &arn).await;
+    assert_eq!(imported.get("url"), &Value::from(url));
+    let data = h.data("aws_iam_openid_connect_provider", &obj([("url", Value::from(url))])).await;
+    assert_eq!(data.get("arn"), &Value::from(arn.as_str()));
+    assert_eq!(h.refresh_calls("aws_iam_openid_connect_provider", &p2).await.values().sum::<u64>(), 1);
+    h.delete_and_confirm_gone("aws_iam_openid_connect_provider", &p2).await;
+}

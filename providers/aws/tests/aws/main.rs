@@ -1,0 +1,13 @@
+//! Tests of the aws provider against a real moto server (and aws-smithy-mocks for
+//! what moto lacks). `cargo test -p meshplan-provider-aws --test aws`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod data;
+mod eks;
+mod end_to_end;
+mod iam;
+mod mocks;
+mod network;
+mod s3;

@@ -1,0 +1,386 @@
+//! What moto does not do, replayed at the SDK level with aws-smithy-mocks: EKS waits
+//! (CREATING → ACTIVE, DELETING → gone), addons, pod identity, access entries, S3
+//! versioning, and the retry layer absorbing 5xx and eventual-consistency errors.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use aws_sdk_eks::error::ErrorMetadata;
+use aws_sdk_eks::operation::create_cluster::{CreateClusterError, CreateClusterOutput};
+use aws_sdk_eks::operation::describe_addon::{DescribeAddonError, DescribeAddonOutput};
+use aws_sdk_eks::operation::describe_cluster::{DescribeClusterError, DescribeClusterOutput};
+use aws_sdk_eks::types::error::{InvalidParameterException, ResourceNotFoundException};
+use aws_sdk_eks::types::{Addon, AddonStatus, Certificate, Cluster, ClusterStatus, VpcConfigResponse};
+use aws_sdk_eks::Client as Eks;
+use aws_smithy_mocks::{mock, mock_client, RuleMode};
+use meshplan_provider::{Ctx, PlanRequest, Provider, ResourceType, Value};
+use meshplan_provider_aws::{AwsClients, AwsProvider, RetryPolicy, Settings};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::support::{complete, obj};
+
+/// Clients whose EKS (and optionally S3) client is mocked; the others point nowhere.
+fn ctx_with(eks: Eks, s3: Option<aws_sdk_s3::Client>, address: &str) -> Ctx {
+    let sdk = SdkConfig::builder()
+        .region(Region::new("us-east-1"))
+        .behavior_version(BehaviorVersion::latest())
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::from_keys("AKID", "secret", None)))
+        .endpoint_url("http://127.0.0.1:9")
+        .build();
+    let mut clients = AwsClients::from_sdk_config(&sdk, &Settings::default());
+    clients.eks = eks;
+    if let Some(s3) = s3 {
+        clients.s3 = s3;
+    }
+    clients.poll_interval = Duration::from_millis(5);
+    clients.retry = RetryPolicy {
+        max_retries: 5,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+        consistency_budget: Duration::from_secs(5),
+    };
+    Ctx::new(Arc::new(clients), address)
+}
+
+fn resource(name: &str) -> Arc<dyn ResourceType> {
+    AwsProvider.resource_types().into_iter().find(|r| r.type_name() == name).unwrap()
+}
+
+async fn plan_create(rt: &Arc<dyn ResourceType>, ctx: &Ctx, config: &Value) -> Value {
+    let config = complete(&rt.schema(), config);
+    rt.plan(ctx, PlanRequest { prior: None, config: &config }).await.unwrap().state
+}
+
+fn meta(code: &str) -> ErrorMetadata {
+    ErrorMetadata::builder().code(code).message(code).build()
+}
+
+fn cluster(status: ClusterStatus) -> DescribeClusterOutput {
+    DescribeClusterOutput::builder()
+        .cluster(
+            Cluster::builder()
+                .name("foo")
+                .arn("arn:aws:eks:us-east-1:123456789012:cluster/foo")
+                .role_arn("arn:aws:iam::123456789012:role/r")
+                .version("1.29")
+                .status(status)
+                .endpoint("https://ABC.gr7.us-east-1.eks.amazonaws.com")
+                .certificate_authority(Certificate::builder().data("LS0tLS1CRUdJTg==").build())
+                .resources_vpc_config(VpcConfigResponse::builder().subnet_ids("subnet-1").endpoint_public_access(true).build())
+                .build(),
+        )
+        .build()
+}
+
+fn cluster_config() -> Value {
+    obj([
+        ("name", Value::from("foo")),
+        ("role_arn", Value::from("arn:aws:iam::123456789012:role/r")),
+        ("version", Value::from("1.29")),
+        ("vpc_config", obj([("subnet_ids", Value::List(vec![Value::from("subnet-1")]))])),
+    ])
+}
+
+#[tokio::test]
+async fn cluster_waits_for_active_and_for_deletion_through_retries() {
+    // A fresh role EKS cannot assume yet, then success.
+    let create = mock!(Eks::create_cluster)
+        .sequence()
+        .error(|| {
+            CreateClusterError::InvalidParameterException(
+                InvalidParameterException::builder()
+                    .message("Role with arn: arn:aws:iam::123456789012:role/r, could not be assumed because it does not exist or the trusted entity is not correct")
+                    .meta(ErrorMetadata::builder().code("InvalidParameterException").message("Role with arn: x, could not be assumed").build())
+                    .build(),
+            )
+        })
+        .output(|| CreateClusterOutput::builder().build())
+        .build();
+    // CREATING twice, a 503 in between (absorbed), ACTIVE; then DELETING, then gone.
+    let describe = mock!(Eks::describe_cluster)
+        .sequence()
+        .output(|| cluster(ClusterStatus::Creating))
+        .http_status(503, None)
+        .output(|| cluster(ClusterStatus::Creating))
+        .output(|| cluster(ClusterStatus::Active))
+        .times(2)
+        .output(|| cluster(ClusterStatus::Deleting))
+        .error(|| DescribeClusterError::ResourceNotFoundException(ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build()))
+        .repeatedly()
+        .build();
+    let delete = mock!(Eks::delete_cluster).then_output(|| aws_sdk_eks::operation::delete_cluster::DeleteClusterOutput::builder().build());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &describe, &delete]);
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo");
+    let rt = resource("aws_eks_cluster");
+    let planned = plan_create(&rt, &ctx, &cluster_config()).await;
+    let state = rt.create(&ctx, &planned).await.unwrap();
+    assert_eq!(state.get("status"), &Value::from("ACTIVE"));
+    assert_eq!(state.get("certificate_authority").as_list().unwrap()[0].get("data"), &Value::from("LS0tLS1CRUdJTg=="));
+    assert_eq!(create.num_calls(), 2, "the eventual-consistency error was retried");
+    rt.delete(&ctx, &state).await.unwrap();
+    assert!(rt.read(&ctx, &state).await.unwrap().is_none());
+    assert_eq!(delete.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn cluster_create_times_out_with_partial_state() {
+    let create = mock!(Eks::create_cluster).then_output(|| CreateClusterOutput::builder().build());
+    let describe = mock!(Eks::describe_cluster).then_output(|| cluster(ClusterStatus::Creating));
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo");
+    let rt = resource("aws_eks_cluster");
+    let mut cfg = cluster_config();
+    cfg.set("timeouts", obj([("create", Value::from("50ms"))]));
+    let planned = plan_create(&rt, &ctx, &cfg).await;
+    let err = rt.create(&ctx, &planned).await.unwrap_err();
+    assert!(err.message.contains("timed out") && err.message.contains("CREATING"), "{}", err.message);
+    assert!(err.message.starts_with("aws_eks_cluster.foo:"), "{}", err.message);
+    assert_eq!(err.partial_state.unwrap().get("id"), &Value::from("foo"), "the created cluster is not orphaned");
+}
+
+fn addon(status: AddonStatus, version: &str) -> DescribeAddonOutput {
+    DescribeAddonOutput::builder()
+        .addon(
+            Addon::builder()
+                .addon_name("aws-ebs-csi-driver")
+                .cluster_name("foo")
+                .addon_arn("arn:aws:eks:us-east-1:123456789012:addon/foo/aws-ebs-csi-driver/x")
+                .addon_version(version)
+                .service_account_role_arn("arn:aws:iam::123456789012:role/ebs")
+                .status(status)
+                .build(),
+        )
+        .build()
+}
+
+#[tokio::test]
+async fn addon_create_update_delete_with_waits() {
+    use aws_sdk_eks::operation::{create_addon::CreateAddonOutput, delete_addon::DeleteAddonOutput, update_addon::UpdateAddonOutput};
+    let create = mock!(Eks::create_addon).then_output(|| CreateAddonOutput::builder().build());
+    let update = mock!(Eks::update_addon)
+        .match_requests(|r| r.addon_version() == Some("v1.31.0-eksbuild.1"))
+        .then_output(|| UpdateAddonOutput::builder().build());
+    let delete = mock!(Eks::delete_addon).then_output(|| DeleteAddonOutput::builder().build());
+    let describe = mock!(Eks::describe_addon)
+        .sequence()
+        .output(|| addon(AddonStatus::Creating, "v1.30.0-eksbuild.1"))
+        .output(|| addon(AddonStatus::Degraded, "v1.30.0-eksbuild.1"))
+        .output(|| addon(AddonStatus::Active, "v1.30.0-eksbuild.1"))
+        .times(2)
+        .output(|| addon(AddonStatus::Updating, "v1.31.0-eksbuild.1"))
+        .output(|| addon(AddonStatus::Active, "v1.31.0-eksbuild.1"))
+        .times(2)
+        .output(|| addon(AddonStatus::Deleting, "v1.31.0-eksbuild.1"))
+        .error(|| DescribeAddonError::ResourceNotFoundException(ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build()))
+        .repeatedly()
+        .build();
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &update, &delete, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_addon.ebs");
+    let rt = resource("aws_eks_addon");
+    let cfg = |version: &str| {
+        obj([
+            ("cluster_name", Value::from("foo")),
+            ("addon_name", Value::from("aws-ebs-csi-driver")),
+            ("addon_version", Value::from(version)),
+            ("service_account_role_arn", Value::from("arn:aws:iam::123456789012:role/ebs")),
+            ("resolve_conflicts_on_create", Value::from("OVERWRITE")),
+        ])
+    };
+    let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg("v1.30.0-eksbuild.1")).await).await.unwrap();
+    assert_eq!(state.get("id"), &Value::from("foo:aws-ebs-csi-driver"));
+    assert_eq!(create.num_calls(), 1);
+
+    let config = complete(&rt.schema(), &cfg("v1.31.0-eksbuild.1"));
+    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&state), config: &config }).await.unwrap();
+    assert!(!planned.replaces());
+    let updated = rt.update(&ctx, &state, &planned.state).await.unwrap();
+    assert_eq!(updated.get("addon_version"), &Value::from("v1.31.0-eksbuild.1"));
+    assert_eq!(update.num_calls(), 1);
+
+    rt.delete(&ctx, &updated).await.unwrap();
+    assert!(rt.read(&ctx, &updated).await.unwrap().is_none(), "gone after delete");
+    assert_eq!(delete.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn addon_import_reads_by_cluster_and_name() {
+    let describe = mock!(Eks::describe_addon).then_output(|| addon(AddonStatus::Active, "v1.30.0-eksbuild.1"));
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_addon.ebs");
+    let imported = resource("aws_eks_addon").import(&ctx, "foo:aws-ebs-csi-driver").await.unwrap();
+    assert_eq!(imported.get("addon_version"), &Value::from("v1.30.0-eksbuild.1"));
+    assert!(resource("aws_eks_addon").import(&ctx, "no-colon").await.is_err());
+}
+
+#[tokio::test]
+async fn pod_identity_association_and_access_entry() {
+    use aws_sdk_eks::operation::create_access_entry::CreateAccessEntryOutput;
+    use aws_sdk_eks::operation::create_pod_identity_association::CreatePodIdentityAssociationOutput;
+    use aws_sdk_eks::operation::describe_access_entry::DescribeAccessEntryOutput;
+    use aws_sdk_eks::operation::describe_pod_identity_association::DescribePodIdentityAssociationOutput;
+    use aws_sdk_eks::types::{AccessEntry, PodIdentityAssociation};
+    let assoc = || {
+        PodIdentityAssociation::builder()
+            .cluster_name("foo")
+            .namespace("kube-system")
+            .service_account("ebs-csi-controller-sa")
+            .role_arn("arn:aws:iam::123456789012:role/ebs")
+            .association_id("a-123")
+            .association_arn("arn:aws:eks:us-east-1:123456789012:podidentityassociation/foo/a-123")
+            .build()
+    };
+    let create_pia = mock!(Eks::create_pod_identity_association).then_output(move || CreatePodIdentityAssociationOutput::builder().association(assoc()).build());
+    let describe_pia = mock!(Eks::describe_pod_identity_association).then_output(move || DescribePodIdentityAssociationOutput::builder().association(assoc()).build());
+    let entry = || {
+        AccessEntry::builder()
+            .cluster_name("foo")
+            .principal_arn("arn:aws:iam::123456789012:role/admin")
+            .kubernetes_groups("masters")
+            .r#type("STANDARD")
+            .username("arn:aws:sts::123456789012:assumed-role/admin/{{SessionName}}")
+            .access_entry_arn("arn:aws:eks:us-east-1:123456789012:access-entry/foo/role/123456789012/admin/x")
+            .build()
+    };
+    let create_ae = mock!(Eks::create_access_entry).then_output(move || CreateAccessEntryOutput::builder().access_entry(entry()).build());
+    let describe_ae = mock!(Eks::describe_access_entry).then_output(move || DescribeAccessEntryOutput::builder().access_entry(entry()).build());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create_pia, &describe_pia, &create_ae, &describe_ae]);
+    let ctx = ctx_with(eks, None, "aws_eks_pod_identity_association.ebs");
+
+    let pia = resource("aws_eks_pod_identity_association");
+    let cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        ("namespace", Value::from("kube-system")),
+        ("service_account", Value::from("ebs-csi-controller-sa")),
+        ("role_arn", Value::from("arn:aws:iam::123456789012:role/ebs")),
+    ]);
+    let state = pia.create(&ctx, &plan_create(&pia, &ctx, &cfg).await).await.unwrap();
+    assert_eq!(state.get("association_id"), &Value::from("a-123"));
+    let imported = pia.import(&ctx, "foo,a-123").await.unwrap();
+    assert_eq!(imported.get("service_account"), &Value::from("ebs-csi-controller-sa"));
+
+    let ae = resource("aws_eks_access_entry");
+    let cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        ("principal_arn", Value::from("arn:aws:iam::123456789012:role/admin")),
+        ("kubernetes_groups", Value::List(vec![Value::from("masters")])),
+    ]);
+    let state = ae.create(&ctx, &plan_create(&ae, &ctx, &cfg).await).await.unwrap();
+    assert_eq!(state.get("id"), &Value::from("foo:arn:aws:iam::123456789012:role/admin"));
+    let imported = ae.import(&ctx, "foo:arn:aws:iam::123456789012:role/admin").await.unwrap();
+    assert_eq!(imported.get("kubernetes_groups"), &Value::List(vec![Value::from("masters")]));
+}
+
+#[tokio::test]
+async fn s3_bucket_versioning() {
+    use aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput;
+    use aws_sdk_s3::operation::put_bucket_versioning::PutBucketVersioningOutput;
+    use aws_sdk_s3::types::BucketVersioningStatus;
+    use aws_sdk_s3::Client as S3;
+    let put = mock!(S3::put_bucket_versioning).then_output(|| PutBucketVersioningOutput::builder().build());
+    let get = mock!(S3::get_bucket_versioning)
+        .sequence()
+        .output(|| GetBucketVersioningOutput::builder().status(BucketVersioningStatus::Enabled).build())
+        .times(2)
+        .output(|| GetBucketVersioningOutput::builder().status(BucketVersioningStatus::Suspended).build())
+        .repeatedly()
+        .build();
+    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&put, &get]);
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, Vec::<&aws_smithy_mocks::Rule>::new());
+    let ctx = ctx_with(eks, Some(s3), "aws_s3_bucket_versioning.irsa");
+    let rt = resource("aws_s3_bucket_versioning");
+    let cfg = |status: &str| obj([("bucket", Value::from("irsa")), ("versioning_configuration", obj([("status", Value::from(status))]))]);
+    let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg("Enabled")).await).await.unwrap();
+    assert_eq!(state.get("versioning_configuration").get("status"), &Value::from("Enabled"));
+    let config = complete(&rt.schema(), &cfg("Enabled"));
+    let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
+    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &config }).await.unwrap();
+    assert_eq!(planned.state, refreshed, "no changes");
+    let config = complete(&rt.schema(), &cfg("Suspended"));
+    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &config }).await.unwrap();
+    let updated = rt.update(&ctx, &refreshed, &planned.state).await.unwrap();
+    assert_eq!(updated.get("versioning_configuration").get("status"), &Value::from("Suspended"));
+    let imported = rt.import(&ctx, "irsa").await.unwrap();
+    assert_eq!(imported.get("versioning_configuration").get("status"), &Value::from("Suspended"));
+    rt.delete(&ctx, &updated).await.unwrap();
+    assert_eq!(put.num_calls(), 3);
+}
+
+#[tokio::test]
+async fn node_group_waits_for_active_and_for_deletion() {
+    use aws_sdk_eks::operation::create_nodegroup::CreateNodegroupOutput;
+    use aws_sdk_eks::operation::delete_nodegroup::DeleteNodegroupOutput;
+    use aws_sdk_eks::operation::describe_nodegroup::{DescribeNodegroupError, DescribeNodegroupOutput};
+    use aws_sdk_eks::types::{Nodegroup, NodegroupScalingConfig, NodegroupStatus};
+    let ng = |status: NodegroupStatus| {
+        DescribeNodegroupOutput::builder()
+            .nodegroup(
+                Nodegroup::builder()
+                    .nodegroup_name("general")
+                    .cluster_name("foo")
+                    .nodegroup_arn("arn:aws:eks:us-east-1:123456789012:nodegroup/foo/general/x")
+                    .node_role("arn:aws:iam::123456789012:role/nodes")
+                    .subnets("subnet-1")
+                    .instance_types("m5.large")
+                    .scaling_config(NodegroupScalingConfig::builder().desired_size(2).min_size(2).max_size(2).build())
+                    .status(status)
+                    .build(),
+            )
+            .build()
+    };
+    let create = mock!(Eks::create_nodegroup).then_output(|| CreateNodegroupOutput::builder().build());
+    let delete = mock!(Eks::delete_nodegroup).then_output(|| DeleteNodegroupOutput::builder().build());
+    let describe = mock!(Eks::describe_nodegroup)
+        .sequence()
+        .output(move || ng(NodegroupStatus::Creating))
+        .times(3)
+        .output(move || ng(NodegroupStatus::Active))
+        .times(2)
+        .output(move || ng(NodegroupStatus::Deleting))
+        .times(2)
+        .error(|| DescribeNodegroupError::ResourceNotFoundException(ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build()))
+        .repeatedly()
+        .build();
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &delete, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_node_group.general");
+    let rt = resource("aws_eks_node_group");
+    let cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        ("node_group_name", Value::from("general")),
+        ("node_role_arn", Value::from("arn:aws:iam::123456789012:role/nodes")),
+        ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
+        ("instance_types", Value::List(vec![Value::from("m5.large")])),
+        ("scaling_config", obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])),
+    ]);
+    let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap();
+    assert_eq!(state.get("status"), &Value::from("ACTIVE"));
+    assert_eq!(describe.num_calls(), 5, "three CREATING polls, ACTIVE, then the read-back");
+    rt.delete(&ctx, &state).await.unwrap();
+    assert_eq!(delete.num_calls(), 1);
+    assert!(rt.read(&ctx, &state).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn cluster_subnet_change_is_an_in_place_update() {
+    use aws_sdk_eks::operation::update_cluster_config::UpdateClusterConfigOutput;
+    let update = mock!(Eks::update_cluster_config)
+        .match_requests(|r| r.resources_vpc_config().is_some_and(|v| v.subnet_ids() == ["subnet-1", "subnet-2"]))
+        .then_output(|| UpdateClusterConfigOutput::builder().build());
+    let describe = mock!(Eks::describe_cluster)
+        .sequence()
+        .output(|| cluster(ClusterStatus::Updating))
+        .output(|| cluster(ClusterStatus::Active))
+        .repeatedly()
+        .build();
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&update, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo");
+    let rt = resource("aws_eks_cluster");
+    let prior = rt.import(&ctx, "foo").await.unwrap();
+    let mut cfg = cluster_config();
+    cfg.set("vpc_config", obj([("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-2")]))]));
+    let config = complete(&rt.schema(), &cfg);
+    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &config }).await.unwrap();
+    assert!(!planned.replaces(), "{:?}", planned.requires_replace);
+    rt.update(&ctx, &prior, &planned.state).await.unwrap();
+    assert_eq!(update.num_calls(), 1);
+}
