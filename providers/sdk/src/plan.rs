@@ -71,7 +71,8 @@ fn plan_object(schema: &Schema, prior: Option<&Value>, config: &Value, at: Path,
             AttributeMode::OptionalComputed => {
                 if !cfg.is_null() {
                     cfg.clone()
-                } else if let Some(v) = pri.filter(|v| !v.is_null()) {
+                } else if let Some(v) = pri {
+                    // An existing object keeps what the provider chose, null included.
                     v.clone()
                 } else {
                     attr.default.clone().unwrap_or(Value::Unknown)
@@ -146,6 +147,16 @@ mod tests {
         assert_eq!(p.state.get("id"), &Value::Unknown);
         assert_eq!(p.state.get("tags"), &Value::Null);
         assert!(!p.replaces());
+    }
+
+    #[test]
+    fn optional_computed_force_new_left_unset_is_stable() {
+        let s = Schema::new().attr("az", Attribute::optional_computed(Type::String).force_new());
+        let prior = Value::object([("az", Value::Null)]);
+        let cfg = Value::object([("az", Value::Null)]);
+        let p = plan_with_schema(&s, PlanRequest { prior: Some(&prior), config: &cfg });
+        assert!(!p.replaces(), "{p:?}");
+        assert_eq!(p.state, prior);
     }
 
     #[test]
