@@ -3,7 +3,7 @@
 
 use meshplan_engine::ops::{self, PlanOptions, Workspace};
 use meshplan_engine::registry::Registry;
-use meshplan_engine::walk::NoHook;
+use meshplan_engine::walk::{Event, Hook, NoHook};
 use meshplan_provider::{async_trait, Attribute, Ctx, ImpliedKey, Provider, ProviderError, ResourceType, Schema, Type, Value};
 use meshplan_state::{RecordStatus, SledBackend, StateBackend};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -44,12 +44,13 @@ impl ResourceType for Thing {
     async fn read(&self, _: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         Ok(Some(state.clone()))
     }
-    async fn create(&self, _: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let name = planned.get_str("name").unwrap_or_default().to_string();
         self.0.started.lock().unwrap().push(name.clone());
         let now = self.0.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.0.max_in_flight.fetch_max(now, Ordering::SeqCst);
         let ms = planned.get("sleep_ms").as_f64().unwrap_or(0.0) as u64;
+        ctx.progress(&format!("{name} is warming up"));
         tokio::time::sleep(Duration::from_millis(ms)).await;
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
         let mut state = planned.clone();
@@ -96,6 +97,10 @@ impl Fixture {
     }
 
     async fn run(&self, parallelism: usize, destroy: bool) -> (Vec<String>, meshplan_state::Snapshot) {
+        self.run_with(parallelism, destroy, &NoHook).await
+    }
+
+    async fn run_with(&self, parallelism: usize, destroy: bool, hook: &dyn Hook) -> (Vec<String>, meshplan_state::Snapshot) {
         let registry = Registry::new(vec![Arc::new(ProbeProvider(self.probe.clone()))]);
         let mut ws = Workspace::new(self.dir.path(), registry);
         let root = ws.load().unwrap_or_else(|d| panic!("{d:?}"));
@@ -103,7 +108,7 @@ impl Fixture {
         let snap = backend.read().unwrap();
         let opts = PlanOptions { parallelism, destroy, ..PlanOptions::default() };
         let (plan, _) = ops::plan(&ws, &root, &snap, &opts, &NoHook).await.unwrap_or_else(|d| panic!("{d:?}"));
-        let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), parallelism, &NoHook).await.unwrap_or_else(|d| panic!("{d:?}"));
+        let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), parallelism, hook).await.unwrap_or_else(|d| panic!("{d:?}"));
         let after = backend.read().unwrap();
         backend.close().unwrap();
         (report.diags.0.iter().map(|d| d.to_string()).collect(), after)
@@ -217,4 +222,23 @@ resource "probe_thing" "z_ns" {
     assert!(errors.is_empty(), "{errors:?}");
     assert!(state.resources.is_empty());
     assert_eq!(*f.probe.deleted.lock().unwrap(), vec!["user", "ns"]);
+}
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>);
+impl Hook for Recorder {
+    fn event(&self, e: Event<'_>) {
+        if let Event::Progress { address, message } = e {
+            self.0.lock().unwrap().push(format!("{address}: {message}"));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_progress_reaches_the_hook() {
+    let f = Fixture::new("resource \"probe_thing\" \"slow\" {\n  name = \"slow\"\n  sleep_ms = 20\n}\n");
+    let rec = Recorder::default();
+    let (errors, _) = f.run_with(10, false, &rec).await;
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(*rec.0.lock().unwrap(), vec!["probe_thing.slow: slow is warming up".to_string()]);
 }

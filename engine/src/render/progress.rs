@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 pub struct Progress {
     running: Arc<Mutex<HashMap<String, (Action, Instant)>>>,
+    /// The latest provider message per running operation.
+    notes: Arc<Mutex<HashMap<String, String>>>,
     stop: Arc<std::sync::atomic::AtomicBool>,
     /// Print refresh lines (plan) or not (apply, where refresh already happened).
     pub show_refresh: bool,
@@ -36,8 +38,9 @@ impl Progress {
     /// Starts the ticker that reports long-running operations every 10 seconds.
     pub fn start(show_refresh: bool) -> Self {
         let running: Arc<Mutex<HashMap<String, (Action, Instant)>>> = Arc::default();
+        let notes: Arc<Mutex<HashMap<String, String>>> = Arc::default();
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (r, s) = (running.clone(), stop.clone());
+        let (r, s, n) = (running.clone(), stop.clone(), notes.clone());
         std::thread::spawn(move || {
             let mut last = Instant::now();
             while !s.load(std::sync::atomic::Ordering::Relaxed) {
@@ -48,14 +51,16 @@ impl Progress {
                 last = Instant::now();
                 let now: Vec<(String, Action, Duration)> =
                     r.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(k, (a, t))| (k.clone(), *a, t.elapsed())).collect();
+                let notes = n.lock().unwrap_or_else(|e| e.into_inner()).clone();
                 for (addr, a, el) in now {
                     if el >= Duration::from_secs(10) {
-                        println!("{addr}: {} [{} elapsed]", verbs(a).1, secs(el));
+                        let note = notes.get(&addr).map(|m| format!(" ({m})")).unwrap_or_default();
+                        println!("{addr}: {} [{} elapsed]{note}", verbs(a).1, secs(el));
                     }
                 }
             }
         });
-        Progress { running, stop, show_refresh }
+        Progress { running, notes, stop, show_refresh }
     }
 }
 
@@ -77,6 +82,7 @@ impl Hook for Progress {
             }
             Event::ApplyDone { address, action, elapsed, id } => {
                 self.running.lock().unwrap_or_else(|e| e.into_inner()).remove(address);
+                self.notes.lock().unwrap_or_else(|e| e.into_inner()).remove(address);
                 let id = id.map(|i| format!(" [id={i}]")).unwrap_or_default();
                 println!("{address}: {} after {}{id}", verbs(action).2, secs(elapsed));
             }
@@ -87,6 +93,9 @@ impl Hook for Progress {
                 println!("{provider}: configured during apply; planning its deferred resources");
             }
             Event::ProvisionerOutput { address, line } => println!("{address} (local-exec): {line}"),
+            Event::Progress { address, message } => {
+                self.notes.lock().unwrap_or_else(|e| e.into_inner()).insert(address.to_string(), message.to_string());
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ use super::{Event, Phase, ProviderSlot, Walker};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{InstanceKey, ProviderKey};
 use crate::plan::{Action, ResourceChange};
-use meshplan_provider::{Ctx, Value};
+use meshplan_provider::Value;
 use meshplan_state::{Commit, ResourceMode};
 use petgraph::graph::NodeIndex;
 use std::time::Instant;
@@ -34,7 +34,7 @@ impl Walker<'_> {
         let Some(rt) = self.registry.resources.get(&change.type_name).cloned() else {
             return Err(Diagnostic::error(format!("{address}: unknown resource type `{}`", change.type_name)).into());
         };
-        let ctx = Ctx::new(client, address);
+        let ctx = self.provider_ctx(client, address);
         let _l = limit.acquire().await;
         let _p = self.permits.acquire(self.priorities[ni.index()]).await;
         self.run_destroy_provisioners(address, &change.type_name, &change.before).await?;

@@ -13,6 +13,8 @@ pub enum Event<'a> {
     /// A deferred provider was configured during apply and its resources re-planned.
     ProviderConfigured { provider: &'a str, deferred: bool },
     ProvisionerOutput { address: &'a str, line: &'a str },
+    /// A provider's word on a long operation ("waiting for EKS cluster to become ACTIVE: CREATING").
+    Progress { address: &'a str, message: &'a str },
 }
 
 pub trait Hook: Send + Sync {

@@ -80,6 +80,9 @@ pub struct Walker<'a> {
     pub(crate) change_index: HashMap<String, usize>,
     /// Resource nodes by config address (`module.a.aws_vpc.b`).
     pub(crate) resource_by_config: HashMap<String, NodeIndex>,
+    /// Providers' progress messages (address, message), forwarded to the hook during the walk.
+    pub(crate) progress_tx: tokio::sync::mpsc::UnboundedSender<(String, String)>,
+    progress_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<(String, String)>>>,
     pub(crate) store: Mutex<Store>,
     pub(crate) providers: Mutex<HashMap<ProviderKey, ProviderSlot>>,
     pub(crate) changes: Mutex<Vec<ResourceChange>>,
@@ -120,6 +123,7 @@ impl<'a> Walker<'a> {
         let priorities = critical_path_priorities(&graph.graph);
         let permits = PriorityPermits::new(options.parallelism.max(1));
         let targeted = crate::walk::expand::targeted_nodes(graph, &options.targets);
+        let (progress_tx, progress_rx) = tokio::sync::mpsc::unbounded_channel();
         Walker {
             root,
             graph,
@@ -131,6 +135,8 @@ impl<'a> Walker<'a> {
             snapshot,
             plan: None,
             committer: None,
+            progress_tx,
+            progress_rx: Mutex::new(Some(progress_rx)),
             change_index: HashMap::new(),
             resource_by_config: graph
                 .graph
@@ -162,6 +168,15 @@ impl<'a> Walker<'a> {
     }
 
     /// The plan's change for an instance address (apply phase).
+    /// A provider context for an instance, with progress reporting wired to the hook.
+    pub(crate) fn provider_ctx(&self, client: Client, address: &str) -> meshplan_provider::Ctx {
+        let tx = self.progress_tx.clone();
+        let addr = address.to_string();
+        meshplan_provider::Ctx::new(client, address).with_progress(Arc::new(move |m: &str| {
+            let _ = tx.send((addr.clone(), m.to_string()));
+        }))
+    }
+
     pub(crate) fn planned_change(&self, address: &str) -> Option<&'a ResourceChange> {
         let plan = self.plan?;
         self.change_index.get(address).map(|i| &plan.changes[*i])
@@ -175,7 +190,19 @@ impl<'a> Walker<'a> {
     /// Walks the whole graph, keeping the walker (and its configured providers) for more work.
     pub async fn run_ref(&self) -> WalkResult {
         let g = &self.graph.graph;
-        let outcomes = run_dag(g, &self.priorities, |i| self.run_node(i)).await;
+        let dag = run_dag(g, &self.priorities, |i| self.run_node(i));
+        let outcomes = match self.progress_rx.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            Some(mut rx) => {
+                tokio::pin!(dag);
+                loop {
+                    tokio::select! {
+                        out = &mut dag => break out,
+                        Some((address, message)) = rx.recv() => self.hook.event(Event::Progress { address: &address, message: &message }),
+                    }
+                }
+            }
+            None => dag.await,
+        };
         let failed = outcomes.iter().any(|o| *o != crate::apply::NodeOutcome::Done);
         let mut diags = std::mem::take(&mut *self.diags.lock().unwrap_or_else(|e| e.into_inner()));
         if failed && !diags.has_errors() {

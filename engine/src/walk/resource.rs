@@ -128,7 +128,7 @@ impl Walker<'_> {
 
     pub(crate) fn ctx(&self, nc: &NodeCtx<'_>, addr: &str) -> R<(Ctx, Arc<Semaphore>)> {
         match &nc.slot {
-            Slot::Ready { client, limit } => Ok((Ctx::new(client.clone(), addr), limit.clone())),
+            Slot::Ready { client, limit } => Ok((self.provider_ctx(client.clone(), addr), limit.clone())),
             Slot::Deferred(reason) => Err(Diagnostic::error(format!("{addr}: the provider is still not configured"))
                 .detail(format!("{reason}, but its configuration is still unknown"))
                 .into()),

@@ -15,6 +15,8 @@ use std::ops::Deref;
 pub struct Api<'a> {
     pub clients: &'a AwsClients,
     pub address: &'a str,
+    /// Reports waiter status to the engine's progress display.
+    pub ctx: &'a Ctx,
 }
 
 impl Deref for Api<'_> {
@@ -26,7 +28,7 @@ impl Deref for Api<'_> {
 
 impl<'a> Api<'a> {
     pub fn new(ctx: &'a Ctx) -> Result<Api<'a>, ProviderError> {
-        Ok(Api { clients: ctx.client::<AwsClients>()?, address: &ctx.address })
+        Ok(Api { clients: ctx.client::<AwsClients>()?, address: &ctx.address, ctx })
     }
 
     /// Sends one API call, retrying throttling, 5xx and transport failures.

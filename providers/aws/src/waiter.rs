@@ -32,6 +32,7 @@ impl Api<'_> {
                 }
                 Poll::Pending(status) => status,
             };
+            self.ctx.progress(&format!("waiting for {what}: {last_status}"));
             if started.elapsed() >= timeout {
                 return Err(AwsError::WaitTimeout {
                     address: self.address.into(),

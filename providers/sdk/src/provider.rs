@@ -19,11 +19,23 @@ pub struct Ctx {
     /// On create: the token recorded in the state's intent record before the call. A provider
     /// that can tag or name objects with it lets a crashed apply find them again.
     pub idempotency_token: Option<String>,
+    progress: Option<Arc<dyn Fn(&str) + Send + Sync>>,
 }
 
 impl Ctx {
     pub fn new(client: Client, address: impl Into<String>) -> Self {
-        Ctx { client, address: address.into(), idempotency_token: None }
+        Ctx { client, address: address.into(), idempotency_token: None, progress: None }
+    }
+    /// Where [`Ctx::progress`] messages go (the engine shows them with "Still creating...").
+    pub fn with_progress(mut self, f: Arc<dyn Fn(&str) + Send + Sync>) -> Self {
+        self.progress = Some(f);
+        self
+    }
+    /// Reports what a long operation is waiting for (e.g. `status CREATING`).
+    pub fn progress(&self, message: &str) {
+        if let Some(f) = &self.progress {
+            f(message);
+        }
     }
     pub fn with_idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.idempotency_token = Some(token.into());
@@ -31,7 +43,7 @@ impl Ctx {
     }
     /// A context for providers that need no configuration (tests, builtin types).
     pub fn unconfigured(address: impl Into<String>) -> Self {
-        Ctx { client: Arc::new(()), address: address.into(), idempotency_token: None }
+        Ctx { client: Arc::new(()), address: address.into(), idempotency_token: None, progress: None }
     }
     /// The configured client of type `T` (the type the provider's `configure` returned).
     pub fn client<T: Any + Send + Sync>(&self) -> Result<&T, ProviderError> {
