@@ -31,11 +31,13 @@ pub struct Diagnostic {
     /// Text under the underlined span.
     pub label: Option<String>,
     pub hint: Option<String>,
+    /// Other places the problem involves (every member of a cycle), shown with their locations.
+    pub related: Vec<(String, Span)>,
 }
 
 impl Diagnostic {
     pub fn error(summary: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: None, span: None, label: None, hint: None }
+        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: None, span: None, label: None, hint: None, related: Vec::new() }
     }
     pub fn warning(summary: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary) }

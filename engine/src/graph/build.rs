@@ -440,6 +440,7 @@ impl Builder {
                 .hint("break the cycle: remove one reference or depends_on, or move the shared value into a local");
             d.span = members.iter().find_map(|(_, s)| s.clone());
             d.label = Some("part of the cycle".into());
+            d.related = members.iter().filter_map(|(l, s)| s.clone().map(|s| (l.clone(), s))).collect();
             self.diags.push(d);
         }
     }

@@ -6,6 +6,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 #[derive(Debug)]
 struct Report {
     d: Diagnostic,
+    /// `label at file:line:col` for each related place.
+    related: Vec<String>,
     src: Option<NamedSource<String>>,
     location: Option<String>,
 }
@@ -34,6 +36,9 @@ impl miette::Diagnostic for Report {
             if self.d.label.as_deref() != Some(d.as_str()) {
                 parts.push(d.clone());
             }
+        }
+        if !self.d.related.is_empty() {
+            parts.push(self.related.join("\n"));
         }
         if let Some(h) = &self.d.hint {
             parts.push(h.clone());
@@ -65,7 +70,8 @@ pub fn render_diagnostics(diags: &Diagnostics, sources: &Sources, color: bool) -
             }
             None => (None, None),
         };
-        let r = Report { d: d.clone(), src, location };
+        let related = d.related.iter().map(|(l, s)| format!("{l} at {}", sources.location(s))).collect();
+        let r = Report { d: d.clone(), related, src, location };
         let _ = handler.render_report(&mut out, &r);
         out.push('\n');
     }
