@@ -34,22 +34,11 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         }
         None => None,
     };
-    let root = match ws.load() {
-        Ok(r) => r,
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let backend = match ws.backend() {
-        Ok(b) => std::sync::Arc::new(b),
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let guard = match ws.lock(&backend, if destroy { "destroy" } else { "apply" }, a.flags.lock_timeout) {
-        Ok(g) => g,
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let snapshot = match ws.read_state(&backend) {
+    let session = match ctx.open(&mut ws, if destroy { "destroy" } else { "apply" }, a.flags.lock_timeout) {
         Ok(s) => s,
-        Err(d) => return ctx.report(&ws, &d),
+        Err(code) => return code,
     };
+    let (root, backend, snapshot) = (session.root.clone(), session.backend.clone(), session.snapshot.clone());
     let progress = Progress::start(saved.is_none());
     let plan = match saved {
         Some(p) => p,
@@ -88,8 +77,7 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         Err(d) => return ctx.report(&ws, &d),
     };
     drop(progress);
-    let _ = backend.close();
-    drop(guard);
+    session.close();
     let code = ctx.report(&ws, &report.diags);
     if !report.deferred.is_empty() {
         ctx.shell.line("\nDeferred resources, planned and applied once their provider was configured:");

@@ -23,6 +23,17 @@ impl Ctx {
     pub fn workspace(&self) -> Workspace {
         Workspace::new(&self.dir, self.registry.clone())
     }
+    /// Loads the configuration, opens the state, takes its lock and reads it: what every
+    /// state-changing command starts with. On failure, diagnostics are printed and the exit
+    /// code returned.
+    pub fn open(&self, ws: &mut Workspace, operation: &str, lock_timeout: Duration) -> Result<Session, i32> {
+        let root = ws.load().map_err(|d| self.report(ws, &d))?;
+        let backend = std::sync::Arc::new(ws.backend().map_err(|d| self.report(ws, &d))?);
+        let guard = ws.lock(&backend, operation, lock_timeout).map_err(|d| self.report(ws, &d))?;
+        let snapshot = ws.read_state(&backend).map_err(|d| self.report(ws, &d))?;
+        Ok(Session { root, backend, guard: Some(guard), snapshot })
+    }
+
     /// Prints diagnostics to stderr; returns exit code 1 when any is an error.
     pub fn report(&self, ws: &Workspace, diags: &Diagnostics) -> i32 {
         if !diags.is_empty() {
@@ -73,4 +84,19 @@ impl RunFlags {
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("invalid duration {s:?}: {e}"))
+}
+
+/// An open, locked state and the loaded configuration. Closing releases sled, then the lock.
+pub struct Session {
+    pub root: std::sync::Arc<crate::config::Module>,
+    pub backend: std::sync::Arc<meshplan_state::SledBackend>,
+    guard: Option<meshplan_state::LockGuard>,
+    pub snapshot: meshplan_state::Snapshot,
+}
+
+impl Session {
+    pub fn close(mut self) {
+        let _ = self.backend.close();
+        drop(self.guard.take());
+    }
 }

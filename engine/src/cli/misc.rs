@@ -232,26 +232,14 @@ pub fn output(ctx: &Ctx, a: OutputArgs) -> i32 {
 
 pub async fn import(ctx: &Ctx, a: ImportArgs) -> i32 {
     let mut ws = ctx.workspace();
-    let root = match ws.load() {
-        Ok(r) => r,
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let backend = match ws.backend() {
-        Ok(b) => b,
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let guard = match ws.lock(&backend, "import", a.flags.lock_timeout) {
-        Ok(g) => g,
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let snap = match ws.read_state(&backend) {
+    let session = match ctx.open(&mut ws, "import", a.flags.lock_timeout) {
         Ok(s) => s,
-        Err(d) => return ctx.report(&ws, &d),
+        Err(code) => return code,
     };
+    let (root, backend, snap) = (session.root.clone(), session.backend.clone(), session.snapshot.clone());
     let opts = super::plan::options(&a.flags, false);
-    let r = ops::import(&ws, &root, &snap, &backend, &a.address, &a.id, &opts).await;
-    let _ = backend.close();
-    drop(guard);
+    let r = ops::import(&ws, &root, &snap, backend.as_ref(), &a.address, &a.id, &opts).await;
+    session.close();
     match r {
         Ok(()) => {
             ctx.shell.line(&format!("{}: Import prepared!\n\nImport successful!\n\nThe resources that were imported are shown above. These resources are now in\nyour meshplan state and will henceforth be managed by meshplan.", a.address));

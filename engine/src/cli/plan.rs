@@ -39,22 +39,11 @@ pub fn options(flags: &RunFlags, destroy: bool) -> PlanOptions {
 
 pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
     let mut ws = ctx.workspace();
-    let root = match ws.load() {
-        Ok(r) => r,
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let backend = match ws.backend() {
-        Ok(b) => b,
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let guard = match ws.lock(&backend, "plan", a.flags.lock_timeout) {
-        Ok(g) => g,
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let snapshot = match ws.read_state(&backend) {
+    let session = match ctx.open(&mut ws, "plan", a.flags.lock_timeout) {
         Ok(s) => s,
-        Err(d) => return ctx.report(&ws, &d),
+        Err(code) => return code,
     };
+    let (root, snapshot) = (session.root.clone(), session.snapshot.clone());
     let opts = options(&a.flags, a.destroy);
     let result = if a.json {
         ops::plan(&ws, &root, &snapshot, &opts, &NoHook).await
@@ -62,8 +51,7 @@ pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
         let progress = Progress::start(true);
         ops::plan(&ws, &root, &snapshot, &opts, &progress).await
     };
-    let _ = backend.close();
-    drop(guard);
+    session.close();
     let (plan, warnings) = match result {
         Ok(p) => p,
         Err(d) => return ctx.report(&ws, &d),
