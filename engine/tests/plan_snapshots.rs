@@ -10,24 +10,7 @@
 mod common;
 
 use common::{copy_dir, Work};
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
-
-/// A one-route HTTP server on 127.0.0.1:0 for the `http` data source; returns its base URL.
-fn serve(body: &'static str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}/config", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = s.read(&mut buf);
-            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-        }
-    });
-    url
-}
 
 /// Replaces what differs between runs: the work directory, UUIDs, the server port.
 fn normalize(text: &str, dir: &Path, url: &str) -> String {
@@ -94,7 +77,7 @@ fn plan_fixture(name: &str) -> Planned {
     copy_dir(&root, w.path());
     std::fs::remove_file(w.file("after.mp.hcl")).unwrap();
     std::fs::rename(w.file("before.mp.hcl"), w.file("main.mp.hcl")).unwrap();
-    let url = if name.contains("data-source") { serve("{\"replicas\": 3}") } else { String::new() };
+    let url = if name.contains("data-source") { common::serve_http("{\"replicas\": 3}") } else { String::new() };
     let var = format!("url={url}");
     let vars: Vec<&str> = if url.is_empty() { vec![] } else { vec!["-var", &var] };
     let with = |args: &[&str]| -> Vec<String> { args.iter().map(|s| s.to_string()).chain(vars.iter().map(|s| s.to_string())).collect() };

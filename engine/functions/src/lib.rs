@@ -58,6 +58,11 @@ pub fn call(name: &str, args: &[Value], env: &Env) -> Result<Value, FunctionErro
             Cow::Borrowed(args)
         };
         (spec.implementation)(&bare, env).map_err(|e| spec.name_parameter(e))?
+    } else if structural(name, args) {
+        // These only move values around: unknown elements travel through as they are, so
+        // `merge({a = <unknown>}, {b = 1})` keeps its keys (for_each needs them).
+        let bare: Vec<Value> = args.iter().map(Value::unmarked).collect();
+        (spec.implementation)(&bare, env).map_err(|e| spec.name_parameter(e))?
     } else {
         known_despite_unknowns(name, args).unwrap_or(Value::Unknown)
     };
@@ -87,6 +92,22 @@ pub fn is_error_tolerant(_name: &str) -> bool {
 
 /// Results that do not depend on the unknown parts of the arguments. Terraform knows the
 /// length of a list whose elements are still unknown, and `count = length(...)` relies on it.
+/// Functions that never look inside the values they move, and whose arguments' shapes (and
+/// keys, indexes) are known: they can run with unknown values nested inside.
+fn structural(name: &str, args: &[Value]) -> bool {
+    const MOVERS: &[&str] = &["merge", "concat", "keys", "values", "lookup", "element", "slice", "reverse", "zipmap"];
+    if !MOVERS.contains(&name) {
+        return false;
+    }
+    args.iter().enumerate().all(|(i, a)| match a.peel() {
+        Value::Unknown => false,
+        // zipmap's keys and any scalar argument (an index, a key) must be known.
+        Value::List(l) if name == "zipmap" && i == 0 => l.iter().all(Value::is_wholly_known),
+        Value::List(_) | Value::Object(_) => true,
+        other => other.is_wholly_known(),
+    })
+}
+
 fn known_despite_unknowns(name: &str, args: &[Value]) -> Option<Value> {
     match (name, args) {
         ("length", [Value::List(items)]) => Some(Value::Number(items.len() as f64)),

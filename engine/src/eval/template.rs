@@ -184,6 +184,14 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
             _ => return Err(Diagnostic::error("the final argument with `...` must be a list").at(span)),
         }
     }
+    // Marks are the evaluator's business, not the function library's (which re-marks results).
+    match (full.as_str(), args.as_slice()) {
+        ("sensitive", [v]) => return Ok(v.clone().mark_sensitive()),
+        ("nonsensitive", [v]) => return Ok(v.unmarked()),
+        ("issensitive", [v]) => return Ok(Value::Bool(v.contains_sensitive())),
+        ("sensitive" | "nonsensitive" | "issensitive", _) => return Err(Diagnostic::error(format!("{full}() takes exactly one argument")).at(span)),
+        _ => {}
+    }
     if full == "templatefile" {
         return templatefile(ev, args).map_err(|d| d.at(span));
     }

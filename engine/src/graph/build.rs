@@ -271,6 +271,12 @@ impl Builder {
                         (Some(child), _) => {
                             let mut v: Vec<NodeIndex> =
                                 child.outputs.keys().map(|o| self.index[&Node::Output { module: cp.clone(), name: o.clone() }]).collect();
+                            // The whole module (`depends_on = [module.x]`) means everything in it,
+                            // as in Terraform: its resources, nested modules included.
+                            v.extend(self.index.iter().filter_map(|(n, i)| match n {
+                                Node::Resource { module, .. } if module.starts_with(&cp) => Some(*i),
+                                _ => None,
+                            }));
                             v.push(self.index[&Node::ModuleExpand { module: cp }]);
                             v
                         }

@@ -92,6 +92,12 @@ impl Graph {
                 continue;
             }
             match &self.graph[n] {
+                // Data sources are never destroyed: what they read from counts too (a token
+                // read from a cluster keeps that cluster until its dependents are gone).
+                Node::Resource { key, .. } if key.mode == crate::config::Mode::Data => {
+                    out.push(n);
+                    stack.extend(self.graph.neighbors_directed(n, petgraph::Direction::Incoming));
+                }
                 Node::Resource { .. } => out.push(n),
                 Node::Destroy { .. } => {}
                 _ => stack.extend(self.graph.neighbors_directed(n, petgraph::Direction::Incoming)),

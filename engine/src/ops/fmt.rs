@@ -5,14 +5,18 @@ pub fn format_source(src: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut depth: usize = 0;
     let mut heredoc: Option<String> = None;
+    // Heredoc bodies are string content: never re-indented or aligned.
+    let mut verbatim: Vec<bool> = Vec::new();
     for raw in src.lines() {
         if let Some(tag) = &heredoc {
             out.push(raw.to_string());
+            verbatim.push(true);
             if raw.trim() == tag {
                 heredoc = None;
             }
             continue;
         }
+        verbatim.push(false);
         let line = raw.trim();
         if line.is_empty() {
             out.push(String::new());
@@ -31,7 +35,7 @@ pub fn format_source(src: &str) -> String {
             }
         }
     }
-    align_equals(&mut out);
+    align_equals(&mut out, &verbatim);
     let mut s = out.join("\n");
     while s.ends_with("\n\n") {
         s.pop();
@@ -59,8 +63,11 @@ fn count_outside_strings(line: &str, chars: &[char]) -> usize {
 }
 
 /// Aligns `=` of consecutive `name = value` lines at the same indentation.
-fn align_equals(lines: &mut [String]) {
-    let key_of = |l: &str| -> Option<(usize, usize)> {
+fn align_equals(lines: &mut [String], verbatim: &[bool]) {
+    let key_of = |i: usize, l: &str| -> Option<(usize, usize)> {
+        if verbatim.get(i).copied().unwrap_or(false) {
+            return None;
+        }
         let indent = l.len() - l.trim_start().len();
         let t = l.trim_start();
         let eq = t.find(" = ").or_else(|| t.find('='))?;
@@ -69,14 +76,14 @@ fn align_equals(lines: &mut [String]) {
     };
     let mut i = 0;
     while i < lines.len() {
-        let Some((indent, _)) = key_of(&lines[i]) else {
+        let Some((indent, _)) = key_of(i, &lines[i]) else {
             i += 1;
             continue;
         };
         let mut j = i;
         let mut width = 0;
         while j < lines.len() {
-            match key_of(&lines[j]) {
+            match key_of(j, &lines[j]) {
                 Some((ind, w)) if ind == indent => {
                     width = width.max(w);
                     j += 1;
@@ -106,5 +113,7 @@ mod tests {
         let want = "resource \"a\" \"b\" {\n  x           = 1\n  longer_name = \"v\"\n  tags        = {\n    Name = \"n\"\n  }\n}\n";
         assert_eq!(format_source(src), want);
         assert_eq!(format_source(want), want, "formatting is idempotent");
+        let heredoc = "x = <<-EOT\n  a = 1\n  bbb = 2\nEOT\n";
+        assert_eq!(format_source(heredoc), heredoc, "heredoc content is a string, left as written");
     }
 }

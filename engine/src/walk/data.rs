@@ -18,6 +18,9 @@ impl Walker<'_> {
             let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
             self.graph.resource_dependencies(nc.ni).iter().any(|d| pending.contains(d))
         };
+        if let Slot::Failed(d) = &nc.slot {
+            return Err(d.clone().into());
+        }
         let ready = matches!(nc.slot, Slot::Ready { .. });
         let now = config.is_wholly_known() && ready && (self.phase == Phase::Apply || !deps_pending);
         if !now {

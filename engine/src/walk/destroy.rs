@@ -25,6 +25,7 @@ impl Walker<'_> {
             .ok_or_else(|| Diagnostics::from(Diagnostic::error(format!("{address}: unreadable provider address {:?}", change.provider))))?;
         let (client, limit) = match self.providers.lock().unwrap_or_else(|e| e.into_inner()).get(&pk) {
             Some(ProviderSlot::Configured { client, limit, .. }) => (client.clone(), limit.clone()),
+            Some(ProviderSlot::Failed(d)) => return Err(d.clone().into()),
             _ => {
                 return Err(Diagnostic::error(format!("{address}: cannot destroy: provider {} is not configured", change.provider))
                     .hint("its configuration must be known to destroy what it manages")

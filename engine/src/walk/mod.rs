@@ -57,6 +57,8 @@ pub struct WalkOptions {
 }
 
 pub(crate) enum ProviderSlot {
+    /// `configure` failed; the error is reported by whatever needs the provider.
+    Failed(Diagnostic),
     Configured { client: Client, limit: Arc<Semaphore> },
     /// The configuration is not known yet (depends on what apply will create).
     Deferred { reason: String },

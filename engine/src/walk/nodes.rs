@@ -44,7 +44,9 @@ impl Walker<'_> {
                 }
             };
             let value = match given {
-                Some(v) if !(v.is_null() && var.nullable) || var.default.is_none() => v,
+                // An explicit null stays null unless the variable is `nullable = false`
+                // (Terraform ≥ 1.1); then the default stands in.
+                Some(v) if !v.is_null() || var.nullable || var.default.is_none() => v,
                 _ => match &var.default {
                     Some(d) => {
                         let lookup = self.lookup(path, &mi);
@@ -199,12 +201,19 @@ impl Walker<'_> {
             return Ok(());
         }
         let bare = config.unmarked();
-        let client = provider.configure(&bare).await.map_err(|e| {
-            Diagnostic::error(format!("failed to configure {addr}"))
-                .detail(e.message.clone())
-                .at(decl.and_then(|d| d.span.clone()))
-                .maybe_hint(e.hint.clone())
-        })?;
+        let client = match provider.configure(&bare).await {
+            Ok(c) => c,
+            Err(e) => {
+                // Reported by the first resource that needs it: a provider nothing uses (all its
+                // resources have count = 0) must not fail the run.
+                let d = Diagnostic::error(format!("failed to configure {addr}"))
+                    .detail(e.message.clone())
+                    .at(decl.and_then(|d| d.span.clone()))
+                    .maybe_hint(e.hint.clone());
+                self.providers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, ProviderSlot::Failed(d));
+                return Ok(());
+            }
+        };
         let limit = Arc::new(Semaphore::new(max_concurrency.unwrap_or_else(|| provider.default_concurrency()).clamp(1, Semaphore::MAX_PERMITS)));
         let was_deferred = self.phase == Phase::Apply && self.plan.is_some_and(|p| p.changes.iter().any(|c| c.deferred.is_some() && c.provider == addr));
         self.providers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, ProviderSlot::Configured { client, limit });

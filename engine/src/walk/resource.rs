@@ -22,6 +22,7 @@ type R<T> = Result<T, Diagnostics>;
 pub(crate) enum Slot {
     Ready { client: Client, limit: Arc<Semaphore> },
     Deferred(String),
+    Failed(Diagnostic),
 }
 
 /// Per-node facts shared by its instances.
@@ -43,6 +44,7 @@ impl Walker<'_> {
         let slot = match self.providers.lock().unwrap_or_else(|e| e.into_inner()).get(&provider_key) {
             Some(ProviderSlot::Configured { client, limit, .. }) => Slot::Ready { client: client.clone(), limit: limit.clone() },
             Some(ProviderSlot::Deferred { reason }) => Slot::Deferred(reason.clone()),
+            Some(ProviderSlot::Failed(d)) => Slot::Failed(d.clone()),
             None => return Err(Diagnostic::error(format!("{key}: provider {} was not configured", provider_key_address(&provider_key))).into()),
         };
         let schema = match key.mode {
@@ -52,13 +54,19 @@ impl Walker<'_> {
         let nc = NodeCtx { ni, path: path.clone(), res, provider_key, slot, schema };
         let in_target = self.targeted.as_ref().is_none_or(|t| t.contains(&ni));
         let mut errors = Diagnostics::default();
+        // Prior values serve managed instances in a destroy run and everything outside -target;
+        // data sources are read even when destroying (provider configurations may need them).
+        let from_state = !in_target || (self.options.destroy && key.mode == Mode::Managed);
         for mi in self.module_instances(path) {
             let (kind, ctxs) = self.expand(path, &mi, res.count.as_ref(), res.for_each.as_ref(), &key.to_string())?;
+            if let (Slot::Failed(d), false, false) = (&nc.slot, ctxs.is_empty(), from_state) {
+                return Err(d.clone().into());
+            }
             let futs = ctxs.into_iter().map(|c| {
                 let nc = &nc;
                 async move {
                     let addr = c.module.resource_address(key, c.key.as_ref());
-                    let r = if self.options.destroy || !in_target {
+                    let r = if from_state {
                         Ok(self.prior_value(&addr))
                     } else {
                         match (key.mode, self.phase) {
@@ -107,11 +115,13 @@ impl Walker<'_> {
         })
     }
 
-    /// The instance's value from the prior state (marked), or null when absent.
+    /// The instance's value from the prior state (marked). An instance the state does not hold
+    /// is unknown, not null: expressions over it (`upper(x.output)`) then stay unevaluated
+    /// instead of failing a destroy of what does exist.
     pub(crate) fn prior_value(&self, addr: &str) -> Value {
         match self.snapshot.resources.get(addr) {
             Some(r) => Value::from_json(&r.attributes).mark_paths(&r.sensitive_paths),
-            None => Value::Null,
+            None => Value::Unknown,
         }
     }
 
@@ -129,6 +139,7 @@ impl Walker<'_> {
     pub(crate) fn ctx(&self, nc: &NodeCtx<'_>, addr: &str) -> R<(Ctx, Arc<Semaphore>)> {
         match &nc.slot {
             Slot::Ready { client, limit } => Ok((self.provider_ctx(client.clone(), addr), limit.clone())),
+            Slot::Failed(d) => Err(d.clone().into()),
             Slot::Deferred(reason) => Err(Diagnostic::error(format!("{addr}: the provider is still not configured"))
                 .detail(format!("{reason}, but its configuration is still unknown"))
                 .into()),
@@ -151,6 +162,7 @@ impl Walker<'_> {
         let mut reasons = Vec::new();
         let mut importing = None;
         let (planned, deferred) = match &nc.slot {
+            Slot::Failed(d) => return Err(d.clone().into()),
             Slot::Deferred(reason) => {
                 let p = plan_with_schema(&nc.schema, PlanRequest { prior: prior.as_ref(), config: &config });
                 (p, Some(reason.clone()))

@@ -17,6 +17,18 @@ fn unknown_arguments_give_unknown_results() {
 }
 
 #[test]
+fn functions_that_only_move_values_keep_known_keys() {
+    let merged = run("merge", &[Value::object([("a", Value::Unknown)]), Value::object([("b", s("k"))])]).unwrap();
+    assert_eq!(merged, Value::object([("a", Value::Unknown), ("b", s("k"))]));
+    assert_eq!(run("keys", &[merged.clone()]).unwrap(), Value::List(vec![s("a"), s("b")]));
+    assert_eq!(run("lookup", &[merged.clone(), s("b")]).unwrap(), s("k"));
+    assert_eq!(run("concat", &[Value::List(vec![Value::Unknown]), Value::List(vec![s("x")])]).unwrap(), Value::List(vec![Value::Unknown, s("x")]));
+    // An unknown key or an unknown container still gives unknown.
+    assert_eq!(run("lookup", &[merged, Value::Unknown]).unwrap(), Value::Unknown);
+    assert_eq!(run("merge", &[Value::Unknown, Value::object([("b", s("k"))])]).unwrap(), Value::Unknown);
+}
+
+#[test]
 fn sensitive_arguments_mark_the_whole_result() {
     let secret = s("hunter2").mark_sensitive();
     assert_eq!(run("upper", std::slice::from_ref(&secret)).unwrap(), s("HUNTER2").mark_sensitive());

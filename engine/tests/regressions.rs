@@ -1,0 +1,149 @@
+//! Bugs found by writing modules, each pinned by the smallest configuration that showed it.
+
+mod common;
+use common::{serve_http, Work};
+
+#[test]
+fn destroy_reads_data_sources_that_expansions_use() {
+    let url = serve_http("a,b,c");
+    let w = Work::new(&format!(
+        r#"
+data "http" "zones" {{
+  url = "{url}"
+}}
+resource "meshplan_data" "x" {{
+  for_each = toset(slice(split(",", data.http.zones.response_body), 0, 2))
+  input    = each.key
+}}
+"#
+    ));
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(w.state_list().len(), 2);
+    w.run(&["destroy", "-auto-approve"]).ok();
+    assert!(w.state_list().is_empty());
+}
+
+#[test]
+fn destroy_of_a_never_applied_config_with_derived_values() {
+    let w = Work::new(
+        r#"
+resource "meshplan_data" "a" {
+  input = "x"
+}
+locals {
+  v = upper(meshplan_data.a.output)
+}
+output "v" {
+  value = local.v
+}
+"#,
+    );
+    w.run(&["destroy", "-auto-approve"]).ok();
+}
+
+#[test]
+fn merge_with_unknown_values_keeps_keys_for_for_each() {
+    let w = Work::new(
+        r#"
+resource "random_id" "a" {
+  byte_length = 4
+}
+resource "meshplan_data" "m" {
+  for_each = merge({ a = random_id.a.hex }, { b = "k" })
+  input    = each.value
+}
+"#,
+    );
+    w.run(&["plan"]).ok().stdout_has("meshplan_data.m[\"a\"] will be created").stdout_has("meshplan_data.m[\"b\"] will be created");
+}
+
+#[test]
+fn a_provider_only_count_zero_resources_use_is_never_needed() {
+    let w = Work::new(
+        r#"
+provider "kubernetes" {}
+resource "kubernetes_namespace" "x" {
+  count = 0
+  metadata {
+    name = "r"
+  }
+}
+resource "meshplan_data" "y" {
+  input = 1
+}
+"#,
+    );
+    w.run(&["apply", "-auto-approve"]).ok();
+}
+
+#[test]
+fn depends_on_a_module_waits_for_everything_in_it() {
+    let w = Work::new(
+        r#"
+module "m" {
+  source = "./m"
+}
+resource "meshplan_data" "after" {
+  input      = 1
+  depends_on = [module.m]
+}
+"#,
+    );
+    w.write("m/main.mp.hcl", "resource \"meshplan_data\" \"inner\" {\n  input = 1\n}\n");
+    let dot = w.run(&["graph"]).ok().stdout.clone();
+    assert!(dot.contains("\"module.m.meshplan_data.inner\" -> \"meshplan_data.after\""), "{dot}");
+}
+
+#[test]
+fn an_explicit_null_module_argument_stays_null() {
+    let w = Work::new(
+        r#"
+module "m" {
+  source = "./m"
+  x      = null
+}
+output "x" {
+  value = module.m.x == null ? "null" : module.m.x
+}
+"#,
+    );
+    w.write("m/main.mp.hcl", "variable \"x\" {\n  default = \"dflt\"\n}\noutput \"x\" {\n  value = var.x\n}\n");
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(w.run(&["output", "-raw", "x"]).ok().stdout, "null");
+}
+
+#[test]
+fn nonsensitive_and_sensitive_functions() {
+    let w = Work::new(
+        r#"
+variable "secret" {
+  default   = "hunter2"
+  sensitive = true
+}
+output "plain" {
+  value = nonsensitive(upper(var.secret))
+}
+output "hidden" {
+  value     = sensitive("visible")
+  sensitive = true
+}
+"#,
+    );
+    w.run(&["apply", "-auto-approve"]).ok().stdout_has("plain  = \"HUNTER2\"").stdout_has("hidden = <sensitive>");
+}
+
+#[test]
+fn fmt_leaves_heredoc_content_alone() {
+    let w = Work::new("locals {\n  x = <<-EOT\n    a = 1\n    bbb = 2\n  EOT\n}\n");
+    w.run(&["fmt", "-check"]).ok();
+}
+
+#[test]
+fn the_binary_configures_a_kubernetes_provider() {
+    // Several crates enable both rustls crypto backends; the binary must still pick one.
+    let server = kube_test_server::TestServer::start(kube_test_server::Config::named("foo")).unwrap();
+    let w = Work::new("provider \"kubernetes\" {\n  config_path = \"kc.yaml\"\n}\nresource \"kubernetes_namespace\" \"a\" {\n  metadata {\n    name = \"a\"\n  }\n}\n");
+    server.info().write_kubeconfig(&w.file("kc.yaml")).unwrap();
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert!(server.objects().iter().any(|o| o["kind"] == "Namespace" && o["metadata"]["name"] == "a"));
+}
