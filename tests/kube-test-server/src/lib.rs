@@ -85,6 +85,9 @@ impl RunningServer {
     /// Binds, mints the CA and serving certificate, creates the initial namespaces and
     /// starts serving. Must be called within a Tokio runtime.
     pub async fn start(config: Config) -> Result<RunningServer, StartError> {
+        // In a workspace build rustls has both crypto backends enabled and cannot choose; the
+        // server and the kube clients tests build next to it use ring (no-op if one is set).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartError::Bind { addr: config.listen, source })?;
