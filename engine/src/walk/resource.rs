@@ -58,7 +58,14 @@ impl Walker<'_> {
                 let nc = &nc;
                 async move {
                     let addr = c.module.resource_address(key, c.key.as_ref());
-                    let r = if self.options.destroy || !in_target {
+                    // Data sources are not in the state, so a destroy reads them as a plan
+                    // does: configurations built from them (locals, provider blocks such as a
+                    // kubernetes provider's EKS token) must still evaluate.
+                    let keep_prior = match key.mode {
+                        Mode::Data => !in_target,
+                        Mode::Managed => self.options.destroy || !in_target,
+                    };
+                    let r = if keep_prior {
                         Ok(self.prior_value(&addr))
                     } else {
                         match (key.mode, self.phase) {
