@@ -50,6 +50,37 @@ fn plan_apply_update_destroy_cycle() {
     w.run(&["plan", "-detailed-exitcode"]).code(2);
 }
 
+/// A destroy evaluates what it must of the configuration (for_each keys, provider blocks);
+/// data sources are not in the state, so it has to read them as a plan does.
+const DATA_IN_DESTROY: &str = r#"
+# A throwaway test key: the data source must be readable at plan time.
+data "tls_public_key" "k" {
+  private_key_pem = <<-EOT
+    -----BEGIN PRIVATE KEY-----
+    MC4CAQAwBQYDK2VwBCIEIMyASFaJimNIEb56fpjWvdR72YCr85mhK+ZwKfI7zgQ2
+    -----END PRIVATE KEY-----
+  EOT
+}
+
+locals {
+  algorithm = lower(data.tls_public_key.k.algorithm)
+}
+
+resource "meshplan_data" "uses" {
+  for_each = toset([local.algorithm])
+  input    = each.key
+}
+"#;
+
+#[test]
+fn destroy_reads_data_sources_the_configuration_needs() {
+    let w = Work::new(DATA_IN_DESTROY);
+    w.run(&["apply", "-auto-approve"]).ok().stdout_has("Resources: 1 added");
+    w.run(&["plan", "-destroy"]).ok().stdout_has("Plan: 0 to add, 0 to change, 1 to destroy.");
+    w.run(&["destroy", "-auto-approve"]).ok().stdout_has("Destroy complete! Resources: 1 destroyed.");
+    assert!(w.state_list().is_empty());
+}
+
 #[test]
 fn variables_from_env_and_files() {
     let w = Work::new(CYCLE);

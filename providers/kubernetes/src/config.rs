@@ -49,6 +49,11 @@ pub(crate) async fn configure(config: &Value) -> Result<Cluster, ProviderError> 
     let kube_config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| ProviderError::new(format!("invalid kubernetes provider configuration: {e}")))?;
+    // rustls picks its process-wide crypto provider from its crate features, and panics when
+    // both `ring` (ours, through kube) and `aws-lc-rs` (the AWS SDK's) are compiled in, as
+    // in the meshplan binary. Choose ring unless the binary already chose; an Err only
+    // means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = kube::Client::try_from(kube_config)
         .map_err(|e| ProviderError::new(format!("building the kubernetes client: {e}")))?;
     let field_manager = config.get_str("field_manager").unwrap_or("meshplan").to_string();

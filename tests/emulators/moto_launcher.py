@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""moto's server on 127.0.0.1, with EKS clusters that point at real (test) Kubernetes API servers.
+
+moto's EKS backend gives every cluster a made-up endpoint and a random string as its CA, so a
+client configured from DescribeCluster cannot connect anywhere. This launcher patches moto's
+`Cluster` constructor: a cluster whose name is in the mapping gets that endpoint and
+base64(CA PEM) as `certificateAuthority.data`, exactly what a client decodes from real EKS.
+
+    moto_launcher.py --port 5000 [--clusters FILE] [--exit-with-stdin]
+
+The mapping is JSON, {"foo": {"endpoint": "https://127.0.0.1:PORT", "ca_pem": "-----BEGIN..."}},
+read from FILE (or the MESHPLAN_EKS_CLUSTERS_FILE environment variable) on every cluster
+creation, so it may be written after the server started; MESHPLAN_EKS_CLUSTERS may hold the
+JSON itself. Clusters not in the mapping keep moto's values.
+
+--exit-with-stdin: exit when stdin reaches EOF, so a harness that dies without cleaning up
+(SIGKILL, abort) does not leave moto running: its end of the pipe closes with it.
+"""
+
+import argparse
+import base64
+import json
+import os
+import sys
+import threading
+
+
+def load_mapping(path):
+    text = os.environ.get("MESHPLAN_EKS_CLUSTERS")
+    if path:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except FileNotFoundError:
+            pass
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        # A half-written file must not break CreateCluster; the cluster keeps moto's values.
+        print(f"moto_launcher: ignoring unreadable cluster mapping: {e}", file=sys.stderr)
+        return {}
+
+
+def patch_eks(mapping_path):
+    from moto.eks import models
+
+    original_init = models.Cluster.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        target = load_mapping(mapping_path).get(self.name)
+        if target:
+            self.endpoint = target["endpoint"]
+            ca = target["ca_pem"].encode("utf-8")
+            self.certificate_authority = {"data": base64.b64encode(ca).decode("ascii")}
+
+    models.Cluster.__init__ = init
+
+
+def exit_when_stdin_closes():
+    def watch():
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--clusters", default=os.environ.get("MESHPLAN_EKS_CLUSTERS_FILE"))
+    parser.add_argument("--exit-with-stdin", action="store_true")
+    args = parser.parse_args()
+    # Emulators are for this machine only: never listen on another interface.
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("--host must be a loopback address")
+    # IAM's AWS-managed policies (AmazonEKSClusterPolicy, ...) exist only with this set, and
+    # moto reads it when its IAM backend is imported, so set it before importing moto.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    if args.exit_with_stdin:
+        exit_when_stdin_closes()
+    patch_eks(args.clusters)
+    from moto import server
+
+    server.main(["-H", args.host, "-p", str(args.port)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+//! `meshplan-emulators`: runs moto and kube test servers for scripts (scripts/demo) until
+//! SIGINT/SIGTERM, then stops them all.
+//!
+//!     meshplan-emulators --out DIR [--cluster NAME]... [--region REGION]
+//!
+//! Writes into DIR: `emulators.auto.mpvars` (the examples' variables), `env.sh` (exports for
+//! meshplan and boto3: dummy credentials, region, no proxy for loopback), `NAME.kubeconfig`
+//! per cluster (admin), and last `ready`, which scripts wait for.
+
+use meshplan_emulators::{Emulators, Options};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn usage() -> ExitCode {
+    eprintln!("usage: meshplan-emulators --out DIR [--cluster NAME]... [--region REGION]");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let mut out: Option<PathBuf> = None;
+    let mut options = Options { clusters: Vec::new(), region: "us-east-1".into() };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--out", Some(v)) => out = Some(v.into()),
+            ("--cluster", Some(v)) => options.clusters.push(v),
+            ("--region", Some(v)) => options.region = v,
+            _ => return usage(),
+        }
+    }
+    let Some(out) = out else { return usage() };
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        eprintln!("meshplan-emulators: {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    let emu = match Emulators::start(&options) {
+        Ok(emu) => emu,
+        Err(e) => {
+            eprintln!("meshplan-emulators: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = write_files(&emu, &out) {
+        eprintln!("meshplan-emulators: writing {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    eprintln!("meshplan-emulators: moto (AWS) at {}", emu.moto().url());
+    for c in emu.clusters() {
+        eprintln!("meshplan-emulators: EKS cluster {:?} served by the kube test server at {} (kubeconfig {})", c.name, c.server.url, out.join(format!("{}.kubeconfig", c.name)).display());
+    }
+    wait_for_signal();
+    eprintln!("meshplan-emulators: stopping");
+    drop(emu);
+    let _ = std::fs::remove_file(out.join("ready"));
+    ExitCode::SUCCESS
+}
+
+fn write_files(emu: &Emulators, out: &std::path::Path) -> std::io::Result<()> {
+    emu.write_mpvars(out).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let env: String = emu.env().iter().map(|(k, v)| format!("export {k}='{v}'\n")).collect();
+    std::fs::write(out.join("env.sh"), env)?;
+    for c in emu.clusters() {
+        std::fs::copy(&c.kubeconfig, out.join(format!("{}.kubeconfig", c.name)))?;
+    }
+    std::fs::write(out.join("ready"), format!("{}\n", std::process::id()))
+}
+
+fn wait_for_signal() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a signal runtime");
+    runtime.block_on(async {
+        let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    });
+}

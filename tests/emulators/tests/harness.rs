@@ -1,0 +1,67 @@
+//! The harness itself: moto's EKS answers with the kube test server's endpoint and CA, and
+//! that server accepts an EKS token only when moto's STS does; everything stops on drop.
+
+use meshplan_emulators::{Emulators, Options};
+
+/// A token as `aws eks get-token` makes it (boto3's presigner), for the cluster `name`.
+const TOKEN: &str = r#"
+import base64
+sts = client('sts')
+params = {'method': 'GET', 'url': endpoint + '/?Action=GetCallerIdentity&Version=2011-06-15',
+          'body': {}, 'headers': {'x-k8s-aws-id': NAME}, 'context': {}}
+url = sts._request_signer.generate_presigned_url(params, region_name=region, expires_in=60, operation_name='')
+print('k8s-aws-v1.' + base64.urlsafe_b64encode(url.encode()).decode().rstrip('='))
+"#;
+
+#[test]
+fn eks_clusters_point_at_kube_test_servers() {
+    let emu = Emulators::start(&Options::clusters(&["foo", "bar"])).unwrap();
+    let described = emu
+        .boto3(
+            r#"
+import base64
+eks = client('eks')
+for name in ['foo', 'other']:
+    eks.create_cluster(name=name, roleArn='arn:aws:iam::123456789012:role/eks', resourcesVpcConfig={})
+    c = eks.describe_cluster(name=name)['cluster']
+    print(json.dumps({'name': name, 'endpoint': c['endpoint'], 'ca': base64.b64decode(c['certificateAuthority']['data']).decode(errors='replace')}))
+"#,
+        )
+        .unwrap();
+    let lines: Vec<serde_json::Value> = described.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let foo = emu.cluster("foo");
+    assert_eq!(lines[0]["endpoint"], foo.server.url.as_str());
+    assert_eq!(lines[0]["ca"], foo.server.ca_pem.as_str());
+    // Names outside the mapping keep moto's made-up values.
+    assert!(lines[1]["endpoint"].as_str().unwrap().ends_with(".eks.amazonaws.com/"), "{}", lines[1]);
+
+    // The EKS token is replayed against moto's STS. (moto does not check SigV4 signatures, so
+    // a token signed for another cluster name would pass STS too; the server's own shape
+    // checks are tested in kube-test-server's eks_auth.rs.)
+    let token = emu.boto3(&TOKEN.replace("NAME", "'foo'")).unwrap().trim().to_string();
+    let (ok, out) = emu.kubectl("foo", &["--token", &token, "get", "namespace", "default", "-o", "name"]);
+    assert!(ok, "{out}");
+    assert_eq!(out.trim(), "namespace/default");
+    let (ok, out) = emu.kubectl("foo", &["--token", "k8s-aws-v1.aHR0cHM6Ly9leGFtcGxlLmNvbS8", "get", "namespace"]);
+    assert!(!ok && out.contains("Unauthorized"), "a token that is no presigned GetCallerIdentity must be refused: {out}");
+
+    // IAM's AWS-managed policies are loaded (EKS examples attach them).
+    let policy = emu.boto3("print(client('iam').get_policy(PolicyArn='arn:aws:iam::aws:policy/AmazonEKSClusterPolicy')['Policy']['PolicyName'])").unwrap();
+    assert_eq!(policy.trim(), "AmazonEKSClusterPolicy");
+
+    let port = emu.moto().port();
+    let kube_addr = foo.server.addr;
+    drop(emu);
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "moto still listening after drop");
+    assert!(std::net::TcpStream::connect(kube_addr).is_err(), "kube test server still listening after drop");
+}
+
+#[test]
+fn variables_file_names_every_endpoint() {
+    let emu = Emulators::start(&Options::clusters(&[])).unwrap();
+    let vars = emu.mpvars();
+    for service in meshplan_emulators::SERVICES {
+        assert!(vars.contains(&format!("{service} = \"{}\"", emu.moto().url())), "{vars}");
+    }
+    assert!(vars.contains("region = \"us-east-1\""), "{vars}");
+}
