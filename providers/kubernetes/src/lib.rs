@@ -53,9 +53,6 @@ impl Provider for KubernetesProvider {
     }
 
     async fn configure(&self, config: &Value) -> Result<Client, ProviderError> {
-        // Several crates in one binary enable both of rustls's crypto backends, and then rustls
-        // cannot pick one by itself: name ours (a no-op when one is already installed).
-        let _ = rustls::crypto::ring::default_provider().install_default();
         Ok(Arc::new(config::configure(config).await?))
     }
 }
