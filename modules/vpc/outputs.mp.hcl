@@ -45,8 +45,10 @@ output "private_route_table_ids" {
 
 output "route_table_ids" {
   description = "Every route table of the VPC, public and private, keyed \"public\" / \"private-<az>\"."
-  value = merge(
-    { public = aws_route_table.public.id },
-    { for az, rt in aws_route_table.private : "private-${az}" => rt.id },
-  )
+  # Not merge(): meshplan's merge() of maps with unknown values is wholly unknown, and the
+  # keys must stay known for a caller's for_each.
+  value = {
+    for k in concat(["public"], [for az in local.nat_azs : "private-${az}"]) :
+    k => (k == "public" ? aws_route_table.public.id : aws_route_table.private[trimprefix(k, "private-")].id)
+  }
 }
