@@ -1,0 +1,203 @@
+# An EKS cluster as the seeds build it (DOMAIN.md §1–§3): the cluster role, the node role,
+# the cluster (public endpoint), managed node groups (taints and labels included), the IAM
+# OIDC provider for IRSA, the addons (vpc-cni with network policy, kube-proxy, coredns,
+# aws-ebs-csi-driver with its IRSA role). The gp3 default StorageClass is ./storage-classes
+# (a separate module, so that this one needs no kubernetes provider).
+
+locals {
+  cluster_role_name = coalesce(var.cluster_role_name, "${var.name}-cluster-role")
+  node_role_name    = coalesce(var.node_role_name, "${var.name}-node-role")
+  ebs_csi_role_name = coalesce(var.ebs_csi_role_name, "${var.name}-ebs-csi-driver")
+}
+
+# --- IAM: cluster role ------------------------------------------------------------------
+
+data "aws_iam_policy_document" "cluster_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["eks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "cluster" {
+  name               = local.cluster_role_name
+  assume_role_policy = data.aws_iam_policy_document.cluster_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "cluster" {
+  role       = aws_iam_role.cluster.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
+}
+
+# --- IAM: node role ----------------------------------------------------------------------
+
+data "aws_iam_policy_document" "node_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "node" {
+  name               = local.node_role_name
+  assume_role_policy = data.aws_iam_policy_document.node_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "node" {
+  for_each = {
+    worker = "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"
+    cni    = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
+    ecr    = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
+  }
+  role       = aws_iam_role.node.name
+  policy_arn = each.value
+}
+
+# --- The cluster -------------------------------------------------------------------------
+
+resource "aws_eks_cluster" "this" {
+  name                      = var.name
+  role_arn                  = aws_iam_role.cluster.arn
+  version                   = var.kubernetes_version
+  enabled_cluster_log_types = var.enabled_cluster_log_types
+  vpc_config {
+    subnet_ids              = var.subnet_ids
+    endpoint_public_access  = var.endpoint_public_access
+    endpoint_private_access = var.endpoint_private_access
+    public_access_cidrs     = var.public_access_cidrs
+  }
+  tags = var.tags
+  # EKS checks the role's permissions when it creates the cluster (and deletes the cluster
+  # before the attachment goes).
+  depends_on = [aws_iam_role_policy_attachment.cluster]
+}
+
+resource "aws_vpc_security_group_ingress_rule" "cluster_self" {
+  for_each                     = toset([for p in var.cluster_sg_ingress_ports : tostring(p)])
+  security_group_id            = aws_eks_cluster.this.vpc_config.cluster_security_group_id
+  referenced_security_group_id = aws_eks_cluster.this.vpc_config.cluster_security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = tonumber(each.key)
+  to_port                      = tonumber(each.key)
+  description                  = "port ${each.key} from the cluster security group"
+}
+
+# --- Node groups -------------------------------------------------------------------------
+
+resource "aws_eks_node_group" "this" {
+  for_each        = var.node_groups
+  cluster_name    = aws_eks_cluster.this.name
+  node_group_name = each.key
+  node_role_arn   = aws_iam_role.node.arn
+  subnet_ids      = each.value.subnet_ids != null ? each.value.subnet_ids : var.subnet_ids
+  instance_types  = each.value.instance_types
+  capacity_type   = each.value.capacity_type
+  ami_type        = each.value.ami_type
+  disk_size       = each.value.disk_size
+  labels          = each.value.labels
+
+  scaling_config {
+    desired_size = each.value.desired_size
+    min_size     = each.value.min_size
+    max_size     = each.value.max_size
+  }
+
+  dynamic "taint" {
+    for_each = each.value.taints
+    content {
+      key    = taint.value.key
+      value  = taint.value.value
+      effect = taint.value.effect
+    }
+  }
+
+  tags = var.tags
+  # Nodes need their policies to join (and must leave before the policies go).
+  depends_on = [aws_iam_role_policy_attachment.node]
+}
+
+# --- IRSA: the cluster's OIDC provider ---------------------------------------------------
+
+data "tls_certificate" "issuer" {
+  count = var.oidc_thumbprint == null ? 1 : 0
+  url   = aws_eks_cluster.this.identity[0].oidc[0].issuer
+}
+
+locals {
+  # certificates are root-most first: the thumbprint is the top CA's.
+  oidc_thumbprint = var.oidc_thumbprint != null ? var.oidc_thumbprint : data.tls_certificate.issuer[0].certificates[0].sha1_fingerprint
+}
+
+resource "aws_iam_openid_connect_provider" "this" {
+  url             = aws_eks_cluster.this.identity[0].oidc[0].issuer
+  client_id_list  = var.oidc_client_ids
+  thumbprint_list = [local.oidc_thumbprint]
+  tags            = var.tags
+}
+
+# --- Addons ------------------------------------------------------------------------------
+
+module "ebs_csi_irsa" {
+  source            = "../irsa-role"
+  name              = local.ebs_csi_role_name
+  oidc_provider_arn = aws_iam_openid_connect_provider.this.arn
+  oidc_issuer_url   = aws_iam_openid_connect_provider.this.url
+  namespace         = "kube-system"
+  service_account   = "ebs-csi-controller-sa"
+  policy_arns       = { ebs_csi = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" }
+  tags              = var.tags
+}
+
+resource "aws_eks_addon" "vpc_cni" {
+  count                       = var.enable_addons ? 1 : 0
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "vpc-cni"
+  addon_version               = lookup(var.addon_versions, "vpc-cni", null)
+  configuration_values        = jsonencode(var.vpc_cni_configuration)
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  tags                        = var.tags
+}
+
+resource "aws_eks_addon" "kube_proxy" {
+  count                       = var.enable_addons ? 1 : 0
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "kube-proxy"
+  addon_version               = lookup(var.addon_versions, "kube-proxy", null)
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  tags                        = var.tags
+}
+
+# coredns and the EBS CSI controller are Deployments: they become ACTIVE only once nodes
+# can run them.
+resource "aws_eks_addon" "coredns" {
+  count                       = var.enable_addons ? 1 : 0
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "coredns"
+  addon_version               = lookup(var.addon_versions, "coredns", null)
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  tags                        = var.tags
+  depends_on                  = [aws_eks_node_group.this]
+}
+
+resource "aws_eks_addon" "ebs_csi" {
+  count                       = var.enable_addons ? 1 : 0
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "aws-ebs-csi-driver"
+  addon_version               = lookup(var.addon_versions, "aws-ebs-csi-driver", null)
+  service_account_role_arn    = module.ebs_csi_irsa.role_arn
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  tags                        = var.tags
+  depends_on                  = [aws_eks_node_group.this]
+}
