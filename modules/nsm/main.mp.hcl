@@ -8,7 +8,6 @@ module "spire" {
   crds_path            = var.spire_crds_path
   crds_url             = var.spire_crds_url
   crds_sha256          = var.spire_crds_sha256
-  upstream_authority   = null
   server_node_selector = var.spire_server_node_selector
   server_tolerations   = []
   cluster_spiffe_ids   = {

@@ -66,19 +66,14 @@ variable "bundle_endpoint_service_type" {
 }
 
 variable "upstream_authority" {
-  description = "cert-manager issuer SPIRE chains to (SPIRE is an intermediate CA under it); null: SPIRE is its own root."
+  description = "cert-manager issuer SPIRE chains to (SPIRE is then an intermediate CA under it), e.g. { issuer_name = \"selfsigned-ca\", issuer_kind = \"ClusterIssuer\", issuer_group = \"cert-manager.io\", namespace = \"cert-manager\" } (modules/cert-manager outputs); null: SPIRE is its own root. Default null because meshplan, unlike Terraform, turns an explicit null argument into the default."
   type        = object({
       issuer_name  = string
       issuer_kind  = string
       issuer_group = string
       namespace    = string
   })
-  default = {
-    issuer_name  = "selfsigned-ca"
-    issuer_kind  = "ClusterIssuer"
-    issuer_group = "cert-manager.io"
-    namespace    = "cert-manager"
-  }
+  default = null
 }
 
 variable "server_node_selector" {
