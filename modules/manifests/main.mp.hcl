@@ -13,7 +13,8 @@ locals {
   yaml = (
     var.content != null ? var.content :
     var.path != null ? file(var.path) :
-    one(data.http.manifests[*].response_body)
+    # try(): destroy evaluates this without reading the data source (see README).
+    try(one(data.http.manifests[*].response_body), "")
   )
   objects = {
     for d in yamldecode_all(local.yaml) :

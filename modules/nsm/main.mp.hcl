@@ -38,7 +38,7 @@ data "http" "manifests" {
 }
 
 locals {
-  yaml    = var.manifests_path != null ? file(var.manifests_path) : one(data.http.manifests[*].response_body)
+  yaml    = var.manifests_path != null ? file(var.manifests_path) : try(one(data.http.manifests[*].response_body), "")
   objects = {
     for d in yamldecode_all(local.yaml) :
     join("/", compact([d.kind, try(d.metadata.namespace, ""), d.metadata.name])) => d
