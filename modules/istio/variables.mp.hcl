@@ -1,0 +1,81 @@
+variable "manifests_path" {
+  description = "Local path of the Istio install manifests (operator CRDs/operator, or istioctl manifest generate output)."
+  type        = string
+  default     = null
+}
+
+variable "manifests_url" {
+  type    = string
+  default = null
+}
+
+variable "manifests_sha256" {
+  type    = string
+  default = null
+}
+
+variable "namespace" {
+  type    = string
+  default = "istio-system"
+}
+
+variable "create_namespace" {
+  description = "Create the namespace (false when modules/cert-manager created it for Certificate cacerts)."
+  type        = bool
+  default     = true
+}
+
+variable "trust_domain" {
+  type = string
+}
+
+variable "trust_domain_aliases" {
+  description = "The federated trust domains (without them, cross-domain identities are rejected; DOMAIN.md §6)."
+  type        = list(string)
+  default     = []
+}
+
+variable "mesh_id" {
+  type    = string
+  default = "mesh1"
+}
+
+variable "cluster_name" {
+  description = "values.global.multiCluster.clusterName (e.g. foo-eks-cluster)."
+  type        = string
+}
+
+variable "network" {
+  description = "values.global.network and the east-west gateway's network (e.g. foo-network)."
+  type        = string
+}
+
+variable "federates_with" {
+  description = "Trust domains for the east-west gateway's spiffe.io/federatesWith annotation."
+  type        = list(string)
+  default     = []
+}
+
+variable "cluster_spiffe_ids" {
+  description = "Names of the ClusterSPIFFEIDs Istio's pods match (modules/spire output): referencing them installs Istio after them, as it must be."
+  type        = list(string)
+  default     = []
+}
+
+variable "east_west_gateway" {
+  type    = bool
+  default = true
+}
+
+variable "remote_clusters" {
+  description = "Other clusters of the mesh: name => { server, ca_pem }. Their reader tokens come in remote_cluster_tokens."
+  type        = map(object({ server = string, ca_pem = string }))
+  default     = {}
+}
+
+variable "remote_cluster_tokens" {
+  description = "name => istio-reader-service-account token of that cluster (modules/istio output reader_token)."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}
