@@ -53,3 +53,21 @@ fn hello_round_trip() {
 fn pki_round_trip() {
     round_trip("pki");
 }
+
+#[test]
+fn every_example_and_module_test_config_validates() {
+    let root: PathBuf = [env!("CARGO_MANIFEST_DIR"), ".."].iter().collect();
+    let mut dirs = Vec::new();
+    for parent in ["examples", "tests/modules"] {
+        for e in std::fs::read_dir(root.join(parent)).unwrap().flatten() {
+            if e.path().is_dir() {
+                dirs.push(e.path());
+            }
+        }
+    }
+    assert!(dirs.len() >= 8, "{dirs:?}");
+    for d in dirs {
+        let (code, text) = meshplan(&d, &["validate"]);
+        assert_eq!(code, 0, "{} does not validate:\n{text}", d.display());
+    }
+}

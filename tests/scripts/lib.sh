@@ -1,7 +1,8 @@
 # Helpers for the examples' run-local.sh tests: kube-test-server instances, kubeconfig fields,
 # checks, timings. Sourced, not run.
-MESHPLAN="${MESHPLAN:-/work/bin/meshplan}"
-KUBE_TEST_SERVER="${KUBE_TEST_SERVER:-/work/bin/kube-test-server}"
+_repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+MESHPLAN="${MESHPLAN:-${CARGO_TARGET_DIR:-$_repo/target}/debug/meshplan}"
+KUBE_TEST_SERVER="${KUBE_TEST_SERVER:-${CARGO_TARGET_DIR:-$_repo/target}/debug/kube-test-server}"
 export RUST_BACKTRACE=0
 _server_pids=()
 
