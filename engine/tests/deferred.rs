@@ -115,3 +115,35 @@ async fn provider_configured_from_a_resource_of_the_same_run() {
     assert!(backend.read().unwrap().resources.is_empty());
     backend.close().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_configured_inside_a_module_is_deferred_too() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.mp.hcl"),
+        "resource \"meshplan_data\" \"eks\" {\n  input = \"https://bar.example\"\n}\nmodule \"bar\" {\n  source   = \"./bar\"\n  endpoint = meshplan_data.eks.output\n}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("bar")).unwrap();
+    std::fs::write(
+        dir.path().join("bar/main.mp.hcl"),
+        "variable \"endpoint\" {}\nprovider \"cluster\" {\n  endpoint = var.endpoint\n}\nresource \"cluster_object\" \"ns\" {\n  name = \"istio-system\"\n}\n",
+    )
+    .unwrap();
+    let mut providers = meshplan_provider_builtin::all();
+    providers.push(Arc::new(ClusterProvider));
+    let mut ws = Workspace::new(dir.path(), Registry::new(providers));
+    let root = ws.load().unwrap();
+    let backend = Arc::new(SledBackend::open(&ws.state_dir).unwrap());
+    let snap = backend.read().unwrap();
+    let (plan, _) = ops::plan(&ws, &root, &snap, &PlanOptions::default(), &NoHook).await.unwrap();
+    let c = plan.change("module.bar.cluster_object.ns").unwrap();
+    assert_eq!(c.deferred.as_deref(), Some("provider module.bar.cluster is configured during apply"));
+    let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), 10, &NoHook).await.unwrap();
+    assert!(!report.diags.has_errors(), "{:?}", report.diags);
+    let after = backend.read().unwrap();
+    assert_eq!(after.resources["module.bar.cluster_object.ns"].attributes["seen_endpoint"], "https://bar.example");
+    let (again, _) = ops::plan(&ws, &root, &after, &PlanOptions::default(), &NoHook).await.unwrap();
+    assert!(again.is_empty(), "{:?}", again.changes);
+    backend.close().unwrap();
+}
