@@ -147,3 +147,13 @@ fn the_binary_configures_a_kubernetes_provider() {
     w.run(&["apply", "-auto-approve"]).ok();
     assert!(server.objects().iter().any(|o| o["kind"] == "Namespace" && o["metadata"]["name"] == "a"));
 }
+
+#[test]
+fn constant_locals_in_nested_modules_are_known() {
+    let w = Work::new("module \"inner\" {\n  source = \"./inner\"\n}\noutput \"v\" {\n  value = module.inner.v\n}\n");
+    w.write("inner/main.mp.hcl", "module \"leaf\" {\n  source = \"./leaf\"\n}\noutput \"v\" {\n  value = module.leaf.v\n}\n");
+    w.write("inner/leaf/main.mp.hcl", "locals {\n  t = \"const\"\n}\nresource \"meshplan_data\" \"d\" {\n  input = { t = local.t }\n}\noutput \"v\" {\n  value = meshplan_data.d.input\n}\n");
+    w.run(&["plan"]).ok().stdout_has("\"t\" = \"const\"");
+    w.run(&["apply", "-auto-approve"]).ok();
+    w.run(&["plan", "-detailed-exitcode"]).code(0);
+}

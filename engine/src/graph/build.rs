@@ -117,6 +117,22 @@ impl Builder {
     /// Step 2: edges from what each expression refers to.
     fn reference_edges(&mut self, m: &Module, path: &ModulePath) {
         let node = |n: Node, b: &Self| b.index[&n];
+        // Everything in a child module is evaluated per module instance, so after the
+        // expansion that says which instances exist (even what references nothing else).
+        if !path.is_empty() {
+            let exp = node(Node::ModuleExpand { module: path.clone() }, self);
+            let members: Vec<Node> = m
+                .locals
+                .keys()
+                .map(|n| Node::Local { module: path.clone(), name: n.clone() })
+                .chain(m.outputs.keys().map(|n| Node::Output { module: path.clone(), name: n.clone() }))
+                .chain(m.providers.iter().map(|p| Node::Provider { module: path.clone(), provider: p.reference() }))
+                .collect();
+            for n in members {
+                let i = node(n, self);
+                self.edge(exp, i);
+            }
+        }
         for v in m.variables.values() {
             let me = node(Node::Variable { module: path.clone(), name: v.name.clone() }, self);
             for val in &v.validations {
