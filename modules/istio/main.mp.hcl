@@ -40,9 +40,9 @@ locals {
       spec = {
         containers = [{
             name         = "istio-proxy"
-            volumeMounts = [{ name = "workload-socket", mountPath = "/run/secrets/workload-spiffe-uds", readOnly = true }]
+            volumeMounts = [{ name = "workload-socket", mountPath = var.workload_socket_path, readOnly = true }]
         }]
-        volumes = [{ name = "workload-socket", csi = { driver = "csi.spiffe.io", readOnly = true } }]
+        volumes = [{ name = "workload-socket", csi = { driver = var.spiffe_csi_driver, readOnly = true } }]
       }
   })
 
@@ -52,8 +52,8 @@ locals {
       kind       = "Deployment"
       name       = "istio-eastwestgateway"
       patches    = [
-        { path = "spec.template.spec.volumes.[name:workload-socket]", value = { name = "workload-socket", csi = { driver = "csi.spiffe.io", readOnly = true } } },
-        { path = "spec.template.spec.containers.[name:istio-proxy].volumeMounts.[name:workload-socket]", value = { name = "workload-socket", mountPath = "/run/secrets/workload-spiffe-uds", readOnly = true } },
+        { path = "spec.template.spec.volumes.[name:workload-socket]", value = { name = "workload-socket", csi = { driver = var.spiffe_csi_driver, readOnly = true } } },
+        { path = "spec.template.spec.containers.[name:istio-proxy].volumeMounts.[name:workload-socket]", value = { name = "workload-socket", mountPath = var.workload_socket_path, readOnly = true } },
       ]
   }]
 }

@@ -79,3 +79,18 @@ variable "remote_cluster_tokens" {
   default     = {}
   sensitive   = true
 }
+
+# The two below also keep the `spire` template and the gateway overlay (locals) tied to a
+# variable: a constant local in a module nested two deep is planned unknown and applied as
+# null by the engine (see modules/foo-bar-federation/README.md, "Engine issues").
+variable "workload_socket_path" {
+  description = "Where istio-proxy mounts the SPIFFE workload API socket directory (SPIRE agent's socket_path)."
+  type        = string
+  default     = "/run/secrets/workload-spiffe-uds"
+}
+
+variable "spiffe_csi_driver" {
+  description = "The SPIFFE CSI driver's name."
+  type        = string
+  default     = "csi.spiffe.io"
+}

@@ -19,6 +19,7 @@ JSON itself. Clusters not in the mapping keep moto's values.
 
 import argparse
 import base64
+import hashlib
 import json
 import os
 import sys
@@ -50,6 +51,11 @@ def patch_eks(mapping_path):
 
     def init(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
+        # moto gives every cluster of a region the same issuer URL, so a second cluster's IAM
+        # OIDC provider fails with EntityAlreadyExists; EKS gives each cluster its own.
+        issuer = self.identity["oidc"]["issuer"]
+        cluster_id = hashlib.sha1(self.name.encode("utf-8")).hexdigest()[:32].upper()
+        self.identity = {"oidc": {"issuer": issuer.rsplit("/", 1)[0] + "/" + cluster_id}}
         target = load_mapping(mapping_path).get(self.name)
         if target:
             self.endpoint = target["endpoint"]

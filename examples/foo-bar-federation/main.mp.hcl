@@ -1,0 +1,212 @@
+# The foo/bar federation seed (istio-spire-federation-eks.md, DOMAIN.md §1) in ONE apply:
+# VPCs, peering, two EKS clusters (modules/foo-bar-federation), and in both clusters
+# cert-manager → SPIRE → federation both ways → Istio with remote secrets both ways
+# (modules/foo-bar-federation/mesh), through two kubernetes providers configured here from
+# the clusters created in the same run.
+#
+# With aws_endpoints unset this targets real AWS; `scripts/demo foo-bar-federation` sets it
+# to local emulators (moto + one kube test server per cluster, see README.md).
+
+variable "region" {
+  description = "foo's region."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "bar_region" {
+  description = "bar's region (the seed: the same as foo's)."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "aws_endpoints" {
+  description = "Service endpoint overrides (ec2, iam, eks, s3, sts), e.g. a local emulator; empty for AWS itself."
+  type        = map(string)
+  default     = {}
+}
+
+variable "aws_access_key" {
+  type      = string
+  default   = null
+  sensitive = true
+}
+
+variable "aws_secret_key" {
+  type      = string
+  default   = null
+  sensitive = true
+}
+
+variable "foo_cidr" {
+  type    = string
+  default = "10.2.0.0/16"
+}
+
+variable "bar_cidr" {
+  type    = string
+  default = "10.3.0.0/16"
+}
+
+variable "foo_trust_domain" {
+  type    = string
+  default = "foo.com"
+}
+
+variable "bar_trust_domain" {
+  type    = string
+  default = "bar.com"
+}
+
+variable "kubernetes_version" {
+  type    = string
+  default = "1.29"
+}
+
+# The root of oidc.eks.*.amazonaws.com (see examples/eks-irsa): an offline run cannot fetch it.
+variable "oidc_thumbprint" {
+  type    = string
+  default = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
+}
+
+variable "enable_addons" {
+  description = "EKS addons (vpc-cni with network policy, kube-proxy, coredns, aws-ebs-csi-driver + IRSA). null: on against AWS, off when aws_endpoints is set (moto has no addon API)."
+  type        = bool
+  default     = null
+}
+
+# Third-party install manifests are never copied into the repo: by default the fixture
+# manifests of tests/fixtures/manifests; for a real cluster pass pinned upstream files
+# (or switch the module inputs to { url, sha256 }).
+variable "cert_manager_manifests_path" {
+  type    = string
+  default = "../../tests/fixtures/manifests/cert-manager.yaml"
+}
+
+variable "spire_crds_path" {
+  type    = string
+  default = "../../tests/fixtures/manifests/spire-crds.yaml"
+}
+
+variable "istio_manifests_path" {
+  type    = string
+  default = "../../tests/fixtures/manifests/istio.yaml"
+}
+
+locals {
+  on_aws = length(var.aws_endpoints) == 0
+}
+
+provider "aws" {
+  region     = var.region
+  access_key = var.aws_access_key
+  secret_key = var.aws_secret_key
+  endpoints {
+    ec2 = lookup(var.aws_endpoints, "ec2", null)
+    iam = lookup(var.aws_endpoints, "iam", null)
+    eks = lookup(var.aws_endpoints, "eks", null)
+    s3  = lookup(var.aws_endpoints, "s3", null)
+    sts = lookup(var.aws_endpoints, "sts", null)
+  }
+  s3_use_path_style = length(var.aws_endpoints) > 0
+  default_tags {
+    tags = { example = "foo-bar-federation", managed-by = "meshplan" }
+  }
+}
+
+provider "aws" {
+  alias      = "bar"
+  region     = var.bar_region
+  access_key = var.aws_access_key
+  secret_key = var.aws_secret_key
+  endpoints {
+    ec2 = lookup(var.aws_endpoints, "ec2", null)
+    iam = lookup(var.aws_endpoints, "iam", null)
+    eks = lookup(var.aws_endpoints, "eks", null)
+    s3  = lookup(var.aws_endpoints, "s3", null)
+    sts = lookup(var.aws_endpoints, "sts", null)
+  }
+  s3_use_path_style = length(var.aws_endpoints) > 0
+  default_tags {
+    tags = { example = "foo-bar-federation", managed-by = "meshplan" }
+  }
+}
+
+# --- AWS: VPCs, peering, EKS clusters with node groups, OIDC, EBS CSI IRSA --------------------
+
+module "clusters" {
+  source             = "../../modules/foo-bar-federation"
+  providers          = { aws = aws, aws.bar = aws.bar }
+  foo                = { name = "foo", region = var.region, cidr = var.foo_cidr, trust_domain = var.foo_trust_domain }
+  bar                = { name = "bar", region = var.bar_region, cidr = var.bar_cidr, trust_domain = var.bar_trust_domain }
+  kubernetes_version = var.kubernetes_version
+  oidc_thumbprint    = var.oidc_thumbprint
+  enable_addons      = local.on_aws ? coalesce(var.enable_addons, true) : coalesce(var.enable_addons, false)
+  # moto's EKS clusters have no cluster security group to open istiod's ports on.
+  cluster_sg_ingress_ports = local.on_aws ? [15017, 15012] : []
+}
+
+# --- The two kubernetes providers, from the clusters created in this apply --------------------
+# The plan defers their resources; the apply configures them once the clusters exist.
+
+data "aws_eks_cluster_auth" "foo" {
+  name = module.clusters.foo.cluster_name
+}
+
+data "aws_eks_cluster_auth" "bar" {
+  provider = aws.bar
+  name     = module.clusters.bar.cluster_name
+}
+
+provider "kubernetes" {
+  alias                  = "foo"
+  host                   = module.clusters.foo.endpoint
+  cluster_ca_certificate = module.clusters.foo.cluster_ca_certificate
+  token                  = data.aws_eks_cluster_auth.foo.token
+}
+
+provider "kubernetes" {
+  alias                  = "bar"
+  host                   = module.clusters.bar.endpoint
+  cluster_ca_certificate = module.clusters.bar.cluster_ca_certificate
+  token                  = data.aws_eks_cluster_auth.bar.token
+}
+
+# --- In both clusters: cert-manager → SPIRE → federation → Istio + remote secrets ---------------
+
+module "mesh" {
+  source                 = "../../modules/foo-bar-federation/mesh"
+  providers              = { kubernetes.foo = kubernetes.foo, kubernetes.bar = kubernetes.bar }
+  foo                    = module.clusters.foo
+  bar                    = module.clusters.bar
+  cert_manager_manifests = { path = abspath("${path.module}/${var.cert_manager_manifests_path}") }
+  spire_crds             = { path = abspath("${path.module}/${var.spire_crds_path}") }
+  istio_manifests        = { path = abspath("${path.module}/${var.istio_manifests_path}") }
+}
+
+output "foo_endpoint" {
+  value = module.clusters.foo.endpoint
+}
+
+output "bar_endpoint" {
+  value = module.clusters.bar.endpoint
+}
+
+output "foo_bundle_endpoint_url" {
+  value = module.mesh.foo_bundle_endpoint_url
+}
+
+output "bar_bundle_endpoint_url" {
+  value = module.mesh.bar_bundle_endpoint_url
+}
+
+output "foo_root_ca_pem" {
+  value = module.mesh.foo_root_ca_pem
+}
+
+output "bar_root_ca_pem" {
+  value = module.mesh.bar_root_ca_pem
+}
+
+output "remote_secrets" {
+  value = module.mesh.remote_secrets
+}

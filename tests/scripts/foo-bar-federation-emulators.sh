@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# End to end: examples/foo-bar-federation against the local emulators (moto + one kube test
+# server per EKS cluster, foo-eks-cluster and bar-eks-cluster). plan (kubernetes parts
+# deferred) → ONE apply (AWS objects in moto, in-cluster objects in both servers) → plan
+# -detailed-exitcode must exit 0 → boto3 / kubectl checks → destroy → nothing left.
+#   MESHPLAN=/path/to/meshplan MESHPLAN_EMULATORS=/path/to/meshplan-emulators \
+#     tests/scripts/foo-bar-federation-emulators.sh
+# The emulators use this checkout's tests/emulators/moto_launcher.py (distinct OIDC issuer per
+# cluster) unless MESHPLAN_MOTO_LAUNCHER is set.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+. "$repo/tests/scripts/lib.sh"
+MESHPLAN_EMULATORS="${MESHPLAN_EMULATORS:-${CARGO_TARGET_DIR:-$repo/target}/debug/meshplan-emulators}"
+export MESHPLAN_MOTO_LAUNCHER="${MESHPLAN_MOTO_LAUNCHER:-$repo/tests/emulators/moto_launcher.py}"
+
+work="$(mktemp -d)"
+emu_pid=""
+cleanup() {
+  if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+emu="$work/emulators"
+"$MESHPLAN_EMULATORS" --out "$emu" --cluster foo-eks-cluster --cluster bar-eks-cluster 2>"$work/emulators.log" &
+emu_pid=$!
+for _ in $(seq 300); do
+  [ -f "$emu/ready" ] && break
+  kill -0 "$emu_pid" 2>/dev/null || { cat "$work/emulators.log" >&2; exit 1; }
+  sleep 0.2
+done
+[ -f "$emu/ready" ] || { cat "$work/emulators.log" >&2; echo "emulators did not start" >&2; exit 1; }
+# shellcheck disable=SC1091
+source "$emu/env.sh"
+
+# The example with the repository layout it refers to (../../modules, ../../tests/fixtures).
+mkdir -p "$work/repo/examples" "$work/repo/tests"
+cp -r "$repo/examples/foo-bar-federation" "$work/repo/examples/"
+cp -r "$repo/modules" "$work/repo/"
+cp -r "$repo/tests/fixtures" "$work/repo/tests/"
+cd "$work/repo/examples/foo-bar-federation"
+rm -f ./*.svg
+cp "$emu/emulators.auto.mpvars" .
+
+"$MESHPLAN" init >/dev/null
+timed plan "$MESHPLAN" plan
+grep -E '^(Plan|Deferred):' plan.log
+timed apply "$MESHPLAN" apply -auto-approve
+grep -E '^Apply complete' apply.log
+timed replan "$MESHPLAN" plan -detailed-exitcode
+echo "graph: $("$MESHPLAN" graph | grep -cE '^  "[^"]+" \[') nodes, $("$MESHPLAN" graph | grep -c -- '->') edges"
+
+foo() { kubectl --kubeconfig "$emu/foo-eks-cluster.kubeconfig" "$@"; }
+bar() { kubectl --kubeconfig "$emu/bar-eks-cluster.kubeconfig" "$@"; }
+
+# AWS, read back with boto3 from moto.
+aws_check() {
+  python3 - "$@" <<'PY'
+import boto3, json, os, sys
+url = os.environ["MOTO_URL"]
+ec2 = boto3.client("ec2", endpoint_url=url)
+eks = boto3.client("eks", endpoint_url=url)
+iam = boto3.client("iam", endpoint_url=url)
+what = sys.argv[1]
+if what == "vpcs":
+    cidrs = sorted(v["CidrBlock"] for v in ec2.describe_vpcs(Filters=[{"Name": "tag:example", "Values": ["foo-bar-federation"]}])["Vpcs"])
+    print(",".join(cidrs))
+elif what == "peering":
+    p = ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
+    p = [x for x in p if x["Status"]["Code"] == "active"]
+    print(len(p), p[0]["RequesterVpcInfo"]["CidrBlock"], p[0]["AccepterVpcInfo"]["CidrBlock"])
+elif what == "clusters":
+    print(",".join(sorted(eks.list_clusters()["clusters"])))
+elif what == "nodegroups":
+    c = sys.argv[2]
+    ng = eks.describe_nodegroup(clusterName=c, nodegroupName="spire_server")["nodegroup"]
+    print(json.dumps({"labels": ng.get("labels"), "taints": ng.get("taints"), "size": ng["scalingConfig"]["desiredSize"]}, sort_keys=True))
+elif what == "ebs-trust":
+    doc = iam.get_role(RoleName=sys.argv[2] + "-ebs-csi-driver")["Role"]["AssumeRolePolicyDocument"]
+    if isinstance(doc, str):
+        import urllib.parse; doc = json.loads(urllib.parse.unquote(doc))
+    cond = doc["Statement"][0]["Condition"]["StringEquals"]
+    print(",".join(sorted(k.rsplit(":", 1)[1] + "=" + (v if isinstance(v, str) else v[0]) for k, v in cond.items())))
+elif what == "left":
+    n = len(ec2.describe_vpcs(Filters=[{"Name": "tag:example", "Values": ["foo-bar-federation"]}])["Vpcs"])
+    n += len(eks.list_clusters()["clusters"])
+    n += len([r for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(("foo-eks", "bar-eks"))])
+    print(n)
+PY
+}
+expect "VPCs" "$(aws_check vpcs)" "10.2.0.0/16,10.3.0.0/16"
+expect "peering active foo→bar" "$(aws_check peering)" "1 10.2.0.0/16 10.3.0.0/16"
+expect "EKS clusters" "$(aws_check clusters)" "bar-eks-cluster,foo-eks-cluster"
+expect "bar's spire_server node group" "$(aws_check nodegroups bar-eks-cluster)" \
+  '{"labels": {"dedicated": "spire-server"}, "size": 1, "taints": [{"effect": "NO_EXECUTE", "key": "dedicated", "value": "spire-server"}]}'
+expect "EBS CSI IRSA trust (:aud, :sub)" "$(aws_check ebs-trust foo-eks-cluster)" \
+  "aud=sts.amazonaws.com,sub=system:serviceaccount:kube-system:ebs-csi-controller-sa"
+
+# What crosses between the clusters.
+foo_lb="$(foo get svc -n spire spire-server-bundle-endpoint -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
+bar_lb="$(bar get svc -n spire spire-server-bundle-endpoint -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
+expect "bar's CFTD foo.com endpoint" "$(bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.bundleEndpointURL}')" "https://$foo_lb:8443"
+expect "bar's CFTD foo.com endpoint id" "$(bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.bundleEndpointProfile.endpointSPIFFEID}')" "spiffe://foo.com/spire/server"
+expect "foo's CFTD bar.com endpoint" "$(foo get clusterfederatedtrustdomain bar-com -o jsonpath='{.spec.bundleEndpointURL}')" "https://$bar_lb:8443"
+foo get secret -n cert-manager selfsigned-ca -o jsonpath='{.data.ca\.crt}' | base64 -d > foo-root.pem
+bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.trustDomainBundle}' > foo-bundle.json
+python3 - foo-bundle.json > foo-bundle-x5c.pem <<'PY'
+import json, sys, textwrap
+for k in json.load(open(sys.argv[1]))["keys"]:
+    assert k["use"] == "x509-svid", k
+    for c in k["x5c"]:
+        print("-----BEGIN CERTIFICATE-----\n" + "\n".join(textwrap.wrap(c, 64)) + "\n-----END CERTIFICATE-----")
+PY
+expect "bar's bundle for foo.com = foo's root" "$(openssl x509 -in foo-bundle-x5c.pem -noout -fingerprint -sha256)" "$(openssl x509 -in foo-root.pem -noout -fingerprint -sha256)"
+foo get secret -n istio-system istio-remote-secret-bar-eks-cluster -o jsonpath='{.data.bar-eks-cluster}' | base64 -d > bar-remote.kubeconfig
+expect "foo's remote secret points at bar's EKS endpoint" "$(kubectl --kubeconfig bar-remote.kubeconfig config view -o jsonpath='{.clusters[0].cluster.server}')" "$(kc_server "$emu/bar-eks-cluster.kubeconfig")"
+expect "foo's remote kubeconfig reaches bar" "$(kubectl --kubeconfig bar-remote.kubeconfig get sa -n istio-system istio-reader-service-account -o name)" "serviceaccount/istio-reader-service-account"
+bar get secret -n istio-system istio-remote-secret-foo-eks-cluster -o jsonpath='{.data.foo-eks-cluster}' | base64 -d > foo-remote.kubeconfig
+expect "bar's remote secret points at foo's EKS endpoint" "$(kubectl --kubeconfig foo-remote.kubeconfig config view -o jsonpath='{.clusters[0].cluster.server}')" "$(kc_server "$emu/foo-eks-cluster.kubeconfig")"
+expect "Istio spire template" "$(foo get istiooperator -n istio-system istio-control-plane -o jsonpath='{.spec.values.sidecarInjectorWebhook.templates.spire}' | grep -c csi.spiffe.io)" 1
+expect "spire-server on the dedicated nodes" "$(bar get statefulset -n spire spire-server -o jsonpath='{.spec.template.spec.nodeSelector.dedicated}')" "spire-server"
+
+timed destroy "$MESHPLAN" destroy -auto-approve
+expect "moto: nothing left" "$(aws_check left)" 0
+for c in foo bar; do
+  k() { kubectl --kubeconfig "$emu/$c-eks-cluster.kubeconfig" "$@"; }
+  expect "$c: no namespaces left" "$(k get ns -o name | grep -cvE 'namespace/(default|kube-system|kube-public|kube-node-lease)$' || true)" 0
+  expect "$c: no CRDs left" "$(k get crd -o name | wc -l)" 0
+done
+echo "PASS foo-bar-federation-emulators"
