@@ -5,25 +5,43 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-#[test]
-fn kubernetes_modules_round_trip_on_test_servers() {
-    let meshplan = PathBuf::from(env!("CARGO_BIN_EXE_meshplan"));
-    // Built beside meshplan by `cargo test --workspace`; build it here when run alone.
-    let server = meshplan.with_file_name("kube-test-server");
-    if !server.exists() {
-        let ok = Command::new(env!("CARGO")).args(["build", "-q", "-p", "kube-test-server"]).status().map(|s| s.success()).unwrap_or(false);
-        assert!(ok && server.exists(), "kube-test-server binary not found at {}", server.display());
+/// A binary of another workspace package, built beside meshplan (by `cargo test --workspace`,
+/// or here when this test runs alone).
+fn sibling_binary(package: &str, name: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_BIN_EXE_meshplan")).with_file_name(name);
+    if !path.exists() {
+        let ok = Command::new(env!("CARGO")).args(["build", "-q", "-p", package]).status().map(|s| s.success()).unwrap_or(false);
+        assert!(ok && path.exists(), "{name} binary not found at {}", path.display());
     }
+    path
+}
+
+fn run_script(script: &str) -> (bool, String) {
     let root: PathBuf = [env!("CARGO_MANIFEST_DIR"), ".."].iter().collect();
     let out = Command::new("bash")
-        .arg(root.join("tests/scripts/run-all.sh"))
+        .arg(root.join(script))
         .current_dir(&root)
-        .env("MESHPLAN", &meshplan)
-        .env("KUBE_TEST_SERVER", &server)
+        .env("MESHPLAN", env!("CARGO_BIN_EXE_meshplan"))
+        .env("KUBE_TEST_SERVER", sibling_binary("kube-test-server", "kube-test-server"))
+        .env("MESHPLAN_EMULATORS", sibling_binary("meshplan-emulators", "meshplan-emulators"))
         .output()
-        .expect("run tests/scripts/run-all.sh");
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "module scripts failed:\n{text}");
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn foo_bar_federation_in_one_apply_against_the_emulators() {
+    // VPCs, peering, two EKS clusters in moto; cert-manager, SPIRE, federation both ways and
+    // Istio with remote secrets in the two kube test servers those clusters' endpoints name.
+    let (ok, text) = run_script("tests/scripts/foo-bar-federation-emulators.sh");
+    assert!(ok, "foo-bar-federation failed:\n{text}");
+    assert!(text.contains("PASS foo-bar-federation-emulators") && !text.contains("FAIL"), "{text}");
+}
+
+#[test]
+fn kubernetes_modules_round_trip_on_test_servers() {
+    let (ok, text) = run_script("tests/scripts/run-all.sh");
+    assert!(ok, "module scripts failed:\n{text}");
     for name in ["network-security-baseline", "spire-federation-local", "nsm", "cert-manager-url"] {
         assert!(text.contains(&format!("PASS {name}")), "{name} did not pass:\n{text}");
     }
