@@ -266,11 +266,11 @@ resource "kubernetes_annotations" "gp2_default" {
 }
 
 resource "kubernetes_manifest" "gp2" {
-  count = local.on_aws ? 0 : 1
+  count    = local.on_aws ? 0 : 1
   manifest = {
     apiVersion = "storage.k8s.io/v1"
     kind       = "StorageClass"
-    metadata = {
+    metadata   = {
       name        = "gp2"
       annotations = { "storageclass.kubernetes.io/is-default-class" = "true" }
     }
