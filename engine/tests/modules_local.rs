@@ -39,6 +39,13 @@ fn foo_bar_federation_in_one_apply_against_the_emulators() {
 }
 
 #[test]
+fn nsm_on_eks_in_one_apply_against_the_emulators() {
+    let (ok, text) = run_script("tests/scripts/nsm-on-eks-emulators.sh");
+    assert!(ok, "nsm-on-eks failed:\n{text}");
+    assert!(text.contains("PASS nsm-on-eks-emulators") && !text.contains("FAIL"), "{text}");
+}
+
+#[test]
 fn kubernetes_modules_round_trip_on_test_servers() {
     let (ok, text) = run_script("tests/scripts/run-all.sh");
     assert!(ok, "module scripts failed:\n{text}");
