@@ -71,9 +71,9 @@ variable "oidc_thumbprint" {
 }
 
 variable "enable_addons" {
-  description = "EKS addons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver); false against moto, which has no addon API."
+  description = "EKS addons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver). null: on against AWS, off when aws_endpoints is set (moto has no addon API)."
   type        = bool
-  default     = true
+  default     = null
 }
 
 provider "aws" {
@@ -98,7 +98,9 @@ data "aws_availability_zones" "available" {
 }
 
 locals {
-  azs = length(var.azs) > 0 ? var.azs : slice(sort(data.aws_availability_zones.available.names), 0, 2)
+  on_aws        = length(var.aws_endpoints) == 0
+  enable_addons = local.on_aws ? coalesce(var.enable_addons, true) : coalesce(var.enable_addons, false)
+  azs           = length(var.azs) > 0 ? var.azs : slice(sort(data.aws_availability_zones.available.names), 0, 2)
 }
 
 module "vpc" {
@@ -116,7 +118,7 @@ module "eks" {
   kubernetes_version = var.kubernetes_version
   subnet_ids         = module.vpc.private_subnet_ids
   oidc_thumbprint    = var.oidc_thumbprint
-  enable_addons      = var.enable_addons
+  enable_addons      = local.enable_addons
   node_groups = {
     workers = {
       instance_types = [var.worker_instance_type]

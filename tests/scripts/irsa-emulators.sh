@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# End to end: examples/irsa against the local emulators (moto + a kube test server for EKS
+# cluster demo-eks-oidc-test). plan (kubernetes parts deferred) → ONE apply → plan
+# -detailed-exitcode must exit 0 → boto3 / kubectl checks (aws-node IRSA role, its trust
+# policy, the OIDC provider, the aws-node ServiceAccount annotation, aws-auth) → destroy →
+# nothing left.
+#   MESHPLAN=/path/to/meshplan MESHPLAN_EMULATORS=/path/to/meshplan-emulators \
+#     tests/scripts/irsa-emulators.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+. "$repo/tests/scripts/lib.sh"
+MESHPLAN_EMULATORS="${MESHPLAN_EMULATORS:-${CARGO_TARGET_DIR:-$repo/target}/debug/meshplan-emulators}"
+export MESHPLAN_MOTO_LAUNCHER="${MESHPLAN_MOTO_LAUNCHER:-$repo/tests/emulators/moto_launcher.py}"
+cluster=demo-eks-oidc-test
+
+work="$(mktemp -d)"
+emu_pid=""
+cleanup() {
+  if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+emu="$work/emulators"
+"$MESHPLAN_EMULATORS" --out "$emu" --cluster "$cluster" 2>"$work/emulators.log" &
+emu_pid=$!
+for _ in $(seq 300); do
+  [ -f "$emu/ready" ] && break
+  kill -0 "$emu_pid" 2>/dev/null || { cat "$work/emulators.log" >&2; exit 1; }
+  sleep 0.2
+done
+[ -f "$emu/ready" ] || { cat "$work/emulators.log" >&2; echo "emulators did not start" >&2; exit 1; }
+# shellcheck disable=SC1091
+source "$emu/env.sh"
+
+# The example with the repository layout it refers to (../../modules, ../../tests/fixtures).
+mkdir -p "$work/repo/examples" "$work/repo/tests"
+cp -r "$repo/examples/irsa" "$work/repo/examples/"
+cp -r "$repo/modules" "$work/repo/"
+cp -r "$repo/tests/fixtures" "$work/repo/tests/"
+cd "$work/repo/examples/irsa"
+rm -f ./*.svg
+cp "$emu/emulators.auto.mpvars" .
+
+aws_check() {
+  python3 - "$cluster" "$@" <<'PY'
+import boto3, json, os, sys, urllib.parse
+url = os.environ["MOTO_URL"]
+ec2 = boto3.client("ec2", endpoint_url=url)
+eks = boto3.client("eks", endpoint_url=url)
+iam = boto3.client("iam", endpoint_url=url)
+cluster, what = sys.argv[1], sys.argv[2]
+role = cluster + "-aws-node"
+def trust(r):
+    doc = iam.get_role(RoleName=r)["Role"]["AssumeRolePolicyDocument"]
+    return json.loads(urllib.parse.unquote(doc)) if isinstance(doc, str) else doc
+if what == "role-arn":
+    print(iam.get_role(RoleName=role)["Role"]["Arn"])
+elif what == "node-role-arn":
+    ng = eks.list_nodegroups(clusterName=cluster)["nodegroups"]
+    print(eks.describe_nodegroup(clusterName=cluster, nodegroupName=ng[0])["nodegroup"]["nodeRole"])
+elif what == "role":
+    st = trust(role)["Statement"][0]
+    pols = sorted(p["PolicyArn"].split(":policy/")[1] for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"])
+    print(st["Action"], st["Principal"]["Federated"] == iam.list_open_id_connect_providers()["OpenIDConnectProviderList"][0]["Arn"], ",".join(pols))
+elif what == "trust":
+    issuer = eks.describe_cluster(name=cluster)["cluster"]["identity"]["oidc"]["issuer"].replace("https://", "")
+    cond = trust(role)["Statement"][0]["Condition"]["StringEquals"]
+    print(",".join(sorted((k.rsplit(":", 1)[0] == issuer and "issuer" or k.rsplit(":", 1)[0]) + ":" + k.rsplit(":", 1)[1] + "=" + (v if isinstance(v, str) else v[0]) for k, v in cond.items())))
+elif what == "oidc":
+    issuer = eks.describe_cluster(name=cluster)["cluster"]["identity"]["oidc"]["issuer"]
+    ps = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+    p = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=ps[0]["Arn"])
+    print(len(ps), p["Url"] == issuer.replace("https://", ""), ",".join(p["ClientIDList"]))
+elif what == "left":
+    n = len(eks.list_clusters()["clusters"])
+    n += len([r for r in iam.list_roles()["Roles"] if not r["Path"].startswith("/aws-service-role/")])
+    n += len(iam.list_open_id_connect_providers()["OpenIDConnectProviderList"])
+    n += len([v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")])
+    n += len(ec2.describe_nat_gateways(Filters=[{"Name": "state", "Values": ["pending", "available"]}])["NatGateways"])
+    n += len(ec2.describe_addresses()["Addresses"])
+    print(n)
+PY
+}
+
+"$MESHPLAN" init >/dev/null
+timed plan "$MESHPLAN" plan
+grep -E '^(Plan|Deferred):' plan.log
+timed apply "$MESHPLAN" apply -auto-approve
+grep -E '^Apply complete' apply.log
+timed replan "$MESHPLAN" plan -detailed-exitcode
+echo "graph: $("$MESHPLAN" graph | grep -cE '^  "[^"]+" \[') nodes, $("$MESHPLAN" graph | grep -c -- '->') edges"
+
+k() { kubectl --kubeconfig "$emu/$cluster.kubeconfig" "$@"; }
+
+role_arn="$(aws_check role-arn)"
+expect "aws_node_role_arn output = the role" "$("$MESHPLAN" output -raw aws_node_role_arn)" "$role_arn"
+expect "IRSA role" "$(aws_check role)" "sts:AssumeRoleWithWebIdentity True AmazonEKS_CNI_Policy"
+expect "IRSA trust (:aud, :sub)" "$(aws_check trust)" \
+  "issuer:aud=sts.amazonaws.com,issuer:sub=system:serviceaccount:kube-system:aws-node"
+expect "OIDC provider for the issuer" "$(aws_check oidc)" "1 True sts.amazonaws.com"
+expect "aws-node annotation = role ARN" \
+  "$(k get sa -n kube-system aws-node -o jsonpath='{.metadata.annotations.eks\.amazonaws\.com/role-arn}')" "$role_arn"
+map_roles() {
+  k get cm -n kube-system aws-auth -o jsonpath='{.data.mapRoles}' | python3 -c '
+import sys, yaml
+for r in yaml.safe_load(sys.stdin):
+    print(r["rolearn"], r["username"], ",".join(r["groups"]))'
+}
+expect "aws-auth maps the node role" "$(map_roles)" \
+  "$(aws_check node-role-arn) system:node:{{EC2PrivateDNSName}} system:bootstrappers,system:nodes"
+
+timed destroy "$MESHPLAN" destroy -auto-approve
+expect "moto: nothing left" "$(aws_check left)" 0
+expect "no aws-node ServiceAccount left" "$(k get sa -n kube-system -o name | grep -c '^serviceaccount/aws-node$' || true)" 0
+expect "no aws-auth ConfigMap left" "$(k get cm -n kube-system -o name | grep -c '^configmap/aws-auth$' || true)" 0
+echo "PASS irsa-emulators"
