@@ -46,6 +46,18 @@ fn nsm_on_eks_in_one_apply_against_the_emulators() {
 }
 
 #[test]
+fn irsa_in_one_apply_against_the_emulators() {
+    let (ok, text) = run_script("tests/scripts/irsa-emulators.sh");
+    assert!(ok && text.contains("PASS irsa-emulators") && !text.contains("FAIL"), "irsa failed:\n{text}");
+}
+
+#[test]
+fn eks_anywhere_irsa_against_the_emulators() {
+    let (ok, text) = run_script("tests/scripts/eks-anywhere-irsa-emulators.sh");
+    assert!(ok && text.contains("PASS eks-anywhere-irsa-emulators") && !text.contains("FAIL"), "eks-anywhere-irsa failed:\n{text}");
+}
+
+#[test]
 fn kubernetes_modules_round_trip_on_test_servers() {
     let (ok, text) = run_script("tests/scripts/run-all.sh");
     assert!(ok, "module scripts failed:\n{text}");
