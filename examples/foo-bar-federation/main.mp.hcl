@@ -92,6 +92,12 @@ variable "istio_manifests_path" {
   default = "../../tests/fixtures/manifests/istio.yaml"
 }
 
+variable "demo_apps" {
+  description = "The seed's demo workloads (sleep, helloworld-v1 on foo, helloworld-v2 on bar) in both clusters."
+  type        = bool
+  default     = true
+}
+
 locals {
   on_aws = length(var.aws_endpoints) == 0
 }
@@ -171,6 +177,25 @@ provider "kubernetes" {
   token                  = data.aws_eks_cluster_auth.bar.token
 }
 
+# --- In both clusters: gp3 the default StorageClass (SPIRE's server volume needs one) ---------
+# EKS creates gp2 itself: on AWS only its default-class annotation is taken (and given back on
+# destroy). A kube test server has no gp2: there only gp3 is created (as examples/nsm-on-eks,
+# decided by on_aws).
+
+module "storage_foo" {
+  source     = "../../modules/eks-cluster/storage-classes"
+  providers  = { kubernetes = kubernetes.foo }
+  gp2_exists = local.on_aws
+  depends_on = [module.clusters]
+}
+
+module "storage_bar" {
+  source     = "../../modules/eks-cluster/storage-classes"
+  providers  = { kubernetes = kubernetes.bar }
+  gp2_exists = local.on_aws
+  depends_on = [module.clusters]
+}
+
 # --- In both clusters: cert-manager → SPIRE → federation → Istio + remote secrets ---------------
 
 module "mesh" {
@@ -181,6 +206,18 @@ module "mesh" {
   cert_manager_manifests = { path = abspath("${path.module}/${var.cert_manager_manifests_path}") }
   spire_crds             = { path = abspath("${path.module}/${var.spire_crds_path}") }
   istio_manifests        = { path = abspath("${path.module}/${var.istio_manifests_path}") }
+  depends_on             = [module.storage_foo, module.storage_bar]
+}
+
+# --- The seed's demo: sleep and helloworld (v1 on foo, v2 on bar), after Istio ----------------
+
+module "demo" {
+  source     = "../../modules/foo-bar-federation/demo"
+  providers  = { kubernetes.foo = kubernetes.foo, kubernetes.bar = kubernetes.bar }
+  foo        = module.clusters.foo
+  bar        = module.clusters.bar
+  enabled    = var.demo_apps
+  depends_on = [module.mesh]
 }
 
 output "foo_endpoint" {
@@ -205,6 +242,10 @@ output "foo_root_ca_pem" {
 
 output "bar_root_ca_pem" {
   value = module.mesh.bar_root_ca_pem
+}
+
+output "demo_deployments" {
+  value = module.demo.deployments
 }
 
 output "remote_secrets" {

@@ -121,11 +121,26 @@ expect "bar's remote secret points at foo's EKS endpoint" "$(kubectl --kubeconfi
 expect "Istio spire template" "$(foo get istiooperator -n istio-system istio-control-plane -o jsonpath='{.spec.values.sidecarInjectorWebhook.templates.spire}' | grep -c csi.spiffe.io)" 1
 expect "spire-server on the dedicated nodes" "$(bar get statefulset -n spire spire-server -o jsonpath='{.spec.template.spec.nodeSelector.dedicated}')" "spire-server"
 
+# The seed's demo and storage setup, on both clusters.
+expect "foo: helloworld deployments" "$(foo get deploy -n helloworld -o jsonpath='{.items[*].metadata.name}')" "helloworld-v1"
+expect "bar: helloworld deployments" "$(bar get deploy -n helloworld -o jsonpath='{.items[*].metadata.name}')" "helloworld-v2"
+expect "foo: helloworld-v1 pods federate with bar.com" "$(foo get deploy -n helloworld helloworld-v1 -o jsonpath='{.spec.template.metadata.annotations.spiffe\.io/federatesWith}')" "bar.com"
+expect "bar: helloworld-v2 pods federate with foo.com" "$(bar get deploy -n helloworld helloworld-v2 -o jsonpath='{.spec.template.metadata.annotations.spiffe\.io/federatesWith}')" "foo.com"
+for c in foo bar; do
+  k() { kubectl --kubeconfig "$emu/$c-eks-cluster.kubeconfig" "$@"; }
+  expect "$c: injection-enabled namespaces" "$(k get ns -l istio-injection=enabled -o jsonpath='{.items[*].metadata.name}')" "helloworld sleep"
+  expect "$c: Service helloworld port" "$(k get svc -n helloworld helloworld -o jsonpath='{.spec.ports[0].port} {.spec.selector.app}')" "5000 helloworld"
+  expect "$c: sleep templates" "$(k get deploy -n sleep sleep -o jsonpath='{.spec.template.metadata.annotations.inject\.istio\.io/templates}')" "sidecar,spire"
+  expect "$c: default StorageClass" "$(k get sc -o jsonpath='{range .items[?(@.metadata.annotations.storageclass\.kubernetes\.io/is-default-class=="true")]}{.metadata.name} {end}')" "gp3 "
+  expect "$c: gp3 class" "$(k get sc gp3 -o jsonpath='{.provisioner} {.parameters.type} {.parameters.encrypted} {.volumeBindingMode}')" "ebs.csi.aws.com gp3 true WaitForFirstConsumer"
+done
+
 timed destroy "$MESHPLAN" destroy -auto-approve
 expect "moto: nothing left" "$(aws_check left)" 0
 for c in foo bar; do
   k() { kubectl --kubeconfig "$emu/$c-eks-cluster.kubeconfig" "$@"; }
   expect "$c: no namespaces left" "$(k get ns -o name | grep -cvE 'namespace/(default|kube-system|kube-public|kube-node-lease)$' || true)" 0
   expect "$c: no CRDs left" "$(k get crd -o name | wc -l)" 0
+  expect "$c: no StorageClasses left" "$(k get sc -o name | wc -l)" 0
 done
 echo "PASS foo-bar-federation-emulators"

@@ -1,0 +1,145 @@
+# The seed's demo (DOMAIN.md §1 "Demo") on both clusters, through the caller's
+# providers = { kubernetes.foo = …, kubernetes.bar = … }: namespaces `sleep` and `helloworld`
+# (istio-injection=enabled), Service helloworld:5000 on both, Deployment helloworld-v1 on foo
+# and helloworld-v2 on bar, sleep on both. Pods use the `sidecar,spire` injector templates and
+# federate with the other side's trust domain. Call it after ./mesh (depends_on = [module.mesh]).
+
+locals {
+  namespaces = var.enabled ? toset(["sleep", "helloworld"]) : toset([])
+  n          = var.enabled ? 1 : 0
+
+  # Per cluster: the helloworld version it runs and the trust domain its pods federate with.
+  sides = {
+    foo = { version = "v1", federates_with = var.bar.trust_domain }
+    bar = { version = "v2", federates_with = var.foo.trust_domain }
+  }
+
+  pod_annotations = {
+    for k, s in local.sides : k => {
+      "inject.istio.io/templates" = "sidecar,spire"
+      "spiffe.io/federatesWith"   = s.federates_with
+    }
+  }
+
+  service = {
+    apiVersion = "v1"
+    kind       = "Service"
+    metadata   = { name = "helloworld", namespace = "helloworld", labels = { app = "helloworld", service = "helloworld" } }
+    spec = {
+      selector = { app = "helloworld" }
+      ports    = [{ name = "http", port = 5000, targetPort = 5000, protocol = "TCP" }]
+    }
+  }
+
+  helloworld = {
+    for k, s in local.sides : k => {
+      apiVersion = "apps/v1"
+      kind       = "Deployment"
+      metadata   = { name = "helloworld-${s.version}", namespace = "helloworld", labels = { app = "helloworld", version = s.version } }
+      spec = {
+        replicas = 1
+        selector = { matchLabels = { app = "helloworld", version = s.version } }
+        template = {
+          metadata = { labels = { app = "helloworld", version = s.version }, annotations = local.pod_annotations[k] }
+          spec = {
+            containers = [{
+              name            = "helloworld"
+              image           = format(var.helloworld_image, s.version)
+              imagePullPolicy = "IfNotPresent"
+              ports           = [{ containerPort = 5000 }]
+              resources       = { requests = { cpu = "100m" } }
+            }]
+          }
+        }
+      }
+    }
+  }
+
+  sleep = {
+    for k, s in local.sides : k => {
+      apiVersion = "apps/v1"
+      kind       = "Deployment"
+      metadata   = { name = "sleep", namespace = "sleep", labels = { app = "sleep" } }
+      spec = {
+        replicas = 1
+        selector = { matchLabels = { app = "sleep" } }
+        template = {
+          metadata = { labels = { app = "sleep" }, annotations = local.pod_annotations[k] }
+          spec = {
+            terminationGracePeriodSeconds = 0
+            containers = [{
+              name            = "sleep"
+              image           = var.sleep_image
+              command         = ["/bin/sleep", "infinity"]
+              imagePullPolicy = "IfNotPresent"
+            }]
+          }
+        }
+      }
+    }
+  }
+}
+
+# --- foo ---------------------------------------------------------------------------------------
+
+resource "kubernetes_namespace" "foo" {
+  for_each = local.namespaces
+  provider = kubernetes.foo
+  metadata {
+    name   = each.key
+    labels = { "istio-injection" = "enabled" }
+  }
+}
+
+resource "kubernetes_manifest" "foo_helloworld_service" {
+  count      = local.n
+  provider   = kubernetes.foo
+  manifest   = local.service
+  depends_on = [kubernetes_namespace.foo]
+}
+
+resource "kubernetes_manifest" "foo_helloworld" {
+  count      = local.n
+  provider   = kubernetes.foo
+  manifest   = local.helloworld.foo
+  depends_on = [kubernetes_namespace.foo]
+}
+
+resource "kubernetes_manifest" "foo_sleep" {
+  count      = local.n
+  provider   = kubernetes.foo
+  manifest   = local.sleep.foo
+  depends_on = [kubernetes_namespace.foo]
+}
+
+# --- bar ---------------------------------------------------------------------------------------
+
+resource "kubernetes_namespace" "bar" {
+  for_each = local.namespaces
+  provider = kubernetes.bar
+  metadata {
+    name   = each.key
+    labels = { "istio-injection" = "enabled" }
+  }
+}
+
+resource "kubernetes_manifest" "bar_helloworld_service" {
+  count      = local.n
+  provider   = kubernetes.bar
+  manifest   = local.service
+  depends_on = [kubernetes_namespace.bar]
+}
+
+resource "kubernetes_manifest" "bar_helloworld" {
+  count      = local.n
+  provider   = kubernetes.bar
+  manifest   = local.helloworld.bar
+  depends_on = [kubernetes_namespace.bar]
+}
+
+resource "kubernetes_manifest" "bar_sleep" {
+  count      = local.n
+  provider   = kubernetes.bar
+  manifest   = local.sleep.bar
+  depends_on = [kubernetes_namespace.bar]
+}

@@ -1,0 +1,26 @@
+variable "foo" {
+  description = "The first cluster: module.<foo-bar-federation>.foo (trust_domain is read)."
+  type        = object({ trust_domain = string })
+}
+
+variable "bar" {
+  description = "The second cluster: module.<foo-bar-federation>.bar."
+  type        = object({ trust_domain = string })
+}
+
+variable "enabled" {
+  description = "Create the demo workloads (the root's demo_apps)."
+  type        = bool
+  default     = true
+}
+
+variable "helloworld_image" {
+  description = "Image of helloworld-<version>; %s is the version (v1 on foo, v2 on bar)."
+  type        = string
+  default     = "docker.io/istio/examples-helloworld-%s:1.0"
+}
+
+variable "sleep_image" {
+  type    = string
+  default = "curlimages/curl:8.5.0"
+}
