@@ -24,7 +24,7 @@ pub use error::ProviderError;
 pub use function::{Function, FunctionError};
 pub use path::{Path, PathStep};
 pub use plan::{plan_with_schema, PlanRequest, Planned};
-pub use provider::{Client, Ctx, DataSource, ImpliedKey, Provider, ResourceType};
+pub use provider::{Client, Ctx, DataSource, ImpliedKey, Provider, ResourceType, INTENT_TAG};
 pub use schema::{Attribute, AttributeMode, Block, Nesting, Schema, Type};
 pub use value::{format_number, Value};
 

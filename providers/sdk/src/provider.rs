@@ -16,8 +16,10 @@ pub struct Ctx {
     client: Client,
     /// The instance's address (`module.foo.aws_vpc.this[0]`), for log and error context.
     pub address: String,
-    /// On create: the token recorded in the state's intent record before the call. A provider
-    /// that can tag or name objects with it lets a crashed apply find them again.
+    /// On create: the token recorded in the state's intent record before the call (short,
+    /// `[a-z0-9-]`, unique per create attempt). A provider sends it as the API's client token
+    /// or writes it with the create as the [`INTENT_TAG`] tag, so that [`ResourceType::find`]
+    /// can find the object again after a crash or a lost response.
     pub idempotency_token: Option<String>,
     progress: Option<Arc<dyn Fn(&str) + Send + Sync>>,
 }
@@ -96,11 +98,28 @@ pub trait ResourceType: Send + Sync {
         Vec::new()
     }
 
+    /// Finds the object a create may have made when the engine lost track of it (the process
+    /// was killed, the response was lost): by the idempotency token the create carried
+    /// ([`Ctx::idempotency_token`]), or by what `planned` names uniquely (an IAM role's name, a
+    /// Kubernetes object's namespace/name). Returns its full state, or `None` when no such
+    /// object exists (the engine then drops its intent record and creates it again).
+    ///
+    /// The default finds nothing: right only for types with no remote object (keys, random
+    /// values, local files), which are simply made again.
+    async fn find(&self, _ctx: &Ctx, _token: &str, _planned: &Value) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
     /// Reads an existing object by its import ID (Terraform's ID syntax for the type).
     async fn import(&self, _ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         Err(ProviderError::new(format!("{} does not support import (id {id:?})", self.type_name())))
     }
 }
+
+/// The tag under which providers that cannot pass a client token record the create's
+/// idempotency token on the object itself (written atomically with the create). Reads leave
+/// it out of `tags`/`tags_all`, so it never shows as drift.
+pub const INTENT_TAG: &str = "meshplan:intent";
 
 /// A data source (`aws_caller_identity`, `http`, ...).
 #[async_trait]
