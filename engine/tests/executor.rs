@@ -178,7 +178,10 @@ resource "probe_thing" "half" {
     assert!(errors.iter().any(|e| e.contains("bad failed")), "{errors:?}");
     assert!(!f.probe.started.lock().unwrap().contains(&"child".to_string()), "a dependent of a failed node never starts");
     assert_eq!(state.resources["probe_thing.independent"].status, RecordStatus::Ok, "independent branches finish");
-    assert!(!state.resources.contains_key("probe_thing.bad"), "a failed create without a partial object leaves no record");
+    assert!(
+        matches!(state.resources["probe_thing.bad"].status, RecordStatus::Intent { .. }),
+        "a failed create without a partial object keeps its intent record: the request may have landed"
+    );
     assert_eq!(state.resources["probe_thing.half"].status, RecordStatus::Tainted, "a half-made object is kept, tainted");
 }
 

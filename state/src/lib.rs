@@ -22,6 +22,12 @@ pub use lock::{LockGuard, LockInfo};
 pub use record::{OutputRecord, RecordStatus, ResourceMode, ResourceRecord, Snapshot};
 pub use sled_backend::SledBackend;
 
+/// A fresh idempotency token for one create attempt: `mp-` and 24 hex digits. Short and plain
+/// enough for every API's client token and tag value rules.
+pub fn new_intent_token() -> String {
+    format!("mp-{}", random_hex(12))
+}
+
 /// `n` random bytes from the OS as lowercase hex (lock ids, lineages).
 pub(crate) fn random_hex(n: usize) -> String {
     let mut bytes = vec![0u8; n];

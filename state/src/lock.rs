@@ -18,11 +18,14 @@ pub struct LockInfo {
 pub struct LockGuard {
     release: Option<Box<dyn FnOnce() + Send>>,
     pub info: LockInfo,
+    /// The lock of a process that died on this host without releasing it, taken over to get
+    /// this one (for the caller to say so).
+    pub taken_over: Option<LockInfo>,
 }
 
 impl LockGuard {
     pub fn new(info: LockInfo, release: impl FnOnce() + Send + 'static) -> Self {
-        LockGuard { release: Some(Box::new(release)), info }
+        LockGuard { release: Some(Box::new(release)), info, taken_over: None }
     }
 }
 

@@ -35,13 +35,23 @@ impl LockFile {
     }
 
     /// Takes the lock, polling until `timeout`; then fails naming the holder.
+    /// A lock left by a dead process of this host is taken over at once (see [`holder_is_dead`]).
     pub(crate) fn lock(&self, info: LockInfo, timeout: Duration) -> Result<LockGuard, StateError> {
         let deadline = Instant::now() + timeout;
+        let mut taken_over = None;
         loop {
             if self.try_create(&info)? {
                 let this = self.clone();
                 let id = info.id.clone();
-                return Ok(LockGuard::new(info, move || this.release(&id)));
+                let mut guard = LockGuard::new(info, move || this.release(&id));
+                guard.taken_over = taken_over;
+                return Ok(guard);
+            }
+            if let Some(dead) = self.holder()?.filter(holder_is_dead) {
+                if self.remove_if_held_by(&dead, &info)? {
+                    taken_over = Some(dead);
+                }
+                continue;
             }
             if Instant::now() >= deadline {
                 return Err(match self.holder()? {
@@ -85,6 +95,29 @@ impl LockFile {
         }
     }
 
+    /// Removes the lock file when it still holds `holder`'s lock. The file is first renamed
+    /// to a name of our own, so two processes taking over the same dead lock cannot remove
+    /// a lock that one of them has just taken; a lock that turns out not to be `holder`'s is
+    /// put back.
+    fn remove_if_held_by(&self, holder: &LockInfo, us: &LockInfo) -> Result<bool, StateError> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let aside = dir.join(format!(".lock.{}.{}.stale", std::process::id(), us.id));
+        match fs::rename(&self.path, &aside) {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(io_error(&self.path, e)),
+        }
+        let moved: Option<LockInfo> = fs::read(&aside).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        if moved.as_ref().is_some_and(|m| m.id == holder.id) {
+            let _ = fs::remove_file(&aside);
+            return Ok(true);
+        }
+        // Not the dead holder's: restore it (unless yet another lock was taken meanwhile).
+        let _ = fs::hard_link(&aside, &self.path);
+        let _ = fs::remove_file(&aside);
+        Ok(false)
+    }
+
     /// True when we took the lock; false when someone else holds it.
     fn try_create(&self, info: &LockInfo) -> Result<bool, StateError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
@@ -126,9 +159,9 @@ fn io_error(path: &Path, e: std::io::Error) -> StateError {
     StateError::Io(format!("{}: {e}", path.display()))
 }
 
-/// True when the holder ran on this host and its process is gone. Only a hint for the
-/// message: a lock is never broken automatically (the pid may be reused, the host name
-/// may be shared).
+/// True when the holder ran on this host and its process is gone: its lock is taken over.
+/// A reused pid makes a dead holder look alive (then `force-unlock` is still needed), never
+/// the reverse; a lock from another host is never taken over.
 fn holder_is_dead(holder: &LockInfo) -> bool {
     let Some(host) = this_host() else { return false };
     let holder_host = holder.who.rsplit_once('@').map(|(_, h)| h).unwrap_or("");

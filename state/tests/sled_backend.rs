@@ -202,7 +202,7 @@ fn force_unlock_needs_the_holders_id() {
 }
 
 #[test]
-fn a_lock_left_by_a_dead_process_on_this_host_says_so() {
+fn a_lock_left_by_a_dead_process_on_this_host_is_taken_over() {
     let dir = tempfile::tempdir().unwrap();
     let b = SledBackend::open(dir.path()).unwrap();
     // A child that has exited and been reaped: its pid is (almost surely) free.
@@ -211,12 +211,31 @@ fn a_lock_left_by_a_dead_process_on_this_host_says_so() {
     child.wait().unwrap();
     let mut info = LockInfo::for_this_process("apply");
     info.pid = dead_pid;
-    let id = info.id.clone();
+    let dead_id = info.id.clone();
     std::mem::forget(b.lock(info, Duration::ZERO).unwrap()); // as if the holder was killed
+    let guard = b.lock(LockInfo::for_this_process("plan"), Duration::ZERO).unwrap();
+    assert_eq!(guard.taken_over.as_ref().map(|h| h.id.as_str()), Some(dead_id.as_str()));
+    assert_eq!(b.lock_holder().unwrap().unwrap().id, guard.info.id);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().contains("stale")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_lock_of_a_live_process_or_another_host_is_not_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = SledBackend::open(dir.path()).unwrap();
+    let mut other_host = LockInfo::for_this_process("apply");
+    other_host.who = "someone@another-host.example".into();
+    other_host.pid = 999_999_999;
+    let id = other_host.id.clone();
+    std::mem::forget(b.lock(other_host, Duration::ZERO).unwrap());
     let err = b.lock(LockInfo::for_this_process("plan"), Duration::ZERO).unwrap_err();
-    assert!(matches!(err, StateError::LockedByDeadProcess(_)), "{err}");
-    assert!(err.to_string().contains(&format!("force-unlock {id}")), "{err}");
-    assert!(b.lock_holder().unwrap().is_some(), "never broken automatically");
+    assert!(matches!(err, StateError::Locked(_)), "{err}");
+    assert!(err.to_string().contains(&format!("force-unlock {id}")) || err.to_string().contains(&id), "{err}");
+    b.force_unlock(&id).unwrap();
+    // This process is alive: its own lock blocks a second locker.
+    let _mine = b.lock(LockInfo::for_this_process("apply"), Duration::ZERO).unwrap();
+    assert!(matches!(b.lock(LockInfo::for_this_process("plan"), Duration::ZERO), Err(StateError::Locked(_))));
 }
 
 #[test]

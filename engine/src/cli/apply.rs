@@ -72,7 +72,8 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
             plan
         }
     };
-    let report = match ops::apply(&ws, &root, &snapshot, &plan, backend.clone(), a.flags.parallelism.max(1), &progress).await {
+    let run = ops::ApplyOptions { parallelism: a.flags.parallelism.max(1), stop: a.flags.stop.clone() };
+    let report = match ops::apply(&ws, &root, &snapshot, &plan, backend.clone(), run, &progress).await {
         Ok(r) => r,
         Err(d) => return ctx.report(&ws, &d),
     };
@@ -84,6 +85,15 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         for (addr, action) in &report.deferred {
             ctx.shell.line(&format!("  {} {addr}", action.symbol()));
         }
+    }
+    if let Some(not_started) = report.interrupted {
+        let applied = report.added + report.changed + report.destroyed;
+        ctx.shell.line(&format!(
+            "\n{} {applied} changes applied, {not_started} not started; run `meshplan {}` again.",
+            ctx.shell.style.bold("Interrupted:"),
+            if destroy { "destroy" } else { "apply" }
+        ));
+        return 1;
     }
     let done = if code != 0 {
         "Apply failed; what succeeded is saved in the state."

@@ -30,6 +30,12 @@ impl Ctx {
         let root = ws.load().map_err(|d| self.report(ws, &d))?;
         let backend = std::sync::Arc::new(ws.backend().map_err(|d| self.report(ws, &d))?);
         let guard = ws.lock(&backend, operation, lock_timeout).map_err(|d| self.report(ws, &d))?;
+        if let Some(dead) = &guard.taken_over {
+            self.shell.err(&format!(
+                "Warning: took over the state lock of {} (pid {}, `{}` since {}), which ended without releasing it.\n",
+                dead.who, dead.pid, dead.operation, dead.since
+            ));
+        }
         let snapshot = ws.read_state(&backend).map_err(|d| self.report(ws, &d))?;
         Ok(Session { root, backend, guard: Some(guard), snapshot })
     }
@@ -70,6 +76,9 @@ pub struct RunFlags {
     /// Ask for input (variables, approval); meshplan never prompts for variables.
     #[arg(long = "input", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
     pub input: bool,
+    /// Requested by the first interrupt (not a flag: set by the signal listener).
+    #[arg(skip)]
+    pub stop: crate::walk::Stop,
 }
 
 impl RunFlags {

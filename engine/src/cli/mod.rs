@@ -6,6 +6,7 @@ mod apply;
 mod common;
 mod misc;
 mod plan;
+mod signals;
 mod state;
 
 use clap::{Parser, Subcommand};
@@ -90,13 +91,24 @@ pub fn main_with(args: Vec<String>, registry: crate::registry::Registry) -> i32 
             return 1;
         }
     };
+    let stop = crate::walk::Stop::new();
     runtime.block_on(async move {
+        signals::listen(stop.clone(), !cli.no_color);
         match cli.command {
             Command::Init => misc::init(&ctx),
             Command::Validate(a) => misc::validate(&ctx, a),
-            Command::Plan(a) => plan::run(&ctx, a).await,
-            Command::Apply(a) => apply::run(&ctx, a, false).await,
-            Command::Destroy(a) => apply::run(&ctx, a, true).await,
+            Command::Plan(mut a) => {
+                a.flags.stop = stop;
+                plan::run(&ctx, a).await
+            }
+            Command::Apply(mut a) => {
+                a.flags.stop = stop;
+                apply::run(&ctx, a, false).await
+            }
+            Command::Destroy(mut a) => {
+                a.flags.stop = stop;
+                apply::run(&ctx, a, true).await
+            }
             Command::Show(a) => misc::show(&ctx, a),
             Command::Output(a) => misc::output(&ctx, a),
             Command::State(c) => state::run(&ctx, c),

@@ -34,6 +34,7 @@ pub fn options(flags: &RunFlags, destroy: bool) -> PlanOptions {
         replace: flags.replace.clone(),
         parallelism: flags.parallelism.max(1),
         lock_timeout: flags.lock_timeout,
+        stop: flags.stop.clone(),
     }
 }
 

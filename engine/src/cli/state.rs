@@ -66,6 +66,7 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
                     deferred: None,
                     importing: None,
                     drifted: false,
+                    adopted: false,
                 };
                 let text = render_change(&c, &ctx.shell.style);
                 // State shows attributes plainly, without the plan's markers.

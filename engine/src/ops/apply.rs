@@ -6,7 +6,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{build_graph_with, config_address, DestroyEdgeInput, DestroyOrder, ImpliedInput};
 use crate::plan::{Action, Plan};
 use crate::walk::destroy::parse_provider_address;
-use crate::walk::{Hook, Phase, WalkOptions, Walker};
+use crate::walk::{Hook, Phase, Stop, WalkOptions, Walker};
 use meshplan_provider::Value;
 use meshplan_state::{Commit, OutputRecord, Snapshot, StateBackend};
 use std::collections::BTreeMap;
@@ -21,6 +21,22 @@ pub struct ApplyReport {
     pub deferred: Vec<(String, Action)>,
     pub outputs: BTreeMap<String, Value>,
     pub diags: Diagnostics,
+    /// Set when an interrupt stopped the apply: how many planned changes never started (or
+    /// did not finish).
+    pub interrupted: Option<usize>,
+}
+
+/// How an apply runs: `-parallelism`, and the stop an interrupt requests.
+#[derive(Clone, Debug, Default)]
+pub struct ApplyOptions {
+    pub parallelism: usize,
+    pub stop: Stop,
+}
+
+impl From<usize> for ApplyOptions {
+    fn from(parallelism: usize) -> Self {
+        ApplyOptions { parallelism, stop: Stop::default() }
+    }
 }
 
 /// Applies `plan` (made against `snapshot`; the caller holds the lock).
@@ -30,9 +46,10 @@ pub async fn apply(
     snapshot: &Snapshot,
     plan: &Plan,
     backend: Arc<dyn StateBackend>,
-    parallelism: usize,
+    opts: impl Into<ApplyOptions>,
     hook: &dyn Hook,
 ) -> Result<ApplyReport, Diagnostics> {
+    let ApplyOptions { parallelism, stop } = opts.into();
     if plan.lineage != snapshot.lineage && !plan.lineage.is_empty() || plan.serial != snapshot.serial {
         return Err(Diagnostic::error("saved plan is stale")
             .detail(format!(
@@ -72,6 +89,8 @@ pub async fn apply(
         destroy: plan.destroy,
         variables: plan.variables.iter().map(|(k, v)| (k.clone(), v.unmarked())).collect(),
         imports: Default::default(),
+        stop: stop.clone(),
+        stop_grace: None,
     };
     let walker = Walker::new(root, &graph, &ws.registry, ws.env(plan.timestamp.clone()), Phase::Apply, options, hook, snapshot.clone())
         .with_plan(plan)
@@ -94,7 +113,13 @@ pub async fn apply(
             diags.push(super::workspace::state_diag(e));
         }
     }
-    let mut report = ApplyReport { added: 0, changed: 0, destroyed: 0, deferred: vec![], outputs: result.outputs, diags };
+    let started: std::collections::HashSet<&str> = result.applied.iter().map(|(a, _, _)| a.as_str()).collect();
+    let not_started = if stop.requested() {
+        plan.changes.iter().filter(|c| c.action != Action::NoOp && c.action != Action::Read && !started.contains(c.address.as_str())).count()
+    } else {
+        0
+    };
+    let mut report = ApplyReport { added: 0, changed: 0, destroyed: 0, deferred: vec![], outputs: result.outputs, diags, interrupted: stop.requested().then_some(not_started) };
     for (addr, action, deferred) in result.applied {
         match action {
             Action::Create => report.added += 1,

@@ -27,7 +27,7 @@ pub async fn import(ws: &Workspace, root: &Module, snapshot: &Snapshot, backend:
             .hint("write the resource block first, then import into it")
             .into());
     };
-    let options = WalkOptions { refresh: false, parallelism: opts.parallelism, targets: vec![cfg.clone()], replace: vec![], destroy: false, variables, imports: Default::default() };
+    let options = WalkOptions { refresh: false, parallelism: opts.parallelism, targets: vec![cfg.clone()], replace: vec![], destroy: false, variables, imports: Default::default(), ..Default::default() };
     let walker = Walker::new(root, &graph, &ws.registry, env, Phase::Plan, options, &NoHook, snapshot.clone());
     let result = walker.run_ref().await;
     if result.diags.has_errors() {

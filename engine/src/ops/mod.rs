@@ -10,7 +10,7 @@ mod validate;
 mod variables;
 mod workspace;
 
-pub use apply::{apply, ApplyReport};
+pub use apply::{apply, ApplyOptions, ApplyReport};
 pub use plan::{plan, PlanOptions};
 pub use variables::VarSource;
 pub use workspace::{state_diag, Workspace};

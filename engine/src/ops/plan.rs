@@ -6,7 +6,7 @@ use crate::config::Module;
 use crate::diag::Diagnostics;
 use crate::graph::build_graph;
 use crate::plan::{Action, OutputChange, Plan};
-use crate::walk::{Hook, Phase, WalkOptions, Walker};
+use crate::walk::{Hook, Phase, Stop, WalkOptions, Walker};
 use meshplan_provider::Value;
 use meshplan_state::Snapshot;
 use std::collections::BTreeMap;
@@ -21,11 +21,13 @@ pub struct PlanOptions {
     pub replace: Vec<String>,
     pub parallelism: usize,
     pub lock_timeout: Duration,
+    /// Requested by an interrupt: the plan stops early (and fails).
+    pub stop: Stop,
 }
 
 impl Default for PlanOptions {
     fn default() -> Self {
-        PlanOptions { vars: vec![], refresh: true, destroy: false, targets: vec![], replace: vec![], parallelism: 10, lock_timeout: Duration::ZERO }
+        PlanOptions { vars: vec![], refresh: true, destroy: false, targets: vec![], replace: vec![], parallelism: 10, lock_timeout: Duration::ZERO, stop: Stop::default() }
     }
 }
 
@@ -49,6 +51,8 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
         destroy: opts.destroy,
         variables: variables.clone(),
         imports,
+        stop: opts.stop.clone(),
+        stop_grace: None,
     };
     let walker = Walker::new(root, &graph, &ws.registry, env, Phase::Plan, options, hook, moved_snapshot.clone());
     let result = walker.run().await;

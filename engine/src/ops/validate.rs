@@ -16,7 +16,12 @@ pub fn validate(ws: &Workspace, root: &Module) -> Diagnostics {
 
 fn check_module(ws: &Workspace, m: &Module, env: &crate::eval::EvalEnv, diags: &mut Diagnostics) {
     let mut scope = Scope::new(&UnknownLookup, env, m.dir.clone());
+    let what = |k: &dyn std::fmt::Display| k.to_string();
+    for (name, call) in &m.module_calls {
+        check_expansion(call.count.as_ref(), call.for_each.as_ref(), &format!("module \"{name}\""), &scope, diags);
+    }
     for r in m.resources.values() {
+        check_expansion(r.count.as_ref(), r.for_each.as_ref(), &what(&r.key), &scope, diags);
         scope.count_index = r.count.as_ref().map(|_| Value::Unknown);
         scope.each = r.for_each.as_ref().map(|_| (Value::Unknown, Value::Unknown));
         let schema = match r.key.mode {
@@ -90,5 +95,21 @@ fn check_module(ws: &Workspace, m: &Module, env: &crate::eval::EvalEnv, diags: &
     }
     for child in m.children.values() {
         check_module(ws, child, env, diags);
+    }
+}
+
+/// A `count`/`for_each` known without state or variables must be within the instance limit.
+fn check_expansion(count: Option<&crate::config::Expr>, for_each: Option<&crate::config::Expr>, what: &str, scope: &Scope<'_>, diags: &mut Diagnostics) {
+    for (e, arg) in [(count, "count"), (for_each, "for_each")] {
+        let Some(e) = e else { continue };
+        let n = match crate::eval::eval(&e.inner, e.file, scope) {
+            Ok(Value::Number(n)) if arg == "count" => n,
+            Ok(Value::List(items)) if arg == "for_each" => items.len() as f64,
+            Ok(Value::Object(m)) if arg == "for_each" => m.len() as f64,
+            _ => continue,
+        };
+        if let Err(d) = crate::walk::check_instance_count(n, e, what, arg) {
+            diags.extend(d);
+        }
     }
 }

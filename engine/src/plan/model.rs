@@ -85,6 +85,10 @@ pub struct ResourceChange {
     /// The object was changed outside meshplan (refresh found a difference).
     #[serde(default)]
     pub drifted: bool,
+    /// The state held only an intent record (a create was interrupted) and the provider found
+    /// the object it made: apply records it before anything else.
+    #[serde(default)]
+    pub adopted: bool,
 }
 
 /// An output's change.
@@ -145,7 +149,7 @@ impl Plan {
 
     /// True when applying would change no infrastructure and no output.
     pub fn is_empty(&self) -> bool {
-        self.changes.iter().all(|c| matches!(c.action, Action::NoOp | Action::Read) && c.deferred.is_none() && c.importing.is_none())
+        self.changes.iter().all(|c| matches!(c.action, Action::NoOp | Action::Read) && c.deferred.is_none() && c.importing.is_none() && !c.adopted)
             && self.outputs.iter().all(|o| o.action == Action::NoOp)
             && self.moves.is_empty()
     }

@@ -250,6 +250,7 @@ pub fn state_json(s: &Snapshot) -> J {
                 deferred: None,
                 importing: None,
                 drifted: false,
+                adopted: false,
             };
             (module, planned_resource(&c, &v))
         })

@@ -8,7 +8,7 @@ use meshplan_provider::Path;
 /// Renders the whole plan as text.
 pub fn render_plan(plan: &Plan, style: &Style) -> String {
     let mut s = String::new();
-    let shown: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp || c.deferred.is_some()).collect();
+    let shown: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp || c.deferred.is_some() || c.adopted).collect();
     let outputs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
     if shown.is_empty() && outputs.is_empty() && plan.moves.is_empty() {
         s.push_str(&style.bold("No changes."));
@@ -95,6 +95,7 @@ pub fn render_change(c: &ResourceChange, style: &Style) -> String {
         }
         (Action::Delete, None) => format!("# {addr} will be destroyed"),
         (Action::Read, None) => format!("# {addr} will be read during apply"),
+        (Action::NoOp, None) if c.adopted => format!("# {addr} was adopted after an interrupted create"),
         (Action::NoOp, None) => format!("# {addr}"),
     };
     s.push_str(&format!("  {}\n", style.bold(&header)));
@@ -105,6 +106,9 @@ pub fn render_change(c: &ResourceChange, style: &Style) -> String {
     }
     if let Some(id) = &c.importing {
         s.push_str(&format!("  # (imports {id})\n"));
+    }
+    if c.adopted && c.action != Action::NoOp {
+        s.push_str("  # (adopted after an interrupted create)\n");
     }
     let symbol = if c.deferred.is_some() && c.action == Action::NoOp { "~" } else { c.action.symbol() };
     let kind = if c.mode == "data" { "data" } else { "resource" };

@@ -54,6 +54,7 @@ impl Walker<'_> {
                 deferred: None,
                 importing: None,
                 drifted: false,
+                adopted: false,
             });
             return Ok(after);
         }

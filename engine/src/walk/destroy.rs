@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{InstanceKey, ProviderKey};
 use crate::plan::{Action, ResourceChange};
 use meshplan_provider::Value;
-use meshplan_state::{Commit, ResourceMode};
+use meshplan_state::{Commit, RecordStatus, ResourceMode};
 use petgraph::graph::NodeIndex;
 use std::time::Instant;
 
@@ -35,9 +35,26 @@ impl Walker<'_> {
         let Some(rt) = self.registry.resources.get(&change.type_name).cloned() else {
             return Err(Diagnostic::error(format!("{address}: unknown resource type `{}`", change.type_name)).into());
         };
-        let ctx = self.provider_ctx(client, address);
+        let mut ctx = self.provider_ctx(client, address);
         let _l = limit.acquire().await;
         let _p = self.permits.acquire(self.priorities[ni.index()]).await;
+        if self.stopping() {
+            return Err(Diagnostics::default());
+        }
+        let mut value = value;
+        if let Some(RecordStatus::Intent { token }) = self.snapshot.resources.get(address).map(|r| &r.status) {
+            // An interrupted create: delete only what the provider finds by its token, never by
+            // the planned (unknown) id.
+            ctx = ctx.with_idempotency_token(token.clone());
+            match rt.find(&ctx, token, &value).await {
+                Ok(Some(found)) => value = found,
+                Ok(None) => {
+                    self.commit(vec![Commit::Remove(address.to_string())]).await?;
+                    return Ok(());
+                }
+                Err(e) => return Err(super::resource::provider_error(address, "looking for an interrupted create's object", e)),
+            }
+        }
         self.run_destroy_provisioners(address, &change.type_name, &change.before).await?;
         self.hook.event(Event::ApplyStart { address, action: Action::Delete });
         let started = Instant::now();
@@ -83,10 +100,15 @@ impl Walker<'_> {
                 before: Some(before),
                 after: None,
                 replace_paths: vec![],
-                reasons: if self.options.destroy { vec![] } else { vec!["no longer in the configuration".into()] },
+                reasons: match (&rec.status, self.options.destroy) {
+                    (RecordStatus::Intent { .. }, _) => vec!["an interrupted create: destroyed if the provider finds the object".into()],
+                    (_, true) => vec![],
+                    (_, false) => vec!["no longer in the configuration".into()],
+                },
                 deferred: None,
                 importing: None,
                 drifted: false,
+                adopted: false,
             });
         }
         out

@@ -65,7 +65,8 @@ impl Walker<'_> {
             return match v {
                 Value::Unknown => Err(unknown_expansion(e, what, "count")),
                 Value::Number(n) if n >= 0.0 && n.fract() == 0.0 => {
-                    Ok((ExpansionKind::Count, (0..n as usize).map(|i| one(Some(InstanceKey::Int(i)), Some(Value::Number(i as f64)), None)).collect()))
+                    let n = check_instance_count(n, e, what, "count")?;
+                    Ok((ExpansionKind::Count, (0..n).map(|i| one(Some(InstanceKey::Int(i)), Some(Value::Number(i as f64)), None)).collect()))
                 }
                 other => Err(Diagnostic::error(format!("{what}: invalid `count` value {other}"))
                     .at(e.span())
@@ -84,12 +85,14 @@ impl Walker<'_> {
             return match v {
                 Value::Unknown => Err(unknown_expansion(e, what, "for_each")),
                 Value::Object(m) => {
+                    check_instance_count(m.len() as f64, e, what, "for_each")?;
                     Ok((
                         ExpansionKind::ForEach,
                         m.into_iter().map(|(k, v)| one(Some(InstanceKey::Str(k.clone())), None, Some((Value::String(k), v)))).collect(),
                     ))
                 }
                 Value::List(items) => {
+                    check_instance_count(items.len() as f64, e, what, "for_each")?;
                     let mut keys = Vec::new();
                     for it in items {
                         match it {
@@ -114,6 +117,26 @@ impl Walker<'_> {
         }
         Ok((ExpansionKind::Single, vec![one(None, None, None)]))
     }
+}
+
+/// The most instances one resource or module may expand to: `MESHPLAN_MAX_INSTANCES`, or
+/// 100,000. A bound, so that `count = 1e308` is a diagnostic and not an allocation failure.
+pub(crate) fn max_instances() -> usize {
+    std::env::var("MESHPLAN_MAX_INSTANCES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(100_000)
+}
+
+/// `n` as an instance count, when within [`max_instances`].
+pub(crate) fn check_instance_count(n: f64, e: &Expr, what: &str, arg: &str) -> Result<usize, Diagnostics> {
+    let max = max_instances();
+    if n <= max as f64 {
+        return Ok(n as usize);
+    }
+    let shown = if n < 1e15 { format!("{n:.0}") } else { format!("{n:e}") };
+    Err(Diagnostic::error(format!("{what}: `{arg}` asks for {shown} instances, more than the limit of {max}"))
+        .at(e.span())
+        .label("too many instances")
+        .hint("a resource or module expands to at most MESHPLAN_MAX_INSTANCES instances (default 100000); set it higher if you mean it")
+        .into())
 }
 
 fn unknown_expansion(e: &Expr, what: &str, arg: &str) -> Diagnostics {

@@ -14,11 +14,15 @@ mod expand;
 mod import;
 pub mod hook;
 mod nodes;
+mod plan_instance;
 mod provision;
 mod resource;
+pub mod stop;
 mod store;
 
 pub use hook::{Event, Hook, NoHook};
+pub use stop::Stop;
+pub(crate) use expand::check_instance_count;
 pub use store::Store;
 
 use crate::apply::{critical_path_priorities, run_dag, PriorityPermits};
@@ -54,6 +58,10 @@ pub struct WalkOptions {
     pub variables: BTreeMap<String, Value>,
     /// `import` blocks: instance address → ID to import when the address is not in the state.
     pub imports: BTreeMap<String, String>,
+    /// Set by the first interrupt: start nothing new.
+    pub stop: Stop,
+    /// How long operations in flight may go on after a stop (default [`stop::DEFAULT_GRACE`]).
+    pub stop_grace: Option<std::time::Duration>,
 }
 
 pub(crate) enum ProviderSlot {
@@ -193,21 +201,33 @@ impl<'a> Walker<'a> {
     pub async fn run_ref(&self) -> WalkResult {
         let g = &self.graph.graph;
         let dag = run_dag(g, &self.priorities, |i| self.run_node(i));
-        let outcomes = match self.progress_rx.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            Some(mut rx) => {
-                tokio::pin!(dag);
-                loop {
-                    tokio::select! {
-                        out = &mut dag => break out,
-                        Some((address, message)) = rx.recv() => self.hook.event(Event::Progress { address: &address, message: &message }),
-                    }
+        let grace = self.options.stop_grace.unwrap_or(stop::DEFAULT_GRACE);
+        // After a stop, what is in flight gets `grace` to finish; then it is abandoned (dropped).
+        let deadline = async {
+            self.options.stop.wait().await;
+            tokio::time::sleep(grace).await;
+        };
+        let mut rx = self.progress_rx.lock().unwrap_or_else(|e| e.into_inner()).take();
+        tokio::pin!(dag);
+        tokio::pin!(deadline);
+        let outcomes = loop {
+            tokio::select! {
+                out = &mut dag => break Some(out),
+                _ = &mut deadline => break None,
+                Some((address, message)) = async { match rx.as_mut() { Some(r) => r.recv().await, None => std::future::pending().await } } => {
+                    self.hook.event(Event::Progress { address: &address, message: &message })
                 }
             }
-            None => dag.await,
         };
-        let failed = outcomes.iter().any(|o| *o != crate::apply::NodeOutcome::Done);
+        let failed = outcomes.as_ref().is_none_or(|o| o.iter().any(|o| *o != crate::apply::NodeOutcome::Done));
         let mut diags = std::mem::take(&mut *self.diags.lock().unwrap_or_else(|e| e.into_inner()));
-        if failed && !diags.has_errors() {
+        if self.options.stop.requested() {
+            diags.push(Diagnostic::error("interrupted").detail(if outcomes.is_none() {
+                format!("operations still running {}s after the interrupt were abandoned; what they created is adopted by the next run", grace.as_secs())
+            } else {
+                "nothing new was started after the interrupt".to_string()
+            }));
+        } else if failed && !diags.has_errors() {
             diags.push(Diagnostic::error("some operations did not run because of earlier errors"));
         }
         let outputs = self.root_outputs();
@@ -220,7 +240,15 @@ impl<'a> Walker<'a> {
         WalkResult { changes, diags, outputs, applied }
     }
 
+    /// True once a stop was requested: callers start no new operation.
+    pub(crate) fn stopping(&self) -> bool {
+        self.options.stop.requested()
+    }
+
     async fn run_node(&self, i: NodeIndex) -> bool {
+        if self.stopping() {
+            return false;
+        }
         let r = match self.graph.node(i).clone() {
             Node::Variable { module, name } => self.variable_node(&module, &name),
             Node::Local { module, name } => self.local_node(&module, &name),

@@ -109,6 +109,11 @@ impl Walker<'_> {
 
     pub(crate) fn output_node(&self, path: &ModulePath, name: &str) -> R {
         let Some(o) = self.module(path).outputs.get(name) else { return Ok(()) };
+        if self.options.destroy && path.is_empty() {
+            // Root outputs are removed by a destroy, never evaluated (Terraform ≥ 0.14): what
+            // they read may be gone already. Module outputs may configure providers: kept.
+            return Ok(());
+        }
         for mi in self.module_instances(path) {
             let lookup = self.lookup(path, &mi);
             let mut v = eval(&o.value.inner, o.value.file, &self.scope(&lookup, path, None))?;

@@ -2,14 +2,12 @@
 
 use super::expand::InstanceCtx;
 use super::store::Expanded;
-use super::{Event, Phase, ProviderSlot, Walker};
-use crate::config::references::{expr_references, Target};
-use crate::config::{IgnoreChanges, Mode, Resource, ResourceKey};
+use super::{Phase, ProviderSlot, Walker};
+use crate::config::{Mode, Resource, ResourceKey};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::eval::{eval_body, BodyMode};
-use crate::graph::{provider_key_address, ModulePath, Node, ProviderKey};
-use crate::plan::{Action, ResourceChange};
-use meshplan_provider::{plan_with_schema, Client, Ctx, Path, PlanRequest, Planned, ResourceType, Schema, Value};
+use crate::graph::{provider_key_address, ModulePath, ProviderKey};
+use meshplan_provider::{Client, Ctx, Path, ResourceType, Schema, Value};
 use meshplan_state::{RecordStatus, ResourceMode, ResourceRecord};
 use petgraph::graph::NodeIndex;
 use std::sync::Arc;
@@ -149,160 +147,6 @@ impl Walker<'_> {
     pub(crate) fn mark(&self, nc: &NodeCtx<'_>, v: Value, extra: &[Path]) -> Value {
         let paths = nc.schema.sensitive_paths(&v);
         v.mark_paths(&paths).mark_paths(extra)
-    }
-
-    async fn plan_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str) -> R<Value> {
-        self.visited.lock().unwrap_or_else(|e| e.into_inner()).insert(addr.to_string());
-        let record = self.snapshot.resources.get(addr).filter(|r| r.deposed.is_none());
-        let (mut config, cfg_marks) = self.config(nc, c)?;
-        let mut prior = record.map(|r| Value::from_json(&r.attributes));
-        let before_marks: Vec<Path> = record.map(|r| r.sensitive_paths.clone()).unwrap_or_default();
-        let tainted = record.is_some_and(|r| r.status != RecordStatus::Ok);
-        let mut drifted = false;
-        let mut reasons = Vec::new();
-        let mut importing = None;
-        let (planned, deferred) = match &nc.slot {
-            Slot::Failed(d) => return Err(d.clone().into()),
-            Slot::Deferred(reason) => {
-                let p = plan_with_schema(&nc.schema, PlanRequest { prior: prior.as_ref(), config: &config });
-                (p, Some(reason.clone()))
-            }
-            Slot::Ready { .. } => {
-                let (ctx, limit) = self.ctx(nc, addr)?;
-                let rt = self.resource_type(nc.res)?;
-                if let (None, Some(id)) = (&prior, self.options.imports.get(addr)) {
-                    let _l = limit.acquire().await;
-                    prior = Some(rt.import(&ctx, id).await.map_err(|e| provider_error(addr, &format!("importing {id:?}"), e))?);
-                    importing = Some(id.clone());
-                } else if let (true, Some(p), false) = (self.options.refresh, &prior, tainted) {
-                    self.hook.event(Event::Refreshing { address: addr });
-                    let _l = limit.acquire().await;
-                    let _p = self.permits.acquire(self.priorities[nc.ni.index()]).await;
-                    let now = rt.read(&ctx, p).await.map_err(|e| provider_error(addr, "reading", e))?;
-                    drifted = now.as_ref() != Some(p);
-                    if now.is_none() {
-                        reasons.push("the object no longer exists (deleted outside meshplan)".to_string());
-                    }
-                    prior = now;
-                }
-                apply_ignore_changes(&nc.res.lifecycle.ignore_changes, prior.as_ref(), &mut config);
-                // A replacement forced from outside the provider's diff (-replace,
-                // replace_triggered_by) is planned as a create, like a tainted object: otherwise
-                // the plan shows the old computed values (id, output) that apply then changes.
-                let forced = tainted || self.options.replace.iter().any(|r| r == addr) || (prior.is_some() && self.replace_triggered(nc));
-                let p = rt.plan(&ctx, PlanRequest { prior: if forced { None } else { prior.as_ref() }, config: &config }).await.map_err(|e| provider_error(addr, "planning", e))?;
-                (p, None)
-            }
-        };
-        let action = self.decide_action(nc, addr, prior.as_ref(), tainted, &planned, deferred.is_some(), &mut reasons)?;
-        let after = self.mark(nc, planned.state.clone(), &with_echoes(&config, &cfg_marks, &planned.state));
-        let before = prior.map(|p| {
-            let marks: Vec<Path> = before_marks.iter().cloned().chain(with_echoes(&config, &cfg_marks, &p)).collect();
-            self.mark(nc, p, &marks)
-        });
-        if action != Action::NoOp {
-            self.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(nc.ni);
-        }
-        let change = ResourceChange {
-            address: addr.to_string(),
-            module_address: c.module.address(),
-            mode: "managed".into(),
-            type_name: nc.res.key.type_name.clone(),
-            name: nc.res.key.name.clone(),
-            index: c.key.clone(),
-            provider: provider_key_address(&nc.provider_key),
-            action,
-            before,
-            after: Some(after.clone()),
-            replace_paths: planned.requires_replace.clone(),
-            reasons,
-            deferred,
-            importing,
-            drifted,
-        };
-        self.changes.lock().unwrap_or_else(|e| e.into_inner()).push(change);
-        Ok(after)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn decide_action(
-        &self,
-        nc: &NodeCtx<'_>,
-        addr: &str,
-        prior: Option<&Value>,
-        tainted: bool,
-        planned: &Planned,
-        deferred: bool,
-        reasons: &mut Vec<String>,
-    ) -> R<Action> {
-        let lc = &nc.res.lifecycle;
-        let replace_kind = if lc.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate };
-        let action = if prior.is_none() {
-            if tainted {
-                reasons.push("tainted: a previous create failed part-way".into());
-                replace_kind
-            } else {
-                Action::Create
-            }
-        } else if deferred {
-            Action::NoOp
-        } else if tainted {
-            reasons.push("tainted: a previous create failed part-way".into());
-            replace_kind
-        } else if self.options.replace.iter().any(|r| r == addr) {
-            reasons.push("requested with -replace".into());
-            replace_kind
-        } else if self.replace_triggered(nc) {
-            reasons.push("a resource in replace_triggered_by changed".into());
-            replace_kind
-        } else if planned.replaces() {
-            reasons.extend(planned.replace_reasons.iter().cloned());
-            replace_kind
-        } else if prior == Some(&planned.state) {
-            Action::NoOp
-        } else {
-            Action::Update
-        };
-        if action.deletes() && lc.prevent_destroy {
-            return Err(Diagnostic::error(format!("{addr} has lifecycle.prevent_destroy set, but the plan would destroy it"))
-                .at(nc.res.span.clone())
-                .hint("remove prevent_destroy to allow it, or change the configuration so it is not replaced")
-                .into());
-        }
-        Ok(action)
-    }
-
-    fn replace_triggered(&self, nc: &NodeCtx<'_>) -> bool {
-        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        nc.res.lifecycle.replace_triggered_by.iter().any(|e| {
-            expr_references(&e.inner).iter().any(|r| match &r.target {
-                Target::Resource(k) => self.graph.find(&Node::Resource { module: nc.path.clone(), key: k.clone() }).is_some_and(|i| pending.contains(&i)),
-                _ => false,
-            })
-        })
-    }
-
-}
-
-fn apply_ignore_changes(ic: &IgnoreChanges, prior: Option<&Value>, config: &mut Value) {
-    let Some(prior) = prior else { return };
-    match ic {
-        IgnoreChanges::None => {}
-        IgnoreChanges::All => {
-            if let (Some(cm), Some(pm)) = (config.as_object_mut(), prior.as_object()) {
-                for (k, v) in cm.iter_mut() {
-                    if let Some(pv) = pm.get(k) {
-                        *v = pv.clone();
-                    }
-                }
-            }
-        }
-        IgnoreChanges::Attributes(attrs) => {
-            for a in attrs {
-                let top = a.split('.').next().unwrap_or(a);
-                config.set(top, prior.get(top).clone());
-            }
-        }
     }
 }
 
