@@ -12,12 +12,16 @@
 //! Everything binds 127.0.0.1. Used by the engine's end-to-end tests (dev-dependency) and by
 //! the `meshplan-emulators` binary (`scripts/demo`).
 
+pub mod fault_proxy;
+pub mod inventory;
 mod moto;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use kube_test_server::TestServer;
+pub use fault_proxy::{FaultConfig, FaultProxy};
+pub use inventory::{audit, Audit, Inventory, StateRecord};
 pub use moto::{find_python, Moto};
 
 /// moto's fixed account ID (ARNs in checks).
@@ -139,13 +143,25 @@ impl Emulators {
     /// The examples' variables (`region`, `aws_endpoints`, `aws_access_key`, `aws_secret_key`)
     /// as a variables file: with them unset the same configuration targets real AWS.
     pub fn mpvars(&self) -> String {
-        let endpoints: Vec<String> = self.aws_endpoints().iter().map(|(s, url)| format!("  {s} = \"{url}\"")).collect();
+        self.mpvars_via(&self.moto.url())
+    }
+
+    /// [`Self::mpvars`] with every AWS endpoint at `url` instead of moto's, e.g. a
+    /// [`FaultProxy`] in front of moto.
+    pub fn mpvars_via(&self, url: &str) -> String {
+        let endpoints: Vec<String> = SERVICES.iter().map(|s| format!("  {s} = \"{url}\"")).collect();
         format!(
-            "# Written by meshplan-emulators: local moto at {url}.\nregion = \"{region}\"\naws_access_key = \"test\"\naws_secret_key = \"test\"\naws_endpoints = {{\n{endpoints}\n}}\n",
-            url = self.moto.url(),
+            "# Written by meshplan-emulators: AWS endpoints at {url}.\nregion = \"{region}\"\naws_access_key = \"test\"\naws_secret_key = \"test\"\naws_endpoints = {{\n{endpoints}\n}}\n",
             region = self.region,
             endpoints = endpoints.join("\n"),
         )
+    }
+
+    /// Writes [`Self::mpvars_via`] as `dir/emulators.auto.mpvars`; returns its path.
+    pub fn write_mpvars_via(&self, dir: &Path, url: &str) -> Result<PathBuf, Error> {
+        let path = dir.join(MPVARS_FILE);
+        std::fs::write(&path, self.mpvars_via(url)).map_err(|e| Error::Io(path.display().to_string(), e))?;
+        Ok(path)
     }
 
     /// Writes [`Self::mpvars`] as `dir/emulators.auto.mpvars`; returns its path.
@@ -195,6 +211,12 @@ impl Emulators {
             return Err(format!("boto3 script failed:\n{}", String::from_utf8_lossy(&out.stderr)));
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Every object moto holds that a configuration could have made (`inventory.py`, boto3
+    /// straight to moto).
+    pub fn inventory(&self) -> Result<Inventory, String> {
+        Inventory::collect(self.moto.python(), &self.moto.url(), &self.region, &self.env())
     }
 
     /// Runs kubectl against the cluster `name` as admin. Returns (success, stdout + stderr).

@@ -6,17 +6,81 @@
 //! Writes into DIR: `emulators.auto.mpvars` (the examples' variables), `env.sh` (exports for
 //! meshplan and boto3: dummy credentials, region, no proxy for loopback), `NAME.kubeconfig`
 //! per cluster (admin), and last `ready`, which scripts wait for.
+//!
+//!     meshplan-emulators fault-proxy --upstream URL [--lost-response P] [--server-error P]
+//!         [--throttle P] [--outage-after N] [--seed S] [--reset]
+//!
+//! Runs the fault-injecting proxy (`meshplan_emulators::fault_proxy`) in front of a running
+//! moto, prints its port on stdout, and runs until SIGINT/SIGTERM. Point the aws provider's
+//! endpoints at `http://127.0.0.1:PORT`; `curl 127.0.0.1:PORT/__fault-proxy/stats` shows what
+//! it injected, `curl -X POST 127.0.0.1:PORT/__fault-proxy/recover` ends an outage.
 
-use meshplan_emulators::{Emulators, Options};
+use meshplan_emulators::{Emulators, FaultConfig, FaultProxy, Options};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
     eprintln!("usage: meshplan-emulators --out DIR [--cluster NAME]... [--region REGION]");
+    eprintln!("       meshplan-emulators fault-proxy --upstream URL [--lost-response P] [--server-error P] [--throttle P] [--outage-after N] [--seed S] [--reset]");
     ExitCode::from(2)
 }
 
+fn fault_proxy(args: impl Iterator<Item = String>) -> ExitCode {
+    let mut upstream = None;
+    let mut config = FaultConfig::default();
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        if arg == "--reset" {
+            config.reset_on_lost = true;
+            continue;
+        }
+        let Some(v) = args.next() else { return usage() };
+        let p = |v: &str| v.parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p));
+        match arg.as_str() {
+            "--upstream" => upstream = Some(v),
+            "--lost-response" => match p(&v) {
+                Some(p) => config.lost_response = p,
+                None => return usage(),
+            },
+            "--server-error" => match p(&v) {
+                Some(p) => config.server_error = p,
+                None => return usage(),
+            },
+            "--throttle" => match p(&v) {
+                Some(p) => config.throttle = p,
+                None => return usage(),
+            },
+            "--outage-after" => match v.parse() {
+                Ok(n) => config.outage_after = Some(n),
+                Err(_) => return usage(),
+            },
+            "--seed" => match v.parse() {
+                Ok(n) => config.seed = n,
+                Err(_) => return usage(),
+            },
+            _ => return usage(),
+        }
+    }
+    let Some(upstream) = upstream else { return usage() };
+    let proxy = match FaultProxy::start(&upstream, config) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("meshplan-emulators: fault proxy: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", proxy.port());
+    eprintln!("meshplan-emulators: fault proxy at {} forwarding to {upstream}", proxy.url());
+    wait_for_signal();
+    let stats = proxy.stats();
+    eprintln!("meshplan-emulators: fault proxy stopping; {}", stats.to_json());
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("fault-proxy") {
+        return fault_proxy(std::env::args().skip(2));
+    }
     let mut out: Option<PathBuf> = None;
     let mut options = Options { clusters: Vec::new(), region: "us-east-1".into() };
     let mut args = std::env::args().skip(1);

@@ -65,3 +65,49 @@ fn variables_file_names_every_endpoint() {
     }
     assert!(vars.contains("region = \"us-east-1\""), "{vars}");
 }
+
+/// The fault proxy in front of real moto: a lost response means moto did create the object
+/// although the client saw an error; throttling means it did not; the inventory sees both.
+#[test]
+fn fault_proxy_in_front_of_moto_and_the_inventory() {
+    use meshplan_emulators::{FaultConfig, FaultProxy, StateRecord};
+    let emu = Emulators::start(&Options::clusters(&[])).unwrap();
+    assert!(emu.inventory().unwrap().is_empty(), "a fresh moto holds none of our objects: {:?}", emu.inventory());
+    let script = |proxy: &FaultProxy, cidr: &str| {
+        format!(
+            r#"
+import botocore.config
+c = boto3.client('ec2', endpoint_url={url:?}, region_name=region, aws_access_key_id='test', aws_secret_access_key='test',
+                 config=botocore.config.Config(retries={{'total_max_attempts': 1, 'mode': 'standard'}}))
+try:
+    c.create_vpc(CidrBlock={cidr:?}, TagSpecifications=[{{'ResourceType': 'vpc', 'Tags': [{{'Key': 'Name', 'Value': 'dup'}}]}}])
+    print('created')
+except Exception as e:
+    print(type(e).__name__, getattr(e, 'response', {{}}).get('Error', {{}}).get('Code'))
+print(len(c.describe_vpcs()['Vpcs']))
+"#,
+            url = proxy.url()
+        )
+    };
+    let lost = FaultProxy::start(&emu.moto().url(), FaultConfig { lost_response: 1.0, ..FaultConfig::default() }).unwrap();
+    let out = emu.boto3(&script(&lost, "10.1.0.0/16")).unwrap();
+    assert!(out.starts_with("ClientError InternalError\n"), "{out}");
+    let throttled = FaultProxy::start(&emu.moto().url(), FaultConfig { throttle: 1.0, ..FaultConfig::default() }).unwrap();
+    let out = emu.boto3(&script(&throttled, "10.2.0.0/16")).unwrap();
+    assert!(out.starts_with("ClientError RequestLimitExceeded\n"), "{out}");
+    let ok = FaultProxy::start(&emu.moto().url(), FaultConfig::default()).unwrap();
+    assert!(emu.boto3(&script(&ok, "10.3.0.0/16")).unwrap().starts_with("created\n"));
+
+    let inv = emu.inventory().unwrap();
+    let vpcs: Vec<_> = inv.objects.iter().filter(|o| o.kind == "vpc").collect();
+    let cidrs: Vec<_> = vpcs.iter().map(|o| o.fields["cidr"].as_str().unwrap()).collect();
+    assert_eq!(cidrs, ["10.1.0.0/16", "10.3.0.0/16"], "{inv:?}\n{:?}", lost.stats());
+    assert!(vpcs.iter().all(|v| v.tags["Name"] == "dup" && v.key == "vpc:dup"));
+    // Only the second is in "state": the first is an orphan, and both are one resource.
+    let state = [StateRecord { address: "aws_vpc.a".into(), type_name: "aws_vpc".into(), attributes: serde_json::json!({"id": vpcs[1].id}) }];
+    let audit = meshplan_emulators::audit(&inv, &state);
+    assert_eq!(audit.orphans.len(), 1, "{audit}");
+    assert_eq!(audit.orphans[0].id, vpcs[0].id);
+    assert_eq!(audit.duplicate_count(), 1, "{audit}");
+    assert_eq!((lost.stats().lost_responses, throttled.stats().throttles, ok.stats().forwarded_mutating), (1, 1, 1));
+}
