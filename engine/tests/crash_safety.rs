@@ -170,7 +170,7 @@ enum At {
 /// reported; None when the apply ended before `at`.
 fn interrupt_apply(f: &Fixture, at: At, sig: &str) -> Option<(Running, usize, mpsc::Receiver<String>)> {
     let (child, rx) = f.spawn_apply();
-    let mut child = Running(child);
+    let child = Running(child);
     let started = Instant::now();
     let mut created = 0;
     loop {

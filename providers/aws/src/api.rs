@@ -2,7 +2,7 @@
 
 use crate::clients::AwsClients;
 use crate::error::AwsError;
-use crate::retry::{classify, Backoff};
+use crate::retry::{classify, Backoff, Verdict};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -61,6 +61,88 @@ impl<'a> Api<'a> {
                 Err(e) => e,
             };
             let verdict = classify(&err, settling_codes);
+            match backoff.next_delay(verdict) {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => return Err(self.error(operation, err)),
+            }
+        }
+    }
+
+    /// Sends the call that makes an object, so that a retry can never make a second one.
+    ///
+    /// After an ambiguous failure (no answer, 5xx, throttling: the request may have landed)
+    /// the next step is `locate` — the type's lookup by the create's token (or, for objects
+    /// with no tags, by their identifying content) — and only when it finds nothing is the
+    /// request sent again. An error whose code is in `conflicts` ("already exists") is also
+    /// looked up: found means an earlier attempt of this very create made it.
+    pub async fn create<T, E, F, Fut, L, LFut>(
+        &self,
+        operation: &'static str,
+        call: CreateCall<'_>,
+        mut send: F,
+        mut locate: L,
+    ) -> Result<Created<T>, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+        L: FnMut() -> LFut,
+        LFut: Future<Output = Result<Option<String>, AwsError>>,
+    {
+        let mut backoff = Backoff::new(&self.clients.retry);
+        let mut ambiguous = false;
+        loop {
+            if ambiguous {
+                if let Some(id) = locate().await? {
+                    return Ok(Created::Found(id));
+                }
+            }
+            let err = match send().await {
+                Ok(out) => return Ok(Created::Sent(out)),
+                Err(e) => e,
+            };
+            if err.code().is_some_and(|c| call.conflicts.contains(&c)) {
+                return match locate().await? {
+                    Some(id) => Ok(Created::Found(id)),
+                    None => Err(self.error(operation, err)),
+                };
+            }
+            let verdict = classify(&err, call.settling);
+            ambiguous |= verdict == Verdict::Transient;
+            match backoff.next_delay(verdict) {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => return Err(self.error(operation, err)),
+            }
+        }
+    }
+
+    /// A follow-up call of a create or update that may be resent after its answer was lost:
+    /// once an attempt failed ambiguously, a later error with one of `done_codes` (the state
+    /// the lost attempt reached: Resource.AlreadyAssociated, InvalidPermission.Duplicate, ...)
+    /// means the work is done and returns `Ok(None)`.
+    pub async fn call_idempotent<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        done_codes: &[&str],
+        mut send: F,
+    ) -> Result<Option<T>, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    {
+        let mut backoff = Backoff::new(&self.clients.retry);
+        let mut ambiguous = false;
+        loop {
+            let err = match send().await {
+                Ok(out) => return Ok(Some(out)),
+                Err(e) => e,
+            };
+            if ambiguous && err.code().is_some_and(|c| done_codes.contains(&c)) {
+                return Ok(None);
+            }
+            let verdict = classify(&err, &[]);
+            ambiguous |= verdict == Verdict::Transient;
             match backoff.next_delay(verdict) {
                 Some(delay) => tokio::time::sleep(delay).await,
                 None => return Err(self.error(operation, err)),
@@ -138,3 +220,30 @@ impl<T> NotFound<T> for Result<T, AwsError> {
     }
 }
 
+
+/// What a create call is allowed to take for "an earlier attempt already made it".
+#[derive(Clone, Copy, Default)]
+pub struct CreateCall<'a> {
+    /// Eventual-consistency codes retried for the policy's consistency budget.
+    pub settling: &'a [&'a str],
+    /// "Already exists" codes: looked up by the token before they count as failures.
+    pub conflicts: &'a [&'a str],
+}
+
+/// The outcome of [`Api::create`].
+pub enum Created<T> {
+    /// This attempt made the object; the API's answer.
+    Sent(T),
+    /// An earlier attempt had made it: its ID, found by the lookup.
+    Found(String),
+}
+
+impl<T> Created<T> {
+    /// The object's ID: from the answer, or the one found.
+    pub fn id(self, of_answer: impl FnOnce(&T) -> Option<&str>) -> Option<String> {
+        match self {
+            Created::Sent(out) => of_answer(&out).map(str::to_string),
+            Created::Found(id) => Some(id),
+        }
+    }
+}

@@ -15,6 +15,7 @@ mod eks;
 mod eks_token;
 mod error;
 mod iam;
+mod intent;
 mod network;
 pub mod policy_json;
 mod provider_config;

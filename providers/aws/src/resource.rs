@@ -23,8 +23,9 @@ pub async fn import_via_read<R: ResourceType + ?Sized>(
 }
 
 /// Reads an object just written, tolerating the short window in which AWS's read
-/// path does not see it yet. A still-missing object is an error that carries the
-/// state written so far, so the engine records it rather than orphaning it.
+/// path does not see it yet. A still-missing object, or a read that fails (an outage
+/// after the write), is an error that carries the state written so far, so the engine
+/// records the object rather than orphaning it.
 pub async fn read_after_write<R: ResourceType + ?Sized>(
     resource: &R,
     ctx: &Ctx,
@@ -32,7 +33,8 @@ pub async fn read_after_write<R: ResourceType + ?Sized>(
 ) -> Result<Value, ProviderError> {
     let written = finalize(written);
     for attempt in 0..8u32 {
-        if let Some(state) = resource.read(ctx, &written).await? {
+        let read = resource.read(ctx, &written).await.map_err(|e| e.with_partial_state(written.clone()))?;
+        if let Some(state) = read {
             return Ok(finalize(state));
         }
         tokio::time::sleep(Duration::from_millis(250 * u64::from(attempt + 1))).await;
@@ -48,4 +50,28 @@ pub async fn read_after_write<R: ResourceType + ?Sized>(
 /// Attaches the state written so far to an error of a later step of a create.
 pub fn with_partial(err: impl Into<ProviderError>, state: &Value) -> ProviderError {
     err.into().with_partial_state(finalize(state.clone()))
+}
+
+/// `find` for an object whose ID was located: the state `create` would have returned.
+pub async fn adopt<R: ResourceType + ?Sized>(resource: &R, ctx: &Ctx, located: Value) -> Result<Option<Value>, ProviderError> {
+    read_after_write(resource, ctx, located).await.map(Some)
+}
+
+/// `find` for objects identified by their content (routes, associations, attachments,
+/// per-bucket settings): the object is ours when it exists and `matches` what the create
+/// was to write; otherwise the create is simply made again (it is idempotent or the
+/// content is free).
+pub async fn find_by_content<R: ResourceType + ?Sized>(
+    resource: &R,
+    ctx: &Ctx,
+    planned: &Value,
+    matches: impl Fn(&Value) -> bool,
+) -> Result<Option<Value>, ProviderError> {
+    let seed = finalize(planned.clone());
+    Ok(resource.read(ctx, &seed).await?.map(finalize).filter(|s| matches(s)))
+}
+
+/// A create call answered without the object's ID (never expected from AWS).
+pub fn missing_id(ctx: &Ctx, operation: &str) -> ProviderError {
+    AwsError::VanishedAfterWrite { address: ctx.address.clone(), what: format!("the ID in the answer of {operation}") }.into()
 }

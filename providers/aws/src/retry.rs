@@ -5,6 +5,10 @@
 //! times, and, for calls that name them, the eventual-consistency error codes of a
 //! freshly written object (a new IAM role not yet assumable by EKS, DependencyViolation
 //! while an ENI drains) until a time budget runs out.
+//!
+//! A create is never simply resent: `Api::create` treats every retryable failure as
+//! "the request may have landed", looks the object up by the create's token first, and
+//! sends again only when nothing was made (see `crate::intent`).
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -54,7 +58,7 @@ impl Default for RetryPolicy {
 }
 
 /// What one failed attempt tells us.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Verdict {
     /// Throttled, 5xx or no answer: retry while attempts remain.
     Transient,

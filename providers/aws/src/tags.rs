@@ -26,8 +26,16 @@ pub fn plan(clients: &AwsClients, mut planned: Planned) -> Planned {
     planned
 }
 
+/// The tags a create writes: the desired ones plus the create's intent tag.
+pub fn desired_with_intent(clients: &AwsClients, state: &Value, token: &str) -> BTreeMap<String, String> {
+    crate::intent::with_intent(desired(clients, state), token)
+}
+
 /// Sets `tags_all` to what AWS holds and `tags` to the part not explained by default tags.
-pub fn set_from_remote(clients: &AwsClients, state: &mut Value, remote: BTreeMap<String, String>) {
+/// The intent tag is ours, not the user's: it never shows (so it is never drift, and tag
+/// sync, which starts from `tags_all`, never removes it).
+pub fn set_from_remote(clients: &AwsClients, state: &mut Value, mut remote: BTreeMap<String, String>) {
+    remote.remove(meshplan_provider::INTENT_TAG);
     let own: BTreeMap<&String, &String> = remote
         .iter()
         .filter(|(k, v)| clients.default_tags.get(*k) != Some(*v) || state.get("tags").get(k).as_str() == Some(v))

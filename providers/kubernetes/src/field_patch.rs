@@ -144,6 +144,20 @@ impl ResourceType for FieldPatch {
         self.patch(cluster, state, json!({}), true).await.map(|_| ())
     }
 
+    /// The patch is content: it is ours when the object holds every planned key with the
+    /// planned value; otherwise the create (an idempotent apply) runs again.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        if !planned.get(self.field).is_wholly_known() {
+            return Ok(None);
+        }
+        let Some(mut state) = self.read(ctx, planned).await? else { return Ok(None) };
+        if state.get(self.field) != planned.get(self.field) {
+            return Ok(None);
+        }
+        state.set("id", Value::from(Self::object(planned)?.id()));
+        Ok(Some(state))
+    }
+
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
         let object = ObjectRef::parse_import_id(id)?;

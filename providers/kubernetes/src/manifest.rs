@@ -105,6 +105,22 @@ impl ResourceType for Manifest {
         Ok(cluster.delete(&object, deadline).await?)
     }
 
+    /// Server-side apply is idempotent and the object's identity is in the manifest: the
+    /// object of that kind, namespace and name is the one the create made. Its state is what
+    /// create returns (the live object), refreshed as `read` does.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let cluster = ctx.client::<Cluster>()?;
+        let manifest = planned.get("manifest");
+        if !manifest.is_wholly_known() {
+            return Ok(None);
+        }
+        let object = ObjectRef::of_manifest(&without_nulls(&manifest.to_json()))?;
+        let Some(live) = cluster.get(&object).await? else { return Ok(None) };
+        let mut state = planned.clone();
+        state.set("object", Value::from_json(&live));
+        self.read(ctx, &state).await
+    }
+
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
         let object = ObjectRef::parse_import_id(id)?;

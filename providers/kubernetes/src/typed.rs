@@ -167,6 +167,16 @@ fn id_of(object: &ObjectRef) -> String {
     }
 }
 
+/// A state with what is still unknown (computed attributes the live object does not fill) null.
+fn known(v: Value) -> Value {
+    match v {
+        Value::Unknown => Value::Null,
+        Value::List(l) => Value::List(l.into_iter().map(known).collect()),
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, known(v))).collect()),
+        v => v,
+    }
+}
+
 /// Every attribute null and every block empty: the skeleton an imported state fills.
 fn blank(schema: &Schema) -> Value {
     let mut out = Value::empty_object();
@@ -249,6 +259,15 @@ impl<K: Kind> ResourceType for Typed<K> {
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
         Ok(cluster.delete(&self.object(state)?, Deadline::after(TYPED_TIMEOUT)).await?)
+    }
+
+    /// Server-side apply is idempotent and the object is named by `metadata`: the object of
+    /// that namespace and name is the one the create made; its state is what create returns.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        if !planned.get("metadata").get("name").is_wholly_known() || !planned.get("metadata").get("namespace").is_wholly_known() {
+            return Ok(None);
+        }
+        Ok(self.read(ctx, planned).await?.map(known))
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {

@@ -1,8 +1,10 @@
 //! `aws_eks_pod_identity_association` (import ID `<cluster_name>,<association_id>`) and
 //! `aws_eks_access_entry` (ID and import ID `<cluster_name>:<principal_arn>`).
 
-use super::common::{sync_tags, tags_arg, tags_map, NOT_FOUND};
-use crate::api::{Api, NotFound};
+use super::common::{carries_token, sync_tags, tags_arg, tags_map, ALREADY_EXISTS, NOT_FOUND};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::{adopt, missing_id};
 use crate::error::AwsError;
 use crate::iam::oidc_provider::in_prior_order;
 use crate::resource::{import_via_read, read_after_write};
@@ -15,6 +17,54 @@ pub struct AccessEntry;
 
 fn bad_import(ctx: &Ctx, expected: &str, id: &str) -> ProviderError {
     AwsError::Import { address: ctx.address.clone(), message: format!("expected {expected}, got {id:?}") }.into()
+}
+
+fn with_association(planned: &Value, id: &str) -> Value {
+    let mut state = planned.clone();
+    state.set("association_id", Value::from(id));
+    state.set("id", Value::from(id));
+    state
+}
+
+/// The association of the planned service account that carries our token (EKS allows one
+/// per service account; its ID is all a lost answer would have told us).
+async fn located_association(api: &Api<'_>, planned: &Value, token: &str) -> Result<Option<String>, AwsError> {
+    let (Some(cluster), Some(ns), Some(sa)) = (planned.get_str("cluster_name"), planned.get_str("namespace"), planned.get_str("service_account")) else {
+        return Ok(None);
+    };
+    let req = api.eks.list_pod_identity_associations().cluster_name(cluster).namespace(ns).service_account(sa);
+    let Some(list) = api.call("ListPodIdentityAssociations", || req.clone().send()).await.or_not_found(NOT_FOUND)? else { return Ok(None) };
+    for summary in list.associations() {
+        let Some(id) = summary.association_id() else { continue };
+        let out = api
+            .call("DescribePodIdentityAssociation", || api.eks.describe_pod_identity_association().cluster_name(cluster).association_id(id).send())
+            .await
+            .or_not_found(NOT_FOUND)?;
+        if out.and_then(|o| o.association).is_some_and(|a| carries_token(a.tags(), token)) {
+            return Ok(Some(id.to_string()));
+        }
+    }
+    Ok(None)
+}
+
+/// An access entry's ID is its cluster and principal.
+fn entry_state(planned: &Value) -> Value {
+    let mut state = planned.clone();
+    if let (Some(cluster), Some(principal)) = (planned.get_str("cluster_name"), planned.get_str("principal_arn")) {
+        state.set("id", Value::from(format!("{cluster}:{principal}")));
+    }
+    state
+}
+
+/// The planned principal's entry when it carries our token.
+async fn located_entry(api: &Api<'_>, planned: &Value, token: &str) -> Result<Option<String>, AwsError> {
+    let (Some(cluster), Some(principal)) = (planned.get_str("cluster_name"), planned.get_str("principal_arn")) else { return Ok(None) };
+    let out = api
+        .call("DescribeAccessEntry", || api.eks.describe_access_entry().cluster_name(cluster).principal_arn(principal).send())
+        .await
+        .or_not_found(NOT_FOUND)?;
+    let ours = out.and_then(|o| o.access_entry).is_some_and(|e| carries_token(e.tags(), token));
+    Ok(ours.then(|| principal.to_string()))
 }
 
 #[async_trait]
@@ -62,6 +112,7 @@ impl ResourceType for PodIdentityAssociation {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
+        let token = intent::token(ctx);
         let req = api
             .eks
             .create_pod_identity_association()
@@ -69,13 +120,24 @@ impl ResourceType for PodIdentityAssociation {
             .set_namespace(get_string(planned, "namespace"))
             .set_service_account(get_string(planned, "service_account"))
             .set_role_arn(get_string(planned, "role_arn"))
-            .set_tags(tags_arg(tags::desired(&api, planned)));
-        let out = api.call_settling("CreatePodIdentityAssociation", super::cluster::ROLE_NOT_READY, || req.clone().send()).await?;
-        let id = out.association().and_then(|a| a.association_id()).unwrap_or_default().to_string();
-        let mut state = planned.clone();
-        state.set("association_id", Value::from(id.as_str()));
-        state.set("id", Value::from(id));
-        read_after_write(self, ctx, state).await
+            .client_request_token(&token)
+            .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
+        let call = CreateCall { settling: super::cluster::ROLE_NOT_READY, conflicts: ALREADY_EXISTS };
+        let created = api
+            .create("CreatePodIdentityAssociation", call, || req.clone().send(), || located_association(&api, planned, &token))
+            .await?;
+        let id = created
+            .id(|out| out.association().and_then(|a| a.association_id()))
+            .ok_or_else(|| missing_id(ctx, "CreatePodIdentityAssociation"))?;
+        read_after_write(self, ctx, with_association(planned, &id)).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        match located_association(&api, planned, token).await? {
+            Some(id) => adopt(self, ctx, with_association(planned, &id)).await,
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -154,6 +216,7 @@ impl ResourceType for AccessEntry {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
+        let token = intent::token(ctx);
         let groups = string_list(planned.get("kubernetes_groups"));
         let req = api
             .eks
@@ -163,9 +226,19 @@ impl ResourceType for AccessEntry {
             .set_kubernetes_groups((!groups.is_empty()).then_some(groups))
             .set_type(get_string(planned, "type"))
             .set_username(get_string(planned, "user_name"))
-            .set_tags(tags_arg(tags::desired(&api, planned)));
-        api.call_settling("CreateAccessEntry", super::cluster::ROLE_NOT_READY, || req.clone().send()).await?;
-        read_after_write(self, ctx, planned.clone()).await
+            .client_request_token(&token)
+            .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
+        let call = CreateCall { settling: super::cluster::ROLE_NOT_READY, conflicts: ALREADY_EXISTS };
+        api.create("CreateAccessEntry", call, || req.clone().send(), || located_entry(&api, planned, &token)).await?;
+        read_after_write(self, ctx, entry_state(planned)).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        match located_entry(&api, planned, token).await? {
+            Some(_) => adopt(self, ctx, entry_state(planned)).await,
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {

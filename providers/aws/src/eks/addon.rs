@@ -1,7 +1,8 @@
 //! `aws_eks_addon`. ID and import ID: `<cluster_name>:<addon_name>`.
 
-use super::common::{sync_tags, tags_arg, tags_map, NOT_FOUND};
-use crate::api::{Api, NotFound};
+use super::common::{carries_token, sync_tags, tags_arg, tags_map, ALREADY_EXISTS, NOT_FOUND};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
@@ -38,6 +39,23 @@ async fn wait_active(api: &Api<'_>, cluster: &str, name: &str, timeout: Duration
         })
     })
     .await
+}
+
+/// The addon `name` of `cluster` when it carries our token.
+async fn located(api: &Api<'_>, cluster: &str, name: &str, token: &str) -> Result<Option<String>, AwsError> {
+    let addon = describe(api, cluster, name).await?;
+    let ours = addon.is_some_and(|a| a.status() != Some(&AddonStatus::Deleting) && carries_token(a.tags(), token));
+    Ok(ours.then(|| name.to_string()))
+}
+
+impl Addon {
+    /// Waits for ACTIVE (find resumes an interrupted create here too).
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, cluster: &str, name: &str, timeout: Duration) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from(format!("{cluster}:{name}")));
+        wait_active(api, cluster, name, timeout).await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
+    }
 }
 
 #[async_trait]
@@ -93,6 +111,7 @@ impl ResourceType for Addon {
         let timeout = timeout_of(planned, "create", TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let cluster = planned.get_str("cluster_name").unwrap_or_default().to_string();
         let name = planned.get_str("addon_name").unwrap_or_default().to_string();
+        let token = intent::token(ctx);
         let req = api
             .eks
             .create_addon()
@@ -102,13 +121,22 @@ impl ResourceType for Addon {
             .set_service_account_role_arn(get_string(planned, "service_account_role_arn"))
             .set_configuration_values(get_string(planned, "configuration_values").filter(|v| !v.is_empty()))
             .set_resolve_conflicts(planned.get_str("resolve_conflicts_on_create").map(ResolveConflicts::from))
-            .set_tags(tags_arg(tags::desired(&api, planned)));
+            .client_request_token(&token)
+            .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
         // An IRSA role created a moment ago may not be usable yet.
-        api.call_settling("CreateAddon", &["InvalidParameterException:role"], || req.clone().send()).await?;
-        let mut state = planned.clone();
-        state.set("id", Value::from(format!("{cluster}:{name}")));
-        wait_active(&api, &cluster, &name, timeout).await.map_err(|e| with_partial(e, &state))?;
-        read_after_write(self, ctx, state).await
+        let call = CreateCall { settling: &["InvalidParameterException:role"], conflicts: ALREADY_EXISTS };
+        api.create("CreateAddon", call, || req.clone().send(), || located(&api, &cluster, &name, &token)).await?;
+        self.finish(ctx, &api, planned, &cluster, &name, timeout).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "create", TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let (Some(cluster), Some(name)) = (planned.get_str("cluster_name"), planned.get_str("addon_name")) else { return Ok(None) };
+        match located(&api, cluster, name, token).await? {
+            Some(_) => self.finish(ctx, &api, planned, cluster, name, timeout).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -140,8 +168,11 @@ impl ResourceType for Addon {
         let cluster = state.get_str("cluster_name").unwrap_or_default();
         let name = state.get_str("addon_name").unwrap_or_default();
         let preserve = state.get("preserve").as_bool();
+        // Resent after a lost answer, the delete meets a DELETING addon: wait for it.
         let gone = api
-            .call("DeleteAddon", || api.eks.delete_addon().cluster_name(cluster).addon_name(name).set_preserve(preserve).send())
+            .call_idempotent("DeleteAddon", &["ResourceInUseException"], || {
+                api.eks.delete_addon().cluster_name(cluster).addon_name(name).set_preserve(preserve).send()
+            })
             .await
             .or_not_found(NOT_FOUND)?
             .is_none();

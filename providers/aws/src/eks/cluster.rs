@@ -1,7 +1,8 @@
 //! `aws_eks_cluster`: waits CREATING → ACTIVE, UPDATING → ACTIVE, DELETING → gone.
 
-use super::common::{computed_cluster_attributes, set_computed_cluster_attributes, sync_tags, tags_arg, tags_map, vpc_config_value, NOT_FOUND};
-use crate::api::{Api, NotFound};
+use super::common::{carries_token, ALREADY_EXISTS, computed_cluster_attributes, set_computed_cluster_attributes, sync_tags, tags_arg, tags_map, vpc_config_value, NOT_FOUND};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
@@ -44,6 +45,22 @@ async fn wait_active(api: &Api<'_>, name: &str, timeout: Duration) -> Result<(),
         })
     })
     .await
+}
+
+/// The cluster `name` when it carries our token.
+async fn located(api: &Api<'_>, name: &str, token: &str) -> Result<Option<String>, AwsError> {
+    let ours = describe(api, name).await?.is_some_and(|c| c.status() != Some(&ClusterStatus::Deleting) && carries_token(c.tags(), token));
+    Ok(ours.then(|| name.to_string()))
+}
+
+impl Cluster {
+    /// Waits for ACTIVE (find resumes an interrupted create here too).
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, name: &str, timeout: Duration) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from(name));
+        wait_active(api, name, timeout).await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
+    }
 }
 
 fn vpc_config_block() -> Block {
@@ -163,6 +180,7 @@ impl ResourceType for Cluster {
                 .build()
         });
         let logs = string_list(planned.get("enabled_cluster_log_types"));
+        let token = intent::token(ctx);
         let req = api
             .eks
             .create_cluster()
@@ -172,12 +190,21 @@ impl ResourceType for Cluster {
             .resources_vpc_config(vpc_req)
             .set_access_config(access_req)
             .set_logging((!logs.is_empty()).then(|| logging_for(&logs)))
-            .set_tags(tags_arg(tags::desired(&api, planned)));
-        api.call_settling("CreateCluster", ROLE_NOT_READY, || req.clone().send()).await?;
-        let mut state = planned.clone();
-        state.set("id", Value::from(name.as_str()));
-        wait_active(&api, &name, timeout).await.map_err(|e| with_partial(e, &state))?;
-        read_after_write(self, ctx, state).await
+            .client_request_token(&token)
+            .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
+        let call = CreateCall { settling: ROLE_NOT_READY, conflicts: ALREADY_EXISTS };
+        api.create("CreateCluster", call, || req.clone().send(), || located(&api, &name, &token)).await?;
+        self.finish(ctx, &api, planned, &name, timeout).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "create", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let Some(name) = planned.get_str("name") else { return Ok(None) };
+        match located(&api, name, token).await? {
+            Some(_) => self.finish(ctx, &api, planned, name, timeout).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -235,11 +262,15 @@ impl ResourceType for Cluster {
         let timeout = timeout_of(state, "delete", DELETE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let name = state.get_str("name").unwrap_or_default();
         // Node groups and addons deleted just before keep the cluster busy for a while.
-        let gone = api
-            .call_settling("DeleteCluster", &["ResourceInUseException"], || api.eks.delete_cluster().name(name).send())
-            .await
-            .or_not_found(NOT_FOUND)?
-            .is_none();
+        // A delete resent after a lost answer (or in a later run) finds the cluster DELETING:
+        // wait for it rather than ask again.
+        let deleting = describe(&api, name).await?.is_some_and(|c| c.status() == Some(&ClusterStatus::Deleting));
+        let gone = !deleting
+            && api
+                .call_settling("DeleteCluster", &["ResourceInUseException"], || api.eks.delete_cluster().name(name).send())
+                .await
+                .or_not_found(NOT_FOUND)?
+                .is_none();
         if gone {
             return Ok(());
         }

@@ -32,6 +32,14 @@ pub async fn sync_tags(api: &Api<'_>, arn: &str, prior: &Value, planned: &Value)
     Ok(())
 }
 
+/// Whether EKS tags carry `token` as the create's intent tag.
+pub fn carries_token(tags: Option<&HashMap<String, String>>, token: &str) -> bool {
+    tags.is_some_and(|t| crate::intent::carries(t.iter().map(|(k, v)| (k.as_str(), v.as_str())), token))
+}
+
+/// What EKS says when a resend meets the object the lost attempt made.
+pub const ALREADY_EXISTS: &[&str] = &["ResourceInUseException"];
+
 fn obj_type(fields: &[(&str, Type)]) -> Type {
     Type::Object(fields.iter().map(|(k, t)| (k.to_string(), t.clone())).collect())
 }

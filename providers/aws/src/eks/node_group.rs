@@ -1,8 +1,9 @@
 //! `aws_eks_node_group`. ID and import ID: `<cluster_name>:<node_group_name>`.
 
 use super::cluster::ROLE_NOT_READY;
-use super::common::{sync_tags, tags_arg, tags_map, NOT_FOUND};
-use crate::api::{Api, NotFound};
+use super::common::{carries_token, sync_tags, tags_arg, tags_map, ALREADY_EXISTS, NOT_FOUND};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
@@ -86,6 +87,29 @@ fn update_config_of(v: &Value) -> Option<NodegroupUpdateConfig> {
             .set_max_unavailable_percentage(get_i32(v, "max_unavailable_percentage"))
             .build()
     })
+}
+
+/// Configured, or derived from the create's token (so find can look it up).
+fn node_group_name(planned: &Value, token: &str) -> String {
+    get_string(planned, "node_group_name").unwrap_or_else(|| crate::intent::generated_name("meshplan-", token))
+}
+
+/// The node group `name` of `cluster` when it carries our token.
+async fn located(api: &Api<'_>, cluster: &str, name: &str, token: &str) -> Result<Option<String>, AwsError> {
+    let ng = describe(api, cluster, name).await?;
+    let ours = ng.is_some_and(|n| n.status() != Some(&NodegroupStatus::Deleting) && carries_token(n.tags(), token));
+    Ok(ours.then(|| name.to_string()))
+}
+
+impl NodeGroup {
+    /// Waits for ACTIVE (find resumes an interrupted create here too).
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, cluster: &str, name: &str, timeout: Duration) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("node_group_name", Value::from(name));
+        state.set("id", Value::from(format!("{cluster}:{name}")));
+        wait_active(api, cluster, name, timeout).await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
+    }
 }
 
 #[async_trait]
@@ -197,7 +221,8 @@ impl ResourceType for NodeGroup {
         let api = Api::new(ctx)?;
         let timeout = timeout_of(planned, "create", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let cluster = planned.get_str("cluster_name").unwrap_or_default().to_string();
-        let name = get_string(planned, "node_group_name").unwrap_or_else(|| crate::iam::generated_name("meshplan-"));
+        let token = intent::token(ctx);
+        let name = node_group_name(planned, &token);
         let instance_types = string_list(planned.get("instance_types"));
         let taints = taints_of(planned.get("taint"));
         let labels = string_map(planned.get("labels"));
@@ -218,13 +243,22 @@ impl ResourceType for NodeGroup {
             .set_update_config(update_config_of(planned.get("update_config")))
             .set_labels((!labels.is_empty()).then(|| labels.into_iter().collect()))
             .set_taints((!taints.is_empty()).then_some(taints))
-            .set_tags(tags_arg(tags::desired(&api, planned)));
-        api.call_settling("CreateNodegroup", ROLE_NOT_READY, || req.clone().send()).await?;
-        let mut state = planned.clone();
-        state.set("node_group_name", Value::from(name.as_str()));
-        state.set("id", Value::from(format!("{cluster}:{name}")));
-        wait_active(&api, &cluster, &name, timeout).await.map_err(|e| with_partial(e, &state))?;
-        read_after_write(self, ctx, state).await
+            .client_request_token(&token)
+            .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
+        let call = CreateCall { settling: ROLE_NOT_READY, conflicts: ALREADY_EXISTS };
+        api.create("CreateNodegroup", call, || req.clone().send(), || located(&api, &cluster, &name, &token)).await?;
+        self.finish(ctx, &api, planned, &cluster, &name, timeout).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "create", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let Some(cluster) = planned.get_str("cluster_name") else { return Ok(None) };
+        let name = node_group_name(planned, token);
+        match located(&api, cluster, &name, token).await? {
+            Some(_) => self.finish(ctx, &api, planned, cluster, &name, timeout).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -288,8 +322,11 @@ impl ResourceType for NodeGroup {
         let timeout = timeout_of(state, "delete", DELETE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let cluster = state.get_str("cluster_name").unwrap_or_default();
         let name = state.get_str("node_group_name").unwrap_or_default();
+        // Resent after a lost answer, the delete meets a DELETING node group: wait for it.
         let gone = api
-            .call("DeleteNodegroup", || api.eks.delete_nodegroup().cluster_name(cluster).nodegroup_name(name).send())
+            .call_idempotent("DeleteNodegroup", &["ResourceInUseException"], || {
+                api.eks.delete_nodegroup().cluster_name(cluster).nodegroup_name(name).send()
+            })
             .await
             .or_not_found(NOT_FOUND)?
             .is_none();

@@ -21,6 +21,16 @@ pub fn tags_map(tags: &[Tag]) -> BTreeMap<String, String> {
     tags.iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
 }
 
+/// Whether IAM tags carry `token` as the create's intent tag.
+pub fn carries_token(tags: &[Tag], token: &str) -> bool {
+    crate::intent::carries(tags.iter().map(|t| (t.key(), t.value())), token)
+}
+
+/// The name of an IAM object: configured, or derived from the create's token.
+pub fn name_of(planned: &Value, token: &str) -> String {
+    crate::values::get_string(planned, "name").unwrap_or_else(|| crate::intent::generated_name("meshplan-", token))
+}
+
 /// A policy document as AWS returns it (URL-encoded), in the prior text when it means the same.
 pub fn document(prior: &Value, attribute: &str, remote: &str) -> Value {
     Value::from(prefer_prior(prior.get_str(attribute), &url_decode(remote)))

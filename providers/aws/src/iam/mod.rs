@@ -20,4 +20,3 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(oidc_provider::OidcProvider),
     ]
 }
-pub(crate) use role::generated_name;

@@ -1,7 +1,10 @@
 //! `aws_iam_openid_connect_provider`. ID and import ID: the provider ARN.
 
-use super::common::{iam_tags, sync_tags, tags_map, Taggable, NOT_FOUND};
-use crate::api::{Api, NotFound};
+use super::common::{carries_token, iam_tags, sync_tags, tags_map, Taggable, NOT_FOUND};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::error::AwsError;
+use crate::intent;
+use crate::resource::{adopt, missing_id};
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
 use crate::values::{blank_state, list_value, string_list};
@@ -67,6 +70,7 @@ impl ResourceType for OidcProvider {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
+        let token = intent::token(ctx);
         let thumbprints = string_list(planned.get("thumbprint_list"));
         let req = api
             .iam
@@ -74,13 +78,20 @@ impl ResourceType for OidcProvider {
             .url(planned.get_str("url").unwrap_or_default())
             .set_client_id_list(Some(string_list(planned.get("client_id_list"))))
             .set_thumbprint_list((!thumbprints.is_empty()).then_some(thumbprints))
-            .set_tags(iam_tags(&tags::desired(&api, planned)));
-        let out = api.call("CreateOpenIDConnectProvider", || req.clone().send()).await?;
-        let arn = out.open_id_connect_provider_arn().unwrap_or_default().to_string();
-        let mut state = planned.clone();
-        state.set("id", Value::from(arn.as_str()));
-        state.set("arn", Value::from(arn));
-        read_after_write(self, ctx, state).await
+            .set_tags(iam_tags(&tags::desired_with_intent(&api, planned, &token)));
+        let call = CreateCall { conflicts: &["EntityAlreadyExists"], ..Default::default() };
+        let created = api.create("CreateOpenIDConnectProvider", call, || req.clone().send(), || located(&api, planned, &token)).await?;
+        let arn = created.id(|out| out.open_id_connect_provider_arn()).ok_or_else(|| missing_id(ctx, "CreateOpenIDConnectProvider"))?;
+        read_after_write(self, ctx, with_arn(planned, &arn)).await
+    }
+
+    /// The provider is unique by URL: ours when the one for the planned URL carries our token.
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        match located(&api, planned, token).await? {
+            Some(arn) => adopt(self, ctx, with_arn(planned, &arn)).await,
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -124,6 +135,26 @@ impl ResourceType for OidcProvider {
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("arn", Value::from(id))])).await
     }
+}
+
+fn with_arn(planned: &Value, arn: &str) -> Value {
+    let mut state = planned.clone();
+    state.set("id", Value::from(arn));
+    state.set("arn", Value::from(arn));
+    state
+}
+
+/// The ARN of the provider for the planned URL when it carries our token.
+async fn located(api: &Api<'_>, planned: &Value, token: &str) -> Result<Option<String>, AwsError> {
+    let Some(url) = planned.get_str("url") else { return Ok(None) };
+    let account = api.account_id().await?;
+    let arn = format!("arn:{}:iam::{account}:oidc-provider/{}", api.partition(), url.trim_start_matches("https://"));
+    let out = api
+        .call("GetOpenIDConnectProvider", || api.iam.get_open_id_connect_provider().open_id_connect_provider_arn(&arn).send())
+        .await
+        .or_not_found(NOT_FOUND)?;
+    let ours = out.is_some_and(|p| carries_token(p.tags(), token));
+    Ok(ours.then_some(arn))
 }
 
 /// A set-like list from AWS, in the prior order when it holds the same members.

@@ -1,8 +1,9 @@
 //! `aws_iam_policy` (customer managed). ID and import ID: the policy ARN.
 
-use super::common::{document, iam_tags, sync_tags, tags_map, Taggable, NOT_FOUND};
-use super::role::generated_name;
-use crate::api::{Api, NotFound};
+use super::common::{carries_token, document, iam_tags, name_of, sync_tags, tags_map, Taggable, NOT_FOUND};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::{adopt, missing_id};
 use crate::error::AwsError;
 use crate::policy_json::keep_equivalent_prior;
 use crate::resource::{import_via_read, read_after_write};
@@ -68,7 +69,8 @@ impl ResourceType for Policy {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let name = get_string(planned, "name").unwrap_or_else(|| generated_name("meshplan-"));
+        let token = intent::token(ctx);
+        let name = name_of(planned, &token);
         let req = api
             .iam
             .create_policy()
@@ -76,14 +78,20 @@ impl ResourceType for Policy {
             .set_path(get_string(planned, "path"))
             .set_description(get_string(planned, "description"))
             .set_policy_document(get_string(planned, "policy"))
-            .set_tags(iam_tags(&tags::desired(&api, planned)));
-        let out = api.call("CreatePolicy", || req.clone().send()).await?;
-        let arn = out.policy().and_then(|p| p.arn()).unwrap_or_default().to_string();
-        let mut state = planned.clone();
-        state.set("id", Value::from(arn.as_str()));
-        state.set("arn", Value::from(arn));
-        state.set("name", Value::from(name));
-        read_after_write(self, ctx, state).await
+            .set_tags(iam_tags(&tags::desired_with_intent(&api, planned, &token)));
+        let call = CreateCall { conflicts: &["EntityAlreadyExists"], ..Default::default() };
+        let created = api.create("CreatePolicy", call, || req.clone().send(), || located(&api, planned, &name, &token)).await?;
+        let arn = created.id(|out| out.policy().and_then(|p| p.arn())).ok_or_else(|| missing_id(ctx, "CreatePolicy"))?;
+        read_after_write(self, ctx, with_arn(planned, &arn, &name)).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let name = name_of(planned, token);
+        match located(&api, planned, &name, token).await? {
+            Some(arn) => adopt(self, ctx, with_arn(planned, &arn, &name)).await,
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -124,6 +132,24 @@ impl ResourceType for Policy {
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("arn", Value::from(id))])).await
     }
+}
+
+fn with_arn(planned: &Value, arn: &str, name: &str) -> Value {
+    let mut state = planned.clone();
+    state.set("id", Value::from(arn));
+    state.set("arn", Value::from(arn));
+    state.set("name", Value::from(name));
+    state
+}
+
+/// The ARN of policy `name` (under the planned path) when it carries our token.
+async fn located(api: &Api<'_>, planned: &Value, name: &str, token: &str) -> Result<Option<String>, AwsError> {
+    let account = api.account_id().await?;
+    let path = planned.get_str("path").unwrap_or("/");
+    let arn = format!("arn:{}:iam::{account}:policy{path}{name}", api.partition());
+    let out = api.call("GetPolicy", || api.iam.get_policy().policy_arn(&arn).send()).await.or_not_found(NOT_FOUND)?;
+    let ours = out.and_then(|o| o.policy).is_some_and(|p| carries_token(p.tags(), token));
+    Ok(ours.then_some(arn))
 }
 
 /// Makes room for a new version by deleting the oldest non-default one.

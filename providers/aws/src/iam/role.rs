@@ -1,7 +1,9 @@
 //! `aws_iam_role`. ID and import ID: the role name.
 
-use super::common::{document, iam_tags, sync_tags, tags_map, Taggable, NOT_FOUND};
-use crate::api::{Api, NotFound};
+use super::common::{carries_token, document, iam_tags, name_of, sync_tags, tags_map, Taggable, NOT_FOUND};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::adopt;
 use crate::error::AwsError;
 use crate::policy_json::keep_equivalent_prior;
 use crate::resource::{import_via_read, read_after_write};
@@ -62,7 +64,8 @@ impl ResourceType for Role {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let name = get_string(planned, "name").unwrap_or_else(|| generated_name("meshplan-"));
+        let token = intent::token(ctx);
+        let name = name_of(planned, &token);
         let req = api
             .iam
             .create_role()
@@ -72,13 +75,20 @@ impl ResourceType for Role {
             .set_description(get_string(planned, "description"))
             .set_max_session_duration(get_i32(planned, "max_session_duration"))
             .set_permissions_boundary(get_string(planned, "permissions_boundary"))
-            .set_tags(iam_tags(&tags::desired(&api, planned)));
+            .set_tags(iam_tags(&tags::desired_with_intent(&api, planned, &token)));
         // A principal created a moment ago (e.g. an OIDC provider) may not be valid in a trust policy yet.
-        api.call_settling("CreateRole", &["MalformedPolicyDocument"], || req.clone().send()).await?;
-        let mut state = planned.clone();
-        state.set("id", Value::from(name.as_str()));
-        state.set("name", Value::from(name));
-        read_after_write(self, ctx, state).await
+        let call = CreateCall { settling: &["MalformedPolicyDocument"], conflicts: &["EntityAlreadyExists"] };
+        api.create("CreateRole", call, || req.clone().send(), || located(&api, &name, &token)).await?;
+        read_after_write(self, ctx, named(planned, &name)).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let name = name_of(planned, token);
+        match located(&api, &name, token).await? {
+            Some(_) => adopt(self, ctx, named(planned, &name)).await,
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -133,25 +143,42 @@ impl ResourceType for Role {
     }
 }
 
+fn named(planned: &Value, name: &str) -> Value {
+    let mut state = planned.clone();
+    state.set("id", Value::from(name));
+    state.set("name", Value::from(name));
+    state
+}
+
+/// The role `name` when it carries our token (a role of that name made by anyone else is not ours).
+async fn located(api: &Api<'_>, name: &str, token: &str) -> Result<Option<String>, AwsError> {
+    let out = api.call("GetRole", || api.iam.get_role().role_name(name).send()).await.or_not_found(NOT_FOUND)?;
+    let ours = out.and_then(|o| o.role).is_some_and(|r| carries_token(r.tags(), token));
+    Ok(ours.then(|| name.to_string()))
+}
+
+/// Safe to repeat after a lost answer: a role already gone has nothing attached.
 async fn detach_everything(api: &Api<'_>, name: &str) -> Result<(), AwsError> {
-    let attached = api.call("ListAttachedRolePolicies", || api.iam.list_attached_role_policies().role_name(name).send()).await?;
+    let Some(attached) = api
+        .call("ListAttachedRolePolicies", || api.iam.list_attached_role_policies().role_name(name).send())
+        .await
+        .or_not_found(NOT_FOUND)?
+    else {
+        return Ok(());
+    };
     for p in attached.attached_policies() {
         let arn = p.policy_arn().unwrap_or_default();
         api.call("DetachRolePolicy", || api.iam.detach_role_policy().role_name(name).policy_arn(arn).send())
             .await
             .or_not_found(NOT_FOUND)?;
     }
-    let inline = api.call("ListRolePolicies", || api.iam.list_role_policies().role_name(name).send()).await?;
+    let Some(inline) = api.call("ListRolePolicies", || api.iam.list_role_policies().role_name(name).send()).await.or_not_found(NOT_FOUND)? else {
+        return Ok(());
+    };
     for p in inline.policy_names() {
         api.call("DeleteRolePolicy", || api.iam.delete_role_policy().role_name(name).policy_name(p).send())
             .await
             .or_not_found(NOT_FOUND)?;
     }
     Ok(())
-}
-
-/// A unique name for objects whose configuration leaves `name` unset (as Terraform does).
-pub fn generated_name(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("{prefix}{nanos}")
 }

@@ -4,7 +4,7 @@ use super::common::{document, NOT_FOUND};
 use crate::api::{Api, NotFound};
 use crate::error::AwsError;
 use crate::policy_json::keep_equivalent_prior;
-use crate::resource::{import_via_read, read_after_write};
+use crate::resource::{find_by_content, import_via_read, read_after_write};
 use crate::values::blank_state;
 use meshplan_provider::{async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
 
@@ -46,12 +46,22 @@ impl ResourceType for RolePolicy {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         put(ctx, planned).await?;
-        read_after_write(self, ctx, planned.clone()).await
+        let mut state = planned.clone();
+        if let (Some(role), Some(name)) = (planned.get_str("role"), planned.get_str("name")) {
+            state.set("id", Value::from(format!("{role}:{name}")));
+        }
+        read_after_write(self, ctx, state).await
     }
 
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         put(ctx, planned).await?;
         read_after_write(self, ctx, planned.clone()).await
+    }
+
+    /// No tags: the role's inline policy of the planned name is ours when it holds the planned
+    /// document (PutRolePolicy is idempotent, so a resend after a lost answer is harmless).
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        find_by_content(self, ctx, planned, |s| s.get("policy") == planned.get("policy")).await
     }
 
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {

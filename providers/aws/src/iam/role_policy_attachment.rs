@@ -3,7 +3,7 @@
 use super::common::NOT_FOUND;
 use crate::api::{Api, NotFound};
 use crate::error::AwsError;
-use crate::resource::{import_via_read, read_after_write};
+use crate::resource::{find_by_content, import_via_read, read_after_write};
 use crate::values::blank_state;
 use meshplan_provider::{async_trait, Attribute, Ctx, ProviderError, ResourceType, Schema, Type, Value};
 
@@ -51,7 +51,15 @@ impl ResourceType for RolePolicyAttachment {
         let (role, arn) = (planned.get_str("role").unwrap_or_default(), planned.get_str("policy_arn").unwrap_or_default());
         api.call_settling("AttachRolePolicy", NOT_FOUND, || api.iam.attach_role_policy().role_name(role).policy_arn(arn).send())
             .await?;
-        read_after_write(self, ctx, planned.clone()).await
+        let mut state = planned.clone();
+        state.set("id", Value::from(format!("{role}/{arn}")));
+        read_after_write(self, ctx, state).await
+    }
+
+    /// No tags: the attachment of the planned policy to the planned role is ours (and
+    /// AttachRolePolicy is idempotent, so a resend after a lost answer is harmless).
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        find_by_content(self, ctx, planned, |_| true).await
     }
 
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {

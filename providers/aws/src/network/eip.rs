@@ -1,7 +1,10 @@
 //! `aws_eip` (VPC addresses only: EC2-Classic is gone).
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
-use crate::api::{Api, NotFound};
+use super::located;
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::{adopt, missing_id};
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
 use crate::values::{blank_state, opt_str};
@@ -61,16 +64,28 @@ impl ResourceType for Eip {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
+        let token = intent::token(ctx);
         let req = api
             .ec2
             .allocate_address()
             .domain(DomainType::Vpc)
             .set_network_border_group(crate::values::get_string(planned, "network_border_group"))
-            .set_tag_specifications(tag_spec(Ec2Type::ElasticIp, &tags::desired(&api, planned)).map(|t| vec![t]));
-        let out = api.call("AllocateAddress", || req.clone().send()).await?;
+            .set_tag_specifications(tag_spec(Ec2Type::ElasticIp, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+        let created = api
+            .create("AllocateAddress", CreateCall::default(), || req.clone().send(), || located::address(&api, &token))
+            .await?;
+        let id = created.id(|out| out.allocation_id()).ok_or_else(|| missing_id(ctx, "AllocateAddress"))?;
         let mut state = planned.clone();
-        state.set("id", opt_str(out.allocation_id()));
+        state.set("id", Value::from(id));
         read_after_write(self, ctx, state).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(id) = located::address(&api, token).await? else { return Ok(None) };
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        adopt(self, ctx, state).await
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {

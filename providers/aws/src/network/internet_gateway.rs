@@ -1,7 +1,10 @@
 //! `aws_internet_gateway` (created and attached to `vpc_id` in one resource, as in Terraform).
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
-use crate::api::{Api, NotFound};
+use super::located;
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::missing_id;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
@@ -50,18 +53,24 @@ impl ResourceType for InternetGateway {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let req = api
-            .ec2
-            .create_internet_gateway()
-            .set_tag_specifications(tag_spec(Ec2Type::InternetGateway, &tags::desired(&api, planned)).map(|t| vec![t]));
-        let out = api.call("CreateInternetGateway", || req.clone().send()).await?;
-        let id = out.internet_gateway().and_then(|g| g.internet_gateway_id()).unwrap_or_default().to_string();
-        let mut state = planned.clone();
-        state.set("id", Value::from(id.as_str()));
-        if let Some(vpc) = planned.get_str("vpc_id") {
-            attach(&api, &id, vpc).await.map_err(|e| with_partial(e, &state))?;
+        let token = intent::token(ctx);
+        let spec = tag_spec(Ec2Type::InternetGateway, &tags::desired_with_intent(&api, planned, &token));
+        let req = api.ec2.create_internet_gateway().set_tag_specifications(spec.map(|t| vec![t]));
+        let created = api
+            .create("CreateInternetGateway", CreateCall::default(), || req.clone().send(), || located::internet_gateway(&api, &token))
+            .await?;
+        let id = created
+            .id(|out| out.internet_gateway().and_then(|g| g.internet_gateway_id()))
+            .ok_or_else(|| missing_id(ctx, "CreateInternetGateway"))?;
+        self.finish(ctx, &api, planned, &id).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        match located::internet_gateway(&api, token).await? {
+            Some(id) => self.finish(ctx, &api, planned, &id).await.map(Some),
+            None => Ok(None),
         }
-        read_after_write(self, ctx, state).await
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -103,9 +112,20 @@ impl ResourceType for InternetGateway {
     }
 }
 
+/// Resent after a lost answer, AttachInternetGateway says Resource.AlreadyAssociated: done
+/// when the gateway is attached to `vpc` (and a real conflict otherwise).
 async fn attach(api: &Api<'_>, id: &str, vpc: &str) -> Result<(), AwsError> {
-    api.call("AttachInternetGateway", || api.ec2.attach_internet_gateway().internet_gateway_id(id).vpc_id(vpc).send())
+    let sent = api
+        .call_idempotent("AttachInternetGateway", &["Resource.AlreadyAssociated"], || {
+            api.ec2.attach_internet_gateway().internet_gateway_id(id).vpc_id(vpc).send()
+        })
         .await?;
+    if sent.is_none() {
+        let gateway = super::described::internet_gateway(api, id).await?;
+        if !gateway.is_some_and(|g| g.attachments().iter().any(|a| a.vpc_id() == Some(vpc))) {
+            return Err(api.invalid("vpc_id", format!("internet gateway {id} is attached to another VPC")));
+        }
+    }
     Ok(())
 }
 
@@ -115,4 +135,21 @@ async fn detach(api: &Api<'_>, id: &str, vpc: &str) -> Result<(), AwsError> {
     })
     .await?;
     Ok(())
+}
+
+impl InternetGateway {
+    /// The attach after CreateInternetGateway, skipped when already done (find resumes an
+    /// interrupted create).
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        if let Some(vpc) = planned.get_str("vpc_id") {
+            let attached = super::described::internet_gateway(api, id).await.map_err(|e| with_partial(e, &state))?;
+            let already = attached.is_some_and(|g| g.attachments().iter().any(|a| a.vpc_id() == Some(vpc)));
+            if !already {
+                attach(api, id, vpc).await.map_err(|e| with_partial(e, &state))?;
+            }
+        }
+        read_after_write(self, ctx, state).await
+    }
 }

@@ -6,6 +6,7 @@ pub(crate) use described::Ec2Batches;
 pub(crate) use ec2::tags_map;
 mod eip;
 mod internet_gateway;
+mod located;
 mod nat_gateway;
 mod route;
 mod route_table;

@@ -1,7 +1,10 @@
 //! `aws_nat_gateway`: waits for `available` on create and for `deleted` on delete.
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
-use crate::api::{Api, NotFound};
+use super::located;
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::missing_id;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
@@ -67,34 +70,31 @@ impl ResourceType for NatGateway {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let timeout = timeout_of(planned, "create", DEFAULT_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        let token = intent::token(ctx);
         let connectivity = planned.get_str("connectivity_type").unwrap_or("public");
+        // The client token makes a resend return the first gateway; the tag lets find see it.
         let req = api
             .ec2
             .create_nat_gateway()
+            .client_token(&token)
             .set_subnet_id(get_string(planned, "subnet_id"))
             .set_allocation_id(get_string(planned, "allocation_id"))
             .set_private_ip_address(get_string(planned, "private_ip"))
             .connectivity_type(ConnectivityType::from(connectivity))
-            .set_tag_specifications(tag_spec(Ec2Type::Natgateway, &tags::desired(&api, planned)).map(|t| vec![t]));
-        let out = api.call("CreateNatGateway", || req.clone().send()).await?;
-        let id = out.nat_gateway().and_then(|n| n.nat_gateway_id()).unwrap_or_default().to_string();
-        let mut state = planned.clone();
-        state.set("id", Value::from(id.as_str()));
-        api.wait_for("NAT gateway to become available", timeout, || async {
-            let nat = describe(&api, &id).await?;
-            Ok(match nat.as_ref().and_then(|n| n.state()) {
-                Some(NatGatewayState::Available) => Poll::Ready(()),
-                Some(NatGatewayState::Failed) => Poll::Failed {
-                    status: "failed".into(),
-                    reason: nat.as_ref().and_then(|n| n.failure_message()).map(str::to_string),
-                },
-                other => Poll::Pending(other.map(|s| s.as_str().to_string()).unwrap_or_else(|| "not visible yet".into())),
-            })
-        })
-        .await
-        .map_err(|e| with_partial(e, &state))?;
-        read_after_write(self, ctx, state).await
+            .set_tag_specifications(tag_spec(Ec2Type::Natgateway, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+        let created = api
+            .create("CreateNatGateway", CreateCall::default(), || req.clone().send(), || located::nat_gateway(&api, &token))
+            .await?;
+        let id = created.id(|out| out.nat_gateway().and_then(|n| n.nat_gateway_id())).ok_or_else(|| missing_id(ctx, "CreateNatGateway"))?;
+        self.finish(ctx, &api, planned, &id).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        match located::nat_gateway(&api, token).await? {
+            Some(id) => self.finish(ctx, &api, planned, &id).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -128,5 +128,28 @@ impl ResourceType for NatGateway {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id))])).await
+    }
+}
+
+impl NatGateway {
+    /// Waits for `available` (find resumes an interrupted create here too).
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        let timeout = timeout_of(planned, "create", DEFAULT_TIMEOUT).map_err(|e| with_partial(api.invalid("timeouts", e), &state))?;
+        api.wait_for("NAT gateway to become available", timeout, || async {
+            let nat = describe(api, id).await?;
+            Ok(match nat.as_ref().and_then(|n| n.state()) {
+                Some(NatGatewayState::Available) => Poll::Ready(()),
+                Some(NatGatewayState::Failed) => Poll::Failed {
+                    status: "failed".into(),
+                    reason: nat.as_ref().and_then(|n| n.failure_message()).map(str::to_string),
+                },
+                other => Poll::Pending(other.map(|s| s.as_str().to_string()).unwrap_or_else(|| "not visible yet".into())),
+            })
+        })
+        .await
+        .map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
     }
 }

@@ -3,7 +3,8 @@
 //! ID and import ID: `<route_table_id>_<destination>` (Terraform's import syntax; see README).
 
 use super::route_table::describe;
-use crate::api::{Api, NotFound};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::resource::adopt;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write};
 use crate::values::{blank_state, get_string, opt_str};
@@ -40,6 +41,17 @@ fn target_of(r: &Ec2Route, target: &str) -> Option<String> {
         _ => None,
     }
     .map(str::to_string)
+}
+
+/// The ID of the route in the planned table with the planned destination and target.
+async fn located(api: &Api<'_>, planned: &Value) -> Result<Option<String>, AwsError> {
+    let (Some(table), Some(dest)) = (planned.get_str("route_table_id"), destination(planned)) else { return Ok(None) };
+    let Some(rt) = describe(api, table).await? else { return Ok(None) };
+    let same = rt.routes().iter().any(|r| {
+        (r.destination_cidr_block() == Some(dest) || r.destination_ipv6_cidr_block() == Some(dest))
+            && TARGETS.iter().filter(|t| **t != "vpc_endpoint_id").all(|t| target_of(r, t).as_deref() == planned.get_str(t))
+    });
+    Ok(same.then(|| format!("{table}_{dest}")))
 }
 
 #[async_trait]
@@ -102,10 +114,26 @@ impl ResourceType for Route {
             .set_network_interface_id(get_string(planned, "network_interface_id"))
             .set_egress_only_internet_gateway_id(get_string(planned, "egress_only_gateway_id"))
             .set_vpc_endpoint_id(get_string(planned, "vpc_endpoint_id"));
-        // A just-created NAT gateway or peering connection may not be routable yet.
-        api.call_settling("CreateRoute", &["InvalidNatGatewayID.NotFound", "InvalidVpcPeeringConnectionID.NotFound", "InvalidGatewayID.NotFound"], || req.clone().send())
-            .await?;
-        read_after_write(self, ctx, planned.clone()).await
+        // A just-created NAT gateway or peering connection may not be routable yet. A route has
+        // no tags: the route with our destination and target is ours (RouteAlreadyExists too).
+        let call = CreateCall {
+            settling: &["InvalidNatGatewayID.NotFound", "InvalidVpcPeeringConnectionID.NotFound", "InvalidGatewayID.NotFound"],
+            conflicts: &["RouteAlreadyExists"],
+        };
+        api.create("CreateRoute", call, || req.clone().send(), || located(&api, planned)).await?;
+        let mut state = planned.clone();
+        if let (Some(table), Some(dest)) = (planned.get_str("route_table_id"), destination(planned)) {
+            state.set("id", Value::from(format!("{table}_{dest}")));
+        }
+        read_after_write(self, ctx, state).await
+    }
+
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        match located(&api, planned).await? {
+            Some(_) => adopt(self, ctx, planned.clone()).await,
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {

@@ -3,7 +3,10 @@
 //! Routes are managed with `aws_route`; here `route` is read-only (see README).
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
-use crate::api::{Api, NotFound};
+use super::located;
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::{adopt, find_by_content, missing_id};
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
@@ -95,15 +98,28 @@ impl ResourceType for RouteTable {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
+        let token = intent::token(ctx);
         let req = api
             .ec2
             .create_route_table()
+            .client_token(&token)
             .set_vpc_id(get_string(planned, "vpc_id"))
-            .set_tag_specifications(tag_spec(Ec2Type::RouteTable, &tags::desired(&api, planned)).map(|t| vec![t]));
-        let out = api.call("CreateRouteTable", || req.clone().send()).await?;
+            .set_tag_specifications(tag_spec(Ec2Type::RouteTable, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+        let created = api
+            .create("CreateRouteTable", CreateCall::default(), || req.clone().send(), || located::route_table(&api, &token))
+            .await?;
+        let id = created.id(|out| out.route_table().and_then(|r| r.route_table_id())).ok_or_else(|| missing_id(ctx, "CreateRouteTable"))?;
         let mut state = planned.clone();
-        state.set("id", opt_str(out.route_table().and_then(|r| r.route_table_id())));
+        state.set("id", Value::from(id));
         read_after_write(self, ctx, state).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(id) = located::route_table(&api, token).await? else { return Ok(None) };
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        adopt(self, ctx, state).await
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -175,6 +191,14 @@ impl ResourceType for DefaultRouteTable {
 
     async fn delete(&self, _ctx: &Ctx, _state: &Value) -> Result<(), ProviderError> {
         Ok(())
+    }
+
+    /// Taking the main table over only writes tags: done when they are the planned ones,
+    /// otherwise the create (idempotent) runs again.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let desired = tags::desired(&api, planned);
+        find_by_content(self, ctx, planned, |s| crate::values::string_map(s.get("tags_all")) == desired).await
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {

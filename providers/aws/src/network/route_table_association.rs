@@ -3,7 +3,8 @@
 //! Import ID: `<subnet_id>/<route_table_id>` or `<gateway_id>/<route_table_id>`.
 
 use super::route_table::describe;
-use crate::api::{Api, NotFound};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::resource::{adopt, missing_id};
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write};
 use crate::values::{blank_state, get_string, opt_str};
@@ -12,6 +13,19 @@ use meshplan_provider::{async_trait, Attribute, Ctx, ProviderError, ResourceType
 pub struct RouteTableAssociation;
 
 const NOT_FOUND: &[&str] = &["InvalidAssociationID.NotFound"];
+
+/// The ID of the planned table's association with the planned subnet or gateway.
+async fn located(api: &Api<'_>, planned: &Value) -> Result<Option<String>, AwsError> {
+    let Some(table) = planned.get_str("route_table_id") else { return Ok(None) };
+    let Some(target) = planned.get_str("subnet_id").or(planned.get_str("gateway_id")) else { return Ok(None) };
+    let Some(rt) = describe(api, table).await? else { return Ok(None) };
+    Ok(rt
+        .associations()
+        .iter()
+        .find(|a| a.subnet_id().or(a.gateway_id()) == Some(target))
+        .and_then(|a| a.route_table_association_id())
+        .map(str::to_string))
+}
 
 #[async_trait]
 impl ResourceType for RouteTableAssociation {
@@ -53,10 +67,22 @@ impl ResourceType for RouteTableAssociation {
             .set_route_table_id(get_string(planned, "route_table_id"))
             .set_subnet_id(get_string(planned, "subnet_id"))
             .set_gateway_id(get_string(planned, "gateway_id"));
-        let out = api.call_settling("AssociateRouteTable", &["InvalidRouteTableID.NotFound"], || req.clone().send()).await?;
+        // No tags: the association of our subnet (gateway) with our table is ours, also when
+        // a resend after a lost answer says Resource.AlreadyAssociated.
+        let call = CreateCall { settling: &["InvalidRouteTableID.NotFound"], conflicts: &["Resource.AlreadyAssociated"] };
+        let created = api.create("AssociateRouteTable", call, || req.clone().send(), || located(&api, planned)).await?;
+        let id = created.id(|out| out.association_id()).ok_or_else(|| missing_id(ctx, "AssociateRouteTable"))?;
         let mut state = planned.clone();
-        state.set("id", opt_str(out.association_id()));
+        state.set("id", Value::from(id));
         read_after_write(self, ctx, state).await
+    }
+
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(id) = located(&api, planned).await? else { return Ok(None) };
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        adopt(self, ctx, state).await
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {

@@ -5,7 +5,10 @@
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
 use super::sg_rules::{atoms_of_permissions, atoms_of_rules, permissions_of_atoms, rule_block, rules_of_atoms, Atom};
-use crate::api::{Api, NotFound};
+use super::located;
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::missing_id;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
@@ -64,11 +67,18 @@ impl ResourceType for SecurityGroup {
         .block("egress", rule_block())
     }
 
-    /// Rules that allow the same traffic as the prior ones keep the prior shape.
+    /// Rules that allow the same traffic as the prior ones keep the prior shape. A direction
+    /// with no block in the configuration is not managed inline (Terraform's optional+computed
+    /// `ingress`/`egress`): it keeps what the group has, so rules made by
+    /// `aws_vpc_security_group_*_rule` or `aws_security_group_rule` are left alone.
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
         let mut planned = tags::plan_tagged(&self.schema(), ctx, req).await?;
         if let Some(prior) = req.prior {
             for dir in ["ingress", "egress"] {
+                if unconfigured(req.config.get(dir)) {
+                    planned.state.set(dir, prior.get(dir).clone());
+                    continue;
+                }
                 let wanted = planned.state.get(dir);
                 if wanted.is_wholly_known() && atoms_of_rules(wanted) == atoms_of_rules(prior.get(dir)) {
                     planned.state.set(dir, prior.get(dir).clone());
@@ -101,30 +111,29 @@ impl ResourceType for SecurityGroup {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let name = get_string(planned, "name").unwrap_or_else(generated_name);
+        let token = intent::token(ctx);
+        let name = get_string(planned, "name").unwrap_or_else(|| intent::generated_name("meshplan-", &token));
         let req = api
             .ec2
             .create_security_group()
             .group_name(&name)
             .set_description(get_string(planned, "description"))
             .set_vpc_id(get_string(planned, "vpc_id"))
-            .set_tag_specifications(tag_spec(Ec2Type::SecurityGroup, &tags::desired(&api, planned)).map(|t| vec![t]));
-        let out = api.call("CreateSecurityGroup", || req.clone().send()).await?;
-        let id = out.group_id().unwrap_or_default().to_string();
-        let mut state = planned.clone();
-        state.set("id", Value::from(id.as_str()));
-        state.set("name", Value::from(name));
-        let default_egress = IpPermission::builder()
-            .ip_protocol("-1")
-            .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-            .build();
-        let revoke = api.ec2.revoke_security_group_egress().group_id(&id).ip_permissions(default_egress);
-        api.call("RevokeSecurityGroupEgress", || revoke.clone().send()).await.map_err(|e| with_partial(e, &state))?;
-        for dir in [Direction::Ingress, Direction::Egress] {
-            let add = atoms_of_rules(planned.get(dir.attr()));
-            change_rules(&api, &id, dir, &BTreeSet::new(), &add).await.map_err(|e| with_partial(e, &state))?;
+            .set_tag_specifications(tag_spec(Ec2Type::SecurityGroup, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+        let call = CreateCall { conflicts: &["InvalidGroup.Duplicate"], ..Default::default() };
+        let created = api
+            .create("CreateSecurityGroup", call, || req.clone().send(), || located::security_group(&api, &token))
+            .await?;
+        let id = created.id(|out| out.group_id()).ok_or_else(|| missing_id(ctx, "CreateSecurityGroup"))?;
+        self.finish(ctx, &api, planned, &id).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        match located::security_group(&api, token).await? {
+            Some(id) => self.finish(ctx, &api, planned, &id).await.map(Some),
+            None => Ok(None),
         }
-        read_after_write(self, ctx, state).await
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -163,6 +172,41 @@ impl ResourceType for SecurityGroup {
     }
 }
 
+impl SecurityGroup {
+    /// Brings the new group's rules from what AWS holds to the planned ones (AWS's default
+    /// allow-all egress is removed unless configured). Computed from the live group, so it
+    /// is safe to repeat: find resumes an interrupted create with it.
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        let live = describe(api, id).await.map_err(|e| with_partial(e, &state))?;
+        for dir in [Direction::Ingress, Direction::Egress] {
+            let remote = match &live {
+                Some(g) => atoms_of_permissions(dir.permissions(g), id),
+                // Not visible yet: a group just made has only the default egress rule.
+                None if dir == Direction::Egress => atoms_of_permissions(&[default_egress()], id),
+                None => BTreeSet::new(),
+            };
+            let want = atoms_of_rules(planned.get(dir.attr()));
+            let remove: BTreeSet<Atom> = remote.difference(&want).cloned().collect();
+            let add: BTreeSet<Atom> = want.difference(&remote).cloned().collect();
+            change_rules(api, id, dir, &remove, &add).await.map_err(|e| with_partial(e, &state))?;
+        }
+        read_after_write(self, ctx, state).await
+    }
+}
+
+/// No block of this direction written (the engine hands absent blocks over as `[]`).
+fn unconfigured(rules: &Value) -> bool {
+    rules.is_null() || rules.as_list().is_some_and(|l| l.is_empty())
+}
+
+fn default_egress() -> IpPermission {
+    IpPermission::builder().ip_protocol("-1").ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build()).build()
+}
+
+/// Resent after a lost answer, a revoke says InvalidPermission.NotFound and an authorize
+/// InvalidPermission.Duplicate: both mean the lost attempt did the work (each call is atomic).
 async fn change_rules(
     api: &Api<'_>,
     id: &str,
@@ -175,11 +219,11 @@ async fn change_rules(
         match dir {
             Direction::Ingress => {
                 let req = api.ec2.revoke_security_group_ingress().group_id(id).set_ip_permissions(Some(perms));
-                api.call("RevokeSecurityGroupIngress", || req.clone().send()).await?;
+                api.call_idempotent("RevokeSecurityGroupIngress", &["InvalidPermission.NotFound"], || req.clone().send()).await?;
             }
             Direction::Egress => {
                 let req = api.ec2.revoke_security_group_egress().group_id(id).set_ip_permissions(Some(perms));
-                api.call("RevokeSecurityGroupEgress", || req.clone().send()).await?;
+                api.call_idempotent("RevokeSecurityGroupEgress", &["InvalidPermission.NotFound"], || req.clone().send()).await?;
             }
         }
     }
@@ -188,19 +232,13 @@ async fn change_rules(
         match dir {
             Direction::Ingress => {
                 let req = api.ec2.authorize_security_group_ingress().group_id(id).set_ip_permissions(Some(perms));
-                api.call("AuthorizeSecurityGroupIngress", || req.clone().send()).await?;
+                api.call_idempotent("AuthorizeSecurityGroupIngress", &["InvalidPermission.Duplicate"], || req.clone().send()).await?;
             }
             Direction::Egress => {
                 let req = api.ec2.authorize_security_group_egress().group_id(id).set_ip_permissions(Some(perms));
-                api.call("AuthorizeSecurityGroupEgress", || req.clone().send()).await?;
+                api.call_idempotent("AuthorizeSecurityGroupEgress", &["InvalidPermission.Duplicate"], || req.clone().send()).await?;
             }
         }
     }
     Ok(())
-}
-
-/// Terraform names unnamed groups `terraform-<timestamp>`; we do the same with our prefix.
-fn generated_name() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("meshplan-{nanos}")
 }

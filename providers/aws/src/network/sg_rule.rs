@@ -2,7 +2,10 @@
 //! rule each, addressed by its `sgr-` ID (also the import ID).
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
-use crate::api::{Api, NotFound};
+use super::located;
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::adopt;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
@@ -110,16 +113,20 @@ impl ResourceType for SecurityGroupRule {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
+        let token = intent::token(ctx);
         let group = planned.get_str("security_group_id").unwrap_or_default();
-        let spec = tag_spec(Ec2Type::SecurityGroupRule, &tags::desired(&api, planned)).map(|t| vec![t]);
+        let spec = tag_spec(Ec2Type::SecurityGroupRule, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]);
+        // A resend after a lost answer says InvalidPermission.Duplicate: ours when it carries our token.
+        let call = CreateCall { conflicts: &["InvalidPermission.Duplicate"], ..Default::default() };
+        let locate = || located::security_group_rule(&api, &token);
         let rule_id = if self.egress {
             let req = api.ec2.authorize_security_group_egress().group_id(group).ip_permissions(permission(planned)).set_tag_specifications(spec);
-            let out = api.call("AuthorizeSecurityGroupEgress", || req.clone().send()).await?;
-            out.security_group_rules().first().and_then(|r| r.security_group_rule_id()).map(str::to_string)
+            let created = api.create("AuthorizeSecurityGroupEgress", call, || req.clone().send(), locate).await?;
+            created.id(|out| out.security_group_rules().first().and_then(|r| r.security_group_rule_id()))
         } else {
             let req = api.ec2.authorize_security_group_ingress().group_id(group).ip_permissions(permission(planned)).set_tag_specifications(spec);
-            let out = api.call("AuthorizeSecurityGroupIngress", || req.clone().send()).await?;
-            out.security_group_rules().first().and_then(|r| r.security_group_rule_id()).map(str::to_string)
+            let created = api.create("AuthorizeSecurityGroupIngress", call, || req.clone().send(), locate).await?;
+            created.id(|out| out.security_group_rules().first().and_then(|r| r.security_group_rule_id()))
         };
         let Some(rule_id) = rule_id else {
             return Err(AwsError::VanishedAfterWrite { address: ctx.address.clone(), what: "security group rule ID".into() }.into());
@@ -127,6 +134,14 @@ impl ResourceType for SecurityGroupRule {
         let mut state = planned.clone();
         state.set("id", Value::from(rule_id));
         read_after_write(self, ctx, state).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let Some(id) = located::security_group_rule(&api, token).await? else { return Ok(None) };
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        adopt(self, ctx, state).await
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {

@@ -1,7 +1,10 @@
 //! `aws_subnet`.
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
-use crate::api::{Api, NotFound};
+use super::located;
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::missing_id;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
@@ -54,21 +57,27 @@ impl ResourceType for Subnet {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
+        let token = intent::token(ctx);
         let req = api
             .ec2
             .create_subnet()
             .set_vpc_id(get_string(planned, "vpc_id"))
             .set_cidr_block(get_string(planned, "cidr_block"))
             .set_availability_zone(get_string(planned, "availability_zone"))
-            .set_tag_specifications(tag_spec(Ec2Type::Subnet, &tags::desired(&api, planned)).map(|t| vec![t]));
-        let out = api.call("CreateSubnet", || req.clone().send()).await?;
-        let id = out.subnet().and_then(|s| s.subnet_id()).unwrap_or_default().to_string();
-        let mut state = planned.clone();
-        state.set("id", Value::from(id.as_str()));
-        if planned.get("map_public_ip_on_launch").as_bool() == Some(true) {
-            set_map_public_ip(&api, &id, true).await.map_err(|e| with_partial(e, &state))?;
+            .set_tag_specifications(tag_spec(Ec2Type::Subnet, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+        let created = api
+            .create("CreateSubnet", CreateCall::default(), || req.clone().send(), || located::subnet(&api, &token))
+            .await?;
+        let id = created.id(|out| out.subnet().and_then(|s| s.subnet_id())).ok_or_else(|| missing_id(ctx, "CreateSubnet"))?;
+        self.finish(ctx, &api, planned, &id).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        match located::subnet(&api, token).await? {
+            Some(id) => self.finish(ctx, &api, planned, &id).await.map(Some),
+            None => Ok(None),
         }
-        read_after_write(self, ctx, state).await
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -103,4 +112,16 @@ async fn set_map_public_ip(api: &Api<'_>, id: &str, on: bool) -> Result<(), crat
     })
     .await?;
     Ok(())
+}
+
+impl Subnet {
+    /// The steps after CreateSubnet, each safe to repeat (find resumes an interrupted create).
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        if planned.get("map_public_ip_on_launch").as_bool() == Some(true) {
+            set_map_public_ip(api, id, true).await.map_err(|e| with_partial(e, &state))?;
+        }
+        read_after_write(self, ctx, state).await
+    }
 }

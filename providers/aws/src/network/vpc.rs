@@ -1,7 +1,10 @@
 //! `aws_vpc`.
 
 use super::ec2::{filter, sync_tags, tag_spec, tags_map};
-use crate::api::{Api, NotFound};
+use super::located;
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::missing_id;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
@@ -66,20 +69,27 @@ impl ResourceType for Vpc {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
+        let token = intent::token(ctx);
         let tenancy = planned.get_str("instance_tenancy").unwrap_or("default");
         let req = api
             .ec2
             .create_vpc()
             .set_cidr_block(get_string(planned, "cidr_block"))
             .instance_tenancy(tenancy.into())
-            .set_tag_specifications(tag_spec(Ec2Type::Vpc, &tags::desired(&api, planned)).map(|t| vec![t]));
-        let out = api.call("CreateVpc", || req.clone().send()).await?;
-        let id = out.vpc().and_then(|v| v.vpc_id()).unwrap_or_default().to_string();
-        let mut state = planned.clone();
-        state.set("id", Value::from(id.as_str()));
-        let prior = blank_state(&self.schema(), [("enable_dns_support", Value::from(true)), ("enable_dns_hostnames", Value::from(false))]);
-        set_dns_attributes(&api, &id, &prior, planned).await.map_err(|e| with_partial(e, &state))?;
-        read_after_write(self, ctx, state).await
+            .set_tag_specifications(tag_spec(Ec2Type::Vpc, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+        let created = api
+            .create("CreateVpc", CreateCall::default(), || req.clone().send(), || located::vpc(&api, &token))
+            .await?;
+        let id = created.id(|out| out.vpc().and_then(|v| v.vpc_id())).ok_or_else(|| missing_id(ctx, "CreateVpc"))?;
+        self.finish(ctx, &api, planned, &id).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        match located::vpc(&api, token).await? {
+            Some(id) => self.finish(ctx, &api, planned, &id).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -102,6 +112,17 @@ impl ResourceType for Vpc {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id))])).await
+    }
+}
+
+impl Vpc {
+    /// The steps after CreateVpc, each safe to repeat (find resumes an interrupted create).
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        let prior = blank_state(&self.schema(), [("enable_dns_support", Value::from(true)), ("enable_dns_hostnames", Value::from(false))]);
+        set_dns_attributes(api, id, &prior, planned).await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
     }
 }
 

@@ -6,7 +6,10 @@
 //! accepts it.
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
-use crate::api::{Api, NotFound};
+use super::located;
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use crate::resource::{find_by_content, missing_id};
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
@@ -36,6 +39,11 @@ async fn describe(api: &Api<'_>, id: &str) -> Result<Option<VpcPeeringConnection
     Ok(pcx.filter(|p| !matches!(status(p), Some(Code::Deleted | Code::Deleting | Code::Rejected | Code::Failed | Code::Expired))))
 }
 
+/// The planned `requester`/`accepter` blocks hold as read (unmanaged blocks are null on both).
+fn options_match(state: &Value, planned: &Value) -> bool {
+    ["requester", "accepter"].iter().all(|b| planned.get(b).is_null() || state.get(b) == planned.get(b))
+}
+
 fn status(p: &VpcPeeringConnection) -> Option<&Code> {
     p.status().and_then(|s| s.code())
 }
@@ -62,9 +70,13 @@ fn set_common(api: &Api<'_>, s: &mut Value, p: &VpcPeeringConnection) {
     }
 }
 
+/// Resent after a lost answer, an accept meets a connection no longer pending
+/// (InvalidStateTransition): the lost attempt accepted it.
 async fn accept(api: &Api<'_>, id: &str) -> Result<(), AwsError> {
-    api.call("AcceptVpcPeeringConnection", || api.ec2.accept_vpc_peering_connection().vpc_peering_connection_id(id).send())
-        .await?;
+    api.call_idempotent("AcceptVpcPeeringConnection", &["InvalidStateTransition"], || {
+        api.ec2.accept_vpc_peering_connection().vpc_peering_connection_id(id).send()
+    })
+    .await?;
     Ok(())
 }
 
@@ -152,6 +164,7 @@ impl ResourceType for PeeringConnection {
                 .invalid("auto_accept", "auto_accept cannot be used with a peer_region other than the provider's; use aws_vpc_peering_connection_accepter")
                 .into());
         }
+        let token = intent::token(ctx);
         let req = api
             .ec2
             .create_vpc_peering_connection()
@@ -159,23 +172,24 @@ impl ResourceType for PeeringConnection {
             .set_peer_vpc_id(get_string(planned, "peer_vpc_id"))
             .set_peer_owner_id(get_string(planned, "peer_owner_id"))
             .set_peer_region(peer_region)
-            .set_tag_specifications(tag_spec(Ec2Type::VpcPeeringConnection, &tags::desired(&api, planned)).map(|t| vec![t]));
-        let out = api.call_settling("CreateVpcPeeringConnection", &["InvalidVpcID.NotFound"], || req.clone().send()).await?;
-        let id = out.vpc_peering_connection().and_then(|p| p.vpc_peering_connection_id()).unwrap_or_default().to_string();
-        let mut state = planned.clone();
-        state.set("id", Value::from(id.as_str()));
-        let steps = async {
-            wait_status(&api, &id, timeout, true).await?;
-            if auto_accept {
-                accept(&api, &id).await?;
-                wait_status(&api, &id, timeout, false).await?;
-                let none = blank_state(&self.schema(), []);
-                modify_options(&api, &id, &none, planned).await?;
-            }
-            Ok::<_, AwsError>(())
-        };
-        steps.await.map_err(|e| with_partial(e, &state))?;
-        read_after_write(self, ctx, state).await
+            .set_tag_specifications(tag_spec(Ec2Type::VpcPeeringConnection, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+        let call = CreateCall { settling: &["InvalidVpcID.NotFound"], ..Default::default() };
+        let created = api
+            .create("CreateVpcPeeringConnection", call, || req.clone().send(), || located::peering(&api, &token))
+            .await?;
+        let id = created
+            .id(|out| out.vpc_peering_connection().and_then(|p| p.vpc_peering_connection_id()))
+            .ok_or_else(|| missing_id(ctx, "CreateVpcPeeringConnection"))?;
+        self.finish(ctx, &api, planned, &id, timeout).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let timeout = timeout_of(planned, "create", DEFAULT_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        match located::peering(&api, token).await? {
+            Some(id) => self.finish(ctx, &api, planned, &id, timeout).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -200,6 +214,30 @@ impl ResourceType for PeeringConnection {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id))])).await
+    }
+}
+
+impl PeeringConnection {
+    /// The steps after CreateVpcPeeringConnection, each skipped or harmless when already
+    /// done (find resumes an interrupted create).
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str, timeout: Duration) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from(id));
+        let auto_accept = planned.get("auto_accept").as_bool() == Some(true);
+        let steps = async {
+            wait_status(api, id, timeout, true).await?;
+            if auto_accept {
+                if describe(api, id).await?.as_ref().and_then(status) == Some(&Code::PendingAcceptance) {
+                    accept(api, id).await?;
+                }
+                wait_status(api, id, timeout, false).await?;
+                let none = blank_state(&self.schema(), []);
+                modify_options(api, id, &none, planned).await?;
+            }
+            Ok::<_, AwsError>(())
+        };
+        steps.await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
     }
 }
 
@@ -276,6 +314,20 @@ impl ResourceType for PeeringAccepter {
         Ok(())
     }
 
+    /// Accepting makes nothing new: done when the connection is accepted (if asked) with
+    /// the planned options and tags; otherwise the create (idempotent) runs again.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let desired = tags::desired(&api, planned);
+        let accepted = planned.get("auto_accept").as_bool() != Some(true);
+        find_by_content(self, ctx, planned, |s| {
+            (accepted || s.get_str("accept_status") == Some("active"))
+                && options_match(s, planned)
+                && crate::values::string_map(s.get("tags_all")) == desired
+        })
+        .await
+    }
+
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let seed = blank_state(&self.schema(), [("id", Value::from(id)), ("vpc_peering_connection_id", Value::from(id))]);
         import_via_read(self, ctx, id, seed).await
@@ -329,6 +381,11 @@ impl ResourceType for PeeringOptions {
     /// As in Terraform: forgetting the options leaves them as they are.
     async fn delete(&self, _ctx: &Ctx, _state: &Value) -> Result<(), ProviderError> {
         Ok(())
+    }
+
+    /// Options are content: done when they are the planned ones, else set again.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        find_by_content(self, ctx, planned, |s| options_match(s, planned)).await
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {

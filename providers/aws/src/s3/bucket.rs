@@ -3,7 +3,9 @@
 //! Like Terraform's v4+ provider, policy, versioning, public access block and
 //! ownership controls are separate resources.
 
-use crate::api::{Api, NotFound};
+use crate::api::{Api, CreateCall, NotFound};
+use crate::intent;
+use meshplan_provider::INTENT_TAG;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
@@ -16,7 +18,35 @@ pub struct Bucket;
 
 pub const NO_BUCKET: &[&str] = &["NoSuchBucket", "NotFound"];
 
+/// The bucket's tags, or `None` when it has none.
+async fn remote_tags(api: &Api<'_>, bucket: &str) -> Result<BTreeMap<String, String>, AwsError> {
+    let tagging = api
+        .call("GetBucketTagging", || api.s3.get_bucket_tagging().bucket(bucket).send())
+        .await
+        .or_not_found(&["NoSuchTagSet", "NoSuchTagSetError"])?;
+    Ok(tagging.map(|t| t.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()).unwrap_or_default())
+}
+
+/// The bucket `bucket` when it is ours: owned by us (HeadBucket answers) and not carrying
+/// another create's token. S3 cannot tag a bucket in CreateBucket itself, so a bucket of
+/// this name without the intent tag is one whose create stopped before tagging.
+async fn located(api: &Api<'_>, bucket: &str, token: &str) -> Result<Option<String>, AwsError> {
+    if api.call("HeadBucket", || api.s3.head_bucket().bucket(bucket).send()).await.or_not_found(NO_BUCKET)?.is_none() {
+        return Ok(None);
+    }
+    let ours = remote_tags(api, bucket).await?.get(INTENT_TAG).is_none_or(|t| t == token);
+    Ok(ours.then(|| bucket.to_string()))
+}
+
+/// Replaces the bucket's tag set (S3 has no per-key tagging), keeping the intent tag.
 async fn put_tags(api: &Api<'_>, bucket: &str, tags: &BTreeMap<String, String>) -> Result<(), AwsError> {
+    let mut tags = tags.clone();
+    if !tags.contains_key(INTENT_TAG) {
+        if let Some(token) = remote_tags(api, bucket).await?.remove(INTENT_TAG) {
+            tags.insert(INTENT_TAG.to_string(), token);
+        }
+    }
+    let tags = &tags;
     if tags.is_empty() {
         api.call("DeleteBucketTagging", || api.s3.delete_bucket_tagging().bucket(bucket).send()).await?;
         return Ok(());
@@ -57,12 +87,7 @@ impl ResourceType for Bucket {
         let head = api.call("HeadBucket", || api.s3.head_bucket().bucket(bucket).send()).await.or_not_found(NO_BUCKET)?;
         let Some(head) = head else { return Ok(None) };
         let region = head.bucket_region().unwrap_or(&api.region).to_string();
-        let tagging = api
-            .call("GetBucketTagging", || api.s3.get_bucket_tagging().bucket(bucket).send())
-            .await
-            .or_not_found(&["NoSuchTagSet", "NoSuchTagSetError"])?;
-        let remote: BTreeMap<String, String> =
-            tagging.map(|t| t.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()).unwrap_or_default();
+        let remote = remote_tags(&api, bucket).await?;
         let mut s = state.clone();
         s.set("id", Value::from(bucket));
         s.set("bucket", Value::from(bucket));
@@ -76,21 +101,25 @@ impl ResourceType for Bucket {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let bucket = planned.get_str("bucket").map(str::to_string).unwrap_or_else(|| crate::iam::generated_name("meshplan-"));
+        let token = intent::token(ctx);
+        let bucket = bucket_name(planned, &token);
         // us-east-1 is the one region that rejects an explicit location constraint.
         let location = (api.region != "us-east-1").then(|| {
             CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(api.region.as_str())).build()
         });
         let req = api.s3.create_bucket().bucket(&bucket).set_create_bucket_configuration(location);
-        api.call("CreateBucket", || req.clone().send()).await?;
-        let mut state = planned.clone();
-        state.set("id", Value::from(bucket.as_str()));
-        state.set("bucket", Value::from(bucket.as_str()));
-        let desired = tags::desired(&api, planned);
-        if !desired.is_empty() {
-            put_tags(&api, &bucket, &desired).await.map_err(|e| with_partial(e, &state))?;
+        let call = CreateCall { conflicts: &["BucketAlreadyOwnedByYou"], ..Default::default() };
+        api.create("CreateBucket", call, || req.clone().send(), || located(&api, &bucket, &token)).await?;
+        self.finish(ctx, &api, planned, &bucket, &token).await
+    }
+
+    async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        let api = Api::new(ctx)?;
+        let bucket = bucket_name(planned, token);
+        match located(&api, &bucket, token).await? {
+            Some(_) => self.finish(ctx, &api, planned, &bucket, token).await.map(Some),
+            None => Ok(None),
         }
-        read_after_write(self, ctx, state).await
     }
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -114,6 +143,23 @@ impl ResourceType for Bucket {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("bucket", Value::from(id))])).await
+    }
+}
+
+/// Configured, or derived from the create's token (so find can look it up).
+fn bucket_name(planned: &Value, token: &str) -> String {
+    planned.get_str("bucket").map(str::to_string).unwrap_or_else(|| intent::generated_name("meshplan-", token))
+}
+
+impl Bucket {
+    /// Tags the new bucket (with the intent tag, the only way S3 can carry it); safe to
+    /// repeat, so find resumes an interrupted create with it.
+    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, bucket: &str, token: &str) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from(bucket));
+        state.set("bucket", Value::from(bucket));
+        put_tags(api, bucket, &tags::desired_with_intent(api, planned, token)).await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
     }
 }
 

@@ -5,7 +5,7 @@
 use super::bucket::NO_BUCKET;
 use crate::api::{Api, NotFound};
 use crate::policy_json::{keep_equivalent_prior, prefer_prior};
-use crate::resource::{import_via_read, read_after_write};
+use crate::resource::{find_by_content, import_via_read, read_after_write};
 use crate::values::blank_state;
 use aws_sdk_s3::types::{
     BucketVersioningStatus, MfaDelete, ObjectOwnership, OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration,
@@ -65,6 +65,10 @@ impl ResourceType for BucketPolicy {
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         self.update(ctx, planned, planned).await
     }
+    /// A setting is content, put idempotently: ours when it holds the planned value.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        find_by_content(self, ctx, &with_id(planned), |s| s.get("policy") == planned.get("policy")).await
+    }
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let req = api.s3.put_bucket_policy().bucket(bucket_of(planned).unwrap_or_default()).policy(planned.get_str("policy").unwrap_or_default());
@@ -118,6 +122,10 @@ impl ResourceType for PublicAccessBlock {
     }
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         self.update(ctx, planned, planned).await
+    }
+    /// A setting is content, put idempotently: ours when it holds the planned value.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        find_by_content(self, ctx, &with_id(planned), |s| PAB_FLAGS.iter().all(|f| s.get(f) == planned.get(f))).await
     }
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
@@ -186,6 +194,10 @@ impl ResourceType for Versioning {
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         self.update(ctx, planned, planned).await
     }
+    /// A setting is content, put idempotently: ours when it holds the planned value.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        find_by_content(self, ctx, &with_id(planned), |s| s.get("versioning_configuration").get("status") == planned.get("versioning_configuration").get("status")).await
+    }
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let conf = planned.get("versioning_configuration");
@@ -242,6 +254,10 @@ impl ResourceType for OwnershipControlsResource {
     }
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         self.update(ctx, planned, planned).await
+    }
+    /// A setting is content, put idempotently: ours when it holds the planned value.
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        find_by_content(self, ctx, &with_id(planned), |s| s.get("rule") == planned.get("rule")).await
     }
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;

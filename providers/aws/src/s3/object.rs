@@ -7,7 +7,7 @@
 use super::bucket::NO_BUCKET;
 use crate::api::{Api, NotFound};
 use crate::error::AwsError;
-use crate::resource::{import_via_read, read_after_write};
+use crate::resource::{find_by_content, import_via_read, read_after_write};
 use crate::values::{blank_state, get_string, opt_str};
 use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
@@ -86,7 +86,14 @@ impl ResourceType for Object {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         put(ctx, planned).await?;
-        read_after_write(self, ctx, planned.clone()).await
+        let mut state = planned.clone();
+        state.set("id", planned.get("key").clone());
+        read_after_write(self, ctx, state).await
+    }
+
+    /// An object is content, put idempotently: ours when it holds the planned bytes (ETag).
+    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
+        find_by_content(self, ctx, planned, |s| planned.get_str("etag").is_some_and(|e| s.get_str("etag") == Some(e))).await
     }
 
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {

@@ -104,7 +104,7 @@ async fn cluster_waits_for_active_and_for_deletion_through_retries() {
         .http_status(503, None)
         .output(|| cluster(ClusterStatus::Creating))
         .output(|| cluster(ClusterStatus::Active))
-        .times(2)
+        .times(3) // the wait, the read-back, the delete's look (is it DELETING already?)
         .output(|| cluster(ClusterStatus::Deleting))
         .error(|| DescribeClusterError::ResourceNotFoundException(ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build()))
         .repeatedly()
@@ -383,4 +383,74 @@ async fn cluster_subnet_change_is_an_in_place_update() {
     assert!(!planned.replaces(), "{:?}", planned.requires_replace);
     rt.update(&ctx, &prior, &planned.state).await.unwrap();
     assert_eq!(update.num_calls(), 1);
+}
+
+const TOKEN: &str = "mp-0123456789abcdef01234567";
+
+/// A cluster as DescribeCluster shows it once a create with `token` made it.
+fn tagged_cluster(status: ClusterStatus, token: &str) -> DescribeClusterOutput {
+    let mut out = cluster(status);
+    if let Some(c) = out.cluster.as_mut() {
+        c.tags = Some([(meshplan_provider::INTENT_TAG.to_string(), token.to_string()), ("Name".to_string(), "foo".to_string())].into());
+    }
+    out
+}
+
+#[tokio::test]
+async fn cluster_create_whose_answer_is_lost_is_found_not_resent() {
+    // The request lands, the answer is a 500: the retry must look before it resends.
+    let create = mock!(Eks::create_cluster)
+        .match_requests(|r| r.client_request_token() == Some(TOKEN) && r.tags().and_then(|t| t.get(meshplan_provider::INTENT_TAG)).map(String::as_str) == Some(TOKEN))
+        .sequence()
+        .http_status(500, None)
+        .output(|| CreateClusterOutput::builder().build())
+        .build();
+    let describe = mock!(Eks::describe_cluster).sequence().output(|| tagged_cluster(ClusterStatus::Active, TOKEN)).repeatedly().build();
+    // As the provider's own clients: no SDK-level retry, so only our create loop decides.
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &describe], |c| c
+        .retry_config(aws_sdk_eks::config::retry::RetryConfig::disabled()));
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo").with_idempotency_token(TOKEN);
+    let rt = resource("aws_eks_cluster");
+    let planned = plan_create(&rt, &ctx, &cluster_config()).await;
+    let state = rt.create(&ctx, &planned).await.unwrap();
+    assert_eq!(create.num_calls(), 1, "found by its token, not sent again");
+    assert_eq!(state.get("tags_all"), &obj([("Name", Value::from("foo"))]), "the intent tag is not shown");
+    assert_eq!(rt.find(&ctx, TOKEN, &planned).await.unwrap().as_ref(), Some(&state));
+    assert_eq!(rt.find(&ctx, "mp-ffffffffffffffffffffffff", &planned).await.unwrap(), None, "another create's cluster is not ours");
+}
+
+#[tokio::test]
+async fn cluster_already_existing_without_our_token_is_an_error() {
+    let create = mock!(Eks::create_cluster).then_error(|| {
+        CreateClusterError::ResourceInUseException(
+            aws_sdk_eks::types::error::ResourceInUseException::builder().meta(meta("ResourceInUseException")).build(),
+        )
+    });
+    let describe = mock!(Eks::describe_cluster).sequence().output(|| tagged_cluster(ClusterStatus::Active, "mp-someoneelse00000000000")).repeatedly().build();
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo").with_idempotency_token(TOKEN);
+    let rt = resource("aws_eks_cluster");
+    let planned = plan_create(&rt, &ctx, &cluster_config()).await;
+    let err = rt.create(&ctx, &planned).await.expect_err("not ours");
+    assert!(err.message.contains("ResourceInUseException"), "{}", err.message);
+    assert!(err.partial_state.is_none(), "nothing of ours exists");
+}
+
+#[tokio::test]
+async fn a_read_that_fails_after_create_keeps_the_id() {
+    let create = mock!(Eks::create_cluster).then_output(|| CreateClusterOutput::builder().build());
+    // ACTIVE once (the wait), then an outage for the read-back.
+    let describe = mock!(Eks::describe_cluster)
+        .sequence()
+        .output(|| tagged_cluster(ClusterStatus::Active, TOKEN))
+        .http_status(503, None)
+        .repeatedly()
+        .build();
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo").with_idempotency_token(TOKEN);
+    let rt = resource("aws_eks_cluster");
+    let planned = plan_create(&rt, &ctx, &cluster_config()).await;
+    let err = rt.create(&ctx, &planned).await.expect_err("the read-back fails");
+    let partial = err.partial_state.expect("the error carries the created object");
+    assert_eq!(partial.get("id"), &Value::from("foo"));
 }

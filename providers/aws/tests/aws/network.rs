@@ -363,6 +363,11 @@ async fn security_group_rule_resources() {
     h.assert_no_changes("aws_vpc_security_group_ingress_rule", &webhook, &from_cluster).await;
     let imported = h.import("aws_vpc_security_group_ingress_rule", &s(&webhook, "id")).await;
     assert_eq!(imported.get("referenced_security_group_id"), cluster_sg.get("id"));
+    // A group without inline blocks leaves rules managed by the rule resources alone.
+    let nodes_cfg = obj([("name", Value::from("nodes")), ("vpc_id", v.get("id").clone())]);
+    let sg_now = h.read("aws_security_group", &sg).await.expect("group exists");
+    assert_eq!(sg_now.get("ingress").as_list().map(Vec::len), Some(1), "{sg_now}");
+    h.assert_no_changes("aws_security_group", &sg_now, &nodes_cfg).await;
 
     // moto keeps descriptions of CIDR rules only, so the in-place update uses one.
     let cfg = |description: &str| {

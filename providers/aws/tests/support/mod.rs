@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod lossy;
 pub mod moto;
 
 use meshplan_provider::{
@@ -73,6 +74,25 @@ impl Harness {
             .unwrap_or_else(|e| panic!("create {type_name}: {e} ({:?})", e.hint));
         assert!(state.is_wholly_known(), "{type_name}: create left unknowns: {state}");
         state
+    }
+
+    /// A create as the engine makes it: with an idempotency token. Returns (planned, state).
+    pub async fn create_with_token(&self, type_name: &str, config: &Value, token: &str) -> (Value, Value) {
+        let planned = self.plan(type_name, None, config).await.state;
+        let ctx = self.ctx(&Self::addr(type_name)).with_idempotency_token(token);
+        let state = self
+            .resource(type_name)
+            .create(&ctx, &planned)
+            .await
+            .unwrap_or_else(|e| panic!("create {type_name}: {e} ({:?})", e.hint));
+        assert!(state.is_wholly_known(), "{type_name}: create left unknowns: {state}");
+        (planned, state)
+    }
+
+    /// What the engine's next run asks after a crash: the object `token`'s create made.
+    pub async fn find(&self, type_name: &str, token: &str, planned: &Value) -> Option<Value> {
+        let ctx = self.ctx(&Self::addr(type_name)).with_idempotency_token(token);
+        self.resource(type_name).find(&ctx, token, planned).await.unwrap_or_else(|e| panic!("find {type_name}: {e}"))
     }
 
     /// Plans `config` over `prior`, checks it is an in-place update, applies it.
