@@ -126,6 +126,8 @@ struct Shared {
     stop: AtomicBool,
     /// Mutating requests admitted to be forwarded (counts toward `outage_after`).
     admitted: AtomicU64,
+    /// Set by `recover`: the outage is over for good and `outage_after` no longer applies.
+    recovered: AtomicBool,
 }
 
 impl Shared {
@@ -155,7 +157,7 @@ impl Shared {
         };
         // The outage starts after the N-th forwarded mutating request: the (N+1)-th fails.
         let fault = match (fault, self.config.outage_after) {
-            (Fault::None | Fault::Lost, Some(n)) if mutating => {
+            (Fault::None | Fault::Lost, Some(n)) if mutating && !self.recovered.load(Ordering::SeqCst) => {
                 if self.admitted.fetch_add(1, Ordering::SeqCst) >= n {
                     self.outage.store(true, Ordering::SeqCst);
                     Fault::Outage
@@ -202,6 +204,7 @@ impl FaultProxy {
             outage: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             admitted: AtomicU64::new(0),
+            recovered: AtomicBool::new(false),
         });
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let s = shared.clone();
@@ -239,9 +242,9 @@ impl FaultProxy {
         s
     }
 
-    /// Ends an outage; `outage_after` counts again from zero.
+    /// Ends the outage for good: no later request fails because of `outage_after`.
     pub fn recover(&self) {
-        self.shared.admitted.store(0, Ordering::SeqCst);
+        self.shared.recovered.store(true, Ordering::SeqCst);
         self.shared.outage.store(false, Ordering::SeqCst);
     }
 
@@ -585,7 +588,7 @@ async fn serve(conn: TcpStream, shared: Arc<Shared>) -> io::Result<()> {
         if let Some(cmd) = path.strip_prefix("/__fault-proxy/") {
             let body = match cmd {
                 "recover" => {
-                    shared.admitted.store(0, Ordering::SeqCst);
+                    shared.recovered.store(true, Ordering::SeqCst);
                     shared.outage.store(false, Ordering::SeqCst);
                     "{\"recovered\":true}".to_string()
                 }
@@ -842,8 +845,9 @@ mod tests {
         c.read_to_string(&mut answer).unwrap();
         assert!(answer.contains("recovered"), "{answer}");
         assert!(!proxy.stats().in_outage);
-        let statuses: Vec<u16> = exchange(proxy.port(), &reqs[..2]).into_iter().map(|r| r.unwrap().0).collect();
-        assert_eq!(statuses, [200, 200]);
+        // Over for good: more mutations than `outage_after` pass.
+        let statuses: Vec<u16> = exchange(proxy.port(), &reqs).into_iter().map(|r| r.unwrap().0).collect();
+        assert_eq!(statuses, [200; 5]);
     }
 
     #[test]
@@ -857,6 +861,7 @@ mod tests {
                 outage: AtomicBool::new(false),
                 stop: AtomicBool::new(false),
                 admitted: AtomicU64::new(0),
+                recovered: AtomicBool::new(false),
             };
             (0..1000).map(|_| shared.decide("CreateVpc", true)).collect::<Vec<_>>()
         };

@@ -179,7 +179,12 @@ impl SecurityGroup {
     async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("id", Value::from(id));
-        let live = describe(api, id).await.map_err(|e| with_partial(e, &state))?;
+        let live = describe(api, id).await.map_err(|e| {
+            // Unread: assume what a group just made holds, AWS's default egress rule.
+            let mut fresh = state.clone();
+            fresh.set(Direction::Egress.attr(), rules_of_atoms(&atoms_of_permissions(&[default_egress()], id)));
+            with_partial(e, &fresh)
+        })?;
         for dir in [Direction::Ingress, Direction::Egress] {
             let remote = match &live {
                 Some(g) => atoms_of_permissions(dir.permissions(g), id),
@@ -190,7 +195,11 @@ impl SecurityGroup {
             let want = atoms_of_rules(planned.get(dir.attr()));
             let remove: BTreeSet<Atom> = remote.difference(&want).cloned().collect();
             let add: BTreeSet<Atom> = want.difference(&remote).cloned().collect();
-            change_rules(api, id, dir, &remove, &add).await.map_err(|e| with_partial(e, &state))?;
+            // Until the change is made the record says what the group really holds, so a
+            // failure here leaves no rule (AWS's default egress included) unaccounted for.
+            let mut before = state.clone();
+            before.set(dir.attr(), rules_of_atoms(&remote));
+            change_rules(api, id, dir, &remove, &add).await.map_err(|e| with_partial(e, &before))?;
         }
         read_after_write(self, ctx, state).await
     }
