@@ -4,7 +4,7 @@
 use super::expand::InstanceCtx;
 use super::plan_instance::inconsistencies;
 use super::resource::{provider_error, record_for, with_echoes, NodeCtx};
-use super::{Event, Walker};
+use super::{Event, NodeReport, Walker};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::plan::Action;
 use meshplan_provider::Value;
@@ -14,8 +14,7 @@ use std::time::Instant;
 type R<T> = Result<T, Diagnostics>;
 
 impl Walker<'_> {
-    pub(crate) async fn apply_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str) -> R<Value> {
-        self.visited.lock().unwrap_or_else(|e| e.into_inner()).insert(addr.to_string());
+    pub(crate) async fn apply_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
         let Some(change) = self.planned_change(addr) else {
             // Outside -target, or made since the plan: keep what the state says.
             return Ok(self.prior_value(addr));
@@ -26,7 +25,7 @@ impl Walker<'_> {
             let (bare, marks) = before.clone().unmark();
             self.commit(vec![Commit::Put(record_for(addr, nc, &bare, &marks, deps.clone(), RecordStatus::Ok))]).await?;
             if change.action == Action::NoOp {
-                self.applied.lock().unwrap_or_else(|e| e.into_inner()).push((addr.to_string(), Action::NoOp, false));
+                out.applied.push((addr.to_string(), Action::NoOp, false));
                 return Ok(before.clone());
             }
         }
@@ -47,7 +46,7 @@ impl Walker<'_> {
                 self.commit(vec![Commit::Put(record_for(addr, nc, &prior, &p.cfg_marks, deps.clone(), RecordStatus::Ok))]).await?;
             }
             if p.action == Action::NoOp {
-                self.applied.lock().unwrap_or_else(|e| e.into_inner()).push((addr.to_string(), Action::NoOp, true));
+                out.applied.push((addr.to_string(), Action::NoOp, true));
                 return Ok(self.mark(nc, p.prior.unwrap_or(Value::Null), &p.cfg_marks));
             }
             let mut prior = p.prior;
@@ -109,7 +108,7 @@ impl Walker<'_> {
                 if let Some(old) = delete_after {
                     self.delete_now(nc, &ctx, &limit, prio, addr, &old, false).await?;
                 }
-                self.applied.lock().unwrap_or_else(|e| e.into_inner()).push((addr.to_string(), action, deferred));
+                out.applied.push((addr.to_string(), action, deferred));
                 Ok(self.mark(nc, state, &cfg_marks))
             }
             Err(e) => {

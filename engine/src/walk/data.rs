@@ -3,7 +3,7 @@
 
 use super::expand::InstanceCtx;
 use super::resource::{provider_error, NodeCtx, Slot};
-use super::{Event, Phase, Walker};
+use super::{Event, NodeReport, Phase, Walker};
 use crate::diag::Diagnostics;
 use crate::graph::provider_key_address;
 use crate::plan::{Action, ResourceChange};
@@ -12,7 +12,7 @@ use meshplan_provider::{plan_with_schema, PlanRequest, Value};
 type R<T> = Result<T, Diagnostics>;
 
 impl Walker<'_> {
-    pub(crate) async fn data_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str) -> R<Value> {
+    pub(crate) async fn data_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
         let (config, marks) = self.config(nc, c)?;
         let deps_pending = {
             let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
@@ -38,7 +38,7 @@ impl Walker<'_> {
             let planned = plan_with_schema(&nc.schema, PlanRequest { prior: None, config: &config });
             let after = self.mark(nc, planned.state, &marks);
             self.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(nc.ni);
-            self.changes.lock().unwrap_or_else(|e| e.into_inner()).push(ResourceChange {
+            out.changes.push(ResourceChange {
                 address: addr.to_string(),
                 module_address: c.module.address(),
                 mode: "data".into(),

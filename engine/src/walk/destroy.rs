@@ -1,6 +1,7 @@
 //! Destroy nodes (one per instance deleted) and the plan's orphans.
 
-use super::{Event, Phase, ProviderSlot, Walker};
+use super::{Event, NodeReport, Phase, ProviderSlot, Walker};
+use std::collections::HashSet;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{InstanceKey, ProviderKey};
 use crate::plan::{Action, ResourceChange};
@@ -12,7 +13,7 @@ use std::time::Instant;
 type R<T> = Result<T, Diagnostics>;
 
 impl Walker<'_> {
-    pub(crate) async fn destroy_node(&self, ni: NodeIndex, address: &str) -> R<()> {
+    pub(crate) async fn destroy_node(&self, ni: NodeIndex, address: &str, out: &mut NodeReport) -> R<()> {
         if self.phase == Phase::Plan {
             return Ok(());
         }
@@ -68,14 +69,13 @@ impl Walker<'_> {
         }
         self.hook.event(Event::ApplyDone { address, action: Action::Delete, elapsed: started.elapsed(), id: None });
         if change.action == Action::Delete {
-            self.applied.lock().unwrap_or_else(|e| e.into_inner()).push((address.to_string(), Action::Delete, false));
+            out.applied.push((address.to_string(), Action::Delete, false));
         }
         Ok(())
     }
 
     /// State records the configuration no longer produces: planned for deletion.
-    pub(crate) fn orphan_changes(&self, _diags: &mut Diagnostics) -> Vec<ResourceChange> {
-        let visited = self.visited.lock().unwrap_or_else(|e| e.into_inner());
+    pub(crate) fn orphan_changes(&self, visited: &HashSet<String>) -> Vec<ResourceChange> {
         let targets: Vec<String> = self.options.targets.iter().map(|t| crate::graph::config_address(t)).collect();
         let mut out = Vec::new();
         for rec in self.snapshot.resources.values() {

@@ -93,20 +93,36 @@ pub struct Walker<'a> {
     /// Providers' progress messages (address, message), forwarded to the hook during the walk.
     pub(crate) progress_tx: tokio::sync::mpsc::UnboundedSender<(String, String)>,
     progress_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<(String, String)>>>,
+    /// Values of evaluated nodes, read by the nodes that reference them.
     pub(crate) store: Mutex<Store>,
     pub(crate) providers: Mutex<HashMap<ProviderKey, ProviderSlot>>,
-    pub(crate) changes: Mutex<Vec<ResourceChange>>,
-    pub(crate) diags: Mutex<Diagnostics>,
     /// Resource nodes with changes pending (data sources depending on them read during apply).
     pub(crate) pending: Mutex<HashSet<NodeIndex>>,
-    /// Instance addresses the configuration produced (the rest of the state is orphaned).
-    pub(crate) visited: Mutex<HashSet<String>>,
     /// Resource nodes in scope for `-target` (None: everything).
     pub(crate) targeted: Option<HashSet<NodeIndex>>,
     pub(crate) permits: Arc<PriorityPermits>,
     pub(crate) priorities: Vec<u64>,
+}
+
+/// What one node produced. Each node returns its own report to the walk, which gathers
+/// them as nodes finish (so an abandoned walk still keeps what finished).
+#[derive(Default)]
+pub(crate) struct NodeReport {
+    pub changes: Vec<ResourceChange>,
     /// Changes applied, for the final report: (address, action, deferred).
-    pub(crate) applied: Mutex<Vec<(String, crate::plan::Action, bool)>>,
+    pub applied: Vec<(String, crate::plan::Action, bool)>,
+    /// Instance addresses the configuration produced (the rest of the state is orphaned).
+    pub visited: Vec<String>,
+    pub diags: Diagnostics,
+}
+
+impl NodeReport {
+    pub(crate) fn absorb(&mut self, other: NodeReport) {
+        self.changes.extend(other.changes);
+        self.applied.extend(other.applied);
+        self.visited.extend(other.visited);
+        self.diags.extend(other.diags);
+    }
 }
 
 /// What a walk produced.
@@ -156,14 +172,10 @@ impl<'a> Walker<'a> {
                 .collect(),
             store: Mutex::new(Store::default()),
             providers: Mutex::new(HashMap::new()),
-            changes: Mutex::new(Vec::new()),
-            diags: Mutex::new(Diagnostics::default()),
             pending: Mutex::new(HashSet::new()),
-            visited: Mutex::new(HashSet::new()),
             targeted,
             permits,
             priorities,
-            applied: Mutex::new(Vec::new()),
         }
     }
 
@@ -200,7 +212,15 @@ impl<'a> Walker<'a> {
     /// Walks the whole graph, keeping the walker (and its configured providers) for more work.
     pub async fn run_ref(&self) -> WalkResult {
         let g = &self.graph.graph;
-        let dag = run_dag(g, &self.priorities, |i| self.run_node(i));
+        let (report_tx, report_rx) = std::sync::mpsc::channel::<NodeReport>();
+        let dag = run_dag(g, &self.priorities, |i| {
+            let tx = report_tx.clone();
+            async move {
+                let (ok, report) = self.run_node(i).await;
+                let _ = tx.send(report);
+                ok
+            }
+        });
         let grace = self.options.stop_grace.unwrap_or(stop::DEFAULT_GRACE);
         // After a stop, what is in flight gets `grace` to finish; then it is abandoned (dropped).
         let deadline = async {
@@ -220,7 +240,11 @@ impl<'a> Walker<'a> {
             }
         };
         let failed = outcomes.as_ref().is_none_or(|o| o.iter().any(|o| *o != crate::apply::NodeOutcome::Done));
-        let mut diags = std::mem::take(&mut *self.diags.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut all = NodeReport::default();
+        for report in report_rx.try_iter() {
+            all.absorb(report);
+        }
+        let NodeReport { mut changes, applied, visited, mut diags } = all;
         if self.options.stop.requested() {
             diags.push(Diagnostic::error("interrupted").detail(if outcomes.is_none() {
                 format!("operations still running {}s after the interrupt were abandoned; what they created is adopted by the next run", grace.as_secs())
@@ -231,12 +255,11 @@ impl<'a> Walker<'a> {
             diags.push(Diagnostic::error("some operations did not run because of earlier errors"));
         }
         let outputs = self.root_outputs();
-        let mut changes = std::mem::take(&mut *self.changes.lock().unwrap_or_else(|e| e.into_inner()));
         if self.phase == Phase::Plan {
-            changes.extend(self.orphan_changes(&mut diags));
+            let visited: HashSet<String> = visited.into_iter().collect();
+            changes.extend(self.orphan_changes(&visited));
         }
         changes.sort_by(|a, b| a.address.cmp(&b.address));
-        let applied = std::mem::take(&mut *self.applied.lock().unwrap_or_else(|e| e.into_inner()));
         WalkResult { changes, diags, outputs, applied }
     }
 
@@ -245,9 +268,10 @@ impl<'a> Walker<'a> {
         self.options.stop.requested()
     }
 
-    async fn run_node(&self, i: NodeIndex) -> bool {
+    async fn run_node(&self, i: NodeIndex) -> (bool, NodeReport) {
+        let mut report = NodeReport::default();
         if self.stopping() {
-            return false;
+            return (false, report);
         }
         let r = match self.graph.node(i).clone() {
             Node::Variable { module, name } => self.variable_node(&module, &name),
@@ -255,16 +279,17 @@ impl<'a> Walker<'a> {
             Node::Output { module, name } => self.output_node(&module, &name),
             Node::ModuleExpand { module } => self.module_expand_node(&module),
             Node::Provider { module, provider } => self.provider_node(&module, &provider).await,
-            Node::Resource { module, key } => self.resource_node(i, &module, &key).await,
-            Node::Destroy { address } => self.destroy_node(i, &address).await,
+            Node::Resource { module, key } => self.resource_node(i, &module, &key, &mut report).await,
+            Node::Destroy { address } => self.destroy_node(i, &address, &mut report).await,
         };
-        match r {
+        let ok = match r {
             Ok(()) => true,
             Err(ds) => {
-                self.diags.lock().unwrap_or_else(|e| e.into_inner()).extend(ds);
+                report.diags.extend(ds);
                 false
             }
-        }
+        };
+        (ok, report)
     }
 
     /// Commits to the state backend on a blocking thread (sled flushes synchronously).

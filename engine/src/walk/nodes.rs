@@ -63,6 +63,8 @@ impl Walker<'_> {
             if value.is_null() && !var.nullable {
                 return Err(Diagnostic::error(format!("variable `{name}` must not be null")).at(var.span.clone()).into());
             }
+            // Marked before conversion, so a conversion error cannot quote a sensitive value.
+            let value = if var.sensitive { value.mark_sensitive() } else { value };
             let mut value = ty.convert(value).map_err(|m| {
                 Diagnostic::error(format!("invalid value for variable `{name}`"))
                     .detail(m.clone())
@@ -80,10 +82,11 @@ impl Walker<'_> {
                 match eval(&v.condition.inner, v.condition.file, &scope)?.unmarked() {
                     Value::Bool(true) | Value::Unknown => {}
                     _ => {
-                        let msg = eval(&v.error_message.inner, v.error_message.file, &scope)
-                            .ok()
-                            .and_then(|m| m.as_str().map(str::to_string))
-                            .unwrap_or_else(|| "validation failed".into());
+                        let msg = match eval(&v.error_message.inner, v.error_message.file, &scope) {
+                            Ok(m) if m.contains_sensitive() => "the error message uses a sensitive value, so it is not shown".to_string(),
+                            Ok(m) => m.as_str().map(str::to_string).unwrap_or_else(|| "validation failed".into()),
+                            Err(_) => "validation failed".into(),
+                        };
                         return Err(Diagnostic::error(format!("invalid value for variable `{name}`"))
                             .detail(msg.clone())
                             .at(v.condition.span())

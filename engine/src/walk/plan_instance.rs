@@ -5,7 +5,7 @@
 
 use super::expand::InstanceCtx;
 use super::resource::{provider_error, with_echoes, NodeCtx, Slot};
-use super::{Event, Walker};
+use super::{Event, NodeReport, Walker};
 use crate::config::references::{expr_references, Target};
 use crate::config::IgnoreChanges;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -35,8 +35,7 @@ pub(crate) struct InstancePlan {
 }
 
 impl Walker<'_> {
-    pub(crate) async fn plan_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str) -> R<Value> {
-        self.visited.lock().unwrap_or_else(|e| e.into_inner()).insert(addr.to_string());
+    pub(crate) async fn plan_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
         let p = self.plan_core(nc, c, addr, self.options.refresh).await?;
         let after = self.mark(nc, p.planned.state.clone(), &with_echoes(&p.config, &p.cfg_marks, &p.planned.state));
         let before = p.prior.map(|prior| {
@@ -64,7 +63,7 @@ impl Walker<'_> {
             drifted: p.drifted,
             adopted: p.adopted,
         };
-        self.changes.lock().unwrap_or_else(|e| e.into_inner()).push(change);
+        out.changes.push(change);
         Ok(after)
     }
 

@@ -2,7 +2,7 @@
 
 use super::expand::InstanceCtx;
 use super::store::Expanded;
-use super::{Phase, ProviderSlot, Walker};
+use super::{NodeReport, Phase, ProviderSlot, Walker};
 use crate::config::{Mode, Resource, ResourceKey};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::eval::{eval_body, BodyMode};
@@ -34,7 +34,7 @@ pub(crate) struct NodeCtx<'r> {
 }
 
 impl Walker<'_> {
-    pub(crate) async fn resource_node(&self, ni: NodeIndex, path: &ModulePath, key: &ResourceKey) -> R<()> {
+    pub(crate) async fn resource_node(&self, ni: NodeIndex, path: &ModulePath, key: &ResourceKey, out: &mut NodeReport) -> R<()> {
         let res = &self.module(path).resources[key];
         let Some(provider_key) = self.graph.resource_provider.get(&ni).cloned() else {
             return Err(Diagnostic::error(format!("{key}: no provider configuration")).at(res.span.clone()).into());
@@ -64,21 +64,26 @@ impl Walker<'_> {
                 let nc = &nc;
                 async move {
                     let addr = c.module.resource_address(key, c.key.as_ref());
+                    let mut rep = NodeReport::default();
                     let r = if from_state {
                         Ok(self.prior_value(&addr))
                     } else {
+                        if key.mode == Mode::Managed {
+                            rep.visited.push(addr.clone());
+                        }
                         match (key.mode, self.phase) {
-                            (Mode::Data, _) => self.data_instance(nc, &c, &addr).await,
-                            (Mode::Managed, Phase::Plan) => self.plan_instance(nc, &c, &addr).await,
-                            (Mode::Managed, Phase::Apply) => self.apply_instance(nc, &c, &addr).await,
+                            (Mode::Data, _) => self.data_instance(nc, &c, &addr, &mut rep).await,
+                            (Mode::Managed, Phase::Plan) => self.plan_instance(nc, &c, &addr, &mut rep).await,
+                            (Mode::Managed, Phase::Apply) => self.apply_instance(nc, &c, &addr, &mut rep).await,
                         }
                     };
-                    (c.key, r)
+                    (c.key, r, rep)
                 }
             });
             let results = futures::future::join_all(futs).await;
             let mut values = Vec::with_capacity(results.len());
-            for (k, r) in results {
+            for (k, r, rep) in results {
+                out.absorb(rep);
                 match r {
                     Ok(v) => values.push((k, v)),
                     Err(d) => {
