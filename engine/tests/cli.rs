@@ -492,3 +492,36 @@ fn version_and_unknown_subcommand() {
     let r = meshplan(w.path(), &["plan", "-no-such-flag"]);
     r.code(1).no_panic();
 }
+
+/// The state and saved plans hold secrets: `.meshplan/` is 0700 and every file in it and every
+/// plan file 0600, whatever the umask (a group- or world-readable file is a leak).
+#[cfg(unix)]
+#[test]
+fn state_and_plan_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    fn loose(dir: &std::path::Path, found: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let mode = e.metadata().unwrap().permissions().mode() & 0o777;
+            let want = if e.file_type().unwrap().is_dir() { 0o700 } else { 0o600 };
+            if mode != want {
+                found.push(format!("{} {mode:o}", e.path().display()));
+            }
+            if e.file_type().unwrap().is_dir() {
+                loose(&e.path(), found);
+            }
+        }
+    }
+    let w = Work::new(CYCLE);
+    w.run(&["apply", "-auto-approve"]).ok();
+    w.run(&["plan", "-out=x.plan", "-var", "x=two"]).ok();
+    let state_dir = w.file(".meshplan");
+    assert_eq!(std::fs::metadata(&state_dir).unwrap().permissions().mode() & 0o777, 0o700);
+    let mut found = Vec::new();
+    loose(&state_dir, &mut found);
+    assert!(found.is_empty(), "readable by others: {found:?}");
+    assert_eq!(std::fs::metadata(w.file("x.plan")).unwrap().permissions().mode() & 0o777, 0o600);
+    // A directory left 0755 by an older version is tightened on the next run.
+    std::fs::set_permissions(&state_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    w.run(&["plan"]).ok();
+    assert_eq!(std::fs::metadata(&state_dir).unwrap().permissions().mode() & 0o777, 0o700);
+}

@@ -13,6 +13,7 @@ mod backend;
 mod error;
 mod lock;
 mod lock_file;
+pub mod private;
 mod record;
 mod sled_backend;
 

@@ -53,7 +53,7 @@ impl SledBackend {
     /// A backend storing under `dir` (the engine passes `.meshplan/`). Cheap: creates `dir`
     /// if needed and opens nothing; see the module docs for the order of lock and open.
     pub fn open(dir: &Path) -> Result<Self, StateError> {
-        std::fs::create_dir_all(dir).map_err(|e| StateError::Open {
+        crate::private::create_private_dir(dir).map_err(|e| StateError::Open {
             path: dir.display().to_string(),
             message: e.to_string(),
         })?;
@@ -75,8 +75,16 @@ impl SledBackend {
         let mut guard = self.db.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(db) = guard.take() {
             db.flush().map_err(storage_error)?;
+            drop(db);
+            self.restrict()?;
         }
         Ok(())
+    }
+
+    /// Owner-only permissions on everything under the state directory (sled's files are
+    /// created with the umask).
+    fn restrict(&self) -> Result<(), StateError> {
+        crate::private::restrict_tree(&self.dir).map_err(|e| StateError::Open { path: self.dir.display().to_string(), message: format!("cannot make it owner-only: {e}") })
     }
 
     fn db_path(&self) -> PathBuf {
@@ -139,6 +147,7 @@ impl SledBackend {
             match sled::Config::new().path(&path).open() {
                 Ok(db) => {
                     check_format(&db)?;
+                    self.restrict()?;
                     return Ok(db);
                 }
                 Err(e) if is_held_by_another_process(&e) && Instant::now() < deadline => {

@@ -67,7 +67,7 @@ pub fn init(ctx: &Ctx) -> i32 {
     if let Err(d) = ws.load() {
         return ctx.report(&ws, &d);
     }
-    if let Err(e) = std::fs::create_dir_all(&ws.state_dir) {
+    if let Err(e) = meshplan_state::private::create_private_dir(&ws.state_dir) {
         ctx.shell.err(&format!("Error: cannot create {}: {e}\n", ws.state_dir.display()));
         return 1;
     }

@@ -49,11 +49,16 @@ impl Evaluator<'_, '_> {
             Expression::Array(a) => a.iter().map(|e| self.expr(e)).collect::<Result<Vec<_>, _>>().map(Value::List),
             Expression::Object(o) => {
                 let mut out = BTreeMap::new();
+                // A key made from a sensitive value would print it: the whole object is sensitive.
+                let mut sensitive_key = false;
                 for (k, v) in o.iter() {
                     let key = match k {
                         ObjectKey::Ident(i) => i.as_str().to_string(),
                         ObjectKey::Expression(Expression::Variable(i)) => i.as_str().to_string(),
-                        ObjectKey::Expression(ke) => match self.expr(ke)?.unmarked() {
+                        ObjectKey::Expression(ke) => match self.expr(ke).map(|kv| {
+                            sensitive_key |= kv.contains_sensitive();
+                            kv.unmarked()
+                        })? {
                             Value::String(s) => s,
                             Value::Number(n) => meshplan_provider::format_number(n),
                             Value::Bool(b) => b.to_string(),
@@ -63,7 +68,7 @@ impl Evaluator<'_, '_> {
                     };
                     out.insert(key, self.expr(v.expr())?);
                 }
-                Ok(Value::Object(out))
+                Ok(if sensitive_key { Value::Object(out).mark_sensitive() } else { Value::Object(out) })
             }
             Expression::StringTemplate(t) => eval_template(self, t, true),
             Expression::HeredocTemplate(h) => {
@@ -170,6 +175,7 @@ impl Evaluator<'_, '_> {
         let mut list = Vec::new();
         let mut obj: BTreeMap<String, Value> = BTreeMap::new();
         let mut grouped: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut sensitive_key = false;
         for (k, v) in items {
             let mut s = self.scope.with_local(f.intro.value_var.as_str(), v);
             if let Some(kv) = &f.intro.key_var {
@@ -188,7 +194,10 @@ impl Evaluator<'_, '_> {
             match &f.key_expr {
                 None => list.push(value),
                 Some(ke) => {
-                    let key = match ev.expr(ke)?.unmarked() {
+                    let key_value = ev.expr(ke)?;
+                    let secret_key = key_value.contains_sensitive();
+                    sensitive_key |= secret_key;
+                    let key = match key_value.unmarked() {
                         Value::String(s) => s,
                         Value::Number(n) => meshplan_provider::format_number(n),
                         Value::Bool(b) => b.to_string(),
@@ -198,8 +207,9 @@ impl Evaluator<'_, '_> {
                     if f.grouping {
                         grouped.entry(key).or_default().push(value);
                     } else if obj.insert(key.clone(), value).is_some() {
+                        let shown = if secret_key { "(sensitive value)".to_string() } else { format!("{key:?}") };
                         return Err(self
-                            .err(ke, format!("duplicate key {key:?} in for expression"))
+                            .err(ke, format!("duplicate key {shown} in for expression"))
                             .hint("add `...` after the value to group values by key"));
                     }
                 }
@@ -210,6 +220,7 @@ impl Evaluator<'_, '_> {
             (Some(_), false) => Value::Object(obj),
             (Some(_), true) => Value::Object(grouped.into_iter().map(|(k, v)| (k, Value::List(v))).collect()),
         };
+        let out = if sensitive_key { out.mark_sensitive() } else { out };
         Ok(if sensitive { out.mark_sensitive() } else { out })
     }
 

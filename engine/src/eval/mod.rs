@@ -69,3 +69,25 @@ impl<'a> Scope<'a> {
         self.locals.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 }
+
+/// The texts of the sensitive parts of `v` (strings, numbers and bools as they would print),
+/// for scrubbing messages that might quote them. `inside` is true beneath a sensitive mark.
+pub(crate) fn sensitive_texts(v: &meshplan_provider::Value, inside: bool, out: &mut Vec<String>) {
+    use meshplan_provider::Value;
+    match v {
+        Value::Sensitive(inner) => sensitive_texts(inner, true, out),
+        Value::List(items) => items.iter().for_each(|i| sensitive_texts(i, inside, out)),
+        Value::Object(m) => {
+            for (k, x) in m {
+                if inside {
+                    out.push(k.clone());
+                }
+                sensitive_texts(x, inside, out);
+            }
+        }
+        Value::String(s) if inside => out.push(s.clone()),
+        Value::Number(n) if inside => out.push(meshplan_provider::format_number(*n)),
+        Value::Bool(b) if inside => out.push(b.to_string()),
+        _ => {}
+    }
+}

@@ -197,7 +197,7 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
     }
     if let Some(func) = ev.scope.env.functions.get(&full).or_else(|| ev.scope.env.functions.get(name)) {
         if !meshplan_functions::exists(&full) {
-            return call_marked(&args, |bare| (func.call)(bare)).map_err(|m| fn_error(&full, func.signature, m, f, ev));
+            return call_marked(&args, |bare| (func.call)(bare)).map_err(|m| fn_error(&full, func.signature, redact(m, &args), f, ev));
         }
     }
     let env = meshplan_functions::Env { base_dir: &ev.scope.module_dir, plan_timestamp: &ev.scope.env.plan_timestamp };
@@ -208,7 +208,7 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
             .at(span)
             .maybe_hint(crate::diag::did_you_mean(&full, names)));
     }
-    meshplan_functions::call(&full, &args, &env).map_err(|e| fn_error(&full, "", e, f, ev))
+    meshplan_functions::call(&full, &args, &env).map_err(|e| fn_error(&full, "", redact(e, &args), f, ev))
 }
 
 /// Calls a provider function: unknown in → unknown out; sensitive in → sensitive out.
@@ -223,6 +223,28 @@ fn call_marked(
     let bare: Vec<Value> = args.iter().map(Value::unmarked).collect();
     let v = call(&bare)?;
     Ok(if sensitive { v.mark_sensitive() } else { v })
+}
+
+/// A function error never shows a sensitive argument: its text (quoted or bare, as in a path
+/// built from it) becomes `(sensitive value)`; a secret too short to search for safely hides
+/// the whole detail.
+fn redact(mut e: meshplan_provider::FunctionError, args: &[Value]) -> meshplan_provider::FunctionError {
+    let mut secrets = Vec::new();
+    for a in args {
+        crate::eval::sensitive_texts(a, false, &mut secrets);
+    }
+    if secrets.is_empty() {
+        return e;
+    }
+    if secrets.iter().any(|s| s.chars().count() < 3) {
+        e.message = "an argument is sensitive, so the details of this error are not shown".into();
+        return e;
+    }
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for s in &secrets {
+        e.message = e.message.replace(&format!("{s:?}"), "(sensitive value)").replace(s.as_str(), "(sensitive value)");
+    }
+    e
 }
 
 fn fn_error(name: &str, signature: &str, e: meshplan_provider::FunctionError, f: &FuncCall, ev: &Evaluator<'_, '_>) -> Diagnostic {

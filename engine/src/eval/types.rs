@@ -69,7 +69,13 @@ impl TypeConstraint {
         match v {
             Value::Unknown => return Ok(Value::Unknown),
             Value::Null => return Ok(Value::Null),
-            Value::Sensitive(inner) => return self.convert(*inner).map(Value::mark_sensitive),
+            // The message must not quote what is sensitive.
+            Value::Sensitive(inner) => {
+                return self
+                    .convert(*inner)
+                    .map(Value::mark_sensitive)
+                    .map_err(|_| format!("a value of type {} is required; the given value is sensitive, so it is not shown", self.name()))
+            }
             _ => {}
         }
         match self {

@@ -28,7 +28,8 @@ pub fn write_plan_file(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
     let env = Envelope { magic: MAGIC.into(), checksum: checksum(&body), plan: body };
     let text = serde_json::to_string(&env).map_err(|e| PlanFileError::Corrupt { path: path.display().to_string(), reason: e.to_string() })?;
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text)
+    // The plan holds sensitive values: owner-only, like the state.
+    meshplan_state::private::write_private(&tmp, text.as_bytes())
         .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|source| PlanFileError::Write { path: path.display().to_string(), source })
 }
