@@ -505,3 +505,29 @@ fn sigint_stops_gracefully_and_a_second_one_at_once() {
     }
     report("SIGINT", &trials);
 }
+
+/// SIGINT during a plan whose refresh is stuck retrying (an outage): the plan stops within the
+/// grace period, exits 1, and leaves no lock; the next plan runs as soon as AWS answers again.
+#[test]
+fn sigint_stops_a_stuck_plan_and_releases_its_lock() {
+    let mut f = Fixture::new();
+    f.reset();
+    assert_eq!(f.apply().code, 0, "the fixture applies");
+    let proxy = f.faults(FaultConfig::default());
+    proxy.fail_all();
+    let mut child = Running(f.command(&["plan"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
+    // Refreshing 51 objects through an outage: every read is being retried by now.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(child.0.try_wait().unwrap().is_none(), "the plan ended before the interrupt");
+    assert!(f.lock_holder().is_some(), "a running plan holds the lock");
+    let started = Instant::now();
+    signal(&child.0, "INT");
+    let code = wait_exit(&mut child.0, Duration::from_secs(60));
+    eprintln!("plan interrupted: exit {code:?} after {:.1?}", started.elapsed());
+    assert_eq!(code, Some(1), "a plan stopped by SIGINT exits 1 within 60 s");
+    assert_eq!(f.lock_holder(), None, "the interrupted plan left its lock");
+    f.proxy.as_ref().unwrap().recover();
+    assert_eq!(f.meshplan(&["plan", "-detailed-exitcode"]).code, 0, "plan after the outage is clean");
+    f.no_faults();
+    assert_eq!(f.meshplan(&["destroy", "-auto-approve"]).code, 0);
+}
