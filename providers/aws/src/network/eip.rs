@@ -54,7 +54,7 @@ impl ResourceType for Eip {
         s.set("association_id", opt_str(a.association_id()));
         s.set("network_interface", opt_str(a.network_interface_id()));
         s.set("network_border_group", Value::from(a.network_border_group().unwrap_or(api.region.as_str())));
-        let dns = format!("ec2-{}.compute-1.amazonaws.com", public_ip.replace('.', "-"));
+        let dns = public_dns(public_ip, &api.region);
         s.set("public_dns", if public_ip.is_empty() { Value::Null } else { Value::from(dns) });
         let account = api.account_id().await?;
         s.set("arn", Value::from(format!("arn:{}:ec2:{}:{account}:elastic-ip/{id}", api.partition(), api.region)));
@@ -108,5 +108,26 @@ impl ResourceType for Eip {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id))])).await
+    }
+}
+
+/// EC2's public DNS name of an address: `compute-1` in us-east-1, `REGION.compute` elsewhere,
+/// with `.cn` in the China regions.
+fn public_dns(ip: &str, region: &str) -> String {
+    let host = format!("ec2-{}", ip.replace('.', "-"));
+    match region {
+        "us-east-1" => format!("{host}.compute-1.amazonaws.com"),
+        r if r.starts_with("cn-") => format!("{host}.{r}.compute.amazonaws.com.cn"),
+        r => format!("{host}.{r}.compute.amazonaws.com"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn public_dns_follows_the_region() {
+        assert_eq!(super::public_dns("3.4.5.6", "us-east-1"), "ec2-3-4-5-6.compute-1.amazonaws.com");
+        assert_eq!(super::public_dns("3.4.5.6", "eu-west-1"), "ec2-3-4-5-6.eu-west-1.compute.amazonaws.com");
+        assert_eq!(super::public_dns("3.4.5.6", "cn-north-1"), "ec2-3-4-5-6.cn-north-1.compute.amazonaws.com.cn");
     }
 }
