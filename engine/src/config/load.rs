@@ -1,12 +1,16 @@
-//! Reading `*.mp.hcl` files into a [`Module`].
+//! Reading a directory's configuration files (native and JSON syntax, overrides merged)
+//! into a [`Module`].
 
+use super::files::{config_files, is_json_vars, ConfigFile, Syntax, CONFIG_EXTENSIONS};
 use super::model::*;
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics, FileId, Sources, Span};
+use super::overrides::{self, Part};
+use super::{json_syntax, json_value};
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, FileId, Origin, Sources, Span};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span as _;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 const TOP_LEVEL: &[&str] = &["terraform", "provider", "variable", "locals", "resource", "data", "output", "module", "import", "moved"];
@@ -22,49 +26,109 @@ pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
 
 fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, depth: usize) -> Module {
     let mut module = Module { dir: dir.to_path_buf(), ..Module::default() };
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".mp.hcl")))
-            .collect(),
+    let files = match config_files(dir) {
+        Ok(files) => files,
         Err(e) => {
             diags.push(Diagnostic::error(format!("cannot read the configuration directory {}", dir.display())).detail(e.to_string()));
             return module;
         }
     };
-    files.sort();
     if files.is_empty() && depth == 0 {
+        let globs = CONFIG_EXTENSIONS.iter().map(|e| format!("*{e}")).collect::<Vec<_>>().join(", ");
         diags.push(
             Diagnostic::error(format!("no configuration files in {}", dir.display()))
-                .hint("meshplan reads the *.mp.hcl files of the working directory (or of -chdir=DIR)"),
+                .hint(format!("meshplan reads the {globs} files of the working directory (or of -chdir=DIR)")),
         );
     }
-    for path in files {
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.push(Diagnostic::error(format!("cannot read {}", path.display())).detail(e.to_string()));
-                continue;
-            }
-        };
-        let display = display_path(&path);
-        let file = sources.add(path.clone(), display, text.clone());
-        match hcl_edit::parser::parse_body(&text) {
-            Ok(body) => Decoder { file, module: &mut module, diags }.body(body),
-            Err(e) => {
-                let offset = e.location().offset();
-                diags.push(
-                    Diagnostic::error("invalid HCL syntax")
-                        .detail(e.message().to_string())
-                        .at(Some(Span { file, range: offset..(offset + 1).min(text.len()).max(offset) }))
-                        .label(e.message().to_string())
-                        .hint("check for a missing closing brace, quote or comma near here"),
-                );
-            }
+    let mut parts = Vec::new();
+    let mut bodies = Vec::new();
+    for f in &files {
+        if let Some((file, text, body)) = read_config_file(f, sources, diags) {
+            parts.push(Part { file, text, is_override: f.is_override });
+            bodies.push((file, body));
+        }
+    }
+    if parts.iter().any(|p| p.is_override) {
+        if let Some((file, body)) = overrides::merge(dir, &parts, sources, diags) {
+            Decoder { file, module: &mut module, diags }.body(body);
+        }
+    } else {
+        for (file, body) in bodies {
+            Decoder { file, module: &mut module, diags }.body(body);
         }
     }
     load_children(&mut module, sources, diags, depth);
     module
+}
+
+/// Reads and parses one configuration file; JSON files are rewritten to native syntax first.
+/// Returns the file holding the parsed text (the generated one for JSON) and that text.
+fn read_config_file(f: &ConfigFile, sources: &Sources, diags: &mut Diagnostics) -> Option<(FileId, String, hcl_edit::structure::Body)> {
+    let text = match std::fs::read_to_string(&f.path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(format!("cannot read {}", f.path.display())).detail(e.to_string()));
+            return None;
+        }
+    };
+    let display = display_path(&f.path);
+    let real = sources.add(f.path.clone(), display.clone(), text.clone());
+    let (file, text) = match f.syntax {
+        Syntax::Hcl => (real, text),
+        Syntax::Json => {
+            let (file, generated) = json_to_native(real, &text, &f.path, display, sources, diags)?;
+            (file, generated)
+        }
+    };
+    match hcl_edit::parser::parse_body(&text) {
+        Ok(body) => Some((file, text, body)),
+        Err(e) => {
+            let offset = e.location().offset();
+            let hint = match f.syntax {
+                Syntax::Hcl => "check for a missing closing brace, quote or comma near here",
+                Syntax::Json => "strings in JSON configuration are templates (\"${var.x}\"); arguments like depends_on and type hold an expression",
+            };
+            diags.push(
+                Diagnostic::error("invalid HCL syntax")
+                    .detail(e.message().to_string())
+                    .at(Some(Span { file, range: offset..(offset + 1).min(text.len()).max(offset) }))
+                    .label(e.message().to_string())
+                    .hint(hint),
+            );
+            None
+        }
+    }
+}
+
+/// A JSON configuration file as native text in a generated source that maps back to `real`.
+fn json_to_native(real: FileId, text: &str, path: &Path, display: String, sources: &Sources, diags: &mut Diagnostics) -> Option<(FileId, String)> {
+    let root = match json_value::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let end = text.ceil_char_boundary(e.offset + 1).min(text.len()).max(e.offset);
+            diags.push(
+                Diagnostic::error("invalid JSON syntax")
+                    .detail(e.message.clone())
+                    .at(Some(Span { file: real, range: e.offset..end }))
+                    .label(e.message)
+                    .hint("check for a missing comma, quote, bracket or brace near here (JSON allows no trailing commas or comments)"),
+            );
+            return None;
+        }
+    };
+    let (generated, errors) = json_syntax::to_hcl(&root, real);
+    let failed = !errors.is_empty();
+    for d in errors {
+        diags.push(d);
+    }
+    if failed {
+        return None;
+    }
+    let mut map: Vec<_> = generated.map.into_iter().map(|(g, o, exact)| (g, Span { file: real, range: o }, exact)).collect();
+    // Anything the map does not cover points at the whole file rather than nowhere.
+    map.push((0..generated.text.len(), Span { file: real, range: 0..text.len() }, false));
+    let file = sources.add_generated(path.to_path_buf(), display, generated.text.clone(), Origin { map });
+    Some((file, generated.text))
 }
 
 fn load_children(module: &mut Module, sources: &Sources, diags: &mut Diagnostics, depth: usize) {
@@ -101,16 +165,19 @@ fn display_path(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Parses a `-var-file` / `*.auto.mpvars` file: HCL attributes only.
+/// Parses a variables file (`-var-file`, `terraform.tfvars`, `*.auto.tfvars`, `*.auto.mpvars`
+/// and their `.json` forms): `name = value` assignments only.
 pub fn parse_vars_file(path: &Path, sources: &Sources) -> Result<Vec<(String, Expr)>, Diagnostic> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Diagnostic::error(format!("cannot read variables file {}", path.display())).detail(e.to_string()))?;
-    let file = sources.add(path.to_path_buf(), display_path(path), text.clone());
+    let real = sources.add(path.to_path_buf(), display_path(path), text.clone());
+    let (file, text) = if is_json_vars(path) { json_vars_to_native(real, &text, path, sources)? } else { (real, text) };
     let body = hcl_edit::parser::parse_body(&text).map_err(|e| {
         let offset = e.location().offset();
         Diagnostic::error("invalid HCL syntax in variables file")
             .detail(e.message().to_string())
             .at(Some(Span { file, range: offset..offset }))
+            .hint("a variables file holds `name = value` lines")
     })?;
     let mut out = Vec::new();
     for s in body.into_iter() {
@@ -123,6 +190,24 @@ pub fn parse_vars_file(path: &Path, sources: &Sources) -> Result<Vec<(String, Ex
         }
     }
     Ok(out)
+}
+
+fn json_vars_to_native(real: FileId, text: &str, path: &Path, sources: &Sources) -> Result<(FileId, String), Diagnostic> {
+    let root = json_value::parse(text).map_err(|e| {
+        Diagnostic::error("invalid JSON syntax in variables file")
+            .detail(e.message.clone())
+            .at(Some(Span { file: real, range: e.offset..text.ceil_char_boundary(e.offset + 1).min(text.len()).max(e.offset) }))
+            .label(e.message)
+            .hint("check for a missing comma, quote, bracket or brace near here (JSON allows no trailing commas or comments)")
+    })?;
+    let (generated, errors) = json_syntax::vars_to_hcl(&root, real);
+    if let Some(d) = errors.into_iter().next() {
+        return Err(d);
+    }
+    let mut map: Vec<_> = generated.map.into_iter().map(|(g, o, exact)| (g, Span { file: real, range: o }, exact)).collect();
+    map.push((0..generated.text.len(), Span { file: real, range: 0..text.len() }, false));
+    let file = sources.add_generated(path.to_path_buf(), display_path(path), generated.text.clone(), Origin { map });
+    Ok((file, generated.text))
 }
 
 struct Decoder<'a> {
@@ -201,7 +286,8 @@ impl Decoder<'_> {
                             let name = a.key.to_string();
                             let lspan = self.span(a.key.span());
                             if self.module.locals.contains_key(&name) {
-                                self.err(Diagnostic::error(format!("duplicate local value `{name}`")).at(lspan).hint("each local is defined once per module"));
+                                let first = self.module.locals[&name].span.clone();
+                                self.err(first_here(Diagnostic::error(format!("duplicate local value `{name}`")).at(lspan).hint("each local is defined once per module"), first));
                                 continue;
                             }
                             let expr = self.expr(a.value);
@@ -301,7 +387,8 @@ impl Decoder<'_> {
             }
         }
         if self.module.variables.contains_key(&v.name) {
-            self.err(Diagnostic::error(format!("duplicate variable \"{}\"", v.name)).at(span).hint("each variable is declared once per module"));
+            let first = self.module.variables[&v.name].span.clone();
+            self.err(first_here(Diagnostic::error(format!("duplicate variable \"{}\"", v.name)).at(span).hint("each variable is declared once per module"), first));
         } else {
             self.module.variables.insert(v.name.clone(), v);
         }
@@ -338,7 +425,8 @@ impl Decoder<'_> {
             span: span.clone(),
         };
         if self.module.resources.contains_key(&key) {
-            self.err(Diagnostic::error(format!("duplicate resource `{key}`")).at(span).hint("resource names are unique per type within a module"));
+            let first = self.module.resources[&key].span.clone();
+            self.err(first_here(Diagnostic::error(format!("duplicate resource `{key}`")).at(span).hint("resource names are unique per type within a module"), first));
         } else {
             self.module.resources.insert(key, r);
         }
@@ -398,7 +486,8 @@ impl Decoder<'_> {
         let description = body.remove_attribute("description").and_then(|a| self.static_string(&a.value, "description"));
         let depends_on = body.remove_attribute("depends_on").map(|a| self.expr_list(a.value)).unwrap_or_default();
         if self.module.outputs.contains_key(&l[0]) {
-            self.err(Diagnostic::error(format!("duplicate output \"{}\"", l[0])).at(span));
+            let first = self.module.outputs[&l[0]].span.clone();
+            self.err(first_here(Diagnostic::error(format!("duplicate output \"{}\"", l[0])).at(span), first));
             return;
         }
         self.module.outputs.insert(l[0].clone(), Output { name: l[0].clone(), value, sensitive, description, depends_on, span });
@@ -439,7 +528,8 @@ impl Decoder<'_> {
             return;
         }
         if self.module.module_calls.contains_key(&call.name) {
-            self.err(Diagnostic::error(format!("duplicate module call \"{}\"", call.name)).at(span));
+            let first = self.module.module_calls[&call.name].span.clone();
+            self.err(first_here(Diagnostic::error(format!("duplicate module call \"{}\"", call.name)).at(span), first));
             return;
         }
         self.module.module_calls.insert(call.name.clone(), call);
@@ -517,6 +607,14 @@ impl Decoder<'_> {
             }
         }
     }
+}
+
+/// Adds where the name was first declared (often in another file, e.g. a `.tf` and a `.mp.hcl`).
+fn first_here(mut d: Diagnostic, first: Option<Span>) -> Diagnostic {
+    if let Some(first) = first {
+        d.related.push(("first declared".to_string(), first));
+    }
+    d
 }
 
 /// `a.b.c` → ["a","b","c"]; `a["k"]` → ["a","k"]; anything else → None.

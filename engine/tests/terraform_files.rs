@@ -1,0 +1,149 @@
+//! Terraform's file conventions through the real binary: `*.tf` and `*.tf.json` beside
+//! `*.mp.hcl`, override files, `terraform.tfvars` / `*.auto.tfvars[.json]`, `TF_VAR_*`, the
+//! ignored lock file, and diagnostics that point into the file the user wrote.
+
+mod common;
+
+use common::{copy_dir, meshplan_env, Work};
+use std::path::Path;
+
+fn fixture(name: &str) -> Work {
+    let w = Work::files(&[]);
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), w.path());
+    w
+}
+
+#[test]
+fn mixed_terraform_directory_applies_with_overrides_and_var_files() {
+    let w = fixture("terraform-mixed");
+    w.run(&["validate"]).ok().stdout_has("The configuration is valid");
+    w.run(&["apply", "-auto-approve"]).ok().stdout_has("Apply complete! Resources: 2 added");
+    let out = w.run(&["output", "-json"]).ok().json();
+    // terraform.tfvars.json beats terraform.tfvars; replicas only in terraform.tfvars.
+    assert_eq!(out["app"]["value"]["name"], "app-from-tfvars-json");
+    assert_eq!(out["app"]["value"]["replicas"], 2);
+    // override.tf replaced the local and added an argument to the resource.
+    assert_eq!(out["app"]["value"]["tier"], "overridden");
+    let state = w.state_json();
+    let app = state["values"]["root_module"]["resources"].as_array().unwrap().iter().find(|r| r["address"] == "meshplan_data.app").unwrap().clone();
+    assert_eq!(app["values"]["triggers_replace"], "from-tfvars-json");
+    // A JSON template that is one interpolation keeps the value's type (a list here), and
+    // strings in *.tfvars.json are literal text.
+    assert_eq!(out["net"]["value"]["zones"], serde_json::json!(["a", "b", "${not-a-template}"]));
+    assert_eq!(out["net"]["value"]["label"], "net-for-app-from-tfvars-json");
+    assert_eq!(out["summary"]["value"], "app-from-tfvars-json/overridden/3");
+    w.run(&["plan", "-detailed-exitcode"]).code(0);
+}
+
+#[test]
+fn variable_precedence_follows_terraform() {
+    let vars = ["a", "b", "c", "d", "e", "f"];
+    let mut config = String::new();
+    for v in vars {
+        config.push_str(&format!("variable \"{v}\" {{\n  default = \"default\"\n}}\noutput \"{v}\" {{\n  value = var.{v}\n}}\n"));
+    }
+    let w = Work::files(&[
+        ("main.tf", &config),
+        ("terraform.tfvars", "b = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\ne = \"tfvars\"\n"),
+        ("terraform.tfvars.json", r#"{"c": "tfvars.json", "d": "tfvars.json", "e": "tfvars.json"}"#),
+        ("a.auto.tfvars", "d = \"a.auto\"\ne = \"a.auto\"\n"),
+        ("b.auto.tfvars.json", r#"{"e": "b.auto.json", "f": "b.auto.json"}"#),
+        ("cli.tfvars", "f = \"var-file\"\n"),
+    ]);
+    let env = [("TF_VAR_a", "tf-env"), ("MESHPLAN_VAR_a", "mp-env"), ("TF_VAR_b", "tf-env")];
+    meshplan_env(w.path(), &["apply", "-auto-approve", "-var", "f=cli", "-var-file", "cli.tfvars"], &env).ok();
+    let out = meshplan_env(w.path(), &["output", "-json"], &[]).ok().json();
+    let got: Vec<String> = vars.iter().map(|v| out[*v]["value"].as_str().unwrap().to_string()).collect();
+    // a: MESHPLAN_VAR_ beats TF_VAR_; b: a file beats the environment; c: .tfvars.json beats
+    // .tfvars; d: auto files beat terraform.tfvars*; e: later auto file wins; f: the last
+    // command-line source wins.
+    assert_eq!(got, ["mp-env", "tfvars", "tfvars.json", "a.auto", "b.auto.json", "var-file"]);
+}
+
+#[test]
+fn tf_only_directory_runs_and_lock_file_is_ignored() {
+    let w = Work::files(&[
+        ("main.tf", "resource \"meshplan_data\" \"x\" {\n  input = \"v\"\n}\n"),
+        (".terraform.lock.hcl", "provider \"registry.terraform.io/hashicorp/aws\" {\n  version = \"5.0.0\"\n}\n"),
+    ]);
+    w.run(&["plan"]).ok().stdout_has("Plan: 1 to add");
+}
+
+#[test]
+fn empty_directory_names_every_accepted_extension() {
+    let w = Work::files(&[("README", "nothing here")]);
+    let r = w.run(&["plan"]);
+    r.code(1).no_panic().stderr_has("no configuration files in").stderr_has("*.mp.hcl, *.tf, *.mp.json, *.tf.json");
+}
+
+#[test]
+fn json_syntax_error_points_at_the_json() {
+    let w = Work::files(&[("main.tf.json", "{\n  \"resource\": {\n    \"meshplan_data\": {\"x\": {\"input\": 1,}}\n  }\n}\n")]);
+    let r = w.run(&["validate"]);
+    r.code(1).no_panic().stderr_has("invalid JSON syntax").stderr_has("main.tf.json:3:40").stderr_has("JSON allows no trailing");
+}
+
+#[test]
+fn errors_in_json_expressions_point_into_the_json_file() {
+    let w = Work::files(&[("main.tf.json", "{\n  \"output\": {\n    \"o\": {\"value\": \"x-${var.nope}\"}\n  }\n}\n")]);
+    let r = w.run(&["validate"]);
+    // Column of `var.nope` inside the JSON string, not of the generated native text.
+    r.code(1).no_panic().stderr_has("main.tf.json:3:25").stderr_has("var.nope");
+}
+
+#[test]
+fn unknown_block_in_json_points_at_its_key() {
+    let w = Work::files(&[("main.tf.json", "{\n  \"resorce\": {}\n}\n")]);
+    let r = w.run(&["validate"]);
+    r.code(1).no_panic().stderr_has("unsupported block type `resorce`").stderr_has("main.tf.json:2:3").stderr_has("resource");
+}
+
+#[test]
+fn duplicate_across_families_names_both_files() {
+    let w = Work::files(&[
+        ("a.tf", "variable \"x\" {\n  default = 1\n}\n"),
+        ("b.mp.hcl", "\nvariable \"x\" {\n  default = 2\n}\n"),
+    ]);
+    let r = w.run(&["validate"]);
+    r.code(1).no_panic().stderr_has("duplicate variable \"x\"").stderr_has("b.mp.hcl:2:1").stderr_has("first declared at a.tf:1:1");
+}
+
+#[test]
+fn override_without_a_base_block_is_an_error_in_the_override_file() {
+    let w = Work::files(&[
+        ("main.tf", "locals {\n  a = 1\n}\n"),
+        ("x_override.tf", "\nresource \"meshplan_data\" \"ghost\" {\n  input = 1\n}\n"),
+        ("override.tf.json", "{\"locals\": {\"b\": 2}}"),
+    ]);
+    let r = w.run(&["validate"]);
+    r.code(1)
+        .no_panic()
+        .stderr_has("no `resource \"meshplan_data\" \"ghost\"` block to override")
+        .stderr_has("x_override.tf:2:1")
+        .stderr_has("no local value `b` to override")
+        .stderr_has("override.tf.json:1:13");
+}
+
+#[test]
+fn override_replaces_nested_blocks_and_merges_lifecycle() {
+    let w = Work::files(&[
+        (
+            "main.tf",
+            "resource \"meshplan_data\" \"x\" {\n  input = \"base\"\n  lifecycle {\n    ignore_changes = [input]\n  }\n}\noutput \"o\" {\n  value = meshplan_data.x.input\n}\n",
+        ),
+        ("main_override.tf", "resource \"meshplan_data\" \"x\" {\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n"),
+    ]);
+    w.run(&["apply", "-auto-approve"]).ok();
+    // ignore_changes survived the override's lifecycle block: a changed input is not planned.
+    w.write("main.tf", &std::fs::read_to_string(w.file("main.tf")).unwrap().replace("\"base\"", "\"changed\""));
+    w.run(&["plan", "-detailed-exitcode"]).code(0);
+    // The override replaces an argument of the base block.
+    w.write("main_override.tf", "resource \"meshplan_data\" \"x\" {\n  triggers_replace = 1\n}\n");
+    w.run(&["plan", "-detailed-exitcode"]).code(2).stdout_has("must be replaced");
+}
+
+#[test]
+fn tfvars_json_errors_point_at_the_file() {
+    let w = Work::files(&[("main.tf", "variable \"a\" {\n  default = 1\n}\n"), ("terraform.tfvars.json", "{\n  \"a\": [1 2]\n}\n")]);
+    w.run(&["plan"]).code(1).no_panic().stderr_has("invalid JSON syntax").stderr_has("terraform.tfvars.json:2:11");
+}
