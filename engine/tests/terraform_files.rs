@@ -147,3 +147,39 @@ fn tfvars_json_errors_point_at_the_file() {
     let w = Work::files(&[("main.tf", "variable \"a\" {\n  default = 1\n}\n"), ("terraform.tfvars.json", "{\n  \"a\": [1 2]\n}\n")]);
     w.run(&["plan"]).code(1).no_panic().stderr_has("invalid JSON syntax").stderr_has("terraform.tfvars.json:2:11");
 }
+
+const CSR_JSON: &str = r#"{
+  "resource": {
+    "tls_private_key": {"k": {"algorithm": "ECDSA", "ecdsa_curve": "P256"}},
+    "tls_cert_request": {
+      "csr": {
+        "private_key_pem": "${tls_private_key.k.private_key_pem}",
+        "subject": {"common_name": "example.test", "organization": "Example"}
+      }
+    }
+  },
+  "output": {"subject": {"value": "${tls_cert_request.csr.subject}"}}
+}
+"#;
+
+#[test]
+fn json_nested_blocks_are_read_by_the_schema() {
+    let w = Work::files(&[("main.tf.json", CSR_JSON)]);
+    w.run(&["apply", "-auto-approve"]).ok().stdout_has("Apply complete! Resources: 2 added");
+    let out = w.run(&["output", "-json"]).ok().json();
+    assert_eq!(out["subject"]["value"][0]["common_name"], "example.test");
+    assert_eq!(out["subject"]["value"][0]["organization"], "Example");
+}
+
+#[test]
+fn bad_argument_in_a_json_nested_block_points_into_the_json() {
+    let w = Work::files(&[("main.tf.json", &CSR_JSON.replace("\"common_name\"", "\"comon_name\""))]);
+    let r = w.run(&["validate"]);
+    r.code(1).no_panic().stderr_has("unsupported argument `comon_name`").stderr_has("main.tf.json:7:20").stderr_has("common_name");
+    // Native syntax keeps Terraform's rule: a block is written as a block.
+    let w = Work::files(&[(
+        "main.tf",
+        "resource \"tls_private_key\" \"k\" {\n  algorithm = \"ED25519\"\n}\nresource \"tls_cert_request\" \"csr\" {\n  private_key_pem = tls_private_key.k.private_key_pem\n  subject = { common_name = \"x\" }\n}\n",
+    )]);
+    w.run(&["validate"]).code(1).no_panic().stderr_has("unsupported argument `subject`").stderr_has("is a block");
+}

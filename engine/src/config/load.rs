@@ -44,17 +44,18 @@ fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, depth: 
     let mut bodies = Vec::new();
     for f in &files {
         if let Some((file, text, body)) = read_config_file(f, sources, diags) {
-            parts.push(Part { file, text, is_override: f.is_override });
-            bodies.push((file, body));
+            parts.push(Part { file, text, is_override: f.is_override, is_json: f.syntax == Syntax::Json });
+            bodies.push((file, body, f.syntax == Syntax::Json));
         }
     }
     if parts.iter().any(|p| p.is_override) {
-        if let Some((file, body)) = overrides::merge(dir, &parts, sources, diags) {
-            Decoder { file, module: &mut module, diags }.body(body);
+        if let Some((file, body, json)) = overrides::merge(dir, &parts, sources, diags) {
+            Decoder { file, json, module: &mut module, diags }.body(body);
         }
     } else {
-        for (file, body) in bodies {
-            Decoder { file, module: &mut module, diags }.body(body);
+        for (file, body, is_json) in bodies {
+            let json = if is_json { vec![0..usize::MAX] } else { vec![] };
+            Decoder { file, json, module: &mut module, diags }.body(body);
         }
     }
     load_children(&mut module, sources, diags, depth);
@@ -212,11 +213,16 @@ fn json_vars_to_native(real: FileId, text: &str, path: &Path, sources: &Sources)
 
 struct Decoder<'a> {
     file: FileId,
+    /// Ranges of `file` written in JSON syntax.
+    json: Vec<std::ops::Range<usize>>,
     module: &'a mut Module,
     diags: &'a mut Diagnostics,
 }
 
 impl Decoder<'_> {
+    fn from_json(&self, span: &Option<Span>) -> bool {
+        span.as_ref().is_some_and(|s| self.json.iter().any(|r| r.contains(&s.range.start)))
+    }
     fn span(&self, s: Option<std::ops::Range<usize>>) -> Option<Span> {
         s.map(|range| Span { file: self.file, range })
     }
@@ -266,7 +272,7 @@ impl Decoder<'_> {
                 if let Some(l) = self.labels(&b, &["name"]) {
                     let mut body = b.body;
                     let alias = body.remove_attribute("alias").and_then(|a| self.static_string(&a.value, "alias"));
-                    let cfg = ProviderConfig { name: l[0].clone(), alias, body: Body { file: self.file, inner: body, span: span.clone() }, span };
+                    let cfg = ProviderConfig { name: l[0].clone(), alias, body: Body { file: self.file, inner: body, span: span.clone(), from_json: self.from_json(&span) }, span };
                     if self.module.providers.iter().any(|p| p.reference() == cfg.reference()) {
                         self.err(
                             Diagnostic::error(format!("duplicate provider configuration `{}`", cfg.reference()))
@@ -415,7 +421,7 @@ impl Decoder<'_> {
         }
         let r = Resource {
             key: key.clone(),
-            body: Body { file: self.file, inner: body, span: span.clone() },
+            body: Body { file: self.file, inner: body, span: span.clone(), from_json: self.from_json(&span) },
             count,
             for_each,
             depends_on,

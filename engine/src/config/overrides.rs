@@ -11,21 +11,24 @@
 use crate::diag::{Diagnostic, Diagnostics, FileId, Origin, Sources, Span};
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span as _;
+use std::ops::Range;
 use std::path::Path;
 
 pub struct Part {
     pub file: FileId,
     pub text: String,
     pub is_override: bool,
+    pub is_json: bool,
 }
 
 /// Joins `parts` (each already parsed once on its own) and merges the overrides; returns the
-/// joined source and the merged primary body.
-pub fn merge(dir: &Path, parts: &[Part], sources: &Sources, diags: &mut Diagnostics) -> Option<(FileId, Body)> {
+/// joined source, the merged primary body and the ranges of the joined text written in JSON.
+pub fn merge(dir: &Path, parts: &[Part], sources: &Sources, diags: &mut Diagnostics) -> Option<(FileId, Body, Vec<Range<usize>>)> {
     let ordered: Vec<&Part> = parts.iter().filter(|p| !p.is_override).chain(parts.iter().filter(|p| p.is_override)).collect();
     let mut text = String::new();
     let mut origin = Origin::default();
     let mut override_from = usize::MAX;
+    let mut json = Vec::new();
     for p in ordered {
         if p.is_override && override_from == usize::MAX {
             override_from = text.len();
@@ -33,6 +36,9 @@ pub fn merge(dir: &Path, parts: &[Part], sources: &Sources, diags: &mut Diagnost
         let start = text.len();
         text.push_str(&p.text);
         origin.map.push((start..text.len(), Span { file: p.file, range: 0..p.text.len() }, true));
+        if p.is_json {
+            json.push(start..text.len());
+        }
         text.push('\n');
     }
     let display = format!("{} (merged with overrides)", dir.display());
@@ -64,7 +70,7 @@ pub fn merge(dir: &Path, parts: &[Part], sources: &Sources, diags: &mut Diagnost
             }
         }
     }
-    Some((file, primary.into_iter().collect()))
+    Some((file, primary.into_iter().collect(), json))
 }
 
 /// Block type, labels and, for providers, the alias: what a block is matched by.

@@ -230,7 +230,7 @@ impl Walker<'_> {
 }
 
 fn empty_body() -> crate::config::Body {
-    crate::config::Body { file: u32::MAX, inner: hcl_edit::structure::Body::new(), span: None }
+    crate::config::Body { file: u32::MAX, inner: hcl_edit::structure::Body::new(), span: None, from_json: false }
 }
 
 /// `kubernetes.foo` or `module.m.kubernetes.foo`, as a user names a provider configuration.
