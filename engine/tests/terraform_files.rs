@@ -183,3 +183,52 @@ fn bad_argument_in_a_json_nested_block_points_into_the_json() {
     )]);
     w.run(&["validate"]).code(1).no_panic().stderr_has("unsupported argument `subject`").stderr_has("is a block");
 }
+
+const TERRAFORM_TYPES: &str = r#"
+variable "v" {
+  default = "one"
+}
+
+resource "terraform_data" "d" {
+  input            = { v = var.v }
+  triggers_replace = var.v == "three" ? "t" : null
+}
+
+resource "null_resource" "n" {
+  triggers = {
+    v = var.v
+  }
+}
+
+output "d" {
+  value = terraform_data.d.output
+}
+
+output "n" {
+  value = null_resource.n.id
+}
+"#;
+
+#[test]
+fn terraform_data_and_null_resource_behave_as_in_terraform() {
+    let w = Work::files(&[("main.tf", TERRAFORM_TYPES)]);
+    w.run(&["apply", "-auto-approve"]).ok().stdout_has("Resources: 2 added");
+    let out = w.run(&["output", "-json"]).ok().json();
+    assert_eq!(out["d"]["value"], serde_json::json!({"v": "one"}));
+    let first_id = out["n"]["value"].as_str().unwrap().to_string();
+    assert!(first_id.chars().all(|c| c.is_ascii_digit()), "{first_id}");
+
+    // A new input updates terraform_data in place; a changed trigger replaces null_resource.
+    let r = w.run(&["plan", "-var", "v=two"]);
+    r.ok().stdout_has("# terraform_data.d will be updated in-place").stdout_has("# null_resource.n must be replaced");
+    w.run(&["apply", "-auto-approve", "-var", "v=two"]).ok().stdout_has("1 added, 1 changed, 1 destroyed");
+    let out = w.run(&["output", "-json"]).ok().json();
+    assert_eq!(out["d"]["value"], serde_json::json!({"v": "two"}));
+    assert_ne!(out["n"]["value"].as_str().unwrap(), first_id);
+
+    // triggers_replace replaces terraform_data; both are computed-only where Terraform's are.
+    w.run(&["plan", "-var", "v=three"]).ok().stdout_has("# terraform_data.d must be replaced");
+    let bad = TERRAFORM_TYPES.replace("triggers = {", "id = \"x\"\n  triggers = {");
+    w.write("main.tf", &bad);
+    w.run(&["validate"]).code(1).no_panic().stderr_has("`id` cannot be set").stderr_has("main.tf:12:3");
+}
