@@ -232,3 +232,48 @@ fn terraform_data_and_null_resource_behave_as_in_terraform() {
     w.write("main.tf", &bad);
     w.run(&["validate"]).code(1).no_panic().stderr_has("`id` cannot be set").stderr_has("main.tf:12:3");
 }
+
+/// Bad JSON configuration of every shape fails cleanly (exit 1, never a panic) with a message
+/// located in the JSON file and a hint.
+#[test]
+fn malformed_json_configuration_fails_cleanly_with_a_location() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("[1, 2]", "a JSON configuration file holds one object", "main.tf.json:1:1"),
+        ("{\"resource\": {\"meshplan_data\": \"x\"}}", "needs 2 label(s)", "main.tf.json:1:32"),
+        ("{\"resource\": {\"meshplan_data\": {\"a\": 5}}}", "expected a block body", "main.tf.json:1:38"),
+        ("{\"variable\": {\"v\": {\"type\": \"list(string\"}}}", "invalid HCL syntax", "main.tf.json:1:"),
+        ("{\"locals\": {\"bad name\": 1}}", "\"bad name\" is not a valid argument name", "main.tf.json:1:13"),
+        ("{\"output\": {\"o\": {}}}", "output \"o\" needs a `value`", "main.tf.json:1:13"),
+        ("{\"resource\": {\"meshplan_data\": {\"a\": {\"inptu\": 1}}}}", "unsupported argument `inptu`", "main.tf.json:1:39"),
+        ("", "empty JSON configuration file main.tf.json", ""),
+        ("{\"a\": \"\\q\"}", "invalid escape", "main.tf.json:1:8"),
+    ];
+    let mut failures = Vec::new();
+    for (json, message, at) in cases {
+        let w = Work::files(&[("main.tf.json", json)]);
+        let r = w.run(&["validate"]);
+        r.no_panic();
+        if r.code != 1 || !(r.stderr.contains(message) && r.stderr.contains(at) && r.stderr.contains("help:")) {
+            failures.push(format!("{json}\n{}", r.stderr));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n-----\n"));
+}
+
+#[test]
+fn an_empty_json_object_is_a_configuration() {
+    let w = Work::files(&[("main.tf.json", "{}")]);
+    w.run(&["validate"]).ok().stdout_has("The configuration is valid");
+}
+
+#[test]
+fn child_modules_read_terraform_files() {
+    let w = Work::files(&[
+        ("main.tf", "module \"m\" {\n  source = \"./m\"\n  x = \"in\"\n}\noutput \"o\" {\n  value = module.m.o\n}\n"),
+        ("m/variables.tf.json", r#"{"variable": {"x": {}}, "output": {"o": {"value": "${var.x}-${local.l}"}}}"#),
+        ("m/locals.tf", "locals {\n  l = \"base\"\n}\n"),
+        ("m/locals_override.tf", "locals {\n  l = \"over\"\n}\n"),
+    ]);
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(w.run(&["output", "-raw", "o"]).ok().stdout, "in-over");
+}

@@ -103,6 +103,13 @@ fn read_config_file(f: &ConfigFile, sources: &Sources, diags: &mut Diagnostics) 
 
 /// A JSON configuration file as native text in a generated source that maps back to `real`.
 fn json_to_native(real: FileId, text: &str, path: &Path, display: String, sources: &Sources, diags: &mut Diagnostics) -> Option<(FileId, String)> {
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(format!("empty JSON configuration file {display}"))
+                .hint("a JSON configuration file holds one object; write {} for a file with no blocks, or delete it"),
+        );
+        return None;
+    }
     let root = match json_value::parse(text) {
         Ok(root) => root,
         Err(e) => {
@@ -485,7 +492,7 @@ impl Decoder<'_> {
         let Some(l) = self.labels(&b, &["name"]) else { return };
         let mut body = b.body;
         let Some(value) = body.remove_attribute("value").map(|a| self.expr(a.value)) else {
-            self.err(Diagnostic::error(format!("output \"{}\" needs a `value`", l[0])).at(span));
+            self.err(Diagnostic::error(format!("output \"{}\" needs a `value`", l[0])).at(span).hint("add `value = <expression>` to the output block"));
             return;
         };
         let sensitive = body.remove_attribute("sensitive").is_some_and(|a| self.static_bool(&a.value, "sensitive"));
