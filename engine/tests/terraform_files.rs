@@ -27,6 +27,9 @@ fn mixed_terraform_directory_applies_with_overrides_and_var_files() {
     let state = w.state_json();
     let app = state["values"]["root_module"]["resources"].as_array().unwrap().iter().find(|r| r["address"] == "meshplan_data.app").unwrap().clone();
     assert_eq!(app["values"]["triggers_replace"], "from-tfvars-json");
+    // net_override.tf.json (JSON overriding JSON) added an argument to the JSON resource.
+    let net = state["values"]["root_module"]["resources"].as_array().unwrap().iter().find(|r| r["address"] == "meshplan_data.net").unwrap().clone();
+    assert_eq!(net["values"]["triggers_replace"], "from-tfvars-json");
     // A JSON template that is one interpolation keeps the value's type (a list here), and
     // strings in *.tfvars.json are literal text.
     assert_eq!(out["net"]["value"]["zones"], serde_json::json!(["a", "b", "${not-a-template}"]));
@@ -276,4 +279,19 @@ fn child_modules_read_terraform_files() {
     ]);
     w.run(&["apply", "-auto-approve"]).ok();
     assert_eq!(w.run(&["output", "-raw", "o"]).ok().stdout, "in-over");
+}
+
+#[test]
+fn override_replaces_a_nested_block_wholesale() {
+    let w = Work::files(&[
+        (
+            "main.tf",
+            "resource \"tls_private_key\" \"k\" {\n  algorithm = \"ED25519\"\n}\nresource \"tls_cert_request\" \"csr\" {\n  private_key_pem = tls_private_key.k.private_key_pem\n  subject {\n    common_name  = \"base\"\n    organization = \"Base Org\"\n  }\n}\noutput \"subject\" {\n  value = tls_cert_request.csr.subject[0]\n}\n",
+        ),
+        ("override.tf", "resource \"tls_cert_request\" \"csr\" {\n  subject {\n    common_name = \"over\"\n  }\n}\n"),
+    ]);
+    w.run(&["apply", "-auto-approve"]).ok();
+    let out = w.run(&["output", "-json"]).ok().json();
+    assert_eq!(out["subject"]["value"]["common_name"], "over");
+    assert_eq!(out["subject"]["value"]["organization"], serde_json::Value::Null, "the base block's other arguments are gone");
 }
