@@ -9,8 +9,10 @@ mod json_syntax;
 mod json_value;
 mod load;
 mod overrides;
+mod read;
 mod model;
 pub mod references;
 
-pub use load::{load_module, parse_vars_file};
+pub use load::load_module;
+pub use read::parse_vars_file;
 pub use model::*;
