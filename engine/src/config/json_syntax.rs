@@ -5,7 +5,8 @@
 //! a block body is an object (or an array of objects for several blocks); strings are
 //! templates (`"${var.x}"`), except where the native syntax takes a bare reference or type
 //! (`depends_on`, `provider`, variable `type`, `ignore_changes`, ...), where the string
-//! holds that expression. `"//"` properties are comments.
+//! holds that expression, and where the native syntax takes only a constant (a variable's
+//! `default`, descriptions), where the string is text. `"//"` properties are comments.
 
 use super::json_value::{Json, Key, Node};
 use crate::diag::{Diagnostic, FileId, Span};
@@ -49,6 +50,12 @@ fn is_expression_argument(parent: &str, name: &str) -> bool {
             | ("import", "to")
             | ("provisioner", "when")
     )
+}
+
+/// Arguments that are constants, so `${` in their strings is text: a variable's default and
+/// descriptions.
+fn is_literal_argument(parent: &str, name: &str) -> bool {
+    matches!((parent, name), ("variable", "default") | ("variable" | "output", "description"))
 }
 
 pub struct Generated {
@@ -239,6 +246,8 @@ impl Writer {
             self.out.push_str(" = ");
             if is_expression_argument(kind, &key.name) {
                 self.expression(value);
+            } else if is_literal_argument(kind, &key.name) {
+                self.literal(value);
             } else {
                 self.value(value);
             }
@@ -358,7 +367,7 @@ mod tests {
         let text = hcl(
             r#"{"resource": {"meshplan_data": {"a": {"input": "x-${var.y}", "depends_on": ["meshplan_data.b"],
                  "lifecycle": {"ignore_changes": ["input"]}}}},
-               "variable": {"y": {"type": "list(string)", "default": ["a"]}},
+               "variable": {"y": {"type": "list(string)", "default": ["a"]}, "z": {"default": "${not-a-reference}"}},
                "locals": {"n": 1, "//": "comment"}}"#,
         );
         assert!(text.contains("resource \"meshplan_data\" \"a\" {"), "{text}");
@@ -367,6 +376,8 @@ mod tests {
         assert!(text.contains("lifecycle {"), "{text}");
         assert!(text.contains("ignore_changes = [input]"), "{text}");
         assert!(text.contains("type = list(string)"), "{text}");
+        assert!(text.contains("default = [\"a\"]"), "{text}");
+        assert!(text.contains("default = \"$${not-a-reference}\""), "{text}");
         assert!(text.contains("locals {\n  n = 1\n}"), "{text}");
         assert!(!text.contains("comment"), "{text}");
         hcl_edit::parser::parse_body(&text).unwrap();
