@@ -295,3 +295,32 @@ fn override_replaces_a_nested_block_wholesale() {
     assert_eq!(out["subject"]["value"]["common_name"], "over");
     assert_eq!(out["subject"]["value"]["organization"], serde_json::Value::Null, "the base block's other arguments are gone");
 }
+
+#[test]
+fn json_dynamic_blocks_and_module_providers() {
+    let w = Work::files(&[
+        (
+            "main.tf.json",
+            r#"{
+  "variable": {"names": {"default": ["dyn.test"]}},
+  "provider": {"meshplan": [{"alias": "second"}]},
+  "resource": {
+    "tls_private_key": {"k": {"algorithm": "ED25519"}},
+    "tls_cert_request": {"csr": {
+      "private_key_pem": "${tls_private_key.k.private_key_pem}",
+      "dynamic": {"subject": {"for_each": "${var.names}", "iterator": "n", "content": {"common_name": "${n.value}"}}}
+    }}
+  },
+  "module": {"m": {"source": "./m", "providers": {"meshplan": "meshplan.second"}}},
+  "output": {"cn": {"value": "${tls_cert_request.csr.subject[0].common_name}"}, "m": {"value": "${module.m.v}"}}
+}"#,
+        ),
+        ("m/main.tf", "resource \"meshplan_data\" \"d\" {\n  input = \"child\"\n}\noutput \"v\" {\n  value = meshplan_data.d.output\n}\n"),
+    ]);
+    w.run(&["apply", "-auto-approve"]).ok();
+    let out = w.run(&["output", "-json"]).ok().json();
+    assert_eq!(out["cn"]["value"], "dyn.test");
+    assert_eq!(out["m"]["value"], "child");
+    // The child's resource uses the aliased configuration the JSON `providers` map passed in.
+    w.run(&["graph"]).ok().stdout_has(r#""provider[\"meshplan\"].second" -> "module.m.meshplan_data.d""#);
+}

@@ -49,6 +49,7 @@ fn is_expression_argument(parent: &str, name: &str) -> bool {
             | ("moved", "from" | "to")
             | ("import", "to")
             | ("provisioner", "when")
+            | ("dynamic", "iterator")
     )
 }
 
@@ -312,7 +313,7 @@ impl Writer {
                     }
                     self.mapped(k.span.clone(), false, |w| w.quoted(&k.name));
                     self.out.push_str(" = ");
-                    self.value(v);
+                    item(self, v);
                 }
                 self.out.push('}');
             }

@@ -429,6 +429,8 @@ impl Decoder<'_> {
         for (k, v) in obj.iter() {
             let child = match k {
                 hcl_edit::expr::ObjectKey::Ident(i) => self.parse_provider_ref(i.as_str()),
+                // JSON syntax writes every key quoted: `{"aws.west": "aws.west"}`.
+                hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => self.parse_provider_ref(s.as_str()),
                 hcl_edit::expr::ObjectKey::Expression(ke) => traversal_path(ke).and_then(|p| self.parse_provider_ref(&p.join("."))),
             };
             let parent = self.provider_ref(v.expr());
