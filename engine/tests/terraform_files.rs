@@ -248,7 +248,7 @@ fn malformed_json_configuration_fails_cleanly_with_a_location() {
         ("{\"locals\": {\"bad name\": 1}}", "\"bad name\" is not a valid argument name", "main.tf.json:1:13"),
         ("{\"output\": {\"o\": {}}}", "output \"o\" needs a `value`", "main.tf.json:1:13"),
         ("{\"resource\": {\"meshplan_data\": {\"a\": {\"inptu\": 1}}}}", "unsupported argument `inptu`", "main.tf.json:1:39"),
-        ("", "empty JSON configuration file main.tf.json", ""),
+        ("", "empty JSON configuration file main.tf.json", "(main.tf.json:1:1)"),
         ("{\"a\": \"\\q\"}", "invalid escape", "main.tf.json:1:8"),
     ];
     let mut failures = Vec::new();

@@ -43,8 +43,21 @@ pub fn merge(dir: &Path, parts: &[Part], sources: &Sources, diags: &mut Diagnost
     }
     let display = format!("{} (merged with overrides)", dir.display());
     let file = sources.add_generated(dir.to_path_buf(), display, text.clone(), origin);
-    // Every part parsed on its own and each ends with a newline here, so the join parses.
-    let body = hcl_edit::parser::parse_body(&text).ok()?;
+    // Every part parsed on its own and each ends with a newline here, so the join parses;
+    // should it not, say so rather than load an empty module.
+    let body = match hcl_edit::parser::parse_body(&text) {
+        Ok(body) => body,
+        Err(e) => {
+            let offset = e.location().offset();
+            diags.push(
+                Diagnostic::error("cannot merge the override files with the other files")
+                    .detail(e.message().to_string())
+                    .at(Some(Span { file, range: offset..offset }))
+                    .hint("this file parses on its own but not after the files before it; end it with a newline"),
+            );
+            return None;
+        }
+    };
     let (mut primary, overrides): (Vec<Structure>, Vec<Structure>) =
         body.into_iter().partition(|s| s.span().is_none_or(|r| r.start < override_from));
     for s in overrides {

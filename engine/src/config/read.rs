@@ -53,6 +53,7 @@ fn json_to_native(real: FileId, text: &str, path: &Path, display: String, source
     if text.trim().is_empty() {
         diags.push(
             Diagnostic::error(format!("empty JSON configuration file {display}"))
+                .at(Some(Span { file: real, range: 0..0 }))
                 .hint("a JSON configuration file holds one object; write {} for a file with no blocks, or delete it"),
         );
         return None;
