@@ -400,4 +400,28 @@ mod tests {
         assert!(d.is_empty());
         assert_eq!(g.text, "a = \"$${x}\"\nb = {\"k\" = [\"%%{y}\"]}\nc = 2\n");
     }
+
+    /// Every truncation and every one-byte deletion of a configuration reads without a panic,
+    /// and every source-map entry stays inside the JSON text.
+    #[test]
+    fn damaged_input_never_panics_and_maps_stay_in_bounds() {
+        let json = r#"{"resource": {"meshplan_data": {"a": {"input": "x-${var.y}\u00e9", "depends_on": ["meshplan_data.b"],
+            "lifecycle": [{"ignore_changes": "all"}], "provisioner": [{"local-exec": {"command": "echo é"}}]}}},
+            "variable": {"y": {"type": "list(string)", "default": ["a", 1.5e3, null, true]}}, "locals": {"n": {"k": "${1}"}}}"#;
+        let mut inputs: Vec<String> = (0..json.len()).filter(|i| json.is_char_boundary(*i)).map(|i| json[..i].to_string()).collect();
+        for i in (0..json.len()).filter(|i| json.is_char_boundary(*i)) {
+            let mut damaged = json.to_string();
+            damaged.remove(i);
+            inputs.push(damaged);
+        }
+        for input in &inputs {
+            let Ok(root) = parse(input) else { continue };
+            let (g, _) = to_hcl(&root, 0);
+            for (gen, orig, _) in &g.map {
+                assert!(gen.end <= g.text.len() && orig.end <= input.len(), "{input}");
+            }
+            let _ = hcl_edit::parser::parse_body(&g.text);
+            let _ = vars_to_hcl(&root, 0);
+        }
+    }
 }
