@@ -61,6 +61,9 @@ fn variable_precedence_follows_terraform() {
     // .tfvars; d: auto files beat terraform.tfvars*; e: later auto file wins; f: the last
     // command-line source wins.
     assert_eq!(got, ["mp-env", "tfvars", "tfvars.json", "a.auto", "b.auto.json", "var-file"]);
+    // The other command-line order: -var last wins.
+    meshplan_env(w.path(), &["apply", "-auto-approve", "-var-file", "cli.tfvars", "-var", "f=cli"], &env).ok();
+    assert_eq!(meshplan_env(w.path(), &["output", "-raw", "f"], &[]).ok().stdout, "cli");
 }
 
 #[test]
