@@ -54,7 +54,7 @@ fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, depth: 
         }
     } else {
         for (file, body, is_json) in bodies {
-            let json = if is_json { vec![0..usize::MAX] } else { vec![] };
+            let json: Vec<_> = if is_json { std::iter::once(0..usize::MAX).collect() } else { Vec::new() };
             Decoder { file, json, module: &mut module, diags }.body(body);
         }
     }
@@ -98,7 +98,7 @@ struct Decoder<'a> {
 }
 
 impl Decoder<'_> {
-    fn from_json(&self, span: &Option<Span>) -> bool {
+    fn is_json_at(&self, span: &Option<Span>) -> bool {
         span.as_ref().is_some_and(|s| self.json.iter().any(|r| r.contains(&s.range.start)))
     }
     fn span(&self, s: Option<std::ops::Range<usize>>) -> Option<Span> {
@@ -150,7 +150,7 @@ impl Decoder<'_> {
                 if let Some(l) = self.labels(&b, &["name"]) {
                     let mut body = b.body;
                     let alias = body.remove_attribute("alias").and_then(|a| self.static_string(&a.value, "alias"));
-                    let cfg = ProviderConfig { name: l[0].clone(), alias, body: Body { file: self.file, inner: body, span: span.clone(), from_json: self.from_json(&span) }, span };
+                    let cfg = ProviderConfig { name: l[0].clone(), alias, body: Body { file: self.file, inner: body, span: span.clone(), from_json: self.is_json_at(&span) }, span };
                     if self.module.providers.iter().any(|p| p.reference() == cfg.reference()) {
                         self.err(
                             Diagnostic::error(format!("duplicate provider configuration `{}`", cfg.reference()))
@@ -299,7 +299,7 @@ impl Decoder<'_> {
         }
         let r = Resource {
             key: key.clone(),
-            body: Body { file: self.file, inner: body, span: span.clone(), from_json: self.from_json(&span) },
+            body: Body { file: self.file, inner: body, span: span.clone(), from_json: self.is_json_at(&span) },
             count,
             for_each,
             depends_on,
