@@ -250,6 +250,7 @@ fn malformed_json_configuration_fails_cleanly_with_a_location() {
         ("{\"variable\": {\"v\": {\"type\": \"list(string\"}}}", "invalid HCL syntax", "main.tf.json:1:"),
         ("{\"locals\": {\"bad name\": 1}}", "\"bad name\" is not a valid argument name", "main.tf.json:1:13"),
         ("{\"output\": {\"o\": {}}}", "output \"o\" needs a `value`", "main.tf.json:1:13"),
+        ("{\"output\": {\"o\": {\"value\": \"${local.gone}\"}}}", "undeclared local value `local.gone`", "main.tf.json:1:31"),
         ("{\"resource\": {\"meshplan_data\": {\"a\": {\"inptu\": 1}}}}", "unsupported argument `inptu`", "main.tf.json:1:39"),
         ("", "empty JSON configuration file main.tf.json", "(main.tf.json:1:1)"),
         ("{\"a\": \"\\q\"}", "invalid escape", "main.tf.json:1:8"),
