@@ -117,6 +117,17 @@ pub struct SourceFile {
     /// The path as shown to the user (relative to the working directory when possible).
     pub display: String,
     pub text: Arc<str>,
+    /// Set for text meshplan generated from another file (HCL written from a `.tf.json`
+    /// file): where each generated range came from, so diagnostics point at the real file.
+    pub origin: Option<Origin>,
+}
+
+/// The source map of a generated file: `(generated range, original span, exact)`; exact
+/// entries map byte for byte (a JSON string copied verbatim, a file joined with others),
+/// the others map to the whole original span.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    pub map: Vec<(Range<usize>, Span, bool)>,
 }
 
 /// Every source file read in a run, by [`FileId`]; shared so diagnostics can be rendered late.
@@ -126,14 +137,40 @@ pub struct Sources(Arc<RwLock<Vec<Arc<SourceFile>>>>);
 impl Sources {
     pub fn add(&self, path: PathBuf, display: String, text: String) -> FileId {
         let mut files = self.0.write().unwrap_or_else(|e| e.into_inner());
-        files.push(Arc::new(SourceFile { path, display, text: text.into() }));
+        files.push(Arc::new(SourceFile { path, display, text: text.into(), origin: None }));
         (files.len() - 1) as FileId
+    }
+    /// Adds text generated from other files.
+    pub fn add_generated(&self, path: PathBuf, display: String, text: String, origin: Origin) -> FileId {
+        let mut files = self.0.write().unwrap_or_else(|e| e.into_inner());
+        files.push(Arc::new(SourceFile { path, display, text: text.into(), origin: Some(origin) }));
+        (files.len() - 1) as FileId
+    }
+    /// The span in the file the user wrote: the smallest source-map entry that holds the
+    /// whole span decides; spans of ordinary files come back unchanged.
+    pub fn resolve(&self, span: &Span) -> Span {
+        let Some(origin) = self.get(span.file).and_then(|f| f.origin.clone()) else { return span.clone() };
+        let best = origin
+            .map
+            .iter()
+            .filter(|(g, _, _)| g.start <= span.range.start && span.range.end <= g.end.max(g.start + 1))
+            .min_by_key(|(g, _, _)| g.len());
+        match best {
+            Some((g, o, true)) => {
+                let start = o.range.start + (span.range.start - g.start);
+                let end = (o.range.start + (span.range.end - g.start)).min(o.range.end).max(start);
+                self.resolve(&Span { file: o.file, range: start..end })
+            }
+            Some((_, o, false)) => self.resolve(o),
+            None => span.clone(),
+        }
     }
     pub fn get(&self, id: FileId) -> Option<Arc<SourceFile>> {
         self.0.read().unwrap_or_else(|e| e.into_inner()).get(id as usize).cloned()
     }
     /// `file:line:col` of a span, for plain-text messages.
     pub fn location(&self, span: &Span) -> String {
+        let span = &self.resolve(span);
         match self.get(span.file) {
             Some(f) => {
                 let (line, col) = line_col(&f.text, span.range.start);

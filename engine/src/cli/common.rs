@@ -53,11 +53,11 @@ impl Ctx {
 #[derive(clap::Args, Debug, Clone)]
 pub struct RunFlags {
     /// Set a root variable: -var 'name=value' (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub var: Vec<String>,
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = in_order(VarSource::Arg))]
+    pub var: Vec<(usize, VarSource)>,
     /// Load variables from a file (repeatable).
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_file: Vec<PathBuf>,
+    #[arg(long = "var-file", value_name = "FILE", value_parser = in_order(|s| VarSource::File(PathBuf::from(s))))]
+    pub var_file: Vec<(usize, VarSource)>,
     /// Limit the run to these resources and their dependencies (repeatable).
     #[arg(long = "target", value_name = "ADDRESS")]
     pub target: Vec<String>,
@@ -82,13 +82,19 @@ pub struct RunFlags {
 }
 
 impl RunFlags {
+    /// -var and -var-file in their command-line order (later wins, Terraform's rule).
     pub fn var_sources(&self) -> Vec<VarSource> {
-        // -var and -var-file keep their relative order on the command line (Terraform's rule),
-        // approximated here: files first, then -var (later wins).
-        let mut v: Vec<VarSource> = self.var_file.iter().cloned().map(VarSource::File).collect();
-        v.extend(self.var.iter().cloned().map(VarSource::Arg));
-        v
+        let mut v: Vec<&(usize, VarSource)> = self.var.iter().chain(self.var_file.iter()).collect();
+        v.sort_by_key(|(seq, _)| *seq);
+        v.into_iter().map(|(_, s)| s.clone()).collect()
     }
+}
+
+/// Clap parses the command line left to right and calls value parsers as it goes, so a
+/// shared counter numbers -var and -var-file values in command-line order.
+fn in_order(make: fn(String) -> VarSource) -> impl Fn(&str) -> Result<(usize, VarSource), String> + Clone + Send + Sync + 'static {
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    move |s: &str| Ok((SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst), make(s.to_string())))
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {

@@ -306,7 +306,7 @@ fn collect_files(dir: &std::path::Path, recursive: bool, out: &mut Vec<PathBuf>)
         let p = e.path();
         if p.is_dir() && recursive && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
             collect_files(&p, recursive, out);
-        } else if p.to_string_lossy().ends_with(".mp.hcl") || p.to_string_lossy().ends_with(".mpvars") {
+        } else if [".mp.hcl", ".mpvars", ".tf", ".tfvars"].iter().any(|ext| p.to_string_lossy().ends_with(ext)) {
             out.push(p);
         }
     }

@@ -49,7 +49,7 @@ pub enum Command {
     Import(misc::ImportArgs),
     /// The dependency graph in Graphviz DOT.
     Graph(misc::GraphArgs),
-    /// Rewrite *.mp.hcl files in the canonical format.
+    /// Rewrite *.mp.hcl, *.tf and variables files in the canonical format.
     Fmt(misc::FmtArgs),
     /// Remove a stale state lock.
     #[command(name = "force-unlock")]

@@ -1,12 +1,16 @@
-//! Reading `*.mp.hcl` files into a [`Module`].
+//! Reading a directory's configuration files (native and JSON syntax, overrides merged)
+//! into a [`Module`].
 
+use super::files::{config_files, Syntax, CONFIG_EXTENSIONS};
 use super::model::*;
+use super::overrides::{self, Part};
+use super::read::read_config_file;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, FileId, Sources, Span};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span as _;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 const TOP_LEVEL: &[&str] = &["terraform", "provider", "variable", "locals", "resource", "data", "output", "module", "import", "moved"];
@@ -22,45 +26,36 @@ pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
 
 fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, depth: usize) -> Module {
     let mut module = Module { dir: dir.to_path_buf(), ..Module::default() };
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".mp.hcl")))
-            .collect(),
+    let files = match config_files(dir) {
+        Ok(files) => files,
         Err(e) => {
             diags.push(Diagnostic::error(format!("cannot read the configuration directory {}", dir.display())).detail(e.to_string()));
             return module;
         }
     };
-    files.sort();
     if files.is_empty() && depth == 0 {
+        let globs = CONFIG_EXTENSIONS.iter().map(|e| format!("*{e}")).collect::<Vec<_>>().join(", ");
         diags.push(
             Diagnostic::error(format!("no configuration files in {}", dir.display()))
-                .hint("meshplan reads the *.mp.hcl files of the working directory (or of -chdir=DIR)"),
+                .hint(format!("meshplan reads the {globs} files of the working directory (or of -chdir=DIR)")),
         );
     }
-    for path in files {
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.push(Diagnostic::error(format!("cannot read {}", path.display())).detail(e.to_string()));
-                continue;
-            }
-        };
-        let display = display_path(&path);
-        let file = sources.add(path.clone(), display, text.clone());
-        match hcl_edit::parser::parse_body(&text) {
-            Ok(body) => Decoder { file, module: &mut module, diags }.body(body),
-            Err(e) => {
-                let offset = e.location().offset();
-                diags.push(
-                    Diagnostic::error("invalid HCL syntax")
-                        .detail(e.message().to_string())
-                        .at(Some(Span { file, range: offset..(offset + 1).min(text.len()).max(offset) }))
-                        .label(e.message().to_string())
-                        .hint("check for a missing closing brace, quote or comma near here"),
-                );
-            }
+    let mut parts = Vec::new();
+    let mut bodies = Vec::new();
+    for f in &files {
+        if let Some((file, text, body)) = read_config_file(f, sources, diags) {
+            parts.push(Part { file, text, is_override: f.is_override, is_json: f.syntax == Syntax::Json });
+            bodies.push((file, body, f.syntax == Syntax::Json));
+        }
+    }
+    if parts.iter().any(|p| p.is_override) {
+        if let Some((file, body, json)) = overrides::merge(dir, &parts, sources, diags) {
+            Decoder { file, json, module: &mut module, diags }.body(body);
+        }
+    } else {
+        for (file, body, is_json) in bodies {
+            let json: Vec<_> = if is_json { std::iter::once(0..usize::MAX).collect() } else { Vec::new() };
+            Decoder { file, json, module: &mut module, diags }.body(body);
         }
     }
     load_children(&mut module, sources, diags, depth);
@@ -94,44 +89,18 @@ fn load_children(module: &mut Module, sources: &Sources, diags: &mut Diagnostics
     }
 }
 
-fn display_path(path: &Path) -> String {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
-        .unwrap_or_else(|| path.display().to_string())
-}
-
-/// Parses a `-var-file` / `*.auto.mpvars` file: HCL attributes only.
-pub fn parse_vars_file(path: &Path, sources: &Sources) -> Result<Vec<(String, Expr)>, Diagnostic> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error(format!("cannot read variables file {}", path.display())).detail(e.to_string()))?;
-    let file = sources.add(path.to_path_buf(), display_path(path), text.clone());
-    let body = hcl_edit::parser::parse_body(&text).map_err(|e| {
-        let offset = e.location().offset();
-        Diagnostic::error("invalid HCL syntax in variables file")
-            .detail(e.message().to_string())
-            .at(Some(Span { file, range: offset..offset }))
-    })?;
-    let mut out = Vec::new();
-    for s in body.into_iter() {
-        match s {
-            Structure::Attribute(a) => out.push((a.key.to_string(), Expr { file, inner: a.value })),
-            Structure::Block(b) => {
-                return Err(Diagnostic::error("variables files hold only `name = value` assignments")
-                    .at(b.ident.span().map(|range| Span { file, range })))
-            }
-        }
-    }
-    Ok(out)
-}
-
 struct Decoder<'a> {
     file: FileId,
+    /// Ranges of `file` written in JSON syntax.
+    json: Vec<std::ops::Range<usize>>,
     module: &'a mut Module,
     diags: &'a mut Diagnostics,
 }
 
 impl Decoder<'_> {
+    fn is_json_at(&self, span: &Option<Span>) -> bool {
+        span.as_ref().is_some_and(|s| self.json.iter().any(|r| r.contains(&s.range.start)))
+    }
     fn span(&self, s: Option<std::ops::Range<usize>>) -> Option<Span> {
         s.map(|range| Span { file: self.file, range })
     }
@@ -181,7 +150,7 @@ impl Decoder<'_> {
                 if let Some(l) = self.labels(&b, &["name"]) {
                     let mut body = b.body;
                     let alias = body.remove_attribute("alias").and_then(|a| self.static_string(&a.value, "alias"));
-                    let cfg = ProviderConfig { name: l[0].clone(), alias, body: Body { file: self.file, inner: body, span: span.clone() }, span };
+                    let cfg = ProviderConfig { name: l[0].clone(), alias, body: Body { file: self.file, inner: body, span: span.clone(), from_json: self.is_json_at(&span) }, span };
                     if self.module.providers.iter().any(|p| p.reference() == cfg.reference()) {
                         self.err(
                             Diagnostic::error(format!("duplicate provider configuration `{}`", cfg.reference()))
@@ -201,7 +170,8 @@ impl Decoder<'_> {
                             let name = a.key.to_string();
                             let lspan = self.span(a.key.span());
                             if self.module.locals.contains_key(&name) {
-                                self.err(Diagnostic::error(format!("duplicate local value `{name}`")).at(lspan).hint("each local is defined once per module"));
+                                let first = self.module.locals[&name].span.clone();
+                                self.err(first_here(Diagnostic::error(format!("duplicate local value `{name}`")).at(lspan).hint("each local is defined once per module"), first));
                                 continue;
                             }
                             let expr = self.expr(a.value);
@@ -301,7 +271,8 @@ impl Decoder<'_> {
             }
         }
         if self.module.variables.contains_key(&v.name) {
-            self.err(Diagnostic::error(format!("duplicate variable \"{}\"", v.name)).at(span).hint("each variable is declared once per module"));
+            let first = self.module.variables[&v.name].span.clone();
+            self.err(first_here(Diagnostic::error(format!("duplicate variable \"{}\"", v.name)).at(span).hint("each variable is declared once per module"), first));
         } else {
             self.module.variables.insert(v.name.clone(), v);
         }
@@ -328,7 +299,7 @@ impl Decoder<'_> {
         }
         let r = Resource {
             key: key.clone(),
-            body: Body { file: self.file, inner: body, span: span.clone() },
+            body: Body { file: self.file, inner: body, span: span.clone(), from_json: self.is_json_at(&span) },
             count,
             for_each,
             depends_on,
@@ -338,7 +309,8 @@ impl Decoder<'_> {
             span: span.clone(),
         };
         if self.module.resources.contains_key(&key) {
-            self.err(Diagnostic::error(format!("duplicate resource `{key}`")).at(span).hint("resource names are unique per type within a module"));
+            let first = self.module.resources[&key].span.clone();
+            self.err(first_here(Diagnostic::error(format!("duplicate resource `{key}`")).at(span).hint("resource names are unique per type within a module"), first));
         } else {
             self.module.resources.insert(key, r);
         }
@@ -391,14 +363,15 @@ impl Decoder<'_> {
         let Some(l) = self.labels(&b, &["name"]) else { return };
         let mut body = b.body;
         let Some(value) = body.remove_attribute("value").map(|a| self.expr(a.value)) else {
-            self.err(Diagnostic::error(format!("output \"{}\" needs a `value`", l[0])).at(span));
+            self.err(Diagnostic::error(format!("output \"{}\" needs a `value`", l[0])).at(span).hint("add `value = <expression>` to the output block"));
             return;
         };
         let sensitive = body.remove_attribute("sensitive").is_some_and(|a| self.static_bool(&a.value, "sensitive"));
         let description = body.remove_attribute("description").and_then(|a| self.static_string(&a.value, "description"));
         let depends_on = body.remove_attribute("depends_on").map(|a| self.expr_list(a.value)).unwrap_or_default();
         if self.module.outputs.contains_key(&l[0]) {
-            self.err(Diagnostic::error(format!("duplicate output \"{}\"", l[0])).at(span));
+            let first = self.module.outputs[&l[0]].span.clone();
+            self.err(first_here(Diagnostic::error(format!("duplicate output \"{}\"", l[0])).at(span), first));
             return;
         }
         self.module.outputs.insert(l[0].clone(), Output { name: l[0].clone(), value, sensitive, description, depends_on, span });
@@ -439,7 +412,8 @@ impl Decoder<'_> {
             return;
         }
         if self.module.module_calls.contains_key(&call.name) {
-            self.err(Diagnostic::error(format!("duplicate module call \"{}\"", call.name)).at(span));
+            let first = self.module.module_calls[&call.name].span.clone();
+            self.err(first_here(Diagnostic::error(format!("duplicate module call \"{}\"", call.name)).at(span), first));
             return;
         }
         self.module.module_calls.insert(call.name.clone(), call);
@@ -455,6 +429,8 @@ impl Decoder<'_> {
         for (k, v) in obj.iter() {
             let child = match k {
                 hcl_edit::expr::ObjectKey::Ident(i) => self.parse_provider_ref(i.as_str()),
+                // JSON syntax writes every key quoted: `{"aws.west": "aws.west"}`.
+                hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => self.parse_provider_ref(s.as_str()),
                 hcl_edit::expr::ObjectKey::Expression(ke) => traversal_path(ke).and_then(|p| self.parse_provider_ref(&p.join("."))),
             };
             let parent = self.provider_ref(v.expr());
@@ -517,6 +493,14 @@ impl Decoder<'_> {
             }
         }
     }
+}
+
+/// Adds where the name was first declared (often in another file, e.g. a `.tf` and a `.mp.hcl`).
+fn first_here(mut d: Diagnostic, first: Option<Span>) -> Diagnostic {
+    if let Some(first) = first {
+        d.related.push(("first declared".to_string(), first));
+    }
+    d
 }
 
 /// `a.b.c` → ["a","b","c"]; `a["k"]` → ["a","k"]; anything else → None.

@@ -1,11 +1,18 @@
-//! Configuration: `*.mp.hcl` files of a directory parsed into a [`Module`] tree.
+//! Configuration: the `*.mp.hcl` / `*.tf` files of a directory (and their JSON forms,
+//! `*.mp.json` / `*.tf.json`) parsed into a [`Module`] tree.
 //!
 //! Parsing never panics: every problem is a [`crate::diag::Diagnostic`] with a span, and
 //! loading goes on past a bad block so one run reports as much as it can.
 
+pub mod files;
+mod json_syntax;
+mod json_value;
 mod load;
+mod overrides;
+mod read;
 mod model;
 pub mod references;
 
-pub use load::{load_module, parse_vars_file};
+pub use load::load_module;
+pub use read::parse_vars_file;
 pub use model::*;

@@ -27,6 +27,9 @@ pub struct Body {
     pub inner: hcl_edit::structure::Body,
     /// Span of the block header, for "missing attribute" errors.
     pub span: Option<Span>,
+    /// Written in JSON syntax, where a provider's nested blocks look like attributes
+    /// (`"ingress": [{...}]`); the evaluator reads those by the schema.
+    pub from_json: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -6,7 +6,9 @@ use super::types::TypeConstraint;
 use super::Scope;
 use crate::config::Body;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
-use hcl_edit::expr::Expression;
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::structure::Attribute;
+use hcl_edit::Ident;
 use hcl_edit::structure::{Block as HclBlock, Body as HclBody, Structure};
 use meshplan_provider::{AttributeMode, Nesting, Schema, Value};
 use std::collections::BTreeMap;
@@ -27,17 +29,25 @@ impl BodyMode<'_> {
     }
 }
 
+/// What the body belongs to and whether it was written in JSON syntax.
+#[derive(Clone, Copy)]
+struct Syntax<'a> {
+    mode: BodyMode<'a>,
+    json: bool,
+}
+
 /// Meta-arguments handled by the engine; providers never see them.
 const PROVIDER_META: &[&str] = &["alias", "max_concurrency"];
 
 pub fn eval_body(schema: &Schema, body: &Body, scope: &Scope<'_>, mode: BodyMode<'_>) -> (Value, Diagnostics) {
     let ev = Evaluator { file: body.file, scope };
     let mut diags = Diagnostics::default();
-    let v = object(&ev, schema, &body.inner, body.span.clone(), mode, &mut diags);
+    let v = object(&ev, schema, &body.inner, body.span.clone(), Syntax { mode, json: body.from_json }, &mut diags);
     (v, diags)
 }
 
-fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Span>, mode: BodyMode<'_>, diags: &mut Diagnostics) -> Value {
+fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Span>, syntax: Syntax<'_>, diags: &mut Diagnostics) -> Value {
+    let mode = syntax.mode;
     let mut out = BTreeMap::new();
     // Arguments written in the body whose value was rejected: they are already reported, so
     // they must not also be reported as "missing required argument".
@@ -47,7 +57,15 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
         match s {
             Structure::Attribute(a) => {
                 let name = a.key.as_str();
-                let span = ev.span(&a.key);
+                // Keys of blocks read from JSON objects carry no span: point at the object.
+                let span = ev.span(&a.key).or_else(|| at.clone());
+                if syntax.json && !schema.attributes.contains_key(name) {
+                    if let Some(bs) = schema.blocks.get(name) {
+                        let items = json_blocks(ev, &a.value, &bs.schema, syntax, diags);
+                        blocks.entry(name.to_string()).or_default().extend(items);
+                        continue;
+                    }
+                }
                 let Some(attr) = schema.attributes.get(name) else {
                     if matches!(mode, BodyMode::Provider(_)) && PROVIDER_META.contains(&name) {
                         continue;
@@ -99,7 +117,7 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
             }
             Structure::Block(b) => {
                 let (name, items) = if b.ident.as_str() == "dynamic" {
-                    match dynamic(ev, b, schema, mode, diags) {
+                    match dynamic(ev, b, schema, syntax, diags) {
                         Some(x) => x,
                         None => continue,
                     }
@@ -114,7 +132,7 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
                         diags.push(Diagnostic::error(format!("unsupported block `{name}`")).at(ev.span(&b.ident)).maybe_hint(hint));
                         continue;
                     };
-                    let v = object(ev, &bs.schema, &b.body, ev.span(&b.ident), mode, diags);
+                    let v = object(ev, &bs.schema, &b.body, ev.span(&b.ident), syntax, diags);
                     (name, vec![v])
                 };
                 blocks.entry(name).or_default().extend(items);
@@ -154,7 +172,7 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
 }
 
 /// `dynamic "name" { for_each = ..., iterator = it, content { ... } }`.
-fn dynamic(ev: &Evaluator<'_, '_>, b: &HclBlock, schema: &Schema, mode: BodyMode<'_>, diags: &mut Diagnostics) -> Option<(String, Vec<Value>)> {
+fn dynamic(ev: &Evaluator<'_, '_>, b: &HclBlock, schema: &Schema, syntax: Syntax<'_>, diags: &mut Diagnostics) -> Option<(String, Vec<Value>)> {
     let Some(name) = b.labels.first().map(|l| l.as_str().to_string()) else {
         diags.push(Diagnostic::error("a `dynamic` block needs the name of the block it generates").at(ev.span(&b.ident)));
         return None;
@@ -197,7 +215,48 @@ fn dynamic(ev: &Evaluator<'_, '_>, b: &HclBlock, schema: &Schema, mode: BodyMode
     for (k, v) in items {
         let s = ev.scope.with_local(&iter, Value::object([("key", k), ("value", v)]));
         let inner = ev.with_scope(&s);
-        out.push(object(&inner, &bs.schema, &content.body, ev.span(&b.ident), mode, diags));
+        out.push(object(&inner, &bs.schema, &content.body, ev.span(&b.ident), syntax, diags));
     }
     Some((name, out))
+}
+
+/// A nested block written in JSON: `"name": {...}` for one, `"name": [{...}, ...]` for several.
+/// Each object becomes a block body whose arguments keep their value spans.
+fn json_blocks(ev: &Evaluator<'_, '_>, value: &Expression, schema: &Schema, syntax: Syntax<'_>, diags: &mut Diagnostics) -> Vec<Value> {
+    let objects: Vec<&Expression> = match value {
+        Expression::Object(_) => vec![value],
+        Expression::Array(items) => items.iter().collect(),
+        _ => vec![value],
+    };
+    let mut out = Vec::new();
+    for o in objects {
+        let Expression::Object(obj) = o else {
+            diags.push(
+                Diagnostic::error("expected a block body (an object)")
+                    .at(ev.span(o))
+                    .hint("a nested block in JSON is an object, or an array of objects for several blocks"),
+            );
+            continue;
+        };
+        let mut body = HclBody::new();
+        for (k, v) in obj.iter() {
+            let key = match k {
+                ObjectKey::Ident(i) => i.as_str().to_string(),
+                ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
+                ObjectKey::Expression(e) => {
+                    diags.push(Diagnostic::error("a block argument name must be a plain string").at(ev.span(e)));
+                    continue;
+                }
+            };
+            if key == "//" {
+                continue;
+            }
+            match Ident::try_new(key.as_str()) {
+                Ok(ident) => body.push(Attribute::new(ident, v.expr().clone())),
+                Err(_) => diags.push(Diagnostic::error(format!("{key:?} is not a valid argument name")).at(ev.span(o))),
+            }
+        }
+        out.push(object(ev, schema, &body, ev.span(o), syntax, diags));
+    }
+    out
 }

@@ -249,7 +249,12 @@ impl Builder {
                     Some(i) => vec![*i],
                     None => {
                         let hint = did_you_mean(name, m.locals.keys().map(String::as_str));
-                        self.diags.push(Diagnostic::error(format!("reference to undeclared local value `local.{name}`")).at(span.clone()).maybe_hint(hint));
+                        self.diags.push(
+                            Diagnostic::error(format!("reference to undeclared local value `local.{name}`"))
+                                .at(span.clone())
+                                .label("not defined in this module")
+                                .maybe_hint(hint.or_else(|| Some(format!("define it: locals {{ {name} = ... }}")))),
+                        );
                         vec![]
                     }
                 },

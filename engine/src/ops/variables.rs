@@ -1,6 +1,9 @@
-//! Root variable values from -var, -var-file, *.auto.mpvars and MESHPLAN_VAR_* (in
-//! Terraform's precedence: environment < auto files < command line, in order).
+//! Root variable values, later sources winning (Terraform's precedence): the environment
+//! (`TF_VAR_name`, then `MESHPLAN_VAR_name`, so meshplan's own name wins when both are set),
+//! `terraform.tfvars`, `terraform.tfvars.json`, the `*.auto.tfvars[.json]` and
+//! `*.auto.mpvars[.json]` files in lexical order, then -var and -var-file in command-line order.
 
+use crate::config::files::automatic_var_files;
 use crate::config::{parse_vars_file, Module};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Sources};
 use crate::eval::{eval, EvalEnv, Scope, UnknownLookup};
@@ -20,18 +23,17 @@ pub enum VarSource {
 pub fn collect(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource], env: &EvalEnv) -> Result<BTreeMap<String, Value>, Diagnostics> {
     let mut out = BTreeMap::new();
     let mut diags = Diagnostics::default();
-    for (k, v) in std::env::vars() {
-        if let Some(name) = k.strip_prefix("MESHPLAN_VAR_") {
-            if let Some(var) = root.variables.get(name) {
-                out.insert(name.to_string(), raw_value(var.type_expr.is_none() || is_string_type(var), &v));
+    let process_env: Vec<(String, String)> = std::env::vars().collect();
+    for prefix in ["TF_VAR_", "MESHPLAN_VAR_"] {
+        for (k, v) in &process_env {
+            if let Some(name) = k.strip_prefix(prefix) {
+                if let Some(var) = root.variables.get(name) {
+                    out.insert(name.to_string(), raw_value(var.type_expr.is_none() || is_string_type(var), v));
+                }
             }
         }
     }
-    let mut autos: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(".auto.mpvars")).collect())
-        .unwrap_or_default();
-    autos.sort();
-    let mut files: Vec<(PathBuf, bool)> = autos.into_iter().map(|p| (p, false)).collect();
+    let mut files: Vec<(PathBuf, bool)> = automatic_var_files(dir).into_iter().map(|p| (p, false)).collect();
     for g in given {
         match g {
             VarSource::File(p) => files.push((p.clone(), true)),

@@ -62,6 +62,9 @@ pub fn render_diagnostics(diags: &Diagnostics, sources: &Sources, color: bool) -
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for d in &diags.0 {
+        // Spans in generated text (HCL written from JSON) are shown in the file the user wrote.
+        let mut d = d.clone();
+        d.span = d.span.map(|s| sources.resolve(&s));
         let (src, location) = match d.span.as_ref().and_then(|s| sources.get(s.file).map(|f| (s, f))) {
             Some((span, f)) => {
                 let text = f.text.to_string();
@@ -71,7 +74,7 @@ pub fn render_diagnostics(diags: &Diagnostics, sources: &Sources, color: bool) -
             None => (None, None),
         };
         let related = d.related.iter().map(|(l, s)| format!("{l} at {}", sources.location(s))).collect();
-        let r = Report { d: d.clone(), related, src, location };
+        let r = Report { d, related, src, location };
         let _ = handler.render_report(&mut out, &r);
         out.push('\n');
     }

@@ -55,7 +55,7 @@ impl Walker<'_> {
                     None => {
                         return Err(Diagnostic::error(format!("no value for required variable `{name}`"))
                             .at(var.span.clone())
-                            .hint(format!("set it with -var '{name}=...', a -var-file, a *.auto.mpvars file or MESHPLAN_VAR_{name}"))
+                            .hint(format!("set it with -var '{name}=...', a -var-file, terraform.tfvars, a *.auto.tfvars or *.auto.mpvars file, TF_VAR_{name} or MESHPLAN_VAR_{name}"))
                             .into())
                     }
                 },
@@ -233,7 +233,7 @@ impl Walker<'_> {
 }
 
 fn empty_body() -> crate::config::Body {
-    crate::config::Body { file: u32::MAX, inner: hcl_edit::structure::Body::new(), span: None }
+    crate::config::Body { file: u32::MAX, inner: hcl_edit::structure::Body::new(), span: None, from_json: false }
 }
 
 /// `kubernetes.foo` or `module.m.kubernetes.foo`, as a user names a provider configuration.

@@ -53,7 +53,7 @@ impl Run {
     }
 }
 
-/// Runs `meshplan ARGS` in `dir` with colors off and no inherited MESHPLAN_VAR_* variables.
+/// Runs `meshplan ARGS` in `dir` with colors off and no inherited MESHPLAN_VAR_* / TF_VAR_* variables.
 pub fn meshplan(dir: &Path, args: &[&str]) -> Run {
     meshplan_env(dir, args, &[])
 }
@@ -62,7 +62,7 @@ pub fn meshplan_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(BIN);
     cmd.current_dir(dir).args(args).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
     for (k, _) in std::env::vars() {
-        if k.starts_with("MESHPLAN_VAR_") {
+        if k.starts_with("MESHPLAN_VAR_") || k.starts_with("TF_VAR_") {
             cmd.env_remove(k);
         }
     }
@@ -88,6 +88,15 @@ impl Work {
         let dir = tempfile::Builder::new().prefix("meshplan-test-").tempdir().expect("tempdir");
         std::fs::write(dir.path().join("main.mp.hcl"), config).expect("write config");
         Work { dir }
+    }
+    /// A working directory holding exactly `files` (no `main.mp.hcl`).
+    pub fn files(files: &[(&str, &str)]) -> Work {
+        let dir = tempfile::Builder::new().prefix("meshplan-test-").tempdir().expect("tempdir");
+        let w = Work { dir };
+        for (name, text) in files {
+            w.write(name, text);
+        }
+        w
     }
     pub fn path(&self) -> &Path {
         self.dir.path()

@@ -4,6 +4,8 @@
 //! | provider | types | Terraform equivalent |
 //! |---|---|---|
 //! | [`MeshplanProvider`] (`meshplan`) | `meshplan_data` | `terraform_data` |
+//! | [`TerraformProvider`] (`terraform`) | `terraform_data` | Terraform's builtin provider |
+//! | [`NullProvider`] (`null`) | `null_resource` | hashicorp/null |
 //! | [`TimeProvider`] (`time`) | `time_sleep` | hashicorp/time |
 //! | [`RandomProvider`] (`random`) | `random_id`, `random_password` | hashicorp/random |
 //! | [`LocalProvider`] (`local`) | `local_file` | hashicorp/local |
@@ -16,13 +18,14 @@ mod go_duration;
 mod http;
 mod local_file;
 mod meshplan_data;
+mod null_resource;
 mod providers;
 mod random_id;
 mod random_password;
 mod randomness;
 mod time_sleep;
 
-pub use providers::{HttpProvider, LocalProvider, MeshplanProvider, RandomProvider, TimeProvider};
+pub use providers::{HttpProvider, LocalProvider, MeshplanProvider, NullProvider, RandomProvider, TerraformProvider, TimeProvider};
 
 use meshplan_provider::Provider;
 use std::sync::Arc;
@@ -31,6 +34,8 @@ use std::sync::Arc;
 pub fn all() -> Vec<Arc<dyn Provider>> {
     vec![
         Arc::new(MeshplanProvider),
+        Arc::new(TerraformProvider),
+        Arc::new(NullProvider),
         Arc::new(TimeProvider),
         Arc::new(RandomProvider),
         Arc::new(LocalProvider),
@@ -56,6 +61,6 @@ mod tests {
             }
         }
         seen.sort();
-        assert_eq!(seen, ["http", "local_file", "meshplan_data", "random_id", "random_password", "time_sleep"]);
+        assert_eq!(seen, ["http", "local_file", "meshplan_data", "null_resource", "random_id", "random_password", "terraform_data", "time_sleep"]);
     }
 }

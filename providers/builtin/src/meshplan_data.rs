@@ -1,6 +1,7 @@
-//! `meshplan_data`: Terraform's `terraform_data`. Stores `input` and echoes it as `output`
-//! after apply; a change to `triggers_replace` replaces the instance (which is what makes it
-//! useful in `replace_triggered_by`).
+//! `meshplan_data` and `terraform_data` (one behaviour under both names, so Terraform
+//! configurations run unchanged): stores `input` and echoes it as `output` after apply; a
+//! change to `triggers_replace` replaces the instance (which is what makes it useful in
+//! `replace_triggered_by`).
 
 use crate::randomness::uuid_v4;
 use meshplan_provider::{
@@ -8,12 +9,17 @@ use meshplan_provider::{
     Type, Value,
 };
 
-pub(crate) struct MeshplanData;
+pub(crate) struct MeshplanData {
+    type_name: &'static str,
+}
+
+pub(crate) const MESHPLAN_DATA: MeshplanData = MeshplanData { type_name: "meshplan_data" };
+pub(crate) const TERRAFORM_DATA: MeshplanData = MeshplanData { type_name: "terraform_data" };
 
 #[async_trait]
 impl ResourceType for MeshplanData {
     fn type_name(&self) -> &'static str {
-        "meshplan_data"
+        self.type_name
     }
 
     fn schema(&self) -> Schema {
@@ -84,7 +90,7 @@ mod tests {
     }
 
     async fn plan(prior: Option<&Value>, config: &Value) -> Planned {
-        MeshplanData.plan(&ctx(), PlanRequest { prior, config }).await.unwrap()
+        MESHPLAN_DATA.plan(&ctx(), PlanRequest { prior, config }).await.unwrap()
     }
 
     #[tokio::test]
@@ -95,11 +101,11 @@ mod tests {
         assert_eq!(p.state.get("id"), &Value::Unknown);
         assert_eq!(p.state.get("input"), &Value::from("hello"));
 
-        let state = MeshplanData.create(&ctx(), &cfg).await.unwrap();
+        let state = MESHPLAN_DATA.create(&ctx(), &cfg).await.unwrap();
         assert_eq!(state.get("output"), &Value::from("hello"));
         assert_eq!(state.get_str("id").unwrap().len(), 36);
-        assert_eq!(MeshplanData.read(&ctx(), &state).await.unwrap(), Some(state.clone()));
-        MeshplanData.delete(&ctx(), &state).await.unwrap();
+        assert_eq!(MESHPLAN_DATA.read(&ctx(), &state).await.unwrap(), Some(state.clone()));
+        MESHPLAN_DATA.delete(&ctx(), &state).await.unwrap();
     }
 
     #[tokio::test]
@@ -111,7 +117,7 @@ mod tests {
     #[tokio::test]
     async fn unchanged_input_is_a_no_op() {
         let cfg = config(Value::from(1i64), Value::from("t"));
-        let state = MeshplanData.create(&ctx(), &cfg).await.unwrap();
+        let state = MESHPLAN_DATA.create(&ctx(), &cfg).await.unwrap();
         let p = plan(Some(&state), &cfg).await;
         assert_eq!(p.state, state);
         assert!(!p.replaces());
@@ -119,7 +125,7 @@ mod tests {
 
     #[tokio::test]
     async fn changed_input_updates_in_place_with_unknown_output() {
-        let state = MeshplanData.create(&ctx(), &config(Value::from(1i64), Value::Null)).await.unwrap();
+        let state = MESHPLAN_DATA.create(&ctx(), &config(Value::from(1i64), Value::Null)).await.unwrap();
         let cfg = config(Value::from(2i64), Value::Null);
         let p = plan(Some(&state), &cfg).await;
         assert!(!p.replaces());
@@ -128,14 +134,14 @@ mod tests {
 
         let mut planned = p.state.clone();
         planned.set("output", Value::Null); // what the engine hands over: wholly known
-        let updated = MeshplanData.update(&ctx(), &state, &planned).await.unwrap();
+        let updated = MESHPLAN_DATA.update(&ctx(), &state, &planned).await.unwrap();
         assert_eq!(updated.get("output"), &Value::from(2i64));
         assert_eq!(updated.get("id"), state.get("id"));
     }
 
     #[tokio::test]
     async fn changed_triggers_replace() {
-        let state = MeshplanData.create(&ctx(), &config(Value::from(1i64), Value::from("a"))).await.unwrap();
+        let state = MESHPLAN_DATA.create(&ctx(), &config(Value::from(1i64), Value::from("a"))).await.unwrap();
         let p = plan(Some(&state), &config(Value::from(1i64), Value::from("b"))).await;
         assert_eq!(p.requires_replace, vec![Path::from("triggers_replace")]);
         assert_eq!(p.state.get("id"), &Value::Unknown);

@@ -1,7 +1,7 @@
 //! The provider structs: each hands out its resource types and data sources. None needs
 //! configuration, so they keep the SDK's default `configure`.
 
-use crate::{http, local_file, meshplan_data, random_id, random_password, time_sleep};
+use crate::{http, local_file, meshplan_data, null_resource, random_id, random_password, time_sleep};
 use meshplan_provider::{DataSource, Provider, ResourceType};
 use std::sync::Arc;
 
@@ -12,6 +12,14 @@ const UNLIMITED: usize = 1 << 16;
 /// `meshplan`: `meshplan_data`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MeshplanProvider;
+
+/// `terraform`: `terraform_data` (Terraform's builtin provider).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TerraformProvider;
+
+/// `null`: `null_resource`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NullProvider;
 
 /// `time`: `time_sleep`.
 #[derive(Clone, Copy, Debug, Default)]
@@ -34,10 +42,34 @@ impl Provider for MeshplanProvider {
         "meshplan"
     }
     fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
-        vec![Arc::new(meshplan_data::MeshplanData)]
+        vec![Arc::new(meshplan_data::MESHPLAN_DATA)]
     }
     fn default_concurrency(&self) -> usize {
         // Pure in-memory work: never the bottleneck.
+        UNLIMITED
+    }
+}
+
+impl Provider for TerraformProvider {
+    fn name(&self) -> &'static str {
+        "terraform"
+    }
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        vec![Arc::new(meshplan_data::TERRAFORM_DATA)]
+    }
+    fn default_concurrency(&self) -> usize {
+        UNLIMITED
+    }
+}
+
+impl Provider for NullProvider {
+    fn name(&self) -> &'static str {
+        "null"
+    }
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        vec![Arc::new(null_resource::NullResource)]
+    }
+    fn default_concurrency(&self) -> usize {
         UNLIMITED
     }
 }
