@@ -525,3 +525,38 @@ fn state_and_plan_files_are_owner_only() {
     w.run(&["plan"]).ok();
     assert_eq!(std::fs::metadata(&state_dir).unwrap().permissions().mode() & 0o777, 0o700);
 }
+
+/// Each locked run backs up the state it found; `state pull` and `state push` move whole
+/// states; a damaged database's error names the newest backup and the command that restores it.
+#[test]
+fn backups_pull_push_and_recovery_from_a_damaged_state() {
+    let w = Work::new(CYCLE);
+    w.run(&["apply", "-auto-approve"]).ok();
+    w.run(&["apply", "-auto-approve", "-var", "x=two"]).ok();
+    let backups: Vec<String> = std::fs::read_dir(w.file(".meshplan/backups")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    assert!(!backups.is_empty(), "no backup after two applies");
+    let pulled = w.run(&["state", "pull"]).ok().stdout.clone();
+    let doc: serde_json::Value = serde_json::from_str(&pulled).unwrap();
+    assert!(doc["resources"].as_object().unwrap().contains_key("meshplan_data.b"), "{pulled}");
+    w.write("now.json", &pulled);
+
+    // An older serial is refused without -force.
+    let mut list = backups.clone();
+    list.sort_by_key(|n| n.trim_start_matches("serial-").trim_end_matches(".json").parse::<u64>().unwrap());
+    let oldest = format!(".meshplan/backups/{}", list[0]);
+    w.run(&["state", "push", &oldest]).code(1).stderr_has("older than the state");
+
+    // Damage the database: the error says which backup to restore and how.
+    for e in std::fs::read_dir(w.file(".meshplan/state")).unwrap().flatten() {
+        if e.file_type().unwrap().is_file() {
+            std::fs::write(e.path(), b"garbage garbage garbage garbage garbage garbage").unwrap();
+        }
+    }
+    let r = w.run(&["plan"]);
+    r.code(1);
+    assert!(r.stderr.contains("backups/serial-") && r.stderr.contains("meshplan state push"), "{}", r.stderr);
+    std::fs::rename(w.file(".meshplan/state"), w.file("damaged-state")).unwrap();
+    w.run(&["state", "push", "now.json"]).ok();
+    assert_eq!(w.state_list(), vec!["meshplan_data.a".to_string(), "meshplan_data.b".to_string()]);
+    w.run(&["plan", "-var", "x=two", "-detailed-exitcode"]).code(0);
+}

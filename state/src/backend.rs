@@ -12,6 +12,9 @@ pub enum Commit {
     Outputs(std::collections::BTreeMap<String, OutputRecord>),
     /// Move a record to a new address (`state mv`, `moved` blocks).
     Move { from: String, to: String },
+    /// The lineage for a database that has none yet (`state push` restoring a backup keeps
+    /// the backup's lineage, so saved plans and the lost-database check still match).
+    Lineage(String),
 }
 
 /// Storage + locker for one workspace's state.

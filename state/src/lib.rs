@@ -13,6 +13,7 @@ mod backend;
 mod error;
 mod lock;
 mod lock_file;
+pub mod backup;
 pub mod private;
 mod record;
 mod sled_backend;

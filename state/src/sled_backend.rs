@@ -87,6 +87,50 @@ impl SledBackend {
         crate::private::restrict_tree(&self.dir).map_err(|e| StateError::Open { path: self.dir.display().to_string(), message: format!("cannot make it owner-only: {e}") })
     }
 
+    /// Every record as stored.
+    fn read_stored(&self) -> Result<Snapshot, StateError> {
+        let guard = self.db()?;
+        let Some(db) = guard.as_ref() else { return Err(StateError::Io("the state database is not open".into())) };
+        let lineage = match db.get(LINEAGE_KEY).map_err(storage_error)? {
+            Some(v) => decode(LINEAGE_KEY, &v)?,
+            None => String::new(),
+        };
+        self.check_not_lost(Some(&lineage))?;
+        let serial = read_serial(db)?;
+        let mut resources = BTreeMap::new();
+        for item in db.scan_prefix(RESOURCE_PREFIX) {
+            let (k, v) = item.map_err(storage_error)?;
+            let key = key_text(&k);
+            let record: ResourceRecord = decode(&key, &v)?;
+            resources.insert(key[RESOURCE_PREFIX.len()..].to_string(), record);
+        }
+        let mut outputs = BTreeMap::new();
+        for item in db.scan_prefix(OUTPUT_PREFIX) {
+            let (k, v) = item.map_err(storage_error)?;
+            let key = key_text(&k);
+            let record: OutputRecord = decode(&key, &v)?;
+            outputs.insert(key[OUTPUT_PREFIX.len()..].to_string(), record);
+        }
+        Ok(Snapshot { lineage, serial, resources, outputs })
+    }
+
+    /// A damaged state's error says which backup to restore, and how.
+    fn with_recovery(&self, e: StateError) -> StateError {
+        let recovery = match crate::backup::newest(&self.dir) {
+            Some(b) => format!(
+                "; the previous state is saved in {b}: move {db} aside and run `meshplan state push {b}`",
+                b = b.display(),
+                db = self.db_path().display()
+            ),
+            None => format!("; there is no backup of an earlier serial in {}", self.dir.join("backups").display()),
+        };
+        match e {
+            StateError::Corrupt { key, message } => StateError::Corrupt { key, message: message + &recovery },
+            StateError::Open { path, message } if !message.contains("in use") => StateError::Open { path, message: message + &recovery },
+            other => other,
+        }
+    }
+
     fn db_path(&self) -> PathBuf {
         self.dir.join("state")
     }
@@ -224,29 +268,7 @@ fn read_resource(db: &sled::Db, key: &str) -> Result<Option<ResourceRecord>, Sta
 
 impl StateBackend for SledBackend {
     fn read(&self) -> Result<Snapshot, StateError> {
-        let guard = self.db()?;
-        let Some(db) = guard.as_ref() else { return Err(StateError::Io("the state database is not open".into())) };
-        let lineage = match db.get(LINEAGE_KEY).map_err(storage_error)? {
-            Some(v) => decode(LINEAGE_KEY, &v)?,
-            None => String::new(),
-        };
-        self.check_not_lost(Some(&lineage))?;
-        let serial = read_serial(db)?;
-        let mut resources = BTreeMap::new();
-        for item in db.scan_prefix(RESOURCE_PREFIX) {
-            let (k, v) = item.map_err(storage_error)?;
-            let key = key_text(&k);
-            let record: ResourceRecord = decode(&key, &v)?;
-            resources.insert(key[RESOURCE_PREFIX.len()..].to_string(), record);
-        }
-        let mut outputs = BTreeMap::new();
-        for item in db.scan_prefix(OUTPUT_PREFIX) {
-            let (k, v) = item.map_err(storage_error)?;
-            let key = key_text(&k);
-            let record: OutputRecord = decode(&key, &v)?;
-            outputs.insert(key[OUTPUT_PREFIX.len()..].to_string(), record);
-        }
-        Ok(Snapshot { lineage, serial, resources, outputs })
+        self.read_stored().map_err(|e| self.with_recovery(e))
     }
 
     fn commit(&self, changes: Vec<Commit>) -> Result<u64, StateError> {
@@ -257,6 +279,7 @@ impl StateBackend for SledBackend {
         // same commit sees an earlier one (a Put then a Move of the same record).
         let mut resources: BTreeMap<String, Option<ResourceRecord>> = BTreeMap::new();
         let mut new_outputs = None;
+        let mut adopted_lineage = None;
         for change in changes {
             match change {
                 Commit::Put(record) => {
@@ -266,6 +289,7 @@ impl StateBackend for SledBackend {
                     resources.insert(key, None);
                 }
                 Commit::Outputs(outputs) => new_outputs = Some(outputs),
+                Commit::Lineage(lineage) => adopted_lineage = Some(lineage),
                 Commit::Move { from, to } => {
                     let current = match resources.get(&from) {
                         Some(pending) => pending.clone(),
@@ -301,9 +325,13 @@ impl StateBackend for SledBackend {
         }
         let mut first_lineage = None;
         if db.get(LINEAGE_KEY).map_err(storage_error)?.is_none() {
-            // Never start a new lineage over a database that lost the old one.
-            self.check_not_lost(None)?;
-            let lineage = new_lineage();
+            // Never start a new lineage over a database that lost the old one; restoring
+            // that very lineage is how it is recovered.
+            let remembered = std::fs::read_to_string(self.lineage_marker_path()).ok().map(|l| l.trim().to_string());
+            if adopted_lineage.is_none() || remembered.is_some() && remembered != adopted_lineage {
+                self.check_not_lost(None)?;
+            }
+            let lineage = adopted_lineage.unwrap_or_else(new_lineage);
             batch.insert(LINEAGE_KEY, encode(&lineage)?);
             batch.insert(FORMAT_KEY, encode(&FORMAT_VERSION)?);
             first_lineage = Some(lineage);
@@ -325,8 +353,15 @@ impl StateBackend for SledBackend {
         Ok(serial)
     }
 
+    /// Taking the lock also saves the state as it is (see [`crate::backup`]): whatever the run
+    /// then does, the previous serial can be restored. A state that cannot be read is not
+    /// backed up here; the run reports it.
     fn lock(&self, info: LockInfo, timeout: Duration) -> Result<LockGuard, StateError> {
-        self.lock_file.lock(info, timeout)
+        let guard = self.lock_file.lock(info, timeout)?;
+        if let Ok(snapshot) = self.read() {
+            crate::backup::save(&self.dir, &snapshot)?;
+        }
+        Ok(guard)
     }
 
     fn lock_holder(&self) -> Result<Option<LockInfo>, StateError> {

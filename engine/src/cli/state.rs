@@ -1,4 +1,4 @@
-//! `meshplan state list|show|rm|mv`
+//! `meshplan state list|show|rm|mv|pull|push`
 
 use super::common::Ctx;
 use crate::render::render_change;
@@ -17,6 +17,15 @@ pub enum StateCommand {
     Rm { addresses: Vec<String> },
     /// Move a resource instance to another address.
     Mv { from: String, to: String },
+    /// Print the whole state as JSON (the format of `.meshplan/backups/`).
+    Pull,
+    /// Replace the state with a JSON document from `state pull` or a backup.
+    Push {
+        path: std::path::PathBuf,
+        /// Push even when the lineage differs or the serial is older.
+        #[arg(long = "force")]
+        force: bool,
+    },
 }
 
 pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
@@ -26,16 +35,18 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
         Err(d) => return ctx.report(&ws, &d),
     };
     let op = match &c {
-        StateCommand::List { .. } | StateCommand::Show { .. } => "state-read",
+        StateCommand::List { .. } | StateCommand::Show { .. } | StateCommand::Pull => "state-read",
         _ => "state-write",
     };
     let guard = match ws.lock(&backend, op, Duration::from_secs(0)) {
         Ok(g) => g,
         Err(d) => return ctx.report(&ws, &d),
     };
-    let snap = match ws.read_state(&backend) {
-        Ok(s) => s,
-        Err(d) => return ctx.report(&ws, &d),
+    let snap = match (ws.read_state(&backend), &c) {
+        (Ok(s), _) => s,
+        // A push restores a database moved aside after damage: there is nothing to read.
+        (Err(_), StateCommand::Push { .. }) => meshplan_state::Snapshot::default(),
+        (Err(d), _) => return ctx.report(&ws, &d),
     };
     let code = match c {
         StateCommand::List { addresses } => {
@@ -98,6 +109,17 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
                 }
             }
         }
+        StateCommand::Pull => {
+            ctx.shell.out(&crate::ops::state_io::pull(&snap));
+            0
+        }
+        StateCommand::Push { path, force } => match crate::ops::state_io::push(&backend, &snap, &path, force) {
+            Ok(serial) => {
+                ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display()));
+                0
+            }
+            Err(d) => ctx.report(&ws, &d),
+        },
         StateCommand::Mv { from, to } => {
             if !snap.resources.contains_key(&from) {
                 ctx.shell.err(&format!("Error: no resource instance {from:?} in the state\n"));

@@ -6,6 +6,7 @@ mod fmt;
 mod import;
 mod moves;
 mod plan;
+pub mod state_io;
 mod validate;
 mod variables;
 mod workspace;

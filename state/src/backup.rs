@@ -1,0 +1,81 @@
+//! Backups of the local state: before a run that holds the lock can change anything, the state
+//! as it was is written to `.meshplan/backups/serial-N.json` (owner-only), keeping the newest
+//! [`KEEP`]. `meshplan state push` restores one; a damaged database's error names the newest.
+
+use crate::{Snapshot, StateError};
+use std::path::{Path, PathBuf};
+
+/// How many previous serials are kept.
+pub const KEEP: usize = 5;
+
+fn backup_dir(state_dir: &Path) -> PathBuf {
+    state_dir.join("backups")
+}
+
+/// Backups, oldest first, with their serials.
+pub fn list(state_dir: &Path) -> Vec<(u64, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(backup_dir(state_dir)) else { return Vec::new() };
+    let mut out: Vec<(u64, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            let serial = name.strip_prefix("serial-")?.strip_suffix(".json")?.parse().ok()?;
+            Some((serial, e.path()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The newest backup, if any.
+pub fn newest(state_dir: &Path) -> Option<PathBuf> {
+    list(state_dir).pop().map(|(_, p)| p)
+}
+
+/// Saves `snapshot` unless it is empty or already saved, then prunes to [`KEEP`].
+pub fn save(state_dir: &Path, snapshot: &Snapshot) -> Result<(), StateError> {
+    if snapshot.serial == 0 || list(state_dir).last().is_some_and(|(s, _)| *s >= snapshot.serial) {
+        return Ok(());
+    }
+    let dir = backup_dir(state_dir);
+    let io = |e: std::io::Error| StateError::Io(format!("cannot write a state backup in {}: {e}", dir.display()));
+    crate::private::create_private_dir(&dir).map_err(io)?;
+    let text = serde_json::to_vec_pretty(snapshot).map_err(|e| StateError::Io(e.to_string()))?;
+    let path = dir.join(format!("serial-{}.json", snapshot.serial));
+    let tmp = dir.join(format!(".serial-{}.json.tmp", snapshot.serial));
+    crate::private::write_private(&tmp, &text).and_then(|_| std::fs::rename(&tmp, &path)).map_err(io)?;
+    let all = list(state_dir);
+    for (_, old) in all.iter().take(all.len().saturating_sub(KEEP)) {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(())
+}
+
+/// Reads a backup (or any file `state pull` wrote).
+pub fn read(path: &Path) -> Result<Snapshot, StateError> {
+    let text = std::fs::read(path).map_err(|e| StateError::Io(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_slice(&text).map_err(|e| StateError::Corrupt { key: path.display().to_string(), message: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(serial: u64) -> Snapshot {
+        Snapshot { lineage: "l".into(), serial, ..Snapshot::default() }
+    }
+
+    #[test]
+    fn keeps_the_newest_serials_once_each() {
+        let tmp = tempfile::tempdir().unwrap();
+        save(tmp.path(), &snap(0)).unwrap();
+        assert!(list(tmp.path()).is_empty(), "an empty state is not backed up");
+        for s in 1..=8 {
+            save(tmp.path(), &snap(s)).unwrap();
+            save(tmp.path(), &snap(s)).unwrap();
+        }
+        let serials: Vec<u64> = list(tmp.path()).into_iter().map(|(s, _)| s).collect();
+        assert_eq!(serials, vec![4, 5, 6, 7, 8]);
+        assert_eq!(read(&newest(tmp.path()).unwrap()).unwrap(), snap(8));
+    }
+}
