@@ -560,3 +560,41 @@ fn backups_pull_push_and_recovery_from_a_damaged_state() {
     assert_eq!(w.state_list(), vec!["meshplan_data.a".to_string(), "meshplan_data.b".to_string()]);
     w.run(&["plan", "-var", "x=two", "-detailed-exitcode"]).code(0);
 }
+
+/// Workspaces: one state per name, `terraform.workspace` in expressions, selection by command
+/// or by `TF_WORKSPACE`, and deletion that never orphans objects silently.
+#[test]
+fn workspaces_keep_separate_states() {
+    let w = Work::new(
+        r#"
+resource "meshplan_data" "a" {
+  input = "in-${terraform.workspace}"
+}
+
+output "where" {
+  value = meshplan_data.a.output
+}
+"#,
+    );
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(w.run(&["output", "-raw", "where"]).stdout, "in-default");
+    w.run(&["workspace", "new", "staging"]).ok().stdout_has("Created and switched to workspace \"staging\"");
+    w.run(&["workspace", "new", "staging"]).code(1).stderr_has("already exists");
+    w.run(&["plan"]).ok().stdout_has("1 to add");
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(w.run(&["output", "-raw", "where"]).stdout, "in-staging");
+    assert_eq!(w.run(&["workspace", "show"]).stdout.trim(), "staging");
+    assert_eq!(w.run(&["workspace", "list"]).stdout, "  default\n* staging\n");
+    w.run(&["workspace", "delete", "staging"]).code(1).stderr_has("is selected");
+    w.run(&["workspace", "select", "default"]).ok();
+    w.run(&["plan", "-detailed-exitcode"]).code(0);
+    // The environment variable wins over the selection, as TF_WORKSPACE does in Terraform.
+    let r = common::meshplan_env(w.path(), &["output", "-raw", "where"], &[("TF_WORKSPACE", "staging")]);
+    assert_eq!(r.stdout, "in-staging", "{}", r.all());
+    w.run(&["workspace", "select", "nope"]).code(1).stderr_has("does not exist");
+    w.run(&["workspace", "new", "../escape"]).code(1).stderr_has("invalid workspace name");
+    w.run(&["workspace", "delete", "staging"]).code(1).stderr_has("still manages 1 resource instance");
+    w.run(&["workspace", "delete", "-force", "staging"]).ok();
+    assert_eq!(w.run(&["workspace", "list"]).stdout, "* default\n");
+    w.run(&["workspace", "delete", "default"]).code(1).stderr_has("cannot be deleted");
+}

@@ -45,7 +45,7 @@ fn env() -> EvalEnv {
     let mut providers = meshplan_provider_builtin::all();
     providers.push(std::sync::Arc::new(meshplan_provider_tls::TlsProvider));
     let reg = meshplan_engine::registry::Registry::new(providers);
-    EvalEnv { root_dir: std::env::temp_dir(), plan_timestamp: "2030-01-01T00:00:00Z".into(), functions: std::sync::Arc::new(reg.functions.clone()) }
+    EvalEnv { root_dir: std::env::temp_dir(), plan_timestamp: "2030-01-01T00:00:00Z".into(), functions: std::sync::Arc::new(reg.functions.clone()), workspace: "default".into() }
 }
 
 /// Evaluates one expression; the source is parsed as `x = <src>`.

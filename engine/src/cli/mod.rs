@@ -8,6 +8,7 @@ mod misc;
 mod plan;
 mod signals;
 mod state;
+mod workspace;
 
 use clap::{Parser, Subcommand};
 use common::Ctx;
@@ -51,6 +52,9 @@ pub enum Command {
     Graph(misc::GraphArgs),
     /// Rewrite *.mp.hcl, *.tf and variables files in the canonical format.
     Fmt(misc::FmtArgs),
+    /// Manage workspaces (one state each).
+    #[command(subcommand)]
+    Workspace(workspace::WorkspaceCommand),
     /// Remove a stale state lock.
     #[command(name = "force-unlock")]
     ForceUnlock(misc::ForceUnlockArgs),
@@ -112,6 +116,7 @@ pub fn main_with(args: Vec<String>, registry: crate::registry::Registry) -> i32 
             Command::Show(a) => misc::show(&ctx, a),
             Command::Output(a) => misc::output(&ctx, a),
             Command::State(c) => state::run(&ctx, c),
+            Command::Workspace(c) => workspace::run(&ctx, c),
             Command::Import(a) => misc::import(&ctx, a).await,
             Command::Graph(a) => misc::graph(&ctx, a),
             Command::Fmt(a) => misc::fmt(&ctx, a),

@@ -402,7 +402,7 @@ impl Evaluator<'_, '_> {
                 Ok((Value::String(p.display().to_string()), 1))
             }
             "terraform" | "meshplan" => match names.first() {
-                Some(&"workspace") => Ok((Value::String("default".into()), 1)),
+                Some(&"workspace") => Ok((Value::String(s.env.workspace.clone()), 1)),
                 _ => Err(self.err(at, format!("`{root}` has one attribute: workspace"))),
             },
             ty => {

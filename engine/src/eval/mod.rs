@@ -40,6 +40,8 @@ pub struct EvalEnv {
     pub plan_timestamp: String,
     /// Provider functions by name (both `provider::tls::jwks` and `jwks`).
     pub functions: Arc<HashMap<String, Function>>,
+    /// `terraform.workspace`.
+    pub workspace: String,
 }
 
 /// Everything an expression can see.

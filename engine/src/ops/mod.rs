@@ -7,6 +7,7 @@ mod import;
 mod moves;
 mod plan;
 pub mod state_io;
+pub mod workspaces;
 mod validate;
 mod variables;
 mod workspace;

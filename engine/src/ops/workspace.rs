@@ -12,8 +12,11 @@ use std::time::Duration;
 pub struct Workspace {
     /// The root module directory.
     pub dir: PathBuf,
-    /// Where the state lives (`<dir>/.meshplan` unless the backend block says otherwise).
+    /// Where the state lives (`<dir>/.meshplan` unless the backend block says otherwise; a
+    /// workspace other than `default` under its `workspaces/NAME`).
     pub state_dir: PathBuf,
+    /// The selected workspace (see [`crate::ops::workspaces`]).
+    pub name: String,
     pub sources: Sources,
     pub registry: Registry,
 }
@@ -21,7 +24,9 @@ pub struct Workspace {
 impl Workspace {
     pub fn new(dir: &Path, registry: Registry) -> Self {
         let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        Workspace { state_dir: dir.join(".meshplan"), dir, sources: Sources::default(), registry }
+        let base = dir.join(".meshplan");
+        let name = crate::ops::workspaces::selected(&base);
+        Workspace { state_dir: crate::ops::workspaces::state_dir(&base, &name), name, dir, sources: Sources::default(), registry }
     }
 
     /// Loads and checks the configuration.
@@ -31,13 +36,13 @@ impl Workspace {
             return Err(diags);
         }
         if let Some(p) = module.backend.as_ref().and_then(|b| b.path.clone()) {
-            self.state_dir = self.dir.join(p);
+            self.state_dir = crate::ops::workspaces::state_dir(&self.dir.join(p), &self.name);
         }
         Ok(Arc::new(module))
     }
 
     pub fn env(&self, plan_timestamp: String) -> EvalEnv {
-        EvalEnv { root_dir: self.dir.clone(), plan_timestamp, functions: Arc::new(self.registry.functions.clone()) }
+        EvalEnv { root_dir: self.dir.clone(), plan_timestamp, functions: Arc::new(self.registry.functions.clone()), workspace: self.name.clone() }
     }
 
     pub fn backend(&self) -> Result<SledBackend, Diagnostics> {

@@ -1,0 +1,50 @@
+//! `meshplan workspace list|show|new|select|delete`
+
+use super::common::Ctx;
+use crate::ops::workspaces;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum WorkspaceCommand {
+    /// List workspaces; `*` marks the selected one.
+    List,
+    /// Print the selected workspace.
+    Show,
+    /// Create a workspace and select it.
+    New { name: String },
+    /// Select a workspace.
+    Select { name: String },
+    /// Delete a workspace (not the selected one).
+    Delete {
+        name: String,
+        /// Delete even if its state still manages objects (they are forgotten, not destroyed).
+        #[arg(long = "force")]
+        force: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, c: WorkspaceCommand) -> i32 {
+    let ws = ctx.workspace();
+    let base = ws.dir.join(".meshplan");
+    let done = match c {
+        WorkspaceCommand::List => {
+            for name in workspaces::list(&base) {
+                let mark = if name == ws.name { "*" } else { " " };
+                ctx.shell.line(&format!("{mark} {name}"));
+            }
+            Ok(())
+        }
+        WorkspaceCommand::Show => {
+            ctx.shell.line(&ws.name);
+            Ok(())
+        }
+        WorkspaceCommand::New { name } => workspaces::new(&base, &name).map(|_| ctx.shell.line(&format!("Created and switched to workspace {name:?}."))),
+        WorkspaceCommand::Select { name } => workspaces::select(&base, &name).map(|_| ctx.shell.line(&format!("Switched to workspace {name:?}."))),
+        WorkspaceCommand::Delete { name, force } => {
+            workspaces::delete(&base, &name, &ws.name, force).map(|_| ctx.shell.line(&format!("Deleted workspace {name:?}.")))
+        }
+    };
+    match done {
+        Ok(()) => 0,
+        Err(d) => ctx.report(&ws, &d),
+    }
+}

@@ -1,0 +1,108 @@
+//! Workspaces: one state per name in the same working directory. `default` is the state
+//! directory itself; another name lives in `workspaces/NAME` beneath it. The selection is
+//! `MESHPLAN_WORKSPACE` (or Terraform's `TF_WORKSPACE`), else the `environment` file that
+//! `workspace select` writes, else `default`.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT: &str = "default";
+
+/// The selected workspace for the state directory `base`.
+pub fn selected(base: &Path) -> String {
+    for var in ["MESHPLAN_WORKSPACE", "TF_WORKSPACE"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.trim().is_empty() {
+                return v.trim().to_string();
+            }
+        }
+    }
+    std::fs::read_to_string(base.join("environment")).ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| DEFAULT.into())
+}
+
+/// Where workspace `name`'s state lives.
+pub fn state_dir(base: &Path, name: &str) -> PathBuf {
+    if name == DEFAULT {
+        base.to_path_buf()
+    } else {
+        base.join("workspaces").join(name)
+    }
+}
+
+/// Every workspace, `default` first, then by name.
+pub fn list(base: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(base.join("workspaces"))
+        .map(|d| d.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().to_string()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names.insert(0, DEFAULT.into());
+    names
+}
+
+fn exists(base: &Path, name: &str) -> bool {
+    name == DEFAULT || state_dir(base, name).is_dir()
+}
+
+/// A name is a path segment: letters, digits, `-`, `_` and `.`, not starting with `.`.
+fn check_name(name: &str) -> Result<(), Diagnostics> {
+    let ok = !name.is_empty() && !name.starts_with('.') && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(format!("invalid workspace name {name:?}")).hint("use letters, digits, `-`, `_` and `.`").into())
+    }
+}
+
+fn io(what: String, e: std::io::Error) -> Diagnostics {
+    Diagnostic::error(what).detail(e.to_string()).into()
+}
+
+/// Makes the selection stick (the `environment` file).
+pub fn select(base: &Path, name: &str) -> Result<(), Diagnostics> {
+    check_name(name)?;
+    if !exists(base, name) {
+        return Err(Diagnostic::error(format!("workspace {name:?} does not exist")).hint(format!("create it with `meshplan workspace new {name}`")).into());
+    }
+    meshplan_state::private::create_private_dir(base).map_err(|e| io(format!("cannot create {}", base.display()), e))?;
+    meshplan_state::private::write_private(&base.join("environment"), format!("{name}\n").as_bytes())
+        .map_err(|e| io("cannot record the selected workspace".into(), e))
+}
+
+/// Creates workspace `name` (an empty state) and selects it.
+pub fn new(base: &Path, name: &str) -> Result<(), Diagnostics> {
+    check_name(name)?;
+    if exists(base, name) {
+        return Err(Diagnostic::error(format!("workspace {name:?} already exists")).hint(format!("select it with `meshplan workspace select {name}`")).into());
+    }
+    let dir = state_dir(base, name);
+    meshplan_state::private::create_private_dir(&dir).map_err(|e| io(format!("cannot create {}", dir.display()), e))?;
+    select(base, name)
+}
+
+/// Deletes workspace `name`: never `default` nor the selected one; one whose state still
+/// manages objects only with `force` (they would be orphaned).
+pub fn delete(base: &Path, name: &str, current: &str, force: bool) -> Result<(), Diagnostics> {
+    check_name(name)?;
+    if name == DEFAULT {
+        return Err(Diagnostic::error("the default workspace cannot be deleted").into());
+    }
+    if name == current {
+        return Err(Diagnostic::error(format!("workspace {name:?} is selected")).hint("select another workspace first").into());
+    }
+    if !exists(base, name) {
+        return Err(Diagnostic::error(format!("workspace {name:?} does not exist")).into());
+    }
+    let dir = state_dir(base, name);
+    if !force {
+        use meshplan_state::StateBackend;
+        let backend = meshplan_state::SledBackend::open(&dir).map_err(|e| Diagnostics::from(crate::ops::state_diag(e)))?;
+        let snapshot = backend.read().map_err(|e| Diagnostics::from(crate::ops::state_diag(e)))?;
+        let _ = backend.close();
+        if !snapshot.resources.is_empty() {
+            return Err(Diagnostic::error(format!("workspace {name:?} still manages {} resource instance(s)", snapshot.resources.len()))
+                .hint("destroy them from that workspace first, or `-force` to forget them (they stay in the cloud)")
+                .into());
+        }
+    }
+    std::fs::remove_dir_all(&dir).map_err(|e| io(format!("cannot delete {}", dir.display()), e))
+}
