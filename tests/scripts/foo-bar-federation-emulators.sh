@@ -98,8 +98,12 @@ expect "EBS CSI IRSA trust (:aud, :sub)" "$(aws_check ebs-trust foo-eks-cluster)
   "aud=sts.amazonaws.com,sub=system:serviceaccount:kube-system:ebs-csi-controller-sa"
 
 # What crosses between the clusters.
-foo_lb="$(foo get svc -n spire spire-server-bundle-endpoint -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
-bar_lb="$(bar get svc -n spire spire-server-bundle-endpoint -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
+# EKS load balancers report only a hostname (the emulators' kube test servers do the same).
+foo_lb="$(lb_address "$emu/foo-eks-cluster.kubeconfig" spire spire-server-bundle-endpoint)"
+bar_lb="$(lb_address "$emu/bar-eks-cluster.kubeconfig" spire spire-server-bundle-endpoint)"
+expect "foo's endpoint is an ELB hostname" "$(echo "$foo_lb" | grep -c '\.elb\.amazonaws\.com$')" 1
+check_spire_wiring "$emu/foo-eks-cluster.kubeconfig"
+check_spire_wiring "$emu/bar-eks-cluster.kubeconfig"
 expect "bar's CFTD foo.com endpoint" "$(bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.bundleEndpointURL}')" "https://$foo_lb:8443"
 expect "bar's CFTD foo.com endpoint id" "$(bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.bundleEndpointProfile.endpointSPIFFEID}')" "spiffe://foo.com/spire/server"
 expect "foo's CFTD bar.com endpoint" "$(foo get clusterfederatedtrustdomain bar-com -o jsonpath='{.spec.bundleEndpointURL}')" "https://$bar_lb:8443"
