@@ -122,6 +122,7 @@ resource "kubernetes_manifest" "east_west_gateway" {
                 { name = "ISTIO_META_ROUTER_MODE", value = "sni-dnat" },
                 { name = "ISTIO_META_REQUESTED_NETWORK_VIEW", value = var.network },
               ]
+              serviceAnnotations = var.east_west_service_annotations
               service = {
                 ports = [
                   { name = "status-port", port = 15021, targetPort = 15021 },

@@ -94,3 +94,9 @@ variable "spiffe_csi_driver" {
   type        = string
   default     = "csi.spiffe.io"
 }
+
+variable "east_west_service_annotations" {
+  description = "Annotations of the east-west gateway's Service (15443/15012/15017), e.g. AWS's internal-scheme ones."
+  type        = map(string)
+  default     = {}
+}

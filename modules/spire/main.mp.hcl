@@ -446,7 +446,7 @@ resource "kubernetes_manifest" "bundle_endpoint_service" {
   manifest = {
     apiVersion = "v1"
     kind       = "Service"
-    metadata   = { name = "spire-server-bundle-endpoint", namespace = local.ns }
+    metadata   = { name = "spire-server-bundle-endpoint", namespace = local.ns, annotations = var.bundle_endpoint_service_annotations }
     spec       = {
       type     = var.bundle_endpoint_service_type
       selector = { app = "spire-server" }

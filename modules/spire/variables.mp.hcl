@@ -122,3 +122,9 @@ variable "agent_socket_name" {
   type        = string
   default     = "socket"
 }
+
+variable "bundle_endpoint_service_annotations" {
+  description = "Annotations of Service spire-server-bundle-endpoint, e.g. AWS's internal-scheme ones so a LoadBalancer is reachable from peered VPCs only."
+  type        = map(string)
+  default     = {}
+}

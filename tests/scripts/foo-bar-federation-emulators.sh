@@ -82,6 +82,13 @@ elif what == "ebs-trust":
         import urllib.parse; doc = json.loads(urllib.parse.unquote(doc))
     cond = doc["Statement"][0]["Condition"]["StringEquals"]
     print(",".join(sorted(k.rsplit(":", 1)[1] + "=" + (v if isinstance(v, str) else v[0]) for k, v in cond.items())))
+elif what == "node-sg":
+    # The security group managed nodes get (the cluster SG, no launch template): what it admits.
+    sg = eks.describe_cluster(name=sys.argv[2])["cluster"]["resourcesVpcConfig"]["clusterSecurityGroupId"]
+    perms = ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"]
+    rules = sorted(f"{p['IpProtocol']}:{p.get('FromPort', '')}:{r['CidrIpv4'] if 'CidrIpv4' in r else r.get('CidrIp')}" for p in perms for r in p.get("IpRanges", []))
+    rules += sorted(f"{p['IpProtocol']}:{p.get('FromPort', '')}:self" for p in perms for g in p.get("UserIdGroupPairs", []) if g["GroupId"] == sg)
+    print(",".join(rules))
 elif what == "left":
     n = len(ec2.describe_vpcs(Filters=[{"Name": "tag:example", "Values": ["foo-bar-federation"]}])["Vpcs"])
     n += len(eks.list_clusters()["clusters"])
@@ -94,6 +101,9 @@ expect "peering active foo→bar" "$(aws_check peering)" "1 10.2.0.0/16 10.3.0.0
 expect "EKS clusters" "$(aws_check clusters)" "bar-eks-cluster,foo-eks-cluster"
 expect "bar's spire_server node group" "$(aws_check nodegroups bar-eks-cluster)" \
   '{"labels": {"dedicated": "spire-server"}, "size": 1, "taints": [{"effect": "NO_EXECUTE", "key": "dedicated", "value": "spire-server"}]}'
+# Peer traffic reaches the nodes: the other VPC is admitted on the SG the nodes carry.
+expect "foo's nodes admit bar's VPC" "$(aws_check node-sg foo-eks-cluster)" "-1::10.3.0.0/16"
+expect "bar's nodes admit foo's VPC" "$(aws_check node-sg bar-eks-cluster)" "-1::10.2.0.0/16"
 expect "EBS CSI IRSA trust (:aud, :sub)" "$(aws_check ebs-trust foo-eks-cluster)" \
   "aud=sts.amazonaws.com,sub=system:serviceaccount:kube-system:ebs-csi-controller-sa"
 
@@ -102,6 +112,10 @@ expect "EBS CSI IRSA trust (:aud, :sub)" "$(aws_check ebs-trust foo-eks-cluster)
 foo_lb="$(lb_address "$emu/foo-eks-cluster.kubeconfig" spire spire-server-bundle-endpoint)"
 bar_lb="$(lb_address "$emu/bar-eks-cluster.kubeconfig" spire spire-server-bundle-endpoint)"
 expect "foo's endpoint is an ELB hostname" "$(echo "$foo_lb" | grep -c '\.elb\.amazonaws\.com$')" 1
+# 8443/15443/15012/15017 stay inside the peered VPCs: internal load balancers only.
+expect "foo's bundle endpoint LB is internal" "$(echo "$foo_lb" | grep -c '^internal-')" 1
+expect "bar's bundle endpoint LB is internal" "$(echo "$bar_lb" | grep -c '^internal-')" 1
+expect "bar's east-west gateway LB is internal" "$(bar get istiooperator -n istio-system eastwest -o jsonpath='{.spec.components.ingressGateways[0].k8s.serviceAnnotations.service\.beta\.kubernetes\.io/aws-load-balancer-scheme}')" internal
 check_spire_wiring "$emu/foo-eks-cluster.kubeconfig"
 check_spire_wiring "$emu/bar-eks-cluster.kubeconfig"
 expect "bar's CFTD foo.com endpoint" "$(bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.bundleEndpointURL}')" "https://$foo_lb:8443"

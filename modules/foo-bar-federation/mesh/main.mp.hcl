@@ -4,6 +4,15 @@
 # with the other side) → ClusterFederatedTrustDomain both ways (endpoint + SPIFFE bundle as
 # graph values) → Istio (after the ClusterSPIFFEIDs) with remote secrets both ways.
 
+locals {
+  # 8443, 15443, 15012 and 15017 are for the peer cluster only: internal load balancers (the
+  # in-tree controller reads the first annotation, the AWS Load Balancer Controller the second).
+  lb_annotations = var.internal_load_balancers ? {
+    "service.beta.kubernetes.io/aws-load-balancer-internal" = "true"
+    "service.beta.kubernetes.io/aws-load-balancer-scheme"   = "internal"
+  } : {}
+}
+
 module "cert_manager_foo" {
   source                 = "../../cert-manager"
   providers              = { kubernetes = kubernetes.foo }
@@ -34,6 +43,7 @@ module "spire_foo" {
   crds_sha256                  = var.spire_crds.sha256
   bundle_endpoint_port         = var.bundle_endpoint_port
   bundle_endpoint_service_type = var.bundle_endpoint_service_type
+  bundle_endpoint_service_annotations = local.lb_annotations
   server_node_selector         = var.spire_server_node_selector
   upstream_authority           = {
     issuer_name  = module.cert_manager_foo.cluster_issuer_name
@@ -56,6 +66,7 @@ module "spire_bar" {
   crds_sha256                  = var.spire_crds.sha256
   bundle_endpoint_port         = var.bundle_endpoint_port
   bundle_endpoint_service_type = var.bundle_endpoint_service_type
+  bundle_endpoint_service_annotations = local.lb_annotations
   server_node_selector         = var.spire_server_node_selector
   upstream_authority           = {
     issuer_name  = module.cert_manager_bar.cluster_issuer_name
@@ -99,6 +110,7 @@ module "istio_foo" {
   cluster_name         = var.foo.cluster_name
   network              = var.foo.network
   federates_with       = [var.bar.trust_domain]
+  east_west_service_annotations = local.lb_annotations
   cluster_spiffe_ids   = module.spire_foo.cluster_spiffe_ids
   remote_clusters      = {
     (var.bar.cluster_name) = { server = var.bar.endpoint, ca_pem = var.bar.cluster_ca_certificate }
@@ -122,6 +134,7 @@ module "istio_bar" {
   cluster_name         = var.bar.cluster_name
   network              = var.bar.network
   federates_with       = [var.foo.trust_domain]
+  east_west_service_annotations = local.lb_annotations
   cluster_spiffe_ids   = module.spire_bar.cluster_spiffe_ids
   remote_clusters      = {
     (var.foo.cluster_name) = { server = var.foo.endpoint, ca_pem = var.foo.cluster_ca_certificate }
