@@ -217,8 +217,9 @@ module "demo" {
   providers  = { kubernetes.foo = kubernetes.foo, kubernetes.bar = kubernetes.bar }
   foo        = module.clusters.foo
   bar        = module.clusters.bar
-  enabled    = var.demo_apps
-  depends_on = [module.mesh]
+  enabled     = var.demo_apps
+  istio_ready = module.mesh.istio_ready
+  depends_on  = [module.mesh]
 }
 
 output "foo_endpoint" {

@@ -150,6 +150,7 @@ module "istio_foo" {
   providers            = { kubernetes = kubernetes.foo }
   manifests_path       = "${var.manifests_dir}/istio.yaml"
   namespace            = module.cert_manager_foo.istio_namespace
+  cacerts_ready        = module.cert_manager_foo.cacerts_ready
   create_namespace     = false
   trust_domain         = local.clusters.foo.trust_domain
   trust_domain_aliases = [local.clusters.bar.trust_domain]
@@ -171,6 +172,7 @@ module "istio_bar" {
   providers            = { kubernetes = kubernetes.bar }
   manifests_path       = "${var.manifests_dir}/istio.yaml"
   namespace            = module.cert_manager_bar.istio_namespace
+  cacerts_ready        = module.cert_manager_bar.cacerts_ready
   create_namespace     = false
   trust_domain         = local.clusters.bar.trust_domain
   trust_domain_aliases = [local.clusters.foo.trust_domain]

@@ -100,3 +100,15 @@ variable "east_west_service_annotations" {
   type        = map(string)
   default     = {}
 }
+
+variable "cacerts_ready" {
+  description = "A value known once Secret cacerts is issued (modules/cert-manager cacerts_ready); the control plane waits for it."
+  type        = string
+  default     = null
+}
+
+variable "wait_for_control_plane" {
+  description = "Wait for the IstioOperators to report HEALTHY (istiod, sidecar injector, gateway up)."
+  type        = bool
+  default     = true
+}

@@ -51,6 +51,20 @@ grep -E '^Apply complete' apply.log
 timed replan "$MESHPLAN" plan -detailed-exitcode
 echo "graph: $("$MESHPLAN" graph | grep -cE '^  "[^"]+" \[') nodes, $("$MESHPLAN" graph | grep -c -- '->') edges"
 
+# Istio before the workloads: cacerts is issued (Ready) before the control plane, the control
+# plane is HEALTHY (istiod and the sidecar injector webhook up) before the demo namespaces and
+# workloads, on both sides. The waits are in state (the wait block only); the order in the graph.
+wait_block() { "$MESHPLAN" state show -no-color "$1" | sed -n '/^ *wait *= {/,/^        }/p' | tr -d ' \n'; }
+for c in foo bar; do
+  expect "$c: cacerts waited for Ready" "$(wait_block "module.mesh.module.cert_manager_$c.kubernetes_manifest.cacerts" | grep -o '"condition"=\[{status="True"type="Ready"},\]')" '"condition"=[{status="True"type="Ready"},]'
+  expect "$c: control plane waited for HEALTHY" "$(wait_block "module.mesh.module.istio_$c.kubernetes_manifest.control_plane" | grep -o '"status.status"="HEALTHY"')" '"status.status"="HEALTHY"'
+  "$MESHPLAN" graph | python3 "$repo/tests/scripts/graph-path.py" \
+    "module.mesh.module.cert_manager_$c.kubernetes_manifest.cacerts=>module.mesh.module.istio_$c.kubernetes_manifest.control_plane" \
+    "module.mesh.module.istio_$c.kubernetes_manifest.control_plane=>module.demo.kubernetes_namespace.$c" \
+    "module.mesh.module.istio_$c.kubernetes_manifest.control_plane=>module.demo.kubernetes_manifest.${c}_helloworld" \
+    "module.mesh.module.istio_$c.kubernetes_manifest.control_plane=>module.demo.kubernetes_manifest.${c}_sleep"
+done
+
 foo() { kubectl --kubeconfig "$emu/foo-eks-cluster.kubeconfig" "$@"; }
 bar() { kubectl --kubeconfig "$emu/bar-eks-cluster.kubeconfig" "$@"; }
 

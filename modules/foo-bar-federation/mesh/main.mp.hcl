@@ -103,6 +103,7 @@ module "istio_foo" {
   manifests_url        = var.istio_manifests.url
   manifests_sha256     = var.istio_manifests.sha256
   namespace            = module.cert_manager_foo.istio_namespace
+  cacerts_ready        = module.cert_manager_foo.cacerts_ready
   create_namespace     = false
   trust_domain         = var.foo.trust_domain
   trust_domain_aliases = [var.bar.trust_domain]
@@ -127,6 +128,7 @@ module "istio_bar" {
   manifests_url        = var.istio_manifests.url
   manifests_sha256     = var.istio_manifests.sha256
   namespace            = module.cert_manager_bar.istio_namespace
+  cacerts_ready        = module.cert_manager_bar.cacerts_ready
   create_namespace     = false
   trust_domain         = var.bar.trust_domain
   trust_domain_aliases = [var.foo.trust_domain]

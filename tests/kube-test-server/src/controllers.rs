@@ -1,7 +1,7 @@
 //! Simulated controllers, so that readiness waits mean something: after `ready_delay`,
 //! workloads report ready replicas and conditions, Pods run, PVCs bind, Jobs complete and
-//! LoadBalancer Services get an address. They watch the store like real controllers and
-//! write only status.
+//! LoadBalancer Services get an address, cert-manager Certificates turn Ready and IstioOperators
+//! HEALTHY. They watch the store like real controllers and write only status.
 
 use std::sync::Arc;
 
@@ -157,6 +157,16 @@ fn desired_status(cluster: &Cluster, key: &ObjectKey, object: &Value) -> Option<
             "accessModes": object.pointer("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"])),
             "capacity": object.pointer("/spec/resources/requests").cloned().unwrap_or(json!({})),
         })),
+        // cert-manager's and the Istio operator's readiness signals (no certificate, Secret or
+        // istiod is made): waits on them are exercised, and never pass before the delay.
+        ("cert-manager.io", "certificates") if !has_condition(&status, "Ready") => {
+            let mut s = status.clone();
+            s["conditions"] = json!([{"type": "Ready", "status": "True", "reason": "Ready", "message": "Certificate is up to date and has not expired", "lastTransitionTime": now, "observedGeneration": generation}]);
+            Some(s)
+        }
+        ("install.istio.io", "istiooperators") if status.get("status").and_then(Value::as_str) != Some("HEALTHY") => {
+            Some(json!({"status": "HEALTHY"}))
+        }
         ("", "services")
             if object.pointer("/spec/type").and_then(Value::as_str) == Some("LoadBalancer")
                 && status.pointer("/loadBalancer/ingress").is_none() =>
@@ -180,4 +190,8 @@ fn load_balancer_ingress(style: &LoadBalancerStatus, key: &ObjectKey, object: &V
             json!({"hostname": format!("{prefix}a{id:08x}-{:010}.{region}.elb.amazonaws.com", id % 1_000_000_007)})
         }
     }
+}
+
+fn has_condition(status: &Value, kind: &str) -> bool {
+    status.get("conditions").and_then(Value::as_array).into_iter().flatten().any(|c| c.get("type").and_then(Value::as_str) == Some(kind) && c.get("status").and_then(Value::as_str) == Some("True"))
 }

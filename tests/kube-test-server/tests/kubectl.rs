@@ -242,6 +242,26 @@ fn aws_load_balancers_report_only_a_hostname() {
     assert_eq!(h.ok(&["get", "service", "public", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"]).trim(), "");
 }
 
+/// Minimal CRDs of our own for the two kinds whose readiness the server simulates.
+fn crd(group: &str, kind: &str, plural: &str) -> String {
+    format!(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: {plural}.{group}}}\nspec:\n  group: {group}\n  scope: Namespaced\n  names: {{kind: {kind}, plural: {plural}, singular: {}}}\n  versions: [{{name: v1, served: true, storage: true, subresources: {{status: {{}}}}, schema: {{openAPIV3Schema: {{type: object, x-kubernetes-preserve-unknown-fields: true}}}}}}]\n",
+        kind.to_lowercase()
+    )
+}
+
+#[test]
+fn certificates_turn_ready_and_istio_operators_healthy_after_the_delay() {
+    let h = start(Config { ready_delay: Duration::from_millis(300), ..Config::named("operators") });
+    h.ok_stdin(&["apply", "-f", "-"], &format!("{}---\n{}", crd("cert-manager.io", "Certificate", "certificates"), crd("install.istio.io", "IstioOperator", "istiooperators")));
+    h.ok(&["wait", "--for=condition=Established", "crd/certificates.cert-manager.io", "crd/istiooperators.install.istio.io", "--timeout=30s"]);
+    let objects = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: cacerts, namespace: default}\nspec: {secretName: cacerts}\n---\napiVersion: install.istio.io/v1\nkind: IstioOperator\nmetadata: {name: cp, namespace: default}\nspec: {profile: default}\n";
+    h.ok_stdin(&["apply", "-f", "-"], objects);
+    assert_eq!(h.ok(&["get", "istiooperator", "cp", "-o", "jsonpath={.status.status}"]).trim(), "", "HEALTHY before the delay");
+    h.ok(&["wait", "--for=condition=Ready", "certificate/cacerts", "--timeout=30s"]);
+    h.ok(&["wait", "--for=jsonpath={.status.status}=HEALTHY", "istiooperator/cp", "--timeout=30s"]);
+}
+
 #[test]
 fn wrong_token_is_unauthorized() {
     let h = start(Config { admin_token: Some("right-token".into()), ..Config::named("auth") });
