@@ -133,12 +133,14 @@ module "federation" {
     trust_domain            = module.spire_foo.trust_domain
     bundle_endpoint_address = module.spire_foo.bundle_endpoint_address
     bundle_endpoint_port    = module.spire_foo.bundle_endpoint_port
+    ready                   = module.spire_foo.ready
     ca_pems                 = [module.cert_manager_foo.root_ca_pem]
   }
   b = {
     trust_domain            = module.spire_bar.trust_domain
     bundle_endpoint_address = module.spire_bar.bundle_endpoint_address
     bundle_endpoint_port    = module.spire_bar.bundle_endpoint_port
+    ready                   = module.spire_bar.ready
     ca_pems                 = [module.cert_manager_bar.root_ca_pem]
   }
 }

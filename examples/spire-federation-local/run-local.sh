@@ -29,6 +29,11 @@ timed plan "$MESHPLAN" plan
 timed apply "$MESHPLAN" apply -auto-approve
 grep -E '^Apply complete' apply.log
 timed replan "$MESHPLAN" plan -detailed-exitcode
+# Each side's ClusterFederatedTrustDomain goes through its controller-manager's webhook
+# (failurePolicy Fail): only after that side's spire-server pod (with controller-manager) is up.
+"$MESHPLAN" graph | python3 "$repo/tests/scripts/graph-path.py" \
+  "module.spire_foo.kubernetes_manifest.server=>module.federation.kubernetes_manifest.on_a" \
+  "module.spire_bar.kubernetes_manifest.server=>module.federation.kubernetes_manifest.on_b"
 
 foo() { kubectl --kubeconfig "$work/foo.kubeconfig" "$@"; }
 bar() { kubectl --kubeconfig "$work/bar.kubeconfig" "$@"; }

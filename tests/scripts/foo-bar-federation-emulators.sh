@@ -64,6 +64,10 @@ for c in foo bar; do
     "module.mesh.module.istio_$c.kubernetes_manifest.control_plane=>module.demo.kubernetes_manifest.${c}_helloworld" \
     "module.mesh.module.istio_$c.kubernetes_manifest.control_plane=>module.demo.kubernetes_manifest.${c}_sleep"
 done
+# ClusterFederatedTrustDomains after their side's controller-manager (its webhook admits them).
+"$MESHPLAN" graph | python3 "$repo/tests/scripts/graph-path.py" \
+  "module.mesh.module.spire_foo.kubernetes_manifest.server=>module.mesh.module.federation.kubernetes_manifest.on_a" \
+  "module.mesh.module.spire_bar.kubernetes_manifest.server=>module.mesh.module.federation.kubernetes_manifest.on_b"
 
 foo() { kubectl --kubeconfig "$emu/foo-eks-cluster.kubeconfig" "$@"; }
 bar() { kubectl --kubeconfig "$emu/bar-eks-cluster.kubeconfig" "$@"; }
