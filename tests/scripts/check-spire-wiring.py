@@ -138,6 +138,9 @@ for kind in ["deployments", "daemonsets", "statefulsets"]:
                 got = posixpath.normpath(posixpath.join(v["hostPath"]["path"], rel)) if v and "hostPath" in v else f"{path} (not on a hostPath)"
                 where = f"{obj['metadata']['namespace']}/{obj['metadata']['name']}/{c['name']}"
                 check(f"{where} dials the agent socket", got == host_sock, f"{got} != agent's {host_sock}")
+                if v and v.get("hostPath", {}).get("type") == "Directory":
+                    # kubelet refuses a Directory mount that is missing: the agent must create it.
+                    check(f"{where}: the agent creates the directory it mounts", av.get("hostPath", {}).get("type") == "DirectoryOrCreate", av)
 
 for op in (get("istiooperators", "-A") or {"items": []})["items"]:
     tmpl = op["spec"].get("values", {}).get("sidecarInjectorWebhook", {}).get("templates", {}).get("spire")
