@@ -97,8 +97,19 @@ def patch_eks(mapping_path):
             ec2.delete_security_group(group_id=sg_id)
         return cluster
 
+    original_update = models.EKSBackend.update_cluster_config
+
+    def update_cluster_config(self, name, resources_vpc_config, *args, **kwargs):
+        # EKS changes only the fields given (the cluster SG and VPC stay); moto would replace
+        # the whole vpc config.
+        old = getattr(self.clusters.get(name), "resources_vpc_config", None) or {}
+        if resources_vpc_config:
+            resources_vpc_config = dict(old, **resources_vpc_config)
+        return original_update(self, name, resources_vpc_config, *args, **kwargs)
+
     models.Cluster.__init__ = init
     models.EKSBackend.delete_cluster = delete_cluster
+    models.EKSBackend.update_cluster_config = update_cluster_config
 
 
 def exit_when_stdin_closes():
