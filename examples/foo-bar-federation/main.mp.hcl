@@ -147,7 +147,8 @@ module "clusters" {
   kubernetes_version = var.kubernetes_version
   oidc_thumbprint    = var.oidc_thumbprint
   enable_addons      = local.on_aws ? coalesce(var.enable_addons, true) : coalesce(var.enable_addons, false)
-  # moto's EKS clusters have no cluster security group to open istiod's ports on.
+  # moto (5.x) drops the description of rules that reference a group, so on the emulators
+  # these rules would re-plan forever; they are made on AWS only.
   cluster_sg_ingress_ports = local.on_aws ? [15017, 15012] : []
 }
 
@@ -216,8 +217,9 @@ module "demo" {
   providers  = { kubernetes.foo = kubernetes.foo, kubernetes.bar = kubernetes.bar }
   foo        = module.clusters.foo
   bar        = module.clusters.bar
-  enabled    = var.demo_apps
-  depends_on = [module.mesh]
+  enabled     = var.demo_apps
+  istio_ready = module.mesh.istio_ready
+  depends_on  = [module.mesh]
 }
 
 output "foo_endpoint" {

@@ -133,12 +133,14 @@ module "federation" {
     trust_domain            = module.spire_foo.trust_domain
     bundle_endpoint_address = module.spire_foo.bundle_endpoint_address
     bundle_endpoint_port    = module.spire_foo.bundle_endpoint_port
+    ready                   = module.spire_foo.ready
     ca_pems                 = [module.cert_manager_foo.root_ca_pem]
   }
   b = {
     trust_domain            = module.spire_bar.trust_domain
     bundle_endpoint_address = module.spire_bar.bundle_endpoint_address
     bundle_endpoint_port    = module.spire_bar.bundle_endpoint_port
+    ready                   = module.spire_bar.ready
     ca_pems                 = [module.cert_manager_bar.root_ca_pem]
   }
 }
@@ -150,6 +152,7 @@ module "istio_foo" {
   providers            = { kubernetes = kubernetes.foo }
   manifests_path       = "${var.manifests_dir}/istio.yaml"
   namespace            = module.cert_manager_foo.istio_namespace
+  cacerts_ready        = module.cert_manager_foo.cacerts_ready
   create_namespace     = false
   trust_domain         = local.clusters.foo.trust_domain
   trust_domain_aliases = [local.clusters.bar.trust_domain]
@@ -171,6 +174,7 @@ module "istio_bar" {
   providers            = { kubernetes = kubernetes.bar }
   manifests_path       = "${var.manifests_dir}/istio.yaml"
   namespace            = module.cert_manager_bar.istio_namespace
+  cacerts_ready        = module.cert_manager_bar.cacerts_ready
   create_namespace     = false
   trust_domain         = local.clusters.bar.trust_domain
   trust_domain_aliases = [local.clusters.foo.trust_domain]

@@ -11,7 +11,8 @@ repo="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'stop_servers; rm -rf "$work"' EXIT
 start_server foo "$work"
-start_server bar "$work"
+# bar's load balancers report an AWS-style hostname and no ip, foo's an ip: both must work.
+start_server bar "$work" --aws-load-balancers
 cp -r "$here" "$work/example" && cd "$work/example"
 sed -i "s#\.\./\.\./modules#$repo/modules#g" main.mp.hcl
 
@@ -28,13 +29,19 @@ timed plan "$MESHPLAN" plan
 timed apply "$MESHPLAN" apply -auto-approve
 grep -E '^Apply complete' apply.log
 timed replan "$MESHPLAN" plan -detailed-exitcode
+# Each side's ClusterFederatedTrustDomain goes through its controller-manager's webhook
+# (failurePolicy Fail): only after that side's spire-server pod (with controller-manager) is up.
+"$MESHPLAN" graph | python3 "$repo/tests/scripts/graph-path.py" \
+  "module.spire_foo.kubernetes_manifest.server=>module.federation.kubernetes_manifest.on_a" \
+  "module.spire_bar.kubernetes_manifest.server=>module.federation.kubernetes_manifest.on_b"
 
 foo() { kubectl --kubeconfig "$work/foo.kubeconfig" "$@"; }
 bar() { kubectl --kubeconfig "$work/bar.kubeconfig" "$@"; }
 
 # 1. Bundle endpoints crossed: each side's ClusterFederatedTrustDomain names the other's endpoint.
-foo_lb="$(foo get svc -n spire spire-server-bundle-endpoint -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
-bar_lb="$(bar get svc -n spire spire-server-bundle-endpoint -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
+foo_lb="$(lb_address "$work/foo.kubeconfig" spire spire-server-bundle-endpoint)"
+bar_lb="$(lb_address "$work/bar.kubeconfig" spire spire-server-bundle-endpoint)"
+expect "bar's endpoint is a hostname" "$(echo "$bar_lb" | grep -c '\.elb\.amazonaws\.com$')" 1
 expect "bar's CFTD foo.com endpoint" "$(bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.bundleEndpointURL}')" "https://$foo_lb:8443"
 expect "bar's CFTD foo.com endpoint id" "$(bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.bundleEndpointProfile.endpointSPIFFEID}')" "spiffe://foo.com/spire/server"
 expect "foo's CFTD bar.com endpoint" "$(foo get clusterfederatedtrustdomain bar-com -o jsonpath='{.spec.bundleEndpointURL}')" "https://$bar_lb:8443"
@@ -68,7 +75,11 @@ foo get secret -n istio-system istio-remote-secret-bar-eks-cluster -o jsonpath='
 expect "remote kubeconfig server" "$(kubectl --kubeconfig bar-remote.kubeconfig config view -o jsonpath='{.clusters[0].cluster.server}')" "$(kc_server "$work/bar.kubeconfig")"
 expect "remote kubeconfig reaches bar" "$(kubectl --kubeconfig bar-remote.kubeconfig get sa -n istio-system istio-reader-service-account -o name)" "serviceaccount/istio-reader-service-account"
 
-# 4. The seed's objects, spot checks.
+# 4. SPIRE's wiring inside each cluster (sockets, webhook, consumers).
+check_spire_wiring "$work/foo.kubeconfig"
+check_spire_wiring "$work/bar.kubeconfig"
+
+# 5. The seed's objects, spot checks.
 expect "Istio trustDomainAliases" "$(foo get istiooperator -n istio-system istio-control-plane -o jsonpath='{.spec.meshConfig.trustDomainAliases}')" '["bar.com"]'
 expect "east-west federatesWith" "$(bar get istiooperator -n istio-system eastwest -o jsonpath='{.spec.components.ingressGateways[0].k8s.podAnnotations.spiffe\.io/federatesWith}')" "foo.com"
 expect "PeerAuthentication STRICT" "$(foo get peerauthentication -n istio-system default -o jsonpath='{.spec.mtls.mode}')" "STRICT"
@@ -83,6 +94,6 @@ for c in foo bar; do
   k() { kubectl --kubeconfig "$work/$c.kubeconfig" "$@"; }
   expect "$c: no namespaces left" "$(k get ns -o name | grep -cvE 'namespace/(default|kube-system|kube-public|kube-node-lease)$' || true)" 0
   expect "$c: no CRDs left" "$(k get crd -o name | wc -l)" 0
-  expect "$c: no cluster objects left" "$(k get clusterroles,clusterrolebindings,csidrivers -o name | grep -c spire || true)" 0
+  expect "$c: no cluster objects left" "$(k get clusterroles,clusterrolebindings,csidrivers,validatingwebhookconfigurations -o name | grep -c spire || true)" 0
 done
 echo "PASS spire-federation-local"

@@ -139,6 +139,14 @@ resource "kubernetes_manifest" "cacerts" {
       }
     }
   }
+
+  # istiod reads Secret cacerts once, at start: it must be issued before Istio is installed.
+  wait {
+    condition {
+      type   = "Ready"
+      status = "True"
+    }
+  }
 }
 
 # The root's PEM when cert-manager made it (read from its Secret once issued).

@@ -24,3 +24,8 @@ output "ready" {
   description = "Known once the install, the root and the ClusterIssuer are applied."
   value       = sha1("${module.install.ready}/${kubernetes_manifest.cluster_issuer.object.metadata.uid}")
 }
+
+output "cacerts_ready" {
+  description = "Known once Certificate cacerts is Ready (its Secret issued): give it to modules/istio."
+  value       = kubernetes_manifest.cacerts.object.metadata.uid
+}

@@ -90,6 +90,16 @@ resource "aws_vpc_security_group_ingress_rule" "cluster_self" {
   description                  = "port ${each.key} from the cluster security group"
 }
 
+# Managed node groups without a launch template carry only the cluster security group, so
+# traffic from peered VPCs is admitted there (a separate SG would reach no node).
+resource "aws_vpc_security_group_ingress_rule" "peer" {
+  for_each          = toset(var.peer_cidrs)
+  security_group_id = aws_eks_cluster.this.vpc_config.cluster_security_group_id
+  cidr_ipv4         = each.key
+  ip_protocol       = "-1"
+  description       = "all from peered VPC ${each.key}"
+}
+
 # --- Node groups -------------------------------------------------------------------------
 
 resource "aws_eks_node_group" "this" {

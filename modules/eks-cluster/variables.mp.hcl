@@ -107,6 +107,12 @@ variable "cluster_sg_ingress_ports" {
   default     = []
 }
 
+variable "peer_cidrs" {
+  description = "CIDRs of peered VPCs whose traffic (all protocols) the nodes admit, through the cluster security group."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   type    = map(string)
   default = {}

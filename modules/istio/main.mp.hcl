@@ -15,6 +15,11 @@ resource "meshplan_data" "installed" {
   input = module.install.ready
 }
 
+# The control plane after Secret cacerts exists (istiod falls back to a self-signed CA otherwise).
+resource "meshplan_data" "cacerts" {
+  input = { installed = meshplan_data.installed.output, cacerts = var.cacerts_ready }
+}
+
 resource "kubernetes_namespace" "istio" {
   count = var.create_namespace ? 1 : 0
   metadata {
@@ -95,7 +100,13 @@ resource "kubernetes_manifest" "control_plane" {
       }
     }
   }
-  depends_on = [meshplan_data.installed]
+
+  # HEALTHY: the operator has istiod and the sidecar injector webhook up. Pods created before
+  # would start without a sidecar.
+  wait {
+    fields = var.wait_for_control_plane ? { "status.status" = "HEALTHY" } : {}
+  }
+  depends_on = [meshplan_data.cacerts]
 }
 
 resource "kubernetes_manifest" "east_west_gateway" {
@@ -122,6 +133,7 @@ resource "kubernetes_manifest" "east_west_gateway" {
                 { name = "ISTIO_META_ROUTER_MODE", value = "sni-dnat" },
                 { name = "ISTIO_META_REQUESTED_NETWORK_VIEW", value = var.network },
               ]
+              serviceAnnotations = var.east_west_service_annotations
               service = {
                 ports = [
                   { name = "status-port", port = 15021, targetPort = 15021 },
@@ -139,6 +151,9 @@ resource "kubernetes_manifest" "east_west_gateway" {
         global   = { network = var.network }
       }
     }
+  }
+  wait {
+    fields = var.wait_for_control_plane ? { "status.status" = "HEALTHY" } : {}
   }
   depends_on = [kubernetes_manifest.control_plane]
 }

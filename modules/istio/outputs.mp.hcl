@@ -16,3 +16,8 @@ output "reader_ca_pem" {
 output "remote_secrets" {
   value = [for k, s in kubernetes_secret.remote : s.metadata.name]
 }
+
+output "ready" {
+  description = "Known once the control plane is HEALTHY: workloads that need a sidecar come after it."
+  value       = kubernetes_manifest.control_plane.object.metadata.uid
+}

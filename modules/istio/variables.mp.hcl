@@ -94,3 +94,21 @@ variable "spiffe_csi_driver" {
   type        = string
   default     = "csi.spiffe.io"
 }
+
+variable "east_west_service_annotations" {
+  description = "Annotations of the east-west gateway's Service (15443/15012/15017), e.g. AWS's internal-scheme ones."
+  type        = map(string)
+  default     = {}
+}
+
+variable "cacerts_ready" {
+  description = "A value known once Secret cacerts is issued (modules/cert-manager cacerts_ready); the control plane waits for it."
+  type        = string
+  default     = null
+}
+
+variable "wait_for_control_plane" {
+  description = "Wait for the IstioOperators to report HEALTHY (istiod, sidecar injector, gateway up)."
+  type        = bool
+  default     = true
+}

@@ -10,12 +10,23 @@ module "spire" {
   crds_sha256          = var.spire_crds_sha256
   server_node_selector = var.spire_server_node_selector
   server_tolerations   = []
-  cluster_spiffe_ids   = {
+  # NSM's pods mount hostPath /run/spire/sockets (type Directory) and dial agent.sock there.
+  agent_socket_dir  = "/run/spire/sockets"
+  agent_socket_name = "agent.sock"
+  cluster_spiffe_ids = {
     nsm-workloads = {
       spiffe_id_template = "spiffe://k8s.nsm/ns/{{.PodMeta.Namespace}}/pod/{{.PodMeta.Name}}"
       pod_selector       = { "spiffe.io/spiffe-id" = "true" }
       namespace_selector = {}
       federates_with     = []
+    }
+    # admission-webhook-k8s serves TLS with its SVID: it needs an entry with its Service's DNS name.
+    nsm-workloads-webhook = {
+      spiffe_id_template = "spiffe://k8s.nsm/ns/{{.PodMeta.Namespace}}/pod/{{.PodMeta.Name}}"
+      pod_selector       = { app = "admission-webhook-k8s" }
+      namespace_selector = { "kubernetes.io/metadata.name" = var.namespace }
+      federates_with     = []
+      dns_name_templates = ["admission-webhook-svc.{{.PodMeta.Namespace}}.svc"]
     }
   }
 }

@@ -14,3 +14,7 @@ output "admission_webhook_ready" {
 output "objects" {
   value = [for k, o in kubernetes_manifest.nsm : k]
 }
+
+output "spire_agent_socket_path" {
+  value = module.spire.agent_socket_path
+}

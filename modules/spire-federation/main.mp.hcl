@@ -29,12 +29,19 @@ locals {
   }
 }
 
+# Each object goes through its own side's controller-manager webhook (failurePolicy Fail).
+resource "meshplan_data" "ready" {
+  input = { a = var.a.ready, b = var.b.ready }
+}
+
 resource "kubernetes_manifest" "on_a" {
-  provider = kubernetes.a
-  manifest = local.objects["a"]
+  provider   = kubernetes.a
+  manifest   = local.objects["a"]
+  depends_on = [meshplan_data.ready]
 }
 
 resource "kubernetes_manifest" "on_b" {
-  provider = kubernetes.b
-  manifest = local.objects["b"]
+  provider   = kubernetes.b
+  manifest   = local.objects["b"]
+  depends_on = [meshplan_data.ready]
 }

@@ -21,11 +21,21 @@ locals {
     }
   }
 
+  # One emptyDir holds the server's API socket: the server mounts it at server_socket_dir (the
+  # spire-server CLI's default), spire-controller-manager at /spire-server (its default path).
+  server_socket_dir = "/tmp/spire-server/private"
+  cm_socket_dir     = "/spire-server"
+  webhook_name      = "spire-controller-manager-webhook"
+
+  # The agent mounts the host directory at the same path, so the path in agent.conf is the
+  # host's: hostPath consumers (NSM) use it as is, the SPIFFE CSI driver shares the directory.
+  agent_socket_path = "${var.agent_socket_dir}/${var.agent_socket_name}"
+
   server_conf = <<-CONF
     server {
       bind_address     = "0.0.0.0"
       bind_port        = "8081"
-      socket_path      = "/tmp/spire-server/private/api.sock"
+      socket_path      = "${local.server_socket_dir}/api.sock"
       trust_domain     = "${var.trust_domain}"
       data_dir         = "/run/spire/data"
       log_level        = "DEBUG"
@@ -107,7 +117,7 @@ locals {
       log_level         = "DEBUG"
       server_address    = "spire-server"
       server_port       = "8081"
-      socket_path       = "/run/secrets/workload-spiffe-uds/socket"
+      socket_path       = "${local.agent_socket_path}"
       trust_bundle_path = "/run/spire/bundle/root-cert.pem"
       trust_domain      = "${var.trust_domain}"
       sds {
@@ -155,7 +165,9 @@ locals {
       clusterName           = var.cluster_name
       trustDomain           = var.trust_domain
       ignoreNamespaces      = ["kube-system", "kube-public", local.ns]
-      spireServerSocketPath = "/tmp/spire-server/private/api.sock"
+      spireServerSocketPath = "${local.cm_socket_dir}/api.sock"
+      # v0.2.x fills in this object's caBundle at startup and exits when it is missing.
+      validatingWebhookConfigurationName = local.webhook_name
   })
 }
 
@@ -339,16 +351,16 @@ resource "kubernetes_manifest" "server" {
               volumeMounts   = [
                 { name = "spire-config", mountPath = "/run/spire/config", readOnly = true },
                 { name = "spire-data", mountPath = "/run/spire/data", readOnly = false },
-                { name = "spire-server-socket", mountPath = "/tmp/spire-server/private", readOnly = false },
+                { name = "spire-server-socket", mountPath = local.server_socket_dir, readOnly = false },
               ]
             },
             {
               name         = "spire-controller-manager"
               image        = var.images.controller_manager
               args         = ["--config=spire-controller-manager-config.yaml"]
-              ports        = [{ containerPort = 9443 }]
+              ports        = [{ containerPort = 9443, name = "webhook" }]
               volumeMounts = [
-                { name = "spire-server-socket", mountPath = "/spire-server", readOnly = true },
+                { name = "spire-server-socket", mountPath = local.cm_socket_dir, readOnly = true },
                 { name = "spire-controller-manager-config", mountPath = "/spire-controller-manager-config.yaml", subPath = "spire-controller-manager-config.yaml" },
               ]
             },
@@ -378,8 +390,43 @@ resource "kubernetes_manifest" "server" {
     kubernetes_manifest.server_cluster_role_binding,
     kubernetes_manifest.server_role_binding,
     kubernetes_manifest.trust_bundle,
+    kubernetes_manifest.webhook,
     meshplan_data.crds_installed,
   ]
+}
+
+# spire-controller-manager's validating webhook (it serves on 9443 and manages caBundle itself,
+# so caBundle is left out here).
+resource "kubernetes_manifest" "webhook_service" {
+  manifest = {
+    apiVersion = "v1"
+    kind       = "Service"
+    metadata   = { name = "spire-controller-manager-webhook-service", namespace = local.ns }
+    spec       = {
+      selector = { app = "spire-server" }
+      ports    = [{ name = "webhook", port = 443, targetPort = "webhook", protocol = "TCP" }]
+    }
+  }
+}
+
+resource "kubernetes_manifest" "webhook" {
+  manifest = {
+    apiVersion = "admissionregistration.k8s.io/v1"
+    kind       = "ValidatingWebhookConfiguration"
+    metadata   = { name = local.webhook_name }
+    webhooks   = [for kind in ["clusterfederatedtrustdomain", "clusterspiffeid"] : {
+        name                    = "v${kind}.kb.io"
+        admissionReviewVersions = ["v1"]
+        sideEffects             = "None"
+        failurePolicy           = "Fail"
+        clientConfig            = { service = {
+            name      = kubernetes_manifest.webhook_service.manifest.metadata.name
+            namespace = local.ns
+            path      = "/validate-spire-spiffe-io-v1alpha1-${kind}"
+        } }
+        rules = [{ apiGroups = ["spire.spiffe.io"], apiVersions = ["v1alpha1"], operations = ["CREATE", "UPDATE"], resources = ["${kind}s"] }]
+    }]
+  }
 }
 
 resource "kubernetes_manifest" "server_service" {
@@ -399,7 +446,7 @@ resource "kubernetes_manifest" "bundle_endpoint_service" {
   manifest = {
     apiVersion = "v1"
     kind       = "Service"
-    metadata   = { name = "spire-server-bundle-endpoint", namespace = local.ns }
+    metadata   = { name = "spire-server-bundle-endpoint", namespace = local.ns, annotations = var.bundle_endpoint_service_annotations }
     spec       = {
       type     = var.bundle_endpoint_service_type
       selector = { app = "spire-server" }
@@ -410,9 +457,10 @@ resource "kubernetes_manifest" "bundle_endpoint_service" {
     }
   }
 
-  # A LoadBalancer Service's address is what the other cluster federates with.
+  # A LoadBalancer Service's address is what the other cluster federates with: an ip on most
+  # clouds, only a hostname on AWS (the wait matches the ingress entry's JSON text).
   wait {
-    fields = var.bundle_endpoint_service_type == "LoadBalancer" ? { "status.loadBalancer.ingress[0].ip" = ".+" } : {}
+    fields = var.bundle_endpoint_service_type == "LoadBalancer" ? { "status.loadBalancer.ingress[0]" = ".*\"(hostname|ip)\":\"[^\"]+\".*" } : {}
   }
 }
 
@@ -448,7 +496,7 @@ resource "kubernetes_manifest" "agent" {
               volumeMounts = [
                 { name = "spire-config", mountPath = "/run/spire/config", readOnly = true },
                 { name = "spire-bundle", mountPath = "/run/spire/bundle", readOnly = true },
-                { name = "spire-agent-socket-dir", mountPath = "/run/secrets/workload-spiffe-uds", readOnly = false },
+                { name = "spire-agent-socket-dir", mountPath = var.agent_socket_dir, readOnly = false },
                 { name = "spire-token", mountPath = "/var/run/secrets/tokens" },
               ]
               livenessProbe  = { httpGet = { path = "/live", port = 8080 }, initialDelaySeconds = 15, periodSeconds = 60 }
@@ -483,7 +531,7 @@ resource "kubernetes_manifest" "agent" {
             { name = "spire-config", configMap = { name = kubernetes_config_map.agent.metadata.name } },
             { name = "spire-bundle", configMap = { name = kubernetes_manifest.trust_bundle.manifest.metadata.name } },
             { name = "spire-token", projected = { sources = [{ serviceAccountToken = { path = "spire-agent", expirationSeconds = 7200, audience = "spire-server" } }] } },
-            { name = "spire-agent-socket-dir", hostPath = { path = "/run/spire/agent-sockets", type = "DirectoryOrCreate" } },
+            { name = "spire-agent-socket-dir", hostPath = { path = var.agent_socket_dir, type = "DirectoryOrCreate" } },
             { name = "spiffe-csi-socket-dir", hostPath = { path = "/var/lib/kubelet/plugins/csi.spiffe.io", type = "DirectoryOrCreate" } },
             { name = "mountpoint-dir", hostPath = { path = "/var/lib/kubelet/pods", type = "Directory" } },
             { name = "kubelet-plugin-registration-dir", hostPath = { path = "/var/lib/kubelet/plugins_registry", type = "Directory" } },
@@ -523,7 +571,9 @@ resource "kubernetes_manifest" "cluster_spiffe_id" {
         namespaceSelector = { matchLabels = each.value.namespace_selector }
       },
       length(each.value.federates_with) > 0 ? { federatesWith = each.value.federates_with } : {},
+      try(each.value.dns_name_templates, null) == null ? {} : { dnsNameTemplates = each.value.dns_name_templates },
     )
   }
-  depends_on = [meshplan_data.crds_installed]
+  # The webhook (failurePolicy Fail) rejects them until controller-manager, in the server pod, serves.
+  depends_on = [meshplan_data.crds_installed, kubernetes_manifest.server]
 }

@@ -45,3 +45,8 @@ output "ready" {
         [for k, o in kubernetes_manifest.cluster_spiffe_id : o.object.metadata.uid],
   )))
 }
+
+output "agent_socket_path" {
+  description = "Host path of the agent's Workload API socket (hostPath consumers: SPIFFE_ENDPOINT_SOCKET=unix://<this>)."
+  value       = local.agent_socket_path
+}

@@ -100,6 +100,7 @@ variable "cluster_spiffe_ids" {
         pod_selector       = map(string)
         namespace_selector = map(string)
         federates_with     = list(string)
+        dns_name_templates = optional(list(string))
   }))
   default = null
 }
@@ -108,4 +109,22 @@ variable "wait_for_rollout" {
   description = "Wait for the server StatefulSet and agent DaemonSet to be ready."
   type        = bool
   default     = true
+}
+
+variable "agent_socket_dir" {
+  description = "Host directory of the agent's Workload API socket (created by the agent DaemonSet); NSM mounts it as a hostPath, the SPIFFE CSI driver shares it with pods."
+  type        = string
+  default     = "/run/spire/sockets"
+}
+
+variable "agent_socket_name" {
+  description = "File name of the socket in that directory: \"socket\" for Istio (it reads /run/secrets/workload-spiffe-uds/socket through the CSI volume), \"agent.sock\" for NSM."
+  type        = string
+  default     = "socket"
+}
+
+variable "bundle_endpoint_service_annotations" {
+  description = "Annotations of Service spire-server-bundle-endpoint, e.g. AWS's internal-scheme ones so a LoadBalancer is reachable from peered VPCs only."
+  type        = map(string)
+  default     = {}
 }

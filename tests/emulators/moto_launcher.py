@@ -62,7 +62,54 @@ def patch_eks(mapping_path):
             ca = target["ca_pem"].encode("utf-8")
             self.certificate_authority = {"data": base64.b64encode(ca).decode("ascii")}
 
+        add_cluster_security_group(self)
+
+    def add_cluster_security_group(cluster):
+        # EKS creates a cluster security group in the cluster's VPC and gives it to the control
+        # plane and to managed nodes without a launch template: rules meant for the nodes go
+        # there. moto has none, so a module could open ports on nothing and tests not see it.
+        from moto.ec2.models import ec2_backends
+
+        _, _, _, region, account, _ = cluster.arn.split(":", 5)
+        ec2 = ec2_backends[account][region]
+        subnets = cluster.resources_vpc_config.get("subnetIds") or []
+        try:
+            vpc_id = ec2.get_subnet(subnets[0]).vpc_id
+        except Exception:  # no such subnet: moto's EKS does not check either
+            return
+        cluster_id = hashlib.sha1(cluster.name.encode("utf-8")).hexdigest()[:10]
+        sg = ec2.create_security_group(
+            f"eks-cluster-sg-{cluster.name}-{cluster_id}",
+            "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
+            vpc_id=vpc_id,
+            tags={"aws:eks:cluster-name": cluster.name, f"kubernetes.io/cluster/{cluster.name}": "owned"},
+        )
+        cluster.resources_vpc_config = dict(cluster.resources_vpc_config, clusterSecurityGroupId=sg.id, vpcId=vpc_id)
+        cluster_security_groups[cluster.name] = (ec2, sg.id)
+
+    cluster_security_groups = {}
+    original_delete = models.EKSBackend.delete_cluster
+
+    def delete_cluster(self, name):
+        cluster = original_delete(self, name)
+        ec2, sg_id = cluster_security_groups.pop(name, (None, None))
+        if sg_id:
+            ec2.delete_security_group(group_id=sg_id)
+        return cluster
+
+    original_update = models.EKSBackend.update_cluster_config
+
+    def update_cluster_config(self, name, resources_vpc_config, *args, **kwargs):
+        # EKS changes only the fields given (the cluster SG and VPC stay); moto would replace
+        # the whole vpc config.
+        old = getattr(self.clusters.get(name), "resources_vpc_config", None) or {}
+        if resources_vpc_config:
+            resources_vpc_config = dict(old, **resources_vpc_config)
+        return original_update(self, name, resources_vpc_config, *args, **kwargs)
+
     models.Cluster.__init__ = init
+    models.EKSBackend.delete_cluster = delete_cluster
+    models.EKSBackend.update_cluster_config = update_cluster_config
 
 
 def exit_when_stdin_closes():

@@ -51,6 +51,24 @@ grep -E '^Apply complete' apply.log
 timed replan "$MESHPLAN" plan -detailed-exitcode
 echo "graph: $("$MESHPLAN" graph | grep -cE '^  "[^"]+" \[') nodes, $("$MESHPLAN" graph | grep -c -- '->') edges"
 
+# Istio before the workloads: cacerts is issued (Ready) before the control plane, the control
+# plane is HEALTHY (istiod and the sidecar injector webhook up) before the demo namespaces and
+# workloads, on both sides. The waits are in state (the wait block only); the order in the graph.
+wait_block() { "$MESHPLAN" state show -no-color "$1" | sed -n '/^ *wait *= {/,/^        }/p' | tr -d ' \n'; }
+for c in foo bar; do
+  expect "$c: cacerts waited for Ready" "$(wait_block "module.mesh.module.cert_manager_$c.kubernetes_manifest.cacerts" | grep -o '"condition"=\[{status="True"type="Ready"},\]')" '"condition"=[{status="True"type="Ready"},]'
+  expect "$c: control plane waited for HEALTHY" "$(wait_block "module.mesh.module.istio_$c.kubernetes_manifest.control_plane" | grep -o '"status.status"="HEALTHY"')" '"status.status"="HEALTHY"'
+  "$MESHPLAN" graph | python3 "$repo/tests/scripts/graph-path.py" \
+    "module.mesh.module.cert_manager_$c.kubernetes_manifest.cacerts=>module.mesh.module.istio_$c.kubernetes_manifest.control_plane" \
+    "module.mesh.module.istio_$c.kubernetes_manifest.control_plane=>module.demo.kubernetes_namespace.$c" \
+    "module.mesh.module.istio_$c.kubernetes_manifest.control_plane=>module.demo.kubernetes_manifest.${c}_helloworld" \
+    "module.mesh.module.istio_$c.kubernetes_manifest.control_plane=>module.demo.kubernetes_manifest.${c}_sleep"
+done
+# ClusterFederatedTrustDomains after their side's controller-manager (its webhook admits them).
+"$MESHPLAN" graph | python3 "$repo/tests/scripts/graph-path.py" \
+  "module.mesh.module.spire_foo.kubernetes_manifest.server=>module.mesh.module.federation.kubernetes_manifest.on_a" \
+  "module.mesh.module.spire_bar.kubernetes_manifest.server=>module.mesh.module.federation.kubernetes_manifest.on_b"
+
 foo() { kubectl --kubeconfig "$emu/foo-eks-cluster.kubeconfig" "$@"; }
 bar() { kubectl --kubeconfig "$emu/bar-eks-cluster.kubeconfig" "$@"; }
 
@@ -82,6 +100,13 @@ elif what == "ebs-trust":
         import urllib.parse; doc = json.loads(urllib.parse.unquote(doc))
     cond = doc["Statement"][0]["Condition"]["StringEquals"]
     print(",".join(sorted(k.rsplit(":", 1)[1] + "=" + (v if isinstance(v, str) else v[0]) for k, v in cond.items())))
+elif what == "node-sg":
+    # The security group managed nodes get (the cluster SG, no launch template): what it admits.
+    sg = eks.describe_cluster(name=sys.argv[2])["cluster"]["resourcesVpcConfig"]["clusterSecurityGroupId"]
+    perms = ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"]
+    rules = sorted(f"{p['IpProtocol']}:{p.get('FromPort', '')}:{r['CidrIpv4'] if 'CidrIpv4' in r else r.get('CidrIp')}" for p in perms for r in p.get("IpRanges", []))
+    rules += sorted(f"{p['IpProtocol']}:{p.get('FromPort', '')}:self" for p in perms for g in p.get("UserIdGroupPairs", []) if g["GroupId"] == sg)
+    print(",".join(rules))
 elif what == "left":
     n = len(ec2.describe_vpcs(Filters=[{"Name": "tag:example", "Values": ["foo-bar-federation"]}])["Vpcs"])
     n += len(eks.list_clusters()["clusters"])
@@ -94,12 +119,23 @@ expect "peering active foo→bar" "$(aws_check peering)" "1 10.2.0.0/16 10.3.0.0
 expect "EKS clusters" "$(aws_check clusters)" "bar-eks-cluster,foo-eks-cluster"
 expect "bar's spire_server node group" "$(aws_check nodegroups bar-eks-cluster)" \
   '{"labels": {"dedicated": "spire-server"}, "size": 1, "taints": [{"effect": "NO_EXECUTE", "key": "dedicated", "value": "spire-server"}]}'
+# Peer traffic reaches the nodes: the other VPC is admitted on the SG the nodes carry.
+expect "foo's nodes admit bar's VPC" "$(aws_check node-sg foo-eks-cluster)" "-1::10.3.0.0/16"
+expect "bar's nodes admit foo's VPC" "$(aws_check node-sg bar-eks-cluster)" "-1::10.2.0.0/16"
 expect "EBS CSI IRSA trust (:aud, :sub)" "$(aws_check ebs-trust foo-eks-cluster)" \
   "aud=sts.amazonaws.com,sub=system:serviceaccount:kube-system:ebs-csi-controller-sa"
 
 # What crosses between the clusters.
-foo_lb="$(foo get svc -n spire spire-server-bundle-endpoint -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
-bar_lb="$(bar get svc -n spire spire-server-bundle-endpoint -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
+# EKS load balancers report only a hostname (the emulators' kube test servers do the same).
+foo_lb="$(lb_address "$emu/foo-eks-cluster.kubeconfig" spire spire-server-bundle-endpoint)"
+bar_lb="$(lb_address "$emu/bar-eks-cluster.kubeconfig" spire spire-server-bundle-endpoint)"
+expect "foo's endpoint is an ELB hostname" "$(echo "$foo_lb" | grep -c '\.elb\.amazonaws\.com$')" 1
+# 8443/15443/15012/15017 stay inside the peered VPCs: internal load balancers only.
+expect "foo's bundle endpoint LB is internal" "$(echo "$foo_lb" | grep -c '^internal-')" 1
+expect "bar's bundle endpoint LB is internal" "$(echo "$bar_lb" | grep -c '^internal-')" 1
+expect "bar's east-west gateway LB is internal" "$(bar get istiooperator -n istio-system eastwest -o jsonpath='{.spec.components.ingressGateways[0].k8s.serviceAnnotations.service\.beta\.kubernetes\.io/aws-load-balancer-scheme}')" internal
+check_spire_wiring "$emu/foo-eks-cluster.kubeconfig"
+check_spire_wiring "$emu/bar-eks-cluster.kubeconfig"
 expect "bar's CFTD foo.com endpoint" "$(bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.bundleEndpointURL}')" "https://$foo_lb:8443"
 expect "bar's CFTD foo.com endpoint id" "$(bar get clusterfederatedtrustdomain foo-com -o jsonpath='{.spec.bundleEndpointProfile.endpointSPIFFEID}')" "spiffe://foo.com/spire/server"
 expect "foo's CFTD bar.com endpoint" "$(foo get clusterfederatedtrustdomain bar-com -o jsonpath='{.spec.bundleEndpointURL}')" "https://$bar_lb:8443"

@@ -6,11 +6,11 @@ KUBE_TEST_SERVER="${KUBE_TEST_SERVER:-${CARGO_TARGET_DIR:-$_repo/target}/debug/k
 export RUST_BACKTRACE=0
 _server_pids=()
 
-# start_server NAME DIR: a kube-test-server writing DIR/NAME.kubeconfig.
+# start_server NAME DIR [ARGS...]: a kube-test-server writing DIR/NAME.kubeconfig.
 start_server() {
-  local name=$1 dir=$2
+  local name=$1 dir=$2; shift 2
   "$KUBE_TEST_SERVER" --listen 127.0.0.1:0 --kubeconfig-out "$dir/$name.kubeconfig" \
-    --cluster-name "$name" --ready-delay 1s >"$dir/$name.log" 2>&1 &
+    --cluster-name "$name" --ready-delay 1s "$@" >"$dir/$name.log" 2>&1 &
   _server_pids+=($!)
   for _ in $(seq 50); do grep -q '^listening on' "$dir/$name.log" 2>/dev/null && return 0; sleep 0.1; done
   echo "kube-test-server $name did not start:" >&2; cat "$dir/$name.log" >&2; return 1
@@ -20,6 +20,14 @@ stop_servers() {
   local pid
   for pid in "${_server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 }
+
+# lb_address KUBECONFIG NAMESPACE SERVICE: a LoadBalancer's hostname (AWS) or ip (elsewhere).
+lb_address() {
+  kubectl --kubeconfig "$1" get svc -n "$2" "$3" -o jsonpath='{.status.loadBalancer.ingress[0].hostname}{.status.loadBalancer.ingress[0].ip}'
+}
+
+# check_spire_wiring KUBECONFIG: the cross-object invariants of modules/spire.
+check_spire_wiring() { python3 "$_repo/tests/scripts/check-spire-wiring.py" "$@"; }
 
 kc_server() { kubectl --kubeconfig "$1" config view --raw -o jsonpath='{.clusters[0].cluster.server}'; }
 kc_token() { kubectl --kubeconfig "$1" config view --raw -o jsonpath='{.users[0].user.token}'; }

@@ -38,6 +38,9 @@ expect "ClusterSPIFFEID template" "$(k get clusterspiffeid nsm-workloads -o json
 expect "ClusterSPIFFEID selector" "$(k get clusterspiffeid nsm-workloads -o jsonpath='{.spec.podSelector.matchLabels.spiffe\.io/spiffe-id}')" 'true'
 expect "trust domain" "$(k get cm -n spire spire-server -o jsonpath='{.data.server\.conf}' | grep -o 'trust_domain *= "k8s.nsm"' | tr -s ' ')" 'trust_domain = "k8s.nsm"'
 expect "no UpstreamAuthority" "$(k get cm -n spire spire-server -o jsonpath='{.data.server\.conf}' | grep -c UpstreamAuthority || true)" 0
+check_spire_wiring "$work/nsm.kubeconfig"
+expect "ClusterSPIFFEID nsm-workloads-webhook" "$(k get clusterspiffeid nsm-workloads-webhook -o jsonpath='{.spec.podSelector.matchLabels.app}/{.spec.dnsNameTemplates[0]}')" 'admission-webhook-k8s/admission-webhook-svc.{{.PodMeta.Namespace}}.svc'
+expect "agent socket where NSM dials it" "$(k get cm -n spire spire-agent -o jsonpath='{.data.agent\.conf}' | grep -o 'socket_path *= "[^"]*"' | tr -s ' ')" 'socket_path = "/run/spire/sockets/agent.sock"'
 expect "admission-webhook-k8s rolled out" "$(k get deploy -n nsm-system admission-webhook-k8s -o jsonpath='{.status.readyReplicas}')" 1
 grep -q 'webhook_ready *= 1' apply.log && echo "ok   webhook_ready output" || { echo "FAIL webhook_ready output" >&2; exit 1; }
 timed destroy "$MESHPLAN" destroy -auto-approve

@@ -117,6 +117,7 @@ expect "gp2 default class" "$(k get sc gp2 -o jsonpath='{.metadata.annotations.s
 expect "ClusterSPIFFEID template" "$(k get clusterspiffeid nsm-workloads -o jsonpath='{.spec.spiffeIDTemplate}')" 'spiffe://k8s.nsm/ns/{{.PodMeta.Namespace}}/pod/{{.PodMeta.Name}}'
 expect "ClusterSPIFFEID selector" "$(k get clusterspiffeid nsm-workloads -o jsonpath='{.spec.podSelector.matchLabels.spiffe\.io/spiffe-id}')" 'true'
 expect "trust domain" "$(k get cm -n spire spire-server -o jsonpath='{.data.server\.conf}' | grep -o 'trust_domain *= "k8s.nsm"' | tr -s ' ')" 'trust_domain = "k8s.nsm"'
+check_spire_wiring "$emu/nsm-test.kubeconfig"
 expect "admission-webhook-k8s rolled out" "$(k get deploy -n nsm-system admission-webhook-k8s -o jsonpath='{.status.readyReplicas}')" 1
 
 timed destroy "$MESHPLAN" destroy -auto-approve

@@ -80,6 +80,13 @@ locals {
   }
 }
 
+# Injection happens at pod creation: the namespaces (and so everything in them) come after the
+# side's Istio control plane is HEALTHY, through a value, not only the caller's depends_on.
+resource "meshplan_data" "istio_ready" {
+  for_each = var.istio_ready
+  input    = each.value
+}
+
 # --- foo ---------------------------------------------------------------------------------------
 
 resource "kubernetes_namespace" "foo" {
@@ -89,6 +96,7 @@ resource "kubernetes_namespace" "foo" {
     name   = each.key
     labels = { "istio-injection" = "enabled" }
   }
+  depends_on = [meshplan_data.istio_ready]
 }
 
 resource "kubernetes_manifest" "foo_helloworld_service" {
@@ -121,6 +129,7 @@ resource "kubernetes_namespace" "bar" {
     name   = each.key
     labels = { "istio-injection" = "enabled" }
   }
+  depends_on = [meshplan_data.istio_ready]
 }
 
 resource "kubernetes_manifest" "bar_helloworld_service" {

@@ -24,3 +24,9 @@ variable "sleep_image" {
   type    = string
   default = "curlimages/curl:8.5.0"
 }
+
+variable "istio_ready" {
+  description = "Per side (foo, bar), a value known once its Istio control plane is HEALTHY: ./mesh's istio_ready."
+  type        = map(string)
+  default     = {}
+}

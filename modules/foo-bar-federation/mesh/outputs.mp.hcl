@@ -25,3 +25,8 @@ output "bundle_of_bar" {
 output "remote_secrets" {
   value = { foo = module.istio_foo.remote_secrets, bar = module.istio_bar.remote_secrets }
 }
+
+output "istio_ready" {
+  description = "Per cluster, known once its Istio control plane is HEALTHY (modules/foo-bar-federation/demo waits on it)."
+  value       = { foo = module.istio_foo.ready, bar = module.istio_bar.ready }
+}

@@ -68,3 +68,9 @@ variable "bundle_endpoint_port" {
   type    = number
   default = 8443
 }
+
+variable "internal_load_balancers" {
+  description = "Make the bundle endpoint and east-west gateway load balancers internal (reached over the VPC peering, not the internet)."
+  type        = bool
+  default     = true
+}

@@ -95,6 +95,8 @@ impl Emulators {
         for name in &options.clusters {
             let config = kube_test_server::Config {
                 eks: Some(kube_test_server::EksAuth { sts_endpoint: Some(moto.url()) }),
+                // EKS load balancers have a DNS name, never an ip.
+                load_balancer: kube_test_server::LoadBalancerStatus::AwsHostname { region: options.region.clone() },
                 ..kube_test_server::Config::named(name)
             };
             let server = TestServer::start(config).map_err(|e| Error::KubeServer(name.clone(), e))?;

@@ -57,6 +57,39 @@ for name in ['foo', 'other']:
 }
 
 #[test]
+fn eks_clusters_have_a_cluster_security_group_and_aws_load_balancers() {
+    let emu = Emulators::start(&Options::clusters(&["sg"])).unwrap();
+    let out = emu
+        .boto3(
+            r#"
+ec2, eks = client('ec2'), client('eks')
+vpc = ec2.create_vpc(CidrBlock='10.9.0.0/16')['Vpc']['VpcId']
+subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.9.1.0/24')['Subnet']['SubnetId']
+c = eks.create_cluster(name='sg', roleArn='arn:aws:iam::123456789012:role/eks', resourcesVpcConfig={'subnetIds': [subnet]})['cluster']
+sg_id = eks.describe_cluster(name='sg')['cluster']['resourcesVpcConfig']['clusterSecurityGroupId']
+sg = ec2.describe_security_groups(GroupIds=[sg_id])['SecurityGroups'][0]
+eks.delete_cluster(name='sg')
+left = [g['GroupId'] for g in ec2.describe_security_groups(Filters=[{'Name': 'vpc-id', 'Values': [vpc]}])['SecurityGroups'] if g['GroupName'] != 'default']
+print(json.dumps({'vpc': sg['VpcId'] == vpc, 'name': sg['GroupName'].startswith('eks-cluster-sg-sg-'), 'left': left}))
+"#,
+        )
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v, serde_json::json!({"vpc": true, "name": true, "left": []}), "{out}");
+
+    let service = "apiVersion: v1\nkind: Service\nmetadata: {name: lb, namespace: default}\nspec: {type: LoadBalancer, ports: [{port: 8443}]}\n";
+    let path = std::env::temp_dir().join(format!("emulators-lb-{}.yaml", std::process::id()));
+    std::fs::write(&path, service).unwrap();
+    let (ok, out) = emu.kubectl("sg", &["apply", "-f", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(ok, "{out}");
+    let (ok, out) = emu.kubectl("sg", &["wait", "--for=jsonpath={.status.loadBalancer.ingress}", "service/lb", "--timeout=30s"]);
+    assert!(ok, "{out}");
+    let (_, host) = emu.kubectl("sg", &["get", "service", "lb", "-o", "jsonpath={.status.loadBalancer.ingress[0].hostname}/{.status.loadBalancer.ingress[0].ip}"]);
+    assert!(host.trim().ends_with(&format!(".{}.elb.amazonaws.com/", emu.region())), "EKS load balancers have a DNS name and no ip: {host}");
+}
+
+#[test]
 fn variables_file_names_every_endpoint() {
     let emu = Emulators::start(&Options::clusters(&[])).unwrap();
     let vars = emu.mpvars();

@@ -16,6 +16,7 @@ pub struct Cluster {
     pub addr: SocketAddr,
     pub ca_pem: String,
     pub ready_delay: Duration,
+    pub load_balancer: crate::config::LoadBalancerStatus,
     pub max_body_bytes: usize,
     /// Next ClusterIP to hand out (offset into 10.96.0.0/12).
     pub next_cluster_ip: AtomicU32,

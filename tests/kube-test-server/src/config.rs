@@ -19,6 +19,19 @@ pub struct Config {
     pub ready_delay: Duration,
     /// Largest accepted request body, in bytes (larger bodies get 413).
     pub max_body_bytes: usize,
+    /// What LoadBalancer Services report in `status.loadBalancer.ingress`.
+    pub load_balancer: LoadBalancerStatus,
+}
+
+/// Cloud load balancers differ: MetalLB/GCE/Azure report an `ip`, AWS (ELB/NLB) only a
+/// `hostname`, so consumers must not assume either.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum LoadBalancerStatus {
+    #[default]
+    Ip,
+    /// `hostname` only, shaped like an AWS load balancer's DNS name in this region; `internal-`
+    /// prefixed when the Service asks for an internal scheme, as AWS names internal ELBs.
+    AwsHostname { region: String },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -37,6 +50,7 @@ impl Default for Config {
             eks: None,
             ready_delay: Duration::ZERO,
             max_body_bytes: 3 * 1024 * 1024,
+            load_balancer: LoadBalancerStatus::Ip,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Simulated controllers, so that readiness waits mean something: after `ready_delay`,
 //! workloads report ready replicas and conditions, Pods run, PVCs bind, Jobs complete and
-//! LoadBalancer Services get an address. They watch the store like real controllers and
-//! write only status.
+//! LoadBalancer Services get an address, cert-manager Certificates turn Ready and IstioOperators
+//! HEALTHY. They watch the store like real controllers and write only status.
 
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use tokio::sync::{broadcast, watch};
 
 use crate::cluster::Cluster;
+use crate::config::LoadBalancerStatus;
 use crate::store::{EventType, ObjectKey, WatchEvent, Write};
 
 pub fn spawn(cluster: Arc<Cluster>, mut shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
@@ -36,7 +37,7 @@ fn react(cluster: &Arc<Cluster>, event: &WatchEvent) {
     if event.kind == EventType::Deleted || event.object.pointer("/metadata/deletionTimestamp").is_some() {
         return;
     }
-    if desired_status(&event.key, &event.object).is_none() {
+    if desired_status(cluster, &event.key, &event.object).is_none() {
         return;
     }
     let cluster = cluster.clone();
@@ -47,7 +48,7 @@ fn react(cluster: &Arc<Cluster>, event: &WatchEvent) {
         }
         let _ = cluster.store.write(&key, |current| {
             let Some(current) = current else { return Ok(Write::Keep) };
-            Ok(match desired_status(&key, current) {
+            Ok(match desired_status(&cluster, &key, current) {
                 Some(status) => {
                     let mut updated = current.clone();
                     updated["status"] = status;
@@ -61,7 +62,7 @@ fn react(cluster: &Arc<Cluster>, event: &WatchEvent) {
 
 /// The status a settled object of this kind would have, or None when it already has it
 /// (or the kind has no simulated controller).
-fn desired_status(key: &ObjectKey, object: &Value) -> Option<Value> {
+fn desired_status(cluster: &Cluster, key: &ObjectKey, object: &Value) -> Option<Value> {
     let generation = object.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
     let status = object.get("status").cloned().unwrap_or_else(|| json!({}));
     let observed = status.get("observedGeneration").and_then(Value::as_i64);
@@ -156,12 +157,41 @@ fn desired_status(key: &ObjectKey, object: &Value) -> Option<Value> {
             "accessModes": object.pointer("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"])),
             "capacity": object.pointer("/spec/resources/requests").cloned().unwrap_or(json!({})),
         })),
+        // cert-manager's and the Istio operator's readiness signals (no certificate, Secret or
+        // istiod is made): waits on them are exercised, and never pass before the delay.
+        ("cert-manager.io", "certificates") if !has_condition(&status, "Ready") => {
+            let mut s = status.clone();
+            s["conditions"] = json!([{"type": "Ready", "status": "True", "reason": "Ready", "message": "Certificate is up to date and has not expired", "lastTransitionTime": now, "observedGeneration": generation}]);
+            Some(s)
+        }
+        ("install.istio.io", "istiooperators") if status.get("status").and_then(Value::as_str) != Some("HEALTHY") => {
+            Some(json!({"status": "HEALTHY"}))
+        }
         ("", "services")
             if object.pointer("/spec/type").and_then(Value::as_str) == Some("LoadBalancer")
                 && status.pointer("/loadBalancer/ingress").is_none() =>
         {
-            Some(json!({"loadBalancer": {"ingress": [{"ip": "172.18.255.200", "ipMode": "VIP"}]}}))
+            Some(json!({"loadBalancer": {"ingress": [load_balancer_ingress(&cluster.load_balancer, key, object)]}}))
         }
         _ => None,
     }
+}
+
+fn load_balancer_ingress(style: &LoadBalancerStatus, key: &ObjectKey, object: &Value) -> Value {
+    match style {
+        LoadBalancerStatus::Ip => json!({"ip": "172.18.255.200", "ipMode": "VIP"}),
+        LoadBalancerStatus::AwsHostname { region } => {
+            let annotation = |k: &str| object.pointer(&format!("/metadata/annotations/{}", k.replace('/', "~1"))).and_then(Value::as_str);
+            let internal = annotation("service.beta.kubernetes.io/aws-load-balancer-internal").is_some_and(|v| v == "true" || v == "0.0.0.0/0")
+                || annotation("service.beta.kubernetes.io/aws-load-balancer-scheme") == Some("internal");
+            // Stable per Service, like the name AWS derives from the Service's UID.
+            let id: u32 = format!("{}/{}", key.namespace, key.name).bytes().fold(2166136261, |h, b| (h ^ b as u32).wrapping_mul(16777619));
+            let prefix = if internal { "internal-" } else { "" };
+            json!({"hostname": format!("{prefix}a{id:08x}-{:010}.{region}.elb.amazonaws.com", id % 1_000_000_007)})
+        }
+    }
+}
+
+fn has_condition(status: &Value, kind: &str) -> bool {
+    status.get("conditions").and_then(Value::as_array).into_iter().flatten().any(|c| c.get("type").and_then(Value::as_str) == Some(kind) && c.get("status").and_then(Value::as_str) == Some("True"))
 }

@@ -33,7 +33,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, watch};
 
-pub use config::{Config, EksAuth};
+pub use config::{Config, EksAuth, LoadBalancerStatus};
 pub use error::ApiError;
 
 use cluster::Cluster;
@@ -101,6 +101,7 @@ impl RunningServer {
             addr,
             ca_pem: tls.ca_pem.clone(),
             ready_delay: config.ready_delay,
+            load_balancer: config.load_balancer.clone(),
             max_body_bytes: config.max_body_bytes,
             next_cluster_ip: AtomicU32::new(10),
         });

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use kube_test_server::{Config, EksAuth, RunningServer};
+use kube_test_server::{Config, EksAuth, LoadBalancerStatus, RunningServer};
 
 #[derive(Parser, Debug)]
 #[command(version, about = "An in-memory Kubernetes API server for tests")]
@@ -36,6 +36,12 @@ struct Args {
     /// How long simulated controllers take to make workloads ready (e.g. 2s, 500ms).
     #[arg(long, default_value = "0s", value_parser = parse_duration)]
     ready_delay: Duration,
+    /// LoadBalancer Services report an AWS-style `hostname` (no `ip`), as on EKS.
+    #[arg(long)]
+    aws_load_balancers: bool,
+    /// Region in those hostnames.
+    #[arg(long, default_value = "us-west-2")]
+    aws_region: String,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -63,6 +69,11 @@ async fn main() -> ExitCode {
         admin_token: args.token,
         eks,
         ready_delay: args.ready_delay,
+        load_balancer: if args.aws_load_balancers {
+            LoadBalancerStatus::AwsHostname { region: args.aws_region }
+        } else {
+            LoadBalancerStatus::Ip
+        },
         ..Config::default()
     };
     let server = match RunningServer::start(config).await {

@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{start, start_default, WIDGET_CRD};
-use kube_test_server::Config;
+use kube_test_server::{Config, LoadBalancerStatus};
 
 const APP: &str = r#"
 apiVersion: v1
@@ -197,6 +197,69 @@ fn wait_for_deployment_available() {
     let deploy = h.json(&["get", "deployment", "web", "-n", "demo"]);
     assert_eq!(deploy["status"]["readyReplicas"], 2);
     assert_eq!(deploy["status"]["observedGeneration"], deploy["metadata"]["generation"]);
+}
+
+const LOAD_BALANCERS: &str = r#"
+apiVersion: v1
+kind: Service
+metadata: {name: public, namespace: default}
+spec: {type: LoadBalancer, selector: {app: a}, ports: [{port: 8443}]}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: private
+  namespace: default
+  annotations: {service.beta.kubernetes.io/aws-load-balancer-scheme: internal}
+spec: {type: LoadBalancer, selector: {app: a}, ports: [{port: 8443}]}
+"#;
+
+fn load_balancer_ingress(h: &common::Harness, name: &str) -> serde_json::Value {
+    h.ok(&["wait", "--for=jsonpath={.status.loadBalancer.ingress}", &format!("service/{name}"), "--timeout=30s"]);
+    h.json(&["get", "service", name])["status"]["loadBalancer"]["ingress"][0].clone()
+}
+
+#[test]
+fn load_balancers_report_an_ip_by_default() {
+    let h = start_default();
+    h.ok_stdin(&["apply"], LOAD_BALANCERS);
+    let ingress = load_balancer_ingress(&h, "public");
+    assert_eq!(ingress["ip"], "172.18.255.200", "{ingress}");
+    assert!(ingress.get("hostname").is_none(), "{ingress}");
+}
+
+#[test]
+fn aws_load_balancers_report_only_a_hostname() {
+    let h = start(Config { load_balancer: LoadBalancerStatus::AwsHostname { region: "eu-west-1".into() }, ..Config::named("eks") });
+    h.ok_stdin(&["apply"], LOAD_BALANCERS);
+    let public = load_balancer_ingress(&h, "public");
+    assert!(public.get("ip").is_none(), "{public}");
+    let host = public["hostname"].as_str().unwrap();
+    assert!(host.ends_with(".eu-west-1.elb.amazonaws.com") && !host.starts_with("internal-"), "{host}");
+    let private = load_balancer_ingress(&h, "private")["hostname"].as_str().unwrap().to_string();
+    assert!(private.starts_with("internal-") && private != format!("internal-{host}"), "{private}");
+    // The jsonpath a wait on `.ip` uses finds nothing.
+    assert_eq!(h.ok(&["get", "service", "public", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"]).trim(), "");
+}
+
+/// Minimal CRDs of our own for the two kinds whose readiness the server simulates.
+fn crd(group: &str, kind: &str, plural: &str) -> String {
+    format!(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: {plural}.{group}}}\nspec:\n  group: {group}\n  scope: Namespaced\n  names: {{kind: {kind}, plural: {plural}, singular: {}}}\n  versions: [{{name: v1, served: true, storage: true, subresources: {{status: {{}}}}, schema: {{openAPIV3Schema: {{type: object, x-kubernetes-preserve-unknown-fields: true}}}}}}]\n",
+        kind.to_lowercase()
+    )
+}
+
+#[test]
+fn certificates_turn_ready_and_istio_operators_healthy_after_the_delay() {
+    let h = start(Config { ready_delay: Duration::from_millis(300), ..Config::named("operators") });
+    h.ok_stdin(&["apply", "-f", "-"], &format!("{}---\n{}", crd("cert-manager.io", "Certificate", "certificates"), crd("install.istio.io", "IstioOperator", "istiooperators")));
+    h.ok(&["wait", "--for=condition=Established", "crd/certificates.cert-manager.io", "crd/istiooperators.install.istio.io", "--timeout=30s"]);
+    let objects = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: cacerts, namespace: default}\nspec: {secretName: cacerts}\n---\napiVersion: install.istio.io/v1\nkind: IstioOperator\nmetadata: {name: cp, namespace: default}\nspec: {profile: default}\n";
+    h.ok_stdin(&["apply", "-f", "-"], objects);
+    assert_eq!(h.ok(&["get", "istiooperator", "cp", "-o", "jsonpath={.status.status}"]).trim(), "", "HEALTHY before the delay");
+    h.ok(&["wait", "--for=condition=Ready", "certificate/cacerts", "--timeout=30s"]);
+    h.ok(&["wait", "--for=jsonpath={.status.status}=HEALTHY", "istiooperator/cp", "--timeout=30s"]);
 }
 
 #[test]
