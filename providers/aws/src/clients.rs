@@ -29,7 +29,7 @@ pub struct AwsClients {
     /// The caller's account, asked of STS once and only when an ARN needs it.
     pub(crate) account_id: tokio::sync::OnceCell<String>,
     /// Coalesced refresh reads of EC2 objects.
-    pub(crate) ec2_batches: crate::network::Ec2Batches,
+    pub(crate) ec2_batches: crate::ec2_batches::Ec2Batches,
 }
 
 impl AwsClients {

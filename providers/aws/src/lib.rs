@@ -11,6 +11,7 @@ mod call_counter;
 mod clients;
 mod coalescer;
 mod data;
+mod ec2_batches;
 mod eks;
 mod eks_token;
 mod error;

@@ -4,21 +4,8 @@
 
 use super::ec2::filter;
 use crate::api::Api;
-use crate::coalescer::Coalescer;
 use crate::error::AwsError;
 use aws_sdk_ec2::types::{Address, InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcPeeringConnection};
-
-#[derive(Default)]
-pub struct Ec2Batches {
-    vpcs: Coalescer<Vpc>,
-    subnets: Coalescer<Subnet>,
-    gateways: Coalescer<InternetGateway>,
-    addresses: Coalescer<Address>,
-    nat_gateways: Coalescer<NatGateway>,
-    route_tables: Coalescer<RouteTable>,
-    security_groups: Coalescer<SecurityGroup>,
-    peerings: Coalescer<VpcPeeringConnection>,
-}
 
 fn keyed<T>(items: &[T], id: impl Fn(&T) -> Option<&str>) -> Vec<(String, T)>
 where

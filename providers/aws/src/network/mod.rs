@@ -2,7 +2,6 @@
 
 mod described;
 mod ec2;
-pub(crate) use described::Ec2Batches;
 pub(crate) use ec2::tags_map;
 mod eip;
 mod internet_gateway;
