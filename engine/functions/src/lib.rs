@@ -95,7 +95,7 @@ pub fn is_error_tolerant(_name: &str) -> bool {
 /// Functions that never look inside the values they move, and whose arguments' shapes (and
 /// keys, indexes) are known: they can run with unknown values nested inside.
 fn structural(name: &str, args: &[Value]) -> bool {
-    const MOVERS: &[&str] = &["merge", "concat", "keys", "values", "lookup", "element", "slice", "reverse", "zipmap"];
+    const MOVERS: &[&str] = &["merge", "concat", "keys", "values", "lookup", "element", "slice", "reverse", "zipmap", "ephemeralasnull"];
     if !MOVERS.contains(&name) {
         return false;
     }

@@ -74,6 +74,7 @@ static SPECS: &[Spec] = &[
     spec!("setproduct", "setproduct(sets...)", set::setproduct),
     spec!("setsubtract", "setsubtract(a, b)", set::setsubtract),
     spec!("setunion", "setunion(first_set, other_sets...)", set::setunion),
+    spec!("matchkeys", "matchkeys(values, keys, searchset)", set::matchkeys),
     spec!("toset", "toset(value)", set::toset),
     // numbers
     spec!("abs", "abs(number)", math::abs),
@@ -87,6 +88,7 @@ static SPECS: &[Spec] = &[
     spec!("signum", "signum(number)", math::signum),
     spec!("sum", "sum(list)", math::sum),
     // type conversions
+    spec!("ephemeralasnull", "ephemeralasnull(value)", convert::ephemeralasnull),
     spec!("tobool", "tobool(value)", convert::tobool),
     spec!("tolist", "tolist(value)", convert::tolist),
     spec!("tomap", "tomap(value)", convert::tomap),
@@ -95,6 +97,7 @@ static SPECS: &[Spec] = &[
     // encoding
     spec!("base64decode", "base64decode(string)", encoding::base64decode),
     spec!("base64encode", "base64encode(string)", encoding::base64encode),
+    spec!("base64gzip", "base64gzip(string)", encoding::base64gzip),
     spec!("csvdecode", "csvdecode(string)", encoding::csvdecode),
     spec!("jsondecode", "jsondecode(string)", encoding::jsondecode),
     spec!("jsonencode", "jsonencode(value)", encoding::jsonencode),
@@ -113,6 +116,7 @@ static SPECS: &[Spec] = &[
     spec!("sha256", "sha256(string)", hash::sha256),
     spec!("sha512", "sha512(string)", hash::sha512),
     spec!("uuid", "uuid()", hash::uuid),
+    spec!("uuidv5", "uuidv5(namespace, name)", hash::uuidv5),
     // network
     spec!("cidrhost", "cidrhost(prefix, hostnum)", network::cidrhost),
     spec!("cidrnetmask", "cidrnetmask(prefix)", network::cidrnetmask),
