@@ -17,6 +17,7 @@ mod convert;
 mod encoding;
 mod file;
 mod format;
+mod formatdate;
 mod hash;
 mod math;
 mod network;

@@ -3,7 +3,7 @@
 //! The signature is the single source of arity: `name?` is optional, `name...` takes zero or
 //! more further arguments. It also names parameters in error messages.
 
-use crate::{collection, convert, encoding, file, format, hash, math, network, regex_fns, set, string, time, yaml};
+use crate::{collection, convert, encoding, file, format, formatdate, hash, math, network, regex_fns, set, string, time, yaml};
 use crate::{Env, FunctionError, Value};
 use std::sync::OnceLock;
 
@@ -137,6 +137,7 @@ static SPECS: &[Spec] = &[
     spec!("filesha512", "filesha512(path)", file::filesha512),
     spec!("pathexpand", "pathexpand(path)", file::pathexpand),
     // time
+    spec!("formatdate", "formatdate(spec, timestamp)", formatdate::formatdate),
     spec!("plantimestamp", "plantimestamp()", time::plantimestamp),
     spec!("timeadd", "timeadd(timestamp, duration)", time::timeadd),
     spec!("timecmp", "timecmp(timestamp_a, timestamp_b)", time::timecmp),
