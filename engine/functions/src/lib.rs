@@ -16,6 +16,7 @@ mod collection;
 mod convert;
 mod encoding;
 mod file;
+mod fileset;
 mod format;
 mod formatdate;
 mod hash;

@@ -3,7 +3,7 @@
 //! The signature is the single source of arity: `name?` is optional, `name...` takes zero or
 //! more further arguments. It also names parameters in error messages.
 
-use crate::{collection, convert, encoding, file, format, formatdate, hash, math, network, regex_fns, set, string, time, yaml};
+use crate::{collection, convert, encoding, file, fileset, format, formatdate, hash, math, network, regex_fns, set, string, time, yaml};
 use crate::{Env, FunctionError, Value};
 use std::sync::OnceLock;
 
@@ -132,6 +132,7 @@ static SPECS: &[Spec] = &[
     spec!("filebase64sha512", "filebase64sha512(path)", file::filebase64sha512),
     spec!("fileexists", "fileexists(path)", file::fileexists),
     spec!("filemd5", "filemd5(path)", file::filemd5),
+    spec!("fileset", "fileset(path, pattern)", fileset::fileset),
     spec!("filesha1", "filesha1(path)", file::filesha1),
     spec!("filesha256", "filesha256(path)", file::filesha256),
     spec!("filesha512", "filesha512(path)", file::filesha512),
