@@ -100,3 +100,22 @@ pub(crate) fn uuidv5(args: &[Value], _: &Env) -> Result {
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     Ok(string_value(uuid::Uuid::from_bytes(bytes).to_string()))
 }
+
+/// A Blowfish (bcrypt) password hash in the `$2a$` form Go writes, with a random salt, so
+/// each call differs (pair it with `lifecycle { ignore_changes }`, as in Terraform). The
+/// cost, a base-2 log of the rounds, defaults to 10 and must be within 4 to 31.
+pub(crate) fn bcrypt(args: &[Value], _: &Env) -> Result {
+    let text = string(args, 0)?;
+    let cost = if args.len() > 1 { crate::args::integer(args, 1)? } else { 10 };
+    let cost = u32::try_from(cost)
+        .ok()
+        .filter(|c| (4..=31).contains(c))
+        .ok_or_else(|| FunctionError::arg(1, format!("the cost must be between 4 and 31, got {cost}")))?;
+    // bcrypt reads at most 72 bytes; hashing a longer string would silently ignore the rest.
+    if text.len() > 72 {
+        return Err(FunctionError::arg(0, format!("bcrypt can hash at most 72 bytes, got {}", text.len())));
+    }
+    let parts = ::bcrypt::non_truncating_hash_with_result(text.as_bytes(), cost)
+        .map_err(|e| FunctionError::new(format!("failed to hash: {e}")))?;
+    Ok(string_value(parts.format_for_version(::bcrypt::Version::TwoA)))
+}

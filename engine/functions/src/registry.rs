@@ -111,6 +111,7 @@ static SPECS: &[Spec] = &[
     // hashing
     spec!("base64sha256", "base64sha256(string)", hash::base64sha256),
     spec!("base64sha512", "base64sha512(string)", hash::base64sha512),
+    spec!("bcrypt", "bcrypt(string, cost?)", hash::bcrypt),
     spec!("md5", "md5(string)", hash::md5),
     spec!("sha1", "sha1(string)", hash::sha1),
     spec!("sha256", "sha256(string)", hash::sha256),

@@ -39,3 +39,24 @@ fn uuidv5_is_name_based_and_deterministic() {
         ("uuidv5", r#"[null, "x"]"#, "must not be null"),
     ]);
 }
+
+#[test]
+fn bcrypt_hashes_verify_and_differ_by_salt() {
+    let hash = |args: &[Value]| run("bcrypt", args).unwrap().as_str().unwrap().to_string();
+    let a = hash(&[Value::from("hunter2")]);
+    assert!(a.starts_with("$2a$10$") && a.len() == 60, "default cost 10 in Go's $2a$ form: {a}");
+    assert!(bcrypt::verify("hunter2", &a).unwrap());
+    assert!(!bcrypt::verify("hunter3", &a).unwrap());
+    let b = hash(&[Value::from("hunter2"), Value::from(4i64)]);
+    assert!(b.starts_with("$2a$04$"), "{b}");
+    assert!(bcrypt::verify("hunter2", &b).unwrap());
+    assert_ne!(hash(&[Value::from("x"), Value::from(4i64)]), hash(&[Value::from("x"), Value::from(4i64)]), "random salt");
+    // A secret password gives a secret hash.
+    assert!(run("bcrypt", &[Value::from("pw").mark_sensitive(), Value::from(4i64)]).unwrap().is_sensitive());
+    crate::assert_errors(&[
+        ("bcrypt", r#"["x", 3]"#, r#"Invalid value for "cost" parameter: the cost must be between 4 and 31, got 3"#),
+        ("bcrypt", r#"["x", 32]"#, "between 4 and 31, got 32"),
+        ("bcrypt", r#"["x", 4.5]"#, "a whole number is required"),
+        ("bcrypt", &format!("[{:?}, 4]", "a".repeat(73)), r#"Invalid value for "string" parameter: bcrypt can hash at most 72 bytes, got 73"#),
+    ]);
+}

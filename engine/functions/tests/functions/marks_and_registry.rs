@@ -85,7 +85,7 @@ fn registry_lists_every_function() {
         "sha512", "md5", "base64sha256", "base64sha512", "uuid", "cidrsubnet", "cidrsubnets", "cidrhost",
         "cidrnetmask", "file", "fileexists", "filebase64", "abspath", "dirname", "basename", "pathexpand",
         "filesha256", "filemd5", "tostring", "tonumber", "tobool", "plantimestamp", "timestamp", "timeadd",
-        "matchkeys", "base64gzip", "uuidv5", "ephemeralasnull", "textdecodebase64", "formatdate", "fileset",
+        "matchkeys", "base64gzip", "uuidv5", "ephemeralasnull", "textdecodebase64", "formatdate", "fileset", "bcrypt",
     ] {
         assert!(exists(required), "{required} is missing");
         assert!(all.contains(&required));
