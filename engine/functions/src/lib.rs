@@ -1,8 +1,8 @@
 //! The builtin functions of the meshplan language, with Terraform's names and semantics.
 //!
 //! The evaluator (in `meshplan-engine`) calls [`call`] with already-evaluated argument
-//! [`Value`]s. This crate owns no syntax: `try`, `can` and `templatefile` need lazy
-//! evaluation or the template parser, so the evaluator implements them itself.
+//! [`Value`]s. This crate owns no syntax: `try`, `can`, `templatefile` and `templatestring`
+//! need lazy evaluation or the template parser, so the evaluator implements them itself.
 //!
 //! Marks are handled once, here, not per function: any unknown argument makes the result
 //! unknown (except `length` of a known collection), and any sensitive argument makes the
