@@ -64,7 +64,7 @@ fn newer_functions_propagate_unknown_and_sensitive_arguments() {
         ("formatdate", vec![s("YYYY"), stamp.clone().mark_sensitive()]),
         ("fileset", vec![s("."), s("*.txt").mark_sensitive()]),
         ("uuidv5", vec![s("dns"), secret.clone()]),
-        ("matchkeys", vec![list(&[secret.clone()]), list(&[s("k")]), list(&[s("k")])]),
+        ("matchkeys", vec![list(std::slice::from_ref(&secret)), list(&[s("k")]), list(&[s("k")])]),
         ("base64gzip", vec![secret.clone()]),
         ("ephemeralasnull", vec![secret.clone()]),
     ] {
