@@ -38,6 +38,9 @@ fn table() -> Table {
         ("var.pending".into(), Value::Unknown),
         ("var.password".into(), Value::from("s3cr3t").mark_sensitive()),
         ("var.flag".into(), Value::Bool(true)),
+        ("var.tpl".into(), Value::from("Hello, ${name}!")),
+        ("var.list_tpl".into(), Value::from("%{ for s in items }${upper(s)};%{ endfor }")),
+        ("var.secret_tpl".into(), Value::from("key=${k}").mark_sensitive()),
     ]))
 }
 
@@ -159,6 +162,39 @@ fn functions_and_errors() {
     let e = ev("jionn(\"a\", [])").unwrap_err();
     assert!(e.contains("unknown function `jionn`"), "{e}");
     assert!(ev("upper(1, 2)").is_err());
+}
+
+#[test]
+fn templatestring_renders_a_referenced_string_with_only_its_vars() {
+    assert_eq!(ok("templatestring(var.tpl, { name = \"mesh\" })"), s("Hello, mesh!"));
+    assert_eq!(ok("templatestring(var.list_tpl, { items = [\"a\", \"b\"] })"), s("A;B;"));
+    // Unknown in, unknown out; a secret template or var makes the result secret.
+    assert_eq!(ok("templatestring(var.pending, {})"), Value::Unknown);
+    assert_eq!(ok("templatestring(var.tpl, { name = var.pending })"), Value::Unknown);
+    let v = ok("templatestring(var.tpl, { name = var.password })");
+    assert!(v.is_sensitive(), "{v:?}");
+    assert_eq!(v.unmarked(), s("Hello, s3cr3t!"));
+    assert!(ok("templatestring(var.secret_tpl, { k = 1 })").is_sensitive());
+    // A literal would already have been rendered once; Terraform refuses it too.
+    let e = ev("templatestring(\"Hello, ${var.env}\", {})").unwrap_err();
+    assert!(e.contains("must be a reference to a string defined elsewhere, not a literal"), "{e}");
+    let e = ev("templatestring(var.tpl, \"x\")").unwrap_err();
+    assert!(e.contains("vars must be a map or object, got string"), "{e}");
+    let e = ev("templatestring(var.tpl, { other = 1 })").unwrap_err();
+    assert!(e.contains("name"), "an undefined template name is an error: {e}");
+    let e = ev("templatestring(var.flag, {})").unwrap_err();
+    assert!(e.contains("the template must be a string, got bool"), "{e}");
+}
+
+#[test]
+fn misspelled_evaluator_functions_get_a_hint() {
+    let (table, env) = (table(), env());
+    let scope = Scope::new(&table, &env, std::env::temp_dir());
+    for (typo, wanted) in [("templatestrin", "templatestring"), ("templatefil", "templatefile"), ("nonsensitiv", "nonsensitive")] {
+        let body = hcl_edit::parser::parse_body(&format!("x = {typo}(var.tpl, {{}})\n")).unwrap();
+        let d = eval(&body.get_attribute("x").unwrap().value, 0, &scope).unwrap_err();
+        assert!(d.hint.as_deref().is_some_and(|h| h.contains(wanted)), "{typo}: {:?}", d.hint);
+    }
 }
 
 fn graph_of(config: &str) -> (String, Vec<String>) {

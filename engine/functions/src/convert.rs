@@ -83,3 +83,9 @@ fn unify<'a>(values: impl Iterator<Item = &'a Value> + Clone) -> Vec<Value> {
         })
         .collect()
 }
+
+/// Terraform nulls out ephemeral values; meshplan has no ephemeral values, so every value
+/// passes through unchanged (configurations written for Terraform still work).
+pub(crate) fn ephemeralasnull(args: &[Value], _: &Env) -> Result {
+    Ok(first(args).clone())
+}

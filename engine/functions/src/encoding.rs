@@ -88,6 +88,19 @@ pub(crate) fn base64encode(args: &[Value], _: &Env) -> Result {
     Ok(string_value(STANDARD.encode(string(args, 0)?.as_bytes())))
 }
 
+/// Gzips the UTF-8 bytes of a string, then base64-encodes them (for APIs that take
+/// compressed payloads, such as cloud-init user data).
+pub(crate) fn base64gzip(args: &[Value], _: &Env) -> Result {
+    use std::io::Write as _;
+    let text = string(args, 0)?;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let compressed = encoder
+        .write_all(text.as_bytes())
+        .and_then(|()| encoder.finish())
+        .map_err(|e| FunctionError::new(format!("failed to compress the string: {e}")))?;
+    Ok(string_value(STANDARD.encode(compressed)))
+}
+
 pub(crate) fn base64decode(args: &[Value], _: &Env) -> Result {
     let bytes = decode_base64(args, 0)?;
     String::from_utf8(bytes)

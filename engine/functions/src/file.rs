@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 type Result<T = Value> = std::result::Result<T, FunctionError>;
 
-fn resolve(path: &str, env: &Env) -> PathBuf {
+pub(crate) fn resolve(path: &str, env: &Env) -> PathBuf {
     let expanded = PathBuf::from(expand_home(path));
     if expanded.is_absolute() { expanded } else { env.base_dir.join(expanded) }
 }

@@ -76,3 +76,46 @@ pub(crate) fn base64sha512(args: &[Value], _: &Env) -> Result {
 pub(crate) fn uuid(_: &[Value], _: &Env) -> Result {
     Ok(string_value(uuid::Uuid::new_v4().to_string()))
 }
+
+/// A name-based (SHA-1, version 5) UUID, RFC 4122 section 4.3: the same namespace and name
+/// always give the same UUID. The namespace is `dns`, `url`, `oid`, `x500` or a UUID.
+pub(crate) fn uuidv5(args: &[Value], _: &Env) -> Result {
+    let namespace = string(args, 0)?;
+    let namespace = match namespace.as_ref() {
+        "dns" => uuid::Uuid::NAMESPACE_DNS,
+        "url" => uuid::Uuid::NAMESPACE_URL,
+        "oid" => uuid::Uuid::NAMESPACE_OID,
+        "x500" => uuid::Uuid::NAMESPACE_X500,
+        other => uuid::Uuid::parse_str(other).map_err(|_| {
+            FunctionError::arg(0, format!("{other:?} is neither a UUID nor one of the namespaces dns, url, oid, x500"))
+        })?,
+    };
+    let name = string(args, 1)?;
+    let mut input = namespace.as_bytes().to_vec();
+    input.extend_from_slice(name.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest(Algorithm::Sha1, &input)[..16]);
+    // Version 5 in the high nibble of byte 6, the RFC 4122 variant in the top bits of byte 8.
+    bytes[6] = (bytes[6] & 0x0f) | 0x50;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    Ok(string_value(uuid::Uuid::from_bytes(bytes).to_string()))
+}
+
+/// A Blowfish (bcrypt) password hash in the `$2a$` form Go writes, with a random salt, so
+/// each call differs (pair it with `lifecycle { ignore_changes }`, as in Terraform). The
+/// cost, a base-2 log of the rounds, defaults to 10 and must be within 4 to 31.
+pub(crate) fn bcrypt(args: &[Value], _: &Env) -> Result {
+    let text = string(args, 0)?;
+    let cost = if args.len() > 1 { crate::args::integer(args, 1)? } else { 10 };
+    let cost = u32::try_from(cost)
+        .ok()
+        .filter(|c| (4..=31).contains(c))
+        .ok_or_else(|| FunctionError::arg(1, format!("the cost must be between 4 and 31, got {cost}")))?;
+    // bcrypt reads at most 72 bytes; hashing a longer string would silently ignore the rest.
+    if text.len() > 72 {
+        return Err(FunctionError::arg(0, format!("bcrypt can hash at most 72 bytes, got {}", text.len())));
+    }
+    let parts = ::bcrypt::non_truncating_hash_with_result(text.as_bytes(), cost)
+        .map_err(|e| FunctionError::new(format!("failed to hash: {e}")))?;
+    Ok(string_value(parts.format_for_version(::bcrypt::Version::TwoA)))
+}

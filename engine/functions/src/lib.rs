@@ -1,8 +1,8 @@
 //! The builtin functions of the meshplan language, with Terraform's names and semantics.
 //!
 //! The evaluator (in `meshplan-engine`) calls [`call`] with already-evaluated argument
-//! [`Value`]s. This crate owns no syntax: `try`, `can` and `templatefile` need lazy
-//! evaluation or the template parser, so the evaluator implements them itself.
+//! [`Value`]s. This crate owns no syntax: `try`, `can`, `templatefile` and `templatestring`
+//! need lazy evaluation or the template parser, so the evaluator implements them itself.
 //!
 //! Marks are handled once, here, not per function: any unknown argument makes the result
 //! unknown (except `length` of a known collection), and any sensitive argument makes the
@@ -16,7 +16,9 @@ mod collection;
 mod convert;
 mod encoding;
 mod file;
+mod fileset;
 mod format;
+mod formatdate;
 mod hash;
 mod math;
 mod network;
@@ -95,7 +97,7 @@ pub fn is_error_tolerant(_name: &str) -> bool {
 /// Functions that never look inside the values they move, and whose arguments' shapes (and
 /// keys, indexes) are known: they can run with unknown values nested inside.
 fn structural(name: &str, args: &[Value]) -> bool {
-    const MOVERS: &[&str] = &["merge", "concat", "keys", "values", "lookup", "element", "slice", "reverse", "zipmap"];
+    const MOVERS: &[&str] = &["merge", "concat", "keys", "values", "lookup", "element", "slice", "reverse", "zipmap", "ephemeralasnull"];
     if !MOVERS.contains(&name) {
         return false;
     }

@@ -3,7 +3,7 @@
 //! The signature is the single source of arity: `name?` is optional, `name...` takes zero or
 //! more further arguments. It also names parameters in error messages.
 
-use crate::{collection, convert, encoding, file, format, hash, math, network, regex_fns, set, string, time, yaml};
+use crate::{collection, convert, encoding, file, fileset, format, formatdate, hash, math, network, regex_fns, set, string, time, yaml};
 use crate::{Env, FunctionError, Value};
 use std::sync::OnceLock;
 
@@ -74,6 +74,7 @@ static SPECS: &[Spec] = &[
     spec!("setproduct", "setproduct(sets...)", set::setproduct),
     spec!("setsubtract", "setsubtract(a, b)", set::setsubtract),
     spec!("setunion", "setunion(first_set, other_sets...)", set::setunion),
+    spec!("matchkeys", "matchkeys(values, keys, searchset)", set::matchkeys),
     spec!("toset", "toset(value)", set::toset),
     // numbers
     spec!("abs", "abs(number)", math::abs),
@@ -87,6 +88,7 @@ static SPECS: &[Spec] = &[
     spec!("signum", "signum(number)", math::signum),
     spec!("sum", "sum(list)", math::sum),
     // type conversions
+    spec!("ephemeralasnull", "ephemeralasnull(value)", convert::ephemeralasnull),
     spec!("tobool", "tobool(value)", convert::tobool),
     spec!("tolist", "tolist(value)", convert::tolist),
     spec!("tomap", "tomap(value)", convert::tomap),
@@ -95,6 +97,7 @@ static SPECS: &[Spec] = &[
     // encoding
     spec!("base64decode", "base64decode(string)", encoding::base64decode),
     spec!("base64encode", "base64encode(string)", encoding::base64encode),
+    spec!("base64gzip", "base64gzip(string)", encoding::base64gzip),
     spec!("csvdecode", "csvdecode(string)", encoding::csvdecode),
     spec!("jsondecode", "jsondecode(string)", encoding::jsondecode),
     spec!("jsonencode", "jsonencode(value)", encoding::jsonencode),
@@ -108,11 +111,13 @@ static SPECS: &[Spec] = &[
     // hashing
     spec!("base64sha256", "base64sha256(string)", hash::base64sha256),
     spec!("base64sha512", "base64sha512(string)", hash::base64sha512),
+    spec!("bcrypt", "bcrypt(string, cost?)", hash::bcrypt),
     spec!("md5", "md5(string)", hash::md5),
     spec!("sha1", "sha1(string)", hash::sha1),
     spec!("sha256", "sha256(string)", hash::sha256),
     spec!("sha512", "sha512(string)", hash::sha512),
     spec!("uuid", "uuid()", hash::uuid),
+    spec!("uuidv5", "uuidv5(namespace, name)", hash::uuidv5),
     // network
     spec!("cidrhost", "cidrhost(prefix, hostnum)", network::cidrhost),
     spec!("cidrnetmask", "cidrnetmask(prefix)", network::cidrnetmask),
@@ -128,11 +133,13 @@ static SPECS: &[Spec] = &[
     spec!("filebase64sha512", "filebase64sha512(path)", file::filebase64sha512),
     spec!("fileexists", "fileexists(path)", file::fileexists),
     spec!("filemd5", "filemd5(path)", file::filemd5),
+    spec!("fileset", "fileset(path, pattern)", fileset::fileset),
     spec!("filesha1", "filesha1(path)", file::filesha1),
     spec!("filesha256", "filesha256(path)", file::filesha256),
     spec!("filesha512", "filesha512(path)", file::filesha512),
     spec!("pathexpand", "pathexpand(path)", file::pathexpand),
     // time
+    spec!("formatdate", "formatdate(spec, timestamp)", formatdate::formatdate),
     spec!("plantimestamp", "plantimestamp()", time::plantimestamp),
     spec!("timeadd", "timeadd(timestamp, duration)", time::timeadd),
     spec!("timecmp", "timecmp(timestamp_a, timestamp_b)", time::timecmp),

@@ -95,3 +95,20 @@ fn dedupe(items: Vec<Value>) -> Vec<Value> {
     let mut seen = std::collections::HashSet::new();
     items.into_iter().filter(|item| seen.insert(format!("{item:?}"))).collect()
 }
+
+/// The elements of `values` whose same-index element of `keys` is in `searchset`, in their
+/// original order (so two parallel lists can be filtered by one of them).
+pub(crate) fn matchkeys(args: &[Value], _: &Env) -> Result {
+    let values = list(args, 0)?;
+    let keys = list(args, 1)?;
+    let searchset = list(args, 2)?;
+    if values.len() != keys.len() {
+        return Err(FunctionError::arg(1, format!(
+            "length of keys ({}) and values ({}) should be equal",
+            keys.len(),
+            values.len()
+        )));
+    }
+    let wanted = |key: &Value| searchset.iter().any(|s| crate::collection::loosely_equal(key, s));
+    Ok(Value::List(values.iter().zip(keys).filter(|(_, key)| wanted(key)).map(|(v, _)| v.clone()).collect()))
+}

@@ -33,11 +33,31 @@ pub(crate) fn split(args: &[Value], _: &Env) -> Result {
 }
 
 pub(crate) fn lower(args: &[Value], _: &Env) -> Result {
-    Ok(string_value(string(args, 0)?.to_lowercase()))
+    Ok(string_value(string(args, 0)?.chars().map(simple_lower).collect::<String>()))
 }
 
 pub(crate) fn upper(args: &[Value], _: &Env) -> Result {
-    Ok(string_value(string(args, 0)?.to_uppercase()))
+    Ok(string_value(string(args, 0)?.chars().map(simple_upper).collect::<String>()))
+}
+
+/// Go maps case rune by rune (Unicode's simple mappings), so `upper("straße")` keeps the
+/// `ß` where Rust's full mapping would give `"STRASSE"`. A char whose full mapping is not a
+/// single char has no simple mapping to another char, so it stays as it is.
+fn simple_upper(c: char) -> char {
+    single(c.to_uppercase()).unwrap_or(c)
+}
+
+fn simple_lower(c: char) -> char {
+    // The one char whose full lowercase is longer but whose simple lowercase is not itself.
+    if c == '\u{130}' {
+        return 'i';
+    }
+    single(c.to_lowercase()).unwrap_or(c)
+}
+
+fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
+    let first = chars.next()?;
+    chars.next().is_none().then_some(first)
 }
 
 /// A substring written `/like this/` is a regular expression; anything else is literal.
@@ -131,7 +151,7 @@ pub(crate) fn title(args: &[Value], _: &Env) -> Result {
     let mut at_word_start = true;
     for c in text.chars() {
         if at_word_start {
-            out.extend(c.to_uppercase());
+            out.push(simple_upper(c));
         } else {
             out.push(c);
         }

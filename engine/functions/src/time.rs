@@ -44,12 +44,12 @@ pub(crate) fn timecmp(args: &[Value], _: &Env) -> Result {
 }
 
 /// A moment as nanoseconds since the Unix epoch, with the offset it was written in.
-struct Instant {
-    nanos: i128,
-    offset_seconds: i64,
+pub(crate) struct Instant {
+    pub nanos: i128,
+    pub offset_seconds: i64,
 }
 
-fn parse(text: &str, arg: usize) -> Result<Instant> {
+pub(crate) fn parse(text: &str, arg: usize) -> Result<Instant> {
     let invalid = || FunctionError::arg(arg, format!("{text:?} is not a valid RFC 3339 timestamp like \"2024-01-31T14:05:00Z\""));
     let b = text.as_bytes();
     if b.len() < 20 || !text.is_ascii() || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
@@ -145,7 +145,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;

@@ -1,5 +1,5 @@
 //! String templates (`"a-${b}"`, heredocs, `%{ if }`/`%{ for }`), function calls, and
-//! `templatefile`, which needs both.
+//! `templatefile` / `templatestring`, which need both.
 
 use super::expr::Evaluator;
 use super::{EvalEnv, Lookup, Scope};
@@ -195,6 +195,9 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
     if full == "templatefile" {
         return templatefile(ev, args).map_err(|d| d.at(span));
     }
+    if full == "templatestring" {
+        return templatestring(ev, f, args).map_err(|d| d.at(span));
+    }
     if let Some(func) = ev.scope.env.functions.get(&full).or_else(|| ev.scope.env.functions.get(name)) {
         if !meshplan_functions::exists(&full) {
             return call_marked(&args, |bare| (func.call)(bare)).map_err(|m| fn_error(&full, func.signature, redact(m, &args), f, ev));
@@ -203,6 +206,7 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
     let env = meshplan_functions::Env { base_dir: &ev.scope.module_dir, plan_timestamp: &ev.scope.env.plan_timestamp };
     if !meshplan_functions::exists(&full) {
         let mut names: Vec<&str> = meshplan_functions::names().to_vec();
+        names.extend(EVALUATOR_FUNCTIONS);
         names.extend(ev.scope.env.functions.keys().map(String::as_str));
         return Err(Diagnostic::error(format!("unknown function `{full}`"))
             .at(span)
@@ -275,19 +279,60 @@ fn templatefile(ev: &Evaluator<'_, '_>, args: Vec<Value>) -> R {
 pub fn render_template_file(path: &Path, vars: &Value, lookup: &dyn Lookup, env: &EvalEnv) -> R {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Diagnostic::error(format!("templatefile: cannot read {}", path.display())).detail(e.to_string()))?;
-    let tpl = hcl_edit::parser::parse_template(&text)
-        .map_err(|e| Diagnostic::error(format!("templatefile: invalid template {}", path.display())).detail(e.message().to_string()))?;
-    let mut scope = Scope::new(lookup, env, path.parent().unwrap_or(Path::new(".")).to_path_buf());
+    let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    render_template_text(&text, &format!("template {}", path.display()), "templatefile", base_dir, vars, lookup, env)
+}
+
+/// Functions the evaluator implements itself (they need lazy arguments, marks or the
+/// template parser); listed so a misspelling of one still gets a did-you-mean hint.
+const EVALUATOR_FUNCTIONS: [&str; 7] = ["can", "issensitive", "nonsensitive", "sensitive", "templatefile", "templatestring", "try"];
+
+/// `templatestring(ref, vars)`: renders a string from elsewhere in the module (a data
+/// source's body, a local) as a template, with `vars` as its only names. As in Terraform,
+/// the first argument must not be a string literal: that would already have been rendered
+/// once as a template, with the module's names, before this call saw it.
+fn templatestring(ev: &Evaluator<'_, '_>, f: &FuncCall, args: Vec<Value>) -> R {
+    if args.len() != 2 {
+        return Err(Diagnostic::error("templatestring expects 2 arguments (templatestring(ref, vars))"));
+    }
+    if let Some(Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_)) = f.args.get(0) {
+        return Err(Diagnostic::error("templatestring: the template must be a reference to a string defined elsewhere, not a literal")
+            .hint("write the template directly as a string expression instead of calling templatestring"));
+    }
+    let (template, vars) = (&args[0], &args[1]);
+    if !template.is_wholly_known() || !vars.is_wholly_known() {
+        return Ok(Value::Unknown);
+    }
+    let Value::String(text) = template.unmarked() else {
+        return Err(Diagnostic::error(format!("templatestring: the template must be a string, got {}", template.type_name())));
+    };
+    // Only a mark on vars itself is peeled off here; marks on its members travel into the
+    // template's names and so mark what they touch.
+    if vars.peel().as_object().is_none() {
+        return Err(Diagnostic::error(format!("templatestring: vars must be a map or object, got {}", vars.type_name())));
+    }
+    let module_dir = ev.scope.module_dir.clone();
+    let rendered = render_template_text(&text, "the template string", "templatestring", module_dir, vars.peel(), ev.scope.lookup, ev.scope.env)?;
+    // A secret template (or a wholly secret vars object) makes the whole result secret.
+    Ok(if template.contains_sensitive() || vars.is_sensitive() { rendered.mark_sensitive() } else { rendered })
+}
+
+/// Parses and renders template text with `vars` as its only names; `origin` names the
+/// text in diagnostics, `function` the caller.
+fn render_template_text(text: &str, origin: &str, function: &str, base_dir: std::path::PathBuf, vars: &Value, lookup: &dyn Lookup, env: &EvalEnv) -> R {
+    let tpl = hcl_edit::parser::parse_template(text)
+        .map_err(|e| Diagnostic::error(format!("{function}: invalid {origin}")).detail(e.message().to_string()))?;
+    let mut scope = Scope::new(lookup, env, base_dir);
     if let Some(m) = vars.as_object() {
         for (k, v) in m {
             scope.locals.push((k.clone(), v.clone()));
         }
     }
-    // Spans inside a template file do not belong to a loaded source; report without one.
+    // Spans inside the template do not belong to a loaded source; report without one.
     let ev = Evaluator { file: u32::MAX, scope: &scope };
     eval_template(&ev, &tpl, false).map_err(|mut d| {
         d.span = None;
-        d.detail = Some(format!("in template {}", path.display()));
+        d.detail = Some(format!("in {origin}"));
         d
     })
 }

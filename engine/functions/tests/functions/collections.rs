@@ -140,3 +140,29 @@ fn number_functions() {
         ("abs", r#"["abc"]"#, r#"a number is required, got the string "abc""#),
     ]);
 }
+
+#[test]
+fn matchkeys_filters_values_by_their_keys() {
+    assert_results(&[
+        ("matchkeys", r#"[["i-123", "i-abc", "i-def"], ["us-west", "us-east", "us-east"], ["us-east"]]"#, r#"["i-abc", "i-def"]"#),
+        ("matchkeys", r#"[["a", "b", "c"], ["x", "y", "z"], ["z", "x"]]"#, r#"["a", "c"]"#),
+        ("matchkeys", r#"[[{"id": 1}, {"id": 2}], [1, 2], ["2"]]"#, r#"[{"id": 2}]"#),
+        ("matchkeys", r#"[["a"], ["x"], []]"#, "[]"),
+    ]);
+    assert_errors(&[
+        ("matchkeys", r#"[["a", "b"], ["x"], ["x"]]"#, r#"Invalid value for "keys" parameter: length of keys (1) and values (2) should be equal"#),
+        ("matchkeys", r#"[["a"], ["x"], "x"]"#, r#"Invalid value for "searchset" parameter: list required"#),
+    ]);
+}
+
+#[test]
+fn ephemeralasnull_passes_non_ephemeral_values_through() {
+    assert_results(&[
+        ("ephemeralasnull", r#"["x"]"#, r#""x""#),
+        ("ephemeralasnull", r#"[{"a": [1, null]}]"#, r#"{"a": [1, null]}"#),
+        ("ephemeralasnull", "[null]", "null"),
+    ]);
+    // Unknown parts inside stay where they are instead of hiding the whole value.
+    let partly = meshplan_functions::Value::object([("a", meshplan_functions::Value::Unknown)]);
+    assert_eq!(crate::run("ephemeralasnull", std::slice::from_ref(&partly)).unwrap(), partly);
+}

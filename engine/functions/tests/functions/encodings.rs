@@ -94,3 +94,18 @@ fn base64_url_and_text_encodings() {
     ]);
     assert_eq!(run("base64encode", &[Value::from(1i64)]).unwrap(), Value::from("MQ=="));
 }
+
+#[test]
+fn base64gzip_compresses_then_encodes() {
+    use base64::Engine;
+    use std::io::Read;
+    for text in ["", "test", &"repetitive ".repeat(200)] {
+        let encoded = run("base64gzip", &[Value::from(text)]).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.as_str().unwrap()).unwrap();
+        assert_eq!(&bytes[..2], [0x1f, 0x8b], "gzip magic");
+        let mut decoded = String::new();
+        flate2::read::GzDecoder::new(bytes.as_slice()).read_to_string(&mut decoded).unwrap();
+        assert_eq!(decoded, text);
+    }
+    assert!(run("base64gzip", &[Value::Null]).unwrap_err().message.contains("must not be null"));
+}

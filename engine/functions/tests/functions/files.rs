@@ -49,3 +49,44 @@ fn path_functions_follow_go_filepath() {
         assert_eq!(run("pathexpand", &[Value::from("~/.ssh/id")]).unwrap(), Value::from(format!("{home}/.ssh/id")));
     }
 }
+
+#[test]
+fn fileset_globs_relative_to_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["a.txt", "b.md", "c.txt.bak", "x1.tf", "xy.tf", "sub/d.txt", "sub/deep/e.txt", "sub/deep/f.json", "ü.txt"] {
+        let path = dir.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "").unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join("empty.txt")).unwrap(); // a directory: never listed
+    let root = dir.path().to_string_lossy().into_owned();
+    let set = |pattern: &str| -> Vec<String> {
+        let got = run("fileset", &[Value::from(root.as_str()), Value::from(pattern)]).unwrap();
+        got.as_list().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(set("*.txt"), ["a.txt", "ü.txt"]);
+    assert_eq!(set("**/*.txt"), ["a.txt", "sub/d.txt", "sub/deep/e.txt", "ü.txt"]);
+    assert_eq!(set("sub/**"), ["sub/d.txt", "sub/deep/e.txt", "sub/deep/f.json"]);
+    assert_eq!(set("x?.tf"), ["x1.tf", "xy.tf"]);
+    assert_eq!(set("x[0-9].tf"), ["x1.tf"]);
+    assert_eq!(set("x[^0-9].tf"), ["xy.tf"]);
+    assert_eq!(set("{a,b}.*"), ["a.txt", "b.md"]);
+    assert_eq!(set("sub/{d.txt,deep/{e,f}.*}"), ["sub/d.txt", "sub/deep/e.txt", "sub/deep/f.json"]);
+    assert_eq!(set("?.txt"), ["a.txt", "ü.txt"]);
+    assert_eq!(set("*"), ["a.txt", "b.md", "c.txt.bak", "x1.tf", "xy.tf", "ü.txt"]);
+    assert!(set("nothing*").is_empty());
+    // Relative paths resolve against the module directory; a missing directory is empty.
+    assert_results(&[
+        ("fileset", r#"[".", "*.txt"]"#, r#"["hello.txt"]"#),
+        ("fileset", r#"["", "**"]"#, r#"["binary.bin", "hello.txt", "subdir/.keep"]"#),
+        ("fileset", r#"["missing", "*"]"#, "[]"),
+    ]);
+    assert_errors(&[
+        ("fileset", r#"[".", "[abc"]"#, r#"Invalid value for "pattern" parameter: unclosed ["#),
+        ("fileset", r#"[".", "{a,b"]"#, "unmatched {"),
+        ("fileset", r#"[".", "a}"]"#, "unmatched }"),
+        ("fileset", r#"[".", "a\\"]"#, "lone \\"),
+        ("fileset", r#"[".", "{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}"]"#, "more than 1024 alternatives"),
+        ("fileset", r#"[null, "*"]"#, r#"Invalid value for "path" parameter"#),
+    ]);
+}

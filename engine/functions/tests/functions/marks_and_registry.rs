@@ -46,6 +46,35 @@ fn sensitive_arguments_mark_the_whole_result() {
 }
 
 #[test]
+fn newer_functions_propagate_unknown_and_sensitive_arguments() {
+    let list = |items: &[Value]| Value::List(items.to_vec());
+    let stamp = s("2018-01-02T23:12:01Z");
+    for (name, args) in [
+        ("formatdate", vec![s("YYYY"), Value::Unknown]),
+        ("fileset", vec![s("."), Value::Unknown]),
+        ("uuidv5", vec![Value::Unknown, s("x")]),
+        ("matchkeys", vec![list(&[s("a")]), list(&[s("k")]), list(&[Value::Unknown])]),
+        ("base64gzip", vec![Value::Unknown]),
+        ("bcrypt", vec![Value::Unknown]),
+    ] {
+        assert_eq!(run(name, &args).unwrap(), Value::Unknown, "{name}");
+    }
+    let secret = s("hunter2").mark_sensitive();
+    for (name, args) in [
+        ("formatdate", vec![s("YYYY"), stamp.clone().mark_sensitive()]),
+        ("fileset", vec![s("."), s("*.txt").mark_sensitive()]),
+        ("uuidv5", vec![s("dns"), secret.clone()]),
+        ("matchkeys", vec![list(std::slice::from_ref(&secret)), list(&[s("k")]), list(&[s("k")])]),
+        ("base64gzip", vec![secret.clone()]),
+        ("ephemeralasnull", vec![secret.clone()]),
+    ] {
+        let result = run(name, &args).unwrap();
+        assert!(result.contains_sensitive(), "{name}: {result:?}");
+    }
+    assert_eq!(run("formatdate", &[s("YYYY"), stamp.mark_sensitive()]).unwrap(), s("2018").mark_sensitive());
+}
+
+#[test]
 fn arity_errors_show_the_signature() {
     let error = run("join", &[s(",")]).unwrap_err();
     assert_eq!(error.message, "Invalid value for \"lists\" parameter: at least one list is required");
@@ -85,12 +114,13 @@ fn registry_lists_every_function() {
         "sha512", "md5", "base64sha256", "base64sha512", "uuid", "cidrsubnet", "cidrsubnets", "cidrhost",
         "cidrnetmask", "file", "fileexists", "filebase64", "abspath", "dirname", "basename", "pathexpand",
         "filesha256", "filemd5", "tostring", "tonumber", "tobool", "plantimestamp", "timestamp", "timeadd",
+        "matchkeys", "base64gzip", "uuidv5", "ephemeralasnull", "textdecodebase64", "formatdate", "fileset", "bcrypt",
     ] {
         assert!(exists(required), "{required} is missing");
         assert!(all.contains(&required));
         assert!(signature(required).is_some_and(|sig| sig.starts_with(&format!("{required}("))));
     }
-    for evaluator_only in ["try", "can", "templatefile"] {
+    for evaluator_only in ["try", "can", "templatefile", "templatestring"] {
         assert!(!exists(evaluator_only));
         assert!(!is_error_tolerant(evaluator_only));
     }

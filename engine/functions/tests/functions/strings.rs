@@ -12,6 +12,10 @@ fn string_functions() {
         ("lower", r#"["HeLLo"]"#, r#""hello""#),
         ("upper", r#"["héllo"]"#, r#""HÉLLO""#),
         ("upper", r#"[5]"#, r#""5""#),
+        // Go's per-rune (simple) case mapping: one char stays one char.
+        ("upper", r#"["straße ŉ ﬁ"]"#, r#""STRAßE ŉ ﬁ""#),
+        ("lower", r#"["İSTANBUL ẞ"]"#, r#""istanbul ß""#),
+        ("title", r#"["ßa ﬁx"]"#, r#""ßa ﬁx""#),
         ("replace", r#"["1 + 2 + 3", "+", "-"]"#, r#""1 - 2 - 3""#),
         ("replace", r#"["hello world", "/w.*d/", "everybody"]"#, r#""hello everybody""#),
         ("replace", r#"["a1b22", "/(\\d+)/", "<$1>"]"#, r#""a<1>b<22>""#),
