@@ -157,43 +157,8 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year_of_era + era * 400 + i64::from(month <= 2), month, day)
 }
 
-/// Go's `time.ParseDuration`, in nanoseconds: a signed sequence of decimal numbers with
-/// units ns, us (µs), ms, s, m, h.
+/// Go's `time.ParseDuration`, in nanoseconds (the SDK's one parser).
 fn parse_duration(text: &str, arg: usize) -> Result<i128> {
-    let invalid = || FunctionError::arg(arg, format!("{text:?} is not a valid duration like \"1h30m\", \"-10m\" or \"90s\""));
-    let (negative, mut rest) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    if rest == "0" {
-        return Ok(0);
-    }
-    if rest.is_empty() {
-        return Err(invalid());
-    }
-    let mut total: f64 = 0.0;
-    while !rest.is_empty() {
-        let number_len = rest.bytes().take_while(|c| c.is_ascii_digit() || *c == b'.').count();
-        let number: f64 = rest[..number_len].parse().map_err(|_| invalid())?;
-        rest = &rest[number_len..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            _ => return Err(invalid()),
-        };
-        rest = &rest[unit_len..];
-        total += number * scale;
-    }
-    // Go caps durations at about 292 years (i64 nanoseconds).
-    if total > 9.2e18 {
-        return Err(invalid());
-    }
-    let nanos = total.round() as i128;
-    Ok(if negative { -nanos } else { nanos })
+    meshplan_provider::duration::parse_go_duration(text)
+        .map_err(|e| FunctionError::arg(arg, format!("{e}; a valid duration looks like \"1h30m\", \"-10m\" or \"90s\"")))
 }

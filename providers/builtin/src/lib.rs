@@ -14,7 +14,6 @@
 //! Neighbours: depends only on the provider SDK; the engine registers [`all`]. Nothing here
 //! prints; errors are [`meshplan_provider::ProviderError`]s.
 
-mod go_duration;
 mod http;
 mod local_file;
 mod meshplan_data;

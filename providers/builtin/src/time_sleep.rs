@@ -1,7 +1,7 @@
 //! `time_sleep` (hashicorp/time): waits `create_duration` after creation and
 //! `destroy_duration` before deletion, to give eventually consistent APIs time.
 
-use crate::go_duration;
+use meshplan_provider::duration;
 use meshplan_provider::{
     async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type,
     Value,
@@ -14,7 +14,7 @@ pub(crate) struct TimeSleep;
 fn duration(state: &Value, name: &str) -> Result<Duration, ProviderError> {
     match state.get_str(name) {
         None => Ok(Duration::ZERO),
-        Some(text) => go_duration::parse(text).map_err(|e| {
+        Some(text) => duration::parse_duration(text).map_err(|e| {
             ProviderError::new(format!("invalid {name}: {e}"))
                 .at_attribute(name)
                 .with_hint("use Go duration syntax, e.g. \"30s\", \"1m5s\", \"200ms\"")

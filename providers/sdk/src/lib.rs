@@ -12,6 +12,7 @@
 //!   [`Value::Unknown`] in the configuration.
 //! - Nested blocks appear as lists of objects (or one object for [`Nesting::Single`]).
 
+pub mod duration;
 mod error;
 mod function;
 mod path;
