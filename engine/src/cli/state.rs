@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
             ctx.shell.out(&crate::ops::state_io::pull(&snap));
             0
         }
-        StateCommand::Push { path, force } => match crate::ops::state_io::push(&backend, &snap, &path, force) {
+        StateCommand::Push { path, force } => match crate::ops::state_io::push(&backend, backend.encryption(), &snap, &path, force) {
             Ok(serial) => {
                 ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display()));
                 0
