@@ -29,7 +29,10 @@ pub enum StateCommand {
 }
 
 pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
-    let ws = ctx.workspace();
+    let mut ws = ctx.workspace();
+    if let Err(d) = ws.load_encryption() {
+        return ctx.report(&ws, &d);
+    }
     let backend = match ws.backend() {
         Ok(b) => b,
         Err(d) => return ctx.report(&ws, &d),
