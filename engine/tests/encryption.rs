@@ -231,3 +231,14 @@ fn default_iterations_work() {
     meshplan_env(plain.path(), &["apply", "-auto-approve"], &env).ok();
     eprintln!("apply with encryption (600000 rounds): {with:?}; without: {:?}", t.elapsed());
 }
+
+#[test]
+fn workspaces_are_encrypted_and_delete_reads_them() {
+    let w = Work::new(&encrypted(false));
+    run(&w, &["workspace", "new", "staging"], PASS).ok();
+    run(&w, &["apply", "-auto-approve"], PASS).ok();
+    assert_eq!(files_with(&w.path().join(".meshplan"), "PRIVATE KEY"), Vec::<String>::new());
+    run(&w, &["workspace", "select", "default"], PASS).ok();
+    run(&w, &["workspace", "delete", "staging"], PASS).code(1).stderr_has("still manages 2 resource instance");
+    run(&w, &["workspace", "delete", "staging"], "not the right passphrase").code(1).stderr_has("wrong passphrase or key?");
+}

@@ -62,10 +62,10 @@ struct Envelope {
     ct: String,
 }
 
-/// Whether `bytes` are an encrypted envelope (cheap: looks at the first bytes only).
+/// Whether `bytes` are an encrypted envelope (cheap: the envelope starts with its marker; no
+/// state record, backup or plan document starts that way).
 pub fn is_encrypted(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(40)];
-    head.starts_with(b"{\"") && head.windows(MARKER.len()).any(|w| w == MARKER.as_bytes())
+    bytes.strip_prefix(b"{\"").and_then(|r| r.strip_prefix(MARKER.as_bytes())).is_some_and(|r| r.starts_with(b"\":"))
 }
 
 fn envelope_method(bytes: &[u8]) -> String {
@@ -360,6 +360,20 @@ mod tests {
         // Back to plain, with the old key as fallback.
         let back = Encryption { primary: plain, fallback: Some(aes) };
         assert_eq!(back.open_with_origin(b"k", &sealed).unwrap(), (b"{\"a\":1}".to_vec(), true));
+    }
+
+    #[test]
+    fn key_rotation_reads_the_old_key_and_writes_the_new() {
+        let old: Arc<dyn StateCipher> = Arc::new(AesGcm::new(fast("the old passphrase, long")).unwrap());
+        let new: Arc<dyn StateCipher> = Arc::new(AesGcm::new(fast("the new passphrase, long")).unwrap());
+        let sealed_old = old.encrypt(b"k", b"v").unwrap();
+        let rotate = Encryption { primary: new.clone(), fallback: Some(old) };
+        assert_eq!(rotate.open_with_origin(b"k", &sealed_old).unwrap(), (b"v".to_vec(), true));
+        let resealed = rotate.seal(b"k", b"v").unwrap();
+        assert_eq!(Encryption { primary: new, fallback: None }.open(b"k", &resealed).unwrap(), b"v");
+        // Plain data that merely mentions the marker is not taken for an envelope.
+        assert!(!is_encrypted(b"{\"value\":\"meshplan_encrypted\"}"));
+        assert!(Encryption::default().open(b"k", b"{\"value\":\"meshplan_encrypted\"}").is_ok());
     }
 
     #[test]
