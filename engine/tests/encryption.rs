@@ -197,6 +197,7 @@ fn configuration_errors_point_at_the_mistake() {
         let w = Work::new(&(encryption_block(state, "method = method.aes_gcm.new", Some(1000)) + RESOURCES));
         let r = run(&w, &["plan"], PASS);
         r.code(1).stderr_has(want).stderr_has("main.mp.hcl:");
+        assert!(!r.stderr.contains("needs `method"), "one error per mistake:\n{}", r.stderr);
     }
     let w = Work::new(&(encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(1000)).replace("key_provider.pbkdf2.mykey", "key_provider.pbkdf2.other") + RESOURCES));
     run(&w, &["validate"], PASS).code(1).stderr_has("undeclared key_provider.pbkdf2.other");

@@ -11,8 +11,10 @@
 //! caller's associated data (the record's key, `backup`, `plan`), so a record cannot be moved
 //! to another key or altered without the decryption failing.
 //!
-//! Deriving a key takes 600,000 PBKDF2 rounds by default: one [`AesGcm`] draws one salt for
-//! everything it encrypts and caches every key it derives, per (passphrase, parameters, salt).
+//! Deriving a key takes 600,000 PBKDF2 rounds by default: one [`AesGcm`] uses one salt for
+//! everything it encrypts — the salt of the first envelope it opens with the same parameters
+//! (so a run that reads, then writes, the state derives once), else a fresh random one — and
+//! every derived key is cached per process per (passphrase, parameters, salt).
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -184,8 +186,9 @@ fn random(n: usize) -> Result<Vec<u8>, CipherError> {
 /// AES-256-GCM with a key derived by PBKDF2 from a passphrase.
 pub struct AesGcm {
     params: Pbkdf2Params,
-    /// The salt of everything this instance encrypts (drawn once: one derivation per run).
-    salt: Vec<u8>,
+    /// The salt of everything this instance encrypts: adopted from the first envelope opened
+    /// with the same parameters, else drawn at the first encryption.
+    salt: Mutex<Option<Vec<u8>>>,
 }
 
 impl AesGcm {
@@ -193,8 +196,15 @@ impl AesGcm {
         if params.key_length != 32 {
             return Err(CipherError::Failed(format!("aes_gcm needs a 32-byte key (AES-256), the key provider gives {}", params.key_length)));
         }
-        let salt = random(params.salt_length.max(16))?;
-        Ok(AesGcm { params, salt })
+        Ok(AesGcm { params, salt: Mutex::new(None) })
+    }
+
+    fn salt(&self) -> Result<Vec<u8>, CipherError> {
+        let mut slot = self.salt.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(random(self.params.salt_length.max(16))?);
+        }
+        Ok(slot.clone().unwrap_or_default())
     }
 }
 
@@ -213,7 +223,8 @@ impl StateCipher for AesGcm {
 
     fn encrypt(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CipherError> {
         let p = &self.params;
-        let key = derive(&p.passphrase, p.hash, p.iterations, &self.salt);
+        let salt = self.salt()?;
+        let key = derive(&p.passphrase, p.hash, p.iterations, &salt);
         let nonce = random(12)?;
         let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
         let ct = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad }).map_err(|e| CipherError::Failed(e.to_string()))?;
@@ -224,7 +235,7 @@ impl StateCipher for AesGcm {
             hash: p.hash.name().into(),
             iterations: p.iterations,
             key_length: 32,
-            salt: b64(&self.salt),
+            salt: b64(&salt),
             nonce: b64(&nonce),
             ct: b64(&ct),
         };
@@ -251,9 +262,17 @@ impl StateCipher for AesGcm {
         }
         let key = derive(&self.params.passphrase, hash, env.iterations, &salt);
         let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
-        cipher
+        let plain = cipher
             .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ct, aad })
-            .map_err(|_| CipherError::WrongKey("the authentication tag does not match".into()))
+            .map_err(|_| CipherError::WrongKey("the authentication tag does not match".into()))?;
+        // Opened with our key and parameters: encrypt with its salt too (no second derivation).
+        if hash == self.params.hash && env.iterations == self.params.iterations && salt.len() >= 16 {
+            let mut slot = self.salt.lock().unwrap_or_else(|p| p.into_inner());
+            if slot.is_none() {
+                *slot = Some(salt);
+            }
+        }
+        Ok(plain)
     }
 }
 
@@ -323,9 +342,15 @@ mod tests {
         assert_eq!(c.decrypt(b"resource/a", &sealed).unwrap(), b"-----BEGIN PRIVATE KEY-----");
         // Two encryptions of the same bytes differ (fresh nonce).
         assert_ne!(sealed, c.encrypt(b"resource/a", b"-----BEGIN PRIVATE KEY-----").unwrap());
-        // Another instance (another run, another salt) re-derives the key from the envelope.
+        // Another instance (another run) re-derives the key from the envelope, and then
+        // encrypts with that salt (one derivation per run).
         let other = AesGcm::new(fast("correct horse battery staple")).unwrap();
         assert_eq!(other.decrypt(b"resource/a", &sealed).unwrap(), b"-----BEGIN PRIVATE KEY-----");
+        let salt = |b: &[u8]| serde_json::from_slice::<serde_json::Value>(b).unwrap()["salt"].clone();
+        assert_eq!(salt(&other.encrypt(b"x", b"y").unwrap()), salt(&sealed));
+        // A fresh instance that opened nothing draws its own salt.
+        let third = AesGcm::new(fast("correct horse battery staple")).unwrap();
+        assert_ne!(salt(&third.encrypt(b"x", b"y").unwrap()), salt(&sealed));
     }
 
     #[test]

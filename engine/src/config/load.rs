@@ -359,10 +359,14 @@ impl Decoder<'_> {
         for (kind, tb) in targets {
             let tspan = self.span(tb.span());
             let mut t = EncryptionTarget { method: None, fallback: None, enforced: false, span: tspan.clone() };
+            let mut has_method = false;
             for st in tb.body.into_iter() {
                 match st {
                     Structure::Attribute(a) => match a.key.as_str() {
-                        "method" => t.method = self.method_ref(&a.value, &cfg),
+                        "method" => {
+                            has_method = true;
+                            t.method = self.method_ref(&a.value, &cfg);
+                        }
                         "enforced" => t.enforced = self.static_bool(&a.value, "enforced"),
                         other => {
                             let s = self.span(a.key.span());
@@ -389,7 +393,7 @@ impl Decoder<'_> {
                     }
                 }
             }
-            if t.method.is_none() {
+            if !has_method {
                 self.err(Diagnostic::error(format!("`{kind}` needs `method = method.TYPE.NAME`")).at(tspan.clone()));
             }
             if t.enforced && t.method.as_ref().is_some_and(|(ty, _)| ty == "unencrypted") {
