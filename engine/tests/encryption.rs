@@ -234,6 +234,20 @@ fn default_iterations_work() {
 }
 
 #[test]
+fn the_passphrase_may_come_from_locals() {
+    let config = encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(1000)).replace("passphrase = var.passphrase", "passphrase = local.outer")
+        + RESOURCES
+        + "locals {\n  inner = \"${var.passphrase}!\"\n  outer = upper(local.inner)\n}\n";
+    let w = Work::new(&config);
+    run(&w, &["apply", "-auto-approve"], PASS).ok();
+    assert_eq!(state_list(&w, PASS).len(), 2);
+    run(&w, &["plan"], "another passphrase, long").code(1).stderr_has("wrong passphrase or key?");
+    // A cycle of locals is an error, not a hang (the encryption is evaluated before the graph).
+    w.config(&(config.replace("passphrase = local.outer", "passphrase = local.loop_a") + "locals {\n  loop_a = local.loop_b\n  loop_b = local.loop_a\n}\n"));
+    run(&w, &["plan"], PASS).code(1).stderr_has("cannot evaluate `passphrase`");
+}
+
+#[test]
 fn workspaces_are_encrypted_and_delete_reads_them() {
     let w = Work::new(&encrypted(false));
     run(&w, &["workspace", "new", "staging"], PASS).ok();

@@ -50,10 +50,13 @@ impl Lookup for EarlyLookup<'_> {
                     return Ok(v.clone());
                 }
                 let local = self.root.locals.get(name).ok_or_else(|| format!("undeclared local `{name}`"))?;
+                // Nesting depth: a cycle of locals would recurse forever.
                 if self.depth.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 64 {
                     return Err("locals refer to each other in a cycle".into());
                 }
-                let v = self.eval(&local.expr)?;
+                let v = self.eval(&local.expr);
+                self.depth.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                let v = v?;
                 self.locals.lock().unwrap_or_else(|p| p.into_inner()).insert(name.clone(), v.clone());
                 Ok(v)
             }
