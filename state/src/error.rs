@@ -16,6 +16,9 @@ pub enum StateError {
     Corrupt { key: String, message: String },
     #[error("no resource instance at {0:?} in the state")]
     NotFound(String),
+    /// The configured encryption cannot open (or seal) the state.
+    #[error(transparent)]
+    Cipher(#[from] crate::cipher::CipherError),
     #[error("state storage failed: {0}")]
     Io(String),
 }

@@ -14,11 +14,13 @@ mod error;
 mod lock;
 mod lock_file;
 pub mod backup;
+pub mod cipher;
 pub mod private;
 mod record;
 mod sled_backend;
 
 pub use backend::{Commit, StateBackend};
+pub use cipher::{CipherError, Encryption, StateCipher};
 pub use error::StateError;
 pub use lock::{LockGuard, LockInfo};
 pub use record::{OutputRecord, RecordStatus, ResourceMode, ResourceRecord, Snapshot};

@@ -18,10 +18,17 @@
 //! open the database at once. (Opening also waits a few seconds for a process that is
 //! still closing it.)
 //!
+//! Encryption at rest ([`SledBackend::with_encryption`]): every `resource/` and `output/` value
+//! is sealed with the primary [`Encryption`] method (associated data: the record's key) and
+//! opened with the primary, then the fallback. Keys (resource addresses) and `meta/` stay
+//! plain. Taking the lock migrates: every value only the fallback opens is sealed again with
+//! the primary, in one batch, and so are the backups, so the whole state changes method at once.
+//!
 //! A commit is one sled batch (atomic, also across a crash) followed by a flush (fsync):
 //! when `commit` returns, the change survives a kill. Concurrent commits share fsyncs.
 //! `commit` blocks on disk I/O: async callers should run it on a blocking thread.
 
+use crate::cipher::Encryption;
 use crate::lock_file::LockFile;
 use crate::{Commit, LockGuard, LockInfo, OutputRecord, ResourceRecord, Snapshot, StateBackend, StateError};
 use std::collections::BTreeMap;
@@ -47,6 +54,7 @@ pub struct SledBackend {
     /// Opened on first use. The mutex also orders commits (serial read-modify-write) and
     /// keeps a read from seeing half of a concurrent commit.
     db: Mutex<Option<sled::Db>>,
+    encryption: Encryption,
 }
 
 impl SledBackend {
@@ -57,7 +65,57 @@ impl SledBackend {
             path: dir.display().to_string(),
             message: e.to_string(),
         })?;
-        Ok(SledBackend { dir: dir.to_path_buf(), lock_file: LockFile::new(dir), db: Mutex::new(None) })
+        Ok(SledBackend { dir: dir.to_path_buf(), lock_file: LockFile::new(dir), db: Mutex::new(None), encryption: Encryption::default() })
+    }
+
+    /// Seals what is written and opens what is read with `encryption` (default: none).
+    pub fn with_encryption(mut self, encryption: Encryption) -> Self {
+        self.encryption = encryption;
+        self
+    }
+
+    /// The encryption the records are written with.
+    pub fn encryption(&self) -> &Encryption {
+        &self.encryption
+    }
+
+    fn open_record<T: serde::de::DeserializeOwned>(&self, key: &str, stored: &[u8]) -> Result<T, StateError> {
+        let plain = self.encryption.open(key.as_bytes(), stored)?;
+        decode(key, &plain)
+    }
+
+    fn seal_record<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<Vec<u8>, StateError> {
+        Ok(self.encryption.seal(key.as_bytes(), &encode(value)?)?)
+    }
+
+    /// Seals again with the primary method every record (and backup) only the fallback opens.
+    /// Returns how many records were rewritten.
+    pub fn migrate_encryption(&self) -> Result<usize, StateError> {
+        if self.encryption.fallback.is_none() {
+            return Ok(0);
+        }
+        let guard = self.db()?;
+        let Some(db) = guard.as_ref() else { return Err(StateError::Io("the state database is not open".into())) };
+        let mut batch = sled::Batch::default();
+        let mut n = 0;
+        for prefix in [RESOURCE_PREFIX, OUTPUT_PREFIX] {
+            for item in db.scan_prefix(prefix) {
+                let (k, v) = item.map_err(storage_error)?;
+                let key = key_text(&k);
+                let (plain, from_fallback) = self.encryption.open_with_origin(key.as_bytes(), &v)?;
+                if from_fallback {
+                    batch.insert(k, self.encryption.seal(key.as_bytes(), &plain)?);
+                    n += 1;
+                }
+            }
+        }
+        if n > 0 {
+            db.apply_batch(batch).map_err(storage_error)?;
+            db.flush().map_err(storage_error)?;
+        }
+        drop(guard);
+        crate::backup::reseal(&self.dir, &self.encryption)?;
+        Ok(n)
     }
 
     /// The directory given to [`SledBackend::open`].
@@ -101,14 +159,14 @@ impl SledBackend {
         for item in db.scan_prefix(RESOURCE_PREFIX) {
             let (k, v) = item.map_err(storage_error)?;
             let key = key_text(&k);
-            let record: ResourceRecord = decode(&key, &v)?;
+            let record: ResourceRecord = self.open_record(&key, &v)?;
             resources.insert(key[RESOURCE_PREFIX.len()..].to_string(), record);
         }
         let mut outputs = BTreeMap::new();
         for item in db.scan_prefix(OUTPUT_PREFIX) {
             let (k, v) = item.map_err(storage_error)?;
             let key = key_text(&k);
-            let record: OutputRecord = decode(&key, &v)?;
+            let record: OutputRecord = self.open_record(&key, &v)?;
             outputs.insert(key[OUTPUT_PREFIX.len()..].to_string(), record);
         }
         Ok(Snapshot { lineage, serial, resources, outputs })
@@ -258,13 +316,6 @@ fn read_serial(db: &sled::Db) -> Result<u64, StateError> {
     }
 }
 
-fn read_resource(db: &sled::Db, key: &str) -> Result<Option<ResourceRecord>, StateError> {
-    let full = format!("{RESOURCE_PREFIX}{key}");
-    match db.get(&full).map_err(storage_error)? {
-        Some(v) => decode(&full, &v).map(Some),
-        None => Ok(None),
-    }
-}
 
 impl StateBackend for SledBackend {
     fn read(&self) -> Result<Snapshot, StateError> {
@@ -293,7 +344,13 @@ impl StateBackend for SledBackend {
                 Commit::Move { from, to } => {
                     let current = match resources.get(&from) {
                         Some(pending) => pending.clone(),
-                        None => read_resource(db, &from)?,
+                        None => {
+                            let full = format!("{RESOURCE_PREFIX}{from}");
+                            match db.get(&full).map_err(storage_error)? {
+                                Some(v) => Some(self.open_record(&full, &v)?),
+                                None => None,
+                            }
+                        }
                     };
                     let mut record = current.ok_or_else(|| StateError::NotFound(from.clone()))?;
                     record.address = to;
@@ -307,7 +364,7 @@ impl StateBackend for SledBackend {
         for (key, record) in &resources {
             let full = format!("{RESOURCE_PREFIX}{key}");
             match record {
-                Some(r) => batch.insert(full.as_bytes(), encode(r)?),
+                Some(r) => batch.insert(full.as_bytes(), self.seal_record(&full, r)?),
                 None => batch.remove(full.as_bytes()),
             }
         }
@@ -320,7 +377,8 @@ impl StateBackend for SledBackend {
                 }
             }
             for (name, output) in &outputs {
-                batch.insert(format!("{OUTPUT_PREFIX}{name}").as_bytes(), encode(output)?);
+                let full = format!("{OUTPUT_PREFIX}{name}");
+                batch.insert(full.as_bytes(), self.seal_record(&full, output)?);
             }
         }
         let mut first_lineage = None;
@@ -358,8 +416,13 @@ impl StateBackend for SledBackend {
     /// backed up here; the run reports it.
     fn lock(&self, info: LockInfo, timeout: Duration) -> Result<LockGuard, StateError> {
         let guard = self.lock_file.lock(info, timeout)?;
+        match self.migrate_encryption() {
+            // A state the configured keys cannot open is reported by the read that follows.
+            Ok(_) | Err(StateError::Cipher(_)) => {}
+            Err(e) => return Err(e),
+        }
         if let Ok(snapshot) = self.read() {
-            crate::backup::save(&self.dir, &snapshot)?;
+            crate::backup::save(&self.dir, &snapshot, &self.encryption)?;
         }
         Ok(guard)
     }

@@ -20,23 +20,26 @@ pub struct ApplyArgs {
 
 pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
     let mut ws = ctx.workspace();
+    ws.vars = a.flags.var_sources();
+    if a.plan_file.is_some() && destroy {
+        ctx.shell.err("Error: destroy does not take a plan file; use `meshplan plan -destroy -out=FILE` then `meshplan apply FILE`\n");
+        return 1;
+    }
+    let session = match ctx.open(&mut ws, if destroy { "destroy" } else { "apply" }, a.flags.lock_timeout) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // Read after the configuration: the plan file may be encrypted with its `plan` method.
     let saved = match &a.plan_file {
-        Some(p) if !destroy => match read_plan_file(p) {
+        Some(p) => match read_plan_file(p, &ws.encryption.plan) {
             Ok(plan) => Some(plan),
             Err(e) => {
+                session.close();
                 ctx.shell.err(&format!("Error: {e}\n"));
                 return 1;
             }
         },
-        Some(_) => {
-            ctx.shell.err("Error: destroy does not take a plan file; use `meshplan plan -destroy -out=FILE` then `meshplan apply FILE`\n");
-            return 1;
-        }
         None => None,
-    };
-    let session = match ctx.open(&mut ws, if destroy { "destroy" } else { "apply" }, a.flags.lock_timeout) {
-        Ok(s) => s,
-        Err(code) => return code,
     };
     let (root, backend, snapshot) = (session.root.clone(), session.backend.clone(), session.snapshot.clone());
     let progress = Progress::start(saved.is_none());

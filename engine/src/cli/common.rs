@@ -28,6 +28,7 @@ impl Ctx {
     /// code returned.
     pub fn open(&self, ws: &mut Workspace, operation: &str, lock_timeout: Duration) -> Result<Session, i32> {
         let root = ws.load().map_err(|d| self.report(ws, &d))?;
+        ws.configure_encryption(&root).map_err(|d| self.report(ws, &d))?;
         let backend = std::sync::Arc::new(ws.backend().map_err(|d| self.report(ws, &d))?);
         let guard = ws.lock(&backend, operation, lock_timeout).map_err(|d| self.report(ws, &d))?;
         if let Some(dead) = &guard.taken_over {

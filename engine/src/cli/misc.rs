@@ -103,7 +103,11 @@ pub fn validate(ctx: &Ctx, a: ValidateArgs) -> i32 {
 
 pub fn show(ctx: &Ctx, a: ShowArgs) -> i32 {
     if let Some(p) = a.plan_file {
-        return match read_plan_file(&p) {
+        let mut ws = ctx.workspace();
+        if let Err(d) = ws.load_encryption() {
+            return ctx.report(&ws, &d);
+        }
+        return match read_plan_file(&p, &ws.encryption.plan) {
             Ok(plan) if a.json => {
                 ctx.shell.line(&plan_json(&plan, None).to_string());
                 0
@@ -118,8 +122,8 @@ pub fn show(ctx: &Ctx, a: ShowArgs) -> i32 {
             }
         };
     }
-    let ws = ctx.workspace();
-    let snap = match read_state(ctx, &ws) {
+    let mut ws = ctx.workspace();
+    let snap = match read_state(ctx, &mut ws) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -143,7 +147,9 @@ pub fn show(ctx: &Ctx, a: ShowArgs) -> i32 {
     0
 }
 
-fn read_state(ctx: &Ctx, ws: &ops::Workspace) -> Result<meshplan_state::Snapshot, i32> {
+fn read_state(ctx: &Ctx, ws: &mut ops::Workspace) -> Result<meshplan_state::Snapshot, i32> {
+    ws.load_encryption().map_err(|d| ctx.report(ws, &d))?;
+    let ws = &*ws;
     let backend = ws.backend().map_err(|d| ctx.report(ws, &d))?;
     let guard = ws.lock(&backend, "read", Duration::from_secs(5)).map_err(|d| ctx.report(ws, &d))?;
     let snap = ws.read_state(&backend).map_err(|d| ctx.report(ws, &d));
@@ -179,8 +185,8 @@ fn hcl_text(v: &Value, indent: usize) -> String {
 }
 
 pub fn output(ctx: &Ctx, a: OutputArgs) -> i32 {
-    let ws = ctx.workspace();
-    let snap = match read_state(ctx, &ws) {
+    let mut ws = ctx.workspace();
+    let snap = match read_state(ctx, &mut ws) {
         Ok(s) => s,
         Err(code) => return code,
     };

@@ -40,6 +40,7 @@ pub fn options(flags: &RunFlags, destroy: bool) -> PlanOptions {
 
 pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
     let mut ws = ctx.workspace();
+    ws.vars = a.flags.var_sources();
     let session = match ctx.open(&mut ws, "plan", a.flags.lock_timeout) {
         Ok(s) => s,
         Err(code) => return code,
@@ -64,7 +65,7 @@ pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
         ctx.shell.out(&render_plan(&plan, &ctx.shell.style));
     }
     if let Some(out) = &a.out {
-        if let Err(e) = write_plan_file(out, &plan) {
+        if let Err(e) = write_plan_file(out, &plan, &ws.encryption.plan) {
             ctx.shell.err(&format!("Error: {e}\n"));
             return 1;
         }

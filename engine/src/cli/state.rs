@@ -29,7 +29,10 @@ pub enum StateCommand {
 }
 
 pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
-    let ws = ctx.workspace();
+    let mut ws = ctx.workspace();
+    if let Err(d) = ws.load_encryption() {
+        return ctx.report(&ws, &d);
+    }
     let backend = match ws.backend() {
         Ok(b) => b,
         Err(d) => return ctx.report(&ws, &d),
@@ -113,7 +116,7 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
             ctx.shell.out(&crate::ops::state_io::pull(&snap));
             0
         }
-        StateCommand::Push { path, force } => match crate::ops::state_io::push(&backend, &snap, &path, force) {
+        StateCommand::Push { path, force } => match crate::ops::state_io::push(&backend, backend.encryption(), &snap, &path, force) {
             Ok(serial) => {
                 ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display()));
                 0

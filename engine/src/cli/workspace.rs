@@ -40,7 +40,11 @@ pub fn run(ctx: &Ctx, c: WorkspaceCommand) -> i32 {
         WorkspaceCommand::New { name } => workspaces::new(&base, &name).map(|_| ctx.shell.line(&format!("Created and switched to workspace {name:?}."))),
         WorkspaceCommand::Select { name } => workspaces::select(&base, &name).map(|_| ctx.shell.line(&format!("Switched to workspace {name:?}."))),
         WorkspaceCommand::Delete { name, force } => {
-            workspaces::delete(&base, &name, &ws.name, force).map(|_| ctx.shell.line(&format!("Deleted workspace {name:?}.")))
+            let mut ws = ctx.workspace();
+            if let Err(d) = ws.load_encryption() {
+                return ctx.report(&ws, &d);
+            }
+            workspaces::delete(&base, &name, &ws.name, force, &ws.encryption.state).map(|_| ctx.shell.line(&format!("Deleted workspace {name:?}.")))
         }
     };
     match done {

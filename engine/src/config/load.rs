@@ -214,19 +214,226 @@ impl Decoder<'_> {
     }
 
     fn terraform(&mut self, b: Block) {
+        const ATTRS: &[&str] = &["required_version", "experiments", "language"];
+        const BLOCKS: &[&str] = &["required_providers", "backend", "cloud", "provider_meta", "encryption"];
         for s in b.body.into_iter() {
-            if let Structure::Block(inner) = s {
-                if inner.ident.as_str() == "backend" {
-                    let kind = inner.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
-                    let path = inner.body.get_attribute("path").and_then(|a| self.static_string(&a.value, "path"));
-                    if kind != "local" && kind != "sled" {
-                        let s = self.span(inner.ident.span());
-                        self.err(Diagnostic::error(format!("unsupported backend {kind:?}")).at(s).hint("supported backends: \"sled\" (alias \"local\")"));
+            match s {
+                Structure::Block(inner) => match inner.ident.as_str() {
+                    "backend" => {
+                        let kind = inner.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
+                        let path = inner.body.get_attribute("path").and_then(|a| self.static_string(&a.value, "path"));
+                        if kind != "local" && kind != "sled" {
+                            let s = self.span(inner.ident.span());
+                            self.err(Diagnostic::error(format!("unsupported backend {kind:?}")).at(s).hint("supported backends: \"sled\" (alias \"local\")"));
+                        }
+                        self.module.backend = Some(Backend { kind, path });
                     }
-                    self.module.backend = Some(Backend { kind, path });
+                    "encryption" => self.encryption(inner),
+                    "required_providers" | "cloud" | "provider_meta" => {}
+                    other => {
+                        let s = self.span(inner.ident.span());
+                        let hint = did_you_mean(other, BLOCKS.iter().copied()).or_else(|| Some(format!("blocks allowed in `terraform`: {}", BLOCKS.join(", "))));
+                        self.err(Diagnostic::error(format!("unsupported block `{other}` in `terraform`")).at(s).maybe_hint(hint));
+                    }
+                },
+                Structure::Attribute(a) => {
+                    let name = a.key.as_str();
+                    if !ATTRS.contains(&name) {
+                        let s = self.span(a.key.span());
+                        let hint = did_you_mean(name, ATTRS.iter().copied()).or_else(|| Some(format!("arguments allowed in `terraform`: {}", ATTRS.join(", "))));
+                        self.err(Diagnostic::error(format!("unsupported argument `{name}` in `terraform`")).at(s).maybe_hint(hint));
+                    }
                 }
             }
         }
+    }
+
+    /// `terraform { encryption { key_provider, method, state, plan } }`.
+    fn encryption(&mut self, b: Block) {
+        let span = self.span(b.span());
+        if self.module.encryption.is_some() {
+            self.err(Diagnostic::error("duplicate `encryption` block").at(span.clone()).hint("configure encryption once, in one `terraform` block"));
+            return;
+        }
+        let mut cfg = EncryptionConfig { span: span.clone(), ..EncryptionConfig::default() };
+        let mut targets: Vec<(String, Block)> = Vec::new();
+        for s in b.body.into_iter() {
+            match s {
+                Structure::Block(inner) => {
+                    let ispan = self.span(inner.span());
+                    match inner.ident.as_str() {
+                        "key_provider" => {
+                            let Some(l) = self.labels(&inner, &["type", "name"]) else { continue };
+                            if l[0] != "pbkdf2" {
+                                let s = self.span(inner.labels[0].span());
+                                self.err(Diagnostic::error(format!("unsupported key provider {:?}", l[0])).at(s).hint("supported key providers: \"pbkdf2\""));
+                                continue;
+                            }
+                            let mut args = BTreeMap::new();
+                            for st in inner.body.into_iter() {
+                                match st {
+                                    Structure::Attribute(a) => {
+                                        let name = a.key.as_str().to_string();
+                                        const KNOWN: &[&str] = &["passphrase", "key_length", "iterations", "salt_length", "hash_function", "chain"];
+                                        if !KNOWN.contains(&name.as_str()) {
+                                            let s = self.span(a.key.span());
+                                            self.err(Diagnostic::error(format!("unsupported argument `{name}` in key_provider \"pbkdf2\"")).at(s).maybe_hint(did_you_mean(&name, KNOWN.iter().copied())));
+                                            continue;
+                                        }
+                                        if name == "chain" {
+                                            let s = self.span(a.key.span());
+                                            self.err(Diagnostic::error("`chain` is not supported yet").at(s).hint("give the passphrase directly"));
+                                            continue;
+                                        }
+                                        args.insert(name, self.expr(a.value));
+                                    }
+                                    Structure::Block(x) => {
+                                        let s = self.span(x.ident.span());
+                                        self.err(Diagnostic::error(format!("unsupported block `{}` in key_provider", x.ident.as_str())).at(s));
+                                    }
+                                }
+                            }
+                            if !args.contains_key("passphrase") {
+                                self.err(Diagnostic::error(format!("key_provider \"pbkdf2\" \"{}\" needs `passphrase`", l[1])).at(ispan.clone()));
+                            }
+                            if cfg.key_providers.iter().any(|k: &KeyProviderConfig| k.kind == l[0] && k.name == l[1]) {
+                                self.err(Diagnostic::error(format!("duplicate key_provider.{}.{}", l[0], l[1])).at(ispan));
+                                continue;
+                            }
+                            cfg.key_providers.push(KeyProviderConfig { kind: l[0].clone(), name: l[1].clone(), args, span: ispan });
+                        }
+                        "method" => {
+                            let Some(l) = self.labels(&inner, &["type", "name"]) else { continue };
+                            if l[0] != "aes_gcm" && l[0] != "unencrypted" {
+                                let s = self.span(inner.labels[0].span());
+                                self.err(Diagnostic::error(format!("unsupported encryption method {:?}", l[0])).at(s).hint("supported methods: \"aes_gcm\", \"unencrypted\""));
+                                continue;
+                            }
+                            let mut keys = None;
+                            for st in inner.body.into_iter() {
+                                match st {
+                                    Structure::Attribute(a) if a.key.as_str() == "keys" && l[0] == "aes_gcm" => {
+                                        keys = self.reference(&a.value, "key_provider");
+                                    }
+                                    Structure::Attribute(a) => {
+                                        let s = self.span(a.key.span());
+                                        self.err(Diagnostic::error(format!("unsupported argument `{}` in method \"{}\"", a.key.as_str(), l[0])).at(s));
+                                    }
+                                    Structure::Block(x) => {
+                                        let s = self.span(x.ident.span());
+                                        self.err(Diagnostic::error(format!("unsupported block `{}` in method", x.ident.as_str())).at(s));
+                                    }
+                                }
+                            }
+                            if l[0] == "aes_gcm" && keys.is_none() {
+                                self.err(Diagnostic::error(format!("method \"aes_gcm\" \"{}\" needs `keys = key_provider.TYPE.NAME`", l[1])).at(ispan.clone()));
+                            }
+                            if cfg.methods.iter().any(|m: &MethodConfig| m.kind == l[0] && m.name == l[1]) {
+                                self.err(Diagnostic::error(format!("duplicate method.{}.{}", l[0], l[1])).at(ispan));
+                                continue;
+                            }
+                            cfg.methods.push(MethodConfig { kind: l[0].clone(), name: l[1].clone(), keys, span: ispan });
+                        }
+                        "state" | "plan" => targets.push((inner.ident.as_str().to_string(), inner)),
+                        other => {
+                            let s = self.span(inner.ident.span());
+                            let hint = did_you_mean(other, ["key_provider", "method", "state", "plan", "remote_state_data_sources"]);
+                            self.err(Diagnostic::error(format!("unsupported block `{other}` in `encryption`")).at(s).maybe_hint(hint));
+                        }
+                    }
+                }
+                Structure::Attribute(a) => {
+                    let s = self.span(a.key.span());
+                    self.err(Diagnostic::error(format!("unsupported argument `{}` in `encryption`", a.key.as_str())).at(s).hint("`encryption` holds key_provider, method, state and plan blocks"));
+                }
+            }
+        }
+        for m in &cfg.methods {
+            if let Some((t, n)) = &m.keys {
+                if !cfg.key_providers.iter().any(|k| &k.kind == t && &k.name == n) {
+                    let d = Diagnostic::error(format!("reference to undeclared key_provider.{t}.{n}")).at(m.span.clone());
+                    self.err(d.maybe_hint(did_you_mean(n, cfg.key_providers.iter().map(|k| k.name.as_str()))));
+                }
+            }
+        }
+        for (kind, tb) in targets {
+            let tspan = self.span(tb.span());
+            let mut t = EncryptionTarget { method: None, fallback: None, enforced: false, span: tspan.clone() };
+            let mut has_method = false;
+            for st in tb.body.into_iter() {
+                match st {
+                    Structure::Attribute(a) => match a.key.as_str() {
+                        "method" => {
+                            has_method = true;
+                            t.method = self.method_ref(&a.value, &cfg);
+                        }
+                        "enforced" => t.enforced = self.static_bool(&a.value, "enforced"),
+                        other => {
+                            let s = self.span(a.key.span());
+                            self.err(Diagnostic::error(format!("unsupported argument `{other}` in `{kind}`")).at(s).maybe_hint(did_you_mean(other, ["method", "enforced"])));
+                        }
+                    },
+                    Structure::Block(fb) if fb.ident.as_str() == "fallback" => {
+                        for fs in fb.body.into_iter() {
+                            match fs {
+                                Structure::Attribute(a) if a.key.as_str() == "method" => t.fallback = self.method_ref(&a.value, &cfg),
+                                other => {
+                                    let s = self.span(match &other {
+                                        Structure::Attribute(a) => a.key.span(),
+                                        Structure::Block(b) => b.ident.span(),
+                                    });
+                                    self.err(Diagnostic::error("`fallback` holds only `method`").at(s));
+                                }
+                            }
+                        }
+                    }
+                    Structure::Block(x) => {
+                        let s = self.span(x.ident.span());
+                        self.err(Diagnostic::error(format!("unsupported block `{}` in `{kind}`", x.ident.as_str())).at(s).hint("only `fallback`"));
+                    }
+                }
+            }
+            if !has_method {
+                self.err(Diagnostic::error(format!("`{kind}` needs `method = method.TYPE.NAME`")).at(tspan.clone()));
+            }
+            if t.enforced && t.method.as_ref().is_some_and(|(ty, _)| ty == "unencrypted") {
+                self.err(
+                    Diagnostic::error(format!("`{kind}` is enforced, but its method is unencrypted"))
+                        .at(tspan.clone())
+                        .hint("with `enforced = true` the method must encrypt (aes_gcm)"),
+                );
+            }
+            let slot = if kind == "state" { &mut cfg.state } else { &mut cfg.plan };
+            if slot.is_some() {
+                self.err(Diagnostic::error(format!("duplicate `{kind}` block in `encryption`")).at(tspan));
+            } else {
+                *slot = Some(t);
+            }
+        }
+        self.module.encryption = Some(cfg);
+    }
+
+    /// `<root>.<type>.<name>` as a static reference.
+    fn reference(&mut self, e: &Expression, root: &str) -> Option<(String, String)> {
+        match traversal_path(e) {
+            Some(p) if p.len() == 3 && p[0] == root => Some((p[1].clone(), p[2].clone())),
+            _ => {
+                let s = self.span(e.span());
+                self.err(Diagnostic::error(format!("expected a reference like `{root}.TYPE.NAME`")).at(s));
+                None
+            }
+        }
+    }
+
+    fn method_ref(&mut self, e: &Expression, cfg: &EncryptionConfig) -> Option<(String, String)> {
+        let (t, n) = self.reference(e, "method")?;
+        if !cfg.methods.iter().any(|m| m.kind == t && m.name == n) {
+            let s = self.span(e.span());
+            let hint = did_you_mean(&n, cfg.methods.iter().map(|m| m.name.as_str()));
+            self.err(Diagnostic::error(format!("reference to undeclared method.{t}.{n}")).at(s).maybe_hint(hint));
+            return None;
+        }
+        Some((t, n))
     }
 
     fn variable(&mut self, b: Block, span: Option<Span>) {

@@ -202,12 +202,54 @@ pub struct Backend {
     pub path: Option<String>,
 }
 
+/// `terraform { encryption { ... } }`, checked at load time (names, references, literal
+/// settings); key provider arguments stay expressions, evaluated before anything else
+/// (`ops::encryption`) from variables and locals.
+#[derive(Clone, Debug, Default)]
+pub struct EncryptionConfig {
+    pub key_providers: Vec<KeyProviderConfig>,
+    pub methods: Vec<MethodConfig>,
+    pub state: Option<EncryptionTarget>,
+    pub plan: Option<EncryptionTarget>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct KeyProviderConfig {
+    /// `pbkdf2` (and later `aws_kms`).
+    pub kind: String,
+    pub name: String,
+    pub args: BTreeMap<String, Expr>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MethodConfig {
+    /// `aes_gcm` or `unencrypted`.
+    pub kind: String,
+    pub name: String,
+    /// `key_provider.<type>.<name>` (aes_gcm only).
+    pub keys: Option<(String, String)>,
+    pub span: Option<Span>,
+}
+
+/// The `state` or `plan` block: `method`, `fallback { method }`, `enforced`. Methods are
+/// `(type, name)` pairs that exist in `methods`.
+#[derive(Clone, Debug)]
+pub struct EncryptionTarget {
+    pub method: Option<(String, String)>,
+    pub fallback: Option<(String, String)>,
+    pub enforced: bool,
+    pub span: Option<Span>,
+}
+
 /// One module: the root (a directory given on the command line) or a child loaded from a
 /// `module` block's `source`.
 #[derive(Clone, Debug, Default)]
 pub struct Module {
     pub dir: PathBuf,
     pub backend: Option<Backend>,
+    pub encryption: Option<EncryptionConfig>,
     pub providers: Vec<ProviderConfig>,
     pub variables: BTreeMap<String, Variable>,
     pub locals: BTreeMap<String, Local>,

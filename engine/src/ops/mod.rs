@@ -2,6 +2,7 @@
 //! plan, a report, diagnostics) for `render` to show.
 
 mod apply;
+pub mod encryption;
 mod fmt;
 mod import;
 mod moves;

@@ -13,8 +13,8 @@ pub fn pull(snapshot: &Snapshot) -> String {
 /// Replaces the state with the document at `file`. Refused, unless `force`, when the document
 /// is of another lineage than a non-empty state, or older (a lower serial) than the state.
 /// Returns the new serial.
-pub fn push(backend: &dyn StateBackend, current: &Snapshot, file: &Path, force: bool) -> Result<u64, Diagnostics> {
-    let pushed = meshplan_state::backup::read(file).map_err(|e| {
+pub fn push(backend: &dyn StateBackend, encryption: &meshplan_state::Encryption, current: &Snapshot, file: &Path, force: bool) -> Result<u64, Diagnostics> {
+    let pushed = meshplan_state::backup::read(file, encryption).map_err(|e| {
         Diagnostics::from(Diagnostic::error(format!("cannot push {}", file.display())).detail(e.to_string()).hint("the file must be a state document written by `meshplan state pull` or a backup in .meshplan/backups/"))
     })?;
     let occupied = !current.resources.is_empty() || !current.outputs.is_empty();

@@ -19,6 +19,10 @@ pub struct Workspace {
     pub name: String,
     pub sources: Sources,
     pub registry: Registry,
+    /// -var / -var-file of this run (the encryption configuration may read variables).
+    pub vars: Vec<crate::ops::VarSource>,
+    /// How the state and plan files are encrypted (none until [`Workspace::configure_encryption`]).
+    pub encryption: crate::ops::encryption::EncryptionSetup,
 }
 
 impl Workspace {
@@ -26,7 +30,7 @@ impl Workspace {
         let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let base = dir.join(".meshplan");
         let name = crate::ops::workspaces::selected(&base);
-        Workspace { state_dir: crate::ops::workspaces::state_dir(&base, &name), name, dir, sources: Sources::default(), registry }
+        Workspace { state_dir: crate::ops::workspaces::state_dir(&base, &name), name, dir, sources: Sources::default(), registry, vars: Vec::new(), encryption: Default::default() }
     }
 
     /// Loads and checks the configuration.
@@ -41,12 +45,35 @@ impl Workspace {
         Ok(Arc::new(module))
     }
 
+    /// Evaluates the root module's `encryption` block (before anything else reads the state).
+    pub fn configure_encryption(&mut self, root: &Module) -> Result<(), Diagnostics> {
+        let env = self.env(String::new());
+        if let Some(setup) = crate::ops::encryption::evaluate(root, &self.dir, &self.sources, &self.vars, &env)? {
+            self.encryption = setup;
+        }
+        Ok(())
+    }
+
+    /// For commands that read the state without the rest of the configuration (`state`,
+    /// `show`, `output`): the encryption settings only. Configuration errors matter only when
+    /// there is an `encryption` block.
+    pub fn load_encryption(&mut self) -> Result<(), Diagnostics> {
+        let (module, diags) = load_module(&self.dir, &self.sources);
+        if module.encryption.is_none() {
+            return Ok(());
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        self.configure_encryption(&module)
+    }
+
     pub fn env(&self, plan_timestamp: String) -> EvalEnv {
         EvalEnv { root_dir: self.dir.clone(), plan_timestamp, functions: Arc::new(self.registry.functions.clone()), workspace: self.name.clone() }
     }
 
     pub fn backend(&self) -> Result<SledBackend, Diagnostics> {
-        SledBackend::open(&self.state_dir).map_err(|e| state_diag(e).into())
+        SledBackend::open(&self.state_dir).map(|b| b.with_encryption(self.encryption.state.clone())).map_err(|e| state_diag(e).into())
     }
 
     /// Takes the state lock for `operation`, waiting up to `timeout`.
@@ -66,6 +93,8 @@ pub fn state_diag(e: StateError) -> Diagnostic {
         StateError::Locked(i) | StateError::LockedByDeadProcess(i) => {
             Some(format!("wait for it to finish, or if it is gone: meshplan force-unlock {}", i.id))
         }
+        StateError::Cipher(meshplan_state::CipherError::WrongKey(_)) => Some("check the passphrase (and the variable it comes from); during a key rotation, configure the old key as the `fallback` method".into()),
+        StateError::Cipher(_) => Some("see `terraform { encryption { state { ... } } }` in the README's Encryption section".into()),
         StateError::Corrupt { .. } => Some("the state was not changed; restore .meshplan/ from a backup or inspect it with `meshplan state list`".into()),
         _ => None,
     };

@@ -81,7 +81,8 @@ pub fn new(base: &Path, name: &str) -> Result<(), Diagnostics> {
 
 /// Deletes workspace `name`: never `default` nor the selected one; one whose state still
 /// manages objects only with `force` (they would be orphaned).
-pub fn delete(base: &Path, name: &str, current: &str, force: bool) -> Result<(), Diagnostics> {
+/// `encryption` opens the workspace's state (to check that it is empty).
+pub fn delete(base: &Path, name: &str, current: &str, force: bool, encryption: &meshplan_state::Encryption) -> Result<(), Diagnostics> {
     check_name(name)?;
     if name == DEFAULT {
         return Err(Diagnostic::error("the default workspace cannot be deleted").into());
@@ -95,7 +96,7 @@ pub fn delete(base: &Path, name: &str, current: &str, force: bool) -> Result<(),
     let dir = state_dir(base, name);
     if !force {
         use meshplan_state::StateBackend;
-        let backend = meshplan_state::SledBackend::open(&dir).map_err(|e| Diagnostics::from(crate::ops::state_diag(e)))?;
+        let backend = meshplan_state::SledBackend::open(&dir).map(|b| b.with_encryption(encryption.clone())).map_err(|e| Diagnostics::from(crate::ops::state_diag(e)))?;
         let snapshot = backend.read().map_err(|e| Diagnostics::from(crate::ops::state_diag(e)))?;
         let _ = backend.close();
         if !snapshot.resources.is_empty() {
