@@ -60,8 +60,8 @@ fn time_functions() {
     assert_errors(&[
         ("timeadd", r#"["2017-11-22", "1h"]"#, r#""timestamp" parameter: "2017-11-22" is not a valid RFC 3339 timestamp"#),
         ("timeadd", r#"["2017-02-30T00:00:00Z", "1h"]"#, "not a valid RFC 3339 timestamp"),
-        ("timeadd", r#"["2017-11-22T00:00:00Z", "1d"]"#, r#""duration" parameter: "1d" is not a valid duration"#),
-        ("timeadd", r#"["2017-11-22T00:00:00Z", ""]"#, "not a valid duration"),
+        ("timeadd", r#"["2017-11-22T00:00:00Z", "1d"]"#, r#""duration" parameter: "1d" has an unknown unit "d""#),
+        ("timeadd", r#"["2017-11-22T00:00:00Z", ""]"#, "is not a duration"),
         ("timeadd", r#"["9999-12-31T23:00:00Z", "2h"]"#, "outside the years 0000 to 9999"),
         ("timecmp", r#"["2017-11-22T00:00:00Z", "later"]"#, r#""timestamp_b" parameter"#),
     ]);
