@@ -56,25 +56,15 @@ fn write_json(value: &Value, out: &mut String) -> std::result::Result<(), Functi
     Ok(())
 }
 
+/// Terraform's jsonencode also escapes `<`, `>`, `&` and the line separators.
 fn write_json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    crate::write_quoted(s, out, |c, out| {
+        let escape = (c as u32) < 0x20 || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
+        if escape {
+            let _ = write!(out, "\\u{:04x}", c as u32);
         }
-    }
-    out.push('"');
+        escape
+    });
 }
 
 pub(crate) fn jsondecode(args: &[Value], _: &Env) -> Result {

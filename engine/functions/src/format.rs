@@ -195,19 +195,14 @@ fn truncate(text: String, precision: Option<usize>) -> String {
 
 /// Go's `%q`: a double-quoted string with Go escapes.
 fn quote(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
+    let mut out = String::new();
+    crate::write_quoted(text, &mut out, |c, out| {
+        let control = (c as u32) < 0x20 || c == '\u{7f}';
+        if control {
+            out.push_str(&format!("\\x{:02x}", c as u32));
         }
-    }
-    out.push('"');
+        control
+    });
     out
 }
 

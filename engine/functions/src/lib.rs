@@ -21,6 +21,8 @@ mod format;
 mod formatdate;
 mod hash;
 mod math;
+mod quote;
+pub use quote::write_quoted;
 mod network;
 mod regex_fns;
 mod registry;

@@ -182,21 +182,15 @@ fn write_literal(s: &str, indent: usize, out: &mut String) -> Result<()> {
 }
 
 fn write_double_quoted(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\0' => out.push_str("\\0"),
-            c if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}') => {
-                let code = c as u32;
-                let _ = if code <= 0xff { write!(out, "\\x{code:02X}") } else { write!(out, "\\u{code:04X}") };
-            }
-            c => out.push(c),
+    crate::write_quoted(s, out, |c, out| {
+        let code = c as u32;
+        if c == '\0' {
+            out.push_str("\\0");
+        } else if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}') {
+            let _ = if code <= 0xff { write!(out, "\\x{code:02X}") } else { write!(out, "\\u{code:04X}") };
+        } else {
+            return false;
         }
-    }
-    out.push('"');
+        true
+    });
 }

@@ -331,20 +331,17 @@ impl Writer {
     }
 }
 
+/// The string's body escaped for a native string literal (without the quotes).
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    let mut out = String::with_capacity(s.len() + 2);
+    meshplan_functions::write_quoted(s, &mut out, |c, out| {
+        let control = (c as u32) < 0x20;
+        if control {
+            out.push_str(&format!("\\u{:04x}", c as u32));
         }
-    }
-    out
+        control
+    });
+    out[1..out.len() - 1].to_string()
 }
 
 fn is_identifier(s: &str) -> bool {
