@@ -41,8 +41,7 @@ pub fn save(state_dir: &Path, snapshot: &Snapshot, encryption: &Encryption) -> R
     let dir = backup_dir(state_dir);
     let io = |e: std::io::Error| StateError::Io(format!("cannot write a state backup in {}: {e}", dir.display()));
     crate::private::create_private_dir(&dir).map_err(io)?;
-    let text = serde_json::to_vec_pretty(snapshot).map_err(|e| StateError::Io(e.to_string()))?;
-    let text = encryption.seal(AAD, &text)?;
+    let text = encode_document(snapshot, encryption)?;
     let path = dir.join(format!("serial-{}.json", snapshot.serial));
     write_atomically(&path, &text).map_err(io)?;
     let all = list(state_dir);
@@ -78,6 +77,22 @@ pub fn read(path: &Path, encryption: &Encryption) -> Result<Snapshot, StateError
     let text = std::fs::read(path).map_err(|e| StateError::Io(format!("cannot read {}: {e}", path.display())))?;
     let text = if crate::cipher::is_encrypted(&text) { encryption.open(AAD, &text)? } else { text };
     serde_json::from_slice(&text).map_err(|e| StateError::Corrupt { key: path.display().to_string(), message: e.to_string() })
+}
+
+/// A whole state as one document: the JSON `state pull` prints, sealed with `encryption`
+/// (associated data `backup`, so any such document can be restored with `state push`).
+pub fn encode_document(snapshot: &Snapshot, encryption: &Encryption) -> Result<Vec<u8>, StateError> {
+    let mut text = serde_json::to_vec_pretty(snapshot).map_err(|e| StateError::Io(e.to_string()))?;
+    text.push(b'\n');
+    Ok(encryption.seal(AAD, &text)?)
+}
+
+/// Opens a document [`encode_document`] wrote. The flag is true when only the fallback method
+/// opened it (it should be written again with the primary). `name` is for the error.
+pub fn decode_document(bytes: &[u8], encryption: &Encryption, name: &str) -> Result<(Snapshot, bool), StateError> {
+    let (text, from_fallback) = encryption.open_with_origin(AAD, bytes)?;
+    let snapshot = serde_json::from_slice(&text).map_err(|e| StateError::Corrupt { key: name.to_string(), message: e.to_string() })?;
+    Ok((snapshot, from_fallback))
 }
 
 #[cfg(test)]

@@ -26,10 +26,23 @@ pub use lock::{LockGuard, LockInfo};
 pub use record::{OutputRecord, RecordStatus, ResourceMode, ResourceRecord, Snapshot};
 pub use sled_backend::SledBackend;
 
+/// The document form of a whole state (`state pull`, backups, one-object backends).
+pub use backup::{decode_document, encode_document};
+
 /// A fresh idempotency token for one create attempt: `mp-` and 24 hex digits. Short and plain
 /// enough for every API's client token and tag value rules.
 pub fn new_intent_token() -> String {
     format!("mp-{}", random_hex(12))
+}
+
+/// A lineage in the UUID v4 text form Terraform uses.
+pub fn new_lineage() -> String {
+    let hex = crate::random_hex(16);
+    let mut bytes: Vec<char> = hex.chars().collect();
+    bytes[12] = '4'; // version 4
+    bytes[16] = ['8', '9', 'a', 'b'][bytes[16].to_digit(16).unwrap_or(0) as usize % 4]; // variant 10xx
+    let s: String = bytes.into_iter().collect();
+    format!("{}-{}-{}-{}-{}", &s[0..8], &s[8..12], &s[12..16], &s[16..20], &s[20..32])
 }
 
 /// `n` random bytes from the OS as lowercase hex (lock ids, lineages).

@@ -41,12 +41,7 @@ impl LockInfo {
     /// Holder info for this process: a random id, `user@host`, our pid, and now.
     pub fn for_this_process(operation: &str) -> Self {
         let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
-        let host = ["/proc/sys/kernel/hostname", "/etc/hostname"]
-            .iter()
-            .find_map(|p| std::fs::read_to_string(p).ok())
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "localhost".into());
+        let host = this_host().unwrap_or_else(|| "localhost".into());
         LockInfo {
             id: crate::random_hex(16),
             who: format!("{user}@{host}"),
@@ -55,6 +50,27 @@ impl LockInfo {
             since: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         }
     }
+}
+
+impl LockInfo {
+    /// True when the holder ran on this host and its process is gone. A reused pid makes a
+    /// dead holder look alive (then `force-unlock` is still needed), never the reverse; a
+    /// holder on another host is never judged dead.
+    pub fn holder_is_dead(&self) -> bool {
+        let Some(host) = this_host() else { return false };
+        let holder_host = self.who.rsplit_once('@').map(|(_, h)| h).unwrap_or("");
+        holder_host == host && self.pid != 0 && !std::path::Path::new(&format!("/proc/{}", self.pid)).exists()
+            // Without /proc we cannot tell.
+            && std::path::Path::new("/proc/self").exists()
+    }
+}
+
+fn this_host() -> Option<String> {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 impl std::fmt::Debug for LockGuard {

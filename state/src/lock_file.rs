@@ -159,21 +159,6 @@ fn io_error(path: &Path, e: std::io::Error) -> StateError {
     StateError::Io(format!("{}: {e}", path.display()))
 }
 
-/// True when the holder ran on this host and its process is gone: its lock is taken over.
-/// A reused pid makes a dead holder look alive (then `force-unlock` is still needed), never
-/// the reverse; a lock from another host is never taken over.
 fn holder_is_dead(holder: &LockInfo) -> bool {
-    let Some(host) = this_host() else { return false };
-    let holder_host = holder.who.rsplit_once('@').map(|(_, h)| h).unwrap_or("");
-    holder_host == host && holder.pid != 0 && !Path::new(&format!("/proc/{}", holder.pid)).exists()
-        // Without /proc we cannot tell.
-        && Path::new("/proc/self").exists()
-}
-
-fn this_host() -> Option<String> {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .find_map(|p| fs::read_to_string(p).ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+    holder.holder_is_dead()
 }

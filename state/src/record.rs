@@ -77,3 +77,36 @@ impl ResourceRecord {
         }
     }
 }
+
+impl Snapshot {
+    /// Applies `changes` in order (a later change sees an earlier one), as one commit: the
+    /// serial is bumped once and a state without a lineage gets one (the adopted one, if
+    /// `changes` carries [`crate::Commit::Lineage`], else a new one). Used by backends that
+    /// store the state as one document.
+    pub fn apply(&mut self, changes: Vec<crate::Commit>) -> Result<(), crate::StateError> {
+        use crate::Commit;
+        let mut adopted = None;
+        for change in changes {
+            match change {
+                Commit::Put(record) => {
+                    self.resources.insert(record.key(), record);
+                }
+                Commit::Remove(key) => {
+                    self.resources.remove(&key);
+                }
+                Commit::Outputs(outputs) => self.outputs = outputs,
+                Commit::Lineage(lineage) => adopted = Some(lineage),
+                Commit::Move { from, to } => {
+                    let mut record = self.resources.remove(&from).ok_or_else(|| crate::StateError::NotFound(from.clone()))?;
+                    record.address = to;
+                    self.resources.insert(record.key(), record);
+                }
+            }
+        }
+        if self.lineage.is_empty() {
+            self.lineage = adopted.unwrap_or_else(crate::new_lineage);
+        }
+        self.serial += 1;
+        Ok(())
+    }
+}

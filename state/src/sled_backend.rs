@@ -389,7 +389,7 @@ impl StateBackend for SledBackend {
             if adopted_lineage.is_none() || remembered.is_some() && remembered != adopted_lineage {
                 self.check_not_lost(None)?;
             }
-            let lineage = adopted_lineage.unwrap_or_else(new_lineage);
+            let lineage = adopted_lineage.unwrap_or_else(crate::new_lineage);
             batch.insert(LINEAGE_KEY, encode(&lineage)?);
             batch.insert(FORMAT_KEY, encode(&FORMAT_VERSION)?);
             first_lineage = Some(lineage);
@@ -434,14 +434,8 @@ impl StateBackend for SledBackend {
     fn force_unlock(&self, id: &str) -> Result<(), StateError> {
         self.lock_file.force_unlock(id)
     }
-}
 
-/// A lineage in the UUID v4 text form Terraform uses.
-fn new_lineage() -> String {
-    let hex = crate::random_hex(16);
-    let mut bytes: Vec<char> = hex.chars().collect();
-    bytes[12] = '4'; // version 4
-    bytes[16] = ['8', '9', 'a', 'b'][bytes[16].to_digit(16).unwrap_or(0) as usize % 4]; // variant 10xx
-    let s: String = bytes.into_iter().collect();
-    format!("{}-{}-{}-{}-{}", &s[0..8], &s[8..12], &s[12..16], &s[16..20], &s[20..32])
+    fn close(&self) -> Result<(), StateError> {
+        SledBackend::close(self)
+    }
 }

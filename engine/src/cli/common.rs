@@ -29,15 +29,15 @@ impl Ctx {
     pub fn open(&self, ws: &mut Workspace, operation: &str, lock_timeout: Duration) -> Result<Session, i32> {
         let root = ws.load().map_err(|d| self.report(ws, &d))?;
         ws.configure_encryption(&root).map_err(|d| self.report(ws, &d))?;
-        let backend = std::sync::Arc::new(ws.backend().map_err(|d| self.report(ws, &d))?);
-        let guard = ws.lock(&backend, operation, lock_timeout).map_err(|d| self.report(ws, &d))?;
+        let backend = ws.backend().map_err(|d| self.report(ws, &d))?;
+        let guard = ws.lock(backend.as_ref(), operation, lock_timeout).map_err(|d| self.report(ws, &d))?;
         if let Some(dead) = &guard.taken_over {
             self.shell.err(&format!(
                 "Warning: took over the state lock of {} (pid {}, `{}` since {}), which ended without releasing it.\n",
                 dead.who, dead.pid, dead.operation, dead.since
             ));
         }
-        let snapshot = ws.read_state(&backend).map_err(|d| self.report(ws, &d))?;
+        let snapshot = ws.read_state(backend.as_ref()).map_err(|d| self.report(ws, &d))?;
         Ok(Session { root, backend, guard: Some(guard), snapshot })
     }
 
@@ -105,7 +105,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 /// An open, locked state and the loaded configuration. Closing releases sled, then the lock.
 pub struct Session {
     pub root: std::sync::Arc<crate::config::Module>,
-    pub backend: std::sync::Arc<meshplan_state::SledBackend>,
+    pub backend: std::sync::Arc<dyn meshplan_state::StateBackend>,
     guard: Option<meshplan_state::LockGuard>,
     pub snapshot: meshplan_state::Snapshot,
 }

@@ -6,7 +6,6 @@ use crate::ops;
 use crate::plan::read_plan_file;
 use crate::render::{plan_json, render_plan, state_json};
 use meshplan_provider::Value;
-use meshplan_state::StateBackend;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -62,18 +61,46 @@ pub struct ForceUnlockArgs {
     pub force: bool,
 }
 
-pub fn init(ctx: &Ctx) -> i32 {
+#[derive(clap::Args, Debug, Default)]
+pub struct InitArgs {
+    /// Copy the states to a changed backend.
+    #[arg(long = "migrate-state")]
+    pub migrate_state: bool,
+    /// Use a changed backend as it is, without copying the states.
+    #[arg(long = "reconfigure")]
+    pub reconfigure: bool,
+    /// Accepted for Terraform compatibility: meshplan never prompts during a migration.
+    #[arg(long = "force-copy")]
+    pub force_copy: bool,
+    /// Accepted for Terraform compatibility (meshplan never prompts).
+    #[arg(long = "input", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub input: bool,
+}
+
+pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
     let mut ws = ctx.workspace();
-    if let Err(d) = ws.load() {
+    let root = match ws.load_for_init() {
+        Ok(r) => r,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    if let Err(d) = ws.configure_encryption(&root) {
         return ctx.report(&ws, &d);
     }
-    if let Err(e) = meshplan_state::private::create_private_dir(&ws.state_dir) {
-        ctx.shell.err(&format!("Error: cannot create {}: {e}\n", ws.state_dir.display()));
-        return 1;
+    let opts = ops::init::InitOptions { migrate_state: a.migrate_state || a.force_copy, reconfigure: a.reconfigure };
+    let done = match ops::init::init_backend(&ws, &root, opts) {
+        Ok(d) => d,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    ctx.shell.line(&format!("Initializing the backend ({})...", done.description));
+    if let Some(previous) = &done.previous {
+        match done.migrated.as_slice() {
+            [] if opts.migrate_state => ctx.shell.line(&format!("No state to copy from the previous backend ({previous}).")),
+            [] => ctx.shell.line(&format!("Reconfigured: the previous backend ({previous}) is left as it was.")),
+            names => ctx.shell.line(&format!("Copied the state of workspace(s) {} from the previous backend ({previous}).", names.join(", "))),
+        }
     }
     let mut names: Vec<&String> = ws.registry.providers.keys().collect();
     names.sort();
-    ctx.shell.line(&format!("Initializing the backend (sled, {})...", ws.state_dir.display()));
     ctx.shell.line(&format!("Providers built in: {}", names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
     ctx.shell.line("\nmeshplan has been successfully initialized!");
     0
@@ -104,7 +131,7 @@ pub fn validate(ctx: &Ctx, a: ValidateArgs) -> i32 {
 pub fn show(ctx: &Ctx, a: ShowArgs) -> i32 {
     if let Some(p) = a.plan_file {
         let mut ws = ctx.workspace();
-        if let Err(d) = ws.load_encryption() {
+        if let Err(d) = ws.load_state_settings() {
             return ctx.report(&ws, &d);
         }
         return match read_plan_file(&p, &ws.encryption.plan) {
@@ -148,11 +175,11 @@ pub fn show(ctx: &Ctx, a: ShowArgs) -> i32 {
 }
 
 fn read_state(ctx: &Ctx, ws: &mut ops::Workspace) -> Result<meshplan_state::Snapshot, i32> {
-    ws.load_encryption().map_err(|d| ctx.report(ws, &d))?;
+    ws.load_state_settings().map_err(|d| ctx.report(ws, &d))?;
     let ws = &*ws;
     let backend = ws.backend().map_err(|d| ctx.report(ws, &d))?;
-    let guard = ws.lock(&backend, "read", Duration::from_secs(5)).map_err(|d| ctx.report(ws, &d))?;
-    let snap = ws.read_state(&backend).map_err(|d| ctx.report(ws, &d));
+    let guard = ws.lock(backend.as_ref(), "read", Duration::from_secs(5)).map_err(|d| ctx.report(ws, &d))?;
+    let snap = ws.read_state(backend.as_ref()).map_err(|d| ctx.report(ws, &d));
     let _ = backend.close();
     drop(guard);
     snap
@@ -319,7 +346,10 @@ fn collect_files(dir: &std::path::Path, recursive: bool, out: &mut Vec<PathBuf>)
 }
 
 pub fn force_unlock(ctx: &Ctx, a: ForceUnlockArgs) -> i32 {
-    let ws = ctx.workspace();
+    let mut ws = ctx.workspace();
+    if let Err(d) = ws.load_state_settings() {
+        return ctx.report(&ws, &d);
+    }
     let backend = match ws.backend() {
         Ok(b) => b,
         Err(d) => return ctx.report(&ws, &d),

@@ -4,7 +4,7 @@ use super::common::Ctx;
 use crate::render::render_change;
 use crate::plan::{Action, ResourceChange};
 use meshplan_provider::Value;
-use meshplan_state::{Commit, StateBackend};
+use meshplan_state::Commit;
 use std::time::Duration;
 
 #[derive(clap::Subcommand, Debug)]
@@ -30,7 +30,7 @@ pub enum StateCommand {
 
 pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
     let mut ws = ctx.workspace();
-    if let Err(d) = ws.load_encryption() {
+    if let Err(d) = ws.load_state_settings() {
         return ctx.report(&ws, &d);
     }
     let backend = match ws.backend() {
@@ -41,11 +41,11 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
         StateCommand::List { .. } | StateCommand::Show { .. } | StateCommand::Pull => "state-read",
         _ => "state-write",
     };
-    let guard = match ws.lock(&backend, op, Duration::from_secs(0)) {
+    let guard = match ws.lock(backend.as_ref(), op, Duration::from_secs(0)) {
         Ok(g) => g,
         Err(d) => return ctx.report(&ws, &d),
     };
-    let snap = match (ws.read_state(&backend), &c) {
+    let snap = match (ws.read_state(backend.as_ref()), &c) {
         (Ok(s), _) => s,
         // A push restores a database moved aside after damage: there is nothing to read.
         (Err(_), StateCommand::Push { .. }) => meshplan_state::Snapshot::default(),
@@ -116,7 +116,7 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
             ctx.shell.out(&crate::ops::state_io::pull(&snap));
             0
         }
-        StateCommand::Push { path, force } => match crate::ops::state_io::push(&backend, backend.encryption(), &snap, &path, force) {
+        StateCommand::Push { path, force } => match crate::ops::state_io::push(backend.as_ref(), &ws.encryption.state, &snap, &path, force) {
             Ok(serial) => {
                 ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display()));
                 0

@@ -23,28 +23,32 @@ pub enum WorkspaceCommand {
 }
 
 pub fn run(ctx: &Ctx, c: WorkspaceCommand) -> i32 {
-    let ws = ctx.workspace();
+    let mut ws = ctx.workspace();
     let base = ws.dir.join(".meshplan");
+    if let Err(d) = ws.load_state_settings() {
+        return ctx.report(&ws, &d);
+    }
+    let store = match ws.store() {
+        Ok(s) => s,
+        Err(d) => return ctx.report(&ws, &d),
+    };
     let done = match c {
-        WorkspaceCommand::List => {
-            for name in workspaces::list(&base) {
+        WorkspaceCommand::List => store.workspaces().map(|names| {
+            for name in names {
                 let mark = if name == ws.name { "*" } else { " " };
                 ctx.shell.line(&format!("{mark} {name}"));
             }
-            Ok(())
-        }
+        }),
         WorkspaceCommand::Show => {
             ctx.shell.line(&ws.name);
             Ok(())
         }
-        WorkspaceCommand::New { name } => workspaces::new(&base, &name).map(|_| ctx.shell.line(&format!("Created and switched to workspace {name:?}."))),
-        WorkspaceCommand::Select { name } => workspaces::select(&base, &name).map(|_| ctx.shell.line(&format!("Switched to workspace {name:?}."))),
+        WorkspaceCommand::New { name } => {
+            workspaces::new(&store, &base, &name, &ws.encryption.state).map(|_| ctx.shell.line(&format!("Created and switched to workspace {name:?}.")))
+        }
+        WorkspaceCommand::Select { name } => workspaces::select(&store, &base, &name).map(|_| ctx.shell.line(&format!("Switched to workspace {name:?}."))),
         WorkspaceCommand::Delete { name, force } => {
-            let mut ws = ctx.workspace();
-            if let Err(d) = ws.load_encryption() {
-                return ctx.report(&ws, &d);
-            }
-            workspaces::delete(&base, &name, &ws.name, force, &ws.encryption.state).map(|_| ctx.shell.line(&format!("Deleted workspace {name:?}.")))
+            workspaces::delete(&store, &name, &ws.name, force, &ws.encryption.state).map(|_| ctx.shell.line(&format!("Deleted workspace {name:?}.")))
         }
     };
     match done {

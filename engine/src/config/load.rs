@@ -219,15 +219,7 @@ impl Decoder<'_> {
         for s in b.body.into_iter() {
             match s {
                 Structure::Block(inner) => match inner.ident.as_str() {
-                    "backend" => {
-                        let kind = inner.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
-                        let path = inner.body.get_attribute("path").and_then(|a| self.static_string(&a.value, "path"));
-                        if kind != "local" && kind != "sled" {
-                            let s = self.span(inner.ident.span());
-                            self.err(Diagnostic::error(format!("unsupported backend {kind:?}")).at(s).hint("supported backends: \"sled\" (alias \"local\")"));
-                        }
-                        self.module.backend = Some(Backend { kind, path });
-                    }
+                    "backend" => self.backend(inner),
                     "encryption" => self.encryption(inner),
                     "required_providers" | "cloud" | "provider_meta" => {}
                     other => {
@@ -246,6 +238,84 @@ impl Decoder<'_> {
                 }
             }
         }
+    }
+
+    /// `terraform { backend "KIND" { ... } }`: constants only, as in Terraform.
+    fn backend(&mut self, b: Block) {
+        const KINDS: &[&str] = &["local", "sled", "s3"];
+        let kind = b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
+        let span = self.span(b.span());
+        if !KINDS.contains(&kind.as_str()) {
+            let s = self.span(b.ident.span());
+            let hint = did_you_mean(&kind, KINDS.iter().copied()).unwrap_or_else(|| "supported backends: \"local\" (alias \"sled\", the default) and \"s3\"".into());
+            self.err(Diagnostic::error(format!("unsupported backend {kind:?}")).at(s).hint(hint));
+        }
+        let mut backend = Backend { kind, span, ..Backend::default() };
+        for s in b.body.into_iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    let name = a.key.as_str().to_string();
+                    if let Some(s) = self.span(a.span()) {
+                        backend.spans.insert(name.clone(), s);
+                    }
+                    if let Some(v) = self.static_json(&a.value) {
+                        backend.settings.insert(name, v);
+                    }
+                }
+                Structure::Block(inner) => {
+                    let name = inner.ident.as_str().to_string();
+                    if let Some(s) = self.span(inner.span()) {
+                        backend.spans.insert(name.clone(), s);
+                    }
+                    let mut fields = serde_json::Map::new();
+                    for a in inner.body.attributes() {
+                        if let Some(v) = self.static_json(&a.value) {
+                            fields.insert(a.key.as_str().to_string(), v);
+                        }
+                    }
+                    backend.settings.insert(name, serde_json::Value::Object(fields));
+                }
+            }
+        }
+        backend.path = match backend.settings.get("path") {
+            Some(serde_json::Value::String(p)) => Some(p.clone()),
+            _ => None,
+        };
+        self.module.backend = Some(backend);
+    }
+
+    /// A constant (`"a"`, `true`, `3`, lists and objects of them) as JSON; anything else is
+    /// an error: backend settings are read before any expression can be evaluated.
+    fn static_json(&mut self, e: &Expression) -> Option<serde_json::Value> {
+        use serde_json::Value as J;
+        let v = match e {
+            Expression::Null(_) => J::Null,
+            Expression::Bool(b) => J::Bool(**b),
+            Expression::Number(n) => serde_json::from_str(&n.to_string()).unwrap_or(J::Null),
+            Expression::Array(a) => J::Array(a.iter().map(|e| self.static_json(e)).collect::<Option<Vec<_>>>()?),
+            Expression::Object(o) => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                        hcl_edit::expr::ObjectKey::Expression(k) => match self.static_json(k)? {
+                            J::String(s) => s,
+                            other => other.to_string(),
+                        },
+                    };
+                    m.insert(key, self.static_json(v.expr())?);
+                }
+                J::Object(m)
+            }
+            Expression::String(_) | Expression::StringTemplate(_) => J::String(self.static_string(e, "backend argument")?),
+            Expression::Parenthesis(p) => self.static_json(p.inner())?,
+            _ => {
+                let s = self.span(e.span());
+                self.err(Diagnostic::error("variables may not be used here").at(s).label("not a constant").hint("backend settings are read before anything is evaluated: write the value itself, as in Terraform"));
+                return None;
+            }
+        };
+        Some(v)
     }
 
     /// `terraform { encryption { key_provider, method, state, plan } }`.

@@ -200,6 +200,12 @@ pub struct Moved {
 pub struct Backend {
     pub kind: String,
     pub path: Option<String>,
+    /// Every argument, as a constant (backend blocks take no expressions); nested blocks
+    /// (`endpoints { s3 = ... }`) as objects.
+    pub settings: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The `backend` block's span, and each argument's.
+    pub span: Option<Span>,
+    pub spans: std::collections::BTreeMap<String, Span>,
 }
 
 /// `terraform { encryption { ... } }`, checked at load time (names, references, literal

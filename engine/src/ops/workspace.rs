@@ -4,7 +4,7 @@ use crate::config::{load_module, Module};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::eval::EvalEnv;
 use crate::registry::Registry;
-use meshplan_state::{LockGuard, LockInfo, SledBackend, Snapshot, StateError};
+use meshplan_state::{LockGuard, LockInfo, Snapshot, StateBackend, StateError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +23,8 @@ pub struct Workspace {
     pub vars: Vec<crate::ops::VarSource>,
     /// How the state and plan files are encrypted (none until [`Workspace::configure_encryption`]).
     pub encryption: crate::ops::encryption::EncryptionSetup,
+    /// The `backend` block (none until the configuration is loaded: the local default).
+    pub backend_config: Option<crate::config::Backend>,
 }
 
 impl Workspace {
@@ -30,19 +32,38 @@ impl Workspace {
         let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let base = dir.join(".meshplan");
         let name = crate::ops::workspaces::selected(&base);
-        Workspace { state_dir: crate::ops::workspaces::state_dir(&base, &name), name, dir, sources: Sources::default(), registry, vars: Vec::new(), encryption: Default::default() }
+        Workspace { state_dir: crate::ops::workspaces::state_dir(&base, &name), name, dir, sources: Sources::default(), registry, vars: Vec::new(), encryption: Default::default(), backend_config: None }
     }
 
-    /// Loads and checks the configuration.
+    /// Loads and checks the configuration, and that its backend is the one `init` set up.
     pub fn load(&mut self) -> Result<Arc<Module>, Diagnostics> {
+        let module = self.load_for_init()?;
+        crate::ops::state_store::check_initialized(&self.dir, module.backend.as_ref())?;
+        Ok(module)
+    }
+
+    /// [`Workspace::load`] without the backend check (`init` sets the backend up).
+    pub fn load_for_init(&mut self) -> Result<Arc<Module>, Diagnostics> {
         let (module, diags) = load_module(&self.dir, &self.sources);
         if diags.has_errors() {
             return Err(diags);
         }
+        self.take_backend(&module);
+        Ok(Arc::new(module))
+    }
+
+    /// Takes the backend block of `module`, checked against what `init` set up.
+    fn use_backend(&mut self, module: &Module) -> Result<(), Diagnostics> {
+        crate::ops::state_store::check_initialized(&self.dir, module.backend.as_ref())?;
+        self.take_backend(module);
+        Ok(())
+    }
+
+    fn take_backend(&mut self, module: &Module) {
         if let Some(p) = module.backend.as_ref().and_then(|b| b.path.clone()) {
             self.state_dir = crate::ops::workspaces::state_dir(&self.dir.join(p), &self.name);
         }
-        Ok(Arc::new(module))
+        self.backend_config = module.backend.clone();
     }
 
     /// Evaluates the root module's `encryption` block (before anything else reads the state).
@@ -54,16 +75,20 @@ impl Workspace {
         Ok(())
     }
 
-    /// For commands that read the state without the rest of the configuration (`state`,
-    /// `show`, `output`): the encryption settings only. Configuration errors matter only when
-    /// there is an `encryption` block.
-    pub fn load_encryption(&mut self) -> Result<(), Diagnostics> {
+    /// For commands that use the state without the rest of the configuration (`state`,
+    /// `show`, `output`, `workspace`, `force-unlock`): the backend and encryption settings
+    /// only. Configuration errors matter only when there is a `backend` or `encryption` block.
+    pub fn load_state_settings(&mut self) -> Result<(), Diagnostics> {
         let (module, diags) = load_module(&self.dir, &self.sources);
-        if module.encryption.is_none() {
-            return Ok(());
+        if module.encryption.is_none() && module.backend.is_none() {
+            return crate::ops::state_store::check_initialized(&self.dir, None);
         }
         if diags.has_errors() {
             return Err(diags);
+        }
+        self.use_backend(&module)?;
+        if module.encryption.is_none() {
+            return Ok(());
         }
         self.configure_encryption(&module)
     }
@@ -72,18 +97,22 @@ impl Workspace {
         EvalEnv { root_dir: self.dir.clone(), plan_timestamp, functions: Arc::new(self.registry.functions.clone()), workspace: self.name.clone() }
     }
 
-    pub fn backend(&self) -> Result<SledBackend, Diagnostics> {
-        SledBackend::open(&self.state_dir).map(|b| b.with_encryption(self.encryption.state.clone())).map_err(|e| state_diag(e).into())
+    /// Where this directory's states live (the backend block, once loaded).
+    pub fn store(&self) -> Result<crate::ops::state_store::StateStore, Diagnostics> {
+        crate::ops::state_store::StateStore::from_config(&self.dir, self.backend_config.as_ref())
+    }
+
+    /// The selected workspace's state.
+    pub fn backend(&self) -> Result<Arc<dyn StateBackend>, Diagnostics> {
+        self.store()?.backend(&self.name, &self.encryption.state)
     }
 
     /// Takes the state lock for `operation`, waiting up to `timeout`.
-    pub fn lock(&self, backend: &SledBackend, operation: &str, timeout: Duration) -> Result<LockGuard, Diagnostics> {
-        use meshplan_state::StateBackend;
+    pub fn lock(&self, backend: &dyn StateBackend, operation: &str, timeout: Duration) -> Result<LockGuard, Diagnostics> {
         backend.lock(LockInfo::for_this_process(operation), timeout).map_err(|e| state_diag(e).into())
     }
 
-    pub fn read_state(&self, backend: &SledBackend) -> Result<Snapshot, Diagnostics> {
-        use meshplan_state::StateBackend;
+    pub fn read_state(&self, backend: &dyn StateBackend) -> Result<Snapshot, Diagnostics> {
         backend.read().map_err(|e| state_diag(e).into())
     }
 }

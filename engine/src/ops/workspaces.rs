@@ -1,8 +1,10 @@
-//! Workspaces: one state per name in the same working directory. `default` is the state
-//! directory itself; another name lives in `workspaces/NAME` beneath it. The selection is
+//! Workspaces: one state per name in the same working directory. In the local store,
+//! `default` is the state directory itself and another name lives in `workspaces/NAME`
+//! beneath it; in S3, each is an object ([`StateStore`]). The selection is
 //! `MESHPLAN_WORKSPACE` (or Terraform's `TF_WORKSPACE`), else the `environment` file that
 //! `workspace select` writes, else `default`.
 
+use super::state_store::StateStore;
 use crate::diag::{Diagnostic, Diagnostics};
 use std::path::{Path, PathBuf};
 
@@ -29,8 +31,8 @@ pub fn state_dir(base: &Path, name: &str) -> PathBuf {
     }
 }
 
-/// Every workspace, `default` first, then by name.
-pub fn list(base: &Path) -> Vec<String> {
+/// Every workspace of the local store, `default` first, then by name.
+pub fn list_local(base: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(base.join("workspaces"))
         .map(|d| d.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().to_string()).collect())
         .unwrap_or_default();
@@ -39,8 +41,8 @@ pub fn list(base: &Path) -> Vec<String> {
     names
 }
 
-fn exists(base: &Path, name: &str) -> bool {
-    name == DEFAULT || state_dir(base, name).is_dir()
+fn exists(store: &StateStore, name: &str) -> Result<bool, Diagnostics> {
+    Ok(name == DEFAULT || store.workspaces()?.iter().any(|w| w == name))
 }
 
 /// A name is a path segment: letters, digits, `-`, `_` and `.`, not starting with `.`.
@@ -57,10 +59,10 @@ fn io(what: String, e: std::io::Error) -> Diagnostics {
     Diagnostic::error(what).detail(e.to_string()).into()
 }
 
-/// Makes the selection stick (the `environment` file).
-pub fn select(base: &Path, name: &str) -> Result<(), Diagnostics> {
+/// Makes the selection stick (the `environment` file in `base`, the local `.meshplan/`).
+pub fn select(store: &StateStore, base: &Path, name: &str) -> Result<(), Diagnostics> {
     check_name(name)?;
-    if !exists(base, name) {
+    if !exists(store, name)? {
         return Err(Diagnostic::error(format!("workspace {name:?} does not exist")).hint(format!("create it with `meshplan workspace new {name}`")).into());
     }
     meshplan_state::private::create_private_dir(base).map_err(|e| io(format!("cannot create {}", base.display()), e))?;
@@ -69,20 +71,19 @@ pub fn select(base: &Path, name: &str) -> Result<(), Diagnostics> {
 }
 
 /// Creates workspace `name` (an empty state) and selects it.
-pub fn new(base: &Path, name: &str) -> Result<(), Diagnostics> {
+pub fn new(store: &StateStore, base: &Path, name: &str, encryption: &meshplan_state::Encryption) -> Result<(), Diagnostics> {
     check_name(name)?;
-    if exists(base, name) {
+    if exists(store, name)? {
         return Err(Diagnostic::error(format!("workspace {name:?} already exists")).hint(format!("select it with `meshplan workspace select {name}`")).into());
     }
-    let dir = state_dir(base, name);
-    meshplan_state::private::create_private_dir(&dir).map_err(|e| io(format!("cannot create {}", dir.display()), e))?;
-    select(base, name)
+    store.create(name, encryption)?;
+    select(store, base, name)
 }
 
 /// Deletes workspace `name`: never `default` nor the selected one; one whose state still
 /// manages objects only with `force` (they would be orphaned).
 /// `encryption` opens the workspace's state (to check that it is empty).
-pub fn delete(base: &Path, name: &str, current: &str, force: bool, encryption: &meshplan_state::Encryption) -> Result<(), Diagnostics> {
+pub fn delete(store: &StateStore, name: &str, current: &str, force: bool, encryption: &meshplan_state::Encryption) -> Result<(), Diagnostics> {
     check_name(name)?;
     if name == DEFAULT {
         return Err(Diagnostic::error("the default workspace cannot be deleted").into());
@@ -90,13 +91,11 @@ pub fn delete(base: &Path, name: &str, current: &str, force: bool, encryption: &
     if name == current {
         return Err(Diagnostic::error(format!("workspace {name:?} is selected")).hint("select another workspace first").into());
     }
-    if !exists(base, name) {
+    if !exists(store, name)? {
         return Err(Diagnostic::error(format!("workspace {name:?} does not exist")).into());
     }
-    let dir = state_dir(base, name);
     if !force {
-        use meshplan_state::StateBackend;
-        let backend = meshplan_state::SledBackend::open(&dir).map(|b| b.with_encryption(encryption.clone())).map_err(|e| Diagnostics::from(crate::ops::state_diag(e)))?;
+        let backend = store.backend(name, encryption)?;
         let snapshot = backend.read().map_err(|e| Diagnostics::from(crate::ops::state_diag(e)))?;
         let _ = backend.close();
         if !snapshot.resources.is_empty() {
@@ -105,5 +104,5 @@ pub fn delete(base: &Path, name: &str, current: &str, force: bool, encryption: &
                 .into());
         }
     }
-    std::fs::remove_dir_all(&dir).map_err(|e| io(format!("cannot delete {}", dir.display()), e))
+    store.delete(name)
 }
