@@ -55,13 +55,25 @@ const MARKER: &str = "meshplan_encrypted";
 struct Envelope {
     meshplan_encrypted: u32,
     method: String,
+    /// `pbkdf2`, or the kind of a [`DataKeys`] source (`aws_kms`).
     kdf: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     hash: String,
+    #[serde(default, skip_serializing_if = "is_zero")]
     iterations: u32,
+    #[serde(default)]
     key_length: usize,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     salt: String,
+    /// The data key as the key source wrapped it (data-key methods only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    wrapped_key: String,
     nonce: String,
     ct: String,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Whether `bytes` are an encrypted envelope (cheap: the envelope starts with its marker; no
@@ -75,6 +87,94 @@ fn envelope_method(bytes: &[u8]) -> String {
         .ok()
         .and_then(|v| v.get("method").and_then(|m| m.as_str()).map(str::to_string))
         .unwrap_or_else(|| "unknown method".into())
+}
+
+/// A source of data keys kept by a key service (OpenTofu's `aws_kms` key provider): a fresh
+/// 256-bit key comes with its wrapped form, which is stored beside the ciphertext and given
+/// back to the service to unwrap.
+pub trait DataKeys: Send + Sync + std::panic::RefUnwindSafe {
+    /// The key provider's type (`aws_kms`), recorded in the envelope.
+    fn kind(&self) -> &str;
+    /// A new data key and its wrapped form.
+    fn generate(&self) -> Result<([u8; 32], Vec<u8>), CipherError>;
+    /// The data key inside `wrapped`.
+    fn unwrap_key(&self, wrapped: &[u8]) -> Result<[u8; 32], CipherError>;
+}
+
+/// AES-256-GCM with data keys from a [`DataKeys`] source. One data key per process for
+/// everything it encrypts (one call to the service), and each wrapped key unwrapped once.
+pub struct AesGcmDataKey {
+    keys: Arc<dyn DataKeys>,
+    current: Mutex<Option<(Arc<[u8; 32]>, Vec<u8>)>>,
+    unwrapped: Mutex<HashMap<Vec<u8>, Arc<[u8; 32]>>>,
+}
+
+impl AesGcmDataKey {
+    pub fn new(keys: Arc<dyn DataKeys>) -> Self {
+        AesGcmDataKey { keys, current: Mutex::new(None), unwrapped: Mutex::new(HashMap::new()) }
+    }
+
+    fn current(&self) -> Result<(Arc<[u8; 32]>, Vec<u8>), CipherError> {
+        let mut slot = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            let (key, wrapped) = self.keys.generate()?;
+            *slot = Some((Arc::new(key), wrapped));
+        }
+        Ok(slot.clone().unwrap_or_else(|| (Arc::new([0; 32]), Vec::new())))
+    }
+}
+
+impl StateCipher for AesGcmDataKey {
+    fn method(&self) -> &str {
+        "aes_gcm"
+    }
+
+    fn encrypt(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CipherError> {
+        let (key, wrapped) = self.current()?;
+        let nonce = random(12)?;
+        let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
+        let ct = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad }).map_err(|e| CipherError::Failed(e.to_string()))?;
+        let env = Envelope {
+            meshplan_encrypted: 1,
+            method: "aes_gcm".into(),
+            kdf: self.keys.kind().into(),
+            hash: String::new(),
+            iterations: 0,
+            key_length: 32,
+            salt: String::new(),
+            wrapped_key: b64(&wrapped),
+            nonce: b64(&nonce),
+            ct: b64(&ct),
+        };
+        serde_json::to_vec(&env).map_err(|e| CipherError::Failed(e.to_string()))
+    }
+
+    fn decrypt(&self, aad: &[u8], stored: &[u8]) -> Result<Vec<u8>, CipherError> {
+        if !is_encrypted(stored) {
+            return Err(CipherError::NotEncrypted);
+        }
+        let env: Envelope = serde_json::from_slice(stored).map_err(|e| CipherError::Damaged(e.to_string()))?;
+        if env.method != "aes_gcm" || env.kdf != self.keys.kind() {
+            return Err(CipherError::WrongKey(format!("it was encrypted with {}/{}, the configuration has aes_gcm/{}", env.method, env.kdf, self.keys.kind())));
+        }
+        let wrapped = unb64(&env.wrapped_key, "wrapped key")?;
+        let nonce = unb64(&env.nonce, "nonce")?;
+        let ct = unb64(&env.ct, "ciphertext")?;
+        if nonce.len() != 12 {
+            return Err(CipherError::Damaged("the nonce is not 12 bytes".into()));
+        }
+        let cached = self.unwrapped.lock().unwrap_or_else(|p| p.into_inner()).get(&wrapped).cloned();
+        let key = match cached {
+            Some(k) => k,
+            None => {
+                let k = Arc::new(self.keys.unwrap_key(&wrapped)?);
+                self.unwrapped.lock().unwrap_or_else(|p| p.into_inner()).insert(wrapped, k.clone());
+                k
+            }
+        };
+        let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
+        cipher.decrypt(Nonce::from_slice(&nonce), Payload { msg: &ct, aad }).map_err(|_| CipherError::WrongKey("the authentication tag does not match".into()))
+    }
 }
 
 /// Stores bytes as they are; reads only plain bytes.
@@ -236,6 +336,7 @@ impl StateCipher for AesGcm {
             iterations: p.iterations,
             key_length: 32,
             salt: b64(&salt),
+            wrapped_key: String::new(),
             nonce: b64(&nonce),
             ct: b64(&ct),
         };

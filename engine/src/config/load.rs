@@ -334,20 +334,25 @@ impl Decoder<'_> {
                     match inner.ident.as_str() {
                         "key_provider" => {
                             let Some(l) = self.labels(&inner, &["type", "name"]) else { continue };
-                            if l[0] != "pbkdf2" {
-                                let s = self.span(inner.labels[0].span());
-                                self.err(Diagnostic::error(format!("unsupported key provider {:?}", l[0])).at(s).hint("supported key providers: \"pbkdf2\""));
-                                continue;
-                            }
+                            const PBKDF2: &[&str] = &["passphrase", "key_length", "iterations", "salt_length", "hash_function", "chain"];
+                            const AWS_KMS: &[&str] = &["kms_key_id", "key_spec", "region", "access_key", "secret_key", "profile", "skip_credentials_validation", "skip_requesting_account_id", "skip_region_validation", "skip_metadata_api_check"];
+                            let (known, required): (&[&str], &[&str]) = match l[0].as_str() {
+                                "pbkdf2" => (PBKDF2, &["passphrase"]),
+                                "aws_kms" => (AWS_KMS, &["kms_key_id", "key_spec"]),
+                                _ => {
+                                    let s = self.span(inner.labels[0].span());
+                                    self.err(Diagnostic::error(format!("unsupported key provider {:?}", l[0])).at(s).hint("supported key providers: \"pbkdf2\", \"aws_kms\""));
+                                    continue;
+                                }
+                            };
                             let mut args = BTreeMap::new();
                             for st in inner.body.into_iter() {
                                 match st {
                                     Structure::Attribute(a) => {
                                         let name = a.key.as_str().to_string();
-                                        const KNOWN: &[&str] = &["passphrase", "key_length", "iterations", "salt_length", "hash_function", "chain"];
-                                        if !KNOWN.contains(&name.as_str()) {
+                                        if !known.contains(&name.as_str()) {
                                             let s = self.span(a.key.span());
-                                            self.err(Diagnostic::error(format!("unsupported argument `{name}` in key_provider \"pbkdf2\"")).at(s).maybe_hint(did_you_mean(&name, KNOWN.iter().copied())));
+                                            self.err(Diagnostic::error(format!("unsupported argument `{name}` in key_provider \"{}\"", l[0])).at(s).maybe_hint(did_you_mean(&name, known.iter().copied())));
                                             continue;
                                         }
                                         if name == "chain" {
@@ -357,14 +362,22 @@ impl Decoder<'_> {
                                         }
                                         args.insert(name, self.expr(a.value));
                                     }
+                                    // `endpoints { kms = URL }` (aws_kms): each endpoint as `endpoints.SERVICE`.
+                                    Structure::Block(x) if l[0] == "aws_kms" && x.ident.as_str() == "endpoints" => {
+                                        for a in x.body.into_attributes() {
+                                            args.insert(format!("endpoints.{}", a.key.as_str()), self.expr(a.value));
+                                        }
+                                    }
                                     Structure::Block(x) => {
                                         let s = self.span(x.ident.span());
                                         self.err(Diagnostic::error(format!("unsupported block `{}` in key_provider", x.ident.as_str())).at(s));
                                     }
                                 }
                             }
-                            if !args.contains_key("passphrase") {
-                                self.err(Diagnostic::error(format!("key_provider \"pbkdf2\" \"{}\" needs `passphrase`", l[1])).at(ispan.clone()));
+                            for r in required {
+                                if !args.contains_key(*r) {
+                                    self.err(Diagnostic::error(format!("key_provider \"{}\" \"{}\" needs `{r}`", l[0], l[1])).at(ispan.clone()));
+                                }
                             }
                             if cfg.key_providers.iter().any(|k: &KeyProviderConfig| k.kind == l[0] && k.name == l[1]) {
                                 self.err(Diagnostic::error(format!("duplicate key_provider.{}.{}", l[0], l[1])).at(ispan));

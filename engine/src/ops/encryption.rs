@@ -82,6 +82,17 @@ pub fn evaluate(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource
     let mut ciphers: BTreeMap<(String, String), Arc<dyn StateCipher>> = BTreeMap::new();
     for m in &cfg.methods {
         let cipher: Arc<dyn StateCipher> = match (m.kind.as_str(), &m.keys) {
+            ("aes_gcm", Some((t, n))) if t == "aws_kms" => {
+                let Some(kp) = cfg.key_providers.iter().find(|k| &k.kind == t && &k.name == n) else { continue };
+                let Some(settings) = kms_settings(kp, &lookup, &mut diags) else { continue };
+                match meshplan_state_aws::kms::KmsKeys::connect(settings) {
+                    Ok(keys) => Arc::new(meshplan_state::cipher::AesGcmDataKey::new(Arc::new(keys))),
+                    Err(e) => {
+                        diags.push(Diagnostic::error(format!("key_provider.aws_kms.{}: {e}", kp.name)).at(kp.span.clone()));
+                        continue;
+                    }
+                }
+            }
             ("aes_gcm", Some((t, n))) => {
                 let Some(kp) = cfg.key_providers.iter().find(|k| &k.kind == t && &k.name == n) else { continue };
                 let Some(params) = pbkdf2_params(kp, &lookup, &mut diags) else { continue };
@@ -113,8 +124,40 @@ pub fn evaluate(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource
     Ok(Some(EncryptionSetup { state: pick(&cfg.state), plan: pick(&cfg.plan) }))
 }
 
+/// `key_provider "aws_kms"`: region from the block, else AWS_REGION / AWS_DEFAULT_REGION.
+fn kms_settings(kp: &crate::config::KeyProviderConfig, lookup: &EarlyLookup<'_>, diags: &mut Diagnostics) -> Option<meshplan_state_aws::kms::KmsSettings> {
+    let mut text = |name: &str| -> Option<String> {
+        let (v, e) = arg(kp, name, lookup, diags)?;
+        match v.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                diags.push(Diagnostic::error(format!("key_provider.aws_kms.{}: `{name}` must be a string", kp.name)).at(e.span()));
+                None
+            }
+        }
+    };
+    let settings = meshplan_state_aws::kms::KmsSettings {
+        kms_key_id: text("kms_key_id")?,
+        key_spec: text("key_spec")?,
+        region: text("region").or_else(|| std::env::var("AWS_REGION").ok()).or_else(|| std::env::var("AWS_DEFAULT_REGION").ok()).unwrap_or_default(),
+        endpoint: text("endpoints.kms"),
+        access_key: text("access_key"),
+        secret_key: text("secret_key"),
+        profile: text("profile"),
+    };
+    if settings.key_spec != "AES_256" {
+        diags.push(Diagnostic::error(format!("key_provider.aws_kms.{}: key_spec must be \"AES_256\" for aes_gcm", kp.name)).at(kp.args.get("key_spec").and_then(|e| e.span())));
+        return None;
+    }
+    if settings.region.is_empty() {
+        diags.push(Diagnostic::error(format!("key_provider.aws_kms.{}: no region", kp.name)).at(kp.span.clone()).hint("set `region`, or AWS_REGION in the environment"));
+        return None;
+    }
+    (!diags.has_errors()).then_some(settings)
+}
+
 fn arg<'e>(kp: &'e crate::config::KeyProviderConfig, name: &str, lookup: &EarlyLookup<'_>, diags: &mut Diagnostics) -> Option<(Value, &'e Expr)> {
-    let what = format!("key_provider.pbkdf2.{}", kp.name);
+    let what = format!("key_provider.{}.{}", kp.kind, kp.name);
     let e = kp.args.get(name)?;
     match lookup.eval(e) {
         Ok(v) if v.is_wholly_known() && !v.is_null() => Some((v, e)),

@@ -1,4 +1,5 @@
-//! The S3 state backend (`terraform { backend "s3" { ... } }`), on aws-sdk-s3.
+//! State on AWS: the S3 state backend (`terraform { backend "s3" { ... } }`, on aws-sdk-s3)
+//! and the `aws_kms` key provider for encryption at rest ([`kms`], on aws-sdk-kms).
 //!
 //! Layout, as Terraform's so a team can switch tools and `state pull` stays meaningful:
 //! - the default workspace's state is the object `key`; workspace `W`'s is
@@ -23,6 +24,7 @@
 
 mod backend;
 mod config;
+pub mod kms;
 mod lock;
 mod runtime;
 

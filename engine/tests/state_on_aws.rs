@@ -1,6 +1,7 @@
-//! `backend "s3"` through the real binary against moto: init, two working directories on one
-//! state, concurrent applies (one refused, naming the holder), workspaces, migration from the
-//! local backend and back, encryption of the object, `state pull`.
+//! State on AWS through the real binary against moto: `backend "s3"` (init, two working
+//! directories on one state, concurrent applies (one refused, naming the holder), workspaces,
+//! migration from the local backend and back, encryption of the object, `state pull`) and the
+//! `aws_kms` key provider.
 
 mod common;
 
@@ -199,4 +200,75 @@ fn backend_arguments_are_checked_with_spans() {
     bucket("exists");
     let w = Work::new(&backend_block("no-such-bucket"));
     run(&w, &["init"]).code(1).no_panic().stderr_has("no-such-bucket");
+}
+
+fn kms_key() -> String {
+    emulators().boto3("print(client('kms').create_key(KeySpec='SYMMETRIC_DEFAULT')['KeyMetadata']['KeyId'], end='')\n").unwrap()
+}
+
+fn kms_config(key_id: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  encryption {{
+    key_provider "aws_kms" "k" {{
+      kms_key_id = "{key_id}"
+      key_spec   = "AES_256"
+      region     = "us-east-1"
+      endpoints {{
+        kms = "{url}"
+      }}
+    }}
+    method "aes_gcm" "m" {{
+      keys = key_provider.aws_kms.k
+    }}
+    state {{
+      method = method.aes_gcm.m
+    }}
+    plan {{
+      method = method.aes_gcm.m
+    }}
+  }}
+}}
+"#,
+        url = emulators().moto().url()
+    ) + RESOURCES
+}
+
+#[test]
+fn aws_kms_key_provider_seals_state_and_plan_with_kms_data_keys() {
+    let key = kms_key();
+    let w = Work::new(&kms_config(&key));
+    run(&w, &["plan", "-out", "p.plan"]).ok();
+    let plan = std::fs::read(w.file("p.plan")).unwrap();
+    assert!(String::from_utf8_lossy(&plan).contains("aws_kms"), "the plan file is a KMS envelope");
+    run(&w, &["apply", "-auto-approve", "p.plan"]).ok();
+    for entry in walk(&w.path().join(".meshplan")) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("PRIVATE KEY"), "{} holds the key in clear", entry.display());
+    }
+    run(&w, &["plan", "-detailed-exitcode"]).code(0);
+    let out = run(&w, &["output", "-raw", "where"]);
+    out.ok().stdout_has("default-");
+
+    // Another KMS key cannot open it: exit 1, a clear message, the state untouched.
+    let other = kms_key();
+    w.config(&kms_config(&other));
+    let r = run(&w, &["plan"]);
+    r.code(1).no_panic().stderr_has("cannot decrypt the state");
+    w.config(&kms_config(&key));
+    run(&w, &["plan", "-detailed-exitcode"]).code(0);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
