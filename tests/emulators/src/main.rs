@@ -155,3 +155,14 @@ fn wait_for_signal() {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn token_ttl_is_seconds_or_minutes() {
+        assert_eq!(super::seconds("90"), Some(90));
+        assert_eq!(super::seconds("90s"), Some(90));
+        assert_eq!(super::seconds("15m"), Some(900));
+        assert_eq!(super::seconds("soon"), None);
+    }
+}
