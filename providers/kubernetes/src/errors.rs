@@ -53,7 +53,7 @@ impl Failure {
                 object.name
             )),
             Failure::Api { status, .. } if status.code == 401 => Some(
-                "check the provider's token or client certificate; EKS refuses a token 15 minutes after it was made (`data.aws_eks_cluster_auth` makes one per run): \
+                "check the provider's credentials; a `token` from `data.aws_eks_cluster_auth` is made once per run and EKS refuses it 15 minutes later: \
                  use `exec { api_version = \"client.authentication.k8s.io/v1beta1\", command = \"aws\", args = [\"eks\", \"get-token\", \"--cluster-name\", NAME] }` and the provider renews it"
                     .into(),
             ),

@@ -248,7 +248,9 @@ async fn a_broken_plugin_fails_configure_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let (script, _) = plugin_script(dir.path(), "echo 'not logged in' >&2; exit 1");
     let info = server.info();
-    let err = KubernetesProvider.configure(&exec_config(&info.url, &info.ca_pem, &script.display().to_string(), &[], json!({}))).await.err().expect("configure fails");
+    let Err(err) = KubernetesProvider.configure(&exec_config(&info.url, &info.ca_pem, &script.display().to_string(), &[], json!({}))).await else {
+        panic!("configure must fail");
+    };
     assert!(err.message.contains("not logged in"), "{}", err.message);
     assert!(err.hint.as_deref().unwrap_or_default().contains("ExecCredential"), "{:?}", err.hint);
 }

@@ -13,8 +13,8 @@ const MARGIN: Duration = Duration::from_secs(5);
 /// A plugin that has not answered in this long is stuck (waiting for a login prompt, say).
 const PATIENCE: Duration = Duration::from_secs(120);
 
-/// The provider's (or kubeconfig's) `exec` settings.
-#[derive(Clone, Debug)]
+/// The provider's (or kubeconfig's) `exec` settings. No `Debug`: `env` may hold secrets.
+#[derive(Clone)]
 pub(crate) struct ExecPlugin {
     pub api_version: String,
     pub command: String,
