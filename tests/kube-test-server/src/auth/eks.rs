@@ -3,10 +3,11 @@
 //! The shape is always checked (GetCallerIdentity, SigV4 query parameters, `x-k8s-aws-id`
 //! among the signed headers), and so is the age: as EKS does, a token is refused once its
 //! signing time (`X-Amz-Date`) is older than the token lifetime (15 minutes unless the server
-//! was told otherwise), whatever its `X-Amz-Expires` says. With an STS endpoint configured, the presigned request is
-//! replayed against it with `x-k8s-aws-id: <cluster name>` as aws-iam-authenticator does, and
-//! the token is rejected unless STS answers 200. moto routes requests by the Authorization
-//! header's credential scope, so the presigned query is also sent as an Authorization header.
+//! was told otherwise), whatever its `X-Amz-Expires` says. With an STS endpoint configured,
+//! the presigned request is replayed against it with `x-k8s-aws-id: <cluster name>` as
+//! aws-iam-authenticator does, and the token is rejected unless STS answers 200. moto routes
+//! requests by the Authorization header's credential scope, so the presigned query is also
+//! sent as an Authorization header.
 
 use base64::Engine;
 use http_body_util::{BodyExt, Empty};
