@@ -2,7 +2,10 @@
 //! becomes a kube client: explicit settings are written into an in-memory kubeconfig, so kube
 //! handles CA data, client certificates and exec plugins one way, whether they came from a
 //! file (`config_path`) or from attributes (`host`, `token`, ...), which override the file.
+//! An exec plugin is the exception: its tokens expire, so [`crate::auth`] runs it (or makes
+//! `aws eks get-token` tokens itself) and renews them, rather than kube.
 
+use crate::auth::{self, Authenticated, ExecPlugin};
 use crate::cluster::Cluster;
 use base64::Engine;
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -46,9 +49,16 @@ pub(crate) async fn configure(config: &Value) -> Result<Cluster, ProviderError> 
         None => from_attributes(config)?,
     };
     let options = KubeConfigOptions::default();
-    let kube_config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+    let mut kube_config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| ProviderError::new(format!("invalid kubernetes provider configuration: {e}")))?;
+    let credentials = match take_exec(&mut kube_config)? {
+        Some(plugin) => {
+            let source = auth::Source::from_plugin(plugin).await.map_err(exec_error)?;
+            Some(auth::Credentials::new(source).await.map_err(exec_error)?)
+        }
+        None => None,
+    };
     // rustls picks its process-wide crypto provider from its crate features, and panics when
     // both `ring` (ours, through kube) and `aws-lc-rs` (the AWS SDK's) are compiled in, as
     // in the meshplan binary. Choose ring unless the binary already chose; an Err only
@@ -56,8 +66,32 @@ pub(crate) async fn configure(config: &Value) -> Result<Cluster, ProviderError> 
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = kube::Client::try_from(kube_config)
         .map_err(|e| ProviderError::new(format!("building the kubernetes client: {e}")))?;
+    let client = match credentials {
+        Some(credentials) => Authenticated::client(client, credentials),
+        None => client,
+    };
     let field_manager = config.get_str("field_manager").unwrap_or("meshplan").to_string();
     Ok(Cluster::new(client, field_manager))
+}
+
+/// The user's exec plugin, taken out of kube's hands. A `token` set beside it wins, as in kube.
+fn take_exec(config: &mut kube::Config) -> Result<Option<ExecPlugin>, ProviderError> {
+    let user = &mut config.auth_info;
+    if user.token.is_some() || user.token_file.is_some() {
+        return Ok(None);
+    }
+    match user.exec.take() {
+        None => Ok(None),
+        Some(exec) => ExecPlugin::from_kube(&exec)
+            .map(Some)
+            .ok_or_else(|| ProviderError::new("the exec plugin has no command").at_attribute("exec")),
+    }
+}
+
+fn exec_error(e: auth::TokenError) -> ProviderError {
+    ProviderError::new(e.to_string()).at_attribute("exec").with_hint(
+        "the command must exit 0 and print an ExecCredential with status.token; `aws eks get-token --cluster-name NAME [--region R]` is built in (AWS credentials and region from the usual chain or the exec env)",
+    )
 }
 
 /// A one-context kubeconfig from `host`, `cluster_ca_certificate`, `token`, ... .

@@ -52,7 +52,11 @@ impl Failure {
                 "another field manager owns these fields of {}; set `field_manager {{ force_conflicts = true }}` (or `force = true`) to take them over, or stop managing them here",
                 object.name
             )),
-            Failure::Api { status, .. } if status.code == 401 => Some("check the provider's token or client certificate".into()),
+            Failure::Api { status, .. } if status.code == 401 => Some(
+                "check the provider's credentials; a `token` from `data.aws_eks_cluster_auth` is made once per run and EKS refuses it 15 minutes later: \
+                 use `exec { api_version = \"client.authentication.k8s.io/v1beta1\", command = \"aws\", args = [\"eks\", \"get-token\", \"--cluster-name\", NAME] }` and the provider renews it"
+                    .into(),
+            ),
             Failure::Api { status, .. } if status.code == 403 => Some("the credentials lack permission for this object (RBAC)".into()),
             Failure::KindNotServed { object, .. } => Some(format!(
                 "create the CustomResourceDefinition for {} first (it is waited for within the resource's timeouts)",

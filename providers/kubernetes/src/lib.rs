@@ -11,8 +11,11 @@
 //! Neighbours: depends on the provider SDK only; the engine registers [`KubernetesProvider`].
 //! The cluster is reached in `configure`, never in `plan`, so a provider configured from a
 //! cluster created in the same run (deferred configuration) plans by schema alone.
+//! Tokens from an `exec` plugin (and `aws eks get-token`, built in) are renewed as they
+//! expire ([`auth`]).
 
 mod apply;
+mod auth;
 mod cluster;
 mod config;
 mod data_sources;

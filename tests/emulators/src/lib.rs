@@ -18,6 +18,7 @@ mod moto;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use kube_test_server::TestServer;
 pub use fault_proxy::{FaultConfig, FaultProxy};
@@ -38,11 +39,23 @@ pub struct Options {
     /// EKS cluster names that get a kube test server each.
     pub clusters: Vec<String>,
     pub region: String,
+    /// How long after signing the clusters accept an EKS token (EKS: 15 minutes); tests
+    /// shorten it to make a provider renew its token within one apply.
+    pub eks_token_ttl: Duration,
 }
 
 impl Options {
     pub fn clusters(names: &[&str]) -> Options {
-        Options { clusters: names.iter().map(|n| n.to_string()).collect(), region: "us-east-1".into() }
+        Options {
+            clusters: names.iter().map(|n| n.to_string()).collect(),
+            region: "us-east-1".into(),
+            eks_token_ttl: kube_test_server::EksAuth::TOKEN_TTL,
+        }
+    }
+
+    /// The same with EKS tokens accepted for `ttl` only.
+    pub fn with_eks_token_ttl(self, ttl: Duration) -> Options {
+        Options { eks_token_ttl: ttl, ..self }
     }
 }
 
@@ -94,7 +107,7 @@ impl Emulators {
         let mut clusters = Vec::new();
         for name in &options.clusters {
             let config = kube_test_server::Config {
-                eks: Some(kube_test_server::EksAuth { sts_endpoint: Some(moto.url()) }),
+                eks: Some(kube_test_server::EksAuth { sts_endpoint: Some(moto.url()), token_ttl: options.eks_token_ttl }),
                 // EKS load balancers have a DNS name, never an ip.
                 load_balancer: kube_test_server::LoadBalancerStatus::AwsHostname { region: options.region.clone() },
                 ..kube_test_server::Config::named(name)

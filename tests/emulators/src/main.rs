@@ -1,11 +1,12 @@
 //! `meshplan-emulators`: runs moto and kube test servers for scripts (scripts/demo) until
 //! SIGINT/SIGTERM, then stops them all.
 //!
-//!     meshplan-emulators --out DIR [--cluster NAME]... [--region REGION]
+//!     meshplan-emulators --out DIR [--cluster NAME]... [--region REGION] [--eks-token-ttl 15m|90s]
 //!
 //! Writes into DIR: `emulators.auto.mpvars` (the examples' variables), `env.sh` (exports for
 //! meshplan and boto3: dummy credentials, region, no proxy for loopback), `NAME.kubeconfig`
-//! per cluster (admin), and last `ready`, which scripts wait for.
+//! per cluster (admin), and last `ready`, which scripts wait for. `--eks-token-ttl` shortens how
+//! long the clusters accept an EKS token after signing (default 15m, as EKS).
 //!
 //!     meshplan-emulators fault-proxy --upstream URL [--lost-response P] [--server-error P]
 //!         [--throttle P] [--outage-after N] [--seed S] [--reset]
@@ -20,7 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: meshplan-emulators --out DIR [--cluster NAME]... [--region REGION]");
+    eprintln!("usage: meshplan-emulators --out DIR [--cluster NAME]... [--region REGION] [--eks-token-ttl 15m|90s]");
     eprintln!("       meshplan-emulators fault-proxy --upstream URL [--lost-response P] [--server-error P] [--throttle P] [--outage-after N] [--seed S] [--reset]");
     ExitCode::from(2)
 }
@@ -82,13 +83,17 @@ fn main() -> ExitCode {
         return fault_proxy(std::env::args().skip(2));
     }
     let mut out: Option<PathBuf> = None;
-    let mut options = Options { clusters: Vec::new(), region: "us-east-1".into() };
+    let mut options = Options::clusters(&[]);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--out", Some(v)) => out = Some(v.into()),
             ("--cluster", Some(v)) => options.clusters.push(v),
             ("--region", Some(v)) => options.region = v,
+            ("--eks-token-ttl", Some(v)) => match seconds(&v) {
+                Some(s) => options.eks_token_ttl = std::time::Duration::from_secs(s),
+                None => return usage(),
+            },
             _ => return usage(),
         }
     }
@@ -119,6 +124,14 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `90`, `90s` or `15m`.
+fn seconds(text: &str) -> Option<u64> {
+    match text.strip_suffix('m') {
+        Some(minutes) => minutes.parse::<u64>().ok()?.checked_mul(60),
+        None => text.strip_suffix('s').unwrap_or(text).parse().ok(),
+    }
+}
+
 fn write_files(emu: &Emulators, out: &std::path::Path) -> std::io::Result<()> {
     emu.write_mpvars(out).map_err(|e| std::io::Error::other(e.to_string()))?;
     let env: String = emu.env().iter().map(|(k, v)| format!("export {k}='{v}'\n")).collect();
@@ -141,4 +154,15 @@ fn wait_for_signal() {
             _ = term.recv() => {}
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn token_ttl_is_seconds_or_minutes() {
+        assert_eq!(super::seconds("90"), Some(90));
+        assert_eq!(super::seconds("90s"), Some(90));
+        assert_eq!(super::seconds("15m"), Some(900));
+        assert_eq!(super::seconds("soon"), None);
+    }
 }

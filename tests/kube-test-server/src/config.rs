@@ -34,11 +34,30 @@ pub enum LoadBalancerStatus {
     AwsHostname { region: String },
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EksAuth {
     /// When set, every EKS token is checked by calling this STS endpoint with the presigned
     /// query, as aws-iam-authenticator does; when absent only the token's shape is checked.
     pub sts_endpoint: Option<String>,
+    /// How long after its signing time (`X-Amz-Date`) a token is accepted: EKS takes a token
+    /// for 15 minutes whatever its `X-Amz-Expires` says. Tests shorten it to see renewals.
+    pub token_ttl: Duration,
+}
+
+impl EksAuth {
+    /// EKS's token lifetime.
+    pub const TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
+
+    /// Tokens checked against the STS at `endpoint`, with EKS's lifetime.
+    pub fn with_sts(endpoint: impl Into<String>) -> Self {
+        EksAuth { sts_endpoint: Some(endpoint.into()), ..EksAuth::default() }
+    }
+}
+
+impl Default for EksAuth {
+    fn default() -> Self {
+        EksAuth { sts_endpoint: None, token_ttl: Self::TOKEN_TTL }
+    }
 }
 
 impl Default for Config {

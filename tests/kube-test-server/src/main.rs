@@ -33,6 +33,9 @@ struct Args {
     /// Accept EKS tokens, verified by calling this STS endpoint (implies --eks).
     #[arg(long, conflicts_with = "token")]
     eks_sts_endpoint: Option<String>,
+    /// How long after signing an EKS token is accepted (EKS: 15m); shorter in tests, e.g. 5s.
+    #[arg(long, default_value = "15m", value_parser = parse_duration)]
+    eks_token_ttl: Duration,
     /// How long simulated controllers take to make workloads ready (e.g. 2s, 500ms).
     #[arg(long, default_value = "0s", value_parser = parse_duration)]
     ready_delay: Duration,
@@ -62,7 +65,7 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let eks = (args.eks || args.eks_sts_endpoint.is_some()).then(|| EksAuth { sts_endpoint: args.eks_sts_endpoint.clone() });
+    let eks = (args.eks || args.eks_sts_endpoint.is_some()).then(|| EksAuth { sts_endpoint: args.eks_sts_endpoint.clone(), token_ttl: args.eks_token_ttl });
     let config = Config {
         listen: args.listen,
         cluster_name: args.cluster_name,
@@ -119,5 +122,13 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn eks_token_ttl_defaults_to_eks_lifetime() {
+        let args = Args::parse_from(["kube-test-server", "--kubeconfig-out", "k", "--eks"]);
+        assert_eq!(args.eks_token_ttl, EksAuth::TOKEN_TTL);
+        let args = Args::parse_from(["kube-test-server", "--kubeconfig-out", "k", "--eks", "--eks-token-ttl", "5s"]);
+        assert_eq!(args.eks_token_ttl, Duration::from_secs(5));
     }
 }

@@ -63,7 +63,7 @@ fn eks_tokens_are_checked_with_sts() {
         eprintln!("skipped: moto_server or boto3 is not installed");
         return;
     };
-    let h = common::start(Config { eks: Some(EksAuth { sts_endpoint: Some(moto.endpoint.clone()) }), ..Config::named("foo") });
+    let h = common::start(Config { eks: Some(EksAuth::with_sts(moto.endpoint.clone())), ..Config::named("foo") });
     let out = h.ok(&["--token", &token, "get", "ns", "default", "-o", "name"]);
     assert_eq!(out.trim(), "namespace/default");
     // The admin token keeps working in EKS mode.
@@ -75,6 +75,38 @@ fn eks_tokens_are_checked_with_sts() {
     drop(moto);
     // STS unreachable: the token can no longer be verified.
     assert!(h.fails(&["--token", &token, "get", "ns"]).contains("Unauthorized"));
+}
+
+/// As EKS: a token is good for the lifetime after its signing time, then refused with the API
+/// server's own `Unauthorized` Status.
+#[test]
+fn eks_tokens_expire_after_the_token_ttl() {
+    let (Some(token), Some(moto)) = (eks_token("foo"), start_moto()) else {
+        eprintln!("skipped: moto_server or boto3 is not installed");
+        return;
+    };
+    let ttl = Duration::from_secs(3);
+    let h = common::start(Config { eks: Some(EksAuth { token_ttl: ttl, ..EksAuth::with_sts(moto.endpoint.clone()) }), ..Config::named("foo") });
+    h.ok(&["--token", &token, "get", "ns", "default"]);
+    std::thread::sleep(ttl + Duration::from_secs(2));
+    assert!(h.fails(&["--token", &token, "get", "ns"]).contains("Unauthorized"));
+    let ca = h.write("ca.pem", &h.server.info().ca_pem);
+    let out = Command::new("curl")
+        .args(["-s", "--noproxy", "*", "--cacert"])
+        .arg(&ca)
+        .args(["-H", &format!("Authorization: Bearer {token}"), "-w", "\n%{http_code}", &format!("{}/api/v1/namespaces", h.server.info().url)])
+        .output()
+        .expect("curl runs");
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = out.rsplit_once('\n').unwrap();
+    assert_eq!(code, "401", "{out}");
+    let status: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        status,
+        serde_json::json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": "Unauthorized", "reason": "Unauthorized", "code": 401})
+    );
+    // A fresh token is fine again.
+    h.ok(&["--token", &eks_token("foo").unwrap(), "get", "ns", "default"]);
 }
 
 #[test]

@@ -1,16 +1,20 @@
 //! EKS-style tokens: `k8s-aws-v1.` + base64url(presigned STS GetCallerIdentity URL).
 //!
 //! The shape is always checked (GetCallerIdentity, SigV4 query parameters, `x-k8s-aws-id`
-//! among the signed headers). With an STS endpoint configured, the presigned request is
-//! replayed against it with `x-k8s-aws-id: <cluster name>` as aws-iam-authenticator does, and
-//! the token is rejected unless STS answers 200. moto routes requests by the Authorization
-//! header's credential scope, so the presigned query is also sent as an Authorization header.
+//! among the signed headers), and so is the age: as EKS does, a token is refused once its
+//! signing time (`X-Amz-Date`) is older than the token lifetime (15 minutes unless the server
+//! was told otherwise), whatever its `X-Amz-Expires` says. With an STS endpoint configured,
+//! the presigned request is replayed against it with `x-k8s-aws-id: <cluster name>` as
+//! aws-iam-authenticator does, and the token is rejected unless STS answers 200. moto routes
+//! requests by the Authorization header's credential scope, so the presigned query is also
+//! sent as an Authorization header.
 
 use base64::Engine;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
+use std::time::Duration;
 
 use super::Identity;
 
@@ -26,6 +30,10 @@ pub enum EksTokenError {
     WrongCluster(String),
     #[error("STS request failed: {0}")]
     Sts(String),
+    #[error("X-Amz-Date {0:?} is not a SigV4 date")]
+    Date(String),
+    #[error("X-Amz-Date parameter is expired ({ttl:?} expiration) {date}")]
+    Expired { date: String, ttl: Duration },
 }
 
 type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Empty<Bytes>>;
@@ -34,10 +42,11 @@ pub struct EksVerifier {
     cluster_name: String,
     sts_endpoint: Option<String>,
     client: Option<HttpsClient>,
+    ttl: Duration,
 }
 
 impl EksVerifier {
-    pub fn new(cluster_name: &str, sts_endpoint: Option<String>) -> Self {
+    pub fn new(cluster_name: &str, sts_endpoint: Option<String>, ttl: Duration) -> Self {
         let client = sts_endpoint.as_ref().and_then(|_| {
             let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
             let connector = hyper_rustls::HttpsConnectorBuilder::new()
@@ -48,7 +57,7 @@ impl EksVerifier {
                 .build();
             Some(Client::builder(TokioExecutor::new()).build(connector))
         });
-        EksVerifier { cluster_name: cluster_name.to_string(), sts_endpoint, client }
+        EksVerifier { cluster_name: cluster_name.to_string(), sts_endpoint, client, ttl }
     }
 
     pub async fn verify(&self, token: &str) -> Result<Identity, EksTokenError> {
@@ -60,7 +69,8 @@ impl EksVerifier {
         }
         let credential = param("X-Amz-Credential").ok_or(EksTokenError::Missing("X-Amz-Credential"))?;
         let signature = param("X-Amz-Signature").ok_or(EksTokenError::Missing("X-Amz-Signature"))?;
-        param("X-Amz-Date").ok_or(EksTokenError::Missing("X-Amz-Date"))?;
+        let date = param("X-Amz-Date").ok_or(EksTokenError::Missing("X-Amz-Date"))?;
+        check_age(date, self.ttl, jiff::Timestamp::now())?;
         let signed_headers = param("X-Amz-SignedHeaders").ok_or(EksTokenError::Missing("X-Amz-SignedHeaders"))?;
         if !signed_headers.split(';').any(|h| h.eq_ignore_ascii_case("x-k8s-aws-id")) {
             return Err(EksTokenError::Missing("x-k8s-aws-id in X-Amz-SignedHeaders"));
@@ -109,6 +119,19 @@ fn decode(token: &str) -> Result<url::Url, EksTokenError> {
     url::Url::parse(&text).map_err(|e| EksTokenError::Url(e.to_string()))
 }
 
+/// Refuses a token signed more than `ttl` before `now`.
+fn check_age(date: &str, ttl: Duration, now: jiff::Timestamp) -> Result<(), EksTokenError> {
+    let signed = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", date)
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC))
+        .map_err(|_| EksTokenError::Date(date.to_string()))?
+        .timestamp();
+    let age = now.duration_since(signed);
+    match jiff::SignedDuration::try_from(ttl) {
+        Ok(ttl) if age <= ttl => Ok(()),
+        _ => Err(EksTokenError::Expired { date: date.to_string(), ttl }),
+    }
+}
+
 /// The caller ARN from a GetCallerIdentity answer, JSON or XML.
 fn caller_arn(body: &str) -> Option<String> {
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(body) {
@@ -131,13 +154,33 @@ mod tests {
 
     #[tokio::test]
     async fn shape_is_checked_without_an_endpoint() {
-        let verifier = EksVerifier::new("foo", None);
-        let good = "Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20240101%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Signature=abc";
+        let verifier = EksVerifier::new("foo", None, Duration::from_secs(900));
+        let now = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+        let good = format!("Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20240101%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date={now}&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Signature=abc");
+        let good = good.as_str();
         assert_eq!(verifier.verify(&token(good)).await.unwrap().username, "aws:AKIDEXAMPLE");
         let unsigned_cluster = good.replace("host%3Bx-k8s-aws-id", "host");
         assert!(verifier.verify(&token(&unsigned_cluster)).await.is_err());
         assert!(verifier.verify("!!!").await.is_err());
         assert!(verifier.verify(&token(&format!("{good}&x-k8s-aws-id=bar"))).await.is_err());
+    }
+
+    #[test]
+    fn tokens_expire_a_ttl_after_their_signing_time() {
+        let now = jiff::Timestamp::from_second(1_700_000_000).unwrap(); // 2023-11-14T22:13:20Z
+        let ttl = Duration::from_secs(900);
+        assert!(check_age("20231114T215820Z", ttl, now).is_ok(), "exactly 15 minutes old");
+        assert!(matches!(check_age("20231114T215819Z", ttl, now), Err(EksTokenError::Expired { .. })));
+        assert!(check_age("20231114T221315Z", Duration::from_secs(5), now).is_ok());
+        assert!(matches!(check_age("20231114T221314Z", Duration::from_secs(5), now), Err(EksTokenError::Expired { .. })));
+        assert!(matches!(check_age("yesterday", ttl, now), Err(EksTokenError::Date(_))));
+    }
+
+    #[tokio::test]
+    async fn an_old_token_is_refused() {
+        let verifier = EksVerifier::new("foo", None, Duration::from_secs(900));
+        let old = "Action=GetCallerIdentity&X-Amz-Credential=AKIDEXAMPLE%2F20240101%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Signature=abc";
+        assert!(matches!(verifier.verify(&token(old)).await, Err(EksTokenError::Expired { .. })));
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl Authenticator {
     pub fn new(admin_token: String, cluster_name: &str, eks: Option<&EksAuth>) -> Self {
         Authenticator {
             admin_token,
-            eks: eks.map(|e| eks::EksVerifier::new(cluster_name, e.sts_endpoint.clone())),
+            eks: eks.map(|e| eks::EksVerifier::new(cluster_name, e.sts_endpoint.clone(), e.token_ttl)),
             minted: RwLock::new(HashMap::new()),
         }
     }
