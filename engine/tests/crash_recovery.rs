@@ -111,6 +111,58 @@ impl DataSource for Setting {
     }
 }
 
+/// A value computed here, like a key or `terraform_data`: nothing remote to find after a crash.
+struct Local;
+
+#[async_trait]
+impl ResourceType for Local {
+    fn type_name(&self) -> &'static str {
+        "cloud_local"
+    }
+    fn schema(&self) -> Schema {
+        Schema::new().attr("id", Attribute::computed(Type::String)).attr("name", Attribute::required(Type::String).force_new())
+    }
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+    async fn read(&self, _: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
+        Ok(Some(state.clone()))
+    }
+    async fn create(&self, _: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
+        let mut state = planned.clone();
+        state.set("id", Value::from("local"));
+        Ok(state)
+    }
+    async fn delete(&self, _: &Ctx, _: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+}
+
+/// Records every commit on its way to the real backend.
+struct Recording {
+    inner: Arc<SledBackend>,
+    commits: Mutex<Vec<Commit>>,
+}
+
+impl StateBackend for Recording {
+    fn read(&self) -> Result<meshplan_state::Snapshot, meshplan_state::StateError> {
+        self.inner.read()
+    }
+    fn commit(&self, changes: Vec<Commit>) -> Result<u64, meshplan_state::StateError> {
+        self.commits.lock().unwrap().extend(changes.iter().cloned());
+        self.inner.commit(changes)
+    }
+    fn lock(&self, info: meshplan_state::LockInfo, timeout: Duration) -> Result<meshplan_state::LockGuard, meshplan_state::StateError> {
+        self.inner.lock(info, timeout)
+    }
+    fn lock_holder(&self) -> Result<Option<meshplan_state::LockInfo>, meshplan_state::StateError> {
+        self.inner.lock_holder()
+    }
+    fn force_unlock(&self, id: &str) -> Result<(), meshplan_state::StateError> {
+        self.inner.force_unlock(id)
+    }
+}
+
 struct CloudProvider(Arc<Cloud>);
 
 #[async_trait]
@@ -119,7 +171,7 @@ impl Provider for CloudProvider {
         "cloud"
     }
     fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
-        vec![Arc::new(Thing(self.0.clone()))]
+        vec![Arc::new(Thing(self.0.clone())), Arc::new(Local)]
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(Setting(self.0.clone()))]
@@ -347,4 +399,30 @@ output "field" {
     assert!(state.resources.is_empty());
     assert!(state.outputs.is_empty());
     assert_eq!(f.cloud.count(), 0);
+}
+
+/// An intent record is made durable before the create of a type with a remote object, and
+/// only then: a locally computed value is simply made again after a crash.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intents_are_written_only_for_remote_objects() {
+    let f = Fixture::new("resource \"cloud_thing\" \"a\" {\n  name = \"a\"\n}\nresource \"cloud_local\" \"b\" {\n  name = \"b\"\n}\n");
+    let plan = f.plan(false).await;
+    let (ws, root, backend) = f.open();
+    let snap = backend.read().unwrap();
+    let recording = Arc::new(Recording { inner: backend.clone(), commits: Mutex::new(Vec::new()) });
+    let run = ApplyOptions { parallelism: 4, stop: Stop::new() };
+    let report = ops::apply(&ws, &root, &snap, &plan, recording.clone(), run, &NoHook).await.unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(report.diags.0.is_empty(), "{:?}", report.diags.0);
+    backend.close().unwrap();
+    let intents: Vec<String> = recording
+        .commits
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|c| match c {
+            Commit::Put(r) if matches!(r.status, RecordStatus::Intent { .. }) => Some(r.address.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(intents, vec!["cloud_thing.a"]);
 }

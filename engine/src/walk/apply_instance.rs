@@ -83,11 +83,14 @@ impl Walker<'_> {
         let started = Instant::now();
         let result = if action.creates() {
             let token = meshplan_state::new_intent_token();
-            let intent = record_for(addr, nc, &planned.state, &cfg_marks, deps.clone(), RecordStatus::Intent { token: token.clone() });
             // Durable before the call: a crash from here on leaves the token by which the next
             // run finds (adopts) the object. A previous object under this address
-            // (create_before_destroy) is deleted later from the plan's copy.
-            self.commit(vec![Commit::Put(intent)]).await?;
+            // (create_before_destroy) is deleted later from the plan's copy. A type with no
+            // remote object needs none: it is made again.
+            if rt.has_remote_object() {
+                let intent = record_for(addr, nc, &planned.state, &cfg_marks, deps.clone(), RecordStatus::Intent { token: token.clone() });
+                self.commit(vec![Commit::Put(intent)]).await?;
+            }
             rt.create(&ctx.clone().with_idempotency_token(token), &planned.state).await
         } else {
             let p = prior.clone().unwrap_or(Value::Null);

@@ -18,6 +18,10 @@ pub(crate) const TERRAFORM_DATA: MeshplanData = MeshplanData { type_name: "terra
 
 #[async_trait]
 impl ResourceType for MeshplanData {
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &'static str {
         self.type_name
     }

@@ -8,6 +8,10 @@ pub(crate) struct NullResource;
 
 #[async_trait]
 impl ResourceType for NullResource {
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &'static str {
         "null_resource"
     }

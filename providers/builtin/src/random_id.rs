@@ -64,6 +64,10 @@ fn big_endian_decimal(bytes: &[u8]) -> String {
 
 #[async_trait]
 impl ResourceType for RandomId {
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &'static str {
         "random_id"
     }

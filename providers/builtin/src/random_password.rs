@@ -110,6 +110,10 @@ impl Recipe {
 
 #[async_trait]
 impl ResourceType for RandomPassword {
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &'static str {
         "random_password"
     }

@@ -24,6 +24,10 @@ fn duration(state: &Value, name: &str) -> Result<Duration, ProviderError> {
 
 #[async_trait]
 impl ResourceType for TimeSleep {
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &'static str {
         "time_sleep"
     }

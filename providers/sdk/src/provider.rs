@@ -110,6 +110,14 @@ pub trait ResourceType: Send + Sync {
         Ok(None)
     }
 
+    /// Whether a create makes something outside this process (a cloud object, a Kubernetes
+    /// object). Only then does the engine make an intent record durable before the create: a
+    /// type computed locally (keys, random values, `terraform_data`) is simply made again after
+    /// a crash, and skipping the intent halves its state writes.
+    fn has_remote_object(&self) -> bool {
+        true
+    }
+
     /// Reads an existing object by its import ID (Terraform's ID syntax for the type).
     async fn import(&self, _ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         Err(ProviderError::new(format!("{} does not support import (id {id:?})", self.type_name())))

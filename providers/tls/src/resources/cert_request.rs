@@ -11,6 +11,10 @@ pub struct CertRequest;
 
 #[async_trait]
 impl ResourceType for CertRequest {
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &'static str {
         "tls_cert_request"
     }

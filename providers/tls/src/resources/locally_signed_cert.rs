@@ -15,6 +15,10 @@ pub struct LocallySignedCert;
 
 #[async_trait]
 impl ResourceType for LocallySignedCert {
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &'static str {
         "tls_locally_signed_cert"
     }

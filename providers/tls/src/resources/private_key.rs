@@ -47,6 +47,10 @@ pub fn private_attributes(state: &mut Value, key: &PrivateKey) -> Result<(), Pro
 
 #[async_trait]
 impl ResourceType for PrivateKeyResource {
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &'static str {
         "tls_private_key"
     }

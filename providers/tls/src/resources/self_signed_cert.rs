@@ -17,6 +17,10 @@ pub fn key_error(attribute: &str) -> impl Fn(crate::keys::KeyError) -> ProviderE
 
 #[async_trait]
 impl ResourceType for SelfSignedCert {
+    fn has_remote_object(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &'static str {
         "tls_self_signed_cert"
     }
