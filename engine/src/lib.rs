@@ -10,6 +10,7 @@ pub mod config;
 pub mod diag;
 pub mod eval;
 pub mod graph;
+pub mod hooks;
 pub mod ops;
 pub mod plan;
 pub mod registry;

@@ -2,7 +2,7 @@
 //! `Creation complete after 2s [id=...]`.
 
 use crate::plan::Action;
-use crate::walk::{Event, Hook};
+use crate::hooks::{Event, Hook};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

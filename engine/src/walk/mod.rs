@@ -12,7 +12,6 @@ mod data;
 pub mod destroy;
 mod expand;
 mod import;
-pub mod hook;
 mod nodes;
 mod plan_instance;
 mod provision;
@@ -20,7 +19,7 @@ mod resource;
 pub mod stop;
 mod store;
 
-pub use hook::{Event, Hook, NoHook};
+pub use crate::hooks::{Event, Hook, NoHook};
 pub use stop::Stop;
 pub(crate) use expand::check_instance_count;
 pub use store::Store;

@@ -1,6 +1,7 @@
 //! EKS-style `k8s-aws-v1.` tokens, verified against a local STS (moto_server), as
-//! aws-iam-authenticator verifies them against AWS STS. Skipped (with a note) when
-//! moto_server or boto3 is not installed.
+//! aws-iam-authenticator verifies them against AWS STS. moto_server and boto3 are required
+//! (`scripts/setup-test-tools` installs them): without them these tests fail, as the AWS
+//! tests do, rather than pass having checked nothing.
 
 mod common;
 
@@ -26,23 +27,25 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn start_moto() -> Option<Moto> {
+const MISSING: &str = "moto_server and boto3 are needed: run scripts/setup-test-tools (scripts/test does)";
+
+fn start_moto() -> Moto {
     let port = free_port();
-    let child = Command::new("moto_server").args(["-H", "127.0.0.1", "-p", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+    let child = Command::new("moto_server").args(["-H", "127.0.0.1", "-p", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect(MISSING);
     let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}") };
     // Wait until it accepts connections (bounded, so a broken install cannot hang the suite).
     for _ in 0..300 {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(moto);
+            return moto;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    None
+    panic!("moto_server did not listen on 127.0.0.1:{port} within 30 s");
 }
 
 /// A token as `aws eks get-token` makes it: a presigned GetCallerIdentity URL with the
 /// cluster name in the signed `x-k8s-aws-id` header.
-fn eks_token(cluster: &str) -> Option<String> {
+fn eks_token(cluster: &str) -> String {
     let script = format!(
         r#"
 import base64, boto3
@@ -53,16 +56,14 @@ url = sts._request_signer.generate_presigned_url(params, region_name='us-east-1'
 print('k8s-aws-v1.' + base64.urlsafe_b64encode(url.encode()).decode().rstrip('='))
 "#
     );
-    let out = Command::new("python3").arg("-c").arg(script).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let out = Command::new("python3").arg("-c").arg(script).output().expect(MISSING);
+    assert!(out.status.success(), "{MISSING}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 #[test]
 fn eks_tokens_are_checked_with_sts() {
-    let (Some(token), Some(moto)) = (eks_token("foo"), start_moto()) else {
-        eprintln!("skipped: moto_server or boto3 is not installed");
-        return;
-    };
+    let (token, moto) = (eks_token("foo"), start_moto());
     let h = common::start(Config { eks: Some(EksAuth::with_sts(moto.endpoint.clone())), ..Config::named("foo") });
     let out = h.ok(&["--token", &token, "get", "ns", "default", "-o", "name"]);
     assert_eq!(out.trim(), "namespace/default");
@@ -81,10 +82,7 @@ fn eks_tokens_are_checked_with_sts() {
 /// server's own `Unauthorized` Status.
 #[test]
 fn eks_tokens_expire_after_the_token_ttl() {
-    let (Some(token), Some(moto)) = (eks_token("foo"), start_moto()) else {
-        eprintln!("skipped: moto_server or boto3 is not installed");
-        return;
-    };
+    let (token, moto) = (eks_token("foo"), start_moto());
     let ttl = Duration::from_secs(3);
     let h = common::start(Config { eks: Some(EksAuth { token_ttl: ttl, ..EksAuth::with_sts(moto.endpoint.clone()) }), ..Config::named("foo") });
     h.ok(&["--token", &token, "get", "ns", "default"]);
@@ -106,15 +104,12 @@ fn eks_tokens_expire_after_the_token_ttl() {
         serde_json::json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": "Unauthorized", "reason": "Unauthorized", "code": 401})
     );
     // A fresh token is fine again.
-    h.ok(&["--token", &eks_token("foo").unwrap(), "get", "ns", "default"]);
+    h.ok(&["--token", &eks_token("foo"), "get", "ns", "default"]);
 }
 
 #[test]
 fn eks_token_shape_is_checked_without_sts() {
-    let Some(token) = eks_token("bar") else {
-        eprintln!("skipped: boto3 is not installed");
-        return;
-    };
+    let token = eks_token("bar");
     let h = common::start(Config { eks: Some(EksAuth::default()), ..Config::named("bar") });
     h.ok(&["--token", &token, "get", "ns"]);
 }

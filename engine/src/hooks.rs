@@ -1,4 +1,5 @@
 //! Events a walk reports as it goes; the renderer implements [`Hook`] to show progress.
+//! Below both: the walk emits, render shows, and neither imports the other.
 
 use crate::plan::Action;
 use std::time::Duration;
