@@ -13,5 +13,6 @@ pub mod graph;
 pub mod ops;
 pub mod plan;
 pub mod registry;
+pub mod remote_state;
 pub mod render;
 pub mod walk;

@@ -7,6 +7,7 @@ mod fmt;
 mod import;
 mod moves;
 mod plan;
+mod removed;
 pub mod state_io;
 pub mod workspaces;
 mod validate;

@@ -10,7 +10,7 @@ pub fn render_plan(plan: &Plan, style: &Style) -> String {
     let mut s = String::new();
     let shown: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp || c.deferred.is_some() || c.adopted).collect();
     let outputs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
-    if shown.is_empty() && outputs.is_empty() && plan.moves.is_empty() {
+    if shown.is_empty() && outputs.is_empty() && plan.moves.is_empty() && plan.forgets.is_empty() {
         s.push_str(&style.bold("No changes."));
         s.push_str(" Your infrastructure matches the configuration.\n\n");
         s.push_str("meshplan compared your real infrastructure against your configuration and found no\ndifferences, so no changes are needed.\n");
@@ -61,6 +61,9 @@ pub fn render_plan(plan: &Plan, style: &Style) -> String {
         if shown.is_empty() {
             s.push_str(&format!("\n{} 0 to add, 0 to change, 0 to destroy.\n", style.bold("Plan:")));
         }
+    }
+    if !plan.forgets.is_empty() {
+        s.push_str(&render_forgets(&plan.forgets, !shown.is_empty(), style));
     }
     if !outputs.is_empty() {
         s.push_str("\nChanges to Outputs:\n");
@@ -134,5 +137,23 @@ fn lines_text(lines: &[Line], style: &Style) -> String {
         let marker = style.marker(&format!("{:>3}", l.marker));
         s.push_str(&format!("{}{marker} {}\n", " ".repeat(l.indent), l.text));
     }
+    s
+}
+
+/// Instances a `removed` block with `destroy = false` drops from the state, as Terraform 1.7
+/// shows them, and the summary's "to forget" count.
+fn render_forgets(forgets: &[ResourceChange], after_changes: bool, style: &Style) -> String {
+    let mut s = String::new();
+    for c in forgets {
+        let header = format!("# {} will be removed from the meshplan state but will not be destroyed", c.address);
+        s.push_str(&format!("\n  {}\n", style.bold(&header)));
+        s.push_str(&format!("{} resource \"{}\" \"{}\" {{\n", style.marker("  -"), c.type_name, c.name));
+        if let Some(id) = c.before.as_ref().and_then(|b| b.get("id").as_str().map(str::to_string)) {
+            s.push_str(&format!("        id = {}\n", super::quote(&id)));
+        }
+        s.push_str("    }\n\n    (destroy = false)\n");
+    }
+    let summary = if after_changes { "Forget:" } else { "Plan: 0 to add, 0 to change, 0 to destroy," };
+    s.push_str(&format!("\n{} {} to forget; the objects will no longer be managed by meshplan.\n", style.bold(summary), forgets.len()));
     s
 }

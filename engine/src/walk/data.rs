@@ -13,6 +13,24 @@ type R<T> = Result<T, Diagnostics>;
 
 impl Walker<'_> {
     pub(crate) async fn data_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
+        let result = self.read_data_instance(nc, c, addr, out).await;
+        // A data source scoped to a `check` block never fails the run: its errors become
+        // warnings and its value stays unknown (the check's assertions then do not judge).
+        match (result, &nc.res.check) {
+            (Err(ds), Some(check)) => {
+                for d in ds.0 {
+                    let mut w = d;
+                    w.severity = crate::diag::Severity::Warning;
+                    w.summary = format!("check \"{check}\": {}", w.summary);
+                    out.diags.push(w);
+                }
+                Ok(Value::Unknown)
+            }
+            (result, _) => result,
+        }
+    }
+
+    async fn read_data_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
         let (config, marks) = self.config(nc, c)?;
         let deps_pending = {
             let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());

@@ -7,6 +7,7 @@
 //! final plan, create/update, commit). Destroy nodes delete one instance each.
 
 mod apply_instance;
+mod checks;
 mod committer;
 mod data;
 pub mod destroy;
@@ -20,6 +21,7 @@ mod resource;
 pub mod stop;
 mod store;
 
+pub use checks::CheckResult;
 pub use hook::{Event, Hook, NoHook};
 pub use stop::Stop;
 pub(crate) use expand::check_instance_count;
@@ -132,6 +134,8 @@ pub struct WalkResult {
     /// Root module outputs (marked sensitive where declared so).
     pub outputs: BTreeMap<String, Value>,
     pub applied: Vec<(String, crate::plan::Action, bool)>,
+    /// The root module's `check` blocks (their failures are warnings in `diags`).
+    pub checks: Vec<CheckResult>,
 }
 
 impl<'a> Walker<'a> {
@@ -255,12 +259,20 @@ impl<'a> Walker<'a> {
             diags.push(Diagnostic::error("some operations did not run because of earlier errors"));
         }
         let outputs = self.root_outputs();
+        // Checks judge a finished walk only: after a failure their inputs may be missing.
+        let checks = if diags.has_errors() {
+            Vec::new()
+        } else {
+            let (checks, warnings) = self.run_checks();
+            diags.extend(warnings);
+            checks
+        };
         if self.phase == Phase::Plan {
             let visited: HashSet<String> = visited.into_iter().collect();
             changes.extend(self.orphan_changes(&visited));
         }
         changes.sort_by(|a, b| a.address.cmp(&b.address));
-        WalkResult { changes, diags, outputs, applied }
+        WalkResult { changes, diags, outputs, applied, checks }
     }
 
     /// True once a stop was requested: callers start no new operation.

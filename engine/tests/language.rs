@@ -1,0 +1,318 @@
+//! Language pieces through the real binary: `check` blocks (Terraform 1.5), `removed` blocks
+//! (1.7), the `terraform_remote_state` data source, `provider::terraform::*` functions and
+//! `templatefile` with a path known only at apply.
+
+mod common;
+
+use common::{meshplan_env, Work};
+use serde_json::json;
+
+#[test]
+fn check_assertions_warn_at_plan_and_apply_and_show_in_the_json_plan() {
+    let w = Work::new(
+        r#"
+variable "replicas" {
+  default = 1
+}
+resource "meshplan_data" "app" {
+  input = var.replicas
+}
+check "enough_replicas" {
+  assert {
+    condition     = var.replicas >= 2
+    error_message = "run at least 2 replicas, not ${var.replicas}"
+  }
+}
+check "known_later" {
+  assert {
+    condition     = meshplan_data.app.output != null
+    error_message = "the app has no output"
+  }
+}
+"#,
+    );
+    let r = w.run(&["plan"]);
+    r.ok().stderr_has("Check block assertion failed").stderr_has("run at least 2 replicas, not 1");
+    assert!(r.stdout.contains("1 to add"), "{}", r.stdout);
+
+    let plan = w.run(&["plan", "-json"]).json();
+    let checks = plan["checks"].as_array().expect("checks in the JSON plan");
+    let by_name = |n: &str| checks.iter().find(|c| c["address"]["name"] == n).unwrap_or_else(|| panic!("no check {n} in {checks:?}")).clone();
+    let failed = by_name("enough_replicas");
+    assert_eq!(failed["status"], "fail");
+    assert_eq!(failed["address"]["kind"], "check");
+    assert_eq!(failed["instances"][0]["problems"][0]["message"], "run at least 2 replicas, not 1");
+    // Its condition reads a value only apply knows: not judged at plan time.
+    assert_eq!(by_name("known_later")["status"], "unknown");
+
+    // Apply goes ahead (a warning, not an error) and checks again at the end.
+    let r = w.run(&["apply", "-auto-approve"]);
+    r.ok().stderr_has("Check block assertion failed");
+    assert_eq!(w.state_list(), vec!["meshplan_data.app"]);
+    // Passing: no warning.
+    let r = meshplan_env(w.path(), &["plan"], &[("TF_VAR_replicas", "3")]);
+    r.ok();
+    assert!(!r.stderr.contains("assertion failed"), "{}", r.stderr);
+}
+
+#[test]
+fn a_check_scoped_data_source_that_fails_is_a_warning() {
+    // A port nothing listens on: the request fails.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let w = Work::new(&format!(
+        r#"
+resource "meshplan_data" "app" {{
+  input = "x"
+}}
+check "health" {{
+  data "http" "probe" {{
+    url = "http://127.0.0.1:{port}/health"
+  }}
+  assert {{
+    condition     = data.http.probe.status_code == 200
+    error_message = "the service is unhealthy"
+  }}
+}}
+"#
+    ));
+    let r = w.run(&["apply", "-auto-approve"]);
+    r.ok().stderr_has("check \"health\"");
+    assert_eq!(w.state_list(), vec!["meshplan_data.app"]);
+}
+
+#[test]
+fn check_blocks_are_validated_when_loaded() {
+    let w = Work::new("check \"empty\" {\n  thing = 1\n}\n");
+    let r = w.run(&["validate"]);
+    r.code(1).stderr_has("unsupported content in check \"empty\"").stderr_has("has no `assert` block");
+}
+
+const FILE_RESOURCE: &str = r#"
+resource "local_file" "keep" {
+  filename = "${path.module}/kept.txt"
+  content  = "precious"
+}
+resource "meshplan_data" "other" {
+  input = "o"
+}
+"#;
+
+#[test]
+fn removed_with_destroy_false_forgets_without_destroying() {
+    let w = Work::new(FILE_RESOURCE);
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert!(w.file("kept.txt").exists());
+
+    w.config(
+        r#"
+resource "meshplan_data" "other" {
+  input = "o"
+}
+removed {
+  from = local_file.keep
+  lifecycle {
+    destroy = false
+  }
+}
+"#,
+    );
+    let r = w.run(&["plan", "-detailed-exitcode"]);
+    r.code(2)
+        .stdout_has("# local_file.keep will be removed from the meshplan state but will not be destroyed")
+        .stdout_has("(destroy = false)")
+        .stdout_has("1 to forget");
+    assert!(!r.stdout.contains("will be destroyed"), "{}", r.stdout);
+    let plan = w.run(&["plan", "-json"]).json();
+    let forget = plan["resource_changes"].as_array().unwrap().iter().find(|c| c["address"] == "local_file.keep").expect("a change for the forgotten resource").clone();
+    assert_eq!(forget["change"]["actions"], json!(["forget"]));
+
+    w.run(&["plan", "-out=forget.plan"]).ok();
+    w.run(&["apply", "forget.plan"]).ok();
+    assert_eq!(w.state_list(), vec!["meshplan_data.other"]);
+    assert!(w.file("kept.txt").exists(), "a forgotten object was destroyed");
+    // Nothing left to do: the block stays harmless once the record is gone.
+    w.run(&["plan", "-detailed-exitcode"]).code(0);
+}
+
+#[test]
+fn removed_with_destroy_true_destroys_and_a_configured_resource_is_an_error() {
+    let w = Work::new(FILE_RESOURCE);
+    w.run(&["apply", "-auto-approve"]).ok();
+    w.config(&format!("{FILE_RESOURCE}\nremoved {{\n  from = local_file.keep\n}}\n"));
+    w.run(&["plan"]).code(1).stderr_has("removed resource block still exists: local_file.keep");
+
+    w.config("resource \"meshplan_data\" \"other\" {\n  input = \"o\"\n}\nremoved {\n  from = local_file.keep\n  lifecycle {\n    destroy = true\n  }\n}\n");
+    w.run(&["plan"]).ok().stdout_has("# local_file.keep will be destroyed");
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert!(!w.file("kept.txt").exists());
+
+    w.config("removed {\n  from = \"local_file.keep\"\n  lifecycle {\n    forget = true\n  }\n}\n");
+    let r = w.run(&["validate"]);
+    r.code(1).stderr_has("lifecycle holds only `destroy`");
+}
+
+const NETWORK: &str = r#"
+output "vpc_id" {
+  value = "vpc-123"
+}
+output "subnets" {
+  value = ["a", "b"]
+}
+output "token" {
+  value     = "s3cr3t-token-value"
+  sensitive = true
+}
+"#;
+
+#[test]
+fn terraform_remote_state_reads_another_states_outputs() {
+    let net = Work::new(NETWORK);
+    net.run(&["apply", "-auto-approve"]).ok();
+    let net_dir = net.path().display().to_string();
+    let app = Work::new(&format!(
+        r#"
+data "terraform_remote_state" "net" {{
+  backend = "local"
+  config = {{
+    path = "{net_dir}"
+  }}
+  defaults = {{
+    region = "eu-west-1"
+  }}
+}}
+data "terraform_remote_state" "by_state_dir" {{
+  backend = "sled"
+  config = {{
+    path = "{net_dir}/.meshplan"
+  }}
+}}
+output "vpc" {{
+  value = data.terraform_remote_state.net.outputs.vpc_id
+}}
+output "second_subnet" {{
+  value = data.terraform_remote_state.by_state_dir.outputs.subnets[1]
+}}
+output "region" {{
+  value = data.terraform_remote_state.net.outputs.region
+}}
+output "token" {{
+  value     = data.terraform_remote_state.net.outputs.token
+  sensitive = true
+}}
+"#
+    ));
+    let r = app.run(&["apply", "-auto-approve"]);
+    r.ok();
+    assert!(!r.all().contains("s3cr3t"), "a sensitive remote output was printed:\n{}", r.all());
+    let out = app.run(&["output", "-json"]).json();
+    assert_eq!(out["vpc"]["value"], "vpc-123");
+    assert_eq!(out["second_subnet"]["value"], "b");
+    assert_eq!(out["region"]["value"], "eu-west-1");
+    assert_eq!(out["token"]["sensitive"], true);
+
+    // A remote output that is sensitive stays sensitive: exposing it unmarked is an error.
+    app.config(&format!(
+        "data \"terraform_remote_state\" \"net\" {{\n  backend = \"local\"\n  config = {{ path = \"{net_dir}\" }}\n}}\noutput \"leak\" {{\n  value = data.terraform_remote_state.net.outputs.token\n}}\n"
+    ));
+    let r = app.run(&["plan"]);
+    r.code(1);
+    assert!(!r.all().contains("s3cr3t"), "{}", r.all());
+}
+
+#[test]
+fn terraform_remote_state_reads_a_terraform_state_file_and_names_its_errors() {
+    let w = Work::new("");
+    w.write(
+        "other/terraform.tfstate",
+        r#"{"version": 4, "terraform_version": "1.11.0", "serial": 3, "lineage": "x", "outputs": {"name": {"value": "from-terraform", "type": "string"}}, "resources": []}"#,
+    );
+    let cfg = |backend: &str, path: &str, ws: &str| {
+        format!("data \"terraform_remote_state\" \"o\" {{\n  backend   = \"{backend}\"\n  workspace = \"{ws}\"\n  config    = {{ path = \"{path}\" }}\n}}\noutput \"name\" {{\n  value = data.terraform_remote_state.o.outputs.name\n}}\n")
+    };
+    w.config(&cfg("local", "other/terraform.tfstate", "default"));
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(w.run(&["output", "-raw", "name"]).ok().stdout, "from-terraform");
+
+    // Diagnostics wrap long lines: compare with the whitespace folded.
+    let fails_with = |backend: &str, path: &str, ws: &str, want: &str| {
+        w.config(&cfg(backend, path, ws));
+        let r = w.run(&["plan"]);
+        r.code(1);
+        let text = r.stderr.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains(want), "{want:?} not in:\n{}", r.stderr);
+    };
+    fails_with("local", "missing", "default", "no state at");
+    fails_with("local", "other/terraform.tfstate", "staging", "holds only the default workspace");
+    fails_with("gcs", "missing", "default", "unsupported backend \"gcs\"");
+    fails_with("s3", "missing", "default", "the \"s3\" backend is not supported yet");
+}
+
+#[test]
+fn terraform_remote_state_refuses_an_encrypted_state() {
+    let net = Work::new(&format!(
+        r#"
+terraform {{
+  encryption {{
+    key_provider "pbkdf2" "k" {{
+      passphrase = "a-long-enough-passphrase-for-tests"
+      iterations = 1000
+    }}
+    method "aes_gcm" "m" {{
+      keys = key_provider.pbkdf2.k
+    }}
+    state {{
+      method = method.aes_gcm.m
+    }}
+  }}
+}}
+{NETWORK}"#
+    ));
+    let env = [("MESHPLAN_TEST_PBKDF2_MIN_ITERATIONS", "1000")];
+    meshplan_env(net.path(), &["apply", "-auto-approve"], &env).ok();
+    let app = Work::new(&format!(
+        "data \"terraform_remote_state\" \"net\" {{\n  backend = \"local\"\n  config = {{ path = \"{}\" }}\n}}\noutput \"vpc\" {{\n  value = data.terraform_remote_state.net.outputs.vpc_id\n}}\n",
+        net.path().display()
+    ));
+    app.run(&["plan"]).code(1).stderr_has("is encrypted").stderr_has("encrypted states cannot be read as remote state");
+}
+
+#[test]
+fn terraform_provider_functions_and_templatefile_with_an_unknown_path() {
+    let w = Work::new(
+        r#"
+variable "env" {
+  type = string
+}
+locals {
+  vars = { region = "eu-west-1", replicas = 3, tags = { team = "core" } }
+}
+output "tfvars" {
+  value = provider::terraform::encode_tfvars(local.vars)
+}
+output "round_trip" {
+  value = provider::terraform::decode_tfvars(provider::terraform::encode_tfvars(local.vars)) == local.vars
+}
+output "expr" {
+  value = provider::terraform::encode_expr(["a", 1, true, null])
+}
+output "rendered" {
+  value = templatefile("${path.module}/${var.env}.tpl", { name = "x" })
+}
+"#,
+    );
+    w.write("prod.tpl", "hello ${name}");
+    // validate sees every variable as unknown: the template path is unknown, not an error.
+    w.run(&["validate"]).ok();
+    let r = meshplan_env(w.path(), &["apply", "-auto-approve"], &[("TF_VAR_env", "prod")]);
+    r.ok();
+    let out = w.run(&["output", "-json"]).json();
+    assert_eq!(out["tfvars"]["value"], "region   = \"eu-west-1\"\nreplicas = 3\ntags = {\n  team = \"core\"\n}\n");
+    assert_eq!(out["round_trip"]["value"], true);
+    assert_eq!(out["expr"]["value"], "[\"a\", 1, true, null]");
+    assert_eq!(out["rendered"]["value"], "hello x");
+
+    w.config("output \"bad\" {\n  value = provider::terraform::encode_tfvars(\"text\")\n}\n");
+    w.run(&["plan"]).code(1).stderr_has("encode_tfvars: the value must be an object");
+    w.config("output \"bad\" {\n  value = provider::terraform::decode_tfvars(\"a = var.x\")\n}\n");
+    w.run(&["plan"]).code(1).stderr_has("decode_tfvars");
+}

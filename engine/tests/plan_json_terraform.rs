@@ -1,0 +1,137 @@
+//! The JSON plan next to a real `terraform show -json` plan of the same configuration:
+//! Terraform 1.11 with the real hashicorp/aws provider (from the /opt/tf-plugins filesystem
+//! mirror), both planning against moto on 127.0.0.1. Skipped, saying so, when terraform or
+//! the mirror is missing. Only the provider blocks differ (Terraform's needs its skip_*
+//! settings); everything compared comes from the shared resource file.
+
+mod common;
+
+use common::meshplan_env;
+use meshplan_emulators::{Emulators, Options};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::Command;
+
+const RESOURCES: &str = r#"
+variable "cidr" {
+  type    = string
+  default = "10.0.0.0/16"
+}
+variable "names" {
+  default = ["a", "b"]
+}
+resource "aws_vpc" "main" {
+  cidr_block           = var.cidr
+  enable_dns_hostnames = true
+  tags = {
+    Name = "main"
+  }
+}
+resource "aws_subnet" "s" {
+  count      = 2
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)
+  tags       = { Name = var.names[count.index] }
+}
+resource "aws_security_group" "sg" {
+  name       = "web"
+  vpc_id     = aws_vpc.main.id
+  depends_on = [aws_subnet.s]
+}
+output "vpc_id" {
+  value = aws_vpc.main.id
+}
+output "first_subnet" {
+  value     = aws_subnet.s[0].id
+  sensitive = true
+}
+"#;
+
+const MIRROR: &str = "/opt/tf-plugins";
+
+fn terraform_available() -> bool {
+    let runs = Command::new("terraform").arg("version").output().is_ok_and(|o| o.status.success());
+    runs && Path::new(MIRROR).join("registry.terraform.io/hashicorp/aws").is_dir()
+}
+
+fn terraform(dir: &Path, args: &[&str], env: &[(String, String)]) -> String {
+    let out = Command::new("terraform")
+        .current_dir(dir)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("TF_CLI_CONFIG_FILE", dir.join("cli.tfrc"))
+        .env("TF_IN_AUTOMATION", "1")
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .expect("run terraform");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "terraform {args:?} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+/// `address` → resource of a module's `resources`.
+fn by_address(module: &Value) -> std::collections::BTreeMap<String, Value> {
+    module["resources"].as_array().cloned().unwrap_or_default().into_iter().map(|r| (r["address"].as_str().unwrap_or_default().to_string(), r)).collect()
+}
+
+#[test]
+fn configuration_section_matches_terraform() {
+    if !terraform_available() {
+        eprintln!("SKIPPED: terraform or the hashicorp/aws mirror in {MIRROR} is not installed");
+        return;
+    }
+    let emu = Emulators::start(&Options::clusters(&[])).expect("start moto");
+    let url = emu.moto().url();
+    let tmp = tempfile::tempdir().unwrap();
+    let (tf, mp) = (tmp.path().join("tf"), tmp.path().join("mp"));
+    for d in [&tf, &mp] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::write(d.join("main.tf"), RESOURCES).unwrap();
+    }
+    std::fs::write(
+        tf.join("cli.tfrc"),
+        format!("provider_installation {{\n  filesystem_mirror {{\n    path    = \"{MIRROR}\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n}}\n"),
+    )
+    .unwrap();
+    let endpoints = format!("  endpoints {{\n    ec2 = \"{url}\"\n    iam = \"{url}\"\n    sts = \"{url}\"\n    s3  = \"{url}\"\n  }}\n");
+    std::fs::write(
+        tf.join("providers.tf"),
+        format!("provider \"aws\" {{\n  region = \"us-east-1\"\n  access_key = \"test\"\n  secret_key = \"test\"\n  skip_credentials_validation = true\n  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n{endpoints}}}\n"),
+    )
+    .unwrap();
+    std::fs::write(mp.join("providers.tf"), format!("provider \"aws\" {{\n  region = \"us-east-1\"\n  access_key = \"test\"\n  secret_key = \"test\"\n{endpoints}}}\n")).unwrap();
+
+    let env = emu.env();
+    terraform(&tf, &["init", "-input=false", "-no-color"], &env);
+    terraform(&tf, &["plan", "-input=false", "-no-color", "-out=tfplan"], &env);
+    let theirs: Value = serde_json::from_str(&terraform(&tf, &["show", "-json", "tfplan"], &env)).expect("terraform's JSON plan");
+    let env_ref: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let ours = meshplan_env(&mp, &["plan", "-json"], &env_ref);
+    ours.ok();
+    let ours = ours.json();
+
+    let (t, o) = (&theirs["configuration"]["root_module"], &ours["configuration"]["root_module"]);
+    assert_eq!(o["outputs"], t["outputs"], "outputs");
+    assert_eq!(o["variables"], t["variables"], "variables");
+    assert_eq!(ours["variables"], theirs["variables"], "top-level variables");
+    assert_eq!(ours["relevant_attributes"], theirs["relevant_attributes"], "relevant_attributes");
+    let (tr, or) = (by_address(t), by_address(o));
+    assert_eq!(or.keys().collect::<Vec<_>>(), tr.keys().collect::<Vec<_>>(), "resource addresses");
+    for (address, theirs_r) in &tr {
+        let ours_r = &or[address];
+        for field in ["mode", "type", "name", "provider_config_key", "count_expression", "for_each_expression", "depends_on"] {
+            assert_eq!(ours_r[field], theirs_r[field], "{address}: {field}");
+        }
+        // Arguments both write: the same references, the same constants. (Which optional
+        // arguments a provider's schema lists differs between the two aws providers.)
+        let theirs_e = theirs_r["expressions"].as_object().unwrap();
+        for (arg, e) in theirs_e {
+            assert_eq!(&ours_r["expressions"][arg], e, "{address}: expression of {arg}");
+        }
+    }
+    assert_eq!(ours["configuration"]["provider_config"]["aws"]["full_name"], json!("registry.terraform.io/hashicorp/aws"));
+    let names = |p: &Value| -> Vec<(String, String)> {
+        p["resource_changes"].as_array().unwrap().iter().map(|c| (c["address"].as_str().unwrap().to_string(), c["provider_name"].as_str().unwrap().to_string())).collect()
+    };
+    assert_eq!(names(&ours), names(&theirs), "resource_changes provider names");
+}
