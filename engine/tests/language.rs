@@ -316,3 +316,18 @@ output "rendered" {
     w.config("output \"bad\" {\n  value = provider::terraform::decode_tfvars(\"a = var.x\")\n}\n");
     w.run(&["plan"]).code(1).stderr_has("decode_tfvars");
 }
+
+#[test]
+fn check_and_removed_blocks_in_json_syntax() {
+    let w = Work::files(&[(
+        "main.tf.json",
+        r#"{
+  "resource": { "meshplan_data": { "a": { "input": "x" } } },
+  "check": { "input_is_upper": { "assert": { "condition": "${meshplan_data.a.input == upper(meshplan_data.a.input)}", "error_message": "input is ${meshplan_data.a.input}" } } },
+  "removed": { "from": "meshplan_data.gone", "lifecycle": { "destroy": false } }
+}"#,
+    )]);
+    w.run(&["plan"]).ok().stderr_has("Check block assertion failed").stderr_has("input is x");
+    w.write("main.tf.json", r#"{ "resource": { "meshplan_data": { "a": { "input": "x" } } }, "removed": { "from": "meshplan_data.a" } }"#);
+    w.run(&["plan"]).code(1).stderr_has("removed resource block still exists: meshplan_data.a").stderr_has("main.tf.json");
+}
