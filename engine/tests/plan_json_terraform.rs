@@ -38,12 +38,47 @@ resource "aws_security_group" "sg" {
   vpc_id     = aws_vpc.main.id
   depends_on = [aws_subnet.s]
 }
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  name               = "app"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+resource "aws_s3_bucket" "b" {
+  for_each = toset(["logs", "data"])
+  bucket   = "mp-${each.key}"
+}
+module "west" {
+  source    = "./west"
+  providers = { aws = aws.west }
+  prefix    = aws_s3_bucket.b["logs"].bucket
+}
 output "vpc_id" {
   value = aws_vpc.main.id
+}
+output "west_bucket" {
+  value = module.west.bucket
 }
 output "first_subnet" {
   value     = aws_subnet.s[0].id
   sensitive = true
+}
+"#;
+
+const WEST_MODULE: &str = r#"
+variable "prefix" {}
+resource "aws_s3_bucket" "w" {
+  bucket = "${var.prefix}-west"
+}
+output "bucket" {
+  value = aws_s3_bucket.w.bucket
 }
 "#;
 
@@ -87,6 +122,8 @@ fn configuration_section_matches_terraform() {
     for d in [&tf, &mp] {
         std::fs::create_dir_all(d).unwrap();
         std::fs::write(d.join("main.tf"), RESOURCES).unwrap();
+        std::fs::create_dir_all(d.join("west")).unwrap();
+        std::fs::write(d.join("west/main.tf"), WEST_MODULE).unwrap();
     }
     std::fs::write(
         tf.join("cli.tfrc"),
@@ -96,10 +133,10 @@ fn configuration_section_matches_terraform() {
     let endpoints = format!("  endpoints {{\n    ec2 = \"{url}\"\n    iam = \"{url}\"\n    sts = \"{url}\"\n    s3  = \"{url}\"\n  }}\n");
     std::fs::write(
         tf.join("providers.tf"),
-        format!("provider \"aws\" {{\n  region = \"us-east-1\"\n  access_key = \"test\"\n  secret_key = \"test\"\n  skip_credentials_validation = true\n  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n{endpoints}}}\n"),
+        format!("provider \"aws\" {{\n  region = \"us-east-1\"\n  access_key = \"test\"\n  secret_key = \"test\"\n  skip_credentials_validation = true\n  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n{endpoints}}}\nprovider \"aws\" {{\n  alias = \"west\"\n  region = \"us-west-2\"\n  access_key = \"test\"\n  secret_key = \"test\"\n  skip_credentials_validation = true\n  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n{endpoints}}}\n"),
     )
     .unwrap();
-    std::fs::write(mp.join("providers.tf"), format!("provider \"aws\" {{\n  region = \"us-east-1\"\n  access_key = \"test\"\n  secret_key = \"test\"\n{endpoints}}}\n")).unwrap();
+    std::fs::write(mp.join("providers.tf"), format!("provider \"aws\" {{\n  region = \"us-east-1\"\n  access_key = \"test\"\n  secret_key = \"test\"\n{endpoints}}}\nprovider \"aws\" {{\n  alias = \"west\"\n  region = \"us-west-2\"\n  access_key = \"test\"\n  secret_key = \"test\"\n{endpoints}}}\n")).unwrap();
 
     let env = emu.env();
     terraform(&tf, &["init", "-input=false", "-no-color"], &env);
@@ -114,19 +151,21 @@ fn configuration_section_matches_terraform() {
     assert_eq!(o["outputs"], t["outputs"], "outputs");
     assert_eq!(o["variables"], t["variables"], "variables");
     assert_eq!(ours["variables"], theirs["variables"], "top-level variables");
-    assert_eq!(ours["relevant_attributes"], theirs["relevant_attributes"], "relevant_attributes");
-    let (tr, or) = (by_address(t), by_address(o));
-    assert_eq!(or.keys().collect::<Vec<_>>(), tr.keys().collect::<Vec<_>>(), "resource addresses");
-    for (address, theirs_r) in &tr {
-        let ours_r = &or[address];
-        for field in ["mode", "type", "name", "provider_config_key", "count_expression", "for_each_expression", "depends_on"] {
-            assert_eq!(ours_r[field], theirs_r[field], "{address}: {field}");
-        }
-        // Arguments both write: the same references, the same constants. (Which optional
-        // arguments a provider's schema lists differs between the two aws providers.)
-        let theirs_e = theirs_r["expressions"].as_object().unwrap();
-        for (arg, e) in theirs_e {
-            assert_eq!(&ours_r["expressions"][arg], e, "{address}: expression of {arg}");
+    // The same set; Terraform's order follows its graph walk.
+    let set = |p: &Value| -> std::collections::BTreeSet<String> { p["relevant_attributes"].as_array().unwrap().iter().map(Value::to_string).collect() };
+    assert_eq!(set(&ours), set(&theirs), "relevant_attributes");
+    compare_resources(t, o, "");
+    let (tm, om) = (&t["module_calls"]["west"], &o["module_calls"]["west"]);
+    for field in ["source", "expressions"] {
+        assert_eq!(om[field], tm[field], "module west: {field}");
+    }
+    assert_eq!(om["module"]["outputs"], tm["module"]["outputs"], "module west: outputs");
+    assert_eq!(om["module"]["variables"], tm["module"]["variables"], "module west: variables");
+    compare_resources(&tm["module"], &om["module"], "module.west.");
+    for key in ["aws", "aws.west"] {
+        let (tp, op) = (&theirs["configuration"]["provider_config"][key], &ours["configuration"]["provider_config"][key]);
+        for field in ["name", "full_name", "alias"] {
+            assert_eq!(op[field], tp[field], "provider_config {key}: {field}");
         }
     }
     assert_eq!(ours["configuration"]["provider_config"]["aws"]["full_name"], json!("registry.terraform.io/hashicorp/aws"));
@@ -134,4 +173,21 @@ fn configuration_section_matches_terraform() {
         p["resource_changes"].as_array().unwrap().iter().map(|c| (c["address"].as_str().unwrap().to_string(), c["provider_name"].as_str().unwrap().to_string())).collect()
     };
     assert_eq!(names(&ours), names(&theirs), "resource_changes provider names");
+}
+
+/// The resources of one module: the same addresses, meta-arguments and, for every argument
+/// Terraform writes, the same expression. (Which optional arguments a provider's schema lists
+/// differs between the two aws providers, so only Terraform's are compared.)
+fn compare_resources(theirs: &Value, ours: &Value, prefix: &str) {
+    let (tr, or) = (by_address(theirs), by_address(ours));
+    assert_eq!(or.keys().collect::<Vec<_>>(), tr.keys().collect::<Vec<_>>(), "{prefix}: resource addresses");
+    for (address, theirs_r) in &tr {
+        let ours_r = &or[address];
+        for field in ["mode", "type", "name", "provider_config_key", "count_expression", "for_each_expression", "depends_on"] {
+            assert_eq!(ours_r[field], theirs_r[field], "{prefix}{address}: {field}");
+        }
+        for (arg, e) in theirs_r["expressions"].as_object().unwrap() {
+            assert_eq!(&ours_r["expressions"][arg], e, "{prefix}{address}: expression of {arg}");
+        }
+    }
 }

@@ -128,12 +128,8 @@ impl Describer<'_> {
             x.insert("source".into(), json!(call.source));
             let inputs: Map<String, J> = call.inputs.iter().map(|(k, e)| (k.clone(), self.expression(e, m, false))).collect();
             x.insert("expressions".into(), J::Object(inputs));
-            if let Some(e) = &call.count {
-                x.insert("count_expression".into(), self.expression(e, m, false));
-            }
-            if let Some(e) = &call.for_each {
-                x.insert("for_each_expression".into(), self.expression(e, m, false));
-            }
+            self.meta_expression(&mut x, "count_expression", call.count.as_ref(), m);
+            self.meta_expression(&mut x, "for_each_expression", call.for_each.as_ref(), m);
             if !call.depends_on.is_empty() {
                 x.insert("depends_on".into(), json!(depends_on(&call.depends_on)));
             }
@@ -186,12 +182,8 @@ impl Describer<'_> {
         o.insert("provider_config_key".into(), json!(keys.get(&pref).cloned().unwrap_or_else(|| pref.to_string())));
         o.insert("expressions".into(), J::Object(self.body(&r.body, schema.as_ref(), m)));
         o.insert("schema_version".into(), json!(schema.as_ref().map_or(0, |s| s.version)));
-        if let Some(e) = &r.count {
-            o.insert("count_expression".into(), self.expression(e, m, false));
-        }
-        if let Some(e) = &r.for_each {
-            o.insert("for_each_expression".into(), self.expression(e, m, false));
-        }
+        self.meta_expression(&mut o, "count_expression", r.count.as_ref(), m);
+        self.meta_expression(&mut o, "for_each_expression", r.for_each.as_ref(), m);
         if !r.depends_on.is_empty() {
             o.insert("depends_on".into(), json!(depends_on(&r.depends_on)));
         }
@@ -246,11 +238,38 @@ impl Describer<'_> {
         }
     }
 
+    /// `count_expression` / `for_each_expression`, left out (as Terraform does) when it is
+    /// neither a constant nor a reference.
+    fn meta_expression(&mut self, o: &mut Map<String, J>, key: &str, e: Option<&Expr>, m: &Module) {
+        let Some(e) = e else { return };
+        let x = self.expression(e, m, false);
+        if x.as_object().is_some_and(|x| !x.is_empty()) {
+            o.insert(key.into(), x);
+        }
+    }
+
+    /// The value of an expression that refers to nothing. As Terraform evaluates these
+    /// without functions, an expression that calls one has no constant value.
     fn constant(&self, e: &Expr, m: &Module) -> Option<J> {
+        if calls_a_function(&e.inner) {
+            return None;
+        }
         let scope = Scope::new(&UnknownLookup, self.env, m.dir.clone());
         let v = eval(&e.inner, e.file, &scope).ok()?;
         (v.is_wholly_known() && !v.contains_sensitive()).then(|| v.to_json())
     }
+}
+
+fn calls_a_function(e: &hcl_edit::expr::Expression) -> bool {
+    struct Finder(bool);
+    impl hcl_edit::visit::Visit for Finder {
+        fn visit_func_call(&mut self, _: &hcl_edit::expr::FuncCall) {
+            self.0 = true;
+        }
+    }
+    let mut f = Finder(false);
+    hcl_edit::visit::Visit::visit_expr(&mut f, e);
+    f.0
 }
 
 fn depends_on(list: &[Expr]) -> Vec<String> {
@@ -290,8 +309,8 @@ pub(crate) fn reference_strings(refs: &[Reference]) -> Vec<String> {
     out
 }
 
-/// `relevant_attributes`: the resource attributes that changing resources and the outputs
-/// refer to (`{"resource": "aws_vpc.main", "attribute": ["id"]}`), sorted as Terraform sorts
+/// `relevant_attributes`: the resource attributes that changing resources, outputs and module
+/// inputs refer to (`{"resource": "aws_vpc.main", "attribute": ["id"]}`), sorted as Terraform sorts
 /// them, so a policy tool knows which values the plan's changes depend on.
 pub fn relevant_attributes(root: &Module, changes: &[ResourceChange]) -> J {
     let changed: BTreeSet<(String, String)> = changes
@@ -317,9 +336,13 @@ fn collect_relevant(m: &Module, path: &str, changed: &BTreeSet<(String, String)>
             refs.extend(crate::config::references::body_references(&r.body.inner));
         }
     }
-    if path.is_empty() {
-        for o in m.outputs.values() {
-            refs.extend(expr_references(&o.value.inner));
+    // Outputs and module inputs pass values on whether or not anything changes.
+    for o in m.outputs.values() {
+        refs.extend(expr_references(&o.value.inner));
+    }
+    for call in m.module_calls.values() {
+        for e in call.inputs.values() {
+            refs.extend(expr_references(&e.inner));
         }
     }
     for rf in refs {
