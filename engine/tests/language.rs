@@ -331,3 +331,21 @@ fn check_and_removed_blocks_in_json_syntax() {
     w.write("main.tf.json", r#"{ "resource": { "meshplan_data": { "a": { "input": "x" } } }, "removed": { "from": "meshplan_data.a" } }"#);
     w.run(&["plan"]).code(1).stderr_has("removed resource block still exists: meshplan_data.a").stderr_has("main.tf.json");
 }
+
+#[test]
+fn removed_forgets_every_instance_of_a_module_and_works_inside_modules() {
+    let w = Work::new("module \"m\" {\n  source = \"./m\"\n  count  = 2\n  n      = count.index\n}\nmodule \"keep\" {\n  source = \"./keep\"\n}\n");
+    w.write("m/main.mp.hcl", "variable \"n\" {}\nresource \"local_file\" \"f\" {\n  filename = \"${path.root}/f${var.n}.txt\"\n  content  = \"x\"\n}\n");
+    w.write("keep/main.mp.hcl", "resource \"meshplan_data\" \"old\" {\n  input = \"o\"\n}\nresource \"meshplan_data\" \"stays\" {\n  input = \"s\"\n}\n");
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(w.state_list().len(), 4, "{:?}", w.state_list());
+
+    // The whole module call goes from the root; a child drops one of its own resources.
+    w.config("module \"keep\" {\n  source = \"./keep\"\n}\nremoved {\n  from = module.m\n  lifecycle {\n    destroy = false\n  }\n}\n");
+    w.write("keep/main.mp.hcl", "resource \"meshplan_data\" \"stays\" {\n  input = \"s\"\n}\nremoved {\n  from = meshplan_data.old\n  lifecycle {\n    destroy = false\n  }\n}\n");
+    let r = w.run(&["apply", "-auto-approve"]);
+    r.ok().stdout_has("3 to forget");
+    assert!(!r.stdout.contains("will be destroyed"), "{}", r.stdout);
+    assert_eq!(w.state_list(), vec!["module.keep.meshplan_data.stays"]);
+    assert!(w.file("f0.txt").exists() && w.file("f1.txt").exists(), "a forgotten file was deleted");
+}

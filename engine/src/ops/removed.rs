@@ -13,7 +13,20 @@ use meshplan_state::{ResourceMode, Snapshot};
 pub fn apply_removed_blocks(root: &Module, snapshot: &mut Snapshot) -> Result<Vec<ResourceChange>, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut forgets = Vec::new();
-    for r in &root.removed {
+    in_module(root, "", snapshot, &mut forgets, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(forgets)
+}
+
+/// The `removed` blocks of module `m` (at config address `prefix`, e.g. `module.a.`) and of
+/// the modules it calls. A child's `from` is relative to the child.
+fn in_module(m: &Module, prefix: &str, snapshot: &mut Snapshot, forgets: &mut Vec<ResourceChange>, diags: &mut Diagnostics) {
+    for (name, child) in &m.children {
+        in_module(child, &format!("{prefix}module.{name}."), snapshot, forgets, diags);
+    }
+    for r in &m.removed {
         let Some(from) = super::moves::address_text(&r.from) else {
             diags.push(Diagnostic::error("`removed` needs a resource or module address in `from`").at(r.from.span()).hint("e.g. from = aws_instance.old (no quotes, no instance key)"));
             continue;
@@ -22,7 +35,7 @@ pub fn apply_removed_blocks(root: &Module, snapshot: &mut Snapshot) -> Result<Ve
             diags.push(Diagnostic::error(format!("`removed` cannot name one instance ({from})")).at(r.from.span()).hint("name the whole resource or module: its instances are removed together"));
             continue;
         }
-        if still_configured(root, &from) {
+        if still_configured(m, &from) {
             diags.push(
                 Diagnostic::error(format!("removed resource block still exists: {from}"))
                     .at(r.from.span())
@@ -34,10 +47,15 @@ pub fn apply_removed_blocks(root: &Module, snapshot: &mut Snapshot) -> Result<Ve
         if r.destroy {
             continue;
         }
+        // Every instance, of the resource or of the module's resources, whatever their keys.
+        let from = format!("{prefix}{from}");
         let matching: Vec<String> = snapshot
             .resources
             .keys()
-            .filter(|a| *a == &from || a.starts_with(&format!("{from}[")) || a.starts_with(&format!("{from}.")))
+            .filter(|a| {
+                let cfg = crate::graph::config_address(a);
+                cfg == from || cfg.starts_with(&format!("{from}."))
+            })
             .cloned()
             .collect();
         for address in matching {
@@ -66,10 +84,6 @@ pub fn apply_removed_blocks(root: &Module, snapshot: &mut Snapshot) -> Result<Ve
             });
         }
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok(forgets)
 }
 
 /// True when `address` (`aws_x.y`, `module.m`, `module.m.aws_x.y`) is still declared.
