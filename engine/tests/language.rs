@@ -349,3 +349,18 @@ fn removed_forgets_every_instance_of_a_module_and_works_inside_modules() {
     assert_eq!(w.state_list(), vec!["module.keep.meshplan_data.stays"]);
     assert!(w.file("f0.txt").exists() && w.file("f1.txt").exists(), "a forgotten file was deleted");
 }
+
+#[test]
+fn checks_in_module_instances_are_judged_per_instance() {
+    let w = Work::new("module \"svc\" {\n  source   = \"./svc\"\n  for_each = { a = 1, b = 3 }\n  replicas = each.value\n}\n");
+    w.write("svc/main.mp.hcl", "variable \"replicas\" {}\ncheck \"ha\" {\n  assert {\n    condition     = var.replicas >= 2\n    error_message = \"only ${var.replicas} replica(s)\"\n  }\n}\n");
+    let r = w.run(&["plan", "-json"]);
+    r.ok();
+    let plan = r.json();
+    let checks = plan["checks"].as_array().expect("checks");
+    let status = |display: &str| checks.iter().find(|c| c["instances"][0]["address"]["to_display"] == display).map(|c| c["status"].clone());
+    assert_eq!(status("module.svc[\"a\"].check.ha"), Some(json!("fail")), "{checks:?}");
+    assert_eq!(status("module.svc[\"b\"].check.ha"), Some(json!("pass")), "{checks:?}");
+    assert_eq!(checks[0]["address"]["to_display"], "module.svc.check.ha");
+    w.run(&["plan"]).ok().stderr_has("only 1 replica(s)");
+}

@@ -126,7 +126,7 @@ pub struct Plan {
     /// without destroying them (Terraform's "forget").
     #[serde(default)]
     pub forgets: Vec<ResourceChange>,
-    /// The root module's `check` blocks as evaluated at plan time.
+    /// The `check` blocks (of every module instance) as evaluated at plan time.
     #[serde(default)]
     pub checks: Vec<crate::walk::CheckResult>,
     /// The JSON plan's `configuration` section (`plan::configuration::describe`).

@@ -241,19 +241,25 @@ pub fn plan_json(plan: &Plan, prior: Option<&Snapshot>) -> J {
     J::Object(root)
 }
 
-/// One `check` block in Terraform's `checks` shape (one instance: checks do not expand).
+/// One `check` block instance in Terraform's `checks` shape (`module.m[0].check.x`: the
+/// module instance's address, then the check).
 fn check_json(c: &crate::walk::CheckResult) -> J {
-    let name = c.address.trim_start_matches("check.");
+    let (module, name) = match c.address.rsplit_once(".check.") {
+        Some((m, n)) => (Some(m), n),
+        None => (None, c.address.trim_start_matches("check.")),
+    };
     let problems: Vec<J> = c.problems.iter().map(|m| json!({ "message": m })).collect();
     let mut instance = json!({ "address": { "to_display": c.address }, "status": c.status });
+    let mut address = json!({ "kind": "check", "name": name, "to_display": c.address });
+    if let Some(m) = module {
+        instance["address"]["module"] = json!(m);
+        address["module"] = json!(crate::graph::config_address(m));
+        address["to_display"] = json!(format!("{}.check.{name}", crate::graph::config_address(m)));
+    }
     if !problems.is_empty() {
         instance["problems"] = J::Array(problems);
     }
-    json!({
-        "address": { "kind": "check", "name": name, "to_display": c.address },
-        "status": c.status,
-        "instances": [instance],
-    })
+    json!({ "address": address, "status": c.status, "instances": [instance] })
 }
 
 /// Terraform's JSON state shape (`show -json` without a plan file).

@@ -4,7 +4,7 @@
 use super::Walker;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::eval;
-use crate::graph::{ModuleInstance, ModulePath};
+use crate::graph::ModulePath;
 use meshplan_provider::Value;
 use serde::{Deserialize, Serialize};
 
@@ -20,58 +20,71 @@ pub struct CheckResult {
 }
 
 impl Walker<'_> {
-    /// Evaluates the root module's check blocks against the walk's values.
+    /// Evaluates the check blocks of every module instance against the walk's values.
     pub(crate) fn run_checks(&self) -> (Vec<CheckResult>, Diagnostics) {
         let mut results = Vec::new();
         let mut diags = Diagnostics::default();
-        let path: ModulePath = Vec::new();
-        let lookup = self.lookup(&path, &ModuleInstance::root());
-        let scope = self.scope(&lookup, &path, None);
-        for check in &self.root.checks {
-            let address = format!("check.{}", check.name);
-            let mut status = "pass";
-            let mut problems = Vec::new();
-            for a in &check.asserts {
-                let condition = match eval(&a.condition.inner, a.condition.file, &scope) {
-                    Ok(v) => v.unmarked(),
-                    Err(d) => {
-                        status = "error";
-                        diags.push(warning(d, &address));
-                        continue;
-                    }
-                };
-                match condition {
-                    Value::Bool(true) => {}
-                    Value::Bool(false) => {
-                        // The message may quote a secret: it is shown only when it is not one.
-                        let message = match eval(&a.error_message.inner, a.error_message.file, &scope) {
-                            Ok(Value::String(s)) => s,
-                            Ok(v) if v.contains_sensitive() => "(the error message is sensitive)".to_string(),
-                            Ok(v) => v.to_string(),
-                            Err(_) => "(the error message could not be evaluated)".to_string(),
-                        };
-                        status = "fail";
-                        diags.push(
-                            Diagnostic::warning(format!("Check block assertion failed ({address})"))
-                                .detail(message.clone())
-                                .at(a.condition.span()),
-                        );
-                        problems.push(message);
-                    }
-                    Value::Unknown => {
-                        if status == "pass" {
-                            status = "unknown";
-                        }
-                    }
-                    other => {
-                        status = "error";
-                        diags.push(Diagnostic::warning(format!("{address}: the condition must be true or false, got {}", other.type_name())).at(a.condition.span()));
-                    }
+        self.checks_in(self.root, &Vec::new(), &mut results, &mut diags);
+        (results, diags)
+    }
+
+    fn checks_in(&self, module: &crate::config::Module, path: &ModulePath, results: &mut Vec<CheckResult>, diags: &mut Diagnostics) {
+        if !module.checks.is_empty() {
+            for mi in self.module_instances(path) {
+                let prefix = if mi.0.is_empty() { String::new() } else { format!("{}.", mi.address()) };
+                for check in &module.checks {
+                    let lookup = self.lookup(path, &mi);
+                    let scope = self.scope(&lookup, path, None);
+                    results.push(self.judge(check, &format!("{prefix}check.{}", check.name), &scope, diags));
                 }
             }
-            results.push(CheckResult { address, status: status.to_string(), problems });
         }
-        (results, diags)
+        for (name, child) in &module.children {
+            let mut child_path = path.clone();
+            child_path.push(name.clone());
+            self.checks_in(child, &child_path, results, diags);
+        }
+    }
+
+    fn judge(&self, check: &crate::config::Check, address: &str, scope: &crate::eval::Scope<'_>, diags: &mut Diagnostics) -> CheckResult {
+        let address = address.to_string();
+        let mut status = "pass";
+        let mut problems = Vec::new();
+        for a in &check.asserts {
+            let condition = match eval(&a.condition.inner, a.condition.file, scope) {
+                Ok(v) => v.unmarked(),
+                Err(d) => {
+                    status = "error";
+                    diags.push(warning(d, &address));
+                    continue;
+                }
+            };
+            match condition {
+                Value::Bool(true) => {}
+                Value::Bool(false) => {
+                    // The message may quote a secret: it is shown only when it is not one.
+                    let message = match eval(&a.error_message.inner, a.error_message.file, scope) {
+                        Ok(Value::String(s)) => s,
+                        Ok(v) if v.contains_sensitive() => "(the error message is sensitive)".to_string(),
+                        Ok(v) => v.to_string(),
+                        Err(_) => "(the error message could not be evaluated)".to_string(),
+                    };
+                    status = "fail";
+                    diags.push(Diagnostic::warning(format!("Check block assertion failed ({address})")).detail(message.clone()).at(a.condition.span()));
+                    problems.push(message);
+                }
+                Value::Unknown => {
+                    if status == "pass" {
+                        status = "unknown";
+                    }
+                }
+                other => {
+                    status = "error";
+                    diags.push(Diagnostic::warning(format!("{address}: the condition must be true or false, got {}", other.type_name())).at(a.condition.span()));
+                }
+            }
+        }
+        CheckResult { address, status: status.to_string(), problems }
     }
 }
 

@@ -134,7 +134,7 @@ pub struct WalkResult {
     /// Root module outputs (marked sensitive where declared so).
     pub outputs: BTreeMap<String, Value>,
     pub applied: Vec<(String, crate::plan::Action, bool)>,
-    /// The root module's `check` blocks (their failures are warnings in `diags`).
+    /// The `check` blocks of every module instance (their failures are warnings in `diags`).
     pub checks: Vec<CheckResult>,
 }
 
