@@ -191,3 +191,51 @@ fn compare_resources(theirs: &Value, ours: &Value, prefix: &str) {
         }
     }
 }
+
+/// Terraform's builtin provider needs no download: the whole `configuration`, `checks` and
+/// the provider name are compared as they are.
+#[test]
+fn builtin_provider_configuration_and_checks_match_terraform() {
+    if !terraform_available() {
+        eprintln!("SKIPPED: terraform is not installed");
+        return;
+    }
+    const CONFIG: &str = r#"
+variable "want" {
+  default = "b"
+}
+resource "terraform_data" "x" {
+  input = "a"
+}
+resource "terraform_data" "y" {
+  count = 2
+  input = [terraform_data.x.output, var.want, count.index]
+}
+check "c" {
+  assert {
+    condition     = terraform_data.x.input == var.want
+    error_message = "not ${var.want}"
+  }
+}
+output "o" {
+  value = terraform_data.y[1].input
+}
+"#;
+    let tmp = tempfile::tempdir().unwrap();
+    let (tf, mp) = (tmp.path().join("tf"), tmp.path().join("mp"));
+    for d in [&tf, &mp] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::write(d.join("main.tf"), CONFIG).unwrap();
+    }
+    std::fs::write(tf.join("cli.tfrc"), "").unwrap();
+    terraform(&tf, &["init", "-input=false", "-no-color"], &[]);
+    terraform(&tf, &["plan", "-input=false", "-no-color", "-out=tfplan"], &[]);
+    let theirs: Value = serde_json::from_str(&terraform(&tf, &["show", "-json", "tfplan"], &[])).expect("terraform's JSON plan");
+    let ours = meshplan_env(&mp, &["plan", "-json"], &[]);
+    ours.ok();
+    let ours = ours.json();
+    assert_eq!(ours["configuration"], theirs["configuration"]);
+    assert_eq!(ours["checks"], theirs["checks"]);
+    assert_eq!(ours["variables"], theirs["variables"]);
+    assert_eq!(ours["resource_changes"][0]["provider_name"], theirs["resource_changes"][0]["provider_name"]);
+}

@@ -21,7 +21,10 @@ const HASHICORP: &[&str] = &["aws", "kubernetes", "tls", "random", "null", "time
 
 /// `registry.terraform.io/hashicorp/aws`; meshplan's own providers under meshplan's name.
 pub fn provider_full_name(name: &str) -> String {
-    if HASHICORP.contains(&name) {
+    if name == "terraform" {
+        // terraform_data and terraform_remote_state: Terraform's builtin provider.
+        "terraform.io/builtin/terraform".to_string()
+    } else if HASHICORP.contains(&name) {
         format!("registry.terraform.io/hashicorp/{name}")
     } else {
         format!("registry.meshplan.dev/meshplan/{name}")
