@@ -49,8 +49,11 @@ check "known_later" {
     let r = w.run(&["apply", "-auto-approve"]);
     r.ok().stderr_has("Check block assertion failed");
     assert_eq!(w.state_list(), vec!["meshplan_data.app"]);
-    // Passing: no warning.
+    // Passing: no warning. Destroying: not judged.
     let r = meshplan_env(w.path(), &["plan"], &[("TF_VAR_replicas", "3")]);
+    r.ok();
+    assert!(!r.stderr.contains("assertion failed"), "{}", r.stderr);
+    let r = w.run(&["plan", "-destroy"]);
     r.ok();
     assert!(!r.stderr.contains("assertion failed"), "{}", r.stderr);
 }
@@ -363,4 +366,12 @@ fn checks_in_module_instances_are_judged_per_instance() {
     assert_eq!(status("module.svc[\"b\"].check.ha"), Some(json!("pass")), "{checks:?}");
     assert_eq!(checks[0]["address"]["to_display"], "module.svc.check.ha");
     w.run(&["plan"]).ok().stderr_has("only 1 replica(s)");
+}
+
+#[test]
+fn a_check_that_names_something_undeclared_is_an_error() {
+    let w = Work::new("variable \"n\" {\n  default = 1\n}\ncheck \"c\" {\n  assert {\n    condition     = var.m > 0\n    error_message = \"${local.nope}\"\n  }\n}\n");
+    let r = w.run(&["validate"]);
+    r.code(1).stderr_has("reference to undeclared input variable `var.m`").stderr_has("reference to undeclared local value `local.nope`");
+    w.run(&["plan"]).code(1).stderr_has("var.m");
 }

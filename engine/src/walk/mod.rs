@@ -259,8 +259,9 @@ impl<'a> Walker<'a> {
             diags.push(Diagnostic::error("some operations did not run because of earlier errors"));
         }
         let outputs = self.root_outputs();
-        // Checks judge a finished walk only: after a failure their inputs may be missing.
-        let checks = if diags.has_errors() {
+        // Checks judge a finished walk only (after a failure their inputs may be missing), and
+        // not a destroy, as in Terraform.
+        let checks = if diags.has_errors() || self.options.destroy {
             Vec::new()
         } else {
             let (checks, warnings) = self.run_checks();
