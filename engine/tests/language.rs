@@ -375,3 +375,17 @@ fn a_check_that_names_something_undeclared_is_an_error() {
     r.code(1).stderr_has("reference to undeclared input variable `var.m`").stderr_has("reference to undeclared local value `local.nope`");
     w.run(&["plan"]).code(1).stderr_has("var.m");
 }
+
+#[test]
+fn terraform_remote_state_reads_a_named_workspace() {
+    let net = Work::new("output \"env\" {\n  value = terraform.workspace\n}\n");
+    net.run(&["apply", "-auto-approve"]).ok();
+    net.run(&["workspace", "new", "staging"]).ok();
+    net.run(&["apply", "-auto-approve"]).ok();
+    let app = Work::new(&format!(
+        "data \"terraform_remote_state\" \"d\" {{\n  backend = \"local\"\n  config  = {{ path = \"{p}\" }}\n}}\ndata \"terraform_remote_state\" \"s\" {{\n  backend   = \"local\"\n  workspace = \"staging\"\n  config    = {{ path = \"{p}\" }}\n}}\noutput \"both\" {{\n  value = [data.terraform_remote_state.d.outputs.env, data.terraform_remote_state.s.outputs.env]\n}}\n",
+        p = net.path().display()
+    ));
+    app.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(app.run(&["output", "-json", "both"]).json(), json!(["default", "staging"]));
+}
