@@ -204,6 +204,10 @@ output "m" {
   value     = module.m.id
   sensitive = true
 }
+output "literal_secret" {
+  value     = "hunter2-in-an-output"
+  sensitive = true
+}
 "#;
 
 const CONFIGURED_MODULE: &str = r#"
@@ -276,6 +280,7 @@ fn json_plan_configuration_has_terraforms_shape() {
 
     assert_eq!(root["outputs"]["cert"], json!({ "expression": { "references": ["tls_self_signed_cert.ca.cert_pem", "tls_self_signed_cert.ca"] }, "description": "the CA" }));
     assert_eq!(root["outputs"]["m"], json!({ "expression": { "references": ["module.m.id", "module.m"] }, "sensitive": true }));
+    assert_eq!(root["outputs"]["literal_secret"], json!({ "expression": {}, "sensitive": true }));
     assert_eq!(root["variables"]["region"], json!({ "default": "eu-west-1", "description": "where" }));
     assert_eq!(root["variables"]["secret"], json!({ "sensitive": true }));
 

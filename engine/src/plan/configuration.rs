@@ -105,7 +105,8 @@ impl Describer<'_> {
             .values()
             .map(|out| {
                 let mut x = Map::new();
-                x.insert("expression".into(), self.expression(&out.value, m, false));
+                // A sensitive output's literal value is as secret as its result.
+                x.insert("expression".into(), self.expression(&out.value, m, out.sensitive));
                 if out.sensitive {
                     x.insert("sensitive".into(), json!(true));
                 }
