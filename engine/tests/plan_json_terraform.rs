@@ -55,6 +55,25 @@ resource "aws_s3_bucket" "b" {
   for_each = toset(["logs", "data"])
   bucket   = "mp-${each.key}"
 }
+resource "aws_s3_bucket" "logs" {
+  bucket = "mp-logs"
+}
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = aws_s3_bucket.logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_eip" "ip" {
+  domain = "vpc"
+}
 module "west" {
   source    = "./west"
   providers = { aws = aws.west }
@@ -173,6 +192,33 @@ fn configuration_section_matches_terraform() {
         p["resource_changes"].as_array().unwrap().iter().map(|c| (c["address"].as_str().unwrap().to_string(), c["provider_name"].as_str().unwrap().to_string())).collect()
     };
     assert_eq!(names(&ours), names(&theirs), "resource_changes provider names");
+    same_checkov_results(&tf.join("tf.json"), &theirs, &mp.join("mp.json"), &ours);
+}
+
+/// checkov's verdicts (graph checks such as CKV2_AWS_6, which follow `configuration`'s
+/// references, included) on both plans, when checkov is installed (`CHECKOV` or on PATH).
+fn same_checkov_results(tf_path: &Path, theirs: &Value, mp_path: &Path, ours: &Value) {
+    let checkov = std::env::var("CHECKOV").unwrap_or_else(|_| "checkov".into());
+    if !Command::new(&checkov).arg("--version").output().is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED the checkov comparison: checkov is not installed (set CHECKOV=/path/to/checkov)");
+        return;
+    }
+    let verdicts = |path: &Path, plan: &Value| -> std::collections::BTreeSet<(String, String, bool)> {
+        std::fs::write(path, plan.to_string()).unwrap();
+        let out = Command::new(&checkov).args(["--skip-download", "--framework", "terraform_plan", "-o", "json", "-f"]).arg(path).output().expect("run checkov");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("checkov's report ({e}):\n{}", String::from_utf8_lossy(&out.stdout)));
+        let results = &report["results"];
+        let mut all = std::collections::BTreeSet::new();
+        for (key, passed) in [("passed_checks", true), ("failed_checks", false)] {
+            for c in results[key].as_array().into_iter().flatten() {
+                all.insert((c["check_id"].as_str().unwrap_or_default().to_string(), c["resource"].as_str().unwrap_or_default().to_string(), passed));
+            }
+        }
+        all
+    };
+    let (t, o) = (verdicts(tf_path, theirs), verdicts(mp_path, ours));
+    assert!(t.iter().any(|(id, _, _)| id.starts_with("CKV2_")), "no graph check ran: {t:?}");
+    assert_eq!(o, t, "checkov's verdicts differ");
 }
 
 /// The resources of one module: the same addresses, meta-arguments and, for every argument

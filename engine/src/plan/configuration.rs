@@ -12,7 +12,7 @@ use crate::eval::{eval, EvalEnv, Scope, UnknownLookup};
 use crate::plan::{Action, ResourceChange};
 use crate::registry::Registry;
 use hcl_edit::structure::Structure;
-use meshplan_provider::{Nesting, Schema};
+use meshplan_provider::Schema;
 use serde_json::{json, Map, Value as J};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -194,8 +194,8 @@ impl Describer<'_> {
         J::Object(o)
     }
 
-    /// Arguments as expressions, nested blocks as arrays of the same (an object for a block
-    /// the schema allows once). `dynamic` blocks are left out, as Terraform leaves them out.
+    /// Arguments as expressions, nested blocks as arrays of the same. `dynamic` blocks are
+    /// left out, as Terraform leaves them out.
     fn body(&mut self, b: &Body, schema: Option<&Schema>, m: &Module) -> Map<String, J> {
         let mut out = Map::new();
         self.structures(&b.inner, b.file, schema, m, &mut out);
@@ -217,9 +217,9 @@ impl Describer<'_> {
                     let nested = schema.and_then(|s| s.blocks.get(&name));
                     let mut inner = Map::new();
                     self.structures(&blk.body, file, nested.map(|n| &n.schema), m, &mut inner);
-                    if nested.is_some_and(|n| n.nesting == Nesting::Single) {
-                        out.insert(name, J::Object(inner));
-                    } else if let Some(J::Array(list)) = out.get_mut(&name) {
+                    // Always a list: the hashicorp providers meshplan's mirror (SDKv2) have no
+                    // single-nested blocks; a block allowed once is a list of at most one.
+                    if let Some(J::Array(list)) = out.get_mut(&name) {
                         list.push(J::Object(inner));
                     } else {
                         out.insert(name, json!([inner]));
