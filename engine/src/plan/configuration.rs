@@ -282,7 +282,7 @@ fn depends_on(list: &[Expr]) -> Vec<String> {
 
 /// Terraform's reference strings: the whole traversal, then each shorter prefix down to the
 /// referenced object, then the object without its instance key (`aws_vpc.main[0].id`,
-/// `aws_vpc.main[0]`, `aws_vpc.main`); a module output adds its module call.
+/// `aws_vpc.main[0]`, `aws_vpc.main`); a module output adds its module call (instance).
 pub(crate) fn reference_strings(refs: &[Reference]) -> Vec<String> {
     let mut out = Vec::new();
     for r in refs {
@@ -293,10 +293,12 @@ pub(crate) fn reference_strings(refs: &[Reference]) -> Vec<String> {
                 let base = if k.mode == Mode::Data { 3 } else { 2 };
                 if keyed(base) { (base + 1, Some(base)) } else { (base, None) }
             }
+            // `module.m[0].out` → that, then the call instance `module.m[0]`; `module.m[0]`
+            // alone → that, then the call `module.m`.
             Target::Module(..) => {
                 let key = usize::from(keyed(2));
                 let output = steps.len() > 2 + key;
-                if output { (3 + key, Some(2)) } else { (2 + key, (key == 1).then_some(2)) }
+                if output { (3 + key, Some(2 + key)) } else { (2 + key, (key == 1).then_some(2)) }
             }
             Target::Var(_) | Target::Local(_) | Target::Builtin => (2, None),
             Target::Unknown(_) => (steps.len(), None),
@@ -322,8 +324,13 @@ pub fn relevant_attributes(root: &Module, changes: &[ResourceChange]) -> J {
         .filter(|c| c.action != Action::NoOp)
         .map(|c| (strip_keys(&c.module_address), format!("{}{}.{}", if c.mode == "data" { "data." } else { "" }, c.type_name, c.name)))
         .collect();
+    // Module instances by configuration path (`module.m` → `module.m["a"]`, `module.m["b"]`).
+    let mut instances: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for c in changes.iter().filter(|c| !c.module_address.is_empty()) {
+        instances.entry(strip_keys(&c.module_address)).or_default().insert(c.module_address.clone());
+    }
     let mut found = BTreeSet::new();
-    collect_relevant(root, "", &changed, &mut found);
+    collect_relevant(root, "", &changed, &instances, &mut found);
     J::Array(
         found
             .into_iter()
@@ -332,8 +339,13 @@ pub fn relevant_attributes(root: &Module, changes: &[ResourceChange]) -> J {
     )
 }
 
-fn collect_relevant(m: &Module, path: &str, changed: &BTreeSet<(String, String)>, found: &mut BTreeSet<(String, Vec<String>)>) {
-    let prefix = if path.is_empty() { String::new() } else { format!("{path}.") };
+fn collect_relevant(m: &Module, path: &str, changed: &BTreeSet<(String, String)>, instances: &BTreeMap<String, BTreeSet<String>>, found: &mut BTreeSet<(String, Vec<String>)>) {
+    // A reference inside a module is relevant in each of its instances.
+    let prefixes: Vec<String> = match instances.get(path) {
+        _ if path.is_empty() => vec![String::new()],
+        Some(list) => list.iter().map(|i| format!("{i}.")).collect(),
+        None => vec![format!("{path}.")],
+    };
     let mut refs = Vec::new();
     for r in m.resources.values() {
         if changed.contains(&(path.to_string(), r.key.to_string())) {
@@ -359,10 +371,13 @@ fn collect_relevant(m: &Module, path: &str, changed: &BTreeSet<(String, String)>
             continue;
         }
         let attribute = rf.steps[base..].to_vec();
-        found.insert((format!("{prefix}{}", rf.steps[..base].concat()), attribute));
+        for prefix in &prefixes {
+            found.insert((format!("{prefix}{}", rf.steps[..base].concat()), attribute.clone()));
+        }
     }
+    let path_prefix = if path.is_empty() { String::new() } else { format!("{path}.") };
     for (name, child) in &m.children {
-        collect_relevant(child, &format!("{prefix}module.{name}"), changed, found);
+        collect_relevant(child, &format!("{path_prefix}module.{name}"), changed, instances, found);
     }
 }
 
