@@ -253,6 +253,9 @@ variable "want" {
 }
 resource "terraform_data" "x" {
   input = "a"
+  provisioner "local-exec" {
+    command = "echo ${self.input} ${var.want}"
+  }
 }
 resource "terraform_data" "y" {
   count = 2

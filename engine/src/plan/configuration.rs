@@ -184,6 +184,21 @@ impl Describer<'_> {
         o.insert("type".into(), json!(r.key.type_name));
         o.insert("name".into(), json!(r.key.name));
         o.insert("provider_config_key".into(), json!(keys.get(&pref).cloned().unwrap_or_else(|| pref.to_string())));
+        if !r.provisioners.is_empty() {
+            let list: Vec<J> = r
+                .provisioners
+                .iter()
+                .map(|p| {
+                    let mut e = Map::new();
+                    e.insert("command".into(), self.expression(&p.command, m, false));
+                    if let Some(env) = &p.environment {
+                        e.insert("environment".into(), self.expression(env, m, false));
+                    }
+                    json!({ "type": "local-exec", "expressions": e })
+                })
+                .collect();
+            o.insert("provisioners".into(), J::Array(list));
+        }
         o.insert("expressions".into(), J::Object(self.body(&r.body, schema.as_ref(), m)));
         o.insert("schema_version".into(), json!(schema.as_ref().map_or(0, |s| s.version)));
         self.meta_expression(&mut o, "count_expression", r.count.as_ref(), m);
@@ -300,6 +315,8 @@ pub(crate) fn reference_strings(refs: &[Reference]) -> Vec<String> {
                 let output = steps.len() > 2 + key;
                 if output { (3 + key, Some(2 + key)) } else { (2 + key, (key == 1).then_some(2)) }
             }
+            // `self.x` refers to `self`; `count.index`, `path.module`, `each.key` are names.
+            Target::Builtin if steps.first().is_some_and(|s| s == "self") => (1, None),
             Target::Var(_) | Target::Local(_) | Target::Builtin => (2, None),
             Target::Unknown(_) => (steps.len(), None),
         };
