@@ -389,3 +389,40 @@ fn terraform_remote_state_reads_a_named_workspace() {
     app.run(&["apply", "-auto-approve"]).ok();
     assert_eq!(app.run(&["output", "-json", "both"]).json(), json!(["default", "staging"]));
 }
+
+#[test]
+fn a_check_scoped_data_source_is_read_again_during_apply() {
+    let w = Work::new("");
+    w.write("other.tfstate", r#"{"version": 4, "serial": 1, "lineage": "x", "outputs": {"name": {"value": "m", "type": "string"}}, "resources": []}"#);
+    w.config(
+        r#"
+resource "meshplan_data" "x" {
+  input = "a"
+}
+check "c" {
+  data "terraform_remote_state" "s" {
+    backend = "local"
+    config = {
+      path = "other.tfstate"
+    }
+  }
+  assert {
+    condition     = data.terraform_remote_state.s.outputs.name == "n"
+    error_message = "not n"
+  }
+}
+"#,
+    );
+    let r = w.run(&["plan"]);
+    r.ok().stdout_has("# data.terraform_remote_state.s will be read during apply").stdout_has("config will be reloaded to verify a check block").stderr_has("not n");
+    let plan = w.run(&["plan", "-json"]).json();
+    let read = plan["resource_changes"].as_array().unwrap().iter().find(|c| c["address"] == "data.terraform_remote_state.s").expect("a read of the check's data source").clone();
+    assert_eq!(read["change"]["actions"], json!(["read"]));
+    assert_eq!(read["action_reason"], "read_because_check_nested");
+    assert_eq!(read["change"]["after"]["outputs"]["name"], "m");
+    // Apply reads it again: the check sees the state as it is then.
+    w.write("other.tfstate", r#"{"version": 4, "serial": 2, "lineage": "x", "outputs": {"name": {"value": "n", "type": "string"}}, "resources": []}"#);
+    w.run(&["plan", "-out=p.plan"]).ok();
+    w.write("other.tfstate", r#"{"version": 4, "serial": 3, "lineage": "x", "outputs": {"name": {"value": "changed", "type": "string"}}, "resources": []}"#);
+    w.run(&["apply", "p.plan"]).ok().stderr_has("not n");
+}

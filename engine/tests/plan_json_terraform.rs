@@ -267,6 +267,18 @@ check "c" {
     error_message = "not ${var.want}"
   }
 }
+check "remote" {
+  data "terraform_remote_state" "s" {
+    backend = "local"
+    config = {
+      path = "other.tfstate"
+    }
+  }
+  assert {
+    condition     = data.terraform_remote_state.s.outputs.name == "n"
+    error_message = "not n"
+  }
+}
 output "o" {
   value = terraform_data.y[1].input
 }
@@ -276,6 +288,7 @@ output "o" {
     for d in [&tf, &mp] {
         std::fs::create_dir_all(d).unwrap();
         std::fs::write(d.join("main.tf"), CONFIG).unwrap();
+        std::fs::write(d.join("other.tfstate"), r#"{"version": 4, "terraform_version": "1.11.0", "serial": 1, "lineage": "x", "outputs": {"name": {"value": "m", "type": "string"}}, "resources": []}"#).unwrap();
     }
     std::fs::write(tf.join("cli.tfrc"), "").unwrap();
     terraform(&tf, &["init", "-input=false", "-no-color"], &[]);
@@ -287,5 +300,10 @@ output "o" {
     assert_eq!(ours["configuration"], theirs["configuration"]);
     assert_eq!(ours["checks"], theirs["checks"]);
     assert_eq!(ours["variables"], theirs["variables"]);
-    assert_eq!(ours["resource_changes"][0]["provider_name"], theirs["resource_changes"][0]["provider_name"]);
+    // Each change's address, actions, reason and provider; the data source's read value too.
+    let changes = |p: &Value| -> Vec<Value> {
+        p["resource_changes"].as_array().unwrap().iter().map(|c| json!([c["address"], c["change"]["actions"], c["action_reason"], c["provider_name"]])).collect()
+    };
+    assert_eq!(changes(&ours), changes(&theirs));
+    assert_eq!(ours["resource_changes"][0]["change"]["after"]["outputs"], theirs["resource_changes"][0]["change"]["after"]["outputs"]);
 }

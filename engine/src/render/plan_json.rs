@@ -101,6 +101,8 @@ fn action_reason(c: &ResourceChange) -> Option<&'static str> {
         "replace_by_triggers"
     } else if r.contains("no longer in the configuration") {
         "delete_because_no_resource_config"
+    } else if r.contains("verify a check block") {
+        "read_because_check_nested"
     } else if c.action == Action::Read {
         "read_because_dependency_pending"
     } else {
