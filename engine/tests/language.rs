@@ -121,9 +121,12 @@ removed {
     );
     let r = w.run(&["plan", "-detailed-exitcode"]);
     r.code(2)
-        .stdout_has("# local_file.keep will be removed from the meshplan state but will not be destroyed")
-        .stdout_has("(destroy = false)")
-        .stdout_has("1 to forget");
+        .stdout_has("# local_file.keep will no longer be managed by meshplan, but will not be destroyed")
+        .stdout_has("# (destroy = false is set in the configuration)")
+        .stdout_has("  . resource \"local_file\" \"keep\" {")
+        .stdout_has("Plan: 0 to add, 0 to change, 0 to destroy.")
+        .stderr_has("Some objects will no longer be managed by meshplan")
+        .stderr_has(" - local_file.keep");
     assert!(!r.stdout.contains("will be destroyed"), "{}", r.stdout);
     let plan = w.run(&["plan", "-json"]).json();
     let forget = plan["resource_changes"].as_array().unwrap().iter().find(|c| c["address"] == "local_file.keep").expect("a change for the forgotten resource").clone();
@@ -347,7 +350,7 @@ fn removed_forgets_every_instance_of_a_module_and_works_inside_modules() {
     w.config("module \"keep\" {\n  source = \"./keep\"\n}\nremoved {\n  from = module.m\n  lifecycle {\n    destroy = false\n  }\n}\n");
     w.write("keep/main.mp.hcl", "resource \"meshplan_data\" \"stays\" {\n  input = \"s\"\n}\nremoved {\n  from = meshplan_data.old\n  lifecycle {\n    destroy = false\n  }\n}\n");
     let r = w.run(&["apply", "-auto-approve"]);
-    r.ok().stdout_has("3 to forget");
+    r.ok().stdout_has("module.m[1].local_file.f will no longer be managed by meshplan").stdout_has("module.keep.meshplan_data.old will no longer be managed");
     assert!(!r.stdout.contains("will be destroyed"), "{}", r.stdout);
     assert_eq!(w.state_list(), vec!["module.keep.meshplan_data.stays"]);
     assert!(w.file("f0.txt").exists() && w.file("f1.txt").exists(), "a forgotten file was deleted");

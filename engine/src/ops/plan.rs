@@ -57,7 +57,7 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
     };
     let walker_env = env.clone();
     let walker = Walker::new(root, &graph, &ws.registry, env, Phase::Plan, options, hook, moved_snapshot.clone());
-    let result = walker.run().await;
+    let mut result = walker.run().await;
     if result.diags.has_errors() {
         return Err(result.diags);
     }
@@ -94,11 +94,21 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
         targets: opts.targets.clone(),
         moves,
         forgets,
-        checks: result.checks,
+        checks: std::mem::take(&mut result.checks),
         configuration,
         relevant_attributes,
     };
-    Ok((plan, result.diags))
+    let mut diags = result.diags;
+    if !plan.forgets.is_empty() {
+        let list: Vec<String> = plan.forgets.iter().map(|c| format!(" - {}", c.address)).collect();
+        diags.push(
+            crate::diag::Diagnostic::warning("Some objects will no longer be managed by meshplan").detail(format!(
+                "If you apply this plan, meshplan will discard its tracking information for the following objects, but it will not delete them:\n{}\n\nAfter applying this plan, meshplan will no longer manage these objects. You will need to import them to manage them again.",
+                list.join("\n")
+            )),
+        );
+    }
+    Ok((plan, diags))
 }
 
 fn output_changes(root: &Module, snapshot: &Snapshot, after: &BTreeMap<String, Value>, destroy: bool) -> Vec<OutputChange> {

@@ -140,20 +140,30 @@ fn lines_text(lines: &[Line], style: &Style) -> String {
     s
 }
 
-/// Instances a `removed` block with `destroy = false` drops from the state, as Terraform 1.7
-/// shows them, and the summary's "to forget" count.
+/// Instances a `removed` block with `destroy = false` drops from the state, as Terraform
+/// shows them (symbol `.`); the summary line counts nothing for them.
 fn render_forgets(forgets: &[ResourceChange], after_changes: bool, style: &Style) -> String {
     let mut s = String::new();
+    if !after_changes {
+        s.push_str("\nmeshplan will perform the following actions:\n");
+    }
     for c in forgets {
-        let header = format!("# {} will be removed from the meshplan state but will not be destroyed", c.address);
-        s.push_str(&format!("\n  {}\n", style.bold(&header)));
-        s.push_str(&format!("{} resource \"{}\" \"{}\" {{\n", style.marker("  -"), c.type_name, c.name));
+        let header = format!("# {} will no longer be managed by meshplan, but will not be destroyed", c.address);
+        s.push_str(&format!("\n  {}\n  # (destroy = false is set in the configuration)\n", style.bold(&header)));
+        s.push_str(&format!("  . resource \"{}\" \"{}\" {{\n", c.type_name, c.name));
+        let attrs = c.before.as_ref().and_then(|b| b.peel().as_object().map(|o| o.len())).unwrap_or(0);
+        let mut hidden = attrs;
         if let Some(id) = c.before.as_ref().and_then(|b| b.get("id").as_str().map(str::to_string)) {
             s.push_str(&format!("        id = {}\n", super::quote(&id)));
+            hidden = hidden.saturating_sub(1);
         }
-        s.push_str("    }\n\n    (destroy = false)\n");
+        if hidden > 0 {
+            s.push_str(&format!("        # ({hidden} unchanged attributes hidden)\n"));
+        }
+        s.push_str("    }\n");
     }
-    let summary = if after_changes { "Forget:" } else { "Plan: 0 to add, 0 to change, 0 to destroy," };
-    s.push_str(&format!("\n{} {} to forget; the objects will no longer be managed by meshplan.\n", style.bold(summary), forgets.len()));
+    if !after_changes {
+        s.push_str(&format!("\n{} 0 to add, 0 to change, 0 to destroy.\n", style.bold("Plan:")));
+    }
     s
 }
