@@ -88,6 +88,21 @@ fn check_blocks_are_validated_when_loaded() {
     let w = Work::new("check \"empty\" {\n  thing = 1\n}\n");
     let r = w.run(&["validate"]);
     r.code(1).stderr_has("unsupported content in check \"empty\"").stderr_has("has no `assert` block");
+    // Malformed blocks are diagnostics with a place and a hint, never a panic.
+    for (config, want) in [
+        ("check {\n  assert {\n    condition = true\n    error_message = \"x\"\n  }\n}\n", "`check` block needs 1 label(s)"),
+        ("check \"c\" {\n  assert {\n    condition = true\n  }\n}\n", "`assert` needs `condition` and `error_message`"),
+        ("check \"c\" {\n  data \"http\" {\n  }\n  assert {\n    condition = true\n    error_message = \"x\"\n  }\n}\n", "`data` block needs 2 label(s)"),
+        ("removed {\n}\n", "`removed` block needs `from`"),
+        ("removed {\n  from = meshplan_data.x\n  lifecycle {\n    destroy = \"no\"\n  }\n}\n", "`destroy` must be true or false"),
+        ("removed {\n  from = meshplan_data.x\n  to = meshplan_data.y\n}\n", "unsupported content in `removed`"),
+    ] {
+        w.config(config);
+        let r = w.run(&["validate"]);
+        r.code(1).stderr_has(want).stderr_has("main.mp.hcl:");
+    }
+    w.config("removed {\n  from = meshplan_data.x[0]\n}\n");
+    w.run(&["plan"]).code(1).stderr_has("cannot name one instance");
 }
 
 const FILE_RESOURCE: &str = r#"
