@@ -73,7 +73,8 @@ fn read_local(config: &Value, workspace: &str, base_dir: &Path) -> Result<BTreeM
     if workspace != "default" {
         dir = crate::ops::workspaces::state_dir(&dir, workspace);
     }
-    if !dir.is_dir() {
+    // Only a directory that holds a state is opened: opening creates one otherwise.
+    if !dir.join("state").is_dir() {
         return Err(ProviderError::new(format!("no state at {}", dir.display())).at_attribute("config").with_hint("`path` names a .meshplan state directory (or the configuration directory holding one); has that configuration been applied?"));
     }
     let backend = SledBackend::open(&dir).map_err(|e| state_error(&dir, e))?;

@@ -263,6 +263,9 @@ fn terraform_remote_state_reads_a_terraform_state_file_and_names_its_errors() {
         assert!(text.contains(want), "{want:?} not in:\n{}", r.stderr);
     };
     fails_with("local", "missing", "default", "no state at");
+    // A directory without a state is not turned into one.
+    fails_with("local", "other", "default", "no state at");
+    assert!(!w.file("other/state").exists() && !w.file("other/.meshplan").exists());
     fails_with("local", "other/terraform.tfstate", "staging", "holds only the default workspace");
     fails_with("gcs", "missing", "default", "unsupported backend \"gcs\"");
     fails_with("s3", "missing", "default", "the \"s3\" backend is not supported yet");
