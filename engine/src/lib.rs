@@ -14,5 +14,6 @@ pub mod hooks;
 pub mod ops;
 pub mod plan;
 pub mod registry;
+pub mod remote_state;
 pub mod render;
 pub mod walk;

@@ -155,3 +155,145 @@ fn json_plan_after_apply_has_prior_state_and_updates() {
     };
     assert_eq!(actions(&direct), actions(&plan));
 }
+
+const CONFIGURED: &str = r#"
+variable "region" {
+  default     = "eu-west-1"
+  description = "where"
+}
+variable "secret" {
+  default   = "hunter2-very-secret"
+  sensitive = true
+}
+provider "random" {}
+provider "random" {
+  alias = "other"
+}
+resource "tls_private_key" "ca" {
+  algorithm = "ECDSA"
+}
+resource "tls_self_signed_cert" "ca" {
+  private_key_pem       = tls_private_key.ca.private_key_pem
+  validity_period_hours = 24
+  allowed_uses          = ["cert_signing"]
+  subject {
+    common_name  = "ca-${var.region}"
+    organization = "meshplan"
+  }
+}
+resource "random_password" "pw" {
+  provider = random.other
+  count    = 2
+  length   = 16
+}
+resource "meshplan_data" "d" {
+  for_each   = toset(["a"])
+  input      = { pw = random_password.pw[0].result, ws = terraform.workspace, k = each.key, s = var.secret }
+  depends_on = [tls_self_signed_cert.ca]
+}
+module "m" {
+  source    = "./mod"
+  providers = { random = random.other }
+  name      = var.region
+}
+output "cert" {
+  value       = tls_self_signed_cert.ca.cert_pem
+  description = "the CA"
+}
+output "m" {
+  value     = module.m.id
+  sensitive = true
+}
+output "literal_secret" {
+  value     = "hunter2-in-an-output"
+  sensitive = true
+}
+"#;
+
+const CONFIGURED_MODULE: &str = r#"
+variable "name" {}
+resource "random_id" "x" {
+  byte_length = 4
+  keepers     = { n = var.name }
+}
+output "id" {
+  value = random_id.x.hex
+}
+"#;
+
+fn config_resource<'a>(module: &'a Value, address: &str) -> &'a Value {
+    module["resources"].as_array().unwrap_or_else(|| panic!("no resources in {module:#}")).iter().find(|r| r["address"] == address).unwrap_or_else(|| panic!("no {address} in {module:#}"))
+}
+
+#[test]
+fn json_plan_configuration_has_terraforms_shape() {
+    let w = Work::new(CONFIGURED);
+    w.write("mod/main.mp.hcl", CONFIGURED_MODULE);
+    let r = w.run(&["plan", "-json", "-out=p.plan"]);
+    r.ok();
+    assert!(!r.stdout.contains("hunter2"), "a sensitive default is in the JSON plan");
+    let plan = r.json();
+    let cfg = &plan["configuration"];
+
+    // Providers: blocks (aliases as name.alias) and the ones used without a block.
+    let pc = &cfg["provider_config"];
+    assert_eq!(pc["random"]["full_name"], "registry.terraform.io/hashicorp/random");
+    assert_eq!(pc["random.other"]["name"], "random");
+    assert_eq!(pc["random.other"]["alias"], "other");
+    assert_eq!(pc["tls"]["full_name"], "registry.terraform.io/hashicorp/tls");
+    assert!(pc["meshplan"]["full_name"].as_str().unwrap().ends_with("/meshplan"), "{pc:#}");
+
+    let root = &cfg["root_module"];
+    let cert = config_resource(root, "tls_self_signed_cert.ca");
+    assert_eq!(cert["mode"], "managed");
+    assert_eq!(cert["type"], "tls_self_signed_cert");
+    assert_eq!(cert["name"], "ca");
+    assert_eq!(cert["provider_config_key"], "tls");
+    assert_eq!(cert["schema_version"], 0);
+    let e = &cert["expressions"];
+    assert_eq!(e["private_key_pem"], json!({ "references": ["tls_private_key.ca.private_key_pem", "tls_private_key.ca"] }));
+    assert_eq!(e["validity_period_hours"], json!({ "constant_value": 24 }));
+    assert_eq!(e["allowed_uses"], json!({ "constant_value": ["cert_signing"] }));
+    assert_eq!(e["subject"], json!([{ "common_name": { "references": ["var.region"] }, "organization": { "constant_value": "meshplan" } }]));
+
+    let pw = config_resource(root, "random_password.pw");
+    assert_eq!(pw["provider_config_key"], "random.other");
+    assert_eq!(pw["count_expression"], json!({ "constant_value": 2 }));
+    let d = config_resource(root, "meshplan_data.d");
+    // Terraform evaluates constants without functions: `toset([...])` has no constant value,
+    // and an empty meta-argument expression is left out.
+    assert_eq!(d["for_each_expression"], Value::Null);
+    assert_eq!(d["depends_on"], json!(["tls_self_signed_cert.ca"]));
+    assert_eq!(
+        d["expressions"]["input"]["references"],
+        json!(["random_password.pw[0].result", "random_password.pw[0]", "random_password.pw", "terraform.workspace", "each.key", "var.secret"])
+    );
+
+    // Module calls nest the child's configuration; a passed provider keeps the parent's key.
+    let m = &root["module_calls"]["m"];
+    assert_eq!(m["source"], "./mod");
+    assert_eq!(m["expressions"]["name"], json!({ "references": ["var.region"] }));
+    let x = config_resource(&m["module"], "random_id.x");
+    assert_eq!(x["provider_config_key"], "random.other");
+    assert_eq!(x["expressions"]["keepers"], json!({ "references": ["var.name"] }));
+    assert_eq!(m["module"]["outputs"]["id"]["expression"], json!({ "references": ["random_id.x.hex", "random_id.x"] }));
+
+    assert_eq!(root["outputs"]["cert"], json!({ "expression": { "references": ["tls_self_signed_cert.ca.cert_pem", "tls_self_signed_cert.ca"] }, "description": "the CA" }));
+    assert_eq!(root["outputs"]["m"], json!({ "expression": { "references": ["module.m.id", "module.m"] }, "sensitive": true }));
+    assert_eq!(root["outputs"]["literal_secret"], json!({ "expression": {}, "sensitive": true }));
+    assert_eq!(root["variables"]["region"], json!({ "default": "eu-west-1", "description": "where" }));
+    assert_eq!(root["variables"]["secret"], json!({ "sensitive": true }));
+
+    // Every root variable's value, defaults included; a sensitive one is null.
+    assert_eq!(plan["variables"], json!({ "region": { "value": "eu-west-1" }, "secret": { "value": null } }));
+    let relevant = plan["relevant_attributes"].as_array().expect("relevant_attributes");
+    assert!(relevant.contains(&json!({ "resource": "tls_private_key.ca", "attribute": ["private_key_pem"] })), "{relevant:?}");
+    assert!(relevant.contains(&json!({ "resource": "tls_self_signed_cert.ca", "attribute": ["cert_pem"] })), "{relevant:?}");
+    assert_eq!(change(&plan, "tls_private_key.ca")["provider_name"], "registry.terraform.io/hashicorp/tls");
+    assert_eq!(change(&plan, "random_password.pw[0]")["provider_name"], "registry.terraform.io/hashicorp/random");
+
+    // The saved plan carries the same configuration.
+    let shown = w.run(&["show", "-json", "p.plan"]).json();
+    assert_eq!(shown["configuration"], plan["configuration"]);
+    assert_eq!(shown["relevant_attributes"], plan["relevant_attributes"]);
+}

@@ -26,6 +26,7 @@ pub use quote::write_quoted;
 mod network;
 mod regex_fns;
 mod registry;
+mod rsa_fns;
 mod set;
 mod string;
 mod time;

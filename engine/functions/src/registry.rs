@@ -3,7 +3,7 @@
 //! The signature is the single source of arity: `name?` is optional, `name...` takes zero or
 //! more further arguments. It also names parameters in error messages.
 
-use crate::{collection, convert, encoding, file, fileset, format, formatdate, hash, math, network, regex_fns, set, string, time, yaml};
+use crate::{collection, convert, encoding, file, fileset, format, formatdate, hash, math, network, regex_fns, rsa_fns, set, string, time, yaml};
 use crate::{Env, FunctionError, Value};
 use std::sync::OnceLock;
 
@@ -113,6 +113,7 @@ static SPECS: &[Spec] = &[
     spec!("base64sha512", "base64sha512(string)", hash::base64sha512),
     spec!("bcrypt", "bcrypt(string, cost?)", hash::bcrypt),
     spec!("md5", "md5(string)", hash::md5),
+    spec!("rsadecrypt", "rsadecrypt(ciphertext, privatekey)", rsa_fns::rsadecrypt),
     spec!("sha1", "sha1(string)", hash::sha1),
     spec!("sha256", "sha256(string)", hash::sha256),
     spec!("sha512", "sha512(string)", hash::sha512),

@@ -16,8 +16,8 @@ use std::ops::Range;
 fn top_level_labels(kind: &str) -> Option<usize> {
     Some(match kind {
         "resource" | "data" => 2,
-        "variable" | "output" | "module" | "provider" => 1,
-        "terraform" | "locals" | "moved" | "import" => 0,
+        "variable" | "output" | "module" | "provider" | "check" => 1,
+        "terraform" | "locals" | "moved" | "import" | "removed" => 0,
         _ => return None,
     })
 }
@@ -33,6 +33,9 @@ fn nested_block_labels(parent: &str, name: &str) -> Option<usize> {
         ("terraform", "required_providers" | "cloud") => 0,
         ("provisioner", "connection") => 0,
         ("dynamic", "content") => 0,
+        ("check", "data") => 2,
+        ("check", "assert") => 0,
+        ("removed", "lifecycle") => 0,
         _ => return None,
     })
 }
@@ -47,6 +50,7 @@ fn is_expression_argument(parent: &str, name: &str) -> bool {
             | ("variable", "type")
             | ("lifecycle", "ignore_changes" | "replace_triggered_by")
             | ("moved", "from" | "to")
+            | ("removed", "from")
             | ("import", "to")
             | ("provisioner", "when")
             | ("dynamic", "iterator")

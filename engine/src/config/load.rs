@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-const TOP_LEVEL: &[&str] = &["terraform", "provider", "variable", "locals", "resource", "data", "output", "module", "import", "moved"];
+const TOP_LEVEL: &[&str] = &["terraform", "provider", "variable", "locals", "resource", "data", "output", "module", "import", "moved", "removed", "check"];
 const MAX_MODULE_DEPTH: usize = 16;
 
 /// Loads the module in `dir` and, recursively, the local modules it calls.
@@ -205,6 +205,8 @@ impl Decoder<'_> {
                     _ => self.err(Diagnostic::error("`moved` block needs `from` and `to`").at(span)),
                 }
             }
+            "removed" => self.removed(b, span),
+            "check" => self.check(b, span),
             other => {
                 let hint = did_you_mean(other, TOP_LEVEL.iter().copied());
                 let s = self.span(b.ident.span());
@@ -597,6 +599,7 @@ impl Decoder<'_> {
             lifecycle,
             provisioners,
             span: span.clone(),
+            check: None,
         };
         if self.module.resources.contains_key(&key) {
             let first = self.module.resources[&key].span.clone();
@@ -604,6 +607,77 @@ impl Decoder<'_> {
         } else {
             self.module.resources.insert(key, r);
         }
+    }
+
+    /// `removed { from = ADDRESS  lifecycle { destroy = BOOL } }`.
+    fn removed(&mut self, b: Block, span: Option<Span>) {
+        let mut body = b.body;
+        let from = body.remove_attribute("from").map(|a| self.expr(a.value));
+        let mut destroy = true;
+        for lb in body.remove_blocks("lifecycle") {
+            for s in lb.body.into_iter() {
+                match s {
+                    Structure::Attribute(a) if a.key.as_str() == "destroy" => destroy = self.static_bool(&a.value, "destroy"),
+                    other => {
+                        let s = self.span(other.span());
+                        self.err(Diagnostic::error("a `removed` block's lifecycle holds only `destroy`").at(s).hint("lifecycle { destroy = false } forgets the object instead of destroying it"));
+                    }
+                }
+            }
+        }
+        for other in body.into_iter() {
+            let s = self.span(other.span());
+            self.err(Diagnostic::error("unsupported content in `removed`").at(s).hint("a `removed` block holds `from` and an optional `lifecycle { destroy = ... }`"));
+        }
+        match from {
+            Some(from) => self.module.removed.push(Removed { from, destroy, span }),
+            None => self.err(Diagnostic::error("`removed` block needs `from`").at(span).hint("e.g. from = aws_instance.old")),
+        }
+    }
+
+    /// `check "name" { data "t" "n" {...}  assert { condition, error_message } }`; the
+    /// scoped data source joins the module's resources, marked with the check's name.
+    fn check(&mut self, b: Block, span: Option<Span>) {
+        let Some(l) = self.labels(&b, &["name"]) else { return };
+        let name = l[0].clone();
+        if self.module.checks.iter().any(|c| c.name == name) {
+            self.err(Diagnostic::error(format!("duplicate check \"{name}\"")).at(span).hint("check names are unique within a module"));
+            return;
+        }
+        let mut check = Check { name: name.clone(), asserts: vec![], span: span.clone() };
+        for s in b.body.into_iter() {
+            match s {
+                Structure::Block(inner) if inner.ident.as_str() == "assert" => {
+                    let aspan = self.span(inner.span());
+                    let mut body = inner.body;
+                    let condition = body.remove_attribute("condition").map(|a| self.expr(a.value));
+                    let error_message = body.remove_attribute("error_message").map(|a| self.expr(a.value));
+                    match (condition, error_message) {
+                        (Some(condition), Some(error_message)) => check.asserts.push(Validation { condition, error_message }),
+                        _ => self.err(Diagnostic::error("`assert` needs `condition` and `error_message`").at(aspan)),
+                    }
+                }
+                Structure::Block(inner) if inner.ident.as_str() == "data" => {
+                    let key = (inner.labels.len() == 2).then(|| ResourceKey { mode: Mode::Data, type_name: inner.labels[0].as_str().to_string(), name: inner.labels[1].as_str().to_string() });
+                    let dspan = self.span(inner.span());
+                    let fresh = key.as_ref().is_some_and(|k| !self.module.resources.contains_key(k));
+                    self.resource(inner, Mode::Data, dspan);
+                    if let (Some(k), true) = (key, fresh) {
+                        if let Some(r) = self.module.resources.get_mut(&k) {
+                            r.check = Some(name.clone());
+                        }
+                    }
+                }
+                other => {
+                    let s = self.span(other.span());
+                    self.err(Diagnostic::error(format!("unsupported content in check \"{name}\"")).at(s).hint("a check holds one optional `data` block and `assert` blocks"));
+                }
+            }
+        }
+        if check.asserts.is_empty() {
+            self.err(Diagnostic::error(format!("check \"{name}\" has no `assert` block")).at(span).hint("add assert { condition = ..., error_message = \"...\" }"));
+        }
+        self.module.checks.push(check);
     }
 
     fn lifecycle(&mut self, b: Block, lc: &mut Lifecycle) {

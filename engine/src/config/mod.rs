@@ -13,6 +13,6 @@ mod read;
 mod model;
 pub mod references;
 
-pub use load::load_module;
+pub use load::{load_module, traversal_path};
 pub use read::parse_vars_file;
 pub use model::*;

@@ -106,6 +106,8 @@ pub struct Resource {
     pub lifecycle: Lifecycle,
     pub provisioners: Vec<Provisioner>,
     pub span: Option<Span>,
+    /// Set for a data source declared inside `check "<name>"`: its failures are warnings.
+    pub check: Option<String>,
 }
 
 impl Resource {
@@ -196,6 +198,24 @@ pub struct Moved {
     pub span: Option<Span>,
 }
 
+/// `removed { from = aws_x.y  lifecycle { destroy = false } }` (Terraform 1.7): the
+/// resource is gone from the configuration; `destroy = false` forgets it instead.
+#[derive(Clone, Debug)]
+pub struct Removed {
+    pub from: Expr,
+    pub destroy: bool,
+    pub span: Option<Span>,
+}
+
+/// `check "<name>" { data ... assert { condition, error_message } }` (Terraform 1.5):
+/// evaluated at the end of plan and apply; failures are warnings.
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub name: String,
+    pub asserts: Vec<Validation>,
+    pub span: Option<Span>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Backend {
     pub kind: String,
@@ -265,4 +285,6 @@ pub struct Module {
     pub children: BTreeMap<String, Arc<Module>>,
     pub imports: Vec<Import>,
     pub moved: Vec<Moved>,
+    pub removed: Vec<Removed>,
+    pub checks: Vec<Check>,
 }

@@ -24,6 +24,9 @@ pub enum Target {
 pub struct Reference {
     pub target: Target,
     pub span: Option<Range<usize>>,
+    /// The root name, then each literal step after it as written (`.id`, `[0]`, `["k"]`),
+    /// up to the first computed index or splat: the JSON plan's reference strings.
+    pub steps: Vec<String>,
 }
 
 /// References made by an expression, excluding names bound by `for` expressions.
@@ -82,7 +85,7 @@ fn walk_expr(e: &Expression, bound: &mut Vec<String>, out: &mut Vec<Reference>) 
         Expression::StringTemplate(t) => walk_template(t, bound, out),
         Expression::HeredocTemplate(h) => walk_template(&h.template, bound, out),
         Expression::Parenthesis(p) => walk_expr(p.inner(), bound, out),
-        Expression::Variable(v) => root_ref(v.as_str(), &[], e.span(), bound, out),
+        Expression::Variable(v) => root_ref(v.as_str(), &[], vec![v.as_str().to_string()], e.span(), bound, out),
         Expression::Conditional(c) => {
             walk_expr(&c.cond_expr, bound, out);
             walk_expr(&c.true_expr, bound, out);
@@ -100,7 +103,15 @@ fn walk_expr(e: &Expression, bound: &mut Vec<String>, out: &mut Vec<Reference>) 
                         _ => None,
                     })
                     .collect();
-                root_ref(v.as_str(), &attrs, t.span(), bound, out);
+                let mut steps = vec![v.as_str().to_string()];
+                steps.extend(t.operators.iter().map_while(|op| match op.value() {
+                    TraversalOperator::GetAttr(i) => Some(format!(".{}", i.as_str())),
+                    TraversalOperator::Index(Expression::String(s)) => Some(format!("[{:?}]", s.as_str())),
+                    TraversalOperator::Index(Expression::Number(n)) => Some(format!("[{n}]")),
+                    TraversalOperator::LegacyIndex(n) => Some(format!("[{}]", n.value())),
+                    _ => None,
+                }));
+                root_ref(v.as_str(), &attrs, steps, t.span(), bound, out);
             } else {
                 walk_expr(&t.expr, bound, out);
             }
@@ -162,7 +173,7 @@ fn walk_template(t: &Template, bound: &mut Vec<String>, out: &mut Vec<Reference>
     }
 }
 
-fn root_ref(root: &str, attrs: &[String], span: Option<Range<usize>>, bound: &[String], out: &mut Vec<Reference>) {
+fn root_ref(root: &str, attrs: &[String], steps: Vec<String>, span: Option<Range<usize>>, bound: &[String], out: &mut Vec<Reference>) {
     if bound.iter().any(|b| b == root) {
         return;
     }
@@ -178,7 +189,7 @@ fn root_ref(root: &str, attrs: &[String], span: Option<Range<usize>>, bound: &[S
         }
         (other, _) => Target::Unknown(other.to_string()),
     };
-    out.push(Reference { target, span });
+    out.push(Reference { target, span, steps });
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 mod body;
 mod expr;
 mod template;
+mod tfvars;
 pub mod types;
 
 pub use body::{eval_body, BodyMode};

@@ -198,6 +198,9 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
     if full == "templatestring" {
         return templatestring(ev, f, args).map_err(|d| d.at(span));
     }
+    if let Some(result) = super::tfvars::call(&full, &args) {
+        return result.map_err(|d| d.at(span));
+    }
     if let Some(func) = ev.scope.env.functions.get(&full).or_else(|| ev.scope.env.functions.get(name)) {
         if !meshplan_functions::exists(&full) {
             return call_marked(&args, |bare| (func.call)(bare)).map_err(|m| fn_error(&full, func.signature, redact(m, &args), f, ev));
@@ -207,6 +210,7 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
     if !meshplan_functions::exists(&full) {
         let mut names: Vec<&str> = meshplan_functions::names().to_vec();
         names.extend(EVALUATOR_FUNCTIONS);
+        names.extend(super::tfvars::NAMES);
         names.extend(ev.scope.env.functions.keys().map(String::as_str));
         return Err(Diagnostic::error(format!("unknown function `{full}`"))
             .at(span)
@@ -265,12 +269,14 @@ fn templatefile(ev: &Evaluator<'_, '_>, args: Vec<Value>) -> R {
     if args.len() != 2 {
         return Err(Diagnostic::error("templatefile expects 2 arguments (templatefile(path, vars))"));
     }
+    // A path computed from something unknown until apply (validate sees every variable
+    // that way) leaves the result unknown, as in Terraform.
+    if !args[0].is_wholly_known() || !args[1].is_wholly_known() {
+        return Ok(Value::Unknown);
+    }
     let (Some(path), vars) = (args[0].as_str(), &args[1]) else {
         return Err(Diagnostic::error("templatefile: the path must be a string"));
     };
-    if !vars.is_wholly_known() {
-        return Ok(Value::Unknown);
-    }
     let p = ev.scope.module_dir.join(path);
     render_template_file(&p, vars, ev.scope.lookup, ev.scope.env)
 }

@@ -51,6 +51,7 @@ pub fn build_graph_with(root: &Module, destroys: &[DestroyEdgeInput], implied: &
     let mut b = Builder { g: DiGraph::new(), index: HashMap::new(), resource_provider: HashMap::new(), diags: Diagnostics::default() };
     b.config_nodes(root, &Vec::new());
     b.reference_edges(root, &Vec::new());
+    b.check_block_references(root, &Vec::new());
     b.provider_edges(root, root, &Vec::new());
     b.destroy_nodes(destroys);
     b.implied_edges(implied);
@@ -230,80 +231,7 @@ impl Builder {
     fn refs_to(&mut self, me: NodeIndex, m: &Module, path: &ModulePath, refs: &[Reference], file: FileId) {
         for r in refs {
             let span = r.span.clone().map(|range| Span { file, range });
-            let targets: Vec<NodeIndex> = match &r.target {
-                Target::Builtin | Target::Unknown(_) => vec![],
-                Target::Var(name) => match self.index.get(&Node::Variable { module: path.clone(), name: name.clone() }) {
-                    Some(i) => vec![*i],
-                    None => {
-                        let hint = did_you_mean(name, m.variables.keys().map(String::as_str));
-                        self.diags.push(
-                            Diagnostic::error(format!("reference to undeclared input variable `var.{name}`"))
-                                .at(span.clone())
-                                .label("not declared in this module")
-                                .maybe_hint(hint.or_else(|| Some(format!("declare it: variable \"{name}\" {{}}")))),
-                        );
-                        vec![]
-                    }
-                },
-                Target::Local(name) => match self.index.get(&Node::Local { module: path.clone(), name: name.clone() }) {
-                    Some(i) => vec![*i],
-                    None => {
-                        let hint = did_you_mean(name, m.locals.keys().map(String::as_str));
-                        self.diags.push(
-                            Diagnostic::error(format!("reference to undeclared local value `local.{name}`"))
-                                .at(span.clone())
-                                .label("not defined in this module")
-                                .maybe_hint(hint.or_else(|| Some(format!("define it: locals {{ {name} = ... }}")))),
-                        );
-                        vec![]
-                    }
-                },
-                Target::Resource(key) => match self.index.get(&Node::Resource { module: path.clone(), key: key.clone() }) {
-                    Some(i) => vec![*i],
-                    None => {
-                        let names: Vec<String> = m.resources.keys().map(|k| k.to_string()).collect();
-                        let hint = did_you_mean(&key.to_string(), names.iter().map(String::as_str));
-                        self.diags.push(
-                            Diagnostic::error(format!("reference to undeclared resource `{key}`"))
-                                .at(span.clone())
-                                .label("no such resource in this module")
-                                .maybe_hint(hint),
-                        );
-                        vec![]
-                    }
-                },
-                Target::Module(call, output) => {
-                    let mut cp = path.clone();
-                    cp.push(call.clone());
-                    match (m.children.get(call), output) {
-                        (None, _) => {
-                            let hint = did_you_mean(call, m.module_calls.keys().map(String::as_str));
-                            self.diags.push(Diagnostic::error(format!("reference to undeclared module `module.{call}`")).at(span.clone()).maybe_hint(hint));
-                            vec![]
-                        }
-                        (Some(child), Some(out)) if !out.is_empty() && child.outputs.contains_key(out) => {
-                            vec![self.index[&Node::Output { module: cp.clone(), name: out.clone() }], self.index[&Node::ModuleExpand { module: cp }]]
-                        }
-                        (Some(child), Some(out)) if m.module_calls.get(call).is_some_and(|c| c.count.is_none() && c.for_each.is_none()) => {
-                            let hint = did_you_mean(out, child.outputs.keys().map(String::as_str));
-                            self.diags.push(Diagnostic::error(format!("module `{call}` has no output `{out}`")).at(span.clone()).maybe_hint(hint));
-                            vec![]
-                        }
-                        (Some(child), _) => {
-                            let mut v: Vec<NodeIndex> =
-                                child.outputs.keys().map(|o| self.index[&Node::Output { module: cp.clone(), name: o.clone() }]).collect();
-                            // The whole module (`depends_on = [module.x]`) means everything in it,
-                            // as in Terraform: its resources, nested modules included.
-                            v.extend(self.index.iter().filter_map(|(n, i)| match n {
-                                Node::Resource { module, .. } if module.starts_with(&cp) => Some(*i),
-                                _ => None,
-                            }));
-                            v.push(self.index[&Node::ModuleExpand { module: cp }]);
-                            v
-                        }
-                    }
-                }
-            };
+            let targets = self.targets_of(m, path, r, &span);
             for t in targets {
                 if t == me {
                     let label = self.g[me].label();
@@ -312,6 +240,104 @@ impl Builder {
                 }
                 self.edge(t, me);
             }
+        }
+    }
+
+    /// The nodes a reference names; an undeclared name is reported (and names none).
+    fn targets_of(&mut self, m: &Module, path: &ModulePath, r: &Reference, span: &Option<Span>) -> Vec<NodeIndex> {
+        match &r.target {
+            Target::Builtin | Target::Unknown(_) => vec![],
+            Target::Var(name) => match self.index.get(&Node::Variable { module: path.clone(), name: name.clone() }) {
+                Some(i) => vec![*i],
+                None => {
+                    let hint = did_you_mean(name, m.variables.keys().map(String::as_str));
+                    self.diags.push(
+                        Diagnostic::error(format!("reference to undeclared input variable `var.{name}`"))
+                            .at(span.clone())
+                            .label("not declared in this module")
+                            .maybe_hint(hint.or_else(|| Some(format!("declare it: variable \"{name}\" {{}}")))),
+                    );
+                    vec![]
+                }
+            },
+            Target::Local(name) => match self.index.get(&Node::Local { module: path.clone(), name: name.clone() }) {
+                Some(i) => vec![*i],
+                None => {
+                    let hint = did_you_mean(name, m.locals.keys().map(String::as_str));
+                    self.diags.push(
+                        Diagnostic::error(format!("reference to undeclared local value `local.{name}`"))
+                            .at(span.clone())
+                            .label("not defined in this module")
+                            .maybe_hint(hint.or_else(|| Some(format!("define it: locals {{ {name} = ... }}")))),
+                    );
+                    vec![]
+                }
+            },
+            Target::Resource(key) => match self.index.get(&Node::Resource { module: path.clone(), key: key.clone() }) {
+                Some(i) => vec![*i],
+                None => {
+                    let names: Vec<String> = m.resources.keys().map(|k| k.to_string()).collect();
+                    let hint = did_you_mean(&key.to_string(), names.iter().map(String::as_str));
+                    self.diags.push(
+                        Diagnostic::error(format!("reference to undeclared resource `{key}`"))
+                            .at(span.clone())
+                            .label("no such resource in this module")
+                            .maybe_hint(hint),
+                    );
+                    vec![]
+                }
+            },
+            Target::Module(call, output) => {
+                let mut cp = path.clone();
+                cp.push(call.clone());
+                match (m.children.get(call), output) {
+                    (None, _) => {
+                        let hint = did_you_mean(call, m.module_calls.keys().map(String::as_str));
+                        self.diags.push(Diagnostic::error(format!("reference to undeclared module `module.{call}`")).at(span.clone()).maybe_hint(hint));
+                        vec![]
+                    }
+                    (Some(child), Some(out)) if !out.is_empty() && child.outputs.contains_key(out) => {
+                        vec![self.index[&Node::Output { module: cp.clone(), name: out.clone() }], self.index[&Node::ModuleExpand { module: cp }]]
+                    }
+                    (Some(child), Some(out)) if m.module_calls.get(call).is_some_and(|c| c.count.is_none() && c.for_each.is_none()) => {
+                        let hint = did_you_mean(out, child.outputs.keys().map(String::as_str));
+                        self.diags.push(Diagnostic::error(format!("module `{call}` has no output `{out}`")).at(span.clone()).maybe_hint(hint));
+                        vec![]
+                    }
+                    (Some(child), _) => {
+                        let mut v: Vec<NodeIndex> =
+                            child.outputs.keys().map(|o| self.index[&Node::Output { module: cp.clone(), name: o.clone() }]).collect();
+                        // The whole module (`depends_on = [module.x]`) means everything in it,
+                        // as in Terraform: its resources, nested modules included.
+                        v.extend(self.index.iter().filter_map(|(n, i)| match n {
+                            Node::Resource { module, .. } if module.starts_with(&cp) => Some(*i),
+                            _ => None,
+                        }));
+                        v.push(self.index[&Node::ModuleExpand { module: cp }]);
+                        v
+                    }
+                }
+            }
+        }
+    }
+
+    /// `check` assertions are evaluated after the walk, not as graph nodes; their references
+    /// are still checked here, so a misspelt name is an error as in Terraform.
+    fn check_block_references(&mut self, m: &Module, path: &ModulePath) {
+        for check in &m.checks {
+            for a in &check.asserts {
+                for e in [&a.condition, &a.error_message] {
+                    for r in expr_references(&e.inner) {
+                        let span = r.span.clone().map(|range| Span { file: e.file, range });
+                        self.targets_of(m, path, &r, &span);
+                    }
+                }
+            }
+        }
+        for (name, child) in &m.children {
+            let mut cp = path.clone();
+            cp.push(name.clone());
+            self.check_block_references(child, &cp);
         }
     }
 

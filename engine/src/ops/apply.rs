@@ -74,6 +74,14 @@ pub async fn apply(
             }
         }
     }
+    // `removed { lifecycle { destroy = false } }`: the records go, the objects stay.
+    if !plan.forgets.is_empty() {
+        let forgets: Vec<Commit> = plan.forgets.iter().map(|c| Commit::Remove(c.address.clone())).collect();
+        tokio::task::block_in_place(|| backend.commit(forgets)).map_err(|e| Diagnostics::from(super::workspace::state_diag(e)))?;
+        for c in &plan.forgets {
+            snapshot.resources.remove(&c.address);
+        }
+    }
     let snapshot = &snapshot;
     let destroys = destroy_inputs(plan, snapshot);
     let implied = implied_inputs(ws, plan);

@@ -8,6 +8,7 @@ mod import;
 pub mod init;
 mod moves;
 mod plan;
+mod removed;
 pub mod state_io;
 pub mod state_store;
 pub mod workspaces;

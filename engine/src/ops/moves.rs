@@ -55,7 +55,7 @@ pub fn import_blocks(root: &Module, env: &EvalEnv) -> Result<BTreeMap<String, St
 }
 
 /// The address an expression like `module.a.aws_vpc.b[0]` spells.
-fn address_text(e: &Expr) -> Option<String> {
+pub(crate) fn address_text(e: &Expr) -> Option<String> {
     fn walk(e: &Expression, out: &mut String) -> Option<()> {
         match e {
             Expression::Variable(v) => out.push_str(v.as_str()),

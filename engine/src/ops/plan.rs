@@ -42,6 +42,7 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
     }
     let mut moved_snapshot = snapshot.clone();
     let moves = super::moves::apply_moved_blocks(root, &mut moved_snapshot)?;
+    let forgets = super::removed::apply_removed_blocks(root, &mut moved_snapshot)?;
     let imports = super::moves::import_blocks(root, &env)?;
     let options = WalkOptions {
         refresh: opts.refresh,
@@ -54,12 +55,25 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
         stop: opts.stop.clone(),
         stop_grace: None,
     };
+    let walker_env = env.clone();
     let walker = Walker::new(root, &graph, &ws.registry, env, Phase::Plan, options, hook, moved_snapshot.clone());
-    let result = walker.run().await;
+    let mut result = walker.run().await;
     if result.diags.has_errors() {
         return Err(result.diags);
     }
     let outputs = output_changes(root, &moved_snapshot, &result.outputs, opts.destroy);
+    let configuration = crate::plan::configuration::describe(root, &ws.registry, &walker_env);
+    let relevant_attributes = crate::plan::configuration::relevant_attributes(root, &result.changes);
+    let mut variables = variables;
+    // Terraform's plan lists every root variable: those left at their default too.
+    let scope = crate::eval::Scope::new(&crate::eval::UnknownLookup, &walker_env, root.dir.clone());
+    for (name, v) in &root.variables {
+        if let (false, Some(d)) = (variables.contains_key(name), &v.default) {
+            if let Ok(value) = crate::eval::eval(&d.inner, d.file, &scope) {
+                variables.insert(name.clone(), value);
+            }
+        }
+    }
     let variables = variables
         .into_iter()
         .map(|(k, v)| {
@@ -79,8 +93,22 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
         timestamp,
         targets: opts.targets.clone(),
         moves,
+        forgets,
+        checks: std::mem::take(&mut result.checks),
+        configuration,
+        relevant_attributes,
     };
-    Ok((plan, result.diags))
+    let mut diags = result.diags;
+    if !plan.forgets.is_empty() {
+        let list: Vec<String> = plan.forgets.iter().map(|c| format!(" - {}", c.address)).collect();
+        diags.push(
+            crate::diag::Diagnostic::warning("Some objects will no longer be managed by meshplan").detail(format!(
+                "If you apply this plan, meshplan will discard its tracking information for the following objects, but it will not delete them:\n{}\n\nAfter applying this plan, meshplan will no longer manage these objects. You will need to import them to manage them again.",
+                list.join("\n")
+            )),
+        );
+    }
+    Ok((plan, diags))
 }
 
 fn output_changes(root: &Module, snapshot: &Snapshot, after: &BTreeMap<String, Value>, destroy: bool) -> Vec<OutputChange> {

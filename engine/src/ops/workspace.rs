@@ -28,8 +28,11 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    pub fn new(dir: &Path, registry: Registry) -> Self {
+    pub fn new(dir: &Path, mut registry: Registry) -> Self {
         let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        // Relative `config.path`s of terraform_remote_state resolve against the root module.
+        let remote_state = crate::remote_state::RemoteState { base_dir: dir.clone() };
+        registry.data_sources.insert("terraform_remote_state".into(), std::sync::Arc::new(remote_state));
         let base = dir.join(".meshplan");
         let name = crate::ops::workspaces::selected(&base);
         Workspace { state_dir: crate::ops::workspaces::state_dir(&base, &name), name, dir, sources: Sources::default(), registry, vars: Vec::new(), encryption: Default::default(), backend_config: None }

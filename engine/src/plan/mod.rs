@@ -1,5 +1,6 @@
 //! Plans: the changes a run will make, how they are computed, and saved plan files.
 
+pub mod configuration;
 mod model;
 mod planfile;
 

@@ -122,6 +122,19 @@ pub struct Plan {
     /// `moved` blocks that apply to the state: (from, to) instance addresses.
     #[serde(default)]
     pub moves: Vec<(String, String)>,
+    /// Instances a `removed { lifecycle { destroy = false } }` block drops from the state
+    /// without destroying them (Terraform's "forget").
+    #[serde(default)]
+    pub forgets: Vec<ResourceChange>,
+    /// The `check` blocks (of every module instance) as evaluated at plan time.
+    #[serde(default)]
+    pub checks: Vec<crate::walk::CheckResult>,
+    /// The JSON plan's `configuration` section (`plan::configuration::describe`).
+    #[serde(default)]
+    pub configuration: serde_json::Value,
+    /// The JSON plan's `relevant_attributes`.
+    #[serde(default)]
+    pub relevant_attributes: serde_json::Value,
 }
 
 impl Plan {
@@ -152,6 +165,7 @@ impl Plan {
         self.changes.iter().all(|c| matches!(c.action, Action::NoOp | Action::Read) && c.deferred.is_none() && c.importing.is_none() && !c.adopted)
             && self.outputs.iter().all(|o| o.action == Action::NoOp)
             && self.moves.is_empty()
+            && self.forgets.is_empty()
     }
 
     pub fn change(&self, address: &str) -> Option<&ResourceChange> {

@@ -101,6 +101,8 @@ fn action_reason(c: &ResourceChange) -> Option<&'static str> {
         "replace_by_triggers"
     } else if r.contains("no longer in the configuration") {
         "delete_because_no_resource_config"
+    } else if r.contains("verify a check block") {
+        "read_because_check_nested"
     } else if c.action == Action::Read {
         "read_because_dependency_pending"
     } else {
@@ -108,10 +110,11 @@ fn action_reason(c: &ResourceChange) -> Option<&'static str> {
     })
 }
 
-/// `provider["aws"]` → `registry.terraform.io/hashicorp/aws`-style name; we use `meshplan/<name>`.
+/// `provider["aws"]` → `registry.terraform.io/hashicorp/aws` (meshplan's own providers under
+/// `registry.meshplan.dev/meshplan/`).
 fn provider_name(addr: &str) -> String {
     match addr.split("provider[\"").nth(1).and_then(|r| r.split('"').next()) {
-        Some(n) => format!("registry.meshplan.dev/meshplan/{n}"),
+        Some(n) => crate::plan::configuration::provider_full_name(n),
         None => addr.to_string(),
     }
 }
@@ -212,17 +215,53 @@ pub fn plan_json(plan: &Plan, prior: Option<&Snapshot>) -> J {
     root.insert("terraform_version".into(), json!(concat!("1.9.0+meshplan.", env!("CARGO_PKG_VERSION"))));
     root.insert("variables".into(), J::Object(variables));
     root.insert("planned_values".into(), json!({ "outputs": outputs, "root_module": module_tree(planned) }));
-    root.insert("resource_changes".into(), J::Array(plan.changes.iter().map(resource_change).collect()));
+    let mut changes: Vec<J> = plan.changes.iter().map(resource_change).collect();
+    // A forgotten instance: Terraform 1.7's `forget` action, the object left in place.
+    changes.extend(plan.forgets.iter().map(|c| {
+        let mut j = resource_change(c);
+        j["change"]["actions"] = json!(["forget"]);
+        j["action_reason"] = json!("delete_because_no_resource_config");
+        j
+    }));
+    root.insert("resource_changes".into(), J::Array(changes));
     root.insert("output_changes".into(), J::Object(output_changes));
     if let Some(s) = prior {
         root.insert("prior_state".into(), state_json(s));
     }
-    root.insert("configuration".into(), json!({ "root_module": {} }));
+    let configuration = if plan.configuration.is_null() { json!({ "root_module": {} }) } else { plan.configuration.clone() };
+    root.insert("configuration".into(), configuration);
+    if plan.relevant_attributes.as_array().is_some_and(|a| !a.is_empty()) {
+        root.insert("relevant_attributes".into(), plan.relevant_attributes.clone());
+    }
+    if !plan.checks.is_empty() {
+        root.insert("checks".into(), J::Array(plan.checks.iter().map(check_json).collect()));
+    }
     root.insert("timestamp".into(), json!(plan.timestamp));
     root.insert("applyable".into(), json!(!plan.is_empty()));
     root.insert("complete".into(), json!(!plan.changes.iter().any(|c| c.deferred.is_some())));
     root.insert("errored".into(), json!(false));
     J::Object(root)
+}
+
+/// One `check` block instance in Terraform's `checks` shape (`module.m[0].check.x`: the
+/// module instance's address, then the check).
+fn check_json(c: &crate::walk::CheckResult) -> J {
+    let (module, name) = match c.address.rsplit_once(".check.") {
+        Some((m, n)) => (Some(m), n),
+        None => (None, c.address.trim_start_matches("check.")),
+    };
+    let problems: Vec<J> = c.problems.iter().map(|m| json!({ "message": m })).collect();
+    let mut instance = json!({ "address": { "to_display": c.address }, "status": c.status });
+    let mut address = json!({ "kind": "check", "name": name, "to_display": c.address });
+    if let Some(m) = module {
+        instance["address"]["module"] = json!(m);
+        address["module"] = json!(crate::graph::config_address(m));
+        address["to_display"] = json!(format!("{}.check.{name}", crate::graph::config_address(m)));
+    }
+    if !problems.is_empty() {
+        instance["problems"] = J::Array(problems);
+    }
+    json!({ "address": address, "status": c.status, "instances": [instance] })
 }
 
 /// Terraform's JSON state shape (`show -json` without a plan file).

@@ -10,7 +10,7 @@ pub fn render_plan(plan: &Plan, style: &Style) -> String {
     let mut s = String::new();
     let shown: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp || c.deferred.is_some() || c.adopted).collect();
     let outputs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
-    if shown.is_empty() && outputs.is_empty() && plan.moves.is_empty() {
+    if shown.is_empty() && outputs.is_empty() && plan.moves.is_empty() && plan.forgets.is_empty() {
         s.push_str(&style.bold("No changes."));
         s.push_str(" Your infrastructure matches the configuration.\n\n");
         s.push_str("meshplan compared your real infrastructure against your configuration and found no\ndifferences, so no changes are needed.\n");
@@ -61,6 +61,9 @@ pub fn render_plan(plan: &Plan, style: &Style) -> String {
         if shown.is_empty() {
             s.push_str(&format!("\n{} 0 to add, 0 to change, 0 to destroy.\n", style.bold("Plan:")));
         }
+    }
+    if !plan.forgets.is_empty() {
+        s.push_str(&render_forgets(&plan.forgets, !shown.is_empty(), style));
     }
     if !outputs.is_empty() {
         s.push_str("\nChanges to Outputs:\n");
@@ -133,6 +136,34 @@ fn lines_text(lines: &[Line], style: &Style) -> String {
     for l in lines {
         let marker = style.marker(&format!("{:>3}", l.marker));
         s.push_str(&format!("{}{marker} {}\n", " ".repeat(l.indent), l.text));
+    }
+    s
+}
+
+/// Instances a `removed` block with `destroy = false` drops from the state, as Terraform
+/// shows them (symbol `.`); the summary line counts nothing for them.
+fn render_forgets(forgets: &[ResourceChange], after_changes: bool, style: &Style) -> String {
+    let mut s = String::new();
+    if !after_changes {
+        s.push_str("\nmeshplan will perform the following actions:\n");
+    }
+    for c in forgets {
+        let header = format!("# {} will no longer be managed by meshplan, but will not be destroyed", c.address);
+        s.push_str(&format!("\n  {}\n  # (destroy = false is set in the configuration)\n", style.bold(&header)));
+        s.push_str(&format!("  . resource \"{}\" \"{}\" {{\n", c.type_name, c.name));
+        let attrs = c.before.as_ref().and_then(|b| b.peel().as_object().map(|o| o.len())).unwrap_or(0);
+        let mut hidden = attrs;
+        if let Some(id) = c.before.as_ref().and_then(|b| b.get("id").as_str().map(str::to_string)) {
+            s.push_str(&format!("        id = {}\n", super::quote(&id)));
+            hidden = hidden.saturating_sub(1);
+        }
+        if hidden > 0 {
+            s.push_str(&format!("        # ({hidden} unchanged attributes hidden)\n"));
+        }
+        s.push_str("    }\n");
+    }
+    if !after_changes {
+        s.push_str(&format!("\n{} 0 to add, 0 to change, 0 to destroy.\n", style.bold("Plan:")));
     }
     s
 }

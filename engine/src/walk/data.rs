@@ -11,8 +11,29 @@ use meshplan_provider::{plan_with_schema, PlanRequest, Value};
 
 type R<T> = Result<T, Diagnostics>;
 
+/// Why a `check` block's data source is read again during apply (Terraform's words).
+pub(crate) const CHECK_READ_REASON: &str = "config will be reloaded to verify a check block";
+
 impl Walker<'_> {
     pub(crate) async fn data_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
+        let result = self.read_data_instance(nc, c, addr, out).await;
+        // A data source scoped to a `check` block never fails the run: its errors become
+        // warnings and its value stays unknown (the check's assertions then do not judge).
+        match (result, &nc.res.check) {
+            (Err(ds), Some(check)) => {
+                for d in ds.0 {
+                    let mut w = d;
+                    w.severity = crate::diag::Severity::Warning;
+                    w.summary = format!("check \"{check}\": {}", w.summary);
+                    out.diags.push(w);
+                }
+                Ok(Value::Unknown)
+            }
+            (result, _) => result,
+        }
+    }
+
+    async fn read_data_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
         let (config, marks) = self.config(nc, c)?;
         let deps_pending = {
             let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
@@ -64,6 +85,29 @@ impl Walker<'_> {
         let _p = self.permits.acquire(self.priorities[nc.ni.index()]).await;
         self.hook.event(Event::Reading { address: addr });
         let v = ds.read(&ctx, &config).await.map_err(|e| provider_error(addr, "reading", e))?;
-        Ok(self.mark(nc, v, &marks))
+        let v = self.mark(nc, v, &marks);
+        if nc.res.check.is_some() && self.phase == Phase::Plan {
+            // As Terraform: read now for the plan's checks, and again during apply so the
+            // check judges what apply made.
+            out.changes.push(ResourceChange {
+                address: addr.to_string(),
+                module_address: c.module.address(),
+                mode: "data".into(),
+                type_name: nc.res.key.type_name.clone(),
+                name: nc.res.key.name.clone(),
+                index: c.key.clone(),
+                provider: provider_key_address(&nc.provider_key),
+                action: Action::Read,
+                before: None,
+                after: Some(v.clone()),
+                replace_paths: vec![],
+                reasons: vec![CHECK_READ_REASON.to_string()],
+                deferred: None,
+                importing: None,
+                drifted: false,
+                adopted: false,
+            });
+        }
+        Ok(v)
     }
 }

@@ -116,7 +116,7 @@ impl Walker<'_> {
 }
 
 /// `module.a["x"].aws_vpc.main[0]` → (`module.a["x"]`, `main`, Some(0)).
-fn split_address(address: &str, type_name: &str) -> (String, String, Option<InstanceKey>) {
+pub(crate) fn split_address(address: &str, type_name: &str) -> (String, String, Option<InstanceKey>) {
     let needle = format!("{type_name}.");
     let start = if address.starts_with(&needle) { Some(0) } else { address.rfind(&format!(".{needle}")).map(|i| i + 1) };
     let Some(start) = start else { return (String::new(), address.to_string(), None) };

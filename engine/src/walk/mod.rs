@@ -7,6 +7,7 @@
 //! final plan, create/update, commit). Destroy nodes delete one instance each.
 
 mod apply_instance;
+mod checks;
 mod committer;
 mod data;
 pub mod destroy;
@@ -20,6 +21,7 @@ pub mod stop;
 mod store;
 
 pub use crate::hooks::{Event, Hook, NoHook};
+pub use checks::CheckResult;
 pub use stop::Stop;
 pub(crate) use expand::check_instance_count;
 pub use store::Store;
@@ -131,6 +133,8 @@ pub struct WalkResult {
     /// Root module outputs (marked sensitive where declared so).
     pub outputs: BTreeMap<String, Value>,
     pub applied: Vec<(String, crate::plan::Action, bool)>,
+    /// The `check` blocks of every module instance (their failures are warnings in `diags`).
+    pub checks: Vec<CheckResult>,
 }
 
 impl<'a> Walker<'a> {
@@ -254,12 +258,21 @@ impl<'a> Walker<'a> {
             diags.push(Diagnostic::error("some operations did not run because of earlier errors"));
         }
         let outputs = self.root_outputs();
+        // Checks judge a finished walk only (after a failure their inputs may be missing), and
+        // not a destroy, as in Terraform.
+        let checks = if diags.has_errors() || self.options.destroy {
+            Vec::new()
+        } else {
+            let (checks, warnings) = self.run_checks();
+            diags.extend(warnings);
+            checks
+        };
         if self.phase == Phase::Plan {
             let visited: HashSet<String> = visited.into_iter().collect();
             changes.extend(self.orphan_changes(&visited));
         }
         changes.sort_by(|a, b| a.address.cmp(&b.address));
-        WalkResult { changes, diags, outputs, applied }
+        WalkResult { changes, diags, outputs, applied, checks }
     }
 
     /// True once a stop was requested: callers start no new operation.

@@ -109,3 +109,20 @@ fn base64gzip_compresses_then_encodes() {
     }
     assert!(run("base64gzip", &[Value::Null]).unwrap_err().message.contains("must not be null"));
 }
+
+#[test]
+fn yamldecode_follows_yaml_1_2() {
+    // YAML 1.1's booleans and sexagesimals are plain strings in YAML 1.2. (Terraform 1.11's
+    // own yamldecode still reads yes/no/on/off/y as booleans; meshplan follows 1.2.)
+    assert_results(&[
+        ("yamldecode", r#"["[yes, no, on, off, y, n, Yes, NO]"]"#, r#"["yes", "no", "on", "off", "y", "n", "Yes", "NO"]"#),
+        ("yamldecode", r#"["[true, false, True, FALSE]"]"#, "[true, false, true, false]"),
+        ("yamldecode", r#"["[0o17, 0x1F, 1_000, 12:30, +12, -0.5e1]"]"#, r#"[15, 31, "1_000", "12:30", 12, -5]"#),
+        ("yamldecode", r#"["[null, ~, Null, '']"]"#, r#"[null, null, null, ""]"#),
+    ]);
+    // Numbers are finite in meshplan (Terraform returns ±Inf here, then fails to encode it).
+    assert_errors(&[
+        ("yamldecode", r#"["x: .inf"]"#, "cannot be represented"),
+        ("yamldecode", r#"["x: -.Inf"]"#, "cannot be represented"),
+    ]);
+}

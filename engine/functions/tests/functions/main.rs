@@ -5,6 +5,7 @@
 
 mod collections;
 mod conversions_and_time;
+mod crypto;
 mod encodings;
 mod files;
 mod hashes;
