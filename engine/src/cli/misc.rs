@@ -1,10 +1,10 @@
-//! The smaller subcommands: init, validate, show, output, import, graph, fmt, force-unlock.
+//! The smaller subcommands: init (module installation in `ops::modules`), validate, show, output, import, graph, fmt, force-unlock.
 
 use super::common::{Ctx, RunFlags};
 use crate::graph::{build_graph, to_dot};
 use crate::ops;
 use crate::plan::read_plan_file;
-use crate::render::{plan_json, render_plan, state_json};
+use crate::render::{module_event, plan_json, render_plan, state_json};
 use meshplan_provider::Value;
 use meshplan_state::StateBackend;
 use std::path::PathBuf;
@@ -62,8 +62,26 @@ pub struct ForceUnlockArgs {
     pub force: bool,
 }
 
-pub fn init(ctx: &Ctx) -> i32 {
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// Re-resolve module versions (and fetch git/http sources again) instead of keeping what is installed.
+    #[arg(long = "upgrade")]
+    pub upgrade: bool,
+}
+
+pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
     let mut ws = ctx.workspace();
+    let mut said_header = false;
+    let diags = ops::modules::install_modules(&ws.dir, &ws.sources, a.upgrade, &mut |event| {
+        if !said_header {
+            ctx.shell.line(if a.upgrade { "Upgrading modules..." } else { "Initializing modules..." });
+            said_header = true;
+        }
+        ctx.shell.line(&module_event(&event));
+    });
+    if diags.has_errors() {
+        return ctx.report(&ws, &diags);
+    }
     if let Err(d) = ws.load() {
         return ctx.report(&ws, &d);
     }

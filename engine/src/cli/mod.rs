@@ -29,8 +29,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Prepare the working directory (checks the configuration and the state directory).
-    Init,
+    /// Prepare the working directory: install modules, check the configuration, create the state directory.
+    Init(misc::InitArgs),
     /// Check the configuration without contacting providers.
     Validate(misc::ValidateArgs),
     /// Show what apply would change.
@@ -99,7 +99,7 @@ pub fn main_with(args: Vec<String>, registry: crate::registry::Registry) -> i32 
     runtime.block_on(async move {
         signals::listen(stop.clone(), !cli.no_color);
         match cli.command {
-            Command::Init => misc::init(&ctx),
+            Command::Init(a) => misc::init(&ctx, a),
             Command::Validate(a) => misc::validate(&ctx, a),
             Command::Plan(mut a) => {
                 a.flags.stop = stop;
