@@ -48,11 +48,13 @@ pub struct Fetcher {
     pub(crate) http: Http,
     pub(crate) config: CliConfig,
     pub(crate) cache: Mutex<HashMap<String, String>>,
+    /// `https` always, but for this crate's tests (a plain-http server on 127.0.0.1).
+    pub(crate) discovery_scheme: &'static str,
 }
 
 impl Fetcher {
     pub fn new(config: CliConfig) -> Self {
-        Fetcher { http: Http::new(), config, cache: Mutex::new(HashMap::new()) }
+        Fetcher { http: Http::new(), config, cache: Mutex::new(HashMap::new()), discovery_scheme: "https" }
     }
 
     /// Fetches the package of `addr` at `version` into `dest`; returns the module's directory

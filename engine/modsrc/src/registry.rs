@@ -12,7 +12,7 @@ impl Fetcher {
         if let Some(url) = self.cache.lock().ok().and_then(|c| c.get(host).cloned()) {
             return Ok(url);
         }
-        let discovery = format!("https://{host}/.well-known/terraform.json");
+        let discovery = format!("{}://{host}/.well-known/terraform.json", self.discovery_scheme);
         let base = match self.config.service(host, "modules.v1") {
             Some(url) => url.to_string(),
             None => {
@@ -73,5 +73,66 @@ impl Fetcher {
                 .ok_or_else(|| FetchError::Protocol { url: url.clone(), reason: "the answer has no X-Terraform-Get header".into() })?,
         };
         Ok(resolve_relative(&url, &location))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::address::{parse, Source};
+    use crate::cli_config::CliConfig;
+    use std::io::{BufRead, BufReader, Write};
+
+    /// Answers `routes` (path → status, headers, body) on 127.0.0.1, then closes.
+    fn serve(routes: Vec<(&'static str, u16, Vec<(&'static str, String)>, String)>) -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(routes.len()) {
+                let mut stream = stream.unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+                    line.clear();
+                }
+                let (status, headers, body) = routes.iter().find(|r| r.0 == path).map(|r| (r.1, r.2.clone(), r.3.clone())).unwrap_or((404, vec![], String::new()));
+                let mut head = format!("HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+                for (k, v) in headers {
+                    head.push_str(&format!("{k}: {v}\r\n"));
+                }
+                let _ = stream.write_all(format!("{head}\r\n{body}").as_bytes());
+            }
+        });
+        port
+    }
+
+    #[test]
+    fn discovery_versions_and_json_download_location() {
+        let versions = r#"{"modules":[{"versions":[{"version":"1.0.0"},{"version":"1.4.1"},{"version":"2.0.0"}]}]}"#;
+        let port = serve(vec![
+            ("/.well-known/terraform.json", 200, vec![], r#"{"modules.v1":"/api/modules/"}"#.into()),
+            ("/api/modules/acme/vpc/aws/versions", 200, vec![], versions.into()),
+            ("/api/modules/acme/vpc/aws/1.4.1/download", 200, vec![], r#"{"location":"git::https://example.com/vpc.git?ref=v1.4.1"}"#.into()),
+            ("/api/modules/acme/vpc/aws/2.0.0/download", 204, vec![("X-Terraform-Get", "../../files/vpc.tgz".into())], String::new()),
+        ]);
+        let mut f = Fetcher::new(CliConfig::default());
+        f.discovery_scheme = "http";
+        let Source::Registry(addr) = parse(&format!("127.0.0.1:{port}/acme/vpc/aws")).unwrap() else { panic!("a registry address") };
+        let c = Constraints::parse("~> 1.0").unwrap();
+        assert_eq!(f.choose_version(&addr, Some(&c)).unwrap(), "1.4.1");
+        assert_eq!(f.download_location(&addr, "1.4.1").unwrap(), "git::https://example.com/vpc.git?ref=v1.4.1");
+        assert_eq!(f.download_location(&addr, "2.0.0").unwrap(), format!("http://127.0.0.1:{port}/api/modules/acme/vpc/files/vpc.tgz"));
+    }
+
+    #[test]
+    fn a_host_without_a_module_registry() {
+        let port = serve(vec![("/.well-known/terraform.json", 200, vec![], r#"{"providers.v1":"/p/"}"#.into())]);
+        let mut f = Fetcher::new(CliConfig::default());
+        f.discovery_scheme = "http";
+        let Source::Registry(addr) = parse(&format!("127.0.0.1:{port}/acme/vpc/aws")).unwrap() else { panic!("a registry address") };
+        let e = f.versions(&addr).unwrap_err();
+        assert!(e.to_string().contains("does not provide a module registry"), "{e}");
     }
 }

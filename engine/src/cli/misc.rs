@@ -91,6 +91,9 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
     }
     let mut names: Vec<&String> = ws.registry.providers.keys().collect();
     names.sort();
+    if said_header {
+        ctx.shell.line("");
+    }
     ctx.shell.line(&format!("Initializing the backend (sled, {})...", ws.state_dir.display()));
     ctx.shell.line(&format!("Providers built in: {}", names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
     ctx.shell.line("\nmeshplan has been successfully initialized!");
