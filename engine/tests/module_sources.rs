@@ -293,7 +293,12 @@ fn registry_modules_install_then_run_offline_and_upgrade() {
 
     // A constraint the installed version does not meet needs init again.
     w.config(&root_config("~> 2.0"));
-    run(&w, &cfg, &["plan"]).code(1).stderr_has("module \"greeter\": its version requirements have changed").stderr_has("run `meshplan init`");
+    run(&w, &cfg, &["plan"])
+        .code(1)
+        .stderr_has("module \"greeter\": its version requirements have changed")
+        .stderr_has("version 1.1.0 is installed, which does not match \"~> 2.0\"")
+        .stderr_has("main.mp.hcl:2:13")
+        .stderr_has("run `meshplan init`");
 }
 
 #[test]
@@ -312,7 +317,13 @@ fn uninstalled_or_changed_sources_point_at_source_and_ask_for_init() {
     let repo = git_repo(w.path());
     let src = format!("git::file://{}?ref=v1.0.0", repo.display());
     w.config(&format!("module \"g\" {{\n  source = \"{src}\"\n  name   = \"git\"\n}}\n"));
-    run(&w, &cfg, &["init"]).ok().stdout_has(&format!("Downloading {src} for g..."));
+    let got = run(&w, &cfg, &["get"]);
+    got.ok().stdout_has(&format!("Downloading {src} for g...")).stdout_has("- g in .meshplan/modules/g");
+    assert!(!got.stdout.contains("initialized"), "get only installs modules:\n{}", got.stdout);
+    let kept = run(&w, &cfg, &["get"]);
+    assert!(!kept.ok().stdout.contains("Downloading"), "installed sources are kept:\n{}", kept.stdout);
+    let again = run(&w, &cfg, &["get", "-update"]);
+    again.ok().stdout_has(&format!("Downloading {src} for g..."));
     run(&w, &cfg, &["plan"]).ok().stdout_has("hello git from git-v1");
     w.config(&format!("module \"g\" {{\n  source = \"{src}x\"\n  name   = \"git\"\n}}\n"));
     run(&w, &cfg, &["plan"]).code(1).stderr_has("module \"g\": its source has changed").stderr_has("run `meshplan init`");

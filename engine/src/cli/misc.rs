@@ -69,16 +69,38 @@ pub struct InitArgs {
     pub upgrade: bool,
 }
 
-pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
-    let mut ws = ctx.workspace();
-    let mut said_header = false;
-    let diags = ops::modules::install_modules(&ws.dir, &ws.sources, a.upgrade, &mut |event| {
-        if !said_header {
-            ctx.shell.line(if a.upgrade { "Upgrading modules..." } else { "Initializing modules..." });
-            said_header = true;
+#[derive(clap::Args, Debug)]
+pub struct GetArgs {
+    /// Re-resolve versions and fetch every source again (init's -upgrade).
+    #[arg(long = "update")]
+    pub update: bool,
+}
+
+/// Installs the configuration's modules, printing Terraform's lines (after `header`, if
+/// any line is printed). Returns the diagnostics and whether anything was printed.
+fn install_modules(ctx: &Ctx, ws: &ops::Workspace, upgrade: bool, header: Option<&str>) -> (crate::diag::Diagnostics, bool) {
+    let mut printed = false;
+    let diags = ops::modules::install_modules(&ws.dir, &ws.sources, upgrade, &mut |event| {
+        if let (false, Some(h)) = (printed, header) {
+            ctx.shell.line(h);
         }
+        printed = true;
         ctx.shell.line(&module_event(&event));
     });
+    (diags, printed)
+}
+
+/// `get`: only the module installation of `init`.
+pub fn get(ctx: &Ctx, a: GetArgs) -> i32 {
+    let ws = ctx.workspace();
+    let (diags, _) = install_modules(ctx, &ws, a.update, None);
+    ctx.report(&ws, &diags)
+}
+
+pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
+    let mut ws = ctx.workspace();
+    let header = if a.upgrade { "Upgrading modules..." } else { "Initializing modules..." };
+    let (diags, said_header) = install_modules(ctx, &ws, a.upgrade, Some(header));
     if diags.has_errors() {
         return ctx.report(&ws, &diags);
     }

@@ -61,10 +61,11 @@ impl Installed {
         if let (Some(text), Some(have)) = (&call.version, &record.version) {
             let ok = Constraints::parse(text).ok().zip(parse_version(have)).is_some_and(|(c, v)| c.matches(&v));
             if !ok {
-                return Err(Diagnostic::error(format!("module \"{}\": its version requirements have changed", call.name))
-                    .detail(format!("version {have} is installed, which does not match {text:?}"))
-                    .at(call.version_span.clone().or(call.span.clone()))
-                    .hint(RUN_INIT));
+                return Err(at_source(
+                    Diagnostic::error(format!("module \"{}\": its version requirements have changed", call.name))
+                        .detail(format!("version {have} is installed, which does not match {text:?}"))
+                        .hint(RUN_INIT),
+                ));
             }
         }
         let dir = self.root.join(&record.dir);
