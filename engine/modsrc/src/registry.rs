@@ -83,8 +83,11 @@ mod tests {
     use crate::cli_config::CliConfig;
     use std::io::{BufRead, BufReader, Write};
 
-    /// Answers `routes` (path → status, headers, body) on 127.0.0.1, then closes.
-    fn serve(routes: Vec<(&'static str, u16, Vec<(&'static str, String)>, String)>) -> u16 {
+    /// path, status, headers, body.
+    type Route = (&'static str, u16, Vec<(&'static str, String)>, String);
+
+    /// Answers `routes` on 127.0.0.1 (one connection per route), then closes.
+    fn serve(routes: Vec<Route>) -> u16 {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         std::thread::spawn(move || {
