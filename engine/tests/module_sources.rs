@@ -393,3 +393,39 @@ fn http_archives_and_their_failures() {
     w.config(&format!("module \"u\" {{\n  source = \"http://127.0.0.1:{port}/m.zip\"\n}}\n"));
     run(&w, &cfg, &["init"]).code(1).stderr_has("module \"u\": cannot download its source").stderr_has(&format!("cannot reach http://127.0.0.1:{port}/m.zip"));
 }
+
+#[test]
+fn s3_archives_from_moto() {
+    let w = Work::new("");
+    let cfg = empty_cli_config(&w);
+    let moto = meshplan_emulators::Moto::start(&w.file("eks-clusters.json"), &w.file("moto.log")).expect("start moto");
+    std::fs::write(w.file("greeter.zip"), zip(&[("main.tf", greeter("s3", ""))])).unwrap();
+    let upload = format!(
+        "import boto3\ns3 = boto3.client('s3', endpoint_url='{}', region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key='test')\n\
+         s3.create_bucket(Bucket='modules')\ns3.put_object(Bucket='modules', Key='greeter/v1.zip', Body=open('{}', 'rb').read())\n",
+        moto.url(),
+        w.file("greeter.zip").display()
+    );
+    let out = Command::new(moto.python()).arg("-c").arg(&upload).output().expect("run python");
+    assert!(out.status.success(), "upload: {}", String::from_utf8_lossy(&out.stderr));
+
+    let home = w.path().display().to_string();
+    let env = [
+        ("MESHPLAN_CLI_CONFIG_FILE", cfg.as_str()),
+        ("HOME", home.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let src = format!("s3::{}/modules/greeter/v1.zip", moto.url());
+    w.config(&format!("module \"g\" {{\n  source = \"{src}\"\n  name   = \"s3\"\n}}\n"));
+    meshplan_env(w.path(), &["init"], &env).ok().stdout_has(&format!("Downloading {src} for g...")).stdout_has("- g in .meshplan/modules/g");
+
+    // Beside the installed one (which stays installed).
+    w.config(&format!("module \"g\" {{\n  source = \"{src}\"\n  name   = \"s3\"\n}}\nmodule \"missing\" {{\n  source = \"s3::{}/modules/nothing.zip\"\n}}\n", moto.url()));
+    meshplan_env(w.path(), &["init"], &env).code(1).stderr_has("module \"missing\": source not found");
+    drop(moto);
+
+    w.config(&format!("module \"g\" {{\n  source = \"{src}\"\n  name   = \"s3\"\n}}\n"));
+    meshplan_env(w.path(), &["apply", "-auto-approve"], &env).ok().stdout_has("hello s3 from s3");
+}

@@ -220,7 +220,7 @@ fn http(url: &str, subdir: Option<String>) -> Option<Remote> {
     Some(Remote { kind: RemoteKind::Http { archive }, url, subdir })
 }
 
-fn archive_kind(path: &str) -> Option<ArchiveKind> {
+pub(crate) fn archive_kind(path: &str) -> Option<ArchiveKind> {
     if path.ends_with(".zip") {
         Some(ArchiveKind::Zip)
     } else if path.ends_with(".tar.gz") || path.ends_with(".tgz") {
@@ -267,8 +267,23 @@ pub fn resolve_relative(base: &str, reference: &str) -> String {
     format!("{dir}{rest}")
 }
 
-/// `url` with any password in its user part replaced by `***` (for messages).
+/// `url` with any password in its user part, and query values that look secret
+/// (`aws_access_key_secret`, `token`, `signature`...), replaced by `***` (for messages).
 pub fn redact(url: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let mut out = redact_userinfo(base);
+    if let Some(q) = query {
+        let secret = |k: &str| ["secret", "token", "password", "signature", "sig"].iter().any(|s| k.to_ascii_lowercase().contains(s));
+        let parts: Vec<String> = q.split('&').map(|p| match p.split_once('=') {
+            Some((k, _)) if secret(k) => format!("{k}=***"),
+            _ => p.to_string(),
+        }).collect();
+        out = format!("{out}?{}", parts.join("&"));
+    }
+    out
+}
+
+fn redact_userinfo(url: &str) -> String {
     let Some(start) = url.find("://").map(|i| i + 3) else { return url.to_string() };
     let end = url[start..].find('/').map_or(url.len(), |i| start + i);
     match url[start..end].rfind('@') {
@@ -350,6 +365,8 @@ mod tests {
         assert_eq!(redact("https://user:tok@example.com/r.git"), "https://user:***@example.com/r.git");
         assert_eq!(redact("ssh://git@example.com/r.git"), "ssh://git@example.com/r.git");
         assert_eq!(redact("https://example.com/a@b"), "https://example.com/a@b");
+        assert_eq!(redact("s3::https://h/b/k.zip?aws_access_key_id=AK&aws_access_key_secret=SK&region=x"), "s3::https://h/b/k.zip?aws_access_key_id=AK&aws_access_key_secret=***&region=x");
+        assert_eq!(redact("https://u:p@h/x.zip?X-Amz-Signature=abc"), "https://u:***@h/x.zip?X-Amz-Signature=***");
     }
 
     #[test]

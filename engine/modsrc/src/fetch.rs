@@ -91,7 +91,16 @@ impl Fetcher {
                 crate::git::clone(&remote.url, reference.as_deref(), *depth, dest)?;
                 Ok(dest.to_path_buf())
             }
-            RemoteKind::S3 => Err(FetchError::Unsupported("s3:: module sources are not supported yet; publish the archive over https or use a git source".into())),
+            RemoteKind::S3 => {
+                let (bytes, key) = crate::s3::get_object(&remote.url)?;
+                let kind = crate::address::archive_kind(&key).or_else(|| archive::sniff(&bytes)).ok_or_else(|| FetchError::BadArchive {
+                    url: address::redact(&remote.url),
+                    kind: "zip or tar.gz",
+                    reason: "the object is neither".into(),
+                })?;
+                archive::unpack(kind, &bytes, dest).map_err(|reason| FetchError::BadArchive { url: address::redact(&remote.url), kind: archive::kind_name(kind), reason })?;
+                Ok(dest.to_path_buf())
+            }
             RemoteKind::Http { archive } => {
                 let r = self.http.get_ok(&remote.url)?;
                 let kind = match (archive, r.terraform_get) {

@@ -1,6 +1,6 @@
 //! Module sources for `meshplan init`, as Terraform reads them: the source address forms
 //! ([`address`]), version constraints ([`version`]), the module registry protocol
-//! ([`registry`]), the fetchers (git CLI, http archives: [`fetch`]) and the
+//! ([`registry`]), the fetchers (git CLI, http and S3 archives: [`fetch`]) and the
 //! `.meshplan/modules/modules.json` manifest ([`manifest`]) that later commands load offline.
 //!
 //! Its own crate so HTTP, TLS and archive code compiles once, not with every engine edit. The
@@ -15,6 +15,7 @@ mod git;
 mod http;
 pub mod manifest;
 pub mod registry;
+mod s3;
 pub mod version;
 
 pub use address::{AddressError, Source};
