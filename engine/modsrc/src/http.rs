@@ -1,5 +1,6 @@
 //! One blocking HTTP client (ureq) for discovery, registry calls and archive downloads.
 
+use crate::address::redact;
 use crate::fetch::FetchError;
 use std::time::Duration;
 
@@ -31,7 +32,7 @@ impl Http {
 
     /// GET `url`; any answer (404 included) is `Ok`, only transport failures are errors.
     pub fn get(&self, url: &str) -> Result<Response, FetchError> {
-        let unreachable = |e: ureq::Error| FetchError::Unreachable { url: url.to_string(), reason: e.to_string() };
+        let unreachable = |e: ureq::Error| FetchError::Unreachable { url: redact(url), reason: e.to_string() };
         let mut resp = self.agent.get(url).call().map_err(unreachable)?;
         let terraform_get = resp.headers().get("x-terraform-get").and_then(|v| v.to_str().ok()).map(str::to_string);
         let body = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(unreachable)?;
@@ -43,8 +44,8 @@ impl Http {
         let r = self.get(url)?;
         match r.status {
             200..=299 => Ok(r),
-            404 => Err(FetchError::NotFound { url: url.to_string() }),
-            status => Err(FetchError::Status { url: url.to_string(), status, body: String::from_utf8_lossy(&r.body).chars().take(300).collect() }),
+            404 => Err(FetchError::NotFound { url: redact(url) }),
+            status => Err(FetchError::Status { url: redact(url), status, body: String::from_utf8_lossy(&r.body).chars().take(300).collect() }),
         }
     }
 }
