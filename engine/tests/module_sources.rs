@@ -429,3 +429,15 @@ fn s3_archives_from_moto() {
     w.config(&format!("module \"g\" {{\n  source = \"{src}\"\n  name   = \"s3\"\n}}\n"));
     meshplan_env(w.path(), &["apply", "-auto-approve"], &env).ok().stdout_has("hello s3 from s3");
 }
+
+#[test]
+fn registry_subdir_joins_the_download_subdir() {
+    let w = Work::new("module \"inner\" {\n  source  = \"registry.test/acme/greeter/test//inner\"\n  version = \"= 1.1.0\"\n}\n\noutput \"x\" {\n  value = module.inner.x\n}\n");
+    let repo = git_repo(w.path());
+    let server = registry(&["1.0.0", "1.1.0"], &repo);
+    let cfg = cli_config(&w, &server);
+    // 1.1.0's download is `.../greeter-1.1.0.tar.gz//pkg`; the address adds `//inner`.
+    run(&w, &cfg, &["init"]).ok().stdout_has("Downloading registry.test/acme/greeter/test 1.1.0 for inner...").stdout_has("- inner in .meshplan/modules/inner/pkg/inner");
+    drop(server);
+    run(&w, &cfg, &["apply", "-auto-approve"]).ok().stdout_has("x = 1");
+}
