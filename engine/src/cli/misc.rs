@@ -1,10 +1,10 @@
-//! The smaller subcommands: init, validate, show, output, import, graph, fmt, force-unlock.
+//! The smaller subcommands: init (module installation in `ops::modules`), validate, show, output, import, graph, fmt, force-unlock.
 
 use super::common::{Ctx, RunFlags};
 use crate::graph::{build_graph, to_dot};
 use crate::ops;
 use crate::plan::read_plan_file;
-use crate::render::{plan_json, render_plan, state_json};
+use crate::render::{module_event, plan_json, render_plan, state_json};
 use meshplan_provider::Value;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -75,10 +75,46 @@ pub struct InitArgs {
     /// Accepted for Terraform compatibility (meshplan never prompts).
     #[arg(long = "input", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
     pub input: bool,
+    /// Re-resolve module versions (and fetch git/http sources again) instead of keeping what is installed.
+    #[arg(long = "upgrade")]
+    pub upgrade: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GetArgs {
+    /// Re-resolve versions and fetch every source again (init's -upgrade).
+    #[arg(long = "update")]
+    pub update: bool,
+}
+
+/// Installs the configuration's modules, printing Terraform's lines (after `header`, if
+/// any line is printed). Returns the diagnostics and whether anything was printed.
+fn install_modules(ctx: &Ctx, ws: &ops::Workspace, upgrade: bool, header: Option<&str>) -> (crate::diag::Diagnostics, bool) {
+    let mut printed = false;
+    let diags = ops::modules::install_modules(&ws.dir, &ws.sources, upgrade, &mut |event| {
+        if let (false, Some(h)) = (printed, header) {
+            ctx.shell.line(h);
+        }
+        printed = true;
+        ctx.shell.line(&module_event(&event));
+    });
+    (diags, printed)
+}
+
+/// `get`: only the module installation of `init`.
+pub fn get(ctx: &Ctx, a: GetArgs) -> i32 {
+    let ws = ctx.workspace();
+    let (diags, _) = install_modules(ctx, &ws, a.update, None);
+    ctx.report(&ws, &diags)
 }
 
 pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
     let mut ws = ctx.workspace();
+    let header = if a.upgrade { "Upgrading modules..." } else { "Initializing modules..." };
+    let (diags, said_header) = install_modules(ctx, &ws, a.upgrade, Some(header));
+    if diags.has_errors() {
+        return ctx.report(&ws, &diags);
+    }
     let root = match ws.load_for_init() {
         Ok(r) => r,
         Err(d) => return ctx.report(&ws, &d),
@@ -91,6 +127,9 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
         Ok(d) => d,
         Err(d) => return ctx.report(&ws, &d),
     };
+    if said_header {
+        ctx.shell.line("");
+    }
     ctx.shell.line(&format!("Initializing the backend ({})...", done.description));
     if let Some(previous) = &done.previous {
         match done.migrated.as_slice() {
@@ -108,7 +147,8 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
 
 pub fn validate(ctx: &Ctx, a: ValidateArgs) -> i32 {
     let mut ws = ctx.workspace();
-    let root = match ws.load() {
+    // As Terraform: validate needs no initialized backend.
+    let root = match ws.load_for_init() {
         Ok(r) => r,
         Err(d) => {
             if a.json {

@@ -29,8 +29,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Prepare the working directory (checks the configuration and the state directory).
+    /// Prepare the working directory: install modules, check the configuration, create the state directory.
     Init(misc::InitArgs),
+    /// Install the modules the configuration calls (the module part of init).
+    Get(misc::GetArgs),
     /// Check the configuration without contacting providers.
     Validate(misc::ValidateArgs),
     /// Show what apply would change.
@@ -100,6 +102,7 @@ pub fn main_with(args: Vec<String>, registry: crate::registry::Registry) -> i32 
         signals::listen(stop.clone(), !cli.no_color);
         match cli.command {
             Command::Init(a) => misc::init(&ctx, a),
+            Command::Get(a) => misc::get(&ctx, a),
             Command::Validate(a) => misc::validate(&ctx, a),
             Command::Plan(mut a) => {
                 a.flags.stop = stop;

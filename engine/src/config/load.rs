@@ -4,6 +4,7 @@
 use super::files::{config_files, Syntax, CONFIG_EXTENSIONS};
 use super::model::*;
 use super::overrides::{self, Part};
+use super::installed::{child_key, Installed};
 use super::read::read_config_file;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, FileId, Sources, Span};
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -16,15 +17,26 @@ use std::sync::Arc;
 const TOP_LEVEL: &[&str] = &["terraform", "provider", "variable", "locals", "resource", "data", "output", "module", "import", "moved", "removed", "check"];
 const MAX_MODULE_DEPTH: usize = 16;
 
-/// Loads the module in `dir` and, recursively, the local modules it calls.
+/// Loads the module in `dir` and, recursively, the modules it calls: local directories, and
+/// what `meshplan init` installed for other sources (`.meshplan/modules/modules.json`).
 /// Returns the module even when diagnostics hold errors, so callers can report them all.
 pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let module = load_at_depth(dir, sources, &mut diags, 0);
+    let installed = Installed::read(dir);
+    let module = load_at_depth(dir, sources, &mut diags, Some((&installed, "")), 0);
     (module, diags)
 }
 
-fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, depth: usize) -> Module {
+/// Loads the one module in `dir`, not the modules it calls (`init` walks the tree itself,
+/// installing as it goes).
+pub fn load_module_shallow(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let module = load_at_depth(dir, sources, &mut diags, None, 0);
+    (module, diags)
+}
+
+/// `children`: where installed modules are and the key (`vpc.nested`) of the module loaded.
+fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, children: Option<(&Installed, &str)>, depth: usize) -> Module {
     let mut module = Module { dir: dir.to_path_buf(), ..Module::default() };
     let files = match config_files(dir) {
         Ok(files) => files,
@@ -58,33 +70,27 @@ fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, depth: 
             Decoder { file, json, module: &mut module, diags }.body(body);
         }
     }
-    load_children(&mut module, sources, diags, depth);
+    if let Some((installed, key)) = children {
+        load_children(&mut module, sources, diags, installed, key, depth);
+    }
     module
 }
 
-fn load_children(module: &mut Module, sources: &Sources, diags: &mut Diagnostics, depth: usize) {
+fn load_children(module: &mut Module, sources: &Sources, diags: &mut Diagnostics, installed: &Installed, key: &str, depth: usize) {
     for call in module.module_calls.values() {
-        if !(call.source.starts_with("./") || call.source.starts_with("../") || Path::new(&call.source).is_absolute()) {
-            diags.push(
-                Diagnostic::error(format!("module \"{}\": unsupported source {:?}", call.name, call.source))
-                    .at(call.span.clone())
-                    .hint("module sources are local paths starting with ./ or ../"),
-            );
-            continue;
-        }
         if depth >= MAX_MODULE_DEPTH {
             diags.push(Diagnostic::error("modules nested too deeply (a module calls itself?)").at(call.span.clone()));
             continue;
         }
-        let dir = module.dir.join(&call.source);
-        if !dir.is_dir() {
-            diags.push(
-                Diagnostic::error(format!("module \"{}\": source directory {} does not exist", call.name, dir.display()))
-                    .at(call.span.clone()),
-            );
-            continue;
-        }
-        let child = load_at_depth(&dir, sources, diags, depth + 1);
+        let child_key = child_key(key, &call.name);
+        let dir = match installed.dir_of(&module.dir, &child_key, call) {
+            Ok(dir) => dir,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let child = load_at_depth(&dir, sources, diags, Some((installed, &child_key)), depth + 1);
         module.children.insert(call.name.clone(), Arc::new(child));
     }
 }
@@ -746,6 +752,9 @@ impl Decoder<'_> {
         let mut call = ModuleCall {
             name: l[0].clone(),
             source: String::new(),
+            source_span: None,
+            version: None,
+            version_span: None,
             count: None,
             for_each: None,
             inputs: BTreeMap::new(),
@@ -759,8 +768,14 @@ impl Decoder<'_> {
                 continue;
             };
             match a.key.as_str() {
-                "source" => call.source = self.static_string(&a.value, "source").unwrap_or_default(),
-                "version" => {}
+                "source" => {
+                    call.source_span = self.span(a.value.span());
+                    call.source = self.static_string(&a.value, "source").unwrap_or_default();
+                }
+                "version" => {
+                    call.version_span = self.span(a.value.span());
+                    call.version = self.static_string(&a.value, "version");
+                }
                 "count" => call.count = Some(self.expr(a.value)),
                 "for_each" => call.for_each = Some(self.expr(a.value)),
                 "depends_on" => call.depends_on = self.expr_list(a.value),

@@ -5,6 +5,7 @@
 //! loading goes on past a bad block so one run reports as much as it can.
 
 pub mod files;
+pub mod installed;
 mod json_syntax;
 mod json_value;
 mod load;
@@ -13,6 +14,6 @@ mod read;
 mod model;
 pub mod references;
 
-pub use load::{load_module, traversal_path};
+pub use load::{load_module, load_module_shallow, traversal_path};
 pub use read::parse_vars_file;
 pub use model::*;

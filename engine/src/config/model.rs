@@ -175,6 +175,10 @@ pub struct Output {
 pub struct ModuleCall {
     pub name: String,
     pub source: String,
+    pub source_span: Option<Span>,
+    /// The `version` constraint (registry sources only).
+    pub version: Option<String>,
+    pub version_span: Option<Span>,
     pub count: Option<Expr>,
     pub for_each: Option<Expr>,
     pub inputs: BTreeMap<String, Expr>,

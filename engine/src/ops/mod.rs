@@ -3,6 +3,7 @@
 
 mod apply;
 pub mod encryption;
+pub mod modules;
 mod fmt;
 mod import;
 pub mod init;

@@ -2,6 +2,7 @@
 //! writes to the terminal ([`Shell`]).
 
 mod diagnostics;
+mod modules;
 mod plan_json;
 mod plan_text;
 mod progress;
@@ -9,6 +10,7 @@ mod shell;
 mod value;
 
 pub use diagnostics::render_diagnostics;
+pub use modules::module_event;
 pub use plan_json::{plan_json, state_json};
 pub use plan_text::{render_change, render_plan};
 pub use progress::Progress;

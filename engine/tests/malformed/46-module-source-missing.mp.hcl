@@ -1,5 +1,5 @@
 # expect: does-not-exist does not exist
-# at: main.mp.hcl:5:1
+# at: main.mp.hcl:6:12
 # hint: -
 # cmd: validate plan
 module "m" {

@@ -1,8 +1,8 @@
-# expect: unsupported backend "s3"
+# expect: unsupported backend "gcs"
 # at: main.mp.hcl:6:3
-# hint: sled
+# hint: "s3"
 # cmd: validate plan
 terraform {
-  backend "s3" {
+  backend "gcs" {
   }
 }
