@@ -4,7 +4,8 @@
 //! Backends: `local` / `sled` — `config.path` names a `.meshplan` state directory, a
 //! configuration directory holding one, or a Terraform `terraform.tfstate` file (JSON, read
 //! for its outputs). [`read_outputs`] takes the backend kind and its config: the seam where
-//! other backends (S3) plug in. Encrypted states are refused with a clear message.
+//! `s3` takes the s3 backend's arguments in `config` (Terraform's). Encrypted states are
+//! refused with a clear message.
 
 use meshplan_provider::{async_trait, Attribute, Ctx, DataSource, ProviderError, Schema, Type, Value};
 use meshplan_state::{SledBackend, StateBackend, StateError};
@@ -53,8 +54,8 @@ impl DataSource for RemoteState {
 pub fn read_outputs(backend: &str, config: &Value, workspace: &str, base_dir: &Path) -> Result<BTreeMap<String, Value>, ProviderError> {
     match backend {
         "local" | "sled" => read_local(config, workspace, base_dir),
-        "s3" => Err(ProviderError::new("the \"s3\" backend is not supported yet").at_attribute("backend").with_hint("read a local state: backend = \"local\", config = { path = \"...\" }")),
-        other => Err(ProviderError::new(format!("unsupported backend {other:?}")).at_attribute("backend").with_hint("supported backends: \"local\" (alias \"sled\")")),
+        "s3" => read_s3(config, workspace),
+        other => Err(ProviderError::new(format!("unsupported backend {other:?}")).at_attribute("backend").with_hint("supported backends: \"local\" (alias \"sled\"), \"s3\"")),
     }
 }
 
@@ -90,6 +91,26 @@ fn read_local(config: &Value, workspace: &str, base_dir: &Path) -> Result<BTreeM
         .collect())
 }
 
+/// A state object in S3 (`config` takes the s3 backend's arguments): meshplan's document or a
+/// Terraform state, whose `outputs` have the same shape.
+fn read_s3(config: &Value, workspace: &str) -> Result<BTreeMap<String, Value>, ProviderError> {
+    let args: BTreeMap<String, serde_json::Value> = match config.to_json() {
+        serde_json::Value::Object(m) => m.into_iter().collect(),
+        _ => return Err(ProviderError::new("config takes the s3 backend's arguments").at_attribute("config").with_hint("config = { bucket = \"...\", key = \"...\", region = \"...\" }")),
+    };
+    let cfg = meshplan_state_aws::S3Config::from_arguments(&args, |k| std::env::var(k).ok()).map_err(|e| ProviderError::new(format!("config: {}", e.message)).at_attribute("config"))?;
+    let store = meshplan_state_aws::S3Store::connect(cfg).map_err(|e| ProviderError::new(e.to_string()))?;
+    let location = store.describe(workspace);
+    let bytes = store.read_document(workspace).map_err(|e| ProviderError::new(e.to_string()))?.ok_or_else(|| {
+        ProviderError::new(format!("no state at {location}")).at_attribute("config").with_hint("has that configuration been applied (in this workspace)?")
+    })?;
+    if meshplan_state::cipher::is_encrypted(&bytes) {
+        return Err(ProviderError::new(format!("the state at {location} is encrypted")).with_hint("encrypted states cannot be read as remote state yet: expose the values another way, or leave that state unencrypted"));
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| ProviderError::new(format!("{location} is not a JSON state: {e}")))?;
+    Ok(outputs_of(&doc))
+}
+
 fn state_error(dir: &Path, e: StateError) -> ProviderError {
     match e {
         StateError::Cipher(_) => ProviderError::new(format!("the state at {} is encrypted", dir.display()))
@@ -102,13 +123,19 @@ fn state_error(dir: &Path, e: StateError) -> ProviderError {
 fn tfstate_outputs(path: &Path) -> Result<BTreeMap<String, Value>, ProviderError> {
     let text = std::fs::read_to_string(path).map_err(|e| ProviderError::new(format!("cannot read {}: {e}", path.display())))?;
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ProviderError::new(format!("{} is not a JSON state: {e}", path.display())))?;
+    Ok(outputs_of(&doc))
+}
+
+/// `outputs` of a state document: `{name: {value, sensitive}}` in both meshplan's and
+/// Terraform's (format 4) shapes.
+fn outputs_of(doc: &serde_json::Value) -> BTreeMap<String, Value> {
     let outputs = doc.get("outputs").and_then(|o| o.as_object()).cloned().unwrap_or_default();
-    Ok(outputs
+    outputs
         .into_iter()
         .map(|(k, o)| {
             let v = Value::from_json(o.get("value").unwrap_or(&serde_json::Value::Null));
             let sensitive = o.get("sensitive").and_then(|s| s.as_bool()).unwrap_or(false);
             (k, if sensitive { v.mark_sensitive() } else { v })
         })
-        .collect())
+        .collect()
 }

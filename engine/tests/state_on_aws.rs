@@ -272,3 +272,52 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `terraform_remote_state` with `backend = "s3"`: the outputs of a meshplan state and of a
+/// Terraform state object (its `outputs` have the same shape).
+#[test]
+fn remote_state_reads_outputs_from_s3() {
+    bucket("shared");
+    let producer = s3_work("shared");
+    run(&producer, &["init"]).ok();
+    run(&producer, &["apply", "-auto-approve"]).ok();
+    emulators()
+        .boto3("client('s3').put_object(Bucket='shared', Key='tf/terraform.tfstate', Body=json.dumps({'version': 4, 'terraform_version': '1.11.0', 'serial': 3, 'lineage': 'x', 'outputs': {'vpc_id': {'value': 'vpc-123', 'type': 'string'}, 'secret': {'value': 'hunter2', 'type': 'string', 'sensitive': True}}, 'resources': []}))\n")
+        .unwrap();
+    let url = emulators().moto().url();
+    let consumer = Work::new(&format!(
+        r#"
+locals {{
+  s3 = {{ bucket = "shared", region = "us-east-1", use_path_style = true, endpoints = {{ s3 = "{url}" }} }}
+}}
+data "terraform_remote_state" "mesh" {{
+  backend = "s3"
+  config  = merge(local.s3, {{ key = "mesh/terraform.tfstate" }})
+}}
+data "terraform_remote_state" "tf" {{
+  backend = "s3"
+  config  = merge(local.s3, {{ key = "tf/terraform.tfstate" }})
+}}
+output "where" {{
+  value = data.terraform_remote_state.mesh.outputs.where
+}}
+output "vpc" {{
+  value = data.terraform_remote_state.tf.outputs.vpc_id
+}}
+output "secret" {{
+  value     = data.terraform_remote_state.tf.outputs.secret
+  sensitive = true
+}}
+"#
+    ));
+    let applied = run(&consumer, &["apply", "-auto-approve"]);
+    applied.ok();
+    assert!(!applied.stdout.contains("hunter2"), "a sensitive remote output stays hidden");
+    let out = run(&consumer, &["output", "-json"]).json();
+    assert!(out["where"]["value"].as_str().unwrap().starts_with("default-"), "{out}");
+    assert_eq!(out["vpc"]["value"], "vpc-123");
+    let missing = Work::new(&format!(
+        "data \"terraform_remote_state\" \"x\" {{\n  backend = \"s3\"\n  config = {{ bucket = \"shared\", key = \"nothing/here\", region = \"us-east-1\", use_path_style = true, endpoints = {{ s3 = \"{url}\" }} }}\n}}\n"
+    ));
+    run(&missing, &["plan"]).code(1).stderr_has("no state at s3://shared/nothing/here");
+}

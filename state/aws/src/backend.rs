@@ -38,20 +38,7 @@ impl S3Backend {
     }
 
     fn fetch(&self) -> Result<Stored, StateError> {
-        let (shared, key) = (self.shared.clone(), self.key.clone());
-        let got = self.shared.rt.run(async move {
-            let cfg = &shared.config;
-            match shared.client.get_object().bucket(&cfg.bucket).key(&key).send().await {
-                Ok(out) => {
-                    let etag = out.e_tag().map(str::to_string);
-                    let versioned = out.version_id().is_some_and(|v| v != "null");
-                    let body = out.body.collect().await.map_err(|e| StateError::Io(format!("cannot read s3://{}/{key}: {e}", cfg.bucket)))?;
-                    Ok(Some((body.into_bytes().to_vec(), etag, versioned)))
-                }
-                Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
-                Err(e) => Err(sdk_error(cfg, "read the state", &key, e)),
-            }
-        })??;
+        let got = fetch_raw(&self.shared, &self.key)?;
         match got {
             None => Ok(Stored { snapshot: Snapshot::default(), etag: None, from_fallback: false, versioned: false }),
             Some((bytes, etag, versioned)) => {
@@ -189,4 +176,22 @@ impl StateBackend for S3Backend {
     fn force_unlock(&self, id: &str) -> Result<(), StateError> {
         self.shared.rt.run(lock::release(self.shared.clone(), lock_key(&self.key), id.to_string()))?
     }
+}
+
+/// The object's bytes, ETag and whether it has a version id; `None` when there is no object.
+pub(crate) fn fetch_raw(shared: &Arc<Shared>, key: &str) -> Result<Option<(Vec<u8>, Option<String>, bool)>, StateError> {
+    let (shared2, key) = (shared.clone(), key.to_string());
+    shared.rt.run(async move {
+        let cfg = &shared2.config;
+        match shared2.client.get_object().bucket(&cfg.bucket).key(&key).send().await {
+            Ok(out) => {
+                let etag = out.e_tag().map(str::to_string);
+                let versioned = out.version_id().is_some_and(|v| v != "null");
+                let body = out.body.collect().await.map_err(|e| StateError::Io(format!("cannot read s3://{}/{key}: {e}", cfg.bucket)))?;
+                Ok(Some((body.into_bytes().to_vec(), etag, versioned)))
+            }
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
+            Err(e) => Err(sdk_error(cfg, "read the state", &key, e)),
+        }
+    })?
 }

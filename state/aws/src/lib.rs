@@ -96,6 +96,12 @@ impl S3Store {
         })?
     }
 
+    /// A workspace's state object as stored (a meshplan or a Terraform state document, maybe
+    /// sealed), without decoding it: for `terraform_remote_state`. `None`: no such object.
+    pub fn read_document(&self, workspace: &str) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(backend::fetch_raw(&self.shared, &self.shared.config.object_key(workspace))?.map(|(bytes, _, _)| bytes))
+    }
+
     /// `s3://bucket/key` of a workspace's state, for messages.
     pub fn describe(&self, workspace: &str) -> String {
         format!("s3://{}/{}", self.shared.config.bucket, self.shared.config.object_key(workspace))
