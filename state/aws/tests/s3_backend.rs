@@ -191,3 +191,26 @@ fn an_encrypted_state_object_holds_no_secret_and_needs_the_key() {
     let none = store_again("sealed").workspace("default", Encryption::default());
     assert!(none.read().is_err(), "no key: an error");
 }
+
+#[test]
+fn encrypt_asks_s3_for_server_side_encryption() {
+    let emu = emulators();
+    emu.boto3("client('s3').create_bucket(Bucket='sse')\n").unwrap();
+    let key_id = emu.boto3("print(client('kms').create_key()['KeyMetadata']['KeyId'], end='')\n").unwrap();
+    for (key, kms) in [("aes.tfstate", None), ("kms.tfstate", Some(key_id.as_str()))] {
+        let mut args = serde_json::json!({
+            "bucket": "sse", "key": key, "region": emu.region(), "encrypt": true,
+            "endpoints": {"s3": emu.moto().url()}, "use_path_style": true, "access_key": "test", "secret_key": "test",
+        });
+        if let Some(id) = kms {
+            args["kms_key_id"] = serde_json::json!(id);
+        }
+        let store = S3Store::connect(S3Config::from_arguments(&serde_json::from_value(args).unwrap(), |_| None).unwrap()).unwrap();
+        store.workspace("default", Encryption::default()).commit(vec![Commit::Put(record("a.b", "k"))]).unwrap();
+        let sse = emu.boto3(&format!("h = client('s3').head_object(Bucket='sse', Key={key:?})\nprint(h.get('ServerSideEncryption'), h.get('SSEKMSKeyId', ''), end='')\n")).unwrap();
+        match kms {
+            None => assert_eq!(sse.trim(), "AES256"),
+            Some(id) => assert!(sse.starts_with("aws:kms") && sse.contains(id), "{sse}"),
+        }
+    }
+}
