@@ -321,3 +321,21 @@ output "secret" {{
     ));
     run(&missing, &["plan"]).code(1).stderr_has("no state at s3://shared/nothing/here");
 }
+
+/// Terraform's partial configuration: an empty `backend "s3" {}` completed by
+/// `init -backend-config` (KEY=VALUE and a file), kept owner-only for later commands.
+#[test]
+fn init_backend_config_completes_a_partial_backend_block() {
+    bucket("partial");
+    let w = Work::new(&(String::from("terraform {\n  backend \"s3\" {}\n}\n") + RESOURCES));
+    w.write("state.s3.hcl", &format!("key = \"p/terraform.tfstate\"\nregion = \"us-east-1\"\nuse_path_style = true\nendpoints = {{ s3 = \"{}\" }}\n", emulators().moto().url()));
+    run(&w, &["init"]).code(1).stderr_has("needs `bucket`");
+    run(&w, &["init", "-backend-config=bucket=partial", "-backend-config=state.s3.hcl"]).ok().stdout_has("s3://partial/p/terraform.tfstate");
+    run(&w, &["apply", "-auto-approve"]).ok();
+    assert!(object("partial", "p/terraform.tfstate").is_some());
+    run(&w, &["plan", "-detailed-exitcode"]).code(0);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(w.path().join(".meshplan/backend-config.json")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "owner-only: {mode:o}");
+    run(&w, &["init", "-backend-config=nonsense"]).code(1).stderr_has("neither KEY=VALUE nor a file");
+}

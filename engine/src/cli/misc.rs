@@ -78,6 +78,10 @@ pub struct InitArgs {
     /// Re-resolve module versions (and fetch git/http sources again) instead of keeping what is installed.
     #[arg(long = "upgrade")]
     pub upgrade: bool,
+    /// A backend setting `KEY=VALUE`, or a file of `key = value` lines (repeatable; Terraform's
+    /// partial backend configuration).
+    #[arg(long = "backend-config", value_name = "KEY=VALUE|FILE")]
+    pub backend_config: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -122,8 +126,12 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
     if let Err(d) = ws.configure_encryption(&root) {
         return ctx.report(&ws, &d);
     }
-    let opts = ops::init::InitOptions { migrate_state: a.migrate_state || a.force_copy, reconfigure: a.reconfigure };
-    let done = match ops::init::init_backend(&ws, &root, opts) {
+    let backend_config = match ops::init::parse_backend_config(&a.backend_config, &ws.dir, &ws.sources) {
+        Ok(c) => c,
+        Err(d) => return ctx.report(&ws, &d),
+    };
+    let opts = ops::init::InitOptions { migrate_state: a.migrate_state || a.force_copy, reconfigure: a.reconfigure, backend_config };
+    let done = match ops::init::init_backend(&mut ws, &root, &opts) {
         Ok(d) => d,
         Err(d) => return ctx.report(&ws, &d),
     };

@@ -292,38 +292,17 @@ impl Decoder<'_> {
         self.module.backend = Some(backend);
     }
 
-    /// A constant (`"a"`, `true`, `3`, lists and objects of them) as JSON; anything else is
-    /// an error: backend settings are read before any expression can be evaluated.
+    /// A constant as JSON ([`constant_json`]); anything else is an error: backend settings
+    /// are read before any expression can be evaluated.
     fn static_json(&mut self, e: &Expression) -> Option<serde_json::Value> {
-        use serde_json::Value as J;
-        let v = match e {
-            Expression::Null(_) => J::Null,
-            Expression::Bool(b) => J::Bool(**b),
-            Expression::Number(n) => serde_json::from_str(&n.to_string()).unwrap_or(J::Null),
-            Expression::Array(a) => J::Array(a.iter().map(|e| self.static_json(e)).collect::<Option<Vec<_>>>()?),
-            Expression::Object(o) => {
-                let mut m = serde_json::Map::new();
-                for (k, v) in o.iter() {
-                    let key = match k {
-                        hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
-                        hcl_edit::expr::ObjectKey::Expression(k) => match self.static_json(k)? {
-                            J::String(s) => s,
-                            other => other.to_string(),
-                        },
-                    };
-                    m.insert(key, self.static_json(v.expr())?);
-                }
-                J::Object(m)
-            }
-            Expression::String(_) | Expression::StringTemplate(_) => J::String(self.static_string(e, "backend argument")?),
-            Expression::Parenthesis(p) => self.static_json(p.inner())?,
-            _ => {
-                let s = self.span(e.span());
+        match constant_json(e) {
+            Ok(v) => Some(v),
+            Err(range) => {
+                let s = self.span(range);
                 self.err(Diagnostic::error("variables may not be used here").at(s).label("not a constant").hint("backend settings are read before anything is evaluated: write the value itself, as in Terraform"));
-                return None;
+                None
             }
-        };
-        Some(v)
+        }
     }
 
     /// `terraform { encryption { key_provider, method, state, plan } }`.
@@ -900,4 +879,36 @@ pub fn traversal_path(e: &Expression) -> Option<Vec<String>> {
         }
         _ => None,
     }
+}
+
+/// A constant (`"a"`, `true`, `3`, lists and objects of them) as JSON; `Err` gives the range
+/// of the first part that is not constant (a reference, a function call, an interpolation).
+pub fn constant_json(e: &Expression) -> Result<serde_json::Value, Option<std::ops::Range<usize>>> {
+    use serde_json::Value as J;
+    Ok(match e {
+        Expression::Null(_) => J::Null,
+        Expression::Bool(b) => J::Bool(**b),
+        Expression::Number(n) => serde_json::from_str(&n.to_string()).unwrap_or(J::Null),
+        Expression::Array(a) => J::Array(a.iter().map(constant_json).collect::<Result<Vec<_>, _>>()?),
+        Expression::Object(o) => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in o.iter() {
+                let key = match k {
+                    hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                    hcl_edit::expr::ObjectKey::Expression(k) => match constant_json(k)? {
+                        J::String(s) => s,
+                        other => other.to_string(),
+                    },
+                };
+                m.insert(key, constant_json(v.expr())?);
+            }
+            J::Object(m)
+        }
+        Expression::String(s) => J::String(s.as_str().to_string()),
+        Expression::StringTemplate(t) if t.iter().all(|el| el.is_literal()) => {
+            J::String(t.iter().filter_map(|el| el.as_literal().map(|l| l.as_str().to_string())).collect())
+        }
+        Expression::Parenthesis(p) => constant_json(p.inner())?,
+        other => return Err(other.span()),
+    })
 }

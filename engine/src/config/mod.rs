@@ -10,10 +10,10 @@ mod json_syntax;
 mod json_value;
 mod load;
 mod overrides;
-mod read;
+pub(crate) mod read;
 mod model;
 pub mod references;
 
-pub use load::{load_module, load_module_shallow, traversal_path};
+pub use load::{constant_json, load_module, load_module_shallow, traversal_path};
 pub use read::parse_vars_file;
 pub use model::*;

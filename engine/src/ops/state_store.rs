@@ -110,6 +110,39 @@ pub fn identity(backend: Option<&Backend>) -> Value {
     }
 }
 
+fn partial_path(dir: &Path) -> PathBuf {
+    dir.join(".meshplan").join("backend-config.json")
+}
+
+/// The backend block with the settings `init -backend-config` gave filled in (Terraform's
+/// partial configuration). They are kept, credentials included as Terraform keeps them, in
+/// `.meshplan/backend-config.json` (owner-only), for every later command.
+pub fn with_saved_settings(dir: &Path, backend: Option<&Backend>) -> Option<Backend> {
+    let mut b = backend?.clone();
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(partial_path(dir)).ok()?).ok()?;
+    if saved.get("kind").and_then(Value::as_str) == Some(b.kind.as_str()) {
+        if let Some(m) = saved.get("settings").and_then(Value::as_object) {
+            for (k, v) in m {
+                b.settings.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+    Some(b)
+}
+
+/// Records `-backend-config` settings for later commands (none: forgets earlier ones).
+pub fn save_partial(dir: &Path, kind: &str, settings: &std::collections::BTreeMap<String, Value>) -> Result<(), Diagnostics> {
+    let path = partial_path(dir);
+    if settings.is_empty() {
+        let _ = std::fs::remove_file(&path);
+        return Ok(());
+    }
+    let text = serde_json::to_string_pretty(&json!({"kind": kind, "settings": settings})).unwrap_or_default() + "\n";
+    meshplan_state::private::create_private_dir(&dir.join(".meshplan"))
+        .and_then(|_| meshplan_state::private::write_private(&path, text.as_bytes()))
+        .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot write {}", path.display())).detail(e.to_string())))
+}
+
 fn record_path(dir: &Path) -> PathBuf {
     dir.join(".meshplan").join("backend.json")
 }

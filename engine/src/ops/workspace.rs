@@ -41,7 +41,7 @@ impl Workspace {
     /// Loads and checks the configuration, and that its backend is the one `init` set up.
     pub fn load(&mut self) -> Result<Arc<Module>, Diagnostics> {
         let module = self.load_for_init()?;
-        crate::ops::state_store::check_initialized(&self.dir, module.backend.as_ref())?;
+        crate::ops::state_store::check_initialized(&self.dir, self.backend_config.as_ref())?;
         Ok(module)
     }
 
@@ -57,16 +57,22 @@ impl Workspace {
 
     /// Takes the backend block of `module`, checked against what `init` set up.
     fn use_backend(&mut self, module: &Module) -> Result<(), Diagnostics> {
-        crate::ops::state_store::check_initialized(&self.dir, module.backend.as_ref())?;
         self.take_backend(module);
-        Ok(())
+        crate::ops::state_store::check_initialized(&self.dir, self.backend_config.as_ref())
     }
 
+    /// Takes the backend block of `module`, with `init -backend-config` settings filled in.
     fn take_backend(&mut self, module: &Module) {
-        if let Some(p) = module.backend.as_ref().and_then(|b| b.path.clone()) {
+        let backend = crate::ops::state_store::with_saved_settings(&self.dir, module.backend.as_ref()).or_else(|| module.backend.clone());
+        self.set_backend(backend);
+    }
+
+    /// Uses `backend` (the configuration's block, with any extra settings) for the state.
+    pub fn set_backend(&mut self, backend: Option<crate::config::Backend>) {
+        if let Some(p) = backend.as_ref().and_then(|b| b.path.clone()) {
             self.state_dir = crate::ops::workspaces::state_dir(&self.dir.join(p), &self.name);
         }
-        self.backend_config = module.backend.clone();
+        self.backend_config = backend;
     }
 
     /// Evaluates the root module's `encryption` block (before anything else reads the state).
