@@ -155,27 +155,42 @@ module "clusters" {
 # --- The two kubernetes providers, from the clusters created in this apply --------------------
 # The plan defers their resources; the apply configures them once the clusters exist.
 
-data "aws_eks_cluster_auth" "foo" {
-  name = module.clusters.foo.cluster_name
-}
-
-data "aws_eks_cluster_auth" "bar" {
-  provider = aws.bar
-  name     = module.clusters.bar.cluster_name
+# What `aws eks get-token` (built into the kubernetes provider: no aws CLI needed) reads
+# besides its args: the STS endpoint and keys the aws provider was given (the emulators);
+# with them unset, the standard credential chain and the region's STS, as on AWS.
+locals {
+  eks_token_env = merge(
+    contains(keys(var.aws_endpoints), "sts") ? { AWS_ENDPOINT_URL_STS = var.aws_endpoints["sts"] } : {},
+    var.aws_access_key == null ? {} : { AWS_ACCESS_KEY_ID = var.aws_access_key, AWS_SECRET_ACCESS_KEY = var.aws_secret_key },
+  )
 }
 
 provider "kubernetes" {
   alias                  = "foo"
   host                   = module.clusters.foo.endpoint
   cluster_ca_certificate = module.clusters.foo.cluster_ca_certificate
-  token                  = data.aws_eks_cluster_auth.foo.token
+  # exec, not a data source's token: EKS refuses a token 15 minutes after signing, and the
+  # provider renews exec tokens (one made once per run cannot last a long apply).
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", module.clusters.foo.cluster_name, "--region", var.region]
+    env         = local.eks_token_env
+  }
 }
 
 provider "kubernetes" {
   alias                  = "bar"
   host                   = module.clusters.bar.endpoint
   cluster_ca_certificate = module.clusters.bar.cluster_ca_certificate
-  token                  = data.aws_eks_cluster_auth.bar.token
+  # exec, not a data source's token: EKS refuses a token 15 minutes after signing, and the
+  # provider renews exec tokens (one made once per run cannot last a long apply).
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", module.clusters.bar.cluster_name, "--region", var.bar_region]
+    env         = local.eks_token_env
+  }
 }
 
 # --- In both clusters: gp3 the default StorageClass (SPIRE's server volume needs one) ---------

@@ -239,14 +239,27 @@ resource "aws_eks_addon" "ebs_csi" {
 # --- kubeconfig: the kubernetes provider, from the cluster created in this apply -------------
 # The plan defers its resources; the apply configures it once the cluster exists.
 
-data "aws_eks_cluster_auth" "this" {
-  name = aws_eks_cluster.this.name
-}
-
 provider "kubernetes" {
   host                   = aws_eks_cluster.this.endpoint
   cluster_ca_certificate = base64decode(aws_eks_cluster.this.certificate_authority[0].data)
-  token                  = data.aws_eks_cluster_auth.this.token
+  # exec, not a data source's token: EKS refuses a token 15 minutes after signing, and the
+  # provider renews exec tokens (one made once per run cannot last a long apply).
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", aws_eks_cluster.this.name, "--region", var.region]
+    env         = local.eks_token_env
+  }
+}
+
+# What `aws eks get-token` (built into the kubernetes provider: no aws CLI needed) reads
+# besides its args: the STS endpoint and keys the aws provider was given (the emulators);
+# with them unset, the standard credential chain and the region's STS, as on AWS.
+locals {
+  eks_token_env = merge(
+    contains(keys(var.aws_endpoints), "sts") ? { AWS_ENDPOINT_URL_STS = var.aws_endpoints["sts"] } : {},
+    var.aws_access_key == null ? {} : { AWS_ACCESS_KEY_ID = var.aws_access_key, AWS_SECRET_ACCESS_KEY = var.aws_secret_key },
+  )
 }
 
 # --- make setup-storage: gp2 the default class ------------------------------------------------
