@@ -92,6 +92,13 @@ variable "istio_manifests_path" {
   default = "../../tests/fixtures/manifests/istio.yaml"
 }
 
+# The seed's "Automatic Certificate Rotation" step (cert-rotation.yaml): istiod's CA
+# certificate (cacerts) lives 30 days instead of 60; istiod reloads it when cert-manager renews it.
+variable "cacerts_duration" {
+  type    = string
+  default = "720h"
+}
+
 variable "demo_apps" {
   description = "The seed's demo workloads (sleep, helloworld-v1 on foo, helloworld-v2 on bar) in both clusters."
   type        = bool
@@ -222,6 +229,7 @@ module "mesh" {
   cert_manager_manifests = { path = abspath("${path.module}/${var.cert_manager_manifests_path}") }
   spire_crds             = { path = abspath("${path.module}/${var.spire_crds_path}") }
   istio_manifests        = { path = abspath("${path.module}/${var.istio_manifests_path}") }
+  cacerts_duration       = var.cacerts_duration
   depends_on             = [module.storage_foo, module.storage_bar]
 }
 
