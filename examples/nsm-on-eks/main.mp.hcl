@@ -67,6 +67,12 @@ variable "enable_addons" {
 
 # Third-party install manifests are never copied into the repo: by default the fixture
 # manifests of tests/fixtures/manifests; for a real cluster pass pinned upstream files.
+variable "kubeconfig_path" {
+  description = "Where to write the kubeconfig (as `aws eks update-kubeconfig` leaves it: an exec user running `aws eks get-token`, no stored token); null: only the `kubeconfig` output."
+  type        = string
+  default     = null
+}
+
 variable "spire_crds_path" {
   type    = string
   default = "../../tests/fixtures/manifests/spire-crds.yaml"
@@ -305,6 +311,50 @@ module "nsm" {
   manifests_path  = abspath("${path.module}/${var.nsm_manifests_path}")
   # Pods need nodes (and the CNI) to run; the seed sets up storage first.
   depends_on = [aws_eks_node_group.this, aws_eks_addon.vpc_cni, aws_eks_addon.ebs_csi, kubernetes_annotations.gp2_default, kubernetes_manifest.gp2]
+}
+
+# --- make setup-storage's other half: a kubeconfig for the user's kubectl -------------------
+# What `aws eks update-kubeconfig --name NAME --region R` writes: names are the cluster ARN, the
+# user runs `aws eks get-token` each time (renewed tokens, nothing secret in the file). Against
+# the emulators the exec env carries moto's STS endpoint (never the keys: kubectl's environment
+# supplies credentials, as on AWS).
+locals {
+  kubeconfig = yamlencode({
+    apiVersion      = "v1"
+    kind            = "Config"
+    preferences     = {}
+    current-context = aws_eks_cluster.this.arn
+    clusters = [{
+      name    = aws_eks_cluster.this.arn
+      cluster = { server = aws_eks_cluster.this.endpoint, certificate-authority-data = aws_eks_cluster.this.certificate_authority[0].data }
+    }]
+    contexts = [{ name = aws_eks_cluster.this.arn, context = { cluster = aws_eks_cluster.this.arn, user = aws_eks_cluster.this.arn } }]
+    users = [{
+      name = aws_eks_cluster.this.arn
+      user = {
+        exec = {
+          apiVersion         = "client.authentication.k8s.io/v1beta1"
+          command            = "aws"
+          args               = ["--region", var.region, "eks", "get-token", "--cluster-name", aws_eks_cluster.this.name, "--output", "json"]
+          env                = contains(keys(var.aws_endpoints), "sts") ? [{ name = "AWS_ENDPOINT_URL_STS", value = var.aws_endpoints["sts"] }] : []
+          interactiveMode    = "IfAvailable"
+          provideClusterInfo = false
+        }
+      }
+    }]
+  })
+}
+
+resource "local_file" "kubeconfig" {
+  count           = var.kubeconfig_path == null ? 0 : 1
+  filename        = var.kubeconfig_path
+  content         = local.kubeconfig
+  file_permission = "0600"
+}
+
+output "kubeconfig" {
+  description = "A kubeconfig for this cluster, as `aws eks update-kubeconfig` writes it."
+  value       = local.kubeconfig
 }
 
 output "cluster_endpoint" {
