@@ -8,7 +8,7 @@ use meshplan_emulators::{Emulators, Options};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 struct Run {
     emu: Emulators,
@@ -19,7 +19,11 @@ struct Run {
 impl Run {
     /// A copy of `examples/<example>` with the emulators' variables file in it.
     fn new(example: &str, clusters: &[&str]) -> Run {
-        let emu = Emulators::start(&Options::clusters(clusters)).unwrap_or_else(|e| panic!("starting the emulators: {e}"));
+        Run::with_options(example, &Options::clusters(clusters))
+    }
+
+    fn with_options(example: &str, options: &Options) -> Run {
+        let emu = Emulators::start(options).unwrap_or_else(|e| panic!("starting the emulators: {e}"));
         let src: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "examples", example].iter().collect();
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join(example);
@@ -167,9 +171,31 @@ const K8S_ADDRESSES: [&str; 5] = [
     "kubernetes_service_account.app",
 ];
 
+/// How long the emulated cluster accepts an EKS token in `eks_irsa_cluster_and_objects_in_one_apply`.
+const TOKEN_TTL: Duration = Duration::from_secs(3);
+
+/// A test-only addition to eks-irsa: the kubernetes provider is configured only some seconds
+/// after the cluster exists (its `host` passes through a `time_sleep`), longer than the
+/// cluster accepts a token. A token made once per run (`data.aws_eks_cluster_auth`, read when
+/// the cluster is) is refused by then: only tokens the provider makes or renews on demand
+/// (`exec`) get through.
+const TOKEN_AGES: &str = r#"
+resource "time_sleep" "token_ages" {
+  create_duration = "5s"
+  triggers        = { host = aws_eks_cluster.this.endpoint }
+}
+"#;
+const TOKEN_AGES_OVERRIDE: &str = r#"
+provider "kubernetes" {
+  host = time_sleep.token_ages.triggers["host"]
+}
+"#;
+
 #[test]
 fn eks_irsa_cluster_and_objects_in_one_apply() {
-    let run = Run::new("eks-irsa", &["irsa-demo"]);
+    let run = Run::with_options("eks-irsa", &Options::clusters(&["irsa-demo"]).with_eks_token_ttl(TOKEN_TTL));
+    std::fs::write(run.dir.join("token_ages.mp.hcl"), TOKEN_AGES).unwrap();
+    std::fs::write(run.dir.join("token_ages_override.mp.hcl"), TOKEN_AGES_OVERRIDE).unwrap();
     let cluster = run.emu.cluster("irsa-demo");
 
     // Plan: the kubernetes provider's inputs are unknown until the cluster exists.
@@ -184,6 +210,7 @@ fn eks_irsa_cluster_and_objects_in_one_apply() {
 
     let took = run.apply_and_replan();
     eprintln!("eks-irsa: ONE apply (AWS + in-cluster objects) took {took:?}");
+    assert!(took > TOKEN_TTL, "the apply ({took:?}) must outlast the token lifetime ({TOKEN_TTL:?})");
 
     // AWS side, read with boto3.
     let aws = run.boto3_json(

@@ -2,8 +2,8 @@
 # S3 (signing key, discovery document, JWKS, public through a bucket policy), the IAM OIDC
 # provider, and the seed's verification role s3-echoer (trust: default:s3-echoer, with `:aud`
 # as well as the seed's `:sub`; AmazonS3FullAccess). The kube-apiserver flags and the key
-# files to copy onto the control plane are outputs; pod-identity-webhook is not in here (see
-# README.md).
+# files to copy onto the control plane are outputs; pod-identity-webhook, the s3-echoer
+# ServiceAccount and the test Job are in kubernetes.mp.hcl.
 #
 # With the variables unset this targets real AWS; README.md shows the run against moto.
 

@@ -81,7 +81,24 @@ provider "aws" {
 provider "kubernetes" {
   host                   = aws_eks_cluster.this.endpoint
   cluster_ca_certificate = base64decode(aws_eks_cluster.this.certificate_authority[0].data)
-  token                  = data.aws_eks_cluster_auth.this.token
+  # exec, not a data source's token: EKS refuses a token 15 minutes after signing, and the
+  # provider renews exec tokens (one made once per run cannot last a long apply).
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", aws_eks_cluster.this.name, "--region", var.region]
+    env         = local.eks_token_env
+  }
+}
+
+# What `aws eks get-token` (built into the kubernetes provider: no aws CLI needed) reads
+# besides its args: the STS endpoint and keys the aws provider was given (the emulators);
+# with them unset, the standard credential chain and the region's STS, as on AWS.
+locals {
+  eks_token_env = merge(
+    contains(keys(var.aws_endpoints), "sts") ? { AWS_ENDPOINT_URL_STS = var.aws_endpoints["sts"] } : {},
+    var.aws_access_key == null ? {} : { AWS_ACCESS_KEY_ID = var.aws_access_key, AWS_SECRET_ACCESS_KEY = var.aws_secret_key },
+  )
 }
 
 # --- Network: the two subnets in different AZs that EKS requires --------------------------
@@ -140,10 +157,6 @@ resource "aws_eks_cluster" "this" {
   }
   # EKS checks the role's permissions when it creates the cluster.
   depends_on = [aws_iam_role_policy_attachment.cluster]
-}
-
-data "aws_eks_cluster_auth" "this" {
-  name = aws_eks_cluster.this.name
 }
 
 # --- IRSA ----------------------------------------------------------------------------------

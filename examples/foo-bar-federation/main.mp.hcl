@@ -92,6 +92,13 @@ variable "istio_manifests_path" {
   default = "../../tests/fixtures/manifests/istio.yaml"
 }
 
+# The seed's "Automatic Certificate Rotation" step (cert-rotation.yaml): istiod's CA
+# certificate (cacerts) lives 30 days instead of 60; istiod reloads it when cert-manager renews it.
+variable "cacerts_duration" {
+  type    = string
+  default = "720h"
+}
+
 variable "demo_apps" {
   description = "The seed's demo workloads (sleep, helloworld-v1 on foo, helloworld-v2 on bar) in both clusters."
   type        = bool
@@ -155,27 +162,42 @@ module "clusters" {
 # --- The two kubernetes providers, from the clusters created in this apply --------------------
 # The plan defers their resources; the apply configures them once the clusters exist.
 
-data "aws_eks_cluster_auth" "foo" {
-  name = module.clusters.foo.cluster_name
-}
-
-data "aws_eks_cluster_auth" "bar" {
-  provider = aws.bar
-  name     = module.clusters.bar.cluster_name
+# What `aws eks get-token` (built into the kubernetes provider: no aws CLI needed) reads
+# besides its args: the STS endpoint and keys the aws provider was given (the emulators);
+# with them unset, the standard credential chain and the region's STS, as on AWS.
+locals {
+  eks_token_env = merge(
+    contains(keys(var.aws_endpoints), "sts") ? { AWS_ENDPOINT_URL_STS = var.aws_endpoints["sts"] } : {},
+    var.aws_access_key == null ? {} : { AWS_ACCESS_KEY_ID = var.aws_access_key, AWS_SECRET_ACCESS_KEY = var.aws_secret_key },
+  )
 }
 
 provider "kubernetes" {
   alias                  = "foo"
   host                   = module.clusters.foo.endpoint
   cluster_ca_certificate = module.clusters.foo.cluster_ca_certificate
-  token                  = data.aws_eks_cluster_auth.foo.token
+  # exec, not a data source's token: EKS refuses a token 15 minutes after signing, and the
+  # provider renews exec tokens (one made once per run cannot last a long apply).
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", module.clusters.foo.cluster_name, "--region", var.region]
+    env         = local.eks_token_env
+  }
 }
 
 provider "kubernetes" {
   alias                  = "bar"
   host                   = module.clusters.bar.endpoint
   cluster_ca_certificate = module.clusters.bar.cluster_ca_certificate
-  token                  = data.aws_eks_cluster_auth.bar.token
+  # exec, not a data source's token: EKS refuses a token 15 minutes after signing, and the
+  # provider renews exec tokens (one made once per run cannot last a long apply).
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", module.clusters.bar.cluster_name, "--region", var.bar_region]
+    env         = local.eks_token_env
+  }
 }
 
 # --- In both clusters: gp3 the default StorageClass (SPIRE's server volume needs one) ---------
@@ -207,6 +229,7 @@ module "mesh" {
   cert_manager_manifests = { path = abspath("${path.module}/${var.cert_manager_manifests_path}") }
   spire_crds             = { path = abspath("${path.module}/${var.spire_crds_path}") }
   istio_manifests        = { path = abspath("${path.module}/${var.istio_manifests_path}") }
+  cacerts_duration       = var.cacerts_duration
   depends_on             = [module.storage_foo, module.storage_bar]
 }
 

@@ -6,11 +6,24 @@
 provider "kubernetes" {
   host                   = module.eks.endpoint
   cluster_ca_certificate = module.eks.cluster_ca_certificate
-  token                  = data.aws_eks_cluster_auth.this.token
+  # exec, not a data source's token: EKS refuses a token 15 minutes after signing, and the
+  # provider renews exec tokens (one made once per run cannot last a long apply).
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", module.eks.cluster_name, "--region", var.region]
+    env         = local.eks_token_env
+  }
 }
 
-data "aws_eks_cluster_auth" "this" {
-  name = module.eks.cluster_name
+# What `aws eks get-token` (built into the kubernetes provider: no aws CLI needed) reads
+# besides its args: the STS endpoint and keys the aws provider was given (the emulators);
+# with them unset, the standard credential chain and the region's STS, as on AWS.
+locals {
+  eks_token_env = merge(
+    contains(keys(var.aws_endpoints), "sts") ? { AWS_ENDPOINT_URL_STS = var.aws_endpoints["sts"] } : {},
+    var.aws_access_key == null ? {} : { AWS_ACCESS_KEY_ID = var.aws_access_key, AWS_SECRET_ACCESS_KEY = var.aws_secret_key },
+  )
 }
 
 # The seed's aws-auth-cm.yaml: the worker role may join as a node. (EKS writes the same entry

@@ -67,6 +67,12 @@ variable "enable_addons" {
 
 # Third-party install manifests are never copied into the repo: by default the fixture
 # manifests of tests/fixtures/manifests; for a real cluster pass pinned upstream files.
+variable "kubeconfig_path" {
+  description = "Where to write the kubeconfig (as `aws eks update-kubeconfig` leaves it: an exec user running `aws eks get-token`, no stored token); null: only the `kubeconfig` output."
+  type        = string
+  default     = null
+}
+
 variable "spire_crds_path" {
   type    = string
   default = "../../tests/fixtures/manifests/spire-crds.yaml"
@@ -239,14 +245,27 @@ resource "aws_eks_addon" "ebs_csi" {
 # --- kubeconfig: the kubernetes provider, from the cluster created in this apply -------------
 # The plan defers its resources; the apply configures it once the cluster exists.
 
-data "aws_eks_cluster_auth" "this" {
-  name = aws_eks_cluster.this.name
-}
-
 provider "kubernetes" {
   host                   = aws_eks_cluster.this.endpoint
   cluster_ca_certificate = base64decode(aws_eks_cluster.this.certificate_authority[0].data)
-  token                  = data.aws_eks_cluster_auth.this.token
+  # exec, not a data source's token: EKS refuses a token 15 minutes after signing, and the
+  # provider renews exec tokens (one made once per run cannot last a long apply).
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", aws_eks_cluster.this.name, "--region", var.region]
+    env         = local.eks_token_env
+  }
+}
+
+# What `aws eks get-token` (built into the kubernetes provider: no aws CLI needed) reads
+# besides its args: the STS endpoint and keys the aws provider was given (the emulators);
+# with them unset, the standard credential chain and the region's STS, as on AWS.
+locals {
+  eks_token_env = merge(
+    contains(keys(var.aws_endpoints), "sts") ? { AWS_ENDPOINT_URL_STS = var.aws_endpoints["sts"] } : {},
+    var.aws_access_key == null ? {} : { AWS_ACCESS_KEY_ID = var.aws_access_key, AWS_SECRET_ACCESS_KEY = var.aws_secret_key },
+  )
 }
 
 # --- make setup-storage: gp2 the default class ------------------------------------------------
@@ -292,6 +311,50 @@ module "nsm" {
   manifests_path  = abspath("${path.module}/${var.nsm_manifests_path}")
   # Pods need nodes (and the CNI) to run; the seed sets up storage first.
   depends_on = [aws_eks_node_group.this, aws_eks_addon.vpc_cni, aws_eks_addon.ebs_csi, kubernetes_annotations.gp2_default, kubernetes_manifest.gp2]
+}
+
+# --- make setup-storage's other half: a kubeconfig for the user's kubectl -------------------
+# What `aws eks update-kubeconfig --name NAME --region R` writes: names are the cluster ARN, the
+# user runs `aws eks get-token` each time (renewed tokens, nothing secret in the file). Against
+# the emulators the exec env carries moto's STS endpoint (never the keys: kubectl's environment
+# supplies credentials, as on AWS).
+locals {
+  kubeconfig = yamlencode({
+    apiVersion      = "v1"
+    kind            = "Config"
+    preferences     = {}
+    current-context = aws_eks_cluster.this.arn
+    clusters = [{
+      name    = aws_eks_cluster.this.arn
+      cluster = { server = aws_eks_cluster.this.endpoint, certificate-authority-data = aws_eks_cluster.this.certificate_authority[0].data }
+    }]
+    contexts = [{ name = aws_eks_cluster.this.arn, context = { cluster = aws_eks_cluster.this.arn, user = aws_eks_cluster.this.arn } }]
+    users = [{
+      name = aws_eks_cluster.this.arn
+      user = {
+        exec = {
+          apiVersion         = "client.authentication.k8s.io/v1beta1"
+          command            = "aws"
+          args               = ["--region", var.region, "eks", "get-token", "--cluster-name", aws_eks_cluster.this.name, "--output", "json"]
+          env                = contains(keys(var.aws_endpoints), "sts") ? [{ name = "AWS_ENDPOINT_URL_STS", value = var.aws_endpoints["sts"] }] : []
+          interactiveMode    = "IfAvailable"
+          provideClusterInfo = false
+        }
+      }
+    }]
+  })
+}
+
+resource "local_file" "kubeconfig" {
+  count           = var.kubeconfig_path == null ? 0 : 1
+  filename        = var.kubeconfig_path
+  content         = local.kubeconfig
+  file_permission = "0600"
+}
+
+output "kubeconfig" {
+  description = "A kubeconfig for this cluster, as `aws eks update-kubeconfig` writes it."
+  value       = local.kubeconfig
 }
 
 output "cluster_endpoint" {

@@ -52,14 +52,23 @@ locals {
   })
 
   # Gateways mount the SPIFFE workload socket through a k8s overlay (they are not injected).
-  gateway_socket_overlay = [{
-      apiVersion = "apps/v1"
-      kind       = "Deployment"
-      name       = "istio-eastwestgateway"
-      patches    = [
-        { path = "spec.template.spec.volumes.[name:workload-socket]", value = { name = "workload-socket", csi = { driver = var.spiffe_csi_driver, readOnly = true } } },
-        { path = "spec.template.spec.containers.[name:istio-proxy].volumeMounts.[name:workload-socket]", value = { name = "workload-socket", mountPath = var.workload_socket_path, readOnly = true } },
-      ]
+  socket_patches = [
+    { path = "spec.template.spec.volumes.[name:workload-socket]", value = { name = "workload-socket", csi = { driver = var.spiffe_csi_driver, readOnly = true } } },
+    { path = "spec.template.spec.containers.[name:istio-proxy].volumeMounts.[name:workload-socket]", value = { name = "workload-socket", mountPath = var.workload_socket_path, readOnly = true } },
+  ]
+  gateway_socket_overlay = [{ apiVersion = "apps/v1", kind = "Deployment", name = "istio-eastwestgateway", patches = local.socket_patches }]
+
+  # The seed's north-south gateway: the default profile's istio-ingressgateway, given the same
+  # socket overlay and federation annotation as the east-west one (else its pod gets no SVID
+  # and never becomes Ready).
+  ingress_gateways = [{
+    name    = "istio-ingressgateway"
+    enabled = var.ingress_gateway
+    k8s = {
+      podAnnotations     = { "spiffe.io/federatesWith" = join(",", var.federates_with) }
+      serviceAnnotations = var.ingress_service_annotations
+      overlays           = [{ apiVersion = "apps/v1", kind = "Deployment", name = "istio-ingressgateway", patches = local.socket_patches }]
+    }
   }]
 }
 
@@ -97,6 +106,7 @@ resource "kubernetes_manifest" "control_plane" {
             env = [{ name = "AUTO_RELOAD_PLUGIN_CERTS", value = "true" }]
           }
         }
+        ingressGateways = local.ingress_gateways
       }
     }
   }

@@ -51,7 +51,7 @@ variable "network" {
 }
 
 variable "federates_with" {
-  description = "Trust domains for the east-west gateway's spiffe.io/federatesWith annotation."
+  description = "Trust domains for the gateways' spiffe.io/federatesWith annotation."
   type        = list(string)
   default     = []
 }
@@ -111,4 +111,16 @@ variable "wait_for_control_plane" {
   description = "Wait for the IstioOperators to report HEALTHY (istiod, sidecar injector, gateway up)."
   type        = bool
   default     = true
+}
+
+variable "ingress_gateway" {
+  description = "The north-south istio-ingressgateway (default profile), with the SPIFFE socket overlay and federatesWith annotation; false disables it."
+  type        = bool
+  default     = true
+}
+
+variable "ingress_service_annotations" {
+  description = "Annotations of the istio-ingressgateway Service (e.g. the AWS load balancer type)."
+  type        = map(string)
+  default     = {}
 }

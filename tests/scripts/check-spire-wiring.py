@@ -7,7 +7,8 @@
   Service selects the server pod and reaches the controller-manager's webhook port;
 - the agent's socket (agent.conf) is on a hostPath; the SPIFFE CSI driver shares that
   directory; every hostPath consumer (SPIFFE_ENDPOINT_SOCKET) dials that host file; every
-  Istio spire template mounts the CSI volume where Istio reads <dir>/socket.
+  Istio spire template mounts the CSI volume where Istio reads <dir>/socket, and so does every
+  enabled IstioOperator gateway's overlay (with a spiffe.io/federatesWith annotation).
 
   check-spire-wiring.py KUBECONFIG [SPIRE_NAMESPACE]
 Prints "ok ..." lines; exits 1 after printing "FAIL ..." for each broken invariant.
@@ -143,6 +144,23 @@ for kind in ["deployments", "daemonsets", "statefulsets"]:
                     check(f"{where}: the agent creates the directory it mounts", av.get("hostPath", {}).get("type") == "DirectoryOrCreate", av)
 
 for op in (get("istiooperators", "-A") or {"items": []})["items"]:
+    # Gateways are not injected: each enabled one mounts the socket through a k8s overlay on
+    # its own Deployment and names the trust domains it federates with.
+    for gw in op["spec"].get("components", {}).get("ingressGateways", []) or []:
+        if not gw.get("enabled"):
+            continue
+        consumers += 1
+        where = f"{op['metadata']['name']}: gateway {gw['name']}"
+        k8s = gw.get("k8s", {})
+        patches = [p for o in k8s.get("overlays", []) if o.get("kind") == "Deployment" and o.get("name") == gw["name"] for p in o.get("patches", [])]
+        vol = next((p["value"] for p in patches if p["path"].startswith("spec.template.spec.volumes.") and "csi" in p.get("value", {})), None)
+        check(f"{where}: its overlay adds the agent's CSI volume to its own Deployment", vol is not None and vol["csi"]["driver"] == csi_plugin, patches)
+        mount = next((p["value"] for p in patches if ".containers.[name:istio-proxy].volumeMounts." in p["path"] and vol and p["value"].get("name") == vol["name"]), None)
+        seen = mount and posixpath.join(mount["mountPath"], sock_name)
+        check(f"{where}: istio-proxy finds the agent socket at {ISTIO_SOCKET}", seen == ISTIO_SOCKET, f"the overlay puts it at {seen}")
+        fed = k8s.get("podAnnotations", {}).get("spiffe.io/federatesWith", "")
+        check(f"{where}: pods carry spiffe.io/federatesWith", bool(fed.strip()), k8s.get("podAnnotations"))
+
     tmpl = op["spec"].get("values", {}).get("sidecarInjectorWebhook", {}).get("templates", {}).get("spire")
     if not tmpl:
         continue

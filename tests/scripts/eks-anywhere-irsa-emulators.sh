@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# End to end: examples/eks-anywhere-irsa against the local emulators (moto only: no EKS
-# cluster, so no kube test server). plan → ONE apply → plan -detailed-exitcode must exit 0 →
+# End to end: examples/eks-anywhere-irsa against the local emulators (moto, and a kube test
+# server standing in for the EKS Anywhere cluster, reached with its admin kubeconfig). plan → ONE apply → plan -detailed-exitcode must exit 0 →
 # boto3 checks (the issuer's discovery document and JWKS in S3, the public-read bucket
-# policy, the IAM OIDC provider, the s3-echoer role's trust) and the key files → destroy →
+# policy, the IAM OIDC provider, the s3-echoer role's trust), the key files and kubectl checks
+# (pod-identity-webhook wiring, s3-echoer ServiceAccount and Job) → destroy →
 # nothing left.
 #   MESHPLAN=/path/to/meshplan MESHPLAN_EMULATORS=/path/to/meshplan-emulators \
 #     tests/scripts/eks-anywhere-irsa-emulators.sh
@@ -24,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 emu="$work/emulators"
-"$MESHPLAN_EMULATORS" --out "$emu" --region "$region" 2>"$work/emulators.log" &
+"$MESHPLAN_EMULATORS" --out "$emu" --region "$region" --cluster eksa 2>"$work/emulators.log" &
 emu_pid=$!
 for _ in $(seq 300); do
   [ -f "$emu/ready" ] && break
@@ -45,6 +46,7 @@ rm -f ./*.svg
 cp "$emu/emulators.auto.mpvars" .
 # The seed takes it from `openssl s_client` against S3; offline any 40 hex digits do.
 echo 'oidc_thumbprint = "0123456789abcdef0123456789abcdef01234567"' >test.auto.mpvars
+echo "kubeconfig_path = \"$emu/eksa.kubeconfig\"" >>test.auto.mpvars
 
 aws_check() {
   python3 - "$bucket" "$@" <<'PY'
@@ -123,7 +125,48 @@ expect "s3-echoer role" "$(aws_check role)" \
   "sts:AssumeRoleWithWebIdentity $provider_arn AmazonS3FullAccess
 s3-$region.amazonaws.com/$bucket:aud=sts.amazonaws.com,s3-$region.amazonaws.com/$bucket:sub=system:serviceaccount:default:s3-echoer"
 
+# pod-identity-webhook: the objects point at each other, and the API server would trust the
+# certificate the webhook serves.
+k() { kubectl --kubeconfig "$emu/eksa.kubeconfig" "$@"; }
+k get mutatingwebhookconfiguration pod-identity-webhook -o json >mwc.json
+k get -n kube-system service pod-identity-webhook -o json >svc.json
+k get -n kube-system deployment pod-identity-webhook -o json >deploy.json
+k get -n kube-system secret pod-identity-webhook -o json >secret.json
+k get clusterrolebinding pod-identity-webhook -o json >crb.json
+k get -n kube-system rolebinding pod-identity-webhook -o json >rb.json
+python3 - <<'PY' >webhook-wiring.txt
+import base64, json, posixpath
+mwc, svc, dep, sec, crb, rb = (json.load(open(f + ".json")) for f in ["mwc", "svc", "deploy", "secret", "crb", "rb"])
+wh = mwc["webhooks"][0]
+ref = wh["clientConfig"]["service"]
+pod = dep["spec"]["template"]
+c = pod["spec"]["containers"][0]
+checks = {
+    "webhook → Service": (ref["name"], ref["namespace"]) == (svc["metadata"]["name"], svc["metadata"]["namespace"]),
+    "webhook: pods on CREATE": wh["rules"][0]["resources"] == ["pods"] and wh["rules"][0]["operations"] == ["CREATE"],
+    "Service selects the webhook pods": all(pod["metadata"]["labels"].get(k) == v for k, v in svc["spec"]["selector"].items()),
+    "Service targets the container port": svc["spec"]["ports"][0]["targetPort"] in [p.get("name") for p in c["ports"]] + [p["containerPort"] for p in c["ports"]],
+    "caBundle = the served certificate": base64.b64decode(wh["clientConfig"]["caBundle"]) == base64.b64decode(sec["data"]["tls.crt"]),
+    "RBAC binds the pods' ServiceAccount": all(s["name"] == pod["spec"]["serviceAccountName"] for s in crb["subjects"] + rb["subjects"]),
+}
+mounts = {v["name"]: v["secret"]["secretName"] for v in pod["spec"]["volumes"] if "secret" in v}
+for flag in ("--tls-cert=", "--tls-key="):
+    path = next(a[len(flag):] for a in c["command"] if a.startswith(flag))
+    m = next(m for m in c["volumeMounts"] if path.startswith(m["mountPath"].rstrip("/") + "/"))
+    key = posixpath.relpath(path, m["mountPath"])
+    checks[f"{flag} is in the Secret"] = mounts.get(m["name"]) == sec["metadata"]["name"] and key in sec["data"]
+for name, ok in checks.items():
+    print(("ok " if ok else "FAIL ") + name)
+PY
+cat webhook-wiring.txt
+expect "webhook wiring" "$(grep -c '^ok ' webhook-wiring.txt) $(grep -c '^FAIL ' webhook-wiring.txt || true)" "8 0"
+k get -n kube-system secret pod-identity-webhook -o jsonpath='{.data.tls\.crt}' | base64 -d >webhook.crt
+expect "serving certificate names the Service" "$(openssl x509 -in webhook.crt -noout -ext subjectAltName | grep -o 'DNS:pod-identity-webhook.kube-system.svc,')" "DNS:pod-identity-webhook.kube-system.svc,"
+expect "s3-echoer ServiceAccount → role" "$(k get sa -n default s3-echoer -o jsonpath='{.metadata.annotations.eks\.amazonaws\.com/role-arn}')" "$("$MESHPLAN" output -raw s3_echoer_role_arn)"
+expect "s3-tester-job runs as s3-echoer" "$(k get job -n default s3-tester-job -o jsonpath='{.spec.template.spec.serviceAccountName} {.spec.template.spec.containers[0].env[?(@.name=="AWS_DEFAULT_REGION")].value}')" "s3-echoer $region"
+
 timed destroy "$MESHPLAN" destroy -auto-approve
 expect "moto: nothing left" "$(aws_check left)" 0
 expect "no key files left" "$(find keys -type f 2>/dev/null | wc -l)" 0
+expect "no webhook left" "$(k get mutatingwebhookconfiguration -o name | wc -l) $(k get sa -n default s3-echoer -o name 2>/dev/null | wc -l)" "0 0"
 echo "PASS eks-anywhere-irsa-emulators"

@@ -155,6 +155,17 @@ expect "foo's remote kubeconfig reaches bar" "$(kubectl --kubeconfig bar-remote.
 bar get secret -n istio-system istio-remote-secret-foo-eks-cluster -o jsonpath='{.data.foo-eks-cluster}' | base64 -d > foo-remote.kubeconfig
 expect "bar's remote secret points at foo's EKS endpoint" "$(kubectl --kubeconfig foo-remote.kubeconfig config view -o jsonpath='{.clusters[0].cluster.server}')" "$(kc_server "$emu/foo-eks-cluster.kubeconfig")"
 expect "Istio spire template" "$(foo get istiooperator -n istio-system istio-control-plane -o jsonpath='{.spec.values.sidecarInjectorWebhook.templates.spire}' | grep -c csi.spiffe.io)" 1
+# The seed's north-south gateway: istio-ingressgateway mounts the SPIFFE socket (checked by
+# check_spire_wiring) and federates; istiod's CA rotates every 720h (cert-rotation.yaml).
+for c in foo bar; do
+  k() { kubectl --kubeconfig "$emu/$c-eks-cluster.kubeconfig" "$@"; }
+  expect "$c: ingress gateway federates" "$(k get istiooperator -n istio-system istio-control-plane -o jsonpath='{.spec.components.ingressGateways[?(@.name=="istio-ingressgateway")].k8s.podAnnotations.spiffe\.io/federatesWith}')" "$([ $c = foo ] && echo bar.com || echo foo.com)"
+  expect "$c: cacerts rotation" "$(k get certificate -n istio-system cacerts -o jsonpath='{.spec.duration} {.spec.renewBefore}')" "720h 360h"
+done
+# bar's Gateway + VirtualService (helloworld-gateway.yaml): /hello on the ingress gateway → helloworld:5000.
+expect "bar: Gateway selects the ingress gateway" "$(bar get gateway.networking.istio.io -n helloworld helloworld-gateway -o jsonpath='{.spec.selector.istio} {.spec.servers[0].port.number} {.spec.servers[0].port.protocol}')" "ingressgateway 80 HTTP"
+expect "bar: VirtualService routes /hello" "$(bar get virtualservice -n helloworld helloworld -o jsonpath='{.spec.gateways[0]} {.spec.http[0].match[0].uri.exact} {.spec.http[0].route[0].destination.host}:{.spec.http[0].route[0].destination.port.number}')" "helloworld-gateway /hello helloworld:$(bar get svc -n helloworld helloworld -o jsonpath='{.spec.ports[0].port}')"
+expect "foo: no north-south Gateway" "$(foo get gateway.networking.istio.io -n helloworld -o name | wc -l)" 0
 expect "spire-server on the dedicated nodes" "$(bar get statefulset -n spire spire-server -o jsonpath='{.spec.template.spec.nodeSelector.dedicated}')" "spire-server"
 
 # The seed's demo and storage setup, on both clusters.

@@ -41,6 +41,7 @@ cp -r "$repo/tests/fixtures" "$work/repo/tests/"
 cd "$work/repo/examples/nsm-on-eks"
 rm -f ./*.svg
 cp "$emu/emulators.auto.mpvars" .
+echo 'kubeconfig_path = "nsm-test.kubeconfig"' >test.auto.mpvars
 
 aws_check() {
   python3 - "$@" <<'PY'
@@ -120,9 +121,38 @@ expect "trust domain" "$(k get cm -n spire spire-server -o jsonpath='{.data.serv
 check_spire_wiring "$emu/nsm-test.kubeconfig"
 expect "admission-webhook-k8s rolled out" "$(k get deploy -n nsm-system admission-webhook-k8s -o jsonpath='{.status.readyReplicas}')" 1
 
+# The kubeconfig `aws eks update-kubeconfig` would leave: an exec user, no token in the file.
+"$MESHPLAN" output -raw kubeconfig > user.kubeconfig
+kv() { kubectl --kubeconfig user.kubeconfig config view -o jsonpath="$1"; }
+expect "kubeconfig: cluster server" "$(kv '{.clusters[0].cluster.server}')" "$(kc_server "$emu/nsm-test.kubeconfig")"
+expect "kubeconfig: exec aws eks get-token" "$(kv '{.users[0].user.exec.command} {.users[0].user.exec.args[*]}')" "aws --region us-east-1 eks get-token --cluster-name nsm-test --output json"
+expect "kubeconfig: no stored token" "$(kv '{.users[0].user.token}')" ""
+expect "kubeconfig_path: the same file, 0600" "$(cmp -s nsm-test.kubeconfig user.kubeconfig && stat -c %a nsm-test.kubeconfig)" 600
+# It works: a second configuration reads it with config_path (the built-in aws eks get-token,
+# tokens checked against moto's STS by the cluster) and reads the NSM namespace back.
+mkdir -p kubeconfig-check
+cat > kubeconfig-check/main.mp.hcl <<'HCL'
+provider "kubernetes" {
+  config_path = "../user.kubeconfig"
+}
+data "kubernetes_resource" "ns" {
+  api_version = "v1"
+  kind        = "Namespace"
+  metadata {
+    name = "nsm-system"
+  }
+}
+output "uid" {
+  value = data.kubernetes_resource.ns.object.metadata.uid
+}
+HCL
+(cd kubeconfig-check && "$MESHPLAN" apply -auto-approve >/dev/null)
+expect "kubeconfig reaches the cluster" "$(cd kubeconfig-check && "$MESHPLAN" output -raw uid)" "$(k get ns nsm-system -o jsonpath='{.metadata.uid}')"
+
 timed destroy "$MESHPLAN" destroy -auto-approve
 expect "moto: nothing left" "$(aws_check left)" 0
 expect "no namespaces left" "$(k get ns -o name | grep -cvE 'namespace/(default|kube-system|kube-public|kube-node-lease)$' || true)" 0
 expect "no CRDs left" "$(k get crd -o name | wc -l)" 0
 expect "no StorageClasses left" "$(k get sc -o name | wc -l)" 0
+expect "kubeconfig file removed" "$(ls nsm-test.kubeconfig 2>/dev/null | wc -l)" 0
 echo "PASS nsm-on-eks-emulators"

@@ -2,7 +2,8 @@
 # providers = { kubernetes.foo = …, kubernetes.bar = … }: namespaces `sleep` and `helloworld`
 # (istio-injection=enabled), Service helloworld:5000 on both, Deployment helloworld-v1 on foo
 # and helloworld-v2 on bar, sleep on both. Pods use the `sidecar,spire` injector templates and
-# federate with the other side's trust domain. Call it after ./mesh (depends_on = [module.mesh]).
+# federate with the other side's trust domain. On bar, the north-south Gateway and
+# VirtualService for helloworld (`north_south`). Call it after ./mesh (depends_on = [module.mesh]).
 
 locals {
   namespaces = var.enabled ? toset(["sleep", "helloworld"]) : toset([])
@@ -151,4 +152,41 @@ resource "kubernetes_manifest" "bar_sleep" {
   provider   = kubernetes.bar
   manifest   = local.sleep.bar
   depends_on = [kubernetes_namespace.bar]
+}
+
+# --- bar: north-south (the seed's helloworld-gateway.yaml) ----------------------------------
+# foo's sleep reaches bar's helloworld-v2 through bar's ingress gateway: its load balancer's
+# hostname, path /hello (the seed's GATEWAY_URL).
+
+resource "kubernetes_manifest" "bar_helloworld_gateway" {
+  count    = var.enabled && var.north_south ? 1 : 0
+  provider = kubernetes.bar
+  manifest = {
+    apiVersion = "networking.istio.io/v1beta1"
+    kind       = "Gateway"
+    metadata   = { name = "helloworld-gateway", namespace = "helloworld" }
+    spec = {
+      selector = { istio = "ingressgateway" }
+      servers  = [{ port = { number = 80, name = "http", protocol = "HTTP" }, hosts = ["*"] }]
+    }
+  }
+  depends_on = [kubernetes_namespace.bar]
+}
+
+resource "kubernetes_manifest" "bar_helloworld_virtual_service" {
+  count    = var.enabled && var.north_south ? 1 : 0
+  provider = kubernetes.bar
+  manifest = {
+    apiVersion = "networking.istio.io/v1beta1"
+    kind       = "VirtualService"
+    metadata   = { name = "helloworld", namespace = "helloworld" }
+    spec = {
+      hosts    = ["*"]
+      gateways = [kubernetes_manifest.bar_helloworld_gateway[0].manifest.metadata.name]
+      http = [{
+        match = [{ uri = { exact = "/hello" } }]
+        route = [{ destination = { host = kubernetes_manifest.bar_helloworld_service[0].manifest.metadata.name, port = { number = 5000 } } }]
+      }]
+    }
+  }
 }

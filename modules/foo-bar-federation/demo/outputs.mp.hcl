@@ -5,3 +5,8 @@ output "deployments" {
     bar = concat([for m in kubernetes_manifest.bar_helloworld : "helloworld/${m.manifest.metadata.name}"], [for m in kubernetes_manifest.bar_sleep : "sleep/${m.manifest.metadata.name}"])
   }
 }
+
+output "north_south" {
+  description = "bar's north-south entry for helloworld: the Gateway (\"namespace/name\") and the path; null when disabled. The URL is http://<istio-ingressgateway's load balancer hostname><path>."
+  value       = length(kubernetes_manifest.bar_helloworld_virtual_service) == 0 ? null : { gateway = "helloworld/${kubernetes_manifest.bar_helloworld_gateway[0].manifest.metadata.name}", path = "/hello" }
+}

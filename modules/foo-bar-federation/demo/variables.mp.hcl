@@ -30,3 +30,9 @@ variable "istio_ready" {
   type        = map(string)
   default     = {}
 }
+
+variable "north_south" {
+  description = "On bar, the seed's helloworld-gateway.yaml: Gateway helloworld-gateway on istio-ingressgateway (port 80) and VirtualService helloworld routing /hello to helloworld:5000."
+  type        = bool
+  default     = true
+}

@@ -20,6 +20,8 @@ module "cert_manager_foo" {
   manifests_url          = var.cert_manager_manifests.url
   manifests_sha256       = var.cert_manager_manifests.sha256
   generated_root         = true
+  cacerts_duration       = var.cacerts_duration
+  cacerts_renew_before   = var.cacerts_renew_before
   istio_namespace_labels = { "topology.istio.io/network" = var.foo.network }
 }
 
@@ -30,6 +32,8 @@ module "cert_manager_bar" {
   manifests_url          = var.cert_manager_manifests.url
   manifests_sha256       = var.cert_manager_manifests.sha256
   generated_root         = true
+  cacerts_duration       = var.cacerts_duration
+  cacerts_renew_before   = var.cacerts_renew_before
   istio_namespace_labels = { "topology.istio.io/network" = var.bar.network }
 }
 

@@ -74,3 +74,15 @@ variable "internal_load_balancers" {
   type        = bool
   default     = true
 }
+
+variable "cacerts_duration" {
+  description = "Lifetime of Istio's intermediate CA (Certificate cacerts, both clusters); the seed's rotation step shortens it from 1440h to 720h. istiod reloads it (AUTO_RELOAD_PLUGIN_CERTS)."
+  type        = string
+  default     = "1440h"
+}
+
+variable "cacerts_renew_before" {
+  description = "How long before expiry cert-manager renews cacerts."
+  type        = string
+  default     = "360h"
+}

@@ -13,7 +13,6 @@ mod coalescer;
 mod data;
 mod ec2_batches;
 mod eks;
-mod eks_token;
 mod error;
 mod iam;
 mod intent;

@@ -3,7 +3,7 @@
 use crate::api::{Api, NotFound};
 use crate::eks::cluster::describe;
 use crate::eks::common::{computed_cluster_attributes, set_computed_cluster_attributes, tags_map, vpc_config_value};
-use crate::eks_token::token_for;
+use meshplan_eks_token::token_for;
 use crate::error::AwsError;
 use crate::values::{list_value, map_value, opt_str};
 use meshplan_provider::{async_trait, Attribute, Ctx, DataSource, ProviderError, Schema, Type, Value};

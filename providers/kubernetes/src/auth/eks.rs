@@ -6,16 +6,12 @@
 //! would read: credentials, profile, region, `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`.
 //! Anything else (`--role-arn`, other `AWS_*` settings) runs the real command.
 //!
-//! The same presigning is in the aws provider (`aws_eks_cluster_auth`); providers do not
-//! depend on each other, so each has its ~30 lines of aws-sigv4.
+//! The presigning itself is `meshplan-eks-token`'s, shared with `aws_eks_cluster_auth`.
 
 use super::{ExecPlugin, Token, TokenError};
 use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings};
-use aws_sigv4::sign::v4;
-use base64::Engine;
 use std::time::{Duration, SystemTime};
 
 /// Re-presign when a token is this old.
@@ -77,7 +73,8 @@ impl GetToken {
 pub(crate) struct EksToken {
     cluster: String,
     region: String,
-    sts_url: String,
+    /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, else the region's STS.
+    sts_endpoint: Option<String>,
     credentials: SharedCredentialsProvider,
 }
 
@@ -109,49 +106,17 @@ impl EksToken {
             TokenError::Eks("no AWS region: add \"--region\", REGION to the exec args or set AWS_REGION".into())
         })?;
         let credentials = config.credentials_provider().ok_or_else(|| TokenError::Eks("no AWS credentials provider".into()))?;
-        let endpoint = plugin.var("AWS_ENDPOINT_URL_STS").or_else(|| plugin.var("AWS_ENDPOINT_URL"));
-        Ok(EksToken { sts_url: sts_url(&region, endpoint.as_deref()), cluster: request.cluster, region, credentials })
+        let sts_endpoint = plugin.var("AWS_ENDPOINT_URL_STS").or_else(|| plugin.var("AWS_ENDPOINT_URL"));
+        Ok(EksToken { sts_endpoint, cluster: request.cluster, region, credentials })
     }
 
     pub async fn fetch(&self) -> Result<Token, TokenError> {
         let creds = self.credentials.provide_credentials().await.map_err(|e| TokenError::Eks(format!("no AWS credentials: {e}")))?;
         let now = SystemTime::now();
-        let token = presign(&creds, &self.region, &self.sts_url, &self.cluster, now).map_err(TokenError::Eks)?;
+        let token = meshplan_eks_token::presign(&creds, &self.region, self.sts_endpoint.as_deref(), &self.cluster, now)
+            .map_err(|e| TokenError::Eks(e.to_string()))?;
         Token::new(&token, Some(now + RENEW_AFTER)).map_err(TokenError::Eks)
     }
-}
-
-/// The GetCallerIdentity URL: the override, or the regional endpoint.
-fn sts_url(region: &str, endpoint: Option<&str>) -> String {
-    let base = match endpoint {
-        Some(e) => e.trim_end_matches('/').to_string(),
-        None if region.starts_with("cn-") => format!("https://sts.{region}.amazonaws.com.cn"),
-        None => format!("https://sts.{region}.amazonaws.com"),
-    };
-    format!("{base}/?Action=GetCallerIdentity&Version=2011-06-15")
-}
-
-/// `k8s-aws-v1.` + base64url(the URL presigned at `now`, 60 s, `x-k8s-aws-id` signed).
-fn presign(creds: &Credentials, region: &str, url: &str, cluster: &str, now: SystemTime) -> Result<String, String> {
-    let mut settings = SigningSettings::default();
-    settings.signature_location = SignatureLocation::QueryParams;
-    settings.expires_in = Some(Duration::from_secs(60));
-    let identity = creds.clone().into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name("sts")
-        .time(now)
-        .settings(settings)
-        .build()
-        .map_err(|e| e.to_string())?
-        .into();
-    let headers = [("x-k8s-aws-id", cluster)];
-    let signable = SignableRequest::new("GET", url, headers.into_iter(), SignableBody::Bytes(&[])).map_err(|e| e.to_string())?;
-    let (instructions, _) = sign(signable, &params).map_err(|e| e.to_string())?.into_parts();
-    let mut request = http::Request::builder().uri(url).body(()).map_err(|e| e.to_string())?;
-    instructions.apply_to_request_http1x(&mut request);
-    Ok(format!("k8s-aws-v1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(request.uri().to_string())))
 }
 
 #[cfg(test)]
@@ -177,20 +142,6 @@ mod tests {
         assert_eq!(GetToken::parse("aws", &args("eks get-token --cluster-name foo --output yaml")), None);
     }
 
-    #[test]
-    fn the_token_is_a_presigned_get_caller_identity_bound_to_the_cluster() {
-        let creds = Credentials::new("AKIDEXAMPLE", "secret", Some("session".into()), None, "test");
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let token = presign(&creds, "eu-west-1", &sts_url("eu-west-1", None), "foo", now).unwrap();
-        let url = String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token.strip_prefix("k8s-aws-v1.").unwrap()).unwrap()).unwrap();
-        assert!(url.starts_with("https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"), "{url}");
-        for part in ["X-Amz-Expires=60", "X-Amz-SignedHeaders=host%3Bx-k8s-aws-id", "X-Amz-Security-Token=session", "X-Amz-Date=20231114T221320Z", "X-Amz-Signature="] {
-            assert!(url.contains(part), "{part} missing from {url}");
-        }
-        assert_eq!(sts_url("cn-north-1", None), "https://sts.cn-north-1.amazonaws.com.cn/?Action=GetCallerIdentity&Version=2011-06-15");
-        assert_eq!(sts_url("us-east-1", Some("http://127.0.0.1:5000/")), "http://127.0.0.1:5000/?Action=GetCallerIdentity&Version=2011-06-15");
-    }
-
     #[tokio::test]
     async fn the_plugin_env_gives_credentials_region_and_endpoint() {
         let plugin = ExecPlugin {
@@ -203,10 +154,10 @@ mod tests {
                 .collect(),
         };
         let eks = EksToken::for_plugin(&plugin).await.expect("built in").expect("configured");
-        assert_eq!((eks.region.as_str(), eks.sts_url.as_str()), ("ap-south-1", "http://127.0.0.1:1/?Action=GetCallerIdentity&Version=2011-06-15"));
+        assert_eq!((eks.region.as_str(), eks.sts_endpoint.as_deref()), ("ap-south-1", Some("http://127.0.0.1:1")));
         let token = eks.fetch().await.unwrap();
-        let b64 = token.header.to_str().unwrap().strip_prefix("Bearer k8s-aws-v1.").unwrap().to_string();
-        let url = String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64).unwrap()).unwrap();
+        let bearer = token.header.to_str().unwrap().strip_prefix("Bearer ").unwrap().to_string();
+        let url = meshplan_eks_token::presigned_url(&bearer).expect("an EKS token");
         assert!(url.starts_with("http://127.0.0.1:1/?Action=GetCallerIdentity") && url.contains("X-Amz-Credential=AKIDENV%2F"), "{url}");
         assert!(token.renew_at.is_some_and(|at| at > SystemTime::now() + Duration::from_secs(9 * 60)));
         // A setting the built-in does not know: the real CLI decides.
