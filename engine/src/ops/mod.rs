@@ -7,6 +7,7 @@ mod fmt;
 mod import;
 mod moves;
 mod plan;
+pub mod providers;
 pub mod state_io;
 pub mod workspaces;
 mod validate;

@@ -5,6 +5,7 @@ mod diagnostics;
 mod plan_json;
 mod plan_text;
 mod progress;
+mod providers;
 mod shell;
 mod value;
 
@@ -12,6 +13,7 @@ pub use diagnostics::render_diagnostics;
 pub use plan_json::{plan_json, state_json};
 pub use plan_text::{render_change, render_plan};
 pub use progress::Progress;
+pub use providers::render_providers;
 pub use shell::Shell;
 pub use value::{quote, scalar};
 

@@ -19,6 +19,7 @@ mod path;
 mod plan;
 mod provider;
 mod schema;
+pub mod schema_json;
 mod value;
 
 pub use error::ProviderError;

@@ -25,11 +25,11 @@ impl DataSource for EksCluster {
     fn schema(&self) -> Schema {
         let vpc = Type::Object(
             [
-                ("subnet_ids", Type::list(Type::String)),
-                ("security_group_ids", Type::list(Type::String)),
+                ("subnet_ids", Type::set(Type::String)),
+                ("security_group_ids", Type::set(Type::String)),
                 ("endpoint_private_access", Type::Bool),
                 ("endpoint_public_access", Type::Bool),
-                ("public_access_cidrs", Type::list(Type::String)),
+                ("public_access_cidrs", Type::set(Type::String)),
                 ("cluster_security_group_id", Type::String),
                 ("vpc_id", Type::String),
             ]

@@ -14,7 +14,7 @@ fn filter_block() -> Block {
     Block::list(
         Schema::new()
             .attr("name", Attribute::required(Type::String))
-            .attr("values", Attribute::required(Type::list(Type::String))),
+            .attr("values", Attribute::required(Type::set(Type::String))),
     )
 }
 
@@ -43,10 +43,10 @@ impl DataSource for AvailabilityZones {
             .attr("id", Attribute::computed(Type::String))
             .attr("state", Attribute::optional(Type::String))
             .attr("all_availability_zones", Attribute::optional(Type::Bool))
-            .attr("exclude_names", Attribute::optional(Type::list(Type::String)))
+            .attr("exclude_names", Attribute::optional(Type::set(Type::String)))
             .attr("names", Attribute::computed(Type::list(Type::String)))
             .attr("zone_ids", Attribute::computed(Type::list(Type::String)))
-            .attr("group_names", Attribute::computed(Type::list(Type::String)))
+            .attr("group_names", Attribute::computed(Type::set(Type::String)))
             .block("filter", filter_block())
     }
     async fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {

@@ -15,7 +15,7 @@ fn principals_block() -> Block {
     Block::list(
         Schema::new()
             .attr("type", Attribute::required(Type::String))
-            .attr("identifiers", Attribute::required(Type::list(Type::String))),
+            .attr("identifiers", Attribute::required(Type::set(Type::String))),
     )
 }
 
@@ -29,10 +29,10 @@ impl DataSource for PolicyDocument {
         let statement = Schema::new()
             .attr("sid", Attribute::optional(Type::String))
             .attr("effect", Attribute::optional(Type::String).default("Allow"))
-            .attr("actions", Attribute::optional(Type::list(Type::String)))
-            .attr("not_actions", Attribute::optional(Type::list(Type::String)))
-            .attr("resources", Attribute::optional(Type::list(Type::String)))
-            .attr("not_resources", Attribute::optional(Type::list(Type::String)))
+            .attr("actions", Attribute::optional(Type::set(Type::String)))
+            .attr("not_actions", Attribute::optional(Type::set(Type::String)))
+            .attr("resources", Attribute::optional(Type::set(Type::String)))
+            .attr("not_resources", Attribute::optional(Type::set(Type::String)))
             .block("principals", principals_block())
             .block("not_principals", principals_block())
             .block(

@@ -186,7 +186,7 @@ impl ResourceType for AccessEntry {
                 .attr("access_entry_arn", Attribute::computed(Type::String))
                 .attr("cluster_name", Attribute::required(Type::String).force_new())
                 .attr("principal_arn", Attribute::required(Type::String).force_new())
-                .attr("kubernetes_groups", Attribute::optional_computed(Type::list(Type::String)))
+                .attr("kubernetes_groups", Attribute::optional_computed(Type::set(Type::String)))
                 .attr("type", Attribute::optional(Type::String).default("STANDARD").force_new())
                 .attr("user_name", Attribute::optional_computed(Type::String)),
         )

@@ -66,11 +66,11 @@ impl Cluster {
 fn vpc_config_block() -> Block {
     Block::single(
         Schema::new()
-            .attr("subnet_ids", Attribute::required(Type::list(Type::String)))
-            .attr("security_group_ids", Attribute::optional(Type::list(Type::String)))
+            .attr("subnet_ids", Attribute::required(Type::set(Type::String)))
+            .attr("security_group_ids", Attribute::optional(Type::set(Type::String)))
             .attr("endpoint_private_access", Attribute::optional(Type::Bool).default(false))
             .attr("endpoint_public_access", Attribute::optional(Type::Bool).default(true))
-            .attr("public_access_cidrs", Attribute::optional_computed(Type::list(Type::String)))
+            .attr("public_access_cidrs", Attribute::optional_computed(Type::set(Type::String)))
             .attr("cluster_security_group_id", Attribute::computed(Type::String))
             .attr("vpc_id", Attribute::computed(Type::String)),
     )
@@ -104,7 +104,7 @@ impl ResourceType for Cluster {
             .attr("name", Attribute::required(Type::String).force_new())
             .attr("role_arn", Attribute::required(Type::String).force_new())
             .attr("version", Attribute::optional_computed(Type::String))
-            .attr("enabled_cluster_log_types", Attribute::optional(Type::list(Type::String)))
+            .attr("enabled_cluster_log_types", Attribute::optional(Type::set(Type::String)))
             .block("vpc_config", vpc_config_block())
             .block(
                 "access_config",

@@ -127,7 +127,7 @@ impl ResourceType for NodeGroup {
                 .attr("cluster_name", Attribute::required(Type::String).force_new())
                 .attr("node_group_name", Attribute::optional_computed(Type::String).force_new())
                 .attr("node_role_arn", Attribute::required(Type::String).force_new())
-                .attr("subnet_ids", Attribute::required(Type::list(Type::String)).force_new())
+                .attr("subnet_ids", Attribute::required(Type::set(Type::String)).force_new())
                 .attr("instance_types", Attribute::optional_computed(Type::list(Type::String)).force_new())
                 .attr("ami_type", Attribute::optional_computed(Type::String).force_new())
                 .attr("capacity_type", Attribute::optional_computed(Type::String).force_new())
