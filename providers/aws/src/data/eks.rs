@@ -37,12 +37,20 @@ impl DataSource for EksCluster {
             .map(|(k, t)| (k.to_string(), t))
             .collect(),
         );
+        let access = Type::Object(
+            [("authentication_mode", Type::String), ("bootstrap_cluster_creator_admin_permissions", Type::Bool)]
+                .into_iter()
+                .map(|(k, t)| (k.to_string(), t))
+                .collect(),
+        );
         computed_cluster_attributes(Schema::new())
             .attr("id", Attribute::computed(Type::String))
             .attr("name", Attribute::required(Type::String))
             .attr("role_arn", Attribute::computed(Type::String))
             .attr("version", Attribute::computed(Type::String))
             .attr("vpc_config", Attribute::computed(Type::list(vpc)))
+            .attr("access_config", Attribute::computed(Type::list(access)))
+            .attr("enabled_cluster_log_types", Attribute::computed(Type::set(Type::String)))
             .attr("tags", Attribute::computed(Type::map(Type::String)))
     }
     async fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
@@ -55,6 +63,19 @@ impl DataSource for EksCluster {
         s.set("version", opt_str(c.version()));
         set_computed_cluster_attributes(&mut s, &c);
         s.set("vpc_config", Value::List(vec![vpc_config_value(&c, &Value::Null)]));
+        let access: Vec<Value> = c
+            .access_config()
+            .map(|a| {
+                Value::object([
+                    ("authentication_mode", opt_str(a.authentication_mode().map(|m| m.as_str()))),
+                    ("bootstrap_cluster_creator_admin_permissions", a.bootstrap_cluster_creator_admin_permissions().map(Value::from).unwrap_or(Value::Null)),
+                ])
+            })
+            .into_iter()
+            .collect();
+        s.set("access_config", Value::List(access));
+        let logs = c.logging().map(|l| l.cluster_logging().iter().filter(|x| x.enabled() == Some(true)).flat_map(|x| x.types().iter().map(|t| t.as_str().to_string())).collect::<Vec<_>>());
+        s.set("enabled_cluster_log_types", list_value(logs.unwrap_or_default()));
         s.set("tags", map_value(tags_map(c.tags())));
         Ok(s)
     }

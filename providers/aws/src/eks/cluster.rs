@@ -6,7 +6,7 @@ use crate::intent;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
-use crate::values::{blank_state, get_string, opt_str, string_list};
+use crate::values::{blank_state, block_list, get_string, one_block, opt_str, string_list};
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_eks::types::{
     AuthenticationMode, Cluster as EksCluster, ClusterStatus, CreateAccessConfigRequest, LogSetup, LogType, Logging,
@@ -64,7 +64,7 @@ impl Cluster {
 }
 
 fn vpc_config_block() -> Block {
-    Block::single(
+    Block::list(
         Schema::new()
             .attr("subnet_ids", Attribute::required(Type::set(Type::String)))
             .attr("security_group_ids", Attribute::optional(Type::set(Type::String)))
@@ -75,6 +75,7 @@ fn vpc_config_block() -> Block {
             .attr("vpc_id", Attribute::computed(Type::String)),
     )
     .min_items(1)
+    .max_items(1)
 }
 
 fn logging_for(types: &[String]) -> Logging {
@@ -108,11 +109,12 @@ impl ResourceType for Cluster {
             .block("vpc_config", vpc_config_block())
             .block(
                 "access_config",
-                Block::single(
+                Block::list(
                     Schema::new()
                         .attr("authentication_mode", Attribute::optional_computed(Type::String))
                         .attr("bootstrap_cluster_creator_admin_permissions", Attribute::optional(Type::Bool).default(true)),
-                ),
+                )
+                .max_items(1),
             )
             .block("timeouts", timeouts_block());
         tags::with_tags(computed_cluster_attributes(schema))
@@ -135,7 +137,7 @@ impl ResourceType for Cluster {
         s.set("role_arn", opt_str(c.role_arn()));
         s.set("version", opt_str(c.version()));
         set_computed_cluster_attributes(&mut s, &c);
-        s.set("vpc_config", vpc_config_value(&c, state.get("vpc_config")));
+        s.set("vpc_config", block_list(vpc_config_value(&c, one_block(state.get("vpc_config")))));
         let enabled: Vec<String> = c
             .logging()
             .map(|l| l.cluster_logging().iter().filter(|x| x.enabled() == Some(true)).flat_map(|x| x.types().iter().map(|t| t.as_str().to_string())).collect())
@@ -146,13 +148,13 @@ impl ResourceType for Cluster {
             if enabled.is_empty() && prior_logs.is_null() { Value::Null } else { crate::iam::oidc_provider::in_prior_order(prior_logs, &enabled) },
         );
         if let Some(a) = c.access_config() {
-            let bootstrap = state.get("access_config").get("bootstrap_cluster_creator_admin_permissions").as_bool().unwrap_or(true);
+            let bootstrap = one_block(state.get("access_config")).get("bootstrap_cluster_creator_admin_permissions").as_bool().unwrap_or(true);
             s.set(
                 "access_config",
-                Value::object([
+                block_list(Value::object([
                     ("authentication_mode", opt_str(a.authentication_mode().map(|m| m.as_str()))),
                     ("bootstrap_cluster_creator_admin_permissions", Value::from(a.bootstrap_cluster_creator_admin_permissions().unwrap_or(bootstrap))),
-                ]),
+                ])),
             );
         }
         tags::set_from_remote(&api, &mut s, tags_map(c.tags()));
@@ -163,7 +165,7 @@ impl ResourceType for Cluster {
         let api = Api::new(ctx)?;
         let timeout = timeout_of(planned, "create", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let name = planned.get_str("name").unwrap_or_default().to_string();
-        let vpc = planned.get("vpc_config");
+        let vpc = one_block(planned.get("vpc_config"));
         let cidrs = string_list(vpc.get("public_access_cidrs"));
         let vpc_req = VpcConfigRequest::builder()
             .set_subnet_ids(Some(string_list(vpc.get("subnet_ids"))))
@@ -172,7 +174,7 @@ impl ResourceType for Cluster {
             .set_endpoint_public_access(vpc.get("endpoint_public_access").as_bool())
             .set_public_access_cidrs((!cidrs.is_empty()).then_some(cidrs))
             .build();
-        let access = planned.get("access_config");
+        let access = one_block(planned.get("access_config"));
         let access_req = (!access.is_null()).then(|| {
             CreateAccessConfigRequest::builder()
                 .set_authentication_mode(access.get_str("authentication_mode").map(AuthenticationMode::from))
@@ -215,7 +217,7 @@ impl ResourceType for Cluster {
             api.call("UpdateClusterVersion", || api.eks.update_cluster_version().name(name).version(v).send()).await?;
             wait_active(&api, name, timeout).await?;
         }
-        let (old_vpc, new_vpc) = (prior.get("vpc_config"), planned.get("vpc_config"));
+        let (old_vpc, new_vpc) = (one_block(prior.get("vpc_config")), one_block(planned.get("vpc_config")));
         let endpoint_attrs = ["endpoint_private_access", "endpoint_public_access", "public_access_cidrs"];
         let network_attrs = ["subnet_ids", "security_group_ids"];
         let differs = |a: &&str| old_vpc.get(a) != new_vpc.get(a) && !new_vpc.get(a).is_unknown();
@@ -246,8 +248,8 @@ impl ResourceType for Cluster {
             api.call("UpdateClusterConfig", || req.clone().send()).await?;
             wait_active(&api, name, timeout).await?;
         }
-        let mode = planned.get("access_config").get_str("authentication_mode");
-        if mode.is_some() && mode != prior.get("access_config").get_str("authentication_mode") {
+        let mode = one_block(planned.get("access_config")).get_str("authentication_mode");
+        if mode.is_some() && mode != one_block(prior.get("access_config")).get_str("authentication_mode") {
             let access = UpdateAccessConfigRequest::builder().set_authentication_mode(mode.map(AuthenticationMode::from)).build();
             let req = api.eks.update_cluster_config().name(name).access_config(access);
             api.call("UpdateClusterConfig", || req.clone().send()).await?;

@@ -181,7 +181,7 @@ async fn end_to_end_apply_plan_destroy() {
     let cluster = stack
         .apply(
             "aws_eks_cluster",
-            obj([("name", Value::from("foo-eks-cluster")), ("role_arn", cluster_role.get("arn").clone()), ("version", Value::from("1.29")), ("vpc_config", obj([("subnet_ids", subnets.get("ids").clone())]))]),
+            obj([("name", Value::from("foo-eks-cluster")), ("role_arn", cluster_role.get("arn").clone()), ("version", Value::from("1.29")), ("vpc_config", Value::List(vec![obj([("subnet_ids", subnets.get("ids").clone())])]))]),
         )
         .await;
     stack
@@ -193,7 +193,7 @@ async fn end_to_end_apply_plan_destroy() {
                 ("node_role_arn", node_role.get("arn").clone()),
                 ("subnet_ids", subnets.get("ids").clone()),
                 ("instance_types", list(&["m5.large"])),
-                ("scaling_config", obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])),
+                ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])])),
             ]),
         )
         .await;

@@ -78,7 +78,7 @@ fn cluster_config() -> Value {
         ("name", Value::from("foo")),
         ("role_arn", Value::from("arn:aws:iam::123456789012:role/r")),
         ("version", Value::from("1.29")),
-        ("vpc_config", obj([("subnet_ids", Value::List(vec![Value::from("subnet-1")]))])),
+        ("vpc_config", Value::List(vec![obj([("subnet_ids", Value::List(vec![Value::from("subnet-1")]))])])),
     ])
 }
 
@@ -289,9 +289,9 @@ async fn s3_bucket_versioning() {
     let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, Vec::<&aws_smithy_mocks::Rule>::new());
     let ctx = ctx_with(eks, Some(s3), "aws_s3_bucket_versioning.irsa");
     let rt = resource("aws_s3_bucket_versioning");
-    let cfg = |status: &str| obj([("bucket", Value::from("irsa")), ("versioning_configuration", obj([("status", Value::from(status))]))]);
+    let cfg = |status: &str| obj([("bucket", Value::from("irsa")), ("versioning_configuration", Value::List(vec![obj([("status", Value::from(status))])]))]);
     let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg("Enabled")).await).await.unwrap();
-    assert_eq!(state.get("versioning_configuration").get("status"), &Value::from("Enabled"));
+    assert_eq!(state.get("versioning_configuration").as_list().unwrap()[0].get("status"), &Value::from("Enabled"));
     let config = complete(&rt.schema(), &cfg("Enabled"));
     let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
     let planned = rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &config }).await.unwrap();
@@ -299,9 +299,9 @@ async fn s3_bucket_versioning() {
     let config = complete(&rt.schema(), &cfg("Suspended"));
     let planned = rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &config }).await.unwrap();
     let updated = rt.update(&ctx, &refreshed, &planned.state).await.unwrap();
-    assert_eq!(updated.get("versioning_configuration").get("status"), &Value::from("Suspended"));
+    assert_eq!(updated.get("versioning_configuration").as_list().unwrap()[0].get("status"), &Value::from("Suspended"));
     let imported = rt.import(&ctx, "irsa").await.unwrap();
-    assert_eq!(imported.get("versioning_configuration").get("status"), &Value::from("Suspended"));
+    assert_eq!(imported.get("versioning_configuration").as_list().unwrap()[0].get("status"), &Value::from("Suspended"));
     rt.delete(&ctx, &updated).await.unwrap();
     assert_eq!(put.num_calls(), 3);
 }
@@ -350,7 +350,7 @@ async fn node_group_waits_for_active_and_for_deletion() {
         ("node_role_arn", Value::from("arn:aws:iam::123456789012:role/nodes")),
         ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
         ("instance_types", Value::List(vec![Value::from("m5.large")])),
-        ("scaling_config", obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])),
+        ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])])),
     ]);
     let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap();
     assert_eq!(state.get("status"), &Value::from("ACTIVE"));
@@ -377,7 +377,7 @@ async fn cluster_subnet_change_is_an_in_place_update() {
     let rt = resource("aws_eks_cluster");
     let prior = rt.import(&ctx, "foo").await.unwrap();
     let mut cfg = cluster_config();
-    cfg.set("vpc_config", obj([("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-2")]))]));
+    cfg.set("vpc_config", Value::List(vec![obj([("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-2")]))])]));
     let config = complete(&rt.schema(), &cfg);
     let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &config }).await.unwrap();
     assert!(!planned.replaces(), "{:?}", planned.requires_replace);

@@ -92,7 +92,7 @@ async fn bucket_settings() {
     // aws_s3_bucket_versioning is tested with mocks (mocks.rs): moto's GetBucketVersioning
     // answer has the wrong XML root element, which the Rust SDK rightly rejects.
 
-    let own_cfg = |o: &str| obj([bucket(), ("rule", obj([("object_ownership", Value::from(o))]))]);
+    let own_cfg = |o: &str| obj([bucket(), ("rule", Value::List(vec![obj([("object_ownership", Value::from(o))])]))]);
     let own = h.create("aws_s3_bucket_ownership_controls", &own_cfg("BucketOwnerEnforced")).await;
     h.assert_no_changes("aws_s3_bucket_ownership_controls", &own, &own_cfg("BucketOwnerEnforced")).await;
     let own = h.update("aws_s3_bucket_ownership_controls", &own, &own_cfg("BucketOwnerPreferred")).await;
