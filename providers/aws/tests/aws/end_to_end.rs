@@ -151,7 +151,7 @@ async fn end_to_end_apply_plan_destroy() {
     let (foo, foo_rt) = network(&mut stack, &east, "foo", "10.2", "us-east-1a").await;
     let (bar, bar_rt) = network(&mut stack, &east, "bar", "10.3", "us-east-1b").await;
     let (baz, baz_rt) = network(&mut stack, &west, "baz", "10.4", "us-west-2a").await;
-    let dns = obj([("allow_remote_vpc_dns_resolution", Value::from(true))]);
+    let dns = Value::List(vec![obj([("allow_remote_vpc_dns_resolution", Value::from(true))])]);
     let foo_bar = stack
         .apply(
             "aws_vpc_peering_connection",

@@ -274,7 +274,7 @@ async fn vpc_peering_same_region() {
     let h = Harness::new().await;
     let foo = vpc(&h, "10.2.0.0/16").await;
     let bar = vpc(&h, "10.3.0.0/16").await;
-    let dns = obj([("allow_remote_vpc_dns_resolution", Value::from(true))]);
+    let dns = Value::List(vec![obj([("allow_remote_vpc_dns_resolution", Value::from(true))])]);
     let cfg = |name: &str| {
         obj([
             ("vpc_id", foo.get("id").clone()),
@@ -296,7 +296,7 @@ async fn vpc_peering_same_region() {
     h.assert_replaces("aws_vpc_peering_connection", &pcx, &other, "peer_vpc_id").await;
 
     // Options managed separately.
-    let off = obj([("allow_remote_vpc_dns_resolution", Value::from(false))]);
+    let off = Value::List(vec![obj([("allow_remote_vpc_dns_resolution", Value::from(false))])]);
     let opts_cfg = |o: &Value| obj([("vpc_peering_connection_id", pcx.get("id").clone()), ("requester", o.clone())]);
     let opts = h.create("aws_vpc_peering_connection_options", &opts_cfg(&dns)).await;
     h.assert_no_changes("aws_vpc_peering_connection_options", &opts, &opts_cfg(&dns)).await;
