@@ -240,6 +240,8 @@ async fn pod_identity_association_and_access_entry() {
             .r#type("STANDARD")
             .username("arn:aws:sts::123456789012:assumed-role/admin/{{SessionName}}")
             .access_entry_arn("arn:aws:eks:us-east-1:123456789012:access-entry/foo/role/123456789012/admin/x")
+            .created_at(aws_smithy_types::DateTime::from_secs(1_700_000_000))
+            .modified_at(aws_smithy_types::DateTime::from_secs(1_700_000_600))
             .build()
     };
     let create_ae = mock!(Eks::create_access_entry).then_output(move || CreateAccessEntryOutput::builder().access_entry(entry()).build());
@@ -267,6 +269,8 @@ async fn pod_identity_association_and_access_entry() {
     ]);
     let state = ae.create(&ctx, &plan_create(&ae, &ctx, &cfg).await).await.unwrap();
     assert_eq!(state.get("id"), &Value::from("foo:arn:aws:iam::123456789012:role/admin"));
+    assert_eq!(state.get("created_at"), &Value::from("2023-11-14T22:13:20Z"));
+    assert_eq!(state.get("modified_at"), &Value::from("2023-11-14T22:23:20Z"));
     let imported = ae.import(&ctx, "foo:arn:aws:iam::123456789012:role/admin").await.unwrap();
     assert_eq!(imported.get("kubernetes_groups"), &Value::List(vec![Value::from("masters")]));
 }

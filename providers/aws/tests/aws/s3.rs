@@ -110,3 +110,39 @@ async fn bucket_settings() {
     h.delete_and_confirm_gone("aws_s3_bucket_public_access_block", &pab).await;
     h.delete_and_confirm_gone("aws_s3_bucket_ownership_controls", &own).await;
 }
+
+#[tokio::test]
+async fn object_headers_storage_class_and_arn() {
+    let h = Harness::new().await;
+    h.create("aws_s3_bucket", &obj([("bucket", Value::from("site")), ("force_destroy", Value::from(true))])).await;
+    let cfg = |cache: &str| {
+        obj([
+            ("bucket", Value::from("site")),
+            ("key", Value::from("index.html")),
+            ("content", Value::from("<h1>hi</h1>")),
+            ("cache_control", Value::from(cache)),
+            ("content_disposition", Value::from("inline")),
+            ("content_encoding", Value::from("identity")),
+            ("content_language", Value::from("en")),
+            ("website_redirect", Value::from("/home.html")),
+            ("storage_class", Value::from("STANDARD_IA")),
+        ])
+    };
+    let o = h.create("aws_s3_object", &cfg("max-age=60")).await;
+    assert_eq!(s(&o, "arn"), "arn:aws:s3:::site/index.html");
+    for (attr, want) in [("cache_control", "max-age=60"), ("content_disposition", "inline"), ("content_encoding", "identity"), ("content_language", "en"), ("website_redirect", "/home.html"), ("storage_class", "STANDARD_IA")] {
+        assert_eq!(s(&o, attr), want, "{attr} read back");
+    }
+    h.assert_no_changes("aws_s3_object", &o, &cfg("max-age=60")).await;
+    let o = h.update("aws_s3_object", &o, &cfg("no-cache")).await;
+    assert_eq!(s(&o, "cache_control"), "no-cache");
+    let imported = h.import("aws_s3_object", "site/index.html").await;
+    assert_eq!(imported.get("cache_control"), &Value::from("no-cache"));
+    assert_eq!(imported.get("storage_class"), &Value::from("STANDARD_IA"));
+
+    // Unset: the default class, no headers.
+    let plain = h.create("aws_s3_object", &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))])).await;
+    assert_eq!(s(&plain, "storage_class"), "STANDARD");
+    assert!(plain.get("cache_control").is_null());
+    h.assert_no_changes("aws_s3_object", &plain, &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))])).await;
+}
