@@ -58,7 +58,7 @@ pub fn blank_state<'a>(schema: &Schema, pairs: impl IntoIterator<Item = (&'a str
     }
     for (name, block) in &schema.blocks {
         let empty = match block.nesting {
-            Nesting::List => Value::List(vec![]),
+            Nesting::List | Nesting::Set => Value::List(vec![]),
             Nesting::Single => Value::Null,
         };
         out.insert(name.clone(), empty);

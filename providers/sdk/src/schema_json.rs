@@ -50,11 +50,12 @@ fn block_type_json(b: &Block) -> Json {
     let mode = match b.nesting {
         Nesting::Single => "single",
         Nesting::List => "list",
+        Nesting::Set => "set",
     };
     m.insert("nesting_mode".into(), json!(mode));
     m.insert("block".into(), block_json(&b.schema));
     // A single block's one-item limit is its nesting mode, not a max_items (as in Terraform).
-    if b.nesting == Nesting::List {
+    if b.nesting != Nesting::Single {
         if b.min_items > 0 {
             m.insert("min_items".into(), json!(b.min_items));
         }
@@ -119,6 +120,7 @@ mod tests {
             .attr("obj", Attribute::optional(Type::list(Type::Object([("a".to_string(), Type::Bool)].into()))))
             .block("rule", Block::list(Schema::new().attr("x", Attribute::optional(Type::map(Type::Any)))).min_items(1).max_items(2))
             .block("one", Block::single(Schema::new()))
+            .block("tags", Block::set(Schema::new()).max_items(50))
             .version(3);
         let got = schema_json(&s);
         let want = json!({
@@ -138,7 +140,8 @@ mod tests {
                         "block": {"attributes": {"x": {"type": ["map", "dynamic"], "description_kind": "plain", "optional": true}}, "description_kind": "plain"},
                         "min_items": 1,
                         "max_items": 2
-                    }
+                    },
+                    "tags": {"nesting_mode": "set", "block": {"description_kind": "plain"}, "max_items": 50}
                 },
                 "description_kind": "plain"
             }

@@ -11,7 +11,7 @@ pub struct VpcData;
 pub struct Subnets;
 
 fn filter_block() -> Block {
-    Block::list(
+    Block::set(
         Schema::new()
             .attr("name", Attribute::required(Type::String))
             .attr("values", Attribute::required(Type::set(Type::String))),

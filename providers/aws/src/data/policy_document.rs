@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub struct PolicyDocument;
 
 fn principals_block() -> Block {
-    Block::list(
+    Block::set(
         Schema::new()
             .attr("type", Attribute::required(Type::String))
             .attr("identifiers", Attribute::required(Type::set(Type::String))),
@@ -37,7 +37,7 @@ impl DataSource for PolicyDocument {
             .block("not_principals", principals_block())
             .block(
                 "condition",
-                Block::list(
+                Block::set(
                     Schema::new()
                         .attr("test", Attribute::required(Type::String))
                         .attr("variable", Attribute::required(Type::String))

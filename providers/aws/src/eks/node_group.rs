@@ -149,12 +149,14 @@ impl ResourceType for NodeGroup {
         )
         .block(
             "taint",
-            Block::list(
+            // EKS takes at most 50 taints per node group.
+            Block::set(
                 Schema::new()
                     .attr("key", Attribute::required(Type::String))
                     .attr("value", Attribute::optional(Type::String))
                     .attr("effect", Attribute::required(Type::String)),
-            ),
+            )
+            .max_items(50),
         )
         .block(
             "update_config",
