@@ -144,4 +144,6 @@ fn json_plan_has_security_group_rule_defaults_as_terraform_plans_them() {
     }
     let planned: &Value = &plan["planned_values"]["root_module"]["resources"][0]["values"]["ingress"][0];
     assert_eq!(planned["prefix_list_ids"], json!([]), "planned_values carries the defaults too");
+    // Tools join the plan with `providers schema -json` by provider name, as with Terraform's.
+    assert_eq!(change["provider_name"], "registry.terraform.io/hashicorp/aws");
 }

@@ -2,22 +2,11 @@
 //! state) needs, and the schemas of the providers built into this binary.
 
 use crate::config::Module;
-use crate::registry::Registry;
+use crate::registry::{source_address, Registry};
 use meshplan_provider::schema_json::provider_schema_json;
 use meshplan_state::Snapshot;
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeSet;
-
-/// Providers whose resource types mirror a Terraform provider's carry its registry address,
-/// so tools keyed on `registry.terraform.io/hashicorp/aws` find them; Terraform's own
-/// builtin keeps its address; `meshplan` is ours.
-pub fn source_address(name: &str) -> String {
-    match name {
-        "terraform" => "terraform.io/builtin/terraform".into(),
-        "meshplan" => "meshplan.local/builtin/meshplan".into(),
-        other => format!("registry.terraform.io/hashicorp/{other}"),
-    }
-}
 
 /// `{"format_version":"1.0","provider_schemas":{...}}` for every provider built in.
 pub fn providers_schema(registry: &Registry) -> Json {
