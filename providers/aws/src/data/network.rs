@@ -3,12 +3,17 @@
 use crate::api::Api;
 use crate::error::AwsError;
 use crate::values::{list_value, map_value, opt_str, string_list, string_map};
-use aws_sdk_ec2::types::Filter;
+use crate::network::{main_route_table_id, vpc_attribute};
+use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 use meshplan_provider::{async_trait, Attribute, Block, Ctx, DataSource, ProviderError, Schema, Type, Value};
 
 pub struct AvailabilityZones;
 pub struct VpcData;
 pub struct Subnets;
+
+fn association_type() -> Type {
+    Type::Object(["association_id", "cidr_block", "state"].into_iter().map(|k| (k.to_string(), Type::String)).collect())
+}
 
 fn filter_block() -> Block {
     Block::set(
@@ -92,6 +97,12 @@ impl DataSource for VpcData {
             .attr("owner_id", Attribute::computed(Type::String))
             .attr("instance_tenancy", Attribute::computed(Type::String))
             .attr("dhcp_options_id", Attribute::computed(Type::String))
+            .attr("main_route_table_id", Attribute::computed(Type::String))
+            .attr("enable_dns_support", Attribute::computed(Type::Bool))
+            .attr("enable_dns_hostnames", Attribute::computed(Type::Bool))
+            .attr("ipv6_association_id", Attribute::computed(Type::String))
+            .attr("ipv6_cidr_block", Attribute::computed(Type::String))
+            .attr("cidr_block_associations", Attribute::computed(Type::list(association_type())))
             .block("filter", filter_block())
     }
     async fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
@@ -133,6 +144,20 @@ impl DataSource for VpcData {
         s.set("owner_id", opt_str(v.owner_id()));
         s.set("instance_tenancy", opt_str(v.instance_tenancy().map(|x| x.as_str())));
         s.set("dhcp_options_id", opt_str(v.dhcp_options_id()));
+        let associations = v.cidr_block_association_set().iter().map(|a| {
+            Value::object([
+                ("association_id", opt_str(a.association_id())),
+                ("cidr_block", opt_str(a.cidr_block())),
+                ("state", opt_str(a.cidr_block_state().and_then(|st| st.state()).map(|st| st.as_str()))),
+            ])
+        });
+        s.set("cidr_block_associations", Value::List(associations.collect()));
+        let ipv6 = v.ipv6_cidr_block_association_set().first();
+        s.set("ipv6_association_id", opt_str(ipv6.and_then(|a| a.association_id())));
+        s.set("ipv6_cidr_block", opt_str(ipv6.and_then(|a| a.ipv6_cidr_block())));
+        s.set("main_route_table_id", opt_str(main_route_table_id(&api, id).await?.as_deref()));
+        s.set("enable_dns_support", Value::from(vpc_attribute(&api, id, VpcAttributeName::EnableDnsSupport).await?));
+        s.set("enable_dns_hostnames", Value::from(vpc_attribute(&api, id, VpcAttributeName::EnableDnsHostnames).await?));
         Ok(s)
     }
 }

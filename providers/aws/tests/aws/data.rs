@@ -28,6 +28,12 @@ async fn vpc_and_subnets_lookup() {
     }
     let found = h.data("aws_vpc", &obj([("tags", tags([("Name", "foo")]))])).await;
     assert_eq!(found.get("id"), v.get("id"));
+    assert_eq!(found.get("main_route_table_id"), v.get("main_route_table_id"));
+    assert_eq!(found.get("enable_dns_support"), &Value::from(true));
+    assert_eq!(found.get("enable_dns_hostnames"), v.get("enable_dns_hostnames"));
+    let assoc = &found.get("cidr_block_associations").as_list().expect("associations")[0];
+    assert_eq!(assoc.get("cidr_block"), &Value::from("10.2.0.0/16"));
+    assert!(assoc.get_str("association_id").is_some_and(|a| a.starts_with("vpc-cidr-assoc-")), "{assoc:?}");
     let default = h.data("aws_vpc", &obj([("default", Value::from(true))])).await;
     assert_ne!(default.get("id"), v.get("id"));
     let filter = obj([("name", Value::from("vpc-id")), ("values", Value::List(vec![v.get("id").clone()]))]);
