@@ -49,6 +49,7 @@ impl DataSource for AvailabilityZones {
             .attr("state", Attribute::optional(Type::String))
             .attr("all_availability_zones", Attribute::optional(Type::Bool))
             .attr("exclude_names", Attribute::optional(Type::set(Type::String)))
+            .attr("exclude_zone_ids", Attribute::optional(Type::set(Type::String)))
             .attr("names", Attribute::computed(Type::list(Type::String)))
             .attr("zone_ids", Attribute::computed(Type::list(Type::String)))
             .attr("group_names", Attribute::computed(Type::set(Type::String)))
@@ -66,8 +67,10 @@ impl DataSource for AvailabilityZones {
             .set_filters((!fs.is_empty()).then_some(fs))
             .set_all_availability_zones(config.get("all_availability_zones").as_bool());
         let out = api.call("DescribeAvailabilityZones", || req.clone().send()).await?;
-        let excluded = string_list(config.get("exclude_names"));
-        let mut zones: Vec<_> = out.availability_zones().iter().filter(|z| !excluded.iter().any(|e| Some(e.as_str()) == z.zone_name())).collect();
+        let (names, ids) = (string_list(config.get("exclude_names")), string_list(config.get("exclude_zone_ids")));
+        let excluded = |list: &[String], v: Option<&str>| list.iter().any(|e| Some(e.as_str()) == v);
+        let mut zones: Vec<_> =
+            out.availability_zones().iter().filter(|z| !excluded(&names, z.zone_name()) && !excluded(&ids, z.zone_id())).collect();
         zones.sort_by(|a, b| a.zone_name().cmp(&b.zone_name()));
         let mut groups: Vec<&str> = zones.iter().filter_map(|z| z.group_name()).collect();
         groups.sort();

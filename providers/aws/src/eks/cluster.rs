@@ -63,6 +63,12 @@ impl Cluster {
     }
 }
 
+fn with_bootstrap_default(state: &Value) -> Value {
+    let mut s = state.clone();
+    s.set("bootstrap_self_managed_addons", Value::from(true));
+    s
+}
+
 fn vpc_config_block() -> Block {
     Block::list(
         Schema::new()
@@ -106,6 +112,8 @@ impl ResourceType for Cluster {
             .attr("role_arn", Attribute::required(Type::String).force_new())
             .attr("version", Attribute::optional_computed(Type::String))
             .attr("enabled_cluster_log_types", Attribute::optional(Type::set(Type::String)))
+            // Not returned by DescribeCluster: the configured value is kept, as in Terraform.
+            .attr("bootstrap_self_managed_addons", Attribute::optional(Type::Bool).default(true).force_new())
             .block("vpc_config", vpc_config_block())
             .block(
                 "access_config",
@@ -121,6 +129,10 @@ impl ResourceType for Cluster {
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        // State written before bootstrap_self_managed_addons existed holds null: EKS's
+        // default (true), not a change that replaces the cluster.
+        let upgraded = req.prior.filter(|p| p.get("bootstrap_self_managed_addons").is_null()).map(with_bootstrap_default);
+        let req = PlanRequest { prior: upgraded.as_ref().or(req.prior), ..req };
         tags::plan_tagged(&self.schema(), ctx, req).await
     }
 
@@ -158,6 +170,9 @@ impl ResourceType for Cluster {
             );
         }
         tags::set_from_remote(&api, &mut s, tags_map(c.tags()));
+        if s.get("bootstrap_self_managed_addons").is_null() {
+            s = with_bootstrap_default(&s);
+        }
         Ok(Some(s))
     }
 
@@ -191,6 +206,7 @@ impl ResourceType for Cluster {
             .set_version(get_string(planned, "version"))
             .resources_vpc_config(vpc_req)
             .set_access_config(access_req)
+            .set_bootstrap_self_managed_addons(planned.get("bootstrap_self_managed_addons").as_bool())
             .set_logging((!logs.is_empty()).then(|| logging_for(&logs)))
             .client_request_token(&token)
             .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));

@@ -16,6 +16,11 @@ async fn identity_partition_region_zones() {
     let azs = h.data("aws_availability_zones", &obj([("state", Value::from("available"))])).await;
     let names = azs.get("names").as_list().unwrap();
     assert!(names.len() >= 3 && names[0] == Value::from("us-east-1a"), "{names:?}");
+    let first_id = azs.get("zone_ids").as_list().unwrap()[0].clone();
+    let fewer = h.data("aws_availability_zones", &obj([("exclude_zone_ids", Value::List(vec![first_id]))])).await;
+    let fewer = fewer.get("names").as_list().unwrap();
+    assert_eq!(fewer.len(), names.len() - 1);
+    assert!(!fewer.contains(&Value::from("us-east-1a")), "{fewer:?}");
 }
 
 #[tokio::test]

@@ -85,7 +85,9 @@ fn cluster_config() -> Value {
 #[tokio::test]
 async fn cluster_waits_for_active_and_for_deletion_through_retries() {
     // A fresh role EKS cannot assume yet, then success.
+    // Terraform's default for bootstrap_self_managed_addons (true) is sent.
     let create = mock!(Eks::create_cluster)
+        .match_requests(|r| r.bootstrap_self_managed_addons() == Some(true))
         .sequence()
         .error(|| {
             CreateClusterError::InvalidParameterException(
@@ -118,6 +120,12 @@ async fn cluster_waits_for_active_and_for_deletion_through_retries() {
     assert_eq!(state.get("status"), &Value::from("ACTIVE"));
     assert_eq!(state.get("certificate_authority").as_list().unwrap()[0].get("data"), &Value::from("LS0tLS1CRUdJTg=="));
     assert_eq!(create.num_calls(), 2, "the eventual-consistency error was retried");
+    assert_eq!(state.get("bootstrap_self_managed_addons"), &Value::from(true));
+    let mut old = state.clone();
+    old.set("bootstrap_self_managed_addons", Value::Null);
+    let config = complete(&rt.schema(), &cluster_config());
+    let p = rt.plan(&ctx, PlanRequest { prior: Some(&old), config: &config }).await.unwrap();
+    assert!(!p.replaces(), "state written before bootstrap_self_managed_addons is no replacement: {p:?}");
     rt.delete(&ctx, &state).await.unwrap();
     assert!(rt.read(&ctx, &state).await.unwrap().is_none());
     assert_eq!(delete.num_calls(), 1);
