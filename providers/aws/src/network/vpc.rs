@@ -29,7 +29,8 @@ impl ResourceType for Vpc {
                 .attr("cidr_block", Attribute::required(Type::String).force_new())
                 .attr("instance_tenancy", Attribute::optional(Type::String).default("default").force_new())
                 .attr("enable_dns_support", Attribute::optional(Type::Bool).default(true))
-                .attr("enable_dns_hostnames", Attribute::optional(Type::Bool).default(false))
+                // Unset: whatever AWS has (false for a new VPC), as in Terraform.
+                .attr("enable_dns_hostnames", Attribute::optional_computed(Type::Bool))
                 .attr("main_route_table_id", Attribute::computed(Type::String))
                 .attr("default_route_table_id", Attribute::computed(Type::String))
                 .attr("default_security_group_id", Attribute::computed(Type::String))
