@@ -13,6 +13,19 @@ pub struct EksCluster;
 pub struct EksClusterAuth;
 pub struct OidcProviderData;
 
+fn object_type(fields: Vec<(&str, Type)>) -> Type {
+    Type::Object(fields.into_iter().map(|(k, t)| (k.to_string(), t)).collect())
+}
+
+fn network_config_type() -> Type {
+    object_type(vec![
+        ("elastic_load_balancing", Type::list(object_type(vec![("enabled", Type::Bool)]))),
+        ("ip_family", Type::String),
+        ("service_ipv4_cidr", Type::String),
+        ("service_ipv6_cidr", Type::String),
+    ])
+}
+
 fn not_found(ctx: &Ctx, what: String) -> ProviderError {
     AwsError::Invalid { address: ctx.address.clone(), message: format!("{what} not found"), attribute: None }.into()
 }
@@ -51,6 +64,9 @@ impl DataSource for EksCluster {
             .attr("vpc_config", Attribute::computed(Type::list(vpc)))
             .attr("access_config", Attribute::computed(Type::list(access)))
             .attr("enabled_cluster_log_types", Attribute::computed(Type::set(Type::String)))
+            .attr("kubernetes_network_config", Attribute::computed(Type::list(network_config_type())))
+            .attr("upgrade_policy", Attribute::computed(Type::list(object_type(vec![("support_type", Type::String)]))))
+            .attr("zonal_shift_config", Attribute::computed(Type::list(object_type(vec![("enabled", Type::Bool)]))))
             .attr("tags", Attribute::computed(Type::map(Type::String)))
     }
     async fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
@@ -76,6 +92,20 @@ impl DataSource for EksCluster {
         s.set("access_config", Value::List(access));
         let logs = c.logging().map(|l| l.cluster_logging().iter().filter(|x| x.enabled() == Some(true)).flat_map(|x| x.types().iter().map(|t| t.as_str().to_string())).collect::<Vec<_>>());
         s.set("enabled_cluster_log_types", list_value(logs.unwrap_or_default()));
+        let network = c.kubernetes_network_config().map(|n| {
+            let elb = n.elastic_load_balancing().map(|e| Value::object([("enabled", e.enabled().map(Value::from).unwrap_or(Value::Null))]));
+            Value::object([
+                ("ip_family", opt_str(n.ip_family().map(|f| f.as_str()))),
+                ("service_ipv4_cidr", opt_str(n.service_ipv4_cidr())),
+                ("service_ipv6_cidr", opt_str(n.service_ipv6_cidr())),
+                ("elastic_load_balancing", Value::List(elb.into_iter().collect())),
+            ])
+        });
+        s.set("kubernetes_network_config", Value::List(network.into_iter().collect()));
+        let upgrade = c.upgrade_policy().map(|u| Value::object([("support_type", opt_str(u.support_type().map(|t| t.as_str())))]));
+        s.set("upgrade_policy", Value::List(upgrade.into_iter().collect()));
+        let zonal = c.zonal_shift_config().map(|z| Value::object([("enabled", z.enabled().map(Value::from).unwrap_or(Value::Null))]));
+        s.set("zonal_shift_config", Value::List(zonal.into_iter().collect()));
         s.set("tags", map_value(tags_map(c.tags())));
         Ok(s)
     }

@@ -466,3 +466,29 @@ async fn a_read_that_fails_after_create_keeps_the_id() {
     let partial = err.partial_state.expect("the error carries the created object");
     assert_eq!(partial.get("id"), &Value::from("foo"));
 }
+
+#[tokio::test]
+async fn eks_cluster_data_source_reads_network_upgrade_and_zonal_shift() {
+    use aws_sdk_eks::types::{IpFamily, KubernetesNetworkConfigResponse, SupportType, UpgradePolicyResponse, ZonalShiftConfigResponse};
+    let describe = mock!(Eks::describe_cluster).then_output(|| {
+        let c = Cluster::builder()
+            .name("foo")
+            .status(ClusterStatus::Active)
+            .kubernetes_network_config(KubernetesNetworkConfigResponse::builder().service_ipv4_cidr("172.20.0.0/16").ip_family(IpFamily::Ipv4).build())
+            .upgrade_policy(UpgradePolicyResponse::builder().support_type(SupportType::Standard).build())
+            .zonal_shift_config(ZonalShiftConfigResponse::builder().enabled(true).build())
+            .build();
+        DescribeClusterOutput::builder().cluster(c).build()
+    });
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&describe]);
+    let ctx = ctx_with(eks, None, "data.aws_eks_cluster.foo");
+    let ds = AwsProvider.data_sources().into_iter().find(|d| d.type_name() == "aws_eks_cluster").unwrap();
+    let v = ds.read(&ctx, &complete(&ds.schema(), &obj([("name", Value::from("foo"))]))).await.unwrap();
+    let net = &v.get("kubernetes_network_config").as_list().unwrap()[0];
+    assert_eq!(net.get("service_ipv4_cidr"), &Value::from("172.20.0.0/16"));
+    assert_eq!(net.get("ip_family"), &Value::from("ipv4"));
+    assert_eq!(net.get("elastic_load_balancing"), &Value::List(vec![]));
+    assert_eq!(v.get("upgrade_policy").as_list().unwrap()[0].get("support_type"), &Value::from("STANDARD"));
+    assert_eq!(v.get("zonal_shift_config").as_list().unwrap()[0].get("enabled"), &Value::from(true));
+    assert_eq!(v.get("access_config"), &Value::List(vec![]), "no access config reported: an empty list");
+}
