@@ -114,6 +114,8 @@ impl ResourceType for Cluster {
             .attr("enabled_cluster_log_types", Attribute::optional(Type::set(Type::String)))
             // Not returned by DescribeCluster: the configured value is kept, as in Terraform.
             .attr("bootstrap_self_managed_addons", Attribute::optional(Type::Bool).default(true).force_new())
+            // Sent with a version upgrade (skips EKS's upgrade insight checks); kept from the configuration.
+            .attr("force_update_version", Attribute::optional(Type::Bool))
             .block("vpc_config", vpc_config_block())
             .block(
                 "access_config",
@@ -230,7 +232,8 @@ impl ResourceType for Cluster {
         let timeout = timeout_of(planned, "update", UPDATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let name = prior.get_str("name").unwrap_or_default();
         if let Some(v) = planned.get_str("version").filter(|v| Some(*v) != prior.get_str("version")) {
-            api.call("UpdateClusterVersion", || api.eks.update_cluster_version().name(name).version(v).send()).await?;
+            let force = planned.get("force_update_version").as_bool();
+            api.call("UpdateClusterVersion", || api.eks.update_cluster_version().name(name).version(v).set_force(force).send()).await?;
             wait_active(&api, name, timeout).await?;
         }
         let (old_vpc, new_vpc) = (one_block(prior.get("vpc_config")), one_block(planned.get("vpc_config")));

@@ -134,7 +134,9 @@ impl ResourceType for NodeGroup {
                 .attr("disk_size", Attribute::optional_computed(Type::Number).force_new())
                 .attr("labels", Attribute::optional(Type::map(Type::String)))
                 .attr("version", Attribute::optional_computed(Type::String))
-                .attr("release_version", Attribute::optional_computed(Type::String)),
+                .attr("release_version", Attribute::optional_computed(Type::String))
+                // Sent with a version upgrade (ignores pod disruption budgets); kept from the configuration.
+                .attr("force_update_version", Attribute::optional(Type::Bool)),
         )
         .block(
             "scaling_config",
@@ -313,7 +315,8 @@ impl ResourceType for NodeGroup {
                 .cluster_name(cluster)
                 .nodegroup_name(name)
                 .set_version(get_string(planned, "version"))
-                .set_release_version(get_string(planned, "release_version"));
+                .set_release_version(get_string(planned, "release_version"))
+                .set_force(planned.get("force_update_version").as_bool());
             api.call("UpdateNodegroupVersion", || req.clone().send()).await?;
             wait_active(&api, cluster, name, timeout).await?;
         }

@@ -492,3 +492,54 @@ async fn eks_cluster_data_source_reads_network_upgrade_and_zonal_shift() {
     assert_eq!(v.get("zonal_shift_config").as_list().unwrap()[0].get("enabled"), &Value::from(true));
     assert_eq!(v.get("access_config"), &Value::List(vec![]), "no access config reported: an empty list");
 }
+
+#[tokio::test]
+async fn cluster_version_upgrade_sends_force_update_version() {
+    use aws_sdk_eks::operation::update_cluster_version::UpdateClusterVersionOutput;
+    let upgrade = mock!(Eks::update_cluster_version)
+        .match_requests(|r| r.version() == Some("1.30") && r.force() == Some(true))
+        .then_output(|| UpdateClusterVersionOutput::builder().build());
+    let describe = mock!(Eks::describe_cluster).then_output(|| cluster(ClusterStatus::Active));
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&upgrade, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo");
+    let rt = resource("aws_eks_cluster");
+    let prior = rt.read(&ctx, &plan_create(&rt, &ctx, &cluster_config()).await).await.unwrap().unwrap();
+    let mut cfg = cluster_config();
+    cfg.set("version", Value::from("1.30"));
+    cfg.set("force_update_version", Value::from(true));
+    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg) }).await.unwrap();
+    assert!(!planned.replaces(), "{planned:?}");
+    rt.update(&ctx, &prior, &planned.state).await.unwrap();
+    assert_eq!(upgrade.num_calls(), 1, "the upgrade carried force");
+}
+
+#[tokio::test]
+async fn node_group_version_upgrade_sends_force_update_version() {
+    use aws_sdk_eks::operation::describe_nodegroup::DescribeNodegroupOutput;
+    use aws_sdk_eks::operation::update_nodegroup_version::UpdateNodegroupVersionOutput;
+    use aws_sdk_eks::types::{Nodegroup, NodegroupScalingConfig, NodegroupStatus};
+    let describe = mock!(Eks::describe_nodegroup).then_output(|| {
+        let scaling = NodegroupScalingConfig::builder().desired_size(2).min_size(2).max_size(2).build();
+        let ng = Nodegroup::builder().nodegroup_name("general").cluster_name("foo").subnets("subnet-1").scaling_config(scaling).status(NodegroupStatus::Active).build();
+        DescribeNodegroupOutput::builder().nodegroup(ng).build()
+    });
+    let upgrade = mock!(Eks::update_nodegroup_version)
+        .match_requests(|r| r.version() == Some("1.30") && r.force() == Some(true))
+        .then_output(|| UpdateNodegroupVersionOutput::builder().build());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&describe, &upgrade]);
+    let ctx = ctx_with(eks, None, "aws_eks_node_group.general");
+    let rt = resource("aws_eks_node_group");
+    let mut cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        ("node_group_name", Value::from("general")),
+        ("node_role_arn", Value::from("arn:aws:iam::123456789012:role/nodes")),
+        ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
+        ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])])),
+    ]);
+    let prior = rt.read(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap().unwrap();
+    cfg.set("version", Value::from("1.30"));
+    cfg.set("force_update_version", Value::from(true));
+    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg) }).await.unwrap();
+    rt.update(&ctx, &prior, &planned.state).await.unwrap();
+    assert_eq!(upgrade.num_calls(), 1, "the upgrade carried force");
+}
