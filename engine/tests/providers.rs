@@ -10,6 +10,13 @@ use serde_json::{json, Value};
 fn providers_tree_lists_configuration_and_state_providers() {
     let w = Work::new(
         r#"
+terraform {
+  required_providers {
+    aws    = { source = "hashicorp/aws", version = "~> 5.0" }
+    random = ">= 3.0"
+    http   = { source = "registry.terraform.io/hashicorp/http" }
+  }
+}
 resource "null_resource" "a" {}
 resource "random_id" "r" { byte_length = 4 }
 data "aws_region" "here" {}
@@ -22,9 +29,10 @@ module "child" { source = "./child" }
     let want = "
 Providers required by configuration:
 .
-├── provider[registry.terraform.io/hashicorp/aws]
+├── provider[registry.terraform.io/hashicorp/aws] ~> 5.0
+├── provider[registry.terraform.io/hashicorp/http]
 ├── provider[registry.terraform.io/hashicorp/null]
-├── provider[registry.terraform.io/hashicorp/random]
+├── provider[registry.terraform.io/hashicorp/random] >= 3.0
 └── module.child
     ├── provider[registry.terraform.io/hashicorp/tls]
     └── provider[terraform.io/builtin/terraform]
@@ -53,6 +61,9 @@ fn providers_with_a_broken_configuration_is_a_diagnostic() {
     let r = w.run(&["providers"]);
     r.code(1);
     assert!(r.stderr.contains("main.mp.hcl"), "{}", r.stderr);
+
+    let w = Work::new("variable \"v\" {}\nterraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", version = var.v }\n  }\n}\n");
+    w.run(&["providers"]).code(1).stderr_has("`version` must be a literal string");
 }
 
 #[test]

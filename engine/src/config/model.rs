@@ -243,6 +243,15 @@ pub struct EncryptionTarget {
     pub span: Option<Span>,
 }
 
+/// An entry of `terraform { required_providers { aws = { source = ..., version = ... } } }`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RequiredProvider {
+    /// As written: `hashicorp/aws` or `registry.terraform.io/hashicorp/aws`.
+    pub source: Option<String>,
+    /// The version constraint, e.g. `~> 5.0`.
+    pub version: Option<String>,
+}
+
 /// One module: the root (a directory given on the command line) or a child loaded from a
 /// `module` block's `source`.
 #[derive(Clone, Debug, Default)]
@@ -259,4 +268,6 @@ pub struct Module {
     pub children: BTreeMap<String, Arc<Module>>,
     pub imports: Vec<Import>,
     pub moved: Vec<Moved>,
+    /// By local name; shown by `providers` (the built-in providers are used whatever it says).
+    pub required_providers: BTreeMap<String, RequiredProvider>,
 }

@@ -6,7 +6,7 @@ use crate::registry::{source_address, Registry};
 use meshplan_provider::schema_json::provider_schema_json;
 use meshplan_state::Snapshot;
 use serde_json::{json, Map, Value as Json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `{"format_version":"1.0","provider_schemas":{...}}` for every provider built in.
 pub fn providers_schema(registry: &Registry) -> Json {
@@ -22,8 +22,8 @@ pub fn providers_schema(registry: &Registry) -> Json {
 /// The providers one module uses directly, then its module calls in name order.
 #[derive(Debug, Default, PartialEq)]
 pub struct ModuleProviders {
-    /// Source addresses, sorted.
-    pub providers: BTreeSet<String>,
+    /// Source address → the module's version constraint (empty when none).
+    pub providers: BTreeMap<String, String>,
     /// `module.<name>` and what it uses.
     pub children: Vec<(String, ModuleProviders)>,
 }
@@ -36,21 +36,23 @@ pub struct ProvidersReport {
     pub state: BTreeSet<String>,
 }
 
-/// A module's providers: those of its `provider` blocks, its resources and data sources
-/// (by their `provider` argument or type prefix) and the aliases it passes to its children.
+/// A module's providers: those of its `required_providers`, `provider` blocks, resources
+/// and data sources (by their `provider` argument or type prefix) and the aliases it passes
+/// to its children, each with the version constraint `required_providers` gives it.
 pub fn module_providers(m: &Module) -> ModuleProviders {
-    let mut providers = BTreeSet::new();
-    for p in &m.providers {
-        providers.insert(source_address(&p.name));
-    }
-    for r in m.resources.values() {
-        providers.insert(source_address(&r.provider_ref().name));
-    }
-    for call in m.module_calls.values() {
-        for (_, parent) in &call.providers {
-            providers.insert(source_address(&parent.name));
-        }
-    }
+    let mut names: BTreeSet<&str> = m.required_providers.keys().map(String::as_str).collect();
+    names.extend(m.providers.iter().map(|p| p.name.as_str()));
+    let used: Vec<String> = m.resources.values().map(|r| r.provider_ref().name).collect();
+    names.extend(used.iter().map(String::as_str));
+    names.extend(m.module_calls.values().flat_map(|c| c.providers.iter().map(|(_, parent)| parent.name.as_str())));
+    let providers = names
+        .into_iter()
+        .map(|name| {
+            let required = m.required_providers.get(name);
+            let address = required.and_then(|r| r.source.as_deref()).map(full_source).unwrap_or_else(|| source_address(name));
+            (address, required.and_then(|r| r.version.clone()).unwrap_or_default())
+        })
+        .collect();
     let children = m.children.iter().map(|(name, child)| (format!("module.{name}"), module_providers(child))).collect();
     ModuleProviders { providers, children }
 }
@@ -62,6 +64,15 @@ pub fn state_providers(snapshot: &Snapshot) -> BTreeSet<String> {
         .values()
         .filter_map(|r| r.provider.split("provider[\"").nth(1).and_then(|rest| rest.split('"').next()).map(source_address))
         .collect()
+}
+
+/// `hashicorp/aws` → `registry.terraform.io/hashicorp/aws` (Terraform's default host).
+fn full_source(source: &str) -> String {
+    if source.matches('/').count() >= 2 {
+        source.to_string()
+    } else {
+        format!("registry.terraform.io/{source}")
+    }
 }
 
 pub fn providers(root: &Module, snapshot: Option<&Snapshot>) -> ProvidersReport {

@@ -27,9 +27,10 @@ fn tree(m: &ModuleProviders, prefix: &str, out: &mut String) {
         out.push_str(if last { "└── " } else { "├── " });
         format!("{prefix}{}", if last { "    " } else { "│   " })
     };
-    for p in &m.providers {
+    for (p, constraint) in &m.providers {
         branch(out);
-        out.push_str(&format!("provider[{p}]\n"));
+        let constraint = if constraint.is_empty() { String::new() } else { format!(" {constraint}") };
+        out.push_str(&format!("provider[{p}]{constraint}\n"));
     }
     for (name, child) in &m.children {
         let inner = branch(out);
@@ -45,14 +46,15 @@ mod tests {
 
     #[test]
     fn terraform_tree_layout() {
-        let leaf = ModuleProviders { providers: ["registry.terraform.io/hashicorp/aws".to_string()].into(), children: vec![] };
+        let p = |addr: &str, constraint: &str| (addr.to_string(), constraint.to_string());
+        let leaf = ModuleProviders { providers: [p("registry.terraform.io/hashicorp/aws", "")].into(), children: vec![] };
         let child = ModuleProviders {
-            providers: ["terraform.io/builtin/terraform".to_string()].into(),
+            providers: [p("terraform.io/builtin/terraform", "")].into(),
             children: vec![("module.inner".into(), leaf)],
         };
         let report = ProvidersReport {
             configuration: ModuleProviders {
-                providers: ["registry.terraform.io/hashicorp/aws".to_string(), "registry.terraform.io/hashicorp/tls".to_string()].into(),
+                providers: [p("registry.terraform.io/hashicorp/aws", "~> 5.0"), p("registry.terraform.io/hashicorp/tls", "")].into(),
                 children: vec![("module.child".into(), child), ("module.empty".into(), ModuleProviders::default())],
             },
             state: ["registry.terraform.io/hashicorp/aws".to_string()].into(),
@@ -60,7 +62,7 @@ mod tests {
         let want = "
 Providers required by configuration:
 .
-├── provider[registry.terraform.io/hashicorp/aws]
+├── provider[registry.terraform.io/hashicorp/aws] ~> 5.0
 ├── provider[registry.terraform.io/hashicorp/tls]
 ├── module.child
 │   ├── provider[terraform.io/builtin/terraform]
