@@ -8,7 +8,7 @@ use super::bucket::NO_BUCKET;
 use crate::api::{Api, NotFound};
 use crate::error::AwsError;
 use crate::resource::{find_by_content, import_via_read, read_after_write};
-use crate::values::{blank_state, get_string, opt_str};
+use crate::values::{blank_state, get_string, map_value, opt_str, string_map};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::StorageClass;
 use base64::Engine;
@@ -59,9 +59,15 @@ impl ResourceType for Object {
             .attr("content_language", Attribute::optional(Type::String))
             .attr("website_redirect", Attribute::optional(Type::String))
             .attr("storage_class", Attribute::optional_computed(Type::String))
+            .attr("metadata", Attribute::optional(Type::map(Type::String)))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        // S3 lowercases metadata keys: any other key would read back as a change forever.
+        if let Some(key) = req.config.get("metadata").as_object().and_then(|m| m.keys().find(|k| k.chars().any(char::is_uppercase))) {
+            let message = format!("metadata key {key:?} must be lowercase (S3 stores keys lowercased)");
+            return Err(AwsError::Invalid { address: ctx.address.clone(), message, attribute: Some("metadata".into()) }.into());
+        }
         let mut planned = plan_with_schema(&self.schema(), req);
         if req.config.get("etag").is_null() && planned.state.is_wholly_known() {
             let bytes = body(&planned.state).map_err(|e| ProviderError::new(format!("{}: {e}", ctx.address)))?;
@@ -97,6 +103,8 @@ impl ResourceType for Object {
         s.set("website_redirect", opt_str(h.website_redirect_location()));
         // HeadObject names the class only when it is not the default.
         s.set("storage_class", Value::from(h.storage_class().map(|c| c.as_str()).unwrap_or("STANDARD")));
+        let metadata = h.metadata().filter(|m| !m.is_empty());
+        s.set("metadata", if metadata.is_none() && state.get("metadata").is_null() { Value::Null } else { map_value(metadata.into_iter().flatten()) });
         Ok(Some(s))
     }
 
@@ -149,6 +157,7 @@ async fn put(ctx: &Ctx, planned: &Value) -> Result<(), ProviderError> {
             .set_content_language(get_string(planned, "content_language"))
             .set_website_redirect_location(get_string(planned, "website_redirect"))
             .set_storage_class(get_string(planned, "storage_class").map(|c| StorageClass::from(c.as_str())))
+            .set_metadata(Some(string_map(planned.get("metadata")).into_iter().collect()).filter(|m: &std::collections::HashMap<String, String>| !m.is_empty()))
             .body(ByteStream::from(bytes.clone()))
             .send()
     })

@@ -1,7 +1,7 @@
 //! S3 resources against moto.
 
 use crate::support::{obj, s, tags, Harness};
-use meshplan_provider::Value;
+use meshplan_provider::{PlanRequest, Value};
 
 #[tokio::test]
 async fn bucket_and_objects() {
@@ -126,6 +126,7 @@ async fn object_headers_storage_class_and_arn() {
             ("content_language", Value::from("en")),
             ("website_redirect", Value::from("/home.html")),
             ("storage_class", Value::from("STANDARD_IA")),
+            ("metadata", tags([("owner", "web"), ("build", "42")])),
         ])
     };
     let o = h.create("aws_s3_object", &cfg("max-age=60")).await;
@@ -133,6 +134,7 @@ async fn object_headers_storage_class_and_arn() {
     for (attr, want) in [("cache_control", "max-age=60"), ("content_disposition", "inline"), ("content_encoding", "identity"), ("content_language", "en"), ("website_redirect", "/home.html"), ("storage_class", "STANDARD_IA")] {
         assert_eq!(s(&o, attr), want, "{attr} read back");
     }
+    assert_eq!(o.get("metadata"), &tags([("build", "42"), ("owner", "web")]));
     h.assert_no_changes("aws_s3_object", &o, &cfg("max-age=60")).await;
     let o = h.update("aws_s3_object", &o, &cfg("no-cache")).await;
     assert_eq!(s(&o, "cache_control"), "no-cache");
@@ -144,5 +146,11 @@ async fn object_headers_storage_class_and_arn() {
     let plain = h.create("aws_s3_object", &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))])).await;
     assert_eq!(s(&plain, "storage_class"), "STANDARD");
     assert!(plain.get("cache_control").is_null());
+    assert!(plain.get("metadata").is_null());
+    let mut upper = obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))]);
+    upper.set("metadata", tags([("Owner", "web")]));
+    let rt = h.resource("aws_s3_object");
+    let err = rt.plan(&h.ctx("aws_s3_object.x"), PlanRequest { prior: None, config: &crate::support::complete(&rt.schema(), &upper) }).await.unwrap_err();
+    assert!(err.to_string().contains("metadata key \"Owner\" must be lowercase"), "{err}");
     h.assert_no_changes("aws_s3_object", &plain, &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))])).await;
 }
