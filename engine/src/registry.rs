@@ -4,6 +4,18 @@ use meshplan_provider::{DataSource, Function, Provider, ResourceType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// A provider's source address, as the JSON plan and `providers` show it. Providers whose
+/// resource types mirror a Terraform provider's carry its registry address, so tools keyed
+/// on `registry.terraform.io/hashicorp/aws` find them; Terraform's own builtin keeps its
+/// address; `meshplan` is ours.
+pub fn source_address(name: &str) -> String {
+    match name {
+        "terraform" => "terraform.io/builtin/terraform".into(),
+        "meshplan" => "meshplan.local/builtin/meshplan".into(),
+        other => format!("registry.terraform.io/hashicorp/{other}"),
+    }
+}
+
 #[derive(Clone, Default)]
 pub struct Registry {
     pub providers: HashMap<String, Arc<dyn Provider>>,

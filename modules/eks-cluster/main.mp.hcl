@@ -82,8 +82,8 @@ resource "aws_eks_cluster" "this" {
 
 resource "aws_vpc_security_group_ingress_rule" "cluster_self" {
   for_each                     = toset([for p in var.cluster_sg_ingress_ports : tostring(p)])
-  security_group_id            = aws_eks_cluster.this.vpc_config.cluster_security_group_id
-  referenced_security_group_id = aws_eks_cluster.this.vpc_config.cluster_security_group_id
+  security_group_id            = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+  referenced_security_group_id = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
   ip_protocol                  = "tcp"
   from_port                    = tonumber(each.key)
   to_port                      = tonumber(each.key)
@@ -94,7 +94,7 @@ resource "aws_vpc_security_group_ingress_rule" "cluster_self" {
 # traffic from peered VPCs is admitted there (a separate SG would reach no node).
 resource "aws_vpc_security_group_ingress_rule" "peer" {
   for_each          = toset(var.peer_cidrs)
-  security_group_id = aws_eks_cluster.this.vpc_config.cluster_security_group_id
+  security_group_id = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
   cidr_ipv4         = each.key
   ip_protocol       = "-1"
   description       = "all from peered VPC ${each.key}"

@@ -26,7 +26,7 @@ output "kubernetes_version" {
 }
 
 output "cluster_security_group_id" {
-  value = aws_eks_cluster.this.vpc_config.cluster_security_group_id
+  value = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
 }
 
 output "oidc_issuer_url" {

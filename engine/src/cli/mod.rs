@@ -6,6 +6,7 @@ mod apply;
 mod common;
 mod misc;
 mod plan;
+mod providers;
 mod signals;
 mod state;
 mod workspace;
@@ -57,6 +58,8 @@ pub enum Command {
     /// Manage workspaces (one state each).
     #[command(subcommand)]
     Workspace(workspace::WorkspaceCommand),
+    /// The providers the configuration needs; `providers schema -json` prints their schemas.
+    Providers(providers::ProvidersArgs),
     /// Remove a stale state lock.
     #[command(name = "force-unlock")]
     ForceUnlock(misc::ForceUnlockArgs),
@@ -123,6 +126,7 @@ pub fn main_with(args: Vec<String>, registry: crate::registry::Registry) -> i32 
             Command::Import(a) => misc::import(&ctx, a).await,
             Command::Graph(a) => misc::graph(&ctx, a),
             Command::Fmt(a) => misc::fmt(&ctx, a),
+            Command::Providers(a) => providers::run(&ctx, a),
             Command::ForceUnlock(a) => misc::force_unlock(&ctx, a),
             Command::Version => {
                 ctx.shell.line(&format!("meshplan v{}", env!("CARGO_PKG_VERSION")));

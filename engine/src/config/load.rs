@@ -229,7 +229,8 @@ impl Decoder<'_> {
                 Structure::Block(inner) => match inner.ident.as_str() {
                     "backend" => self.backend(inner),
                     "encryption" => self.encryption(inner),
-                    "required_providers" | "cloud" | "provider_meta" => {}
+                    "required_providers" => self.required_providers(inner),
+                    "cloud" | "provider_meta" => {}
                     other => {
                         let s = self.span(inner.ident.span());
                         let hint = did_you_mean(other, BLOCKS.iter().copied()).or_else(|| Some(format!("blocks allowed in `terraform`: {}", BLOCKS.join(", "))));
@@ -838,6 +839,33 @@ impl Decoder<'_> {
                 self.err(Diagnostic::error(format!("`{what}` must be a literal string")).at(s).hint("this argument is read before any expression is evaluated"));
                 None
             }
+        }
+    }
+
+    /// `aws = { source = "hashicorp/aws", version = "~> 5.0" }`, or Terraform 0.12's
+    /// `aws = "~> 5.0"`; other keys (`configuration_aliases`) are not needed here.
+    fn required_providers(&mut self, b: Block) {
+        for s in b.body.into_iter() {
+            let Structure::Attribute(a) = s else { continue };
+            let mut entry = RequiredProvider::default();
+            match &a.value {
+                Expression::Object(obj) => {
+                    for (k, v) in obj.iter() {
+                        let key = match k {
+                            hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                            hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
+                            hcl_edit::expr::ObjectKey::Expression(_) => continue,
+                        };
+                        match key.as_str() {
+                            "source" => entry.source = self.static_string(v.expr(), "source"),
+                            "version" => entry.version = self.static_string(v.expr(), "version"),
+                            _ => {}
+                        }
+                    }
+                }
+                other => entry.version = self.static_string(other, "version"),
+            }
+            self.module.required_providers.insert(a.key.as_str().to_string(), entry);
         }
     }
 

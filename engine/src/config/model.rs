@@ -273,6 +273,15 @@ pub struct EncryptionTarget {
     pub span: Option<Span>,
 }
 
+/// An entry of `terraform { required_providers { aws = { source = ..., version = ... } } }`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RequiredProvider {
+    /// As written: `hashicorp/aws` or `registry.terraform.io/hashicorp/aws`.
+    pub source: Option<String>,
+    /// The version constraint, e.g. `~> 5.0`.
+    pub version: Option<String>,
+}
+
 /// One module: the root (a directory given on the command line) or a child loaded from a
 /// `module` block's `source`.
 #[derive(Clone, Debug, Default)]
@@ -291,4 +300,6 @@ pub struct Module {
     pub moved: Vec<Moved>,
     pub removed: Vec<Removed>,
     pub checks: Vec<Check>,
+    /// By local name; shown by `providers` (the built-in providers are used whatever it says).
+    pub required_providers: BTreeMap<String, RequiredProvider>,
 }

@@ -164,7 +164,7 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
         }
         let v = match bs.nesting {
             Nesting::Single => items.into_iter().next().unwrap_or(Value::Null),
-            Nesting::List => Value::List(items),
+            Nesting::List | Nesting::Set => Value::List(items),
         };
         out.insert(name.clone(), v);
     }

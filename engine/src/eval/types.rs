@@ -111,7 +111,9 @@ impl TypeConstraint {
                 if matches!(self, TypeConstraint::Set(_)) {
                     let mut dedup: Vec<Value> = Vec::new();
                     for v in out {
-                        if !dedup.contains(&v) {
+                        // Unknown elements may turn out different: two `(known after apply)`
+                        // subnet IDs are two elements, not one.
+                        if !v.is_wholly_known() || !dedup.contains(&v) {
                             dedup.push(v);
                         }
                     }
@@ -274,5 +276,7 @@ mod tests {
         assert!(tc("list(number)").convert(Value::List(vec![Value::from("x")])).is_err());
         assert_eq!(tc("string").convert(Value::from(3i64)).unwrap(), Value::from("3"));
         assert_eq!(tc("set(string)").convert(Value::List(vec!["a".into(), "a".into()])).unwrap(), Value::List(vec!["a".into()]));
+        let unknowns = Value::List(vec![Value::Unknown, Value::Unknown]);
+        assert_eq!(tc("set(string)").convert(unknowns.clone()).unwrap(), unknowns, "unknown elements are kept apart");
     }
 }

@@ -10,6 +10,7 @@ pub mod init;
 mod moves;
 mod plan;
 mod removed;
+pub mod providers;
 pub mod state_io;
 pub mod state_store;
 pub mod workspaces;

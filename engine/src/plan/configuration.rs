@@ -17,18 +17,9 @@ use serde_json::{json, Map, Value as J};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Providers published by HashiCorp under the same names: policy tools key on these.
-const HASHICORP: &[&str] = &["aws", "kubernetes", "tls", "random", "null", "time", "http", "local", "external"];
-
-/// `registry.terraform.io/hashicorp/aws`; meshplan's own providers under meshplan's name.
+/// `registry.terraform.io/hashicorp/aws`: the provider's key in `providers schema -json`.
 pub fn provider_full_name(name: &str) -> String {
-    if name == "terraform" {
-        // terraform_data and terraform_remote_state: Terraform's builtin provider.
-        "terraform.io/builtin/terraform".to_string()
-    } else if HASHICORP.contains(&name) {
-        format!("registry.terraform.io/hashicorp/{name}")
-    } else {
-        format!("registry.meshplan.dev/meshplan/{name}")
-    }
+    crate::registry::source_address(name)
 }
 
 /// `configuration` of the JSON plan for the module tree under `root`.

@@ -6,6 +6,7 @@ mod modules;
 mod plan_json;
 mod plan_text;
 mod progress;
+mod providers;
 mod shell;
 mod value;
 
@@ -14,6 +15,7 @@ pub use modules::module_event;
 pub use plan_json::{plan_json, state_json};
 pub use plan_text::{render_change, render_plan};
 pub use progress::Progress;
+pub use providers::render_providers;
 pub use shell::Shell;
 pub use value::{quote, scalar};
 

@@ -110,11 +110,11 @@ fn action_reason(c: &ResourceChange) -> Option<&'static str> {
     })
 }
 
-/// `provider["aws"]` → `registry.terraform.io/hashicorp/aws` (meshplan's own providers under
-/// `registry.meshplan.dev/meshplan/`).
+/// `provider["aws"]` → `registry.terraform.io/hashicorp/aws`, the key of its schema in
+/// `providers schema -json`.
 fn provider_name(addr: &str) -> String {
     match addr.split("provider[\"").nth(1).and_then(|r| r.split('"').next()) {
-        Some(n) => crate::plan::configuration::provider_full_name(n),
+        Some(n) => crate::registry::source_address(n),
         None => addr.to_string(),
     }
 }

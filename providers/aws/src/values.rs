@@ -3,6 +3,21 @@
 use meshplan_provider::{Nesting, Schema, Value};
 use std::collections::BTreeMap;
 
+/// The object of a block Terraform nests as a one-item list (`vpc_config[0]`); state
+/// written while such blocks were single objects holds the object itself.
+pub fn one_block(v: &Value) -> &Value {
+    static NULL: Value = Value::Null;
+    match v {
+        Value::List(items) => items.first().unwrap_or(&NULL),
+        other => other,
+    }
+}
+
+/// A one-item block list from an object read back (`[]` for none).
+pub fn block_list(v: Value) -> Value {
+    if v.is_null() { Value::List(vec![]) } else { Value::List(vec![v]) }
+}
+
 pub fn string_map(v: &Value) -> BTreeMap<String, String> {
     v.as_object()
         .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
@@ -43,7 +58,7 @@ pub fn blank_state<'a>(schema: &Schema, pairs: impl IntoIterator<Item = (&'a str
     }
     for (name, block) in &schema.blocks {
         let empty = match block.nesting {
-            Nesting::List => Value::List(vec![]),
+            Nesting::List | Nesting::Set => Value::List(vec![]),
             Nesting::Single => Value::Null,
         };
         out.insert(name.clone(), empty);

@@ -184,7 +184,7 @@ fn blank(schema: &Schema) -> Value {
         out.set(name, Value::Null);
     }
     for (name, block) in &schema.blocks {
-        out.set(name, if block.nesting == Nesting::List { Value::List(vec![]) } else { Value::Null });
+        out.set(name, if block.nesting != Nesting::Single { Value::List(vec![]) } else { Value::Null });
     }
     out
 }

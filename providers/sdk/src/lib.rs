@@ -10,7 +10,8 @@
 //!   them first and re-applies them (from the schema and the config) to what comes back.
 //! - Values handed to `create`/`update`/`delete`/`read` are wholly known; `plan` may see
 //!   [`Value::Unknown`] in the configuration.
-//! - Nested blocks appear as lists of objects (or one object for [`Nesting::Single`]).
+//! - Nested blocks appear as lists of objects (or one object for [`Nesting::Single`]); set
+//!   blocks ([`Nesting::Set`]) too, in the order written.
 
 pub mod duration;
 mod error;
@@ -19,6 +20,7 @@ mod path;
 mod plan;
 mod provider;
 mod schema;
+pub mod schema_json;
 mod value;
 
 pub use error::ProviderError;

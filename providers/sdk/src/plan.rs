@@ -100,7 +100,7 @@ fn plan_object(schema: &Schema, prior: Option<&Value>, config: &Value, at: Path,
                     plan_object(&block.schema, p, cfg, at.key(name), replace)
                 }
             }
-            Nesting::List => match cfg.peel() {
+            Nesting::List | Nesting::Set => match cfg.peel() {
                 Value::List(items) => Value::List(
                     items
                         .iter()

@@ -99,6 +99,9 @@ pub enum Nesting {
     Single,
     /// `name { ... }` repeated; the value is a list of objects (`x.name[0].attr`).
     List,
+    /// Terraform's set nesting: repeated like `List` and held as a list of objects, but their
+    /// order means nothing; the provider compares them as a set.
+    Set,
 }
 
 #[derive(Clone, Debug)]
@@ -113,6 +116,9 @@ pub struct Block {
 impl Block {
     pub fn list(schema: Schema) -> Self {
         Block { nesting: Nesting::List, schema, min_items: 0, max_items: None, force_new: false }
+    }
+    pub fn set(schema: Schema) -> Self {
+        Block { nesting: Nesting::Set, ..Block::list(schema) }
     }
     pub fn single(schema: Schema) -> Self {
         Block { nesting: Nesting::Single, schema, min_items: 0, max_items: Some(1), force_new: false }
@@ -171,7 +177,7 @@ impl Schema {
         for (name, b) in &self.blocks {
             match (b.nesting, value.get(name).peel()) {
                 (Nesting::Single, v @ Value::Object(_)) => b.schema.collect_sensitive(v, at.key(name), out),
-                (Nesting::List, Value::List(items)) => {
+                (Nesting::List | Nesting::Set, Value::List(items)) => {
                     for (i, v) in items.iter().enumerate() {
                         b.schema.collect_sensitive(v, at.key(name).index(i), out)
                     }

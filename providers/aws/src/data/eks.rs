@@ -13,6 +13,19 @@ pub struct EksCluster;
 pub struct EksClusterAuth;
 pub struct OidcProviderData;
 
+fn object_type(fields: Vec<(&str, Type)>) -> Type {
+    Type::Object(fields.into_iter().map(|(k, t)| (k.to_string(), t)).collect())
+}
+
+fn network_config_type() -> Type {
+    object_type(vec![
+        ("elastic_load_balancing", Type::list(object_type(vec![("enabled", Type::Bool)]))),
+        ("ip_family", Type::String),
+        ("service_ipv4_cidr", Type::String),
+        ("service_ipv6_cidr", Type::String),
+    ])
+}
+
 fn not_found(ctx: &Ctx, what: String) -> ProviderError {
     AwsError::Invalid { address: ctx.address.clone(), message: format!("{what} not found"), attribute: None }.into()
 }
@@ -25,11 +38,11 @@ impl DataSource for EksCluster {
     fn schema(&self) -> Schema {
         let vpc = Type::Object(
             [
-                ("subnet_ids", Type::list(Type::String)),
-                ("security_group_ids", Type::list(Type::String)),
+                ("subnet_ids", Type::set(Type::String)),
+                ("security_group_ids", Type::set(Type::String)),
                 ("endpoint_private_access", Type::Bool),
                 ("endpoint_public_access", Type::Bool),
-                ("public_access_cidrs", Type::list(Type::String)),
+                ("public_access_cidrs", Type::set(Type::String)),
                 ("cluster_security_group_id", Type::String),
                 ("vpc_id", Type::String),
             ]
@@ -37,12 +50,23 @@ impl DataSource for EksCluster {
             .map(|(k, t)| (k.to_string(), t))
             .collect(),
         );
+        let access = Type::Object(
+            [("authentication_mode", Type::String), ("bootstrap_cluster_creator_admin_permissions", Type::Bool)]
+                .into_iter()
+                .map(|(k, t)| (k.to_string(), t))
+                .collect(),
+        );
         computed_cluster_attributes(Schema::new())
             .attr("id", Attribute::computed(Type::String))
             .attr("name", Attribute::required(Type::String))
             .attr("role_arn", Attribute::computed(Type::String))
             .attr("version", Attribute::computed(Type::String))
             .attr("vpc_config", Attribute::computed(Type::list(vpc)))
+            .attr("access_config", Attribute::computed(Type::list(access)))
+            .attr("enabled_cluster_log_types", Attribute::computed(Type::set(Type::String)))
+            .attr("kubernetes_network_config", Attribute::computed(Type::list(network_config_type())))
+            .attr("upgrade_policy", Attribute::computed(Type::list(object_type(vec![("support_type", Type::String)]))))
+            .attr("zonal_shift_config", Attribute::computed(Type::list(object_type(vec![("enabled", Type::Bool)]))))
             .attr("tags", Attribute::computed(Type::map(Type::String)))
     }
     async fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
@@ -55,6 +79,33 @@ impl DataSource for EksCluster {
         s.set("version", opt_str(c.version()));
         set_computed_cluster_attributes(&mut s, &c);
         s.set("vpc_config", Value::List(vec![vpc_config_value(&c, &Value::Null)]));
+        let access: Vec<Value> = c
+            .access_config()
+            .map(|a| {
+                Value::object([
+                    ("authentication_mode", opt_str(a.authentication_mode().map(|m| m.as_str()))),
+                    ("bootstrap_cluster_creator_admin_permissions", a.bootstrap_cluster_creator_admin_permissions().map(Value::from).unwrap_or(Value::Null)),
+                ])
+            })
+            .into_iter()
+            .collect();
+        s.set("access_config", Value::List(access));
+        let logs = c.logging().map(|l| l.cluster_logging().iter().filter(|x| x.enabled() == Some(true)).flat_map(|x| x.types().iter().map(|t| t.as_str().to_string())).collect::<Vec<_>>());
+        s.set("enabled_cluster_log_types", list_value(logs.unwrap_or_default()));
+        let network = c.kubernetes_network_config().map(|n| {
+            let elb = n.elastic_load_balancing().map(|e| Value::object([("enabled", e.enabled().map(Value::from).unwrap_or(Value::Null))]));
+            Value::object([
+                ("ip_family", opt_str(n.ip_family().map(|f| f.as_str()))),
+                ("service_ipv4_cidr", opt_str(n.service_ipv4_cidr())),
+                ("service_ipv6_cidr", opt_str(n.service_ipv6_cidr())),
+                ("elastic_load_balancing", Value::List(elb.into_iter().collect())),
+            ])
+        });
+        s.set("kubernetes_network_config", Value::List(network.into_iter().collect()));
+        let upgrade = c.upgrade_policy().map(|u| Value::object([("support_type", opt_str(u.support_type().map(|t| t.as_str())))]));
+        s.set("upgrade_policy", Value::List(upgrade.into_iter().collect()));
+        let zonal = c.zonal_shift_config().map(|z| Value::object([("enabled", z.enabled().map(Value::from).unwrap_or(Value::Null))]));
+        s.set("zonal_shift_config", Value::List(zonal.into_iter().collect()));
         s.set("tags", map_value(tags_map(c.tags())));
         Ok(s)
     }

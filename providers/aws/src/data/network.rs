@@ -3,18 +3,23 @@
 use crate::api::Api;
 use crate::error::AwsError;
 use crate::values::{list_value, map_value, opt_str, string_list, string_map};
-use aws_sdk_ec2::types::Filter;
+use crate::network::{main_route_table_id, vpc_attribute};
+use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 use meshplan_provider::{async_trait, Attribute, Block, Ctx, DataSource, ProviderError, Schema, Type, Value};
 
 pub struct AvailabilityZones;
 pub struct VpcData;
 pub struct Subnets;
 
+fn association_type() -> Type {
+    Type::Object(["association_id", "cidr_block", "state"].into_iter().map(|k| (k.to_string(), Type::String)).collect())
+}
+
 fn filter_block() -> Block {
-    Block::list(
+    Block::set(
         Schema::new()
             .attr("name", Attribute::required(Type::String))
-            .attr("values", Attribute::required(Type::list(Type::String))),
+            .attr("values", Attribute::required(Type::set(Type::String))),
     )
 }
 
@@ -43,10 +48,11 @@ impl DataSource for AvailabilityZones {
             .attr("id", Attribute::computed(Type::String))
             .attr("state", Attribute::optional(Type::String))
             .attr("all_availability_zones", Attribute::optional(Type::Bool))
-            .attr("exclude_names", Attribute::optional(Type::list(Type::String)))
+            .attr("exclude_names", Attribute::optional(Type::set(Type::String)))
+            .attr("exclude_zone_ids", Attribute::optional(Type::set(Type::String)))
             .attr("names", Attribute::computed(Type::list(Type::String)))
             .attr("zone_ids", Attribute::computed(Type::list(Type::String)))
-            .attr("group_names", Attribute::computed(Type::list(Type::String)))
+            .attr("group_names", Attribute::computed(Type::set(Type::String)))
             .block("filter", filter_block())
     }
     async fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
@@ -61,8 +67,10 @@ impl DataSource for AvailabilityZones {
             .set_filters((!fs.is_empty()).then_some(fs))
             .set_all_availability_zones(config.get("all_availability_zones").as_bool());
         let out = api.call("DescribeAvailabilityZones", || req.clone().send()).await?;
-        let excluded = string_list(config.get("exclude_names"));
-        let mut zones: Vec<_> = out.availability_zones().iter().filter(|z| !excluded.iter().any(|e| Some(e.as_str()) == z.zone_name())).collect();
+        let (names, ids) = (string_list(config.get("exclude_names")), string_list(config.get("exclude_zone_ids")));
+        let excluded = |list: &[String], v: Option<&str>| list.iter().any(|e| Some(e.as_str()) == v);
+        let mut zones: Vec<_> =
+            out.availability_zones().iter().filter(|z| !excluded(&names, z.zone_name()) && !excluded(&ids, z.zone_id())).collect();
         zones.sort_by(|a, b| a.zone_name().cmp(&b.zone_name()));
         let mut groups: Vec<&str> = zones.iter().filter_map(|z| z.group_name()).collect();
         groups.sort();
@@ -92,6 +100,12 @@ impl DataSource for VpcData {
             .attr("owner_id", Attribute::computed(Type::String))
             .attr("instance_tenancy", Attribute::computed(Type::String))
             .attr("dhcp_options_id", Attribute::computed(Type::String))
+            .attr("main_route_table_id", Attribute::computed(Type::String))
+            .attr("enable_dns_support", Attribute::computed(Type::Bool))
+            .attr("enable_dns_hostnames", Attribute::computed(Type::Bool))
+            .attr("ipv6_association_id", Attribute::computed(Type::String))
+            .attr("ipv6_cidr_block", Attribute::computed(Type::String))
+            .attr("cidr_block_associations", Attribute::computed(Type::list(association_type())))
             .block("filter", filter_block())
     }
     async fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
@@ -133,6 +147,20 @@ impl DataSource for VpcData {
         s.set("owner_id", opt_str(v.owner_id()));
         s.set("instance_tenancy", opt_str(v.instance_tenancy().map(|x| x.as_str())));
         s.set("dhcp_options_id", opt_str(v.dhcp_options_id()));
+        let associations = v.cidr_block_association_set().iter().map(|a| {
+            Value::object([
+                ("association_id", opt_str(a.association_id())),
+                ("cidr_block", opt_str(a.cidr_block())),
+                ("state", opt_str(a.cidr_block_state().and_then(|st| st.state()).map(|st| st.as_str()))),
+            ])
+        });
+        s.set("cidr_block_associations", Value::List(associations.collect()));
+        let ipv6 = v.ipv6_cidr_block_association_set().first();
+        s.set("ipv6_association_id", opt_str(ipv6.and_then(|a| a.association_id())));
+        s.set("ipv6_cidr_block", opt_str(ipv6.and_then(|a| a.ipv6_cidr_block())));
+        s.set("main_route_table_id", opt_str(main_route_table_id(&api, id).await?.as_deref()));
+        s.set("enable_dns_support", Value::from(vpc_attribute(&api, id, VpcAttributeName::EnableDnsSupport).await?));
+        s.set("enable_dns_hostnames", Value::from(vpc_attribute(&api, id, VpcAttributeName::EnableDnsHostnames).await?));
         Ok(s)
     }
 }

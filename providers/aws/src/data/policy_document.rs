@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 pub struct PolicyDocument;
 
 fn principals_block() -> Block {
-    Block::list(
+    Block::set(
         Schema::new()
             .attr("type", Attribute::required(Type::String))
-            .attr("identifiers", Attribute::required(Type::list(Type::String))),
+            .attr("identifiers", Attribute::required(Type::set(Type::String))),
     )
 }
 
@@ -29,15 +29,15 @@ impl DataSource for PolicyDocument {
         let statement = Schema::new()
             .attr("sid", Attribute::optional(Type::String))
             .attr("effect", Attribute::optional(Type::String).default("Allow"))
-            .attr("actions", Attribute::optional(Type::list(Type::String)))
-            .attr("not_actions", Attribute::optional(Type::list(Type::String)))
-            .attr("resources", Attribute::optional(Type::list(Type::String)))
-            .attr("not_resources", Attribute::optional(Type::list(Type::String)))
+            .attr("actions", Attribute::optional(Type::set(Type::String)))
+            .attr("not_actions", Attribute::optional(Type::set(Type::String)))
+            .attr("resources", Attribute::optional(Type::set(Type::String)))
+            .attr("not_resources", Attribute::optional(Type::set(Type::String)))
             .block("principals", principals_block())
             .block("not_principals", principals_block())
             .block(
                 "condition",
-                Block::list(
+                Block::set(
                     Schema::new()
                         .attr("test", Attribute::required(Type::String))
                         .attr("variable", Attribute::required(Type::String))

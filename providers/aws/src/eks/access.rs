@@ -186,9 +186,11 @@ impl ResourceType for AccessEntry {
                 .attr("access_entry_arn", Attribute::computed(Type::String))
                 .attr("cluster_name", Attribute::required(Type::String).force_new())
                 .attr("principal_arn", Attribute::required(Type::String).force_new())
-                .attr("kubernetes_groups", Attribute::optional_computed(Type::list(Type::String)))
+                .attr("kubernetes_groups", Attribute::optional_computed(Type::set(Type::String)))
                 .attr("type", Attribute::optional(Type::String).default("STANDARD").force_new())
-                .attr("user_name", Attribute::optional_computed(Type::String)),
+                .attr("user_name", Attribute::optional_computed(Type::String))
+                .attr("created_at", Attribute::computed(Type::String))
+                .attr("modified_at", Attribute::computed(Type::String)),
         )
     }
 
@@ -210,6 +212,8 @@ impl ResourceType for AccessEntry {
         s.set("kubernetes_groups", in_prior_order(state.get("kubernetes_groups"), e.kubernetes_groups()));
         s.set("type", Value::from(e.r#type().unwrap_or("STANDARD")));
         s.set("user_name", opt_str(e.username()));
+        s.set("created_at", opt_str(e.created_at().map(|d| d.to_string()).as_deref()));
+        s.set("modified_at", opt_str(e.modified_at().map(|d| d.to_string()).as_deref()));
         tags::set_from_remote(&api, &mut s, tags_map(e.tags()));
         Ok(Some(s))
     }

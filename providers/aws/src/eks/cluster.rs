@@ -6,7 +6,7 @@ use crate::intent;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
-use crate::values::{blank_state, get_string, opt_str, string_list};
+use crate::values::{blank_state, block_list, get_string, one_block, opt_str, string_list};
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_eks::types::{
     AuthenticationMode, Cluster as EksCluster, ClusterStatus, CreateAccessConfigRequest, LogSetup, LogType, Logging,
@@ -63,18 +63,25 @@ impl Cluster {
     }
 }
 
+fn with_bootstrap_default(state: &Value) -> Value {
+    let mut s = state.clone();
+    s.set("bootstrap_self_managed_addons", Value::from(true));
+    s
+}
+
 fn vpc_config_block() -> Block {
-    Block::single(
+    Block::list(
         Schema::new()
-            .attr("subnet_ids", Attribute::required(Type::list(Type::String)))
-            .attr("security_group_ids", Attribute::optional(Type::list(Type::String)))
+            .attr("subnet_ids", Attribute::required(Type::set(Type::String)))
+            .attr("security_group_ids", Attribute::optional(Type::set(Type::String)))
             .attr("endpoint_private_access", Attribute::optional(Type::Bool).default(false))
             .attr("endpoint_public_access", Attribute::optional(Type::Bool).default(true))
-            .attr("public_access_cidrs", Attribute::optional_computed(Type::list(Type::String)))
+            .attr("public_access_cidrs", Attribute::optional_computed(Type::set(Type::String)))
             .attr("cluster_security_group_id", Attribute::computed(Type::String))
             .attr("vpc_id", Attribute::computed(Type::String)),
     )
     .min_items(1)
+    .max_items(1)
 }
 
 fn logging_for(types: &[String]) -> Logging {
@@ -104,21 +111,30 @@ impl ResourceType for Cluster {
             .attr("name", Attribute::required(Type::String).force_new())
             .attr("role_arn", Attribute::required(Type::String).force_new())
             .attr("version", Attribute::optional_computed(Type::String))
-            .attr("enabled_cluster_log_types", Attribute::optional(Type::list(Type::String)))
+            .attr("enabled_cluster_log_types", Attribute::optional(Type::set(Type::String)))
+            // Not returned by DescribeCluster: the configured value is kept, as in Terraform.
+            .attr("bootstrap_self_managed_addons", Attribute::optional(Type::Bool).default(true).force_new())
+            // Sent with a version upgrade (skips EKS's upgrade insight checks); kept from the configuration.
+            .attr("force_update_version", Attribute::optional(Type::Bool))
             .block("vpc_config", vpc_config_block())
             .block(
                 "access_config",
-                Block::single(
+                Block::list(
                     Schema::new()
                         .attr("authentication_mode", Attribute::optional_computed(Type::String))
                         .attr("bootstrap_cluster_creator_admin_permissions", Attribute::optional(Type::Bool).default(true)),
-                ),
+                )
+                .max_items(1),
             )
             .block("timeouts", timeouts_block());
         tags::with_tags(computed_cluster_attributes(schema))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        // State written before bootstrap_self_managed_addons existed holds null: EKS's
+        // default (true), not a change that replaces the cluster.
+        let upgraded = req.prior.filter(|p| p.get("bootstrap_self_managed_addons").is_null()).map(with_bootstrap_default);
+        let req = PlanRequest { prior: upgraded.as_ref().or(req.prior), ..req };
         tags::plan_tagged(&self.schema(), ctx, req).await
     }
 
@@ -135,7 +151,7 @@ impl ResourceType for Cluster {
         s.set("role_arn", opt_str(c.role_arn()));
         s.set("version", opt_str(c.version()));
         set_computed_cluster_attributes(&mut s, &c);
-        s.set("vpc_config", vpc_config_value(&c, state.get("vpc_config")));
+        s.set("vpc_config", block_list(vpc_config_value(&c, one_block(state.get("vpc_config")))));
         let enabled: Vec<String> = c
             .logging()
             .map(|l| l.cluster_logging().iter().filter(|x| x.enabled() == Some(true)).flat_map(|x| x.types().iter().map(|t| t.as_str().to_string())).collect())
@@ -146,16 +162,19 @@ impl ResourceType for Cluster {
             if enabled.is_empty() && prior_logs.is_null() { Value::Null } else { crate::iam::oidc_provider::in_prior_order(prior_logs, &enabled) },
         );
         if let Some(a) = c.access_config() {
-            let bootstrap = state.get("access_config").get("bootstrap_cluster_creator_admin_permissions").as_bool().unwrap_or(true);
+            let bootstrap = one_block(state.get("access_config")).get("bootstrap_cluster_creator_admin_permissions").as_bool().unwrap_or(true);
             s.set(
                 "access_config",
-                Value::object([
+                block_list(Value::object([
                     ("authentication_mode", opt_str(a.authentication_mode().map(|m| m.as_str()))),
                     ("bootstrap_cluster_creator_admin_permissions", Value::from(a.bootstrap_cluster_creator_admin_permissions().unwrap_or(bootstrap))),
-                ]),
+                ])),
             );
         }
         tags::set_from_remote(&api, &mut s, tags_map(c.tags()));
+        if s.get("bootstrap_self_managed_addons").is_null() {
+            s = with_bootstrap_default(&s);
+        }
         Ok(Some(s))
     }
 
@@ -163,7 +182,7 @@ impl ResourceType for Cluster {
         let api = Api::new(ctx)?;
         let timeout = timeout_of(planned, "create", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let name = planned.get_str("name").unwrap_or_default().to_string();
-        let vpc = planned.get("vpc_config");
+        let vpc = one_block(planned.get("vpc_config"));
         let cidrs = string_list(vpc.get("public_access_cidrs"));
         let vpc_req = VpcConfigRequest::builder()
             .set_subnet_ids(Some(string_list(vpc.get("subnet_ids"))))
@@ -172,7 +191,7 @@ impl ResourceType for Cluster {
             .set_endpoint_public_access(vpc.get("endpoint_public_access").as_bool())
             .set_public_access_cidrs((!cidrs.is_empty()).then_some(cidrs))
             .build();
-        let access = planned.get("access_config");
+        let access = one_block(planned.get("access_config"));
         let access_req = (!access.is_null()).then(|| {
             CreateAccessConfigRequest::builder()
                 .set_authentication_mode(access.get_str("authentication_mode").map(AuthenticationMode::from))
@@ -189,6 +208,7 @@ impl ResourceType for Cluster {
             .set_version(get_string(planned, "version"))
             .resources_vpc_config(vpc_req)
             .set_access_config(access_req)
+            .set_bootstrap_self_managed_addons(planned.get("bootstrap_self_managed_addons").as_bool())
             .set_logging((!logs.is_empty()).then(|| logging_for(&logs)))
             .client_request_token(&token)
             .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
@@ -212,10 +232,11 @@ impl ResourceType for Cluster {
         let timeout = timeout_of(planned, "update", UPDATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let name = prior.get_str("name").unwrap_or_default();
         if let Some(v) = planned.get_str("version").filter(|v| Some(*v) != prior.get_str("version")) {
-            api.call("UpdateClusterVersion", || api.eks.update_cluster_version().name(name).version(v).send()).await?;
+            let force = planned.get("force_update_version").as_bool();
+            api.call("UpdateClusterVersion", || api.eks.update_cluster_version().name(name).version(v).set_force(force).send()).await?;
             wait_active(&api, name, timeout).await?;
         }
-        let (old_vpc, new_vpc) = (prior.get("vpc_config"), planned.get("vpc_config"));
+        let (old_vpc, new_vpc) = (one_block(prior.get("vpc_config")), one_block(planned.get("vpc_config")));
         let endpoint_attrs = ["endpoint_private_access", "endpoint_public_access", "public_access_cidrs"];
         let network_attrs = ["subnet_ids", "security_group_ids"];
         let differs = |a: &&str| old_vpc.get(a) != new_vpc.get(a) && !new_vpc.get(a).is_unknown();
@@ -246,8 +267,8 @@ impl ResourceType for Cluster {
             api.call("UpdateClusterConfig", || req.clone().send()).await?;
             wait_active(&api, name, timeout).await?;
         }
-        let mode = planned.get("access_config").get_str("authentication_mode");
-        if mode.is_some() && mode != prior.get("access_config").get_str("authentication_mode") {
+        let mode = one_block(planned.get("access_config")).get_str("authentication_mode");
+        if mode.is_some() && mode != one_block(prior.get("access_config")).get_str("authentication_mode") {
             let access = UpdateAccessConfigRequest::builder().set_authentication_mode(mode.map(AuthenticationMode::from)).build();
             let req = api.eks.update_cluster_config().name(name).access_config(access);
             api.call("UpdateClusterConfig", || req.clone().send()).await?;

@@ -7,7 +7,7 @@ use crate::intent;
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
-use crate::values::{blank_state, get_i32, get_string, map_value, opt_str, string_list, string_map};
+use crate::values::{blank_state, block_list, get_i32, get_string, map_value, one_block, opt_str, string_list, string_map};
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_eks::types::{
     AmiTypes, CapacityTypes, Nodegroup, NodegroupScalingConfig, NodegroupStatus, NodegroupUpdateConfig, Taint, TaintEffect,
@@ -127,41 +127,47 @@ impl ResourceType for NodeGroup {
                 .attr("cluster_name", Attribute::required(Type::String).force_new())
                 .attr("node_group_name", Attribute::optional_computed(Type::String).force_new())
                 .attr("node_role_arn", Attribute::required(Type::String).force_new())
-                .attr("subnet_ids", Attribute::required(Type::list(Type::String)).force_new())
+                .attr("subnet_ids", Attribute::required(Type::set(Type::String)).force_new())
                 .attr("instance_types", Attribute::optional_computed(Type::list(Type::String)).force_new())
                 .attr("ami_type", Attribute::optional_computed(Type::String).force_new())
                 .attr("capacity_type", Attribute::optional_computed(Type::String).force_new())
                 .attr("disk_size", Attribute::optional_computed(Type::Number).force_new())
                 .attr("labels", Attribute::optional(Type::map(Type::String)))
                 .attr("version", Attribute::optional_computed(Type::String))
-                .attr("release_version", Attribute::optional_computed(Type::String)),
+                .attr("release_version", Attribute::optional_computed(Type::String))
+                // Sent with a version upgrade (ignores pod disruption budgets); kept from the configuration.
+                .attr("force_update_version", Attribute::optional(Type::Bool)),
         )
         .block(
             "scaling_config",
-            Block::single(
+            Block::list(
                 Schema::new()
                     .attr("desired_size", Attribute::required(Type::Number))
                     .attr("min_size", Attribute::required(Type::Number))
                     .attr("max_size", Attribute::required(Type::Number)),
             )
-            .min_items(1),
+            .min_items(1)
+            .max_items(1),
         )
         .block(
             "taint",
-            Block::list(
+            // EKS takes at most 50 taints per node group.
+            Block::set(
                 Schema::new()
                     .attr("key", Attribute::required(Type::String))
                     .attr("value", Attribute::optional(Type::String))
                     .attr("effect", Attribute::required(Type::String)),
-            ),
+            )
+            .max_items(50),
         )
         .block(
             "update_config",
-            Block::single(
+            Block::list(
                 Schema::new()
                     .attr("max_unavailable", Attribute::optional(Type::Number))
                     .attr("max_unavailable_percentage", Attribute::optional(Type::Number)),
-            ),
+            )
+            .max_items(1),
         )
         .block("timeouts", timeouts_block())
     }
@@ -201,16 +207,16 @@ impl ResourceType for NodeGroup {
         s.set("labels", if labels.is_empty() && state.get("labels").is_null() { Value::Null } else { map_value(labels) });
         if let Some(sc) = ng.scaling_config() {
             let n = |x: Option<i32>| Value::from(i64::from(x.unwrap_or(0)));
-            s.set("scaling_config", Value::object([("desired_size", n(sc.desired_size())), ("min_size", n(sc.min_size())), ("max_size", n(sc.max_size()))]));
+            s.set("scaling_config", block_list(Value::object([("desired_size", n(sc.desired_size())), ("min_size", n(sc.min_size())), ("max_size", n(sc.max_size()))])));
         }
         let remote_taints = Value::List(ng.taints().iter().map(taint_value).collect());
         if taint_keyset(&remote_taints) != taint_keyset(state.get("taint")) {
             s.set("taint", remote_taints);
         }
-        if !state.get("update_config").is_null() {
+        if !one_block(state.get("update_config")).is_null() {
             if let Some(u) = ng.update_config() {
                 let n = |x: Option<i32>| x.map(|v| Value::from(i64::from(v))).unwrap_or(Value::Null);
-                s.set("update_config", Value::object([("max_unavailable", n(u.max_unavailable())), ("max_unavailable_percentage", n(u.max_unavailable_percentage()))]));
+                s.set("update_config", block_list(Value::object([("max_unavailable", n(u.max_unavailable())), ("max_unavailable_percentage", n(u.max_unavailable_percentage()))])));
             }
         }
         tags::set_from_remote(&api, &mut s, tags_map(ng.tags()));
@@ -239,8 +245,8 @@ impl ResourceType for NodeGroup {
             .set_disk_size(get_i32(planned, "disk_size"))
             .set_version(get_string(planned, "version"))
             .set_release_version(get_string(planned, "release_version"))
-            .scaling_config(scaling_of(planned.get("scaling_config")))
-            .set_update_config(update_config_of(planned.get("update_config")))
+            .scaling_config(scaling_of(one_block(planned.get("scaling_config"))))
+            .set_update_config(update_config_of(one_block(planned.get("update_config"))))
             .set_labels((!labels.is_empty()).then(|| labels.into_iter().collect()))
             .set_taints((!taints.is_empty()).then_some(taints))
             .client_request_token(&token)
@@ -270,7 +276,7 @@ impl ResourceType for NodeGroup {
         if changed("scaling_config") || changed("labels") || changed("taint") || changed("update_config") {
             let mut req = api.eks.update_nodegroup_config().cluster_name(cluster).nodegroup_name(name);
             if changed("scaling_config") {
-                req = req.scaling_config(scaling_of(planned.get("scaling_config")));
+                req = req.scaling_config(scaling_of(one_block(planned.get("scaling_config"))));
             }
             if changed("labels") {
                 let (old, new) = (string_map(prior.get("labels")), string_map(planned.get("labels")));
@@ -297,7 +303,7 @@ impl ResourceType for NodeGroup {
                 );
             }
             if changed("update_config") {
-                req = req.set_update_config(update_config_of(planned.get("update_config")));
+                req = req.set_update_config(update_config_of(one_block(planned.get("update_config"))));
             }
             api.call("UpdateNodegroupConfig", || req.clone().send()).await?;
             wait_active(&api, cluster, name, timeout).await?;
@@ -309,7 +315,8 @@ impl ResourceType for NodeGroup {
                 .cluster_name(cluster)
                 .nodegroup_name(name)
                 .set_version(get_string(planned, "version"))
-                .set_release_version(get_string(planned, "release_version"));
+                .set_release_version(get_string(planned, "release_version"))
+                .set_force(planned.get("force_update_version").as_bool());
             api.call("UpdateNodegroupVersion", || req.clone().send()).await?;
             wait_active(&api, cluster, name, timeout).await?;
         }

@@ -29,7 +29,7 @@ impl ResourceType for OidcProvider {
                 .attr("id", Attribute::computed(Type::String))
                 .attr("arn", Attribute::computed(Type::String))
                 .attr("url", Attribute::required(Type::String).force_new())
-                .attr("client_id_list", Attribute::required(Type::list(Type::String)))
+                .attr("client_id_list", Attribute::required(Type::set(Type::String)))
                 .attr("thumbprint_list", Attribute::optional_computed(Type::list(Type::String))),
         )
     }

@@ -3,6 +3,7 @@
 mod described;
 mod ec2;
 pub(crate) use ec2::tags_map;
+pub(crate) use vpc::{main_route_table_id, vpc_attribute};
 mod eip;
 mod internet_gateway;
 mod located;

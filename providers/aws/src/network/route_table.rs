@@ -32,7 +32,7 @@ fn base_schema() -> Schema {
             .attr("arn", Attribute::computed(Type::String))
             .attr("owner_id", Attribute::computed(Type::String))
             .attr("route", Attribute::computed(Type::list(route_object_type())))
-            .attr("propagating_vgws", Attribute::computed(Type::list(Type::String))),
+            .attr("propagating_vgws", Attribute::computed(Type::set(Type::String))),
     )
 }
 

@@ -16,12 +16,14 @@ pub fn rule_block() -> Block {
             .attr("from_port", Attribute::required(Type::Number))
             .attr("to_port", Attribute::required(Type::Number))
             .attr("protocol", Attribute::required(Type::String))
-            .attr("cidr_blocks", Attribute::optional(Type::list(Type::String)))
-            .attr("ipv6_cidr_blocks", Attribute::optional(Type::list(Type::String)))
-            .attr("prefix_list_ids", Attribute::optional(Type::list(Type::String)))
-            .attr("security_groups", Attribute::optional(Type::list(Type::String)))
+            // Terraform plans unset sources as empty lists and no description as "": policy
+            // tools reading the JSON plan (checkov's CKV_AWS_24/25) expect those, not nulls.
+            .attr("cidr_blocks", Attribute::optional(Type::list(Type::String)).default(Value::List(vec![])))
+            .attr("ipv6_cidr_blocks", Attribute::optional(Type::list(Type::String)).default(Value::List(vec![])))
+            .attr("prefix_list_ids", Attribute::optional(Type::list(Type::String)).default(Value::List(vec![])))
+            .attr("security_groups", Attribute::optional(Type::set(Type::String)).default(Value::List(vec![])))
             .attr("self", Attribute::optional(Type::Bool).default(false))
-            .attr("description", Attribute::optional(Type::String)),
+            .attr("description", Attribute::optional(Type::String).default("")),
     )
 }
 
@@ -127,7 +129,7 @@ pub fn rules_of_atoms(atoms: &BTreeSet<Atom>) -> Value {
             ("prefix_list_ids", pick(|s| if let Source::PrefixList(c) = s { Some(c) } else { None })),
             ("security_groups", pick(|s| if let Source::Group(c) = s { Some(c) } else { None })),
             ("self", Value::from(sources.iter().any(|s| **s == Source::SelfGroup))),
-            ("description", if description.is_empty() { Value::Null } else { Value::from(description) }),
+            ("description", Value::from(description)),
         ])
     });
     Value::List(rules.collect())

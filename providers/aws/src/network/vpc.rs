@@ -29,7 +29,8 @@ impl ResourceType for Vpc {
                 .attr("cidr_block", Attribute::required(Type::String).force_new())
                 .attr("instance_tenancy", Attribute::optional(Type::String).default("default").force_new())
                 .attr("enable_dns_support", Attribute::optional(Type::Bool).default(true))
-                .attr("enable_dns_hostnames", Attribute::optional(Type::Bool).default(false))
+                // Unset: whatever AWS has (false for a new VPC), as in Terraform.
+                .attr("enable_dns_hostnames", Attribute::optional_computed(Type::Bool))
                 .attr("main_route_table_id", Attribute::computed(Type::String))
                 .attr("default_route_table_id", Attribute::computed(Type::String))
                 .attr("default_security_group_id", Attribute::computed(Type::String))
@@ -126,7 +127,7 @@ impl Vpc {
     }
 }
 
-async fn vpc_attribute(api: &Api<'_>, id: &str, name: VpcAttributeName) -> Result<bool, crate::error::AwsError> {
+pub(crate) async fn vpc_attribute(api: &Api<'_>, id: &str, name: VpcAttributeName) -> Result<bool, crate::error::AwsError> {
     let out = api
         .call("DescribeVpcAttribute", || api.ec2.describe_vpc_attribute().vpc_id(id).attribute(name.clone()).send())
         .await?;
@@ -151,7 +152,8 @@ async fn set_dns_attributes(api: &Api<'_>, id: &str, prior: &Value, planned: &Va
     Ok(())
 }
 
-async fn fill_defaults(api: &Api<'_>, id: &str, s: &mut Value) -> Result<(), crate::error::AwsError> {
+/// The VPC's main route table.
+pub(crate) async fn main_route_table_id(api: &Api<'_>, id: &str) -> Result<Option<String>, crate::error::AwsError> {
     let rts = api
         .call("DescribeRouteTables", || {
             api.ec2
@@ -161,7 +163,11 @@ async fn fill_defaults(api: &Api<'_>, id: &str, s: &mut Value) -> Result<(), cra
                 .send()
         })
         .await?;
-    let main = rts.route_tables().first().and_then(|r| r.route_table_id()).map(str::to_string);
+    Ok(rts.route_tables().first().and_then(|r| r.route_table_id()).map(str::to_string))
+}
+
+async fn fill_defaults(api: &Api<'_>, id: &str, s: &mut Value) -> Result<(), crate::error::AwsError> {
+    let main = main_route_table_id(api, id).await?;
     s.set("main_route_table_id", opt_str(main.as_deref()));
     s.set("default_route_table_id", opt_str(main.as_deref()));
     let sgs = api

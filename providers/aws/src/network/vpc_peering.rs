@@ -13,7 +13,7 @@ use crate::resource::{find_by_content, missing_id};
 use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
-use crate::values::{blank_state, get_string, opt_str};
+use crate::values::{blank_state, block_list, get_string, one_block, opt_str};
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_ec2::types::{
     PeeringConnectionOptionsRequest, ResourceType as Ec2Type, VpcPeeringConnection, VpcPeeringConnectionStateReasonCode as Code,
@@ -30,7 +30,7 @@ const NOT_FOUND: &[&str] = &["InvalidVpcPeeringConnectionID.NotFound"];
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn options_block() -> Block {
-    Block::single(Schema::new().attr("allow_remote_vpc_dns_resolution", Attribute::optional(Type::Bool).default(false)))
+    Block::list(Schema::new().attr("allow_remote_vpc_dns_resolution", Attribute::optional(Type::Bool).default(false))).max_items(1)
 }
 
 async fn describe(api: &Api<'_>, id: &str) -> Result<Option<VpcPeeringConnection>, AwsError> {
@@ -39,9 +39,9 @@ async fn describe(api: &Api<'_>, id: &str) -> Result<Option<VpcPeeringConnection
     Ok(pcx.filter(|p| !matches!(status(p), Some(Code::Deleted | Code::Deleting | Code::Rejected | Code::Failed | Code::Expired))))
 }
 
-/// The planned `requester`/`accepter` blocks hold as read (unmanaged blocks are null on both).
+/// The planned `requester`/`accepter` blocks hold as read (unmanaged blocks are empty on both).
 fn options_match(state: &Value, planned: &Value) -> bool {
-    ["requester", "accepter"].iter().all(|b| planned.get(b).is_null() || state.get(b) == planned.get(b))
+    ["requester", "accepter"].iter().all(|b| one_block(planned.get(b)).is_null() || one_block(state.get(b)) == one_block(planned.get(b)))
 }
 
 fn status(p: &VpcPeeringConnection) -> Option<&Code> {
@@ -64,8 +64,8 @@ fn set_common(api: &Api<'_>, s: &mut Value, p: &VpcPeeringConnection) {
     s.set("accept_status", opt_str(status(p).map(|c| c.as_str())));
     // Options are shown only where the configuration manages them.
     for (block, info) in [("requester", req), ("accepter", acc)] {
-        if !s.get(block).is_null() {
-            s.set(block, Value::object([("allow_remote_vpc_dns_resolution", Value::from(dns_option(info)))]));
+        if !one_block(s.get(block)).is_null() {
+            s.set(block, block_list(Value::object([("allow_remote_vpc_dns_resolution", Value::from(dns_option(info)))])));
         }
     }
 }
@@ -96,8 +96,8 @@ async fn wait_status(api: &Api<'_>, id: &str, timeout: Duration, accepted_is_eno
 /// Applies the `requester` / `accepter` blocks that changed between `prior` and `planned`.
 async fn modify_options(api: &Api<'_>, id: &str, prior: &Value, planned: &Value) -> Result<(), AwsError> {
     let wanted = |block: &str| -> Option<PeeringConnectionOptionsRequest> {
-        let want = planned.get(block);
-        (!want.is_null() && want != prior.get(block)).then(|| {
+        let want = one_block(planned.get(block));
+        (!want.is_null() && want != one_block(prior.get(block))).then(|| {
             PeeringConnectionOptionsRequest::builder()
                 .allow_dns_resolution_from_remote_vpc(want.get("allow_remote_vpc_dns_resolution").as_bool().unwrap_or(false))
                 .build()
@@ -356,8 +356,8 @@ impl ResourceType for PeeringOptions {
         s.set("id", Value::from(id));
         s.set("vpc_peering_connection_id", Value::from(id));
         for (block, info) in [("requester", p.requester_vpc_info()), ("accepter", p.accepter_vpc_info())] {
-            if !s.get(block).is_null() {
-                s.set(block, Value::object([("allow_remote_vpc_dns_resolution", Value::from(dns_option(info)))]));
+            if !one_block(s.get(block)).is_null() {
+                s.set(block, block_list(Value::object([("allow_remote_vpc_dns_resolution", Value::from(dns_option(info)))])));
             }
         }
         Ok(Some(s))
@@ -389,7 +389,7 @@ impl ResourceType for PeeringOptions {
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
-        let blank_opts = Value::object([("allow_remote_vpc_dns_resolution", Value::from(false))]);
+        let blank_opts = block_list(Value::object([("allow_remote_vpc_dns_resolution", Value::from(false))]));
         let seed = blank_state(
             &self.schema(),
             [("id", Value::from(id)), ("vpc_peering_connection_id", Value::from(id)), ("requester", blank_opts.clone()), ("accepter", blank_opts)],

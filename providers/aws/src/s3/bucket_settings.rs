@@ -6,7 +6,7 @@ use super::bucket::NO_BUCKET;
 use crate::api::{Api, NotFound};
 use crate::policy_json::{keep_equivalent_prior, prefer_prior};
 use crate::resource::{find_by_content, import_via_read, read_after_write};
-use crate::values::blank_state;
+use crate::values::{blank_state, block_list, one_block};
 use aws_sdk_s3::types::{
     BucketVersioningStatus, MfaDelete, ObjectOwnership, OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration,
     VersioningConfiguration,
@@ -164,12 +164,13 @@ impl ResourceType for Versioning {
             .attr("bucket", Attribute::required(Type::String).force_new())
             .block(
                 "versioning_configuration",
-                Block::single(
+                Block::list(
                     Schema::new()
                         .attr("status", Attribute::required(Type::String))
                         .attr("mfa_delete", Attribute::optional_computed(Type::String)),
                 )
-                .min_items(1),
+                .min_items(1)
+                .max_items(1),
             )
     }
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
@@ -184,10 +185,10 @@ impl ResourceType for Versioning {
         s.set("bucket", Value::from(bucket));
         s.set(
             "versioning_configuration",
-            Value::object([
+            block_list(Value::object([
                 ("status", Value::from(status.as_str())),
                 ("mfa_delete", Value::from(out.mfa_delete().map(|m| m.as_str()).unwrap_or("Disabled"))),
-            ]),
+            ])),
         );
         Ok(Some(s))
     }
@@ -196,11 +197,11 @@ impl ResourceType for Versioning {
     }
     /// A setting is content, put idempotently: ours when it holds the planned value.
     async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
-        find_by_content(self, ctx, &with_id(planned), |s| s.get("versioning_configuration").get("status") == planned.get("versioning_configuration").get("status")).await
+        find_by_content(self, ctx, &with_id(planned), |s| one_block(s.get("versioning_configuration")).get("status") == one_block(planned.get("versioning_configuration")).get("status")).await
     }
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let conf = planned.get("versioning_configuration");
+        let conf = one_block(planned.get("versioning_configuration"));
         put_versioning(&api, bucket_of(planned).unwrap_or_default(), conf.get_str("status").unwrap_or("Enabled"), conf.get_str("mfa_delete")).await?;
         read_after_write(self, ctx, with_id(planned)).await
     }
@@ -236,7 +237,7 @@ impl ResourceType for OwnershipControlsResource {
         Schema::new()
             .attr("id", Attribute::computed(Type::String))
             .attr("bucket", Attribute::required(Type::String).force_new())
-            .block("rule", Block::single(Schema::new().attr("object_ownership", Attribute::required(Type::String))).min_items(1))
+            .block("rule", Block::list(Schema::new().attr("object_ownership", Attribute::required(Type::String))).min_items(1).max_items(1))
     }
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
@@ -249,7 +250,7 @@ impl ResourceType for OwnershipControlsResource {
         let mut s = state.clone();
         s.set("id", Value::from(bucket));
         s.set("bucket", Value::from(bucket));
-        s.set("rule", Value::object([("object_ownership", Value::from(rule.object_ownership().as_str()))]));
+        s.set("rule", block_list(Value::object([("object_ownership", Value::from(rule.object_ownership().as_str()))])));
         Ok(Some(s))
     }
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
@@ -257,11 +258,11 @@ impl ResourceType for OwnershipControlsResource {
     }
     /// A setting is content, put idempotently: ours when it holds the planned value.
     async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
-        find_by_content(self, ctx, &with_id(planned), |s| s.get("rule") == planned.get("rule")).await
+        find_by_content(self, ctx, &with_id(planned), |s| one_block(s.get("rule")) == one_block(planned.get("rule"))).await
     }
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let ownership = planned.get("rule").get_str("object_ownership").unwrap_or("BucketOwnerEnforced");
+        let ownership = one_block(planned.get("rule")).get_str("object_ownership").unwrap_or("BucketOwnerEnforced");
         let rule = OwnershipControlsRule::builder().object_ownership(ObjectOwnership::from(ownership)).build().map_err(|e| api.invalid("rule", e.to_string()))?;
         let controls = OwnershipControls::builder().rules(rule).build().map_err(|e| api.invalid("rule", e.to_string()))?;
         let req = api.s3.put_bucket_ownership_controls().bucket(bucket_of(planned).unwrap_or_default()).ownership_controls(controls);

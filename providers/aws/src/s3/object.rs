@@ -8,8 +8,9 @@ use super::bucket::NO_BUCKET;
 use crate::api::{Api, NotFound};
 use crate::error::AwsError;
 use crate::resource::{find_by_content, import_via_read, read_after_write};
-use crate::values::{blank_state, get_string, opt_str};
+use crate::values::{blank_state, get_string, map_value, opt_str, string_map};
 use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::StorageClass;
 use base64::Engine;
 use md5::{Digest, Md5};
 use meshplan_provider::{async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
@@ -51,9 +52,22 @@ impl ResourceType for Object {
             .attr("content_type", Attribute::optional_computed(Type::String))
             .attr("etag", Attribute::optional_computed(Type::String))
             .attr("version_id", Attribute::computed(Type::String))
+            .attr("arn", Attribute::computed(Type::String))
+            .attr("cache_control", Attribute::optional(Type::String))
+            .attr("content_disposition", Attribute::optional(Type::String))
+            .attr("content_encoding", Attribute::optional(Type::String))
+            .attr("content_language", Attribute::optional(Type::String))
+            .attr("website_redirect", Attribute::optional(Type::String))
+            .attr("storage_class", Attribute::optional_computed(Type::String))
+            .attr("metadata", Attribute::optional(Type::map(Type::String)))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        // S3 lowercases metadata keys: any other key would read back as a change forever.
+        if let Some(key) = req.config.get("metadata").as_object().and_then(|m| m.keys().find(|k| k.chars().any(char::is_uppercase))) {
+            let message = format!("metadata key {key:?} must be lowercase (S3 stores keys lowercased)");
+            return Err(AwsError::Invalid { address: ctx.address.clone(), message, attribute: Some("metadata".into()) }.into());
+        }
         let mut planned = plan_with_schema(&self.schema(), req);
         if req.config.get("etag").is_null() && planned.state.is_wholly_known() {
             let bytes = body(&planned.state).map_err(|e| ProviderError::new(format!("{}: {e}", ctx.address)))?;
@@ -81,6 +95,16 @@ impl ResourceType for Object {
         s.set("content_type", opt_str(h.content_type()));
         s.set("etag", opt_str(h.e_tag().map(|e| e.trim_matches('"'))));
         s.set("version_id", Value::from(h.version_id().unwrap_or("null")));
+        s.set("arn", Value::from(format!("arn:{}:s3:::{bucket}/{key}", api.partition())));
+        s.set("cache_control", opt_str(h.cache_control()));
+        s.set("content_disposition", opt_str(h.content_disposition()));
+        s.set("content_encoding", opt_str(h.content_encoding()));
+        s.set("content_language", opt_str(h.content_language()));
+        s.set("website_redirect", opt_str(h.website_redirect_location()));
+        // HeadObject names the class only when it is not the default.
+        s.set("storage_class", Value::from(h.storage_class().map(|c| c.as_str()).unwrap_or("STANDARD")));
+        let metadata = h.metadata().filter(|m| !m.is_empty());
+        s.set("metadata", if metadata.is_none() && state.get("metadata").is_null() { Value::Null } else { map_value(metadata.into_iter().flatten()) });
         Ok(Some(s))
     }
 
@@ -127,6 +151,13 @@ async fn put(ctx: &Ctx, planned: &Value) -> Result<(), ProviderError> {
             .bucket(planned.get_str("bucket").unwrap_or_default())
             .key(planned.get_str("key").unwrap_or_default())
             .set_content_type(get_string(planned, "content_type"))
+            .set_cache_control(get_string(planned, "cache_control"))
+            .set_content_disposition(get_string(planned, "content_disposition"))
+            .set_content_encoding(get_string(planned, "content_encoding"))
+            .set_content_language(get_string(planned, "content_language"))
+            .set_website_redirect_location(get_string(planned, "website_redirect"))
+            .set_storage_class(get_string(planned, "storage_class").map(|c| StorageClass::from(c.as_str())))
+            .set_metadata(Some(string_map(planned.get("metadata")).into_iter().collect()).filter(|m: &std::collections::HashMap<String, String>| !m.is_empty()))
             .body(ByteStream::from(bytes.clone()))
             .send()
     })

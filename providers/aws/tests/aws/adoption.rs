@@ -102,7 +102,7 @@ async fn peering_is_found_by_its_token() {
     let h = Harness::new().await;
     let foo = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.2.0.0/16"))])).await;
     let bar = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.3.0.0/16"))])).await;
-    let dns = obj([("allow_remote_vpc_dns_resolution", Value::from(true))]);
+    let dns = Value::List(vec![obj([("allow_remote_vpc_dns_resolution", Value::from(true))])]);
     let cfg = obj([
         ("vpc_id", foo.get("id").clone()),
         ("peer_vpc_id", bar.get("id").clone()),

@@ -16,6 +16,11 @@ async fn identity_partition_region_zones() {
     let azs = h.data("aws_availability_zones", &obj([("state", Value::from("available"))])).await;
     let names = azs.get("names").as_list().unwrap();
     assert!(names.len() >= 3 && names[0] == Value::from("us-east-1a"), "{names:?}");
+    let first_id = azs.get("zone_ids").as_list().unwrap()[0].clone();
+    let fewer = h.data("aws_availability_zones", &obj([("exclude_zone_ids", Value::List(vec![first_id]))])).await;
+    let fewer = fewer.get("names").as_list().unwrap();
+    assert_eq!(fewer.len(), names.len() - 1);
+    assert!(!fewer.contains(&Value::from("us-east-1a")), "{fewer:?}");
 }
 
 #[tokio::test]
@@ -28,6 +33,12 @@ async fn vpc_and_subnets_lookup() {
     }
     let found = h.data("aws_vpc", &obj([("tags", tags([("Name", "foo")]))])).await;
     assert_eq!(found.get("id"), v.get("id"));
+    assert_eq!(found.get("main_route_table_id"), v.get("main_route_table_id"));
+    assert_eq!(found.get("enable_dns_support"), &Value::from(true));
+    assert_eq!(found.get("enable_dns_hostnames"), v.get("enable_dns_hostnames"));
+    let assoc = &found.get("cidr_block_associations").as_list().expect("associations")[0];
+    assert_eq!(assoc.get("cidr_block"), &Value::from("10.2.0.0/16"));
+    assert!(assoc.get_str("association_id").is_some_and(|a| a.starts_with("vpc-cidr-assoc-")), "{assoc:?}");
     let default = h.data("aws_vpc", &obj([("default", Value::from(true))])).await;
     assert_ne!(default.get("id"), v.get("id"));
     let filter = obj([("name", Value::from("vpc-id")), ("values", Value::List(vec![v.get("id").clone()]))]);

@@ -31,7 +31,7 @@ async fn cluster_node_group_irsa_and_token() {
             ("name", Value::from("foo-eks-cluster")),
             ("role_arn", cluster_role.get("arn").clone()),
             ("version", Value::from("1.29")),
-            ("vpc_config", obj([("subnet_ids", Value::List(subnets.clone()))])),
+            ("vpc_config", Value::List(vec![obj([("subnet_ids", Value::List(subnets.clone()))])])),
             ("enabled_cluster_log_types", list(logs)),
             ("tags", tags([("team", team)])),
         ])
@@ -57,6 +57,10 @@ async fn cluster_node_group_irsa_and_token() {
     let data = h.data("aws_eks_cluster", &obj([("name", Value::from("foo-eks-cluster"))])).await;
     assert_eq!(data.get("endpoint"), c.get("endpoint"));
     assert_eq!(data.get("identity"), c.get("identity"));
+    assert_eq!(data.get("vpc_config").as_list().unwrap()[0].get("vpc_id"), c.get("vpc_config").as_list().unwrap()[0].get("vpc_id"));
+    let mut logs: Vec<&str> = data.get("enabled_cluster_log_types").as_list().unwrap().iter().filter_map(Value::as_str).collect();
+    logs.sort();
+    assert_eq!(logs, ["api", "audit"], "the data source reads the enabled log types");
     let auth = h.data("aws_eks_cluster_auth", &obj([("name", Value::from("foo-eks-cluster"))])).await;
     let auth_schema = h.data_source("aws_eks_cluster_auth").schema();
     assert!(auth_schema.attributes["token"].sensitive, "the token is declared sensitive");
@@ -110,7 +114,7 @@ async fn cluster_node_group_irsa_and_token() {
             ("node_role_arn", node_role.get("arn").clone()),
             ("subnet_ids", Value::List(subnets.clone())),
             ("instance_types", list(&["m5.large"])),
-            ("scaling_config", obj([("desired_size", Value::from(desired)), ("min_size", Value::from(1i64)), ("max_size", Value::from(3i64))])),
+            ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(desired)), ("min_size", Value::from(1i64)), ("max_size", Value::from(3i64))])])),
             ("labels", tags([("dedicated", label)])),
             ("taint", Value::List(vec![obj([("key", Value::from("dedicated")), ("value", Value::from("spire-server")), ("effect", Value::from("NO_EXECUTE"))])])),
         ])
@@ -120,7 +124,7 @@ async fn cluster_node_group_irsa_and_token() {
     assert_eq!(s(&ng, "status"), "ACTIVE");
     h.assert_no_changes("aws_eks_node_group", &ng, &ng_cfg(1, "spire-server")).await;
     let ng = h.update("aws_eks_node_group", &ng, &ng_cfg(2, "spire")).await;
-    assert_eq!(ng.get("scaling_config").get("desired_size"), &Value::from(2i64));
+    assert_eq!(ng.get("scaling_config").as_list().unwrap()[0].get("desired_size"), &Value::from(2i64));
     assert_eq!(ng.get("labels"), &tags([("dedicated", "spire")]));
     let mut bigger = ng_cfg(2, "spire");
     bigger.set("instance_types", list(&["m5.xlarge"]));

@@ -151,7 +151,7 @@ async fn end_to_end_apply_plan_destroy() {
     let (foo, foo_rt) = network(&mut stack, &east, "foo", "10.2", "us-east-1a").await;
     let (bar, bar_rt) = network(&mut stack, &east, "bar", "10.3", "us-east-1b").await;
     let (baz, baz_rt) = network(&mut stack, &west, "baz", "10.4", "us-west-2a").await;
-    let dns = obj([("allow_remote_vpc_dns_resolution", Value::from(true))]);
+    let dns = Value::List(vec![obj([("allow_remote_vpc_dns_resolution", Value::from(true))])]);
     let foo_bar = stack
         .apply(
             "aws_vpc_peering_connection",
@@ -181,7 +181,7 @@ async fn end_to_end_apply_plan_destroy() {
     let cluster = stack
         .apply(
             "aws_eks_cluster",
-            obj([("name", Value::from("foo-eks-cluster")), ("role_arn", cluster_role.get("arn").clone()), ("version", Value::from("1.29")), ("vpc_config", obj([("subnet_ids", subnets.get("ids").clone())]))]),
+            obj([("name", Value::from("foo-eks-cluster")), ("role_arn", cluster_role.get("arn").clone()), ("version", Value::from("1.29")), ("vpc_config", Value::List(vec![obj([("subnet_ids", subnets.get("ids").clone())])]))]),
         )
         .await;
     stack
@@ -193,7 +193,7 @@ async fn end_to_end_apply_plan_destroy() {
                 ("node_role_arn", node_role.get("arn").clone()),
                 ("subnet_ids", subnets.get("ids").clone()),
                 ("instance_types", list(&["m5.large"])),
-                ("scaling_config", obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])),
+                ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])])),
             ]),
         )
         .await;

@@ -78,14 +78,16 @@ fn cluster_config() -> Value {
         ("name", Value::from("foo")),
         ("role_arn", Value::from("arn:aws:iam::123456789012:role/r")),
         ("version", Value::from("1.29")),
-        ("vpc_config", obj([("subnet_ids", Value::List(vec![Value::from("subnet-1")]))])),
+        ("vpc_config", Value::List(vec![obj([("subnet_ids", Value::List(vec![Value::from("subnet-1")]))])])),
     ])
 }
 
 #[tokio::test]
 async fn cluster_waits_for_active_and_for_deletion_through_retries() {
     // A fresh role EKS cannot assume yet, then success.
+    // Terraform's default for bootstrap_self_managed_addons (true) is sent.
     let create = mock!(Eks::create_cluster)
+        .match_requests(|r| r.bootstrap_self_managed_addons() == Some(true))
         .sequence()
         .error(|| {
             CreateClusterError::InvalidParameterException(
@@ -118,6 +120,12 @@ async fn cluster_waits_for_active_and_for_deletion_through_retries() {
     assert_eq!(state.get("status"), &Value::from("ACTIVE"));
     assert_eq!(state.get("certificate_authority").as_list().unwrap()[0].get("data"), &Value::from("LS0tLS1CRUdJTg=="));
     assert_eq!(create.num_calls(), 2, "the eventual-consistency error was retried");
+    assert_eq!(state.get("bootstrap_self_managed_addons"), &Value::from(true));
+    let mut old = state.clone();
+    old.set("bootstrap_self_managed_addons", Value::Null);
+    let config = complete(&rt.schema(), &cluster_config());
+    let p = rt.plan(&ctx, PlanRequest { prior: Some(&old), config: &config }).await.unwrap();
+    assert!(!p.replaces(), "state written before bootstrap_self_managed_addons is no replacement: {p:?}");
     rt.delete(&ctx, &state).await.unwrap();
     assert!(rt.read(&ctx, &state).await.unwrap().is_none());
     assert_eq!(delete.num_calls(), 1);
@@ -240,6 +248,8 @@ async fn pod_identity_association_and_access_entry() {
             .r#type("STANDARD")
             .username("arn:aws:sts::123456789012:assumed-role/admin/{{SessionName}}")
             .access_entry_arn("arn:aws:eks:us-east-1:123456789012:access-entry/foo/role/123456789012/admin/x")
+            .created_at(aws_smithy_types::DateTime::from_secs(1_700_000_000))
+            .modified_at(aws_smithy_types::DateTime::from_secs(1_700_000_600))
             .build()
     };
     let create_ae = mock!(Eks::create_access_entry).then_output(move || CreateAccessEntryOutput::builder().access_entry(entry()).build());
@@ -267,6 +277,8 @@ async fn pod_identity_association_and_access_entry() {
     ]);
     let state = ae.create(&ctx, &plan_create(&ae, &ctx, &cfg).await).await.unwrap();
     assert_eq!(state.get("id"), &Value::from("foo:arn:aws:iam::123456789012:role/admin"));
+    assert_eq!(state.get("created_at"), &Value::from("2023-11-14T22:13:20Z"));
+    assert_eq!(state.get("modified_at"), &Value::from("2023-11-14T22:23:20Z"));
     let imported = ae.import(&ctx, "foo:arn:aws:iam::123456789012:role/admin").await.unwrap();
     assert_eq!(imported.get("kubernetes_groups"), &Value::List(vec![Value::from("masters")]));
 }
@@ -289,9 +301,9 @@ async fn s3_bucket_versioning() {
     let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, Vec::<&aws_smithy_mocks::Rule>::new());
     let ctx = ctx_with(eks, Some(s3), "aws_s3_bucket_versioning.irsa");
     let rt = resource("aws_s3_bucket_versioning");
-    let cfg = |status: &str| obj([("bucket", Value::from("irsa")), ("versioning_configuration", obj([("status", Value::from(status))]))]);
+    let cfg = |status: &str| obj([("bucket", Value::from("irsa")), ("versioning_configuration", Value::List(vec![obj([("status", Value::from(status))])]))]);
     let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg("Enabled")).await).await.unwrap();
-    assert_eq!(state.get("versioning_configuration").get("status"), &Value::from("Enabled"));
+    assert_eq!(state.get("versioning_configuration").as_list().unwrap()[0].get("status"), &Value::from("Enabled"));
     let config = complete(&rt.schema(), &cfg("Enabled"));
     let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
     let planned = rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &config }).await.unwrap();
@@ -299,9 +311,9 @@ async fn s3_bucket_versioning() {
     let config = complete(&rt.schema(), &cfg("Suspended"));
     let planned = rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &config }).await.unwrap();
     let updated = rt.update(&ctx, &refreshed, &planned.state).await.unwrap();
-    assert_eq!(updated.get("versioning_configuration").get("status"), &Value::from("Suspended"));
+    assert_eq!(updated.get("versioning_configuration").as_list().unwrap()[0].get("status"), &Value::from("Suspended"));
     let imported = rt.import(&ctx, "irsa").await.unwrap();
-    assert_eq!(imported.get("versioning_configuration").get("status"), &Value::from("Suspended"));
+    assert_eq!(imported.get("versioning_configuration").as_list().unwrap()[0].get("status"), &Value::from("Suspended"));
     rt.delete(&ctx, &updated).await.unwrap();
     assert_eq!(put.num_calls(), 3);
 }
@@ -350,7 +362,7 @@ async fn node_group_waits_for_active_and_for_deletion() {
         ("node_role_arn", Value::from("arn:aws:iam::123456789012:role/nodes")),
         ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
         ("instance_types", Value::List(vec![Value::from("m5.large")])),
-        ("scaling_config", obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])),
+        ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])])),
     ]);
     let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap();
     assert_eq!(state.get("status"), &Value::from("ACTIVE"));
@@ -377,7 +389,7 @@ async fn cluster_subnet_change_is_an_in_place_update() {
     let rt = resource("aws_eks_cluster");
     let prior = rt.import(&ctx, "foo").await.unwrap();
     let mut cfg = cluster_config();
-    cfg.set("vpc_config", obj([("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-2")]))]));
+    cfg.set("vpc_config", Value::List(vec![obj([("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-2")]))])]));
     let config = complete(&rt.schema(), &cfg);
     let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &config }).await.unwrap();
     assert!(!planned.replaces(), "{:?}", planned.requires_replace);
@@ -453,4 +465,81 @@ async fn a_read_that_fails_after_create_keeps_the_id() {
     let err = rt.create(&ctx, &planned).await.expect_err("the read-back fails");
     let partial = err.partial_state.expect("the error carries the created object");
     assert_eq!(partial.get("id"), &Value::from("foo"));
+}
+
+#[tokio::test]
+async fn eks_cluster_data_source_reads_network_upgrade_and_zonal_shift() {
+    use aws_sdk_eks::types::{IpFamily, KubernetesNetworkConfigResponse, SupportType, UpgradePolicyResponse, ZonalShiftConfigResponse};
+    let describe = mock!(Eks::describe_cluster).then_output(|| {
+        let c = Cluster::builder()
+            .name("foo")
+            .status(ClusterStatus::Active)
+            .kubernetes_network_config(KubernetesNetworkConfigResponse::builder().service_ipv4_cidr("172.20.0.0/16").ip_family(IpFamily::Ipv4).build())
+            .upgrade_policy(UpgradePolicyResponse::builder().support_type(SupportType::Standard).build())
+            .zonal_shift_config(ZonalShiftConfigResponse::builder().enabled(true).build())
+            .build();
+        DescribeClusterOutput::builder().cluster(c).build()
+    });
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&describe]);
+    let ctx = ctx_with(eks, None, "data.aws_eks_cluster.foo");
+    let ds = AwsProvider.data_sources().into_iter().find(|d| d.type_name() == "aws_eks_cluster").unwrap();
+    let v = ds.read(&ctx, &complete(&ds.schema(), &obj([("name", Value::from("foo"))]))).await.unwrap();
+    let net = &v.get("kubernetes_network_config").as_list().unwrap()[0];
+    assert_eq!(net.get("service_ipv4_cidr"), &Value::from("172.20.0.0/16"));
+    assert_eq!(net.get("ip_family"), &Value::from("ipv4"));
+    assert_eq!(net.get("elastic_load_balancing"), &Value::List(vec![]));
+    assert_eq!(v.get("upgrade_policy").as_list().unwrap()[0].get("support_type"), &Value::from("STANDARD"));
+    assert_eq!(v.get("zonal_shift_config").as_list().unwrap()[0].get("enabled"), &Value::from(true));
+    assert_eq!(v.get("access_config"), &Value::List(vec![]), "no access config reported: an empty list");
+}
+
+#[tokio::test]
+async fn cluster_version_upgrade_sends_force_update_version() {
+    use aws_sdk_eks::operation::update_cluster_version::UpdateClusterVersionOutput;
+    let upgrade = mock!(Eks::update_cluster_version)
+        .match_requests(|r| r.version() == Some("1.30") && r.force() == Some(true))
+        .then_output(|| UpdateClusterVersionOutput::builder().build());
+    let describe = mock!(Eks::describe_cluster).then_output(|| cluster(ClusterStatus::Active));
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&upgrade, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo");
+    let rt = resource("aws_eks_cluster");
+    let prior = rt.read(&ctx, &plan_create(&rt, &ctx, &cluster_config()).await).await.unwrap().unwrap();
+    let mut cfg = cluster_config();
+    cfg.set("version", Value::from("1.30"));
+    cfg.set("force_update_version", Value::from(true));
+    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg) }).await.unwrap();
+    assert!(!planned.replaces(), "{planned:?}");
+    rt.update(&ctx, &prior, &planned.state).await.unwrap();
+    assert_eq!(upgrade.num_calls(), 1, "the upgrade carried force");
+}
+
+#[tokio::test]
+async fn node_group_version_upgrade_sends_force_update_version() {
+    use aws_sdk_eks::operation::describe_nodegroup::DescribeNodegroupOutput;
+    use aws_sdk_eks::operation::update_nodegroup_version::UpdateNodegroupVersionOutput;
+    use aws_sdk_eks::types::{Nodegroup, NodegroupScalingConfig, NodegroupStatus};
+    let describe = mock!(Eks::describe_nodegroup).then_output(|| {
+        let scaling = NodegroupScalingConfig::builder().desired_size(2).min_size(2).max_size(2).build();
+        let ng = Nodegroup::builder().nodegroup_name("general").cluster_name("foo").subnets("subnet-1").scaling_config(scaling).status(NodegroupStatus::Active).build();
+        DescribeNodegroupOutput::builder().nodegroup(ng).build()
+    });
+    let upgrade = mock!(Eks::update_nodegroup_version)
+        .match_requests(|r| r.version() == Some("1.30") && r.force() == Some(true))
+        .then_output(|| UpdateNodegroupVersionOutput::builder().build());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&describe, &upgrade]);
+    let ctx = ctx_with(eks, None, "aws_eks_node_group.general");
+    let rt = resource("aws_eks_node_group");
+    let mut cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        ("node_group_name", Value::from("general")),
+        ("node_role_arn", Value::from("arn:aws:iam::123456789012:role/nodes")),
+        ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
+        ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])])),
+    ]);
+    let prior = rt.read(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap().unwrap();
+    cfg.set("version", Value::from("1.30"));
+    cfg.set("force_update_version", Value::from(true));
+    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg) }).await.unwrap();
+    rt.update(&ctx, &prior, &planned.state).await.unwrap();
+    assert_eq!(upgrade.num_calls(), 1, "the upgrade carried force");
 }

@@ -18,6 +18,9 @@ async fn vpc_lifecycle() {
     assert_eq!(vpc.get("tags"), &tags([("Name", "foo")]));
     assert!(vpc.get_str("default_security_group_id").unwrap().starts_with("sg-"));
     assert!(vpc.get_str("main_route_table_id").unwrap().starts_with("rtb-"));
+    // enable_dns_hostnames unset: known after apply, then what AWS has (Terraform's optional+computed).
+    assert_eq!(h.plan("aws_vpc", None, &cfg).await.state.get("enable_dns_hostnames"), &Value::Unknown);
+    assert_eq!(vpc.get("enable_dns_hostnames"), &Value::from(false));
     h.assert_no_changes("aws_vpc", &vpc, &cfg).await;
 
     // Update in place: tags and DNS hostnames.
@@ -27,6 +30,8 @@ async fn vpc_lifecycle() {
     assert_eq!(vpc2.get("enable_dns_hostnames"), &Value::from(true));
     assert_eq!(vpc2.get("tags").get("Name"), &Value::from("foo2"));
     h.assert_no_changes("aws_vpc", &vpc2, &cfg2).await;
+    let unset = h.plan("aws_vpc", Some(&vpc2), &vpc_config("10.2.0.0/16", "foo2")).await;
+    assert_eq!(unset.state.get("enable_dns_hostnames"), &Value::from(true), "unset keeps what AWS has");
 
     // A changed CIDR replaces.
     h.assert_replaces("aws_vpc", &vpc2, &vpc_config("10.9.0.0/16", "foo2"), "cidr_block").await;
@@ -274,7 +279,7 @@ async fn vpc_peering_same_region() {
     let h = Harness::new().await;
     let foo = vpc(&h, "10.2.0.0/16").await;
     let bar = vpc(&h, "10.3.0.0/16").await;
-    let dns = obj([("allow_remote_vpc_dns_resolution", Value::from(true))]);
+    let dns = Value::List(vec![obj([("allow_remote_vpc_dns_resolution", Value::from(true))])]);
     let cfg = |name: &str| {
         obj([
             ("vpc_id", foo.get("id").clone()),
@@ -296,7 +301,7 @@ async fn vpc_peering_same_region() {
     h.assert_replaces("aws_vpc_peering_connection", &pcx, &other, "peer_vpc_id").await;
 
     // Options managed separately.
-    let off = obj([("allow_remote_vpc_dns_resolution", Value::from(false))]);
+    let off = Value::List(vec![obj([("allow_remote_vpc_dns_resolution", Value::from(false))])]);
     let opts_cfg = |o: &Value| obj([("vpc_peering_connection_id", pcx.get("id").clone()), ("requester", o.clone())]);
     let opts = h.create("aws_vpc_peering_connection_options", &opts_cfg(&dns)).await;
     h.assert_no_changes("aws_vpc_peering_connection_options", &opts, &opts_cfg(&dns)).await;

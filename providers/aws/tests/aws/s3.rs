@@ -1,7 +1,7 @@
 //! S3 resources against moto.
 
 use crate::support::{obj, s, tags, Harness};
-use meshplan_provider::Value;
+use meshplan_provider::{PlanRequest, Value};
 
 #[tokio::test]
 async fn bucket_and_objects() {
@@ -92,7 +92,7 @@ async fn bucket_settings() {
     // aws_s3_bucket_versioning is tested with mocks (mocks.rs): moto's GetBucketVersioning
     // answer has the wrong XML root element, which the Rust SDK rightly rejects.
 
-    let own_cfg = |o: &str| obj([bucket(), ("rule", obj([("object_ownership", Value::from(o))]))]);
+    let own_cfg = |o: &str| obj([bucket(), ("rule", Value::List(vec![obj([("object_ownership", Value::from(o))])]))]);
     let own = h.create("aws_s3_bucket_ownership_controls", &own_cfg("BucketOwnerEnforced")).await;
     h.assert_no_changes("aws_s3_bucket_ownership_controls", &own, &own_cfg("BucketOwnerEnforced")).await;
     let own = h.update("aws_s3_bucket_ownership_controls", &own, &own_cfg("BucketOwnerPreferred")).await;
@@ -109,4 +109,48 @@ async fn bucket_settings() {
     h.delete_and_confirm_gone("aws_s3_bucket_policy", &pol).await;
     h.delete_and_confirm_gone("aws_s3_bucket_public_access_block", &pab).await;
     h.delete_and_confirm_gone("aws_s3_bucket_ownership_controls", &own).await;
+}
+
+#[tokio::test]
+async fn object_headers_storage_class_and_arn() {
+    let h = Harness::new().await;
+    h.create("aws_s3_bucket", &obj([("bucket", Value::from("site")), ("force_destroy", Value::from(true))])).await;
+    let cfg = |cache: &str| {
+        obj([
+            ("bucket", Value::from("site")),
+            ("key", Value::from("index.html")),
+            ("content", Value::from("<h1>hi</h1>")),
+            ("cache_control", Value::from(cache)),
+            ("content_disposition", Value::from("inline")),
+            ("content_encoding", Value::from("identity")),
+            ("content_language", Value::from("en")),
+            ("website_redirect", Value::from("/home.html")),
+            ("storage_class", Value::from("STANDARD_IA")),
+            ("metadata", tags([("owner", "web"), ("build", "42")])),
+        ])
+    };
+    let o = h.create("aws_s3_object", &cfg("max-age=60")).await;
+    assert_eq!(s(&o, "arn"), "arn:aws:s3:::site/index.html");
+    for (attr, want) in [("cache_control", "max-age=60"), ("content_disposition", "inline"), ("content_encoding", "identity"), ("content_language", "en"), ("website_redirect", "/home.html"), ("storage_class", "STANDARD_IA")] {
+        assert_eq!(s(&o, attr), want, "{attr} read back");
+    }
+    assert_eq!(o.get("metadata"), &tags([("build", "42"), ("owner", "web")]));
+    h.assert_no_changes("aws_s3_object", &o, &cfg("max-age=60")).await;
+    let o = h.update("aws_s3_object", &o, &cfg("no-cache")).await;
+    assert_eq!(s(&o, "cache_control"), "no-cache");
+    let imported = h.import("aws_s3_object", "site/index.html").await;
+    assert_eq!(imported.get("cache_control"), &Value::from("no-cache"));
+    assert_eq!(imported.get("storage_class"), &Value::from("STANDARD_IA"));
+
+    // Unset: the default class, no headers.
+    let plain = h.create("aws_s3_object", &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))])).await;
+    assert_eq!(s(&plain, "storage_class"), "STANDARD");
+    assert!(plain.get("cache_control").is_null());
+    assert!(plain.get("metadata").is_null());
+    let mut upper = obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))]);
+    upper.set("metadata", tags([("Owner", "web")]));
+    let rt = h.resource("aws_s3_object");
+    let err = rt.plan(&h.ctx("aws_s3_object.x"), PlanRequest { prior: None, config: &crate::support::complete(&rt.schema(), &upper) }).await.unwrap_err();
+    assert!(err.to_string().contains("metadata key \"Owner\" must be lowercase"), "{err}");
+    h.assert_no_changes("aws_s3_object", &plain, &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))])).await;
 }

@@ -192,9 +192,9 @@ pub fn complete(schema: &Schema, partial: &Value) -> Value {
         let v = match (block.nesting, given) {
             (Nesting::Single, Value::Null) => Value::Null,
             (Nesting::Single, v) => complete(&block.schema, v),
-            (Nesting::List, Value::List(items)) => Value::List(items.iter().map(|i| complete(&block.schema, i)).collect()),
-            (Nesting::List, Value::Null) => Value::List(vec![]),
-            (Nesting::List, v) => Value::List(vec![complete(&block.schema, v)]),
+            (Nesting::List | Nesting::Set, Value::List(items)) => Value::List(items.iter().map(|i| complete(&block.schema, i)).collect()),
+            (Nesting::List | Nesting::Set, Value::Null) => Value::List(vec![]),
+            (Nesting::List | Nesting::Set, v) => Value::List(vec![complete(&block.schema, v)]),
         };
         out.insert(name.clone(), v);
     }

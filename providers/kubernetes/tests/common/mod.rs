@@ -56,8 +56,8 @@ pub fn shaped(schema: &Schema, json: &Json) -> Value {
         let shaped_block = match (block.nesting, v) {
             (Nesting::Single, Value::Object(_)) => shaped(&block.schema, &v.to_json()),
             (Nesting::Single, _) => Value::Null,
-            (Nesting::List, Value::List(items)) => Value::List(items.iter().map(|i| shaped(&block.schema, &i.to_json())).collect()),
-            (Nesting::List, _) => Value::List(vec![]),
+            (Nesting::List | Nesting::Set, Value::List(items)) => Value::List(items.iter().map(|i| shaped(&block.schema, &i.to_json())).collect()),
+            (Nesting::List | Nesting::Set, _) => Value::List(vec![]),
         };
         out.set(name, shaped_block);
     }
