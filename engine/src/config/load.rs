@@ -587,11 +587,14 @@ impl Decoder<'_> {
             span: span.clone(),
             check: None,
         };
-        if self.module.resources.contains_key(&key) {
-            let first = self.module.resources[&key].span.clone();
-            self.err(first_here(Diagnostic::error(format!("duplicate resource `{key}`")).at(span).hint("resource names are unique per type within a module"), first));
-        } else {
-            self.module.resources.insert(key, r);
+        match self.module.resources.entry(key) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                let (first, key) = (e.get().span.clone(), e.key().clone());
+                self.err(first_here(Diagnostic::error(format!("duplicate resource `{key}`")).at(span).hint("resource names are unique per type within a module"), first));
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(r);
+            }
         }
     }
 

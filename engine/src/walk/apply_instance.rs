@@ -131,6 +131,7 @@ impl Walker<'_> {
 
     /// Deletes an object inline (a deferred replacement has no destroy node of its own);
     /// `forget` removes its record (not when the address already holds the replacement).
+    #[allow(clippy::too_many_arguments)] // the node's context, split as the callers hold it
     async fn delete_now(
         &self,
         nc: &NodeCtx<'_>,

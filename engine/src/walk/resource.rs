@@ -210,7 +210,7 @@ pub(crate) fn with_echoes(config: &Value, cfg_marks: &[Path], state: &Value) -> 
     }
     fn find(v: &Value, at: &Path, secrets: &[&Value], out: &mut Vec<Path>) {
         let v = v.peel();
-        if secrets.iter().any(|s| *s == v) {
+        if secrets.contains(&v) {
             out.push(at.clone());
             return;
         }

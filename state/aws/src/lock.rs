@@ -62,7 +62,7 @@ async fn try_create(shared: &Shared, key: &str, info: &LockInfo) -> Result<Optio
     let put = shared.client.put_object().bucket(&cfg.bucket).key(key).if_none_match("*").content_type("application/json").body(ByteStream::from(body));
     match put.send().await {
         Ok(_) => Ok(None),
-        Err(e) if is_precondition_failed(&e) => Ok(Some(holder(shared, key).await?.unwrap_or_else(|| unreadable_holder()))),
+        Err(e) if is_precondition_failed(&e) => Ok(Some(holder(shared, key).await?.unwrap_or_else(unreadable_holder))),
         Err(e) => Err(sdk_error(cfg, "create the lock", key, e)),
     }
 }
