@@ -148,6 +148,42 @@ fn the_binary_configures_a_kubernetes_provider() {
     assert!(server.objects().iter().any(|o| o["kind"] == "Namespace" && o["metadata"]["name"] == "a"));
 }
 
+/// The Terraform kubernetes provider's idioms: `_v1` names, `metadata[0].name`, and the
+/// kubeconfig from KUBE_CONFIG_PATH.
+#[test]
+fn kubernetes_metadata_is_a_list_block_and_kube_config_path_is_read() {
+    let server = kube_test_server::TestServer::start(kube_test_server::Config::named("idioms")).unwrap();
+    let w = Work::new(
+        r#"provider "kubernetes" {}
+resource "kubernetes_namespace_v1" "ns" {
+  metadata {
+    name = "mesh"
+  }
+}
+resource "kubernetes_config_map" "cm" {
+  metadata {
+    name      = "settings"
+    namespace = kubernetes_namespace_v1.ns.metadata[0].name
+  }
+  data = { uid = kubernetes_namespace_v1.ns.metadata[0].uid }
+}
+output "where" {
+  value = "${kubernetes_config_map.cm.metadata[0].namespace}/${kubernetes_config_map.cm.metadata[0].name}"
+}
+"#,
+    );
+    server.info().write_kubeconfig(&w.file("kc.yaml")).unwrap();
+    let kc = w.file("kc.yaml").display().to_string();
+    common::meshplan_env(w.path(), &["apply", "-auto-approve"], &[("KUBE_CONFIG_PATH", &kc)]).ok();
+    assert_eq!(common::meshplan_env(w.path(), &["output", "-raw", "where"], &[("KUBE_CONFIG_PATH", &kc)]).ok().stdout, "mesh/settings");
+    let cm = server.objects().into_iter().find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == "settings").expect("the ConfigMap");
+    assert!(cm["data"]["uid"].as_str().is_some_and(|u| !u.is_empty()), "{cm}");
+    common::meshplan_env(w.path(), &["plan", "-detailed-exitcode"], &[("KUBE_CONFIG_PATH", &kc)]).code(0);
+    // Without it there is no cluster to talk to.
+    let r = w.run(&["plan"]);
+    r.code(1).no_panic();
+}
+
 #[test]
 fn constant_locals_in_nested_modules_are_known() {
     let w = Work::new("module \"inner\" {\n  source = \"./inner\"\n}\noutput \"v\" {\n  value = module.inner.v\n}\n");

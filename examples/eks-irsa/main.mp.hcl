@@ -253,7 +253,7 @@ resource "kubernetes_manifest" "app_identity" {
 resource "kubernetes_service_account" "app" {
   metadata {
     name      = var.app_service_account
-    namespace = kubernetes_namespace.app.metadata.name
+    namespace = kubernetes_namespace.app.metadata[0].name
     annotations = {
       "eks.amazonaws.com/role-arn"               = aws_iam_role.app.arn
       "eks.amazonaws.com/sts-regional-endpoints" = "true"

@@ -67,11 +67,11 @@ resource "kubernetes_namespace" "app" {
 
 module "baseline" {
   source     = "../../modules/network-policy-baseline"
-  namespaces = [for ns in kubernetes_namespace.app : ns.metadata.name]
+  namespaces = [for ns in kubernetes_namespace.app : ns.metadata[0].name]
 
   allows = {
     allow-helloworld-from-sleep = {
-      namespace    = kubernetes_namespace.app["helloworld"].metadata.name
+      namespace    = kubernetes_namespace.app["helloworld"].metadata[0].name
       pod_selector = { app = "helloworld" }
       ingress      = [{
           from = [{
@@ -82,7 +82,7 @@ module "baseline" {
       }]
     }
     allow-sleep-to-helloworld = {
-      namespace    = kubernetes_namespace.app["sleep"].metadata.name
+      namespace    = kubernetes_namespace.app["sleep"].metadata[0].name
       pod_selector = { app = "sleep" }
       egress       = [{
           to = [{
@@ -96,7 +96,7 @@ module "baseline" {
 
   security_group_policies = length(var.pod_security_group_ids) == 0 ? {} : {
     helloworld-sgp = {
-      namespace          = kubernetes_namespace.app["helloworld"].metadata.name
+      namespace          = kubernetes_namespace.app["helloworld"].metadata[0].name
       pod_selector       = { app = "helloworld" }
       security_group_ids = var.pod_security_group_ids
     }

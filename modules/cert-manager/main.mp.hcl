@@ -94,7 +94,7 @@ resource "kubernetes_secret" "root" {
 
 locals {
   # Whichever object produces the root secret; referencing it orders the ClusterIssuer after it.
-  root_secret_name = var.generated_root ? kubernetes_secret.root[0].metadata.name : kubernetes_manifest.certificate_root[0].manifest.spec.secretName
+  root_secret_name = var.generated_root ? kubernetes_secret.root[0].metadata[0].name : kubernetes_manifest.certificate_root[0].manifest.spec.secretName
 }
 
 resource "kubernetes_manifest" "cluster_issuer" {
@@ -122,7 +122,7 @@ resource "kubernetes_manifest" "cacerts" {
     kind       = "Certificate"
     metadata   = {
       name      = "cacerts"
-      namespace = var.create_istio_namespace ? kubernetes_namespace.istio[0].metadata.name : var.istio_namespace
+      namespace = var.create_istio_namespace ? kubernetes_namespace.istio[0].metadata[0].name : var.istio_namespace
     }
     spec = {
       isCA        = true

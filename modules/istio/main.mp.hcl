@@ -39,7 +39,7 @@ resource "kubernetes_labels" "network" {
 }
 
 locals {
-  ns = var.create_namespace ? kubernetes_namespace.istio[0].metadata.name : kubernetes_labels.network[0].metadata.name
+  ns = var.create_namespace ? kubernetes_namespace.istio[0].metadata[0].name : kubernetes_labels.network[0].metadata[0].name
 
   spire_template = yamlencode({
       spec = {
@@ -209,7 +209,7 @@ resource "kubernetes_secret" "reader_token" {
   metadata {
     name        = "istio-reader-service-account-istio-remote-secret-token"
     namespace   = local.ns
-    annotations = { "kubernetes.io/service-account.name" = kubernetes_service_account.reader.metadata.name }
+    annotations = { "kubernetes.io/service-account.name" = kubernetes_service_account.reader.metadata[0].name }
   }
   type = "kubernetes.io/service-account-token"
 }

@@ -14,7 +14,7 @@ output "reader_ca_pem" {
 }
 
 output "remote_secrets" {
-  value = [for k, s in kubernetes_secret.remote : s.metadata.name]
+  value = [for k, s in kubernetes_secret.remote : s.metadata[0].name]
 }
 
 output "ready" {

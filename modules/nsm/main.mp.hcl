@@ -39,7 +39,7 @@ resource "kubernetes_namespace" "nsm" {
 
 # NSM after SPIRE is ready (its pods get SVIDs from the agents).
 resource "meshplan_data" "spire_ready" {
-  input = { spire = module.spire.ready, namespace = kubernetes_namespace.nsm.metadata.name }
+  input = { spire = module.spire.ready, namespace = kubernetes_namespace.nsm.metadata[0].name }
 }
 
 data "http" "manifests" {

@@ -1,5 +1,5 @@
 output "namespace" {
-  value = kubernetes_namespace.nsm.metadata.name
+  value = kubernetes_namespace.nsm.metadata[0].name
 }
 
 output "spire_namespace" {

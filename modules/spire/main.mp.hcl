@@ -10,7 +10,7 @@ module "crds" {
 }
 
 locals {
-  ns = kubernetes_namespace.spire.metadata.name
+  ns = kubernetes_namespace.spire.metadata[0].name
 
   cluster_spiffe_ids = var.cluster_spiffe_ids != null ? var.cluster_spiffe_ids : {
     istio = {
@@ -229,7 +229,7 @@ resource "kubernetes_manifest" "server_cluster_role_binding" {
     apiVersion = "rbac.authorization.k8s.io/v1"
     kind       = "ClusterRoleBinding"
     metadata   = { name = "spire-server-cluster-role-binding" }
-    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.server.metadata.name, namespace = local.ns }]
+    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.server.metadata[0].name, namespace = local.ns }]
     roleRef    = { kind = "ClusterRole", name = kubernetes_manifest.server_cluster_role.manifest.metadata.name, apiGroup = "rbac.authorization.k8s.io" }
   }
 }
@@ -253,7 +253,7 @@ resource "kubernetes_manifest" "server_role_binding" {
     apiVersion = "rbac.authorization.k8s.io/v1"
     kind       = "RoleBinding"
     metadata   = { name = "spire-server-configmap-role-binding", namespace = local.ns }
-    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.server.metadata.name, namespace = local.ns }]
+    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.server.metadata[0].name, namespace = local.ns }]
     roleRef    = { kind = "Role", name = kubernetes_manifest.server_role.manifest.metadata.name, apiGroup = "rbac.authorization.k8s.io" }
   }
 }
@@ -274,7 +274,7 @@ resource "kubernetes_manifest" "agent_cluster_role_binding" {
     apiVersion = "rbac.authorization.k8s.io/v1"
     kind       = "ClusterRoleBinding"
     metadata   = { name = "spire-agent-cluster-role-binding" }
-    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.agent.metadata.name, namespace = local.ns }]
+    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.agent.metadata[0].name, namespace = local.ns }]
     roleRef    = { kind = "ClusterRole", name = kubernetes_manifest.agent_cluster_role.manifest.metadata.name, apiGroup = "rbac.authorization.k8s.io" }
   }
 }
@@ -333,7 +333,7 @@ resource "kubernetes_manifest" "server" {
           annotations = { "meshplan.dev/config-sha1" = sha1("${local.server_conf}${local.controller_manager_conf}") }
         }
         spec = {
-          serviceAccountName    = kubernetes_service_account.server.metadata.name
+          serviceAccountName    = kubernetes_service_account.server.metadata[0].name
           shareProcessNamespace = true
           nodeSelector          = var.server_node_selector
           tolerations           = var.server_tolerations
@@ -366,9 +366,9 @@ resource "kubernetes_manifest" "server" {
             },
           ]
           volumes = [
-            { name = "spire-config", configMap = { name = kubernetes_config_map.server.metadata.name } },
+            { name = "spire-config", configMap = { name = kubernetes_config_map.server.metadata[0].name } },
             { name = "spire-server-socket", emptyDir = {} },
-            { name = "spire-controller-manager-config", configMap = { name = kubernetes_config_map.controller_manager.metadata.name } },
+            { name = "spire-controller-manager-config", configMap = { name = kubernetes_config_map.controller_manager.metadata[0].name } },
           ]
         }
       }
@@ -482,7 +482,7 @@ resource "kubernetes_manifest" "agent" {
           hostPID            = true
           hostNetwork        = true
           dnsPolicy          = "ClusterFirstWithHostNet"
-          serviceAccountName = kubernetes_service_account.agent.metadata.name
+          serviceAccountName = kubernetes_service_account.agent.metadata[0].name
           initContainers     = [{
               name  = "init"
               image = "cgr.dev/chainguard/wait-for-it"
@@ -528,7 +528,7 @@ resource "kubernetes_manifest" "agent" {
             },
           ]
           volumes = [
-            { name = "spire-config", configMap = { name = kubernetes_config_map.agent.metadata.name } },
+            { name = "spire-config", configMap = { name = kubernetes_config_map.agent.metadata[0].name } },
             { name = "spire-bundle", configMap = { name = kubernetes_manifest.trust_bundle.manifest.metadata.name } },
             { name = "spire-token", projected = { sources = [{ serviceAccountToken = { path = "spire-agent", expirationSeconds = 7200, audience = "spire-server" } }] } },
             { name = "spire-agent-socket-dir", hostPath = { path = var.agent_socket_dir, type = "DirectoryOrCreate" } },

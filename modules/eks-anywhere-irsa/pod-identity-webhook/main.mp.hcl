@@ -66,7 +66,7 @@ resource "kubernetes_manifest" "role_binding" {
     kind       = "RoleBinding"
     metadata   = { name = var.name, namespace = var.namespace }
     roleRef    = { apiGroup = "rbac.authorization.k8s.io", kind = "Role", name = kubernetes_manifest.role.manifest.metadata.name }
-    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.webhook.metadata.name, namespace = var.namespace }]
+    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.webhook.metadata[0].name, namespace = var.namespace }]
   }
 }
 
@@ -88,7 +88,7 @@ resource "kubernetes_manifest" "cluster_role_binding" {
     kind       = "ClusterRoleBinding"
     metadata   = { name = var.name }
     roleRef    = { apiGroup = "rbac.authorization.k8s.io", kind = "ClusterRole", name = kubernetes_manifest.cluster_role.manifest.metadata.name }
-    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.webhook.metadata.name, namespace = var.namespace }]
+    subjects   = [{ kind = "ServiceAccount", name = kubernetes_service_account.webhook.metadata[0].name, namespace = var.namespace }]
   }
 }
 
@@ -105,7 +105,7 @@ resource "kubernetes_manifest" "deployment" {
       template = {
         metadata = { labels = local.labels }
         spec = {
-          serviceAccountName = kubernetes_service_account.webhook.metadata.name
+          serviceAccountName = kubernetes_service_account.webhook.metadata[0].name
           containers = [{
             name            = var.name
             image           = var.image
@@ -124,7 +124,7 @@ resource "kubernetes_manifest" "deployment" {
             ports        = [{ name = "https", containerPort = 443 }]
             volumeMounts = [{ name = "cert", mountPath = local.cert_dir, readOnly = true }]
           }]
-          volumes = [{ name = "cert", secret = { secretName = kubernetes_secret.cert.metadata.name } }]
+          volumes = [{ name = "cert", secret = { secretName = kubernetes_secret.cert.metadata[0].name } }]
         }
       }
     }

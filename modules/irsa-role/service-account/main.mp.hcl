@@ -28,5 +28,5 @@ resource "kubernetes_service_account" "this" {
 }
 
 output "name" {
-  value = kubernetes_service_account.this.metadata.name
+  value = kubernetes_service_account.this.metadata[0].name
 }

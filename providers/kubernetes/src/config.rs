@@ -37,12 +37,15 @@ pub(crate) fn schema() -> Schema {
 
 /// Builds the cluster client from the provider block (wholly known).
 pub(crate) async fn configure(config: &Value) -> Result<Cluster, ProviderError> {
-    let kubeconfig = match config.get_str("config_path") {
+    // As the Terraform provider: KUBE_CONFIG_PATH and KUBE_CTX stand in for the arguments.
+    let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
+    let config_path = config.get_str("config_path").map(str::to_string).or_else(|| config.get_str("host").is_none().then(|| from_env("KUBE_CONFIG_PATH")).flatten());
+    let kubeconfig = match config_path.as_deref() {
         Some(path) => {
             let mut file = Kubeconfig::read_from(expand_home(path))
                 .map_err(|e| ProviderError::new(format!("reading kubeconfig {path}: {e}")).at_attribute("config_path"))?;
-            if let Some(context) = config.get_str("config_context") {
-                file.current_context = Some(context.to_string());
+            if let Some(context) = config.get_str("config_context").map(str::to_string).or_else(|| from_env("KUBE_CTX")) {
+                file.current_context = Some(context);
             }
             override_file(file, config)?
         }

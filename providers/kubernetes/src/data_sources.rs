@@ -27,17 +27,18 @@ impl DataSource for Resource {
             .attr("object", Attribute::computed(Type::Any))
             .block(
                 "metadata",
-                Block::single(
+                Block::list(
                     Schema::new()
                         .attr("name", Attribute::required(Type::String))
                         .attr("namespace", Attribute::optional(Type::String)),
                 )
-                .min_items(1),
+                .min_items(1)
+                .max_items(1),
             )
     }
     async fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
-        let meta = config.get("metadata");
+        let meta = crate::object_ref::meta(config);
         let object = ObjectRef {
             api_version: config.get_str("api_version").unwrap_or_default().to_string(),
             kind: config.get_str("kind").unwrap_or_default().to_string(),

@@ -32,7 +32,7 @@ pub(crate) fn all() -> Vec<Arc<dyn ResourceType>> {
 
 impl FieldPatch {
     fn object(state: &Value) -> Result<ObjectRef, ProviderError> {
-        let meta = state.get("metadata");
+        let meta = crate::object_ref::meta(state);
         let required = |v: Option<&str>, what: &str| v.map(str::to_string).ok_or_else(|| ProviderError::new(format!("{what} is required")));
         Ok(ObjectRef {
             api_version: required(state.get_str("api_version"), "api_version")?,
@@ -93,11 +93,12 @@ impl ResourceType for FieldPatch {
             .attr("field_manager", Attribute::optional(Type::String).force_new())
             .block(
                 "metadata",
-                Block::single(
+                Block::list(
                     Schema::new()
                         .attr("name", Attribute::required(Type::String).force_new())
                         .attr("namespace", Attribute::optional(Type::String).force_new()),
                 )
+                .max_items(1)
                 .min_items(1),
             )
     }
@@ -174,7 +175,7 @@ impl ResourceType for FieldPatch {
             (self.field, meta.get(self.field).map(Value::from_json).unwrap_or_else(Value::empty_object)),
             ("force", Value::Bool(false)),
             ("field_manager", Value::Null),
-            ("metadata", metadata),
+            ("metadata", Value::List(vec![metadata])),
         ]))
     }
 }

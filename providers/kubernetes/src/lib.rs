@@ -70,6 +70,9 @@ mod tests {
         let mut names: Vec<&str> = p.resource_types().iter().map(|t| t.type_name()).collect();
         names.extend(p.data_sources().iter().map(|d| d.type_name()));
         assert!(names.iter().all(|n| n.starts_with("kubernetes_")), "{names:?}");
-        assert_eq!(names.len(), 10, "{names:?}");
+        assert_eq!(names.len(), 14, "{names:?}");
+        for typed in ["namespace", "service_account", "config_map", "secret"] {
+            assert!(names.contains(&format!("kubernetes_{typed}").as_str()) && names.contains(&format!("kubernetes_{typed}_v1").as_str()), "{typed}: {names:?}");
+        }
     }
 }

@@ -110,3 +110,17 @@ mod tests {
         assert!(ObjectRef::of_manifest(&serde_json::json!({"kind": "ConfigMap"})).is_err());
     }
 }
+
+/// The `metadata` block: a list of one object in the Terraform provider's schemas (states
+/// written before it was a list hold the object itself).
+pub(crate) fn meta(state: &meshplan_provider::Value) -> &meshplan_provider::Value {
+    static NONE: meshplan_provider::Value = meshplan_provider::Value::Null;
+    match state.get("metadata") {
+        meshplan_provider::Value::List(items) => items.first().unwrap_or(&NONE),
+        other => other,
+    }
+}
+
+pub(crate) fn set_meta(state: &mut meshplan_provider::Value, metadata: meshplan_provider::Value) {
+    state.set("metadata", meshplan_provider::Value::List(vec![metadata]));
+}

@@ -73,20 +73,32 @@ pub(crate) trait Kind: Send + Sync + 'static {
     }
 }
 
+/// Each kind under the Terraform provider's two names: `kubernetes_namespace` and
+/// `kubernetes_namespace_v1`.
 pub(crate) fn all() -> Vec<Arc<dyn ResourceType>> {
-    vec![
-        Arc::new(Typed(kinds::Namespace)),
-        Arc::new(Typed(kinds::ServiceAccount)),
-        Arc::new(Typed(kinds::ConfigMap)),
-        Arc::new(Typed(kinds::Secret)),
+    fn both<K: Kind + Copy + 'static>(k: K, v1: &'static str) -> [Arc<dyn ResourceType>; 2] {
+        [Arc::new(Typed(k, k.type_name())), Arc::new(Typed(k, v1))]
+    }
+    [
+        both(kinds::Namespace, "kubernetes_namespace_v1"),
+        both(kinds::ServiceAccount, "kubernetes_service_account_v1"),
+        both(kinds::ConfigMap, "kubernetes_config_map_v1"),
+        both(kinds::Secret, "kubernetes_secret_v1"),
     ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
-pub(crate) struct Typed<K>(pub K);
+/// A typed kind under one of its names.
+pub(crate) struct Typed<K>(pub K, pub &'static str);
+
+use crate::object_ref::{meta, set_meta};
+
 
 impl<K: Kind> Typed<K> {
     fn object(&self, state: &Value) -> Result<ObjectRef, ProviderError> {
-        let meta = state.get("metadata");
+        let meta = meta(state);
         let name = meta.get_str("name").ok_or_else(|| ProviderError::new("metadata.name is required").at_attribute("metadata"))?;
         Ok(ObjectRef {
             api_version: self.0.api_version().to_string(),
@@ -99,7 +111,7 @@ impl<K: Kind> Typed<K> {
     /// The manifest this resource's state stands for.
     fn manifest(&self, state: &Value) -> Result<Json, ProviderError> {
         let object = self.object(state)?;
-        let meta = state.get("metadata");
+        let meta = meta(state);
         let mut metadata = Map::new();
         metadata.insert("name".into(), json!(object.name));
         if let Some(ns) = &object.namespace {
@@ -122,14 +134,14 @@ impl<K: Kind> Typed<K> {
     fn state_from(&self, state: &Value, live: &Json) -> Result<Value, ProviderError> {
         let managed = project(&self.manifest(state)?, live);
         let mut out = state.clone();
-        let mut meta = state.get("metadata").clone();
+        let mut meta = meta(state).clone();
         for field in ["labels", "annotations"] {
             if !meta.get(field).is_null() {
                 meta.set(field, managed.pointer(&format!("/metadata/{field}")).map(Value::from_json).unwrap_or(Value::Null));
             }
         }
         meta.set("uid", live.pointer("/metadata/uid").map(Value::from_json).unwrap_or(Value::Null));
-        out.set("metadata", meta);
+        set_meta(&mut out, meta);
         out.set("id", Value::from(id_of(&self.object(state)?)));
         self.0.read_back(&managed, live, &mut out);
         Ok(out)
@@ -192,7 +204,7 @@ fn blank(schema: &Schema) -> Value {
 #[async_trait]
 impl<K: Kind> ResourceType for Typed<K> {
     fn type_name(&self) -> &'static str {
-        self.0.type_name()
+        self.1
     }
 
     fn schema(&self) -> Schema {
@@ -206,7 +218,7 @@ impl<K: Kind> ResourceType for Typed<K> {
         }
         let mut schema = Schema::new()
             .attr("id", Attribute::computed(Type::String))
-            .block("metadata", Block::single(metadata).min_items(1));
+            .block("metadata", Block::list(metadata).min_items(1).max_items(1));
         for f in self.0.fields() {
             schema = schema.attr(f.attr, f.attribute);
         }
@@ -229,7 +241,7 @@ impl<K: Kind> ResourceType for Typed<K> {
     fn implied_keys(&self, state: &Value) -> Vec<meshplan_provider::ImpliedKey> {
         use crate::ordering::namespace_key;
         use meshplan_provider::ImpliedKey;
-        let meta = state.get("metadata");
+        let meta = meta(state);
         let mut keys = Vec::new();
         if self.0.kind() == "Namespace" {
             keys.extend(meta.get_str("name").map(|n| ImpliedKey::Provides(namespace_key(n))));
@@ -264,7 +276,7 @@ impl<K: Kind> ResourceType for Typed<K> {
     /// Server-side apply is idempotent and the object is named by `metadata`: the object of
     /// that namespace and name is the one the create made; its state is what create returns.
     async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
-        if !planned.get("metadata").get("name").is_wholly_known() || !planned.get("metadata").get("namespace").is_wholly_known() {
+        if !meta(planned).get("name").is_wholly_known() || !meta(planned).get("namespace").is_wholly_known() {
             return Ok(None);
         }
         Ok(self.read(ctx, planned).await?.map(known))
@@ -290,7 +302,7 @@ impl<K: Kind> ResourceType for Typed<K> {
         for field in ["labels", "annotations", "uid"] {
             meta.set(field, meta_json.get(field).map(Value::from_json).unwrap_or(Value::Null));
         }
-        state.set("metadata", meta);
+        set_meta(&mut state, meta);
         state.set("id", Value::from(id_of(&object)));
         self.0.import_fields(&live, &mut state);
         Ok(state)

@@ -198,7 +198,7 @@ resource "kubernetes_config_map" "bar_peer" {
   }
   data = {
     trust_domain = kubernetes_config_map.foo_identity.data.trust_domain
-    peer_uid     = kubernetes_config_map.foo_identity.metadata.uid
+    peer_uid     = kubernetes_config_map.foo_identity.metadata[0].uid
   }
 }
 

@@ -35,11 +35,11 @@ async fn namespace_service_account_config_map() {
         .await
         .unwrap();
     let drifted = sa_rt.read(&ctx, &sa).await.unwrap().unwrap();
-    assert_eq!(drifted.get("metadata").get("annotations").get_str("eks.amazonaws.com/role-arn"), Some("other"));
+    assert_eq!(metadata(&drifted).get("annotations").get_str("eks.amazonaws.com/role-arn"), Some("other"));
     let sa = update(sa_rt.as_ref(), &ctx, &drifted, &sa_cfg).await;
     let imported = sa_rt.import(&ctx, "spire/spire-server").await.unwrap();
-    assert_eq!(imported.get("metadata").get("annotations"), sa.get("metadata").get("annotations"));
-    assert_eq!(plan(sa_rt.as_ref(), &ctx, Some(&imported), &sa_cfg).await.state.get("metadata").get("annotations"), imported.get("metadata").get("annotations"));
+    assert_eq!(metadata(&imported).get("annotations"), metadata(&sa).get("annotations"));
+    assert_eq!(metadata(&plan(sa_rt.as_ref(), &ctx, Some(&imported), &sa_cfg).await.state).get("annotations"), metadata(&imported).get("annotations"));
 
     let cm_rt = resource("kubernetes_config_map");
     let cm_cfg = config("kubernetes_config_map", json!({"metadata": {"name": "trust-bundle", "namespace": "spire"}, "data": {"root-cert.pem": "PEM"}}));
@@ -155,7 +155,7 @@ async fn labels_and_annotations_on_objects_we_do_not_own() {
     assert_eq!(live["metadata"]["labels"], json!({"owner": "eks"}));
 
     // A missing object is an error, not a creation.
-    let missing = shaped(&labels.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": {"name": "nope", "namespace": "default"}, "labels": {"a": "b"}}));
+    let missing = shaped(&labels.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": [{"name": "nope", "namespace": "default"}], "labels": {"a": "b"}}));
     let planned = plan(labels.as_ref(), &ctx, None, &missing).await;
     let started = std::time::Instant::now();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), labels.create(&ctx, &planned.state)).await;
@@ -175,16 +175,16 @@ async fn data_sources_read_objects_lists_and_version() {
             .unwrap();
     }
     let one = data_source("kubernetes_resource");
-    let cfg = shaped(&one.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": {"name": "b", "namespace": "default"}}));
+    let cfg = shaped(&one.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": [{"name": "b", "namespace": "default"}]}));
     let read = one.read(&ctx, &cfg).await.unwrap();
     assert_eq!(read.get("object").get("data").get_str("k"), Some("b"));
-    let cfg = shaped(&one.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": {"name": "zzz", "namespace": "default"}}));
+    let cfg = shaped(&one.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": [{"name": "zzz", "namespace": "default"}]}));
     assert_eq!(one.read(&ctx, &cfg).await.unwrap().get("object"), &Value::Null);
 
     let many = data_source("kubernetes_resources");
     let cfg = shaped(&many.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "namespace": "default", "label_selector": "team=x"}));
     let listed = many.read(&ctx, &cfg).await.unwrap();
-    let names: Vec<&str> = listed.get("objects").as_list().unwrap().iter().filter_map(|o| o.get("metadata").get_str("name")).collect();
+    let names: Vec<&str> = listed.get("objects").as_list().unwrap().iter().filter_map(|o| metadata(o).get_str("name")).collect();
     assert_eq!(names, ["a", "b"]);
 
     let version = data_source("kubernetes_server_version");

@@ -8,6 +8,7 @@ use crate::object_ref::ObjectRef;
 use meshplan_provider::{async_trait, Attribute, Type, Value};
 use serde_json::{Map, Value as Json};
 
+#[derive(Clone, Copy)]
 pub(crate) struct Namespace;
 
 impl Kind for Namespace {
@@ -25,6 +26,7 @@ impl Kind for Namespace {
     }
 }
 
+#[derive(Clone, Copy)]
 pub(crate) struct ServiceAccount;
 
 impl Kind for ServiceAccount {
@@ -45,6 +47,7 @@ impl Kind for ServiceAccount {
     }
 }
 
+#[derive(Clone, Copy)]
 pub(crate) struct ConfigMap;
 
 impl Kind for ConfigMap {
@@ -71,6 +74,7 @@ impl Kind for ConfigMap {
 /// `data` is plain text here and base64 in the API (as in Terraform). A
 /// `kubernetes.io/service-account-token` Secret's `data` is filled by the cluster: it is
 /// computed, never sent, and (by default) waited for.
+#[derive(Clone, Copy)]
 pub(crate) struct Secret;
 
 const SA_TOKEN: &str = "kubernetes.io/service-account-token";

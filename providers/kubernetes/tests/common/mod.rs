@@ -57,6 +57,8 @@ pub fn shaped(schema: &Schema, json: &Json) -> Value {
             (Nesting::Single, Value::Object(_)) => shaped(&block.schema, &v.to_json()),
             (Nesting::Single, _) => Value::Null,
             (Nesting::List | Nesting::Set, Value::List(items)) => Value::List(items.iter().map(|i| shaped(&block.schema, &i.to_json())).collect()),
+            // One block written as an object, as `metadata { ... }` is in HCL.
+            (Nesting::List | Nesting::Set, Value::Object(_)) => Value::List(vec![shaped(&block.schema, &v.to_json())]),
             (Nesting::List | Nesting::Set, _) => Value::List(vec![]),
         };
         out.set(name, shaped_block);
@@ -131,3 +133,11 @@ pub const WIDGET_CRD: &str = r#"{
         "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}}]
   }
 }"#;
+
+/// The `metadata` block of a typed resource's state (a list of one).
+pub fn metadata(state: &Value) -> &Value {
+    match state.get("metadata") {
+        Value::List(items) if !items.is_empty() => &items[0],
+        other => other,
+    }
+}
