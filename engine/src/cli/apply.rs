@@ -25,7 +25,7 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         ctx.shell.err("Error: destroy does not take a plan file; use `meshplan plan -destroy -out=FILE` then `meshplan apply FILE`\n");
         return 1;
     }
-    let session = match ctx.open(&mut ws, if destroy { "destroy" } else { "apply" }, a.flags.lock_timeout) {
+    let session = match ctx.open(&mut ws, if destroy { "destroy" } else { "apply" }, a.flags.lock()) {
         Ok(s) => s,
         Err(code) => return code,
     };

@@ -1,7 +1,7 @@
 //! The smaller subcommands: init (module installation in `ops::modules`), validate, show, output, import, graph, fmt, force-unlock.
 
 use super::common::{Ctx, RunFlags};
-use crate::graph::{build_graph, to_dot};
+use crate::graph::{build_graph, to_dot, to_dot_resources};
 use crate::ops;
 use crate::plan::read_plan_file;
 use crate::render::{module_event, plan_json, render_plan, state_json};
@@ -42,7 +42,11 @@ pub struct ImportArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct GraphArgs {}
+pub struct GraphArgs {
+    /// `plan` (also plan-refresh-only, plan-destroy, apply): every node. Without it, resources only.
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["plan", "plan-refresh-only", "plan-destroy", "apply"])]
+    pub graph_type: Option<String>,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
@@ -305,7 +309,7 @@ pub fn output(ctx: &Ctx, a: OutputArgs) -> i32 {
 
 pub async fn import(ctx: &Ctx, a: ImportArgs) -> i32 {
     let mut ws = ctx.workspace();
-    let session = match ctx.open(&mut ws, "import", a.flags.lock_timeout) {
+    let session = match ctx.open(&mut ws, "import", a.flags.lock()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -322,7 +326,7 @@ pub async fn import(ctx: &Ctx, a: ImportArgs) -> i32 {
     }
 }
 
-pub fn graph(ctx: &Ctx, _a: GraphArgs) -> i32 {
+pub fn graph(ctx: &Ctx, a: GraphArgs) -> i32 {
     let mut ws = ctx.workspace();
     let root = match ws.load() {
         Ok(r) => r,
@@ -332,7 +336,7 @@ pub fn graph(ctx: &Ctx, _a: GraphArgs) -> i32 {
     if diags.has_errors() {
         return ctx.report(&ws, &diags);
     }
-    ctx.shell.out(&to_dot(&g));
+    ctx.shell.out(&if a.graph_type.is_some() { to_dot(&g) } else { to_dot_resources(&g) });
     0
 }
 

@@ -8,6 +8,7 @@ mod misc;
 mod plan;
 mod signals;
 mod state;
+mod taint;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -57,6 +58,10 @@ pub enum Command {
     /// Manage workspaces (one state each).
     #[command(subcommand)]
     Workspace(workspace::WorkspaceCommand),
+    /// Mark a resource instance to be replaced by the next apply.
+    Taint(taint::TaintArgs),
+    /// Clear a resource instance's tainted mark.
+    Untaint(taint::TaintArgs),
     /// Remove a stale state lock.
     #[command(name = "force-unlock")]
     ForceUnlock(misc::ForceUnlockArgs),
@@ -123,6 +128,8 @@ pub fn main_with(args: Vec<String>, registry: crate::registry::Registry) -> i32 
             Command::Import(a) => misc::import(&ctx, a).await,
             Command::Graph(a) => misc::graph(&ctx, a),
             Command::Fmt(a) => misc::fmt(&ctx, a),
+            Command::Taint(a) => taint::run(&ctx, a, true),
+            Command::Untaint(a) => taint::run(&ctx, a, false),
             Command::ForceUnlock(a) => misc::force_unlock(&ctx, a),
             Command::Version => {
                 ctx.shell.line(&format!("meshplan v{}", env!("CARGO_PKG_VERSION")));

@@ -41,7 +41,7 @@ pub fn options(flags: &RunFlags, destroy: bool) -> PlanOptions {
 pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
     let mut ws = ctx.workspace();
     ws.vars = a.flags.var_sources();
-    let session = match ctx.open(&mut ws, "plan", a.flags.lock_timeout) {
+    let session = match ctx.open(&mut ws, "plan", a.flags.lock()) {
         Ok(s) => s,
         Err(code) => return code,
     };

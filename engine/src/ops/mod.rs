@@ -12,6 +12,7 @@ mod plan;
 mod removed;
 pub mod state_io;
 pub mod state_store;
+pub mod taint;
 pub mod workspaces;
 mod validate;
 mod variables;
