@@ -198,7 +198,7 @@ output "m" {
     assert_eq!(w.run(&["output", "-raw", "s"]).ok().stdout, "plain");
     assert_eq!(w.run(&["output", "-json", "m"]).ok().json(), serde_json::json!({"a": 1, "b": ["x", "y"]}));
     let all = w.run(&["output", "-json"]).json();
-    assert_eq!(all["s"], serde_json::json!({"sensitive": false, "value": "plain"}));
+    assert_eq!(all["s"], serde_json::json!({"sensitive": false, "type": "string", "value": "plain"}));
     w.run(&["output", "-raw", "m"]).code(1);
     w.run(&["output", "nope"]).code(1).stderr_has("nope");
 }

@@ -4,7 +4,7 @@ use super::common::{Ctx, RunFlags};
 use crate::graph::{build_graph, to_dot, to_dot_resources};
 use crate::ops;
 use crate::plan::read_plan_file;
-use crate::render::{module_event, plan_json, render_plan, state_json};
+use crate::render::{module_event, outputs_json, plan_json, render_plan, state_json};
 use meshplan_provider::Value;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -287,12 +287,7 @@ pub fn output(ctx: &Ctx, a: OutputArgs) -> i32 {
             }
         },
         None if a.json => {
-            let m: serde_json::Map<String, serde_json::Value> = snap
-                .outputs
-                .iter()
-                .map(|(k, o)| (k.clone(), serde_json::json!({"sensitive": o.sensitive, "value": if o.sensitive { serde_json::Value::Null } else { o.value.clone() }})))
-                .collect();
-            ctx.shell.line(&serde_json::Value::Object(m).to_string());
+            ctx.shell.line(&outputs_json(&snap.outputs).to_string());
             0
         }
         None => {

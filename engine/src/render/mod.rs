@@ -7,6 +7,7 @@ mod plan_json;
 mod plan_text;
 mod progress;
 mod shell;
+mod state_json;
 mod value;
 
 pub use diagnostics::render_diagnostics;
@@ -15,6 +16,7 @@ pub use plan_json::{plan_json, state_json};
 pub use plan_text::{render_change, render_plan};
 pub use progress::Progress;
 pub use shell::Shell;
+pub use state_json::outputs_json;
 pub use value::{quote, scalar};
 
 /// Terminal styling (ANSI colors unless -no-color).

@@ -271,12 +271,11 @@ pub fn state_json(s: &Snapshot) -> J {
         .values()
         .map(|r| {
             let v = Value::from_json(&r.attributes).mark_paths(&r.sensitive_paths);
-            let module = r.address.rfind(&format!(".{}.", r.type_name)).map(|i| r.address[..i].to_string()).unwrap_or_default();
-            let name = r.address.rsplit('.').next().unwrap_or_default().split('[').next().unwrap_or_default().to_string();
+            let (mode, name, index, module) = super::state_json::record_identity(r);
             let c = ResourceChange {
                 address: r.address.clone(),
                 module_address: module.clone(),
-                mode: "managed".into(),
+                mode: mode.into(),
                 type_name: r.type_name.clone(),
                 name,
                 index: None,
@@ -291,13 +290,17 @@ pub fn state_json(s: &Snapshot) -> J {
                 drifted: false,
                 adopted: false,
             };
-            (module, planned_resource(&c, &v))
+            let mut j = planned_resource(&c, &v);
+            if let (Some(i), Some(o)) = (index, j.as_object_mut()) {
+                o.insert("index".into(), i);
+            }
+            (module, j)
         })
         .collect();
     let outputs: Map<String, J> = s
         .outputs
         .iter()
-        .map(|(k, o)| (k.clone(), json!({ "sensitive": o.sensitive, "value": if o.sensitive { J::Null } else { o.value.clone() } })))
+        .map(|(k, o)| (k.clone(), json!({ "sensitive": o.sensitive, "type": super::state_json::cty_type(&o.value), "value": if o.sensitive { J::Null } else { o.value.clone() } })))
         .collect();
     json!({
         "format_version": FORMAT_VERSION,

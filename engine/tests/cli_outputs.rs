@@ -1,0 +1,74 @@
+//! Snapshots of CLI outputs a Terraform user reads or scripts against: `output -json` with
+//! cty types, `show -json` instance identity, the graph views, taint messages. Through the
+//! real binary, local providers only.
+
+mod common;
+
+use common::Work;
+
+const CONFIG: &str = r#"
+variable "names" {
+  default = ["a", "b.c"]
+}
+resource "meshplan_data" "counted" {
+  count = 2
+  input = count.index
+}
+resource "meshplan_data" "each" {
+  for_each = toset(var.names)
+  input    = meshplan_data.counted[0].output
+}
+output "s" {
+  value = "plain"
+}
+output "n" {
+  value = 2
+}
+output "m" {
+  value = { a = 1, b = ["x", true] }
+}
+output "secret" {
+  value     = "hunter2"
+  sensitive = true
+}
+"#;
+
+#[test]
+fn output_json_has_cty_types_and_raw_prints_scalars() {
+    let w = Work::new(CONFIG);
+    w.run(&["apply", "-auto-approve"]).ok();
+    let all = w.run(&["output", "-json"]).ok().json();
+    insta::assert_snapshot!("output-json", serde_json::to_string_pretty(&all).unwrap());
+    assert_eq!(w.run(&["output", "-raw", "n"]).ok().stdout, "2");
+    assert_eq!(w.run(&["output", "-raw", "s"]).ok().stdout, "plain");
+    assert!(!w.run(&["output", "-json"]).stdout.contains("hunter2"));
+}
+
+#[test]
+fn show_json_gives_instances_their_index_mode_and_provider() {
+    let w = Work::new(CONFIG);
+    w.run(&["apply", "-auto-approve"]).ok();
+    let state = w.run(&["show", "-json"]).ok().json();
+    // Only the identity fields: ids are random.
+    let ids: Vec<serde_json::Value> = state["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::json!({"address": r["address"], "mode": r["mode"], "type": r["type"], "name": r["name"], "index": r["index"], "provider_name": r["provider_name"]}))
+        .collect();
+    insta::assert_snapshot!("show-json-identity", serde_json::to_string_pretty(&ids).unwrap());
+    assert_eq!(state["values"]["outputs"]["m"]["type"], serde_json::json!(["object", {"a": "number", "b": ["tuple", ["string", "bool"]]}]));
+}
+
+#[test]
+fn graph_views_and_taint_messages() {
+    let w = Work::new(CONFIG);
+    insta::assert_snapshot!("graph", w.run(&["graph"]).ok().stdout.clone());
+    insta::assert_snapshot!("graph-type-plan", w.run(&["graph", "-type=plan"]).ok().stdout.clone());
+    w.run(&["apply", "-auto-approve"]).ok();
+    let t = w.run(&["taint", "meshplan_data.each[\"b.c\"]"]).ok().stdout.clone();
+    let u = w.run(&["untaint", "meshplan_data.each[\"b.c\"]"]).ok().stdout.clone();
+    let missing = w.run(&["taint", "-no-color", "meshplan_data.each[\"b.d\"]"]);
+    missing.code(1);
+    insta::assert_snapshot!("taint-messages", format!("{t}{u}---\n{}", missing.stderr));
+}
