@@ -72,3 +72,23 @@ fn graph_views_and_taint_messages() {
     missing.code(1);
     insta::assert_snapshot!("taint-messages", format!("{t}{u}---\n{}", missing.stderr));
 }
+
+#[test]
+fn validate_json_is_terraforms_format_with_spans_in_the_users_files() {
+    let w = Work::new("resource \"meshplan_data\" \"a\" {\n  inpt = 1\n}\n");
+    // A JSON configuration is rewritten as HCL internally: the range must point into the JSON.
+    w.write("extra.tf.json", "{\n  \"resource\": {\"meshplan_data\": {\"j\": {\"inpt\": 2}}}\n}\n");
+    let r = w.run(&["validate", "-json"]);
+    r.code(1);
+    let doc = r.json();
+    assert_eq!(doc["format_version"], "1.0");
+    assert_eq!(doc["valid"], false);
+    assert_eq!(doc["error_count"], 2, "{doc:#}");
+    insta::assert_snapshot!("validate-json-errors", r.stdout.clone());
+    assert!(r.stderr.is_empty(), "nothing but the JSON: {}", r.stderr);
+
+    let ok = Work::new("resource \"meshplan_data\" \"a\" {\n  input = 1\n}\n");
+    let r = ok.run(&["validate", "-json"]);
+    r.ok();
+    assert_eq!(r.json(), serde_json::json!({"format_version": "1.0", "valid": true, "error_count": 0, "warning_count": 0, "diagnostics": []}));
+}

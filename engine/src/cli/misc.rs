@@ -4,7 +4,7 @@ use super::common::{Ctx, RunFlags};
 use crate::graph::{build_graph, to_dot, to_dot_resources};
 use crate::ops;
 use crate::plan::read_plan_file;
-use crate::render::{module_event, outputs_json, plan_json, render_plan, state_json};
+use crate::render::{module_event, outputs_json, plan_json, render_plan, state_json, validate_json};
 use meshplan_provider::Value;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -152,21 +152,17 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
 pub fn validate(ctx: &Ctx, a: ValidateArgs) -> i32 {
     let mut ws = ctx.workspace();
     // As Terraform: validate needs no initialized backend.
-    let root = match ws.load_for_init() {
-        Ok(r) => r,
-        Err(d) => {
-            if a.json {
-                ctx.shell.line(&serde_json::json!({"valid": false, "error_count": d.0.len()}).to_string());
-            }
-            return ctx.report(&ws, &d);
-        }
+    let diags = match ws.load_for_init() {
+        Ok(root) => ops::validate(&ws, &root),
+        Err(d) => d,
     };
-    let diags = ops::validate(&ws, &root);
     if a.json {
-        ctx.shell.line(&serde_json::json!({"valid": !diags.has_errors(), "error_count": diags.0.iter().filter(|d| d.is_error()).count()}).to_string());
+        // Terraform: the JSON document alone on stdout, exit 1 when invalid.
+        ctx.shell.line(&validate_json(&diags, &ws.sources));
+        return i32::from(diags.has_errors());
     }
     let code = ctx.report(&ws, &diags);
-    if code == 0 && !a.json {
+    if code == 0 {
         ctx.shell.line("Success! The configuration is valid.");
     }
     code

@@ -8,6 +8,7 @@ mod plan_text;
 mod progress;
 mod shell;
 mod state_json;
+mod validate_json;
 mod value;
 
 pub use diagnostics::render_diagnostics;
@@ -17,6 +18,7 @@ pub use plan_text::{render_change, render_plan};
 pub use progress::Progress;
 pub use shell::Shell;
 pub use state_json::outputs_json;
+pub use validate_json::validate_json;
 pub use value::{quote, scalar};
 
 /// Terminal styling (ANSI colors unless -no-color).
