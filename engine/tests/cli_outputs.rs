@@ -92,3 +92,36 @@ fn validate_json_is_terraforms_format_with_spans_in_the_users_files() {
     r.ok();
     assert_eq!(r.json(), serde_json::json!({"format_version": "1.0", "valid": true, "error_count": 0, "warning_count": 0, "diagnostics": []}));
 }
+
+const UNFORMATTED: &str = "locals {\n  a = [ 1,2 ]\n  b = [1 , 2,3]\n  longer = max(1,2 )\n  d = { x = 1 }\n  e = [ ]\n  f = [\"a,b\" ,\"${join(\",\", [ \"x\" ])}\"]\n  g = [\n    1,\n    2,\n  ]\n  i = [ for x in [1,2] : x ]   # a [ comment ]\n  j = ( 1 + 2 )\n}\n";
+
+#[test]
+fn fmt_diff_list_and_write_flags() {
+    let w = Work::files(&[("main.tf", UNFORMATTED)]);
+    let r = w.run(&["fmt", "-diff", "-list=false", "-write=false"]);
+    r.ok();
+    insta::assert_snapshot!("fmt-diff", r.stdout.clone());
+    assert_eq!(std::fs::read_to_string(w.file("main.tf")).unwrap(), UNFORMATTED, "-write=false must not rewrite");
+    assert!(!r.stdout.lines().any(|l| l == "main.tf"), "-list=false: {}", r.stdout);
+    w.run(&["fmt", "-check", "-list=false"]).code(3);
+    assert_eq!(w.run(&["fmt"]).ok().stdout, "main.tf\n");
+    w.run(&["fmt", "-check"]).ok();
+}
+
+/// The same input through the real `terraform fmt` (skipped when terraform is not on PATH).
+#[test]
+fn fmt_matches_terraform_fmt() {
+    let Ok(out) = std::process::Command::new("terraform").args(["fmt", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().and_then(|mut c| {
+        use std::io::Write;
+        c.stdin.take().expect("stdin").write_all(UNFORMATTED.as_bytes())?;
+        c.wait_with_output()
+    }) else {
+        eprintln!("terraform not on PATH: skipped");
+        return;
+    };
+    assert!(out.status.success(), "terraform fmt failed: {}", String::from_utf8_lossy(&out.stderr));
+    let theirs = String::from_utf8(out.stdout).unwrap();
+    let w = Work::files(&[("main.tf", UNFORMATTED)]);
+    w.run(&["fmt"]).ok();
+    assert_eq!(std::fs::read_to_string(w.file("main.tf")).unwrap(), theirs);
+}

@@ -56,6 +56,15 @@ pub struct FmtArgs {
     /// Also format module directories below.
     #[arg(long = "recursive")]
     pub recursive: bool,
+    /// Print the changes as unified diffs.
+    #[arg(long = "diff")]
+    pub diff: bool,
+    /// List the files whose formatting differs (default true).
+    #[arg(long = "list", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub list: bool,
+    /// Rewrite the files (default true; always false with -check).
+    #[arg(long = "write", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub write: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -350,8 +359,14 @@ pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
         let formatted = ops::format_source(&src);
         if formatted != src {
             unformatted = true;
-            ctx.shell.line(&f.display().to_string());
-            if !a.check {
+            let name = f.strip_prefix(&ctx.dir).unwrap_or(&f).display().to_string();
+            if a.list {
+                ctx.shell.line(&name);
+            }
+            if a.diff {
+                ctx.shell.out(&ops::fmt_diff(&name, &src, &formatted));
+            }
+            if a.write && !a.check {
                 if let Err(e) = std::fs::write(&f, formatted) {
                     ctx.shell.err(&format!("Error: cannot write {}: {e}\n", f.display()));
                     return 1;

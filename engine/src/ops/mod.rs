@@ -22,6 +22,6 @@ pub use apply::{apply, ApplyOptions, ApplyReport};
 pub use plan::{plan, PlanOptions};
 pub use variables::VarSource;
 pub use workspace::{state_diag, Workspace};
-pub use fmt::format_source;
+pub use fmt::{fmt_diff, format_source};
 pub use import::import;
 pub use validate::validate;
