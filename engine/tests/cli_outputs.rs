@@ -125,3 +125,31 @@ fn fmt_matches_terraform_fmt() {
     w.run(&["fmt"]).ok();
     assert_eq!(std::fs::read_to_string(w.file("main.tf")).unwrap(), theirs);
 }
+
+#[test]
+fn refresh_only_plan_shows_drift_and_apply_records_it() {
+    let w = Work::new("resource \"local_file\" \"f\" {\n  filename = \"${path.module}/out.txt\"\n  content  = \"v1\"\n}\nresource \"meshplan_data\" \"d\" {\n  input = 1\n}\n");
+    w.run(&["apply", "-auto-approve"]).ok();
+    let clean = w.run(&["plan", "-refresh-only", "-detailed-exitcode"]);
+    clean.code(0).stdout_has("No changes. Your infrastructure still matches the configuration.");
+
+    std::fs::remove_file(w.file("out.txt")).unwrap();
+    let before = w.state_list();
+    let r = w.run(&["plan", "-refresh-only", "-no-color", "-detailed-exitcode"]);
+    r.code(2).stdout_has("Note: Objects have changed outside of meshplan").stdout_has("# local_file.f has been deleted").stdout_has("This is a refresh-only plan");
+    assert!(!r.stdout.contains("will be created") && !r.stdout.contains("Plan:"), "no resource changes in a refresh-only plan:\n{}", r.stdout);
+    let text = r.stdout.split("Note:").nth(1).unwrap_or_default().lines().filter(|l| !l.trim_start().starts_with("- id ") && !l.contains("filename")).collect::<Vec<_>>().join("\n");
+    insta::assert_snapshot!("refresh-only-plan", text);
+    assert_eq!(w.state_list(), before, "plan -refresh-only must not write the state");
+
+    // Terraform's incompatible flags.
+    w.run(&["plan", "-refresh-only", "-destroy"]).code(1).stderr_has("Incompatible refresh options");
+    w.run(&["plan", "-refresh-only", "-refresh=false"]).code(1).stderr_has("Incompatible refresh options");
+    w.run(&["apply", "-refresh-only"]).code(1).stderr_has("no approval given");
+    assert_eq!(w.state_list(), before, "an unapproved refresh-only apply must not write the state");
+
+    w.run(&["apply", "-refresh-only", "-auto-approve"]).ok().stdout_has("# local_file.f has been deleted").stdout_has("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
+    assert_eq!(w.state_list(), ["meshplan_data.d"], "the deleted object is forgotten, nothing else changes");
+    assert!(!w.file("out.txt").exists(), "a refresh-only apply changes no remote object");
+    w.run(&["plan", "-detailed-exitcode"]).code(2).stdout_has("# local_file.f will be created").stdout_has("Plan: 1 to add, 0 to change, 0 to destroy.");
+}

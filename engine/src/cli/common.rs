@@ -78,6 +78,9 @@ pub struct RunFlags {
     /// How long to wait for the state lock (e.g. 30s).
     #[arg(long = "lock-timeout", default_value = "0s", value_parser = parse_duration)]
     pub lock_timeout: Duration,
+    /// Only refresh: show (plan) or record in the state (apply) what changed outside meshplan.
+    #[arg(long = "refresh-only")]
+    pub refresh_only: bool,
     /// Take the state lock (default true); `-lock=false` skips it, as Terraform.
     #[arg(long = "lock", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
     pub lock: bool,

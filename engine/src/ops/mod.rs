@@ -9,6 +9,7 @@ mod import;
 pub mod init;
 mod moves;
 mod plan;
+pub mod refresh_only;
 mod removed;
 pub mod state_io;
 pub mod state_store;

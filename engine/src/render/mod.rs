@@ -2,6 +2,7 @@
 //! writes to the terminal ([`Shell`]).
 
 mod diagnostics;
+mod drift;
 mod modules;
 mod plan_json;
 mod plan_text;
@@ -12,6 +13,7 @@ mod validate_json;
 mod value;
 
 pub use diagnostics::render_diagnostics;
+pub use drift::render_refresh_only;
 pub use modules::module_event;
 pub use plan_json::{plan_json, state_json};
 pub use plan_text::{render_change, render_plan};
