@@ -153,3 +153,18 @@ fn refresh_only_plan_shows_drift_and_apply_records_it() {
     assert!(!w.file("out.txt").exists(), "a refresh-only apply changes no remote object");
     w.run(&["plan", "-detailed-exitcode"]).code(2).stdout_has("# local_file.f will be created").stdout_has("Plan: 1 to add, 0 to change, 0 to destroy.");
 }
+
+#[test]
+fn compact_warnings_are_one_line_each_at_the_end() {
+    let w = Work::new(
+        "resource \"meshplan_data\" \"d\" {\n  input = 1\n}\ncheck \"one\" {\n  assert {\n    condition     = meshplan_data.d.input == 2\n    error_message = \"input is not 2\"\n  }\n}\ncheck \"two\" {\n  assert {\n    condition     = meshplan_data.d.input == 3\n    error_message = \"input is not 3\"\n  }\n}\n",
+    );
+    let full = w.run(&["plan", "-no-color"]);
+    full.ok();
+    assert!(!full.stderr.contains("Warnings:") && full.stderr.contains("input is not 2"), "{}", full.stderr);
+    let r = w.run(&["plan", "-no-color", "-compact-warnings"]);
+    r.ok().stdout_has("Plan: 1 to add");
+    assert!(!r.stderr.contains("input is not 2"), "only the summaries: {}", r.stderr);
+    insta::assert_snapshot!("compact-warnings", r.stderr.clone());
+    w.run(&["apply", "-auto-approve", "-compact-warnings"]).ok().stderr_has("To see the full warning notes, run meshplan without -compact-warnings.");
+}

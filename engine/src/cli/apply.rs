@@ -52,6 +52,8 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         return code;
     }
     let progress = Progress::start(saved.is_none());
+    // Warnings kept for the end under -compact-warnings.
+    let mut later = crate::diag::Diagnostics::default();
     let plan = match saved {
         Some(p) => p,
         None => {
@@ -59,9 +61,10 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
                 Ok(p) => p,
                 Err(d) => return ctx.report(&ws, &d),
             };
-            ctx.report(&ws, &warnings);
+            ctx.warnings(&ws, &warnings, a.flags.compact_warnings, &mut later);
             ctx.shell.out(&render_plan(&plan, &ctx.shell.style));
             if plan.is_empty() {
+                ctx.finish_warnings(&ws, &later);
                 return 0;
             }
             if !a.auto_approve {
@@ -82,7 +85,7 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
     };
     drop(progress);
     session.close();
-    let code = ctx.report(&ws, &report.diags);
+    let code = ctx.warnings(&ws, &report.diags, a.flags.compact_warnings, &mut later);
     if !report.deferred.is_empty() {
         ctx.shell.line("\nDeferred resources, planned and applied once their provider was configured:");
         for (addr, action) in &report.deferred {
@@ -123,6 +126,7 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
             ctx.shell.line(&format!("{k:width$} = {}", super::misc::output_text(v)));
         }
     }
+    ctx.finish_warnings(&ws, &later);
     code
 }
 
@@ -151,7 +155,8 @@ async fn refresh_only(ctx: &Ctx, ws: &ops::Workspace, a: &ApplyArgs, root: &crat
         Err(d) => return ctx.report(ws, &d),
     };
     drop(progress);
-    ctx.report(ws, &warnings);
+    let mut later = crate::diag::Diagnostics::default();
+    ctx.warnings(ws, &warnings, a.flags.compact_warnings, &mut later);
     let drift = ops::refresh_only::drift(&plan, snapshot);
     ctx.shell.out(&render_refresh_only(&drift, &ctx.shell.style));
     if !drift.is_empty() && !a.auto_approve {
@@ -164,5 +169,6 @@ async fn refresh_only(ctx: &Ctx, ws: &ops::Workspace, a: &ApplyArgs, root: &crat
         return ctx.report(ws, &d);
     }
     ctx.shell.line(&format!("\n{} Resources: 0 added, 0 changed, 0 destroyed.", ctx.shell.style.bold("Apply complete!")));
+    ctx.finish_warnings(ws, &later);
     0
 }

@@ -45,6 +45,21 @@ impl Ctx {
         Ok(Session { root, backend, guard, snapshot })
     }
 
+    /// Reports a run's warnings now, or, under `-compact-warnings` (and when there are no
+    /// errors), keeps them for `finish_warnings` at the end.
+    pub fn warnings(&self, ws: &Workspace, diags: &Diagnostics, compact: bool, later: &mut Diagnostics) -> i32 {
+        if compact && !diags.has_errors() {
+            later.extend(diags.clone());
+            0
+        } else {
+            self.report(ws, diags)
+        }
+    }
+    /// Prints the warnings kept by `warnings` in Terraform's compact form.
+    pub fn finish_warnings(&self, ws: &Workspace, later: &Diagnostics) {
+        self.shell.err(&crate::render::render_compact_warnings(later, &ws.sources));
+    }
+
     /// Prints diagnostics to stderr; returns exit code 1 when any is an error.
     pub fn report(&self, ws: &Workspace, diags: &Diagnostics) -> i32 {
         if !diags.is_empty() {
@@ -81,6 +96,9 @@ pub struct RunFlags {
     /// Only refresh: show (plan) or record in the state (apply) what changed outside meshplan.
     #[arg(long = "refresh-only")]
     pub refresh_only: bool,
+    /// Show warnings as one line each, after the run (errors still show in full).
+    #[arg(long = "compact-warnings")]
+    pub compact_warnings: bool,
     /// Take the state lock (default true); `-lock=false` skips it, as Terraform.
     #[arg(long = "lock", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
     pub lock: bool,

@@ -81,19 +81,27 @@ pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
         Ok(p) => p,
         Err(d) => return ctx.report(&ws, &d),
     };
-    ctx.report(&ws, &warnings);
+    let mut later = crate::diag::Diagnostics::default();
+    ctx.warnings(&ws, &warnings, a.flags.compact_warnings, &mut later);
+    let code = show(ctx, &ws, &a, &plan, &snapshot);
+    ctx.finish_warnings(&ws, &later);
+    code
+}
+
+/// Prints the plan (or the refresh-only drift), saves it if asked; the exit code.
+fn show(ctx: &Ctx, ws: &ops::Workspace, a: &PlanArgs, plan: &crate::plan::Plan, snapshot: &meshplan_state::Snapshot) -> i32 {
     if a.flags.refresh_only {
-        let drift = ops::refresh_only::drift(&plan, &snapshot);
+        let drift = ops::refresh_only::drift(plan, snapshot);
         ctx.shell.out(&render_refresh_only(&drift, &ctx.shell.style));
         return if a.detailed_exitcode && !drift.is_empty() { 2 } else { 0 };
     }
     if a.json {
-        ctx.shell.line(&plan_json(&plan, Some(&snapshot)).to_string());
+        ctx.shell.line(&plan_json(plan, Some(snapshot)).to_string());
     } else {
-        ctx.shell.out(&render_plan(&plan, &ctx.shell.style));
+        ctx.shell.out(&render_plan(plan, &ctx.shell.style));
     }
     if let Some(out) = &a.out {
-        if let Err(e) = write_plan_file(out, &plan, &ws.encryption.plan) {
+        if let Err(e) = write_plan_file(out, plan, &ws.encryption.plan) {
             ctx.shell.err(&format!("Error: {e}\n"));
             return 1;
         }
@@ -107,4 +115,3 @@ pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
         0
     }
 }
-

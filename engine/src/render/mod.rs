@@ -12,7 +12,7 @@ mod state_json;
 mod validate_json;
 mod value;
 
-pub use diagnostics::render_diagnostics;
+pub use diagnostics::{render_compact_warnings, render_diagnostics};
 pub use drift::render_refresh_only;
 pub use modules::module_event;
 pub use plan_json::{plan_json, state_json};
