@@ -635,6 +635,9 @@ fn taint_and_untaint_mark_an_instance_for_replacement() {
     backend.close().expect("release sled's own file lock");
     w.run(&["taint", "meshplan_data.b"]).code(1).stderr_has("locked by tester@ci-host");
     w.run(&["taint", "-lock=false", "meshplan_data.b"]).ok();
+    w.run(&["state", "mv", "meshplan_data.a", "meshplan_data.z"]).code(1).stderr_has("locked by tester@ci-host");
+    w.run(&["state", "mv", "-lock=false", "meshplan_data.a", "meshplan_data.z"]).ok();
+    w.run(&["state", "mv", "-lock=false", "meshplan_data.z", "meshplan_data.a"]).ok();
     w.run(&["plan", "-lock=false"]).ok().stdout_has("# meshplan_data.b is tainted, so must be replaced");
     w.run(&["apply", "-lock=false", "-auto-approve"]).ok().stdout_has("Resources: 1 added, 0 changed, 1 destroyed.");
     drop(guard);

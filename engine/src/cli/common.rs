@@ -134,6 +134,17 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("invalid duration {s:?}: {e}"))
 }
 
+/// `-lock` and `-lock-timeout` for commands without the other run flags (state, taint).
+#[derive(clap::Args, Debug, Clone)]
+pub struct LockFlags {
+    /// Take the state lock (default true).
+    #[arg(long = "lock", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub lock: bool,
+    /// How long to wait for the state lock (e.g. 30s).
+    #[arg(long = "lock-timeout", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+}
+
 /// An open, locked state and the loaded configuration. Closing releases sled, then the lock.
 pub struct Session {
     pub root: std::sync::Arc<crate::config::Module>,

@@ -1,8 +1,7 @@
 //! `meshplan taint ADDRESS` / `meshplan untaint ADDRESS`
 
-use super::common::{parse_duration, Ctx};
+use super::common::{Ctx, LockFlags};
 use crate::ops::taint::{set_tainted, TaintOutcome};
-use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct TaintArgs {
@@ -11,12 +10,8 @@ pub struct TaintArgs {
     /// Succeed (with a warning) when the address is not in the state.
     #[arg(long = "allow-missing")]
     pub allow_missing: bool,
-    /// Take the state lock (default true).
-    #[arg(long = "lock", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
-    pub lock: bool,
-    /// How long to wait for the state lock (e.g. 30s).
-    #[arg(long = "lock-timeout", default_value = "0s", value_parser = parse_duration)]
-    pub lock_timeout: Duration,
+    #[command(flatten)]
+    pub lock: LockFlags,
 }
 
 /// `taint` when `taint`, else `untaint`.
@@ -29,8 +24,8 @@ pub fn run(ctx: &Ctx, a: TaintArgs, taint: bool) -> i32 {
         Ok(b) => b,
         Err(d) => return ctx.report(&ws, &d),
     };
-    let guard = if a.lock {
-        match ws.lock(backend.as_ref(), if taint { "taint" } else { "untaint" }, a.lock_timeout) {
+    let guard = if a.lock.lock {
+        match ws.lock(backend.as_ref(), if taint { "taint" } else { "untaint" }, a.lock.lock_timeout) {
             Ok(g) => Some(g),
             Err(d) => return ctx.report(&ws, &d),
         }
