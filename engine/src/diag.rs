@@ -104,6 +104,19 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// Drops repeats of a diagnostic (same severity, summary, detail and place): the same
+    /// error met in every instance of a module is one error.
+    pub fn dedup(&mut self) {
+        let mut seen: Vec<(Severity, String, Option<String>, Option<Span>)> = Vec::new();
+        self.0.retain(|d| {
+            let key = (d.severity, d.summary.clone(), d.detail.clone(), d.span.clone());
+            let new = !seen.contains(&key);
+            if new {
+                seen.push(key);
+            }
+            new
+        });
+    }
 }
 
 impl From<Diagnostic> for Diagnostics {

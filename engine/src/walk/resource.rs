@@ -4,7 +4,7 @@ use super::expand::InstanceCtx;
 use super::store::Expanded;
 use super::{NodeReport, Phase, ProviderSlot, Walker};
 use crate::config::{Mode, Resource, ResourceKey};
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{eval_body, BodyMode};
 use crate::graph::{provider_key_address, ModulePath, ProviderKey};
 use meshplan_provider::{Client, Ctx, Path, ResourceType, Schema, Value};
@@ -101,21 +101,11 @@ impl Walker<'_> {
     }
 
     pub(crate) fn resource_type(&self, res: &Resource) -> R<Arc<dyn ResourceType>> {
-        self.registry.resources.get(&res.key.type_name).cloned().ok_or_else(|| {
-            let hint = did_you_mean(&res.key.type_name, self.registry.resources.keys().map(String::as_str));
-            Diagnostic::error(format!("unknown resource type `{}`", res.key.type_name))
-                .at(res.span.clone())
-                .label("no provider in this build has this type")
-                .maybe_hint(hint)
-                .into()
-        })
+        self.registry.resources.get(&res.key.type_name).cloned().ok_or_else(|| self.registry.unknown_type(false, &res.key.type_name).at(res.span.clone()).into())
     }
 
     pub(crate) fn data_source(&self, res: &Resource) -> R<Arc<dyn meshplan_provider::DataSource>> {
-        self.registry.data_sources.get(&res.key.type_name).cloned().ok_or_else(|| {
-            let hint = did_you_mean(&res.key.type_name, self.registry.data_sources.keys().map(String::as_str));
-            Diagnostic::error(format!("unknown data source `{}`", res.key.type_name)).at(res.span.clone()).maybe_hint(hint).into()
-        })
+        self.registry.data_sources.get(&res.key.type_name).cloned().ok_or_else(|| self.registry.unknown_type(true, &res.key.type_name).at(res.span.clone()).into())
     }
 
     /// The instance's value from the prior state (marked). An instance the state does not hold
