@@ -190,3 +190,31 @@ fn unknown_types_are_named_plainly_once_and_tf_only_directories_load() {
     r.code(1);
     once(&r.stderr, "does not implement random_integer yet");
 }
+
+/// `echo EXPR | meshplan console`: stdout and stderr, and whether it succeeded.
+fn console(w: &Work, input: &str) -> (String, String, bool) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(common::BIN).current_dir(w.path()).args(["console", "-no-color"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("console");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.success())
+}
+
+#[test]
+fn console_evaluates_against_the_configuration_and_state() {
+    let w = Work::new(
+        "variable \"x\" {\n  default = \"hello\"\n}\nvariable \"pw\" {\n  default   = \"hunter2\"\n  sensitive = true\n}\nlocals {\n  up = upper(var.x)\n}\nresource \"meshplan_data\" \"c\" {\n  count = 2\n  input = \"c${count.index}\"\n}\nresource \"meshplan_data\" \"e\" {\n  for_each = toset([\"a\", \"b\"])\n  input    = each.key\n}\n",
+    );
+    w.run(&["apply", "-auto-approve"]).ok();
+    let (out, err, ok) = console(&w, "var.x\nlocal.up\nmeshplan_data.c[1].output\nmeshplan_data.e[\"b\"].input\n[ 1, 2 ]\n{a = 1}\nlength(meshplan_data.c)\nvar.pw\nexit\nvar.x\n");
+    assert!(ok && err.is_empty(), "{err}");
+    insta::assert_snapshot!("console", out);
+    assert!(!out.contains("hunter2"));
+
+    // Errors are reported (input named by line) and the rest still runs; the exit code is 1.
+    let (out, err, ok) = console(&w, "var.nope\nvar.x\n1 +\n");
+    assert!(!ok);
+    assert_eq!(out, "\"hello\"\n");
+    assert!(err.contains("an input variable with the name \"nope\" has not been declared") && err.contains("<console-input 1>") && err.contains("<console-input 3>"), "{err}");
+}

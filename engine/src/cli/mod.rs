@@ -4,6 +4,7 @@
 
 mod apply;
 mod common;
+mod console;
 mod misc;
 mod plan;
 mod signals;
@@ -65,6 +66,8 @@ pub enum Command {
     /// Remove a stale state lock.
     #[command(name = "force-unlock")]
     ForceUnlock(misc::ForceUnlockArgs),
+    /// Evaluate expressions read from stdin against the configuration and state.
+    Console(console::ConsoleArgs),
     /// Print the version.
     Version,
 }
@@ -131,6 +134,7 @@ pub fn main_with(args: Vec<String>, registry: crate::registry::Registry) -> i32 
             Command::Taint(a) => taint::run(&ctx, a, true),
             Command::Untaint(a) => taint::run(&ctx, a, false),
             Command::ForceUnlock(a) => misc::force_unlock(&ctx, a),
+            Command::Console(a) => console::run(&ctx, a),
             Command::Version => {
                 ctx.shell.line(&format!("meshplan v{}", env!("CARGO_PKG_VERSION")));
                 0

@@ -2,6 +2,7 @@
 //! plan, a report, diagnostics) for `render` to show.
 
 mod apply;
+pub mod console;
 pub mod encryption;
 pub mod modules;
 mod fmt;
