@@ -33,11 +33,13 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// Other places the problem involves (every member of a cycle), shown with their locations.
     pub related: Vec<(String, Span)>,
+    /// The module instances (`module.m["a"]`) where the walk met this diagnostic.
+    pub instances: Vec<String>,
 }
 
 impl Diagnostic {
     pub fn error(summary: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: None, span: None, label: None, hint: None, related: Vec::new() }
+        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: None, span: None, label: None, hint: None, related: Vec::new(), instances: Vec::new() }
     }
     pub fn warning(summary: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary) }
@@ -104,18 +106,29 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    /// Drops repeats of a diagnostic (same severity, summary, detail and place): the same
-    /// error met in every instance of a module is one error.
+    /// Merges repeats of a diagnostic (same severity, summary, detail and place): the same
+    /// error met in every instance of a module is one error, naming the instances.
     pub fn dedup(&mut self) {
-        let mut seen: Vec<(Severity, String, Option<String>, Option<Span>)> = Vec::new();
-        self.0.retain(|d| {
-            let key = (d.severity, d.summary.clone(), d.detail.clone(), d.span.clone());
-            let new = !seen.contains(&key);
-            if new {
-                seen.push(key);
+        let mut out: Vec<Diagnostic> = Vec::new();
+        for d in std::mem::take(&mut self.0) {
+            let same = |x: &Diagnostic| x.severity == d.severity && x.summary == d.summary && x.detail == d.detail && x.span == d.span;
+            match out.iter_mut().find(|x| same(x)) {
+                Some(x) => x.instances.extend(d.instances),
+                None => out.push(d),
             }
-            new
-        });
+        }
+        for d in &mut out {
+            if !d.instances.is_empty() {
+                d.instances.sort();
+                d.instances.dedup();
+                let list = d.instances.join(", ");
+                d.detail = Some(match d.detail.take() {
+                    Some(x) => format!("{x}\n\nin {list}"),
+                    None => format!("in {list}"),
+                });
+            }
+        }
+        self.0 = out;
     }
 }
 

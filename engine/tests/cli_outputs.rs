@@ -218,3 +218,15 @@ fn console_evaluates_against_the_configuration_and_state() {
     assert_eq!(out, "\"hello\"\n");
     assert!(err.contains("an input variable with the name \"nope\" has not been declared") && err.contains("<console-input 1>") && err.contains("<console-input 3>"), "{err}");
 }
+
+#[test]
+fn an_error_in_every_module_instance_is_reported_once_naming_them() {
+    let w = Work::files(&[
+        ("main.tf", "module \"m\" {\n  source   = \"./m\"\n  for_each = toset([\"a\", \"b\"])\n}\n"),
+        ("m/main.tf", "resource \"meshplan_data\" \"r\" {\n  input = file(\"${path.module}/nope.txt\")\n}\n"),
+    ]);
+    let r = w.run(&["plan", "-no-color"]);
+    r.code(1);
+    assert_eq!(r.stderr.matches("error in function call file()").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains(r#"in module.m["a"], module.m["b"]"#), "{}", r.stderr);
+}

@@ -77,16 +77,20 @@ impl Walker<'_> {
                             (Mode::Managed, Phase::Apply) => self.apply_instance(nc, &c, &addr, &mut rep).await,
                         }
                     };
-                    (c.key, r, rep)
+                    (c.key, r, rep, c.module.address())
                 }
             });
             let results = futures::future::join_all(futs).await;
             let mut values = Vec::with_capacity(results.len());
-            for (k, r, rep) in results {
+            for (k, r, rep, module_addr) in results {
                 out.absorb(rep);
                 match r {
                     Ok(v) => values.push((k, v)),
-                    Err(d) => {
+                    Err(mut d) => {
+                        // Which module instance: the walk reports the same error of several once.
+                        if !module_addr.is_empty() {
+                            d.0.iter_mut().for_each(|x| x.instances.push(module_addr.clone()));
+                        }
                         errors.extend(d);
                         values.push((k, Value::Unknown));
                     }
