@@ -278,7 +278,11 @@ pub fn state_json(s: &Snapshot) -> J {
                 mode: mode.into(),
                 type_name: r.type_name.clone(),
                 name,
-                index: None,
+                index: index.and_then(|i| match i {
+                    J::Number(n) => n.as_u64().map(|n| crate::graph::InstanceKey::Int(n as usize)),
+                    J::String(k) => Some(crate::graph::InstanceKey::Str(k)),
+                    _ => None,
+                }),
                 provider: r.provider.clone(),
                 action: Action::NoOp,
                 before: None,
@@ -290,11 +294,7 @@ pub fn state_json(s: &Snapshot) -> J {
                 drifted: false,
                 adopted: false,
             };
-            let mut j = planned_resource(&c, &v);
-            if let (Some(i), Some(o)) = (index, j.as_object_mut()) {
-                o.insert("index".into(), i);
-            }
-            (module, j)
+            (module, planned_resource(&c, &v))
         })
         .collect();
     let outputs: Map<String, J> = s
