@@ -104,8 +104,16 @@ fn fmt_diff_list_and_write_flags() {
     assert_eq!(std::fs::read_to_string(w.file("main.tf")).unwrap(), UNFORMATTED, "-write=false must not rewrite");
     assert!(!r.stdout.lines().any(|l| l == "main.tf"), "-list=false: {}", r.stdout);
     w.run(&["fmt", "-check", "-list=false"]).code(3);
+    // Targets: a file, a directory, and `-` (stdin to stdout).
+    w.write("sub/x.tf", "a = [ 1 ]\n");
+    w.run(&["fmt", "-check", "main.tf"]).code(3);
+    assert_eq!(w.run(&["fmt", "sub"]).ok().stdout, format!("{}\n", std::path::Path::new("sub").join("x.tf").display()));
+    w.run(&["fmt", "nowhere"]).code(1).stderr_has("No file or directory at nowhere");
     assert_eq!(w.run(&["fmt"]).ok().stdout, "main.tf\n");
     w.run(&["fmt", "-check"]).ok();
+    let mut child = std::process::Command::new(common::BIN).current_dir(w.path()).args(["fmt", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"b = [ 2,3 ]\n").unwrap();
+    assert_eq!(String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap(), "b = [2, 3]\n");
 }
 
 /// The same input through the real `terraform fmt` (skipped when terraform is not on PATH).

@@ -65,6 +65,9 @@ pub struct FmtArgs {
     /// Rewrite the files (default true; always false with -check).
     #[arg(long = "write", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
     pub write: bool,
+    /// Files or directories to format (default: the working directory); `-` formats stdin to stdout.
+    #[arg(allow_hyphen_values = true)]
+    pub targets: Vec<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -341,8 +344,24 @@ pub fn graph(ctx: &Ctx, a: GraphArgs) -> i32 {
 }
 
 pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
+    if a.targets.iter().any(|t| t.as_os_str() == "-") {
+        return fmt_stdin(ctx, &a);
+    }
     let mut files = Vec::new();
-    collect_files(&ctx.dir, a.recursive, &mut files);
+    if a.targets.is_empty() {
+        collect_files(&ctx.dir, a.recursive, &mut files);
+    }
+    for t in &a.targets {
+        let p = ctx.dir.join(t);
+        if p.is_dir() {
+            collect_files(&p, a.recursive, &mut files);
+        } else if p.is_file() {
+            files.push(p);
+        } else {
+            ctx.shell.err(&format!("Error: No file or directory at {}\n", t.display()));
+            return 1;
+        }
+    }
     files.sort();
     let mut unformatted = false;
     let mut invalid = false;
@@ -381,6 +400,30 @@ pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
     } else {
         0
     }
+}
+
+/// `fmt -`: standard input formatted to standard output (with -check, only the exit code).
+fn fmt_stdin(ctx: &Ctx, a: &FmtArgs) -> i32 {
+    let mut src = String::new();
+    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut src) {
+        ctx.shell.err(&format!("Error: cannot read standard input: {e}\n"));
+        return 1;
+    }
+    if let Err(e) = hcl_edit::parser::parse_body(&src) {
+        let (line, col) = crate::diag::line_col(&src, e.location().offset());
+        ctx.shell.err(&format!("Error: <stdin>:{line}:{col}: invalid HCL syntax, not formatted: {}\n", e.message()));
+        return 1;
+    }
+    let formatted = ops::format_source(&src);
+    if a.check {
+        return if formatted == src { 0 } else { 3 };
+    }
+    if a.diff {
+        ctx.shell.out(&ops::fmt_diff("<stdin>", &src, &formatted));
+    } else {
+        ctx.shell.out(&formatted);
+    }
+    0
 }
 
 fn collect_files(dir: &std::path::Path, recursive: bool, out: &mut Vec<PathBuf>) {
