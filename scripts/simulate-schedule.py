@@ -33,9 +33,10 @@ def duration(label):
 def parse(dot):
     nodes, edges = set(), []
     for line in dot.splitlines():
+        # Terraform's direction: "X" -> "Y" means X depends on Y (Y first).
         m = re.match(r'\s*"(.+?)" -> "(.+?)";', line)
         if m:
-            edges.append((m.group(1), m.group(2)))
+            edges.append((m.group(2), m.group(1)))
             nodes.update(m.groups())
             continue
         m = re.match(r'\s*"(.+?)" \[', line)

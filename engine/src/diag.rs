@@ -33,11 +33,13 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// Other places the problem involves (every member of a cycle), shown with their locations.
     pub related: Vec<(String, Span)>,
+    /// The module instances (`module.m["a"]`) where the walk met this diagnostic.
+    pub instances: Vec<String>,
 }
 
 impl Diagnostic {
     pub fn error(summary: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: None, span: None, label: None, hint: None, related: Vec::new() }
+        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: None, span: None, label: None, hint: None, related: Vec::new(), instances: Vec::new() }
     }
     pub fn warning(summary: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary) }
@@ -103,6 +105,30 @@ impl Diagnostics {
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+    /// Merges repeats of a diagnostic (same severity, summary, detail and place): the same
+    /// error met in every instance of a module is one error, naming the instances.
+    pub fn dedup(&mut self) {
+        let mut out: Vec<Diagnostic> = Vec::new();
+        for d in std::mem::take(&mut self.0) {
+            let same = |x: &Diagnostic| x.severity == d.severity && x.summary == d.summary && x.detail == d.detail && x.span == d.span;
+            match out.iter_mut().find(|x| same(x)) {
+                Some(x) => x.instances.extend(d.instances),
+                None => out.push(d),
+            }
+        }
+        for d in &mut out {
+            if !d.instances.is_empty() {
+                d.instances.sort();
+                d.instances.dedup();
+                let list = d.instances.join(", ");
+                d.detail = Some(match d.detail.take() {
+                    Some(x) => format!("{x}\n\nin {list}"),
+                    None => format!("in {list}"),
+                });
+            }
+        }
+        self.0 = out;
     }
 }
 

@@ -44,3 +44,24 @@ impl Registry {
         r
     }
 }
+
+impl Registry {
+    /// The error for a resource or data source type no built-in provider has: when the type's
+    /// prefix names one of ours, said plainly (`meshplan's aws provider does not implement
+    /// aws_foo yet`) unless it is a near miss of a type we have (a did-you-mean over every
+    /// provider's types).
+    pub fn unknown_type(&self, data: bool, type_name: &str) -> crate::diag::Diagnostic {
+        use crate::diag::{did_you_mean, Diagnostic};
+        let names: Vec<&str> = if data { self.data_sources.keys().map(String::as_str).collect() } else { self.resources.keys().map(String::as_str).collect() };
+        let hint = did_you_mean(type_name, names);
+        let kind = if data { "data source" } else { "resource type" };
+        let provider = type_name.split('_').next().filter(|p| type_name.contains('_') && self.providers.contains_key(*p));
+        // A near miss is a typo: say so rather than "not implemented".
+        match provider.filter(|_| hint.is_none()) {
+            Some(p) => Diagnostic::error(format!("meshplan's {p} provider does not implement {type_name} yet"))
+                .label(format!("this {kind} is not implemented"))
+                .maybe_hint(hint),
+            None => Diagnostic::error(format!("unknown {kind} `{type_name}`")).label("no provider in this build has this type").maybe_hint(hint),
+        }
+    }
+}

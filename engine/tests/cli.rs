@@ -198,7 +198,7 @@ output "m" {
     assert_eq!(w.run(&["output", "-raw", "s"]).ok().stdout, "plain");
     assert_eq!(w.run(&["output", "-json", "m"]).ok().json(), serde_json::json!({"a": 1, "b": ["x", "y"]}));
     let all = w.run(&["output", "-json"]).json();
-    assert_eq!(all["s"], serde_json::json!({"sensitive": false, "value": "plain"}));
+    assert_eq!(all["s"], serde_json::json!({"sensitive": false, "type": "string", "value": "plain"}));
     w.run(&["output", "-raw", "m"]).code(1);
     w.run(&["output", "nope"]).code(1).stderr_has("nope");
 }
@@ -242,22 +242,35 @@ output "o" {
 }
 "#,
     );
+    // Plain `graph` is Terraform 1.7+'s resource view: dependents point at dependencies,
+    // through the variables and outputs between them.
     let r = w.run(&["graph"]);
     r.ok();
     let dot = &r.stdout;
-    assert!(dot.trim_start().starts_with("digraph"), "{dot}");
+    assert!(dot.trim_start().starts_with("digraph G {"), "{dot}");
     assert!(dot.trim_end().ends_with('}'), "{dot}");
+    assert!(dot.contains(r#""meshplan_data.a" -> "random_id.r";"#), "{dot}");
+    assert!(dot.contains(r#""meshplan_data.b" -> "meshplan_data.a";"#), "{dot}");
+    assert!(!dot.contains("var.v") && !dot.contains("output.o") && !dot.contains("provider"), "{dot}");
+    assert!(!dot.contains(r#""meshplan_data.a" -> "meshplan_data.b""#), "{dot}");
+
+    // `-type=plan` is every node, with Terraform's ids.
+    let r = w.run(&["graph", "-type=plan"]);
+    r.ok();
+    let dot = &r.stdout;
+    assert!(dot.trim_start().starts_with("digraph {"), "{dot}");
     for edge in [
-        r#""var.v" -> "random_id.r""#,
-        r#""random_id.r" -> "meshplan_data.a""#,
-        r#""meshplan_data.a" -> "meshplan_data.b""#,
-        r#""meshplan_data.a" -> "output.o""#,
-        r#""provider[\"random\"]" -> "random_id.r""#,
-        r#""provider[\"meshplan\"]" -> "meshplan_data.b""#,
+        r#""[root] random_id.r (expand)" -> "[root] var.v""#,
+        r#""[root] meshplan_data.a (expand)" -> "[root] random_id.r (expand)""#,
+        r#""[root] meshplan_data.b (expand)" -> "[root] meshplan_data.a (expand)""#,
+        r#""[root] output.o (expand)" -> "[root] meshplan_data.a (expand)""#,
+        r#""[root] random_id.r (expand)" -> "[root] provider[\"random\"]""#,
+        r#""[root] meshplan_data.b (expand)" -> "[root] provider[\"meshplan\"]""#,
     ] {
         assert!(dot.contains(edge), "missing edge {edge} in\n{dot}");
     }
-    assert!(!dot.contains(r#""meshplan_data.b" -> "meshplan_data.a""#));
+    assert!(!dot.contains(r#""[root] meshplan_data.a (expand)" -> "[root] meshplan_data.b (expand)""#), "{dot}");
+    w.run(&["graph", "-type=bogus"]).code(1).stderr_has("bogus");
 }
 
 #[test]
@@ -597,4 +610,36 @@ output "where" {
     w.run(&["workspace", "delete", "-force", "staging"]).ok();
     assert_eq!(w.run(&["workspace", "list"]).stdout, "* default\n");
     w.run(&["workspace", "delete", "default"]).code(1).stderr_has("cannot be deleted");
+}
+
+#[test]
+fn taint_and_untaint_mark_an_instance_for_replacement() {
+    let w = Work::new(CYCLE);
+    w.run(&["apply", "-auto-approve"]).ok();
+    w.run(&["taint", "meshplan_data.a"]).ok().stdout_has("Resource instance meshplan_data.a has been marked as tainted.");
+    w.run(&["plan", "-detailed-exitcode"])
+        .code(2)
+        .stdout_has("# meshplan_data.a is tainted, so must be replaced")
+        .stdout_has("-/+ resource \"meshplan_data\" \"a\"")
+        .stdout_has("Plan: 1 to add, 1 to change, 1 to destroy.");
+    w.run(&["untaint", "meshplan_data.a"]).ok().stdout_has("Resource instance meshplan_data.a has been successfully untainted.");
+    w.run(&["plan", "-detailed-exitcode"]).code(0).stdout_has("No changes.");
+    // Untainting what is not tainted, or naming what is not in the state, is an error.
+    w.run(&["untaint", "meshplan_data.a"]).code(1).stderr_has("Resource instance meshplan_data.a is not currently tainted");
+    w.run(&["taint", "meshplan_data.c"]).code(1).stderr_has("No such resource instance").stderr_has("meshplan_data.a");
+    w.run(&["taint", "-allow-missing", "meshplan_data.c"]).ok().stderr_has("was not found, but this is not an error");
+    // A held lock stops taint; -lock=false does not take it (Terraform's flag).
+    let backend = SledBackend::open(&w.file(".meshplan")).expect("open state");
+    let info = LockInfo { id: "feedfeedfeedfeedfeedfeedfeedfeed".into(), who: "tester@ci-host".into(), pid: std::process::id(), operation: "apply".into(), since: "2030-01-01T00:00:00Z".into() };
+    let guard = backend.lock(info, Duration::ZERO).expect("take the lock");
+    backend.close().expect("release sled's own file lock");
+    w.run(&["taint", "meshplan_data.b"]).code(1).stderr_has("locked by tester@ci-host");
+    w.run(&["taint", "-lock=false", "meshplan_data.b"]).ok();
+    w.run(&["state", "mv", "meshplan_data.a", "meshplan_data.z"]).code(1).stderr_has("locked by tester@ci-host");
+    w.run(&["state", "mv", "-lock=false", "meshplan_data.a", "meshplan_data.z"]).ok();
+    w.run(&["state", "mv", "-lock=false", "meshplan_data.z", "meshplan_data.a"]).ok();
+    w.run(&["plan", "-lock=false"]).ok().stdout_has("# meshplan_data.b is tainted, so must be replaced");
+    w.run(&["apply", "-lock=false", "-auto-approve"]).ok().stdout_has("Resources: 1 added, 0 changed, 1 destroyed.");
+    drop(guard);
+    w.run(&["plan", "-detailed-exitcode"]).code(0);
 }

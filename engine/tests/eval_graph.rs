@@ -233,16 +233,18 @@ output "o" {
 "#,
     );
     assert!(diags.is_empty(), "{diags:?}");
+    // Terraform's direction and ids: a node points at what it depends on.
     for edge in [
-        r#""local.n" -> "random_id.r""#,
-        r#""provider[\"random\"].two" -> "random_id.r""#,
-        r#""random_id.r" -> "meshplan_data.a""#,
-        r#""meshplan_data.a" -> "meshplan_data.b""#,
-        r#""meshplan_data.b" -> "output.o""#,
+        r#""[root] random_id.r (expand)" -> "[root] local.n (expand)""#,
+        r#""[root] random_id.r (expand)" -> "[root] provider[\"random\"].two""#,
+        r#""[root] meshplan_data.a (expand)" -> "[root] random_id.r (expand)""#,
+        r#""[root] meshplan_data.b (expand)" -> "[root] meshplan_data.a (expand)""#,
+        r#""[root] output.o (expand)" -> "[root] meshplan_data.b (expand)""#,
     ] {
         assert!(dot.contains(edge), "missing {edge} in\n{dot}");
     }
-    assert!(!dot.contains(r#""provider[\"random\"]" -> "random_id.r""#), "the aliased provider is used, not the default:\n{dot}");
+    assert!(!dot.contains(r#""[root] random_id.r (expand)" -> "[root] provider[\"random\"]""#), "the aliased provider is used, not the default:\n{dot}");
+    assert!(!dot.contains(r#""[root] meshplan_data.a (expand)" -> "[root] meshplan_data.b (expand)""#), "{dot}");
 }
 
 #[test]

@@ -91,7 +91,7 @@ resource "meshplan_data" "after" {
     );
     w.write("m/main.mp.hcl", "resource \"meshplan_data\" \"inner\" {\n  input = 1\n}\n");
     let dot = w.run(&["graph"]).ok().stdout.clone();
-    assert!(dot.contains("\"module.m.meshplan_data.inner\" -> \"meshplan_data.after\""), "{dot}");
+    assert!(dot.contains("\"meshplan_data.after\" -> \"module.m.meshplan_data.inner\""), "{dot}");
 }
 
 #[test]

@@ -326,5 +326,5 @@ fn json_dynamic_blocks_and_module_providers() {
     assert_eq!(out["cn"]["value"], "dyn.test");
     assert_eq!(out["m"]["value"], "child");
     // The child's resource uses the aliased configuration the JSON `providers` map passed in.
-    w.run(&["graph"]).ok().stdout_has(r#""provider[\"meshplan\"].second" -> "module.m.meshplan_data.d""#);
+    w.run(&["graph", "-type=plan"]).ok().stdout_has(r#""[root] module.m.meshplan_data.d (expand)" -> "[root] provider[\"meshplan\"].second""#);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Asserts ordering in `meshplan graph` output (DOT on stdin): each argument FROM=>TO must have
-a path FROM → … → TO (FROM applied first). Prints ok/FAIL lines; exits 1 on any FAIL.
+a dependency path TO → … → FROM (Terraform's DOT: an edge points at what its node depends on,
+so FROM is applied first). Prints ok/FAIL lines; exits 1 on any FAIL.
 
   meshplan graph | graph-path.py 'module.a.kubernetes_manifest.x=>module.b.kubernetes_manifest.y' ...
 """
@@ -12,7 +13,7 @@ nodes = set()
 for line in sys.stdin:
     m = re.match(r'\s*"([^"]+)"\s*->\s*"([^"]+)"', line)
     if m:
-        edges[m.group(1)].add(m.group(2))
+        edges[m.group(2)].add(m.group(1))  # reversed: walk from dependency to dependent
         nodes.update(m.groups())
     m = re.match(r'\s*"([^"]+)"\s*\[', line)
     if m:

@@ -4,7 +4,7 @@ use super::common::{Ctx, RunFlags};
 use super::plan::options;
 use crate::ops;
 use crate::plan::read_plan_file;
-use crate::render::{render_plan, Progress};
+use crate::render::{render_plan, render_refresh_only, Progress};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -25,7 +25,11 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         ctx.shell.err("Error: destroy does not take a plan file; use `meshplan plan -destroy -out=FILE` then `meshplan apply FILE`\n");
         return 1;
     }
-    let session = match ctx.open(&mut ws, if destroy { "destroy" } else { "apply" }, a.flags.lock_timeout) {
+    if let Some(e) = super::plan::refresh_only_conflict(&a.flags, destroy, a.plan_file.is_some()) {
+        ctx.shell.err(&e);
+        return 1;
+    }
+    let session = match ctx.open(&mut ws, if destroy { "destroy" } else { "apply" }, a.flags.lock()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -42,7 +46,14 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         None => None,
     };
     let (root, backend, snapshot) = (session.root.clone(), session.backend.clone(), session.snapshot.clone());
+    if a.flags.refresh_only {
+        let code = refresh_only(ctx, &ws, &a, &root, backend.as_ref(), &snapshot).await;
+        session.close();
+        return code;
+    }
     let progress = Progress::start(saved.is_none());
+    // Warnings kept for the end under -compact-warnings.
+    let mut later = crate::diag::Diagnostics::default();
     let plan = match saved {
         Some(p) => p,
         None => {
@@ -50,25 +61,17 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
                 Ok(p) => p,
                 Err(d) => return ctx.report(&ws, &d),
             };
-            ctx.report(&ws, &warnings);
+            ctx.warnings(&ws, &warnings, a.flags.compact_warnings, &mut later);
             ctx.shell.out(&render_plan(&plan, &ctx.shell.style));
             if plan.is_empty() {
+                ctx.finish_warnings(&ws, &later);
                 return 0;
             }
             if !a.auto_approve {
                 let what = if destroy { "destroy all resources" } else { "perform these actions" };
                 let q = format!("\nDo you really want to {what}?\n  meshplan will {what} described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
-                let answer = if a.flags.input { ctx.shell.ask(&q) } else { None };
-                match answer.as_deref() {
-                    Some("yes") => {}
-                    Some(_) => {
-                        ctx.shell.line(&format!("\n{} cancelled.", if destroy { "Destroy" } else { "Apply" }));
-                        return 1;
-                    }
-                    None => {
-                        ctx.shell.err("\nError: no approval given: run with -auto-approve, or answer `yes` on a terminal\n");
-                        return 1;
-                    }
+                if let Err(code) = approve(ctx, &a, &q, if destroy { "Destroy" } else { "Apply" }) {
+                    return code;
                 }
             }
             ctx.shell.line("");
@@ -82,7 +85,7 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
     };
     drop(progress);
     session.close();
-    let code = ctx.report(&ws, &report.diags);
+    let code = ctx.warnings(&ws, &report.diags, a.flags.compact_warnings, &mut later);
     if !report.deferred.is_empty() {
         ctx.shell.line("\nDeferred resources, planned and applied once their provider was configured:");
         for (addr, action) in &report.deferred {
@@ -123,5 +126,49 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
             ctx.shell.line(&format!("{k:width$} = {}", super::misc::output_text(v)));
         }
     }
+    ctx.finish_warnings(&ws, &later);
     code
+}
+
+/// Asks `question`; Err(exit code) unless the answer is `yes`.
+fn approve(ctx: &Ctx, a: &ApplyArgs, question: &str, what: &str) -> Result<(), i32> {
+    let answer = if a.flags.input { ctx.shell.ask(question) } else { None };
+    match answer.as_deref() {
+        Some("yes") => Ok(()),
+        Some(_) => {
+            ctx.shell.line(&format!("\n{what} cancelled."));
+            Err(1)
+        }
+        None => {
+            ctx.shell.err("\nError: no approval given: run with -auto-approve, or answer `yes` on a terminal\n");
+            Err(1)
+        }
+    }
+}
+
+/// `apply -refresh-only`: refresh, show what changed outside meshplan, and record it in the
+/// state; no remote object is changed.
+async fn refresh_only(ctx: &Ctx, ws: &ops::Workspace, a: &ApplyArgs, root: &crate::config::Module, backend: &dyn meshplan_state::StateBackend, snapshot: &meshplan_state::Snapshot) -> i32 {
+    let progress = Progress::start(true);
+    let (plan, warnings) = match ops::plan(ws, root, snapshot, &options(&a.flags, false), &progress).await {
+        Ok(p) => p,
+        Err(d) => return ctx.report(ws, &d),
+    };
+    drop(progress);
+    let mut later = crate::diag::Diagnostics::default();
+    ctx.warnings(ws, &warnings, a.flags.compact_warnings, &mut later);
+    let drift = ops::refresh_only::drift(&plan, snapshot);
+    ctx.shell.out(&render_refresh_only(&drift, &ctx.shell.style));
+    if !drift.is_empty() && !a.auto_approve {
+        let q = "\nWould you like to update the meshplan state to reflect these detected changes?\n  meshplan will write these changes to the state without modifying any real infrastructure.\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  Enter a value: ";
+        if let Err(code) = approve(ctx, a, q, "Apply") {
+            return code;
+        }
+    }
+    if let Err(d) = ops::refresh_only::commit(backend, snapshot, &drift) {
+        return ctx.report(ws, &d);
+    }
+    ctx.shell.line(&format!("\n{} Resources: 0 added, 0 changed, 0 destroyed.", ctx.shell.style.bold("Apply complete!")));
+    ctx.finish_warnings(ws, &later);
+    0
 }

@@ -26,19 +26,38 @@ impl Ctx {
     /// Loads the configuration, opens the state, takes its lock and reads it: what every
     /// state-changing command starts with. On failure, diagnostics are printed and the exit
     /// code returned.
-    pub fn open(&self, ws: &mut Workspace, operation: &str, lock_timeout: Duration) -> Result<Session, i32> {
+    /// `lock_timeout` None is `-lock=false`: the lock is not taken.
+    pub fn open(&self, ws: &mut Workspace, operation: &str, lock_timeout: Option<Duration>) -> Result<Session, i32> {
         let root = ws.load().map_err(|d| self.report(ws, &d))?;
         ws.configure_encryption(&root).map_err(|d| self.report(ws, &d))?;
         let backend = ws.backend().map_err(|d| self.report(ws, &d))?;
-        let guard = ws.lock(backend.as_ref(), operation, lock_timeout).map_err(|d| self.report(ws, &d))?;
-        if let Some(dead) = &guard.taken_over {
+        let guard = match lock_timeout {
+            Some(t) => Some(ws.lock(backend.as_ref(), operation, t).map_err(|d| self.report(ws, &d))?),
+            None => None,
+        };
+        if let Some(dead) = guard.as_ref().and_then(|g| g.taken_over.as_ref()) {
             self.shell.err(&format!(
                 "Warning: took over the state lock of {} (pid {}, `{}` since {}), which ended without releasing it.\n",
                 dead.who, dead.pid, dead.operation, dead.since
             ));
         }
         let snapshot = ws.read_state(backend.as_ref()).map_err(|d| self.report(ws, &d))?;
-        Ok(Session { root, backend, guard: Some(guard), snapshot })
+        Ok(Session { root, backend, guard, snapshot })
+    }
+
+    /// Reports a run's warnings now, or, under `-compact-warnings` (and when there are no
+    /// errors), keeps them for `finish_warnings` at the end.
+    pub fn warnings(&self, ws: &Workspace, diags: &Diagnostics, compact: bool, later: &mut Diagnostics) -> i32 {
+        if compact && !diags.has_errors() {
+            later.extend(diags.clone());
+            0
+        } else {
+            self.report(ws, diags)
+        }
+    }
+    /// Prints the warnings kept by `warnings` in Terraform's compact form.
+    pub fn finish_warnings(&self, ws: &Workspace, later: &Diagnostics) {
+        self.shell.err(&crate::render::render_compact_warnings(later, &ws.sources));
     }
 
     /// Prints diagnostics to stderr; returns exit code 1 when any is an error.
@@ -74,6 +93,15 @@ pub struct RunFlags {
     /// How long to wait for the state lock (e.g. 30s).
     #[arg(long = "lock-timeout", default_value = "0s", value_parser = parse_duration)]
     pub lock_timeout: Duration,
+    /// Only refresh: show (plan) or record in the state (apply) what changed outside meshplan.
+    #[arg(long = "refresh-only")]
+    pub refresh_only: bool,
+    /// Show warnings as one line each, after the run (errors still show in full).
+    #[arg(long = "compact-warnings")]
+    pub compact_warnings: bool,
+    /// Take the state lock (default true); `-lock=false` skips it, as Terraform.
+    #[arg(long = "lock", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub lock: bool,
     /// Ask for input (variables, approval); meshplan never prompts for variables.
     #[arg(long = "input", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
     pub input: bool,
@@ -89,6 +117,10 @@ impl RunFlags {
         v.sort_by_key(|(seq, _)| *seq);
         v.into_iter().map(|(_, s)| s.clone()).collect()
     }
+    /// The lock timeout for `Ctx::open`, None under `-lock=false`.
+    pub fn lock(&self) -> Option<Duration> {
+        self.lock.then_some(self.lock_timeout)
+    }
 }
 
 /// Clap parses the command line left to right and calls value parsers as it goes, so a
@@ -100,6 +132,17 @@ fn in_order(make: fn(String) -> VarSource) -> impl Fn(&str) -> Result<(usize, Va
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("invalid duration {s:?}: {e}"))
+}
+
+/// `-lock` and `-lock-timeout` for commands without the other run flags (state, taint).
+#[derive(clap::Args, Debug, Clone)]
+pub struct LockFlags {
+    /// Take the state lock (default true).
+    #[arg(long = "lock", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub lock: bool,
+    /// How long to wait for the state lock (e.g. 30s).
+    #[arg(long = "lock-timeout", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
 }
 
 /// An open, locked state and the loaded configuration. Closing releases sled, then the lock.

@@ -1,10 +1,10 @@
 //! The smaller subcommands: init (module installation in `ops::modules`), validate, show, output, import, graph, fmt, force-unlock.
 
 use super::common::{Ctx, RunFlags};
-use crate::graph::{build_graph, to_dot};
+use crate::graph::{build_graph, to_dot, to_dot_resources};
 use crate::ops;
 use crate::plan::read_plan_file;
-use crate::render::{module_event, plan_json, render_plan, state_json};
+use crate::render::{module_event, outputs_json, plan_json, render_plan, state_json, validate_json};
 use meshplan_provider::Value;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -42,7 +42,11 @@ pub struct ImportArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct GraphArgs {}
+pub struct GraphArgs {
+    /// `plan` (also plan-refresh-only, plan-destroy, apply): every node. Without it, resources only.
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["plan", "plan-refresh-only", "plan-destroy", "apply"])]
+    pub graph_type: Option<String>,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
@@ -52,6 +56,18 @@ pub struct FmtArgs {
     /// Also format module directories below.
     #[arg(long = "recursive")]
     pub recursive: bool,
+    /// Print the changes as unified diffs.
+    #[arg(long = "diff")]
+    pub diff: bool,
+    /// List the files whose formatting differs (default true).
+    #[arg(long = "list", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub list: bool,
+    /// Rewrite the files (default true; always false with -check).
+    #[arg(long = "write", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub write: bool,
+    /// Files or directories to format (default: the working directory); `-` formats stdin to stdout.
+    #[arg(allow_hyphen_values = true)]
+    pub targets: Vec<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -156,21 +172,17 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
 pub fn validate(ctx: &Ctx, a: ValidateArgs) -> i32 {
     let mut ws = ctx.workspace();
     // As Terraform: validate needs no initialized backend.
-    let root = match ws.load_for_init() {
-        Ok(r) => r,
-        Err(d) => {
-            if a.json {
-                ctx.shell.line(&serde_json::json!({"valid": false, "error_count": d.0.len()}).to_string());
-            }
-            return ctx.report(&ws, &d);
-        }
+    let diags = match ws.load_for_init() {
+        Ok(root) => ops::validate(&ws, &root),
+        Err(d) => d,
     };
-    let diags = ops::validate(&ws, &root);
     if a.json {
-        ctx.shell.line(&serde_json::json!({"valid": !diags.has_errors(), "error_count": diags.0.iter().filter(|d| d.is_error()).count()}).to_string());
+        // Terraform: the JSON document alone on stdout, exit 1 when invalid.
+        ctx.shell.line(&validate_json(&diags, &ws.sources));
+        return i32::from(diags.has_errors());
     }
     let code = ctx.report(&ws, &diags);
-    if code == 0 && !a.json {
+    if code == 0 {
         ctx.shell.line("Success! The configuration is valid.");
     }
     code
@@ -291,12 +303,7 @@ pub fn output(ctx: &Ctx, a: OutputArgs) -> i32 {
             }
         },
         None if a.json => {
-            let m: serde_json::Map<String, serde_json::Value> = snap
-                .outputs
-                .iter()
-                .map(|(k, o)| (k.clone(), serde_json::json!({"sensitive": o.sensitive, "value": if o.sensitive { serde_json::Value::Null } else { o.value.clone() }})))
-                .collect();
-            ctx.shell.line(&serde_json::Value::Object(m).to_string());
+            ctx.shell.line(&outputs_json(&snap.outputs).to_string());
             0
         }
         None => {
@@ -313,7 +320,7 @@ pub fn output(ctx: &Ctx, a: OutputArgs) -> i32 {
 
 pub async fn import(ctx: &Ctx, a: ImportArgs) -> i32 {
     let mut ws = ctx.workspace();
-    let session = match ctx.open(&mut ws, "import", a.flags.lock_timeout) {
+    let session = match ctx.open(&mut ws, "import", a.flags.lock()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -330,7 +337,7 @@ pub async fn import(ctx: &Ctx, a: ImportArgs) -> i32 {
     }
 }
 
-pub fn graph(ctx: &Ctx, _a: GraphArgs) -> i32 {
+pub fn graph(ctx: &Ctx, a: GraphArgs) -> i32 {
     let mut ws = ctx.workspace();
     let root = match ws.load() {
         Ok(r) => r,
@@ -340,13 +347,29 @@ pub fn graph(ctx: &Ctx, _a: GraphArgs) -> i32 {
     if diags.has_errors() {
         return ctx.report(&ws, &diags);
     }
-    ctx.shell.out(&to_dot(&g));
+    ctx.shell.out(&if a.graph_type.is_some() { to_dot(&g) } else { to_dot_resources(&g) });
     0
 }
 
 pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
+    if a.targets.iter().any(|t| t.as_os_str() == "-") {
+        return fmt_stdin(ctx, &a);
+    }
     let mut files = Vec::new();
-    collect_files(&ctx.dir, a.recursive, &mut files);
+    if a.targets.is_empty() {
+        collect_files(&ctx.dir, a.recursive, &mut files);
+    }
+    for t in &a.targets {
+        let p = ctx.dir.join(t);
+        if p.is_dir() {
+            collect_files(&p, a.recursive, &mut files);
+        } else if p.is_file() {
+            files.push(p);
+        } else {
+            ctx.shell.err(&format!("Error: No file or directory at {}\n", t.display()));
+            return 1;
+        }
+    }
     files.sort();
     let mut unformatted = false;
     let mut invalid = false;
@@ -363,8 +386,14 @@ pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
         let formatted = ops::format_source(&src);
         if formatted != src {
             unformatted = true;
-            ctx.shell.line(&f.display().to_string());
-            if !a.check {
+            let name = f.strip_prefix(&ctx.dir).unwrap_or(&f).display().to_string();
+            if a.list {
+                ctx.shell.line(&name);
+            }
+            if a.diff {
+                ctx.shell.out(&ops::fmt_diff(&name, &src, &formatted));
+            }
+            if a.write && !a.check {
                 if let Err(e) = std::fs::write(&f, formatted) {
                     ctx.shell.err(&format!("Error: cannot write {}: {e}\n", f.display()));
                     return 1;
@@ -379,6 +408,30 @@ pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
     } else {
         0
     }
+}
+
+/// `fmt -`: standard input formatted to standard output (with -check, only the exit code).
+fn fmt_stdin(ctx: &Ctx, a: &FmtArgs) -> i32 {
+    let mut src = String::new();
+    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut src) {
+        ctx.shell.err(&format!("Error: cannot read standard input: {e}\n"));
+        return 1;
+    }
+    if let Err(e) = hcl_edit::parser::parse_body(&src) {
+        let (line, col) = crate::diag::line_col(&src, e.location().offset());
+        ctx.shell.err(&format!("Error: <stdin>:{line}:{col}: invalid HCL syntax, not formatted: {}\n", e.message()));
+        return 1;
+    }
+    let formatted = ops::format_source(&src);
+    if a.check {
+        return if formatted == src { 0 } else { 3 };
+    }
+    if a.diff {
+        ctx.shell.out(&ops::fmt_diff("<stdin>", &src, &formatted));
+    } else {
+        ctx.shell.out(&formatted);
+    }
+    0
 }
 
 fn collect_files(dir: &std::path::Path, recursive: bool, out: &mut Vec<PathBuf>) {

@@ -4,11 +4,13 @@
 
 mod apply;
 mod common;
+mod console;
 mod misc;
 mod plan;
 mod providers;
 mod signals;
 mod state;
+mod taint;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -60,9 +62,15 @@ pub enum Command {
     Workspace(workspace::WorkspaceCommand),
     /// The providers the configuration needs; `providers schema -json` prints their schemas.
     Providers(providers::ProvidersArgs),
+    /// Mark a resource instance to be replaced by the next apply.
+    Taint(taint::TaintArgs),
+    /// Clear a resource instance's tainted mark.
+    Untaint(taint::TaintArgs),
     /// Remove a stale state lock.
     #[command(name = "force-unlock")]
     ForceUnlock(misc::ForceUnlockArgs),
+    /// Evaluate expressions read from stdin against the configuration and state.
+    Console(console::ConsoleArgs),
     /// Print the version.
     Version,
 }
@@ -127,7 +135,10 @@ pub fn main_with(args: Vec<String>, registry: crate::registry::Registry) -> i32 
             Command::Graph(a) => misc::graph(&ctx, a),
             Command::Fmt(a) => misc::fmt(&ctx, a),
             Command::Providers(a) => providers::run(&ctx, a),
+            Command::Taint(a) => taint::run(&ctx, a, true),
+            Command::Untaint(a) => taint::run(&ctx, a, false),
             Command::ForceUnlock(a) => misc::force_unlock(&ctx, a),
+            Command::Console(a) => console::run(&ctx, a),
             Command::Version => {
                 ctx.shell.line(&format!("meshplan v{}", env!("CARGO_PKG_VERSION")));
                 0

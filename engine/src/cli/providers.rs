@@ -49,7 +49,7 @@ fn tree(ctx: &Ctx) -> i32 {
     };
     // A directory never applied has no state: don't create one just to list nothing.
     let snapshot = if ws.state_dir.exists() {
-        match ctx.open(&mut ws, "providers", Duration::from_secs(5)) {
+        match ctx.open(&mut ws, "providers", Some(Duration::from_secs(5))) {
             Ok(session) => {
                 let snap = session.snapshot.clone();
                 session.close();

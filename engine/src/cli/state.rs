@@ -1,6 +1,6 @@
 //! `meshplan state list|show|rm|mv|pull|push`
 
-use super::common::Ctx;
+use super::common::{Ctx, LockFlags};
 use crate::render::render_change;
 use crate::plan::{Action, ResourceChange};
 use meshplan_provider::Value;
@@ -14,9 +14,18 @@ pub enum StateCommand {
     /// Show one resource instance's attributes (sensitive values hidden).
     Show { address: String },
     /// Forget resource instances without destroying them.
-    Rm { addresses: Vec<String> },
+    Rm {
+        addresses: Vec<String>,
+        #[command(flatten)]
+        lock: LockFlags,
+    },
     /// Move a resource instance to another address.
-    Mv { from: String, to: String },
+    Mv {
+        from: String,
+        to: String,
+        #[command(flatten)]
+        lock: LockFlags,
+    },
     /// Print the whole state as JSON (the format of `.meshplan/backups/`).
     Pull,
     /// Replace the state with a JSON document from `state pull` or a backup.
@@ -25,6 +34,8 @@ pub enum StateCommand {
         /// Push even when the lineage differs or the serial is older.
         #[arg(long = "force")]
         force: bool,
+        #[command(flatten)]
+        lock: LockFlags,
     },
 }
 
@@ -41,9 +52,17 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
         StateCommand::List { .. } | StateCommand::Show { .. } | StateCommand::Pull => "state-read",
         _ => "state-write",
     };
-    let guard = match ws.lock(backend.as_ref(), op, Duration::from_secs(0)) {
-        Ok(g) => g,
-        Err(d) => return ctx.report(&ws, &d),
+    let lock = match &c {
+        StateCommand::Rm { lock, .. } | StateCommand::Mv { lock, .. } | StateCommand::Push { lock, .. } => Some(lock.clone()),
+        _ => None,
+    };
+    // -lock=false (Terraform's flag for state-writing commands): no lock is taken.
+    let guard = match lock {
+        Some(LockFlags { lock: false, .. }) => None,
+        l => match ws.lock(backend.as_ref(), op, l.map_or(Duration::ZERO, |l| l.lock_timeout)) {
+            Ok(g) => Some(g),
+            Err(d) => return ctx.report(&ws, &d),
+        },
     };
     let snap = match (ws.read_state(backend.as_ref()), &c) {
         (Ok(s), _) => s,
@@ -94,7 +113,7 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
                 1
             }
         },
-        StateCommand::Rm { addresses } => {
+        StateCommand::Rm { addresses, .. } => {
             let missing: Vec<&String> = addresses.iter().filter(|a| !snap.resources.contains_key(*a)).collect();
             if !missing.is_empty() {
                 ctx.shell.err(&format!("Error: not in the state: {}\n", missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
@@ -116,14 +135,14 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
             ctx.shell.out(&crate::ops::state_io::pull(&snap));
             0
         }
-        StateCommand::Push { path, force } => match crate::ops::state_io::push(backend.as_ref(), &ws.encryption.state, &snap, &path, force) {
+        StateCommand::Push { path, force, .. } => match crate::ops::state_io::push(backend.as_ref(), &ws.encryption.state, &snap, &path, force) {
             Ok(serial) => {
                 ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display()));
                 0
             }
             Err(d) => ctx.report(&ws, &d),
         },
-        StateCommand::Mv { from, to } => {
+        StateCommand::Mv { from, to, .. } => {
             if !snap.resources.contains_key(&from) {
                 ctx.shell.err(&format!("Error: no resource instance {from:?} in the state\n"));
                 1

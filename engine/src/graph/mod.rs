@@ -13,7 +13,7 @@ pub use address::{InstanceKey, ModuleInstance, ModulePath};
 pub use address::config_address;
 pub use build::{build_graph, build_graph_with, resolve_provider, DestroyEdgeInput, DestroyOrder, ImpliedInput};
 pub(crate) use build::module_at;
-pub use dot::to_dot;
+pub use dot::{to_dot, to_dot_resources};
 
 use crate::config::{ProviderRef, ResourceKey};
 use petgraph::graph::{DiGraph, NodeIndex};

@@ -1,5 +1,6 @@
 //! `fmt`: canonical layout of *.mp.hcl files — two-space indentation by nesting, `=` aligned
-//! within runs of single-line arguments, no trailing spaces. Heredoc bodies are untouched.
+//! within runs of single-line arguments, no trailing spaces, Terraform's spacing inside a line
+//! (`[ 1,2 ]` → `[1, 2]`). Heredoc bodies and strings are untouched.
 
 pub fn format_source(src: &str) -> String {
     let mut out: Vec<String> = Vec::new();
@@ -17,7 +18,7 @@ pub fn format_source(src: &str) -> String {
             continue;
         }
         verbatim.push(false);
-        let line = raw.trim();
+        let line = &normalize_spacing(raw.trim());
         if line.is_empty() {
             out.push(String::new());
             continue;
@@ -42,6 +43,88 @@ pub fn format_source(src: &str) -> String {
     }
     s.push('\n');
     s
+}
+
+/// Spacing within one line, as `terraform fmt`: single spaces between tokens, none just
+/// inside brackets and parentheses or before a comma, one after a comma. Only top-level code
+/// is touched: strings (with their `${...}` interpolations) and comments are copied as written.
+pub fn normalize_spacing(line: &str) -> String {
+    if line.contains("/*") {
+        return line.to_string();
+    }
+    // Stack of open contexts: `true` = inside a string, `false` = an interpolation's code
+    // (with its own `{` depth in `braces`).
+    let mut stack: Vec<bool> = Vec::new();
+    let mut braces: Vec<usize> = Vec::new();
+    let mut out = String::with_capacity(line.len());
+    let mut pending_space = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match stack.last() {
+            Some(true) => {
+                out.push(c);
+                match c {
+                    '\\' => {
+                        if let Some(n) = chars.next() {
+                            out.push(n);
+                        }
+                    }
+                    '"' => {
+                        stack.pop();
+                    }
+                    '$' | '%' if chars.peek() == Some(&'{') => {
+                        out.push(chars.next().unwrap_or('{'));
+                        stack.push(false);
+                        braces.push(0);
+                    }
+                    _ => {}
+                }
+            }
+            // Code: top level, or an interpolation's (`${ ... }`), which Terraform formats too.
+            _ => {
+                let in_interp = stack.last() == Some(&false);
+                if in_interp && c == '}' && braces.last() == Some(&0) {
+                    if pending_space {
+                        out.push(' ');
+                    }
+                    pending_space = false;
+                    out.push(c);
+                    stack.pop();
+                    braces.pop();
+                    continue;
+                }
+                if c == ' ' || c == '\t' {
+                    pending_space = true;
+                    continue;
+                }
+                let comment = c == '#' || (c == '/' && chars.peek() == Some(&'/'));
+                let after_open = out.ends_with('[') || out.ends_with('(');
+                if pending_space && !out.is_empty() && (comment || !(after_open || matches!(c, ']' | ')' | ','))) {
+                    out.push(' ');
+                }
+                pending_space = false;
+                if comment {
+                    out.push(c);
+                    out.extend(chars.by_ref());
+                    break;
+                }
+                out.push(c);
+                match c {
+                    ',' => pending_space = true,
+                    '"' => stack.push(true),
+                    '{' if in_interp => *braces.last_mut().unwrap_or(&mut 0) += 1,
+                    '}' if in_interp => *braces.last_mut().unwrap_or(&mut 0) -= 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A unified diff of a file's formatting, headed `old/NAME` / `new/NAME` as `terraform fmt -diff`.
+pub fn fmt_diff(name: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after).unified_diff().header(&format!("old/{name}"), &format!("new/{name}")).to_string()
 }
 
 fn count_outside_strings(line: &str, chars: &[char]) -> usize {
@@ -72,7 +155,12 @@ fn align_equals(lines: &mut [String], verbatim: &[bool]) {
         let t = l.trim_start();
         let eq = t.find(" = ").or_else(|| t.find('='))?;
         let key = t[..eq].trim_end();
-        (!key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '"')).then_some((indent, key.len()))
+        // A value that goes on over more lines ends the run and is not aligned (Terraform).
+        if count_outside_strings(t, &['{', '[', '(']) > count_outside_strings(t, &['}', ']', ')']) || t.contains("<<") {
+            return None;
+        }
+        let quoted = key.len() >= 2 && key.starts_with('"') && key.ends_with('"');
+        (!key.is_empty() && (quoted || key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))).then_some((indent, key.chars().count()))
     };
     let mut i = 0;
     while i < lines.len() {
@@ -109,11 +197,21 @@ mod tests {
 
     #[test]
     fn indents_and_aligns() {
-        let src = "resource \"a\" \"b\" {\nx = 1\n    longer_name   =   \"v\"\ntags = {\nName = \"n\"\n}\n}\n";
-        let want = "resource \"a\" \"b\" {\n  x           = 1\n  longer_name = \"v\"\n  tags        = {\n    Name = \"n\"\n  }\n}\n";
+        let src = "resource \"a\" \"b\" {\nx = 1\n    longer_name   =   \"v\"\ntags = {\nName = \"n\"\n\"a.b/c\"=1\n}\n}\n";
+        let want = "resource \"a\" \"b\" {\n  x           = 1\n  longer_name = \"v\"\n  tags = {\n    Name    = \"n\"\n    \"a.b/c\" = 1\n  }\n}\n";
         assert_eq!(format_source(src), want);
         assert_eq!(format_source(want), want, "formatting is idempotent");
         let heredoc = "x = <<-EOT\n  a = 1\n  bbb = 2\nEOT\n";
         assert_eq!(format_source(heredoc), heredoc, "heredoc content is a string, left as written");
+    }
+
+    #[test]
+    fn spacing_inside_lines() {
+        assert_eq!(normalize_spacing("a = [ 1,2 ]"), "a = [1, 2]");
+        assert_eq!(normalize_spacing("c = max(1 ,2 )  # keep  [ this ]"), "c = max(1, 2) # keep  [ this ]");
+        // Strings and interpolations (with strings inside) are content.
+        assert_eq!(normalize_spacing(r#"f = ["a,b" ,"${join(",", [ x ])}"]"#), r#"f = ["a,b", "${join(",", [x])}"]"#);
+        assert_eq!(normalize_spacing(r#"s = "x\" [ 1 ]""#), r#"s = "x\" [ 1 ]""#);
+        assert_eq!(normalize_spacing("e = [ ]"), "e = []");
     }
 }

@@ -2,6 +2,7 @@
 //! plan, a report, diagnostics) for `render` to show.
 
 mod apply;
+pub mod console;
 pub mod encryption;
 pub mod modules;
 mod fmt;
@@ -9,10 +10,12 @@ mod import;
 pub mod init;
 mod moves;
 mod plan;
+pub mod refresh_only;
 mod removed;
 pub mod providers;
 pub mod state_io;
 pub mod state_store;
+pub mod taint;
 pub mod workspaces;
 mod validate;
 mod variables;
@@ -22,6 +25,6 @@ pub use apply::{apply, ApplyOptions, ApplyReport};
 pub use plan::{plan, PlanOptions};
 pub use variables::VarSource;
 pub use workspace::{state_diag, Workspace};
-pub use fmt::format_source;
+pub use fmt::{fmt_diff, format_source};
 pub use import::import;
 pub use validate::validate;

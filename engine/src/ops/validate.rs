@@ -48,16 +48,11 @@ fn check_module(ws: &Workspace, m: &Module, env: &crate::eval::EvalEnv, diags: &
                 }
             }
             None => {
-                let names: Vec<&str> = match r.key.mode {
-                    Mode::Managed => ws.registry.resources.keys().map(String::as_str).collect(),
-                    Mode::Data => ws.registry.data_sources.keys().map(String::as_str).collect(),
-                };
-                diags.push(
-                    Diagnostic::error(format!("unknown {} type `{}`", if r.key.mode == Mode::Data { "data source" } else { "resource" }, r.key.type_name))
-                        .at(r.span.clone())
-                        .label("no provider in this build has this type")
-                        .maybe_hint(did_you_mean(&r.key.type_name, names)),
-                );
+                // Once per type, however many blocks (or modules) use it.
+                let d = ws.registry.unknown_type(r.key.mode == Mode::Data, &r.key.type_name).at(r.span.clone());
+                if !diags.0.iter().any(|x| x.summary == d.summary) {
+                    diags.push(d);
+                }
             }
         }
     }

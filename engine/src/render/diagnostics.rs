@@ -80,3 +80,31 @@ pub fn render_diagnostics(diags: &Diagnostics, sources: &Sources, color: bool) -
     }
     out
 }
+
+/// `-compact-warnings`: one line per distinct warning summary (with where it first
+/// occurred and how many more there are), as Terraform prints them after a run.
+pub fn render_compact_warnings(diags: &Diagnostics, sources: &Sources) -> String {
+    let mut seen: Vec<(&str, Option<String>, usize)> = Vec::new();
+    for d in diags.0.iter().filter(|d| !d.is_error()) {
+        match seen.iter_mut().find(|(s, _, _)| *s == d.summary) {
+            Some(entry) => entry.2 += 1,
+            None => seen.push((&d.summary, d.span.as_ref().map(|s| sources.location(s)), 0)),
+        }
+    }
+    if seen.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("\nWarnings:\n\n");
+    for (summary, at, more) in seen {
+        s.push_str(&format!("- {summary}"));
+        if let Some(at) = at {
+            s.push_str(&format!(" (at {at})"));
+        }
+        if more > 0 {
+            s.push_str(&format!(" (and {more} more similar warning{})", if more == 1 { "" } else { "s" }));
+        }
+        s.push('\n');
+    }
+    s.push_str("\nTo see the full warning notes, run meshplan without -compact-warnings.\n");
+    s
+}

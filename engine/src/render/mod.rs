@@ -2,21 +2,27 @@
 //! writes to the terminal ([`Shell`]).
 
 mod diagnostics;
+mod drift;
 mod modules;
 mod plan_json;
 mod plan_text;
 mod progress;
 mod providers;
 mod shell;
+mod state_json;
+mod validate_json;
 mod value;
 
-pub use diagnostics::render_diagnostics;
+pub use diagnostics::{render_compact_warnings, render_diagnostics};
+pub use drift::render_refresh_only;
 pub use modules::module_event;
 pub use plan_json::{plan_json, state_json};
 pub use plan_text::{render_change, render_plan};
 pub use progress::Progress;
 pub use providers::render_providers;
 pub use shell::Shell;
+pub use state_json::outputs_json;
+pub use validate_json::validate_json;
 pub use value::{quote, scalar};
 
 /// Terminal styling (ANSI colors unless -no-color).

@@ -271,15 +271,18 @@ pub fn state_json(s: &Snapshot) -> J {
         .values()
         .map(|r| {
             let v = Value::from_json(&r.attributes).mark_paths(&r.sensitive_paths);
-            let module = r.address.rfind(&format!(".{}.", r.type_name)).map(|i| r.address[..i].to_string()).unwrap_or_default();
-            let name = r.address.rsplit('.').next().unwrap_or_default().split('[').next().unwrap_or_default().to_string();
+            let (mode, name, index, module) = super::state_json::record_identity(r);
             let c = ResourceChange {
                 address: r.address.clone(),
                 module_address: module.clone(),
-                mode: "managed".into(),
+                mode: mode.into(),
                 type_name: r.type_name.clone(),
                 name,
-                index: None,
+                index: index.and_then(|i| match i {
+                    J::Number(n) => n.as_u64().map(|n| crate::graph::InstanceKey::Int(n as usize)),
+                    J::String(k) => Some(crate::graph::InstanceKey::Str(k)),
+                    _ => None,
+                }),
                 provider: r.provider.clone(),
                 action: Action::NoOp,
                 before: None,
@@ -297,7 +300,7 @@ pub fn state_json(s: &Snapshot) -> J {
     let outputs: Map<String, J> = s
         .outputs
         .iter()
-        .map(|(k, o)| (k.clone(), json!({ "sensitive": o.sensitive, "value": if o.sensitive { J::Null } else { o.value.clone() } })))
+        .map(|(k, o)| (k.clone(), json!({ "sensitive": o.sensitive, "type": super::state_json::cty_type(&o.value), "value": if o.sensitive { J::Null } else { o.value.clone() } })))
         .collect();
     json!({
         "format_version": FORMAT_VERSION,

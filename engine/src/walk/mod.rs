@@ -248,6 +248,7 @@ impl<'a> Walker<'a> {
             all.absorb(report);
         }
         let NodeReport { mut changes, applied, visited, mut diags } = all;
+        diags.dedup();
         if self.options.stop.requested() {
             diags.push(Diagnostic::error("interrupted").detail(if outcomes.is_none() {
                 format!("operations still running {}s after the interrupt were abandoned; what they created is adopted by the next run", grace.as_secs())

@@ -4,7 +4,7 @@ use super::expand::InstanceCtx;
 use super::store::Expanded;
 use super::{NodeReport, Phase, ProviderSlot, Walker};
 use crate::config::{Mode, Resource, ResourceKey};
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{eval_body, BodyMode};
 use crate::graph::{provider_key_address, ModulePath, ProviderKey};
 use meshplan_provider::{Client, Ctx, Path, ResourceType, Schema, Value};
@@ -77,16 +77,20 @@ impl Walker<'_> {
                             (Mode::Managed, Phase::Apply) => self.apply_instance(nc, &c, &addr, &mut rep).await,
                         }
                     };
-                    (c.key, r, rep)
+                    (c.key, r, rep, c.module.address())
                 }
             });
             let results = futures::future::join_all(futs).await;
             let mut values = Vec::with_capacity(results.len());
-            for (k, r, rep) in results {
+            for (k, r, rep, module_addr) in results {
                 out.absorb(rep);
                 match r {
                     Ok(v) => values.push((k, v)),
-                    Err(d) => {
+                    Err(mut d) => {
+                        // Which module instance: the walk reports the same error of several once.
+                        if !module_addr.is_empty() {
+                            d.0.iter_mut().for_each(|x| x.instances.push(module_addr.clone()));
+                        }
                         errors.extend(d);
                         values.push((k, Value::Unknown));
                     }
@@ -101,21 +105,11 @@ impl Walker<'_> {
     }
 
     pub(crate) fn resource_type(&self, res: &Resource) -> R<Arc<dyn ResourceType>> {
-        self.registry.resources.get(&res.key.type_name).cloned().ok_or_else(|| {
-            let hint = did_you_mean(&res.key.type_name, self.registry.resources.keys().map(String::as_str));
-            Diagnostic::error(format!("unknown resource type `{}`", res.key.type_name))
-                .at(res.span.clone())
-                .label("no provider in this build has this type")
-                .maybe_hint(hint)
-                .into()
-        })
+        self.registry.resources.get(&res.key.type_name).cloned().ok_or_else(|| self.registry.unknown_type(false, &res.key.type_name).at(res.span.clone()).into())
     }
 
     pub(crate) fn data_source(&self, res: &Resource) -> R<Arc<dyn meshplan_provider::DataSource>> {
-        self.registry.data_sources.get(&res.key.type_name).cloned().ok_or_else(|| {
-            let hint = did_you_mean(&res.key.type_name, self.registry.data_sources.keys().map(String::as_str));
-            Diagnostic::error(format!("unknown data source `{}`", res.key.type_name)).at(res.span.clone()).maybe_hint(hint).into()
-        })
+        self.registry.data_sources.get(&res.key.type_name).cloned().ok_or_else(|| self.registry.unknown_type(true, &res.key.type_name).at(res.span.clone()).into())
     }
 
     /// The instance's value from the prior state (marked). An instance the state does not hold
