@@ -155,8 +155,9 @@ fn align_equals(lines: &mut [String], verbatim: &[bool]) {
         let t = l.trim_start();
         let eq = t.find(" = ").or_else(|| t.find('='))?;
         let key = t[..eq].trim_end();
-        // A value that goes on over more lines ends the run and is not aligned (Terraform).
-        if count_outside_strings(t, &['{', '[', '(']) > count_outside_strings(t, &['}', ']', ')']) || t.contains("<<") {
+        // A value that goes on over more lines ends the run and is not aligned (Terraform); a
+        // heredoc is one token there, so its opening line aligns and the run goes on after it.
+        if count_outside_strings(t, &['{', '[', '(']) > count_outside_strings(t, &['}', ']', ')']) {
             return None;
         }
         let quoted = key.len() >= 2 && key.starts_with('"') && key.ends_with('"');
@@ -175,11 +176,18 @@ fn align_equals(lines: &mut [String], verbatim: &[bool]) {
                 Some((ind, w)) if ind == indent => {
                     width = width.max(w);
                     j += 1;
+                    // The heredoc's body and closing tag (verbatim lines) belong to this line.
+                    while j < lines.len() && verbatim.get(j).copied().unwrap_or(false) {
+                        j += 1;
+                    }
                 }
                 _ => break,
             }
         }
-        for l in &mut lines[i..j] {
+        for (k, l) in lines[i..j].iter_mut().enumerate() {
+            if verbatim.get(i + k).copied().unwrap_or(false) {
+                continue;
+            }
             let indent_s = &l[..indent].to_string();
             let t = l.trim_start().to_string();
             let eq = t.find('=').unwrap_or(0);
@@ -203,6 +211,9 @@ mod tests {
         assert_eq!(format_source(want), want, "formatting is idempotent");
         let heredoc = "x = <<-EOT\n  a = 1\n  bbb = 2\nEOT\n";
         assert_eq!(format_source(heredoc), heredoc, "heredoc content is a string, left as written");
+        // As terraform fmt: a heredoc's opening line aligns with its neighbours, across the body.
+        let mixed = "resource \"x\" \"y\" {\n  filename = \"a\"\n  content = <<-EOT\n    b = 1\n  EOT\n  mode = \"0600\"\n}\n";
+        assert_eq!(format_source(mixed), "resource \"x\" \"y\" {\n  filename = \"a\"\n  content  = <<-EOT\n    b = 1\n  EOT\n  mode     = \"0600\"\n}\n");
     }
 
     #[test]
