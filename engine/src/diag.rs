@@ -39,7 +39,16 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(summary: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: None, span: None, label: None, hint: None, related: Vec::new(), instances: Vec::new() }
+        Diagnostic {
+            severity: Severity::Error,
+            summary: summary.into(),
+            detail: None,
+            span: None,
+            label: None,
+            hint: None,
+            related: Vec::new(),
+            instances: Vec::new(),
+        }
     }
     pub fn warning(summary: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary) }
@@ -111,7 +120,9 @@ impl Diagnostics {
     pub fn dedup(&mut self) {
         let mut out: Vec<Diagnostic> = Vec::new();
         for d in std::mem::take(&mut self.0) {
-            let same = |x: &Diagnostic| x.severity == d.severity && x.summary == d.summary && x.detail == d.detail && x.span == d.span;
+            let same = |x: &Diagnostic| {
+                x.severity == d.severity && x.summary == d.summary && x.detail == d.detail && x.span == d.span
+            };
             match out.iter_mut().find(|x| same(x)) {
                 Some(x) => x.instances.extend(d.instances),
                 None => out.push(d),

@@ -6,16 +6,41 @@ use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub enum Event<'a> {
-    Refreshing { address: &'a str },
-    Reading { address: &'a str },
-    ApplyStart { address: &'a str, action: Action },
-    ApplyDone { address: &'a str, action: Action, elapsed: Duration, id: Option<&'a str> },
-    ApplyFailed { address: &'a str, action: Action, elapsed: Duration },
+    Refreshing {
+        address: &'a str,
+    },
+    Reading {
+        address: &'a str,
+    },
+    ApplyStart {
+        address: &'a str,
+        action: Action,
+    },
+    ApplyDone {
+        address: &'a str,
+        action: Action,
+        elapsed: Duration,
+        id: Option<&'a str>,
+    },
+    ApplyFailed {
+        address: &'a str,
+        action: Action,
+        elapsed: Duration,
+    },
     /// A deferred provider was configured during apply and its resources re-planned.
-    ProviderConfigured { provider: &'a str, deferred: bool },
-    ProvisionerOutput { address: &'a str, line: &'a str },
+    ProviderConfigured {
+        provider: &'a str,
+        deferred: bool,
+    },
+    ProvisionerOutput {
+        address: &'a str,
+        line: &'a str,
+    },
     /// A provider's word on a long operation ("waiting for EKS cluster to become ACTIVE: CREATING").
-    Progress { address: &'a str, message: &'a str },
+    Progress {
+        address: &'a str,
+        message: &'a str,
+    },
 }
 
 pub trait Hook: Send + Sync {

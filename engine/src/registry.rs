@@ -52,16 +52,23 @@ impl Registry {
     /// provider's types).
     pub fn unknown_type(&self, data: bool, type_name: &str) -> crate::diag::Diagnostic {
         use crate::diag::{did_you_mean, Diagnostic};
-        let names: Vec<&str> = if data { self.data_sources.keys().map(String::as_str).collect() } else { self.resources.keys().map(String::as_str).collect() };
+        let names: Vec<&str> = if data {
+            self.data_sources.keys().map(String::as_str).collect()
+        } else {
+            self.resources.keys().map(String::as_str).collect()
+        };
         let hint = did_you_mean(type_name, names);
         let kind = if data { "data source" } else { "resource type" };
-        let provider = type_name.split('_').next().filter(|p| type_name.contains('_') && self.providers.contains_key(*p));
+        let provider =
+            type_name.split('_').next().filter(|p| type_name.contains('_') && self.providers.contains_key(*p));
         // A near miss is a typo: say so rather than "not implemented".
         match provider.filter(|_| hint.is_none()) {
             Some(p) => Diagnostic::error(format!("meshplan's {p} provider does not implement {type_name} yet"))
                 .label(format!("this {kind} is not implemented"))
                 .maybe_hint(hint),
-            None => Diagnostic::error(format!("unknown {kind} `{type_name}`")).label("no provider in this build has this type").maybe_hint(hint),
+            None => Diagnostic::error(format!("unknown {kind} `{type_name}`"))
+                .label("no provider in this build has this type")
+                .maybe_hint(hint),
         }
     }
 }

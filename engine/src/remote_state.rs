@@ -24,8 +24,15 @@ impl DataSource for RemoteState {
     }
     fn schema(&self) -> Schema {
         Schema::new()
-            .attr("backend", Attribute::required(Type::String).describe("where the state lives: \"local\" (alias \"sled\")"))
-            .attr("config", Attribute::optional(Type::Any).describe("the backend's settings, e.g. { path = \"../network/.meshplan\" }"))
+            .attr(
+                "backend",
+                Attribute::required(Type::String).describe("where the state lives: \"local\" (alias \"sled\")"),
+            )
+            .attr(
+                "config",
+                Attribute::optional(Type::Any)
+                    .describe("the backend's settings, e.g. { path = \"../network/.meshplan\" }"),
+            )
             .attr("workspace", Attribute::optional(Type::String).default("default"))
             .attr("defaults", Attribute::optional(Type::Any).describe("outputs used when the state does not have them"))
             .attr("outputs", Attribute::computed(Type::Any))
@@ -51,11 +58,18 @@ impl DataSource for RemoteState {
 
 /// The root outputs of the state `backend` (with its `config` settings) holds for
 /// `workspace`; sensitive outputs come back marked.
-pub fn read_outputs(backend: &str, config: &Value, workspace: &str, base_dir: &Path) -> Result<BTreeMap<String, Value>, ProviderError> {
+pub fn read_outputs(
+    backend: &str,
+    config: &Value,
+    workspace: &str,
+    base_dir: &Path,
+) -> Result<BTreeMap<String, Value>, ProviderError> {
     match backend {
         "local" | "sled" => read_local(config, workspace, base_dir),
         "s3" => read_s3(config, workspace),
-        other => Err(ProviderError::new(format!("unsupported backend {other:?}")).at_attribute("backend").with_hint("supported backends: \"local\" (alias \"sled\"), \"s3\"")),
+        other => Err(ProviderError::new(format!("unsupported backend {other:?}"))
+            .at_attribute("backend")
+            .with_hint("supported backends: \"local\" (alias \"sled\"), \"s3\"")),
     }
 }
 
@@ -66,7 +80,8 @@ fn read_local(config: &Value, workspace: &str, base_dir: &Path) -> Result<BTreeM
     let path = base_dir.join(path);
     if path.is_file() {
         if workspace != "default" {
-            return Err(ProviderError::new("a terraform.tfstate file holds only the default workspace").at_attribute("workspace"));
+            return Err(ProviderError::new("a terraform.tfstate file holds only the default workspace")
+                .at_attribute("workspace"));
         }
         return tfstate_outputs(&path);
     }
@@ -96,18 +111,26 @@ fn read_local(config: &Value, workspace: &str, base_dir: &Path) -> Result<BTreeM
 fn read_s3(config: &Value, workspace: &str) -> Result<BTreeMap<String, Value>, ProviderError> {
     let args: BTreeMap<String, serde_json::Value> = match config.to_json() {
         serde_json::Value::Object(m) => m.into_iter().collect(),
-        _ => return Err(ProviderError::new("config takes the s3 backend's arguments").at_attribute("config").with_hint("config = { bucket = \"...\", key = \"...\", region = \"...\" }")),
+        _ => {
+            return Err(ProviderError::new("config takes the s3 backend's arguments")
+                .at_attribute("config")
+                .with_hint("config = { bucket = \"...\", key = \"...\", region = \"...\" }"))
+        }
     };
-    let cfg = meshplan_state_aws::S3Config::from_arguments(&args, |k| std::env::var(k).ok()).map_err(|e| ProviderError::new(format!("config: {}", e.message)).at_attribute("config"))?;
+    let cfg = meshplan_state_aws::S3Config::from_arguments(&args, |k| std::env::var(k).ok())
+        .map_err(|e| ProviderError::new(format!("config: {}", e.message)).at_attribute("config"))?;
     let store = meshplan_state_aws::S3Store::connect(cfg).map_err(|e| ProviderError::new(e.to_string()))?;
     let location = store.describe(workspace);
     let bytes = store.read_document(workspace).map_err(|e| ProviderError::new(e.to_string()))?.ok_or_else(|| {
-        ProviderError::new(format!("no state at {location}")).at_attribute("config").with_hint("has that configuration been applied (in this workspace)?")
+        ProviderError::new(format!("no state at {location}"))
+            .at_attribute("config")
+            .with_hint("has that configuration been applied (in this workspace)?")
     })?;
     if meshplan_state::cipher::is_encrypted(&bytes) {
         return Err(ProviderError::new(format!("the state at {location} is encrypted")).with_hint("encrypted states cannot be read as remote state yet: expose the values another way, or leave that state unencrypted"));
     }
-    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| ProviderError::new(format!("{location} is not a JSON state: {e}")))?;
+    let doc: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ProviderError::new(format!("{location} is not a JSON state: {e}")))?;
     Ok(outputs_of(&doc))
 }
 
@@ -121,8 +144,10 @@ fn state_error(dir: &Path, e: StateError) -> ProviderError {
 
 /// Outputs of a Terraform JSON state (format version 4).
 fn tfstate_outputs(path: &Path) -> Result<BTreeMap<String, Value>, ProviderError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ProviderError::new(format!("cannot read {}: {e}", path.display())))?;
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ProviderError::new(format!("{} is not a JSON state: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ProviderError::new(format!("cannot read {}: {e}", path.display())))?;
+    let doc: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| ProviderError::new(format!("{} is not a JSON state: {e}", path.display())))?;
     Ok(outputs_of(&doc))
 }
 

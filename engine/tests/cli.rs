@@ -155,7 +155,15 @@ resource "local_file" "f" {
     assert_eq!(w.state_list().len(), 4);
 
     // -replace: the plan says so, and apply really creates a new object.
-    let id = |w: &Work| w.state_json()["values"]["root_module"]["resources"].as_array().unwrap().iter().find(|r| r["address"] == "meshplan_data.lonely").unwrap()["values"]["id"].clone();
+    let id = |w: &Work| {
+        w.state_json()["values"]["root_module"]["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == "meshplan_data.lonely")
+            .unwrap()["values"]["id"]
+            .clone()
+    };
     let old = id(&w);
     w.run(&["plan", "-replace=meshplan_data.lonely"])
         .ok()
@@ -207,7 +215,10 @@ output "m" {
 fn state_commands() {
     let w = Work::new(CYCLE);
     w.run(&["apply", "-auto-approve"]).ok();
-    w.run(&["state", "show", "meshplan_data.a"]).ok().stdout_has("resource \"meshplan_data\" \"a\"").stdout_has("input  = \"one\"");
+    w.run(&["state", "show", "meshplan_data.a"])
+        .ok()
+        .stdout_has("resource \"meshplan_data\" \"a\"")
+        .stdout_has("input  = \"one\"");
     w.run(&["state", "show", "meshplan_data.zzz"]).code(1);
     w.run(&["state", "mv", "meshplan_data.b", "meshplan_data.c"]).ok();
     assert_eq!(w.state_list(), ["meshplan_data.a", "meshplan_data.c"]);
@@ -330,7 +341,9 @@ fn lock_contention_names_the_holder_and_force_unlock_releases() {
 fn a_running_apply_holds_the_lock() {
     let w = Work::new("resource \"time_sleep\" \"w\" {\n  create_duration = \"2s\"\n}\n");
     let dir = w.path().to_path_buf();
-    let slow = std::thread::spawn(move || std::process::Command::new(common::BIN).current_dir(dir).args(["apply", "-auto-approve"]).output());
+    let slow = std::thread::spawn(move || {
+        std::process::Command::new(common::BIN).current_dir(dir).args(["apply", "-auto-approve"]).output()
+    });
     std::thread::sleep(Duration::from_millis(600));
     let r = w.run(&["apply", "-auto-approve", "-lock-timeout=100ms"]);
     r.code(1).stderr_has("the state is locked").stderr_has("operation apply");
@@ -363,8 +376,14 @@ resource "meshplan_data" "after_bad" {
     let r = w.run(&["apply", "-auto-approve"]);
     r.code(1).stderr_has("local_file.bad");
     let list = w.state_list();
-    assert!(list.contains(&"meshplan_data.ok1".to_string()) && list.contains(&"meshplan_data.ok2".to_string()), "{list:?}");
-    assert!(!list.contains(&"meshplan_data.after_bad".to_string()), "a dependent of a failed node must be skipped: {list:?}");
+    assert!(
+        list.contains(&"meshplan_data.ok1".to_string()) && list.contains(&"meshplan_data.ok2".to_string()),
+        "{list:?}"
+    );
+    assert!(
+        !list.contains(&"meshplan_data.after_bad".to_string()),
+        "a dependent of a failed node must be skipped: {list:?}"
+    );
     // Fix the cause: the next apply finishes the job.
     std::fs::remove_file(w.file("blocker")).unwrap();
     w.run(&["apply", "-auto-approve"]).ok();
@@ -546,7 +565,11 @@ fn backups_pull_push_and_recovery_from_a_damaged_state() {
     let w = Work::new(CYCLE);
     w.run(&["apply", "-auto-approve"]).ok();
     w.run(&["apply", "-auto-approve", "-var", "x=two"]).ok();
-    let backups: Vec<String> = std::fs::read_dir(w.file(".meshplan/backups")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    let backups: Vec<String> = std::fs::read_dir(w.file(".meshplan/backups"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
     assert!(!backups.is_empty(), "no backup after two applies");
     let pulled = w.run(&["state", "pull"]).ok().stdout.clone();
     let doc: serde_json::Value = serde_json::from_str(&pulled).unwrap();
@@ -616,21 +639,33 @@ output "where" {
 fn taint_and_untaint_mark_an_instance_for_replacement() {
     let w = Work::new(CYCLE);
     w.run(&["apply", "-auto-approve"]).ok();
-    w.run(&["taint", "meshplan_data.a"]).ok().stdout_has("Resource instance meshplan_data.a has been marked as tainted.");
+    w.run(&["taint", "meshplan_data.a"])
+        .ok()
+        .stdout_has("Resource instance meshplan_data.a has been marked as tainted.");
     w.run(&["plan", "-detailed-exitcode"])
         .code(2)
         .stdout_has("# meshplan_data.a is tainted, so must be replaced")
         .stdout_has("-/+ resource \"meshplan_data\" \"a\"")
         .stdout_has("Plan: 1 to add, 1 to change, 1 to destroy.");
-    w.run(&["untaint", "meshplan_data.a"]).ok().stdout_has("Resource instance meshplan_data.a has been successfully untainted.");
+    w.run(&["untaint", "meshplan_data.a"])
+        .ok()
+        .stdout_has("Resource instance meshplan_data.a has been successfully untainted.");
     w.run(&["plan", "-detailed-exitcode"]).code(0).stdout_has("No changes.");
     // Untainting what is not tainted, or naming what is not in the state, is an error.
-    w.run(&["untaint", "meshplan_data.a"]).code(1).stderr_has("Resource instance meshplan_data.a is not currently tainted");
+    w.run(&["untaint", "meshplan_data.a"])
+        .code(1)
+        .stderr_has("Resource instance meshplan_data.a is not currently tainted");
     w.run(&["taint", "meshplan_data.c"]).code(1).stderr_has("No such resource instance").stderr_has("meshplan_data.a");
     w.run(&["taint", "-allow-missing", "meshplan_data.c"]).ok().stderr_has("was not found, but this is not an error");
     // A held lock stops taint; -lock=false does not take it (Terraform's flag).
     let backend = SledBackend::open(&w.file(".meshplan")).expect("open state");
-    let info = LockInfo { id: "feedfeedfeedfeedfeedfeedfeedfeed".into(), who: "tester@ci-host".into(), pid: std::process::id(), operation: "apply".into(), since: "2030-01-01T00:00:00Z".into() };
+    let info = LockInfo {
+        id: "feedfeedfeedfeedfeedfeedfeedfeed".into(),
+        who: "tester@ci-host".into(),
+        pid: std::process::id(),
+        operation: "apply".into(),
+        since: "2030-01-01T00:00:00Z".into(),
+    };
     let guard = backend.lock(info, Duration::ZERO).expect("take the lock");
     backend.close().expect("release sled's own file lock");
     w.run(&["taint", "meshplan_data.b"]).code(1).stderr_has("locked by tester@ci-host");

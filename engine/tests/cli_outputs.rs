@@ -57,7 +57,10 @@ fn show_json_gives_instances_their_index_mode_and_provider() {
         .map(|r| serde_json::json!({"address": r["address"], "mode": r["mode"], "type": r["type"], "name": r["name"], "index": r["index"], "provider_name": r["provider_name"]}))
         .collect();
     insta::assert_snapshot!("show-json-identity", serde_json::to_string_pretty(&ids).unwrap());
-    assert_eq!(state["values"]["outputs"]["m"]["type"], serde_json::json!(["object", {"a": "number", "b": ["tuple", ["string", "bool"]]}]));
+    assert_eq!(
+        state["values"]["outputs"]["m"]["type"],
+        serde_json::json!(["object", {"a": "number", "b": ["tuple", ["string", "bool"]]}])
+    );
 }
 
 #[test]
@@ -90,7 +93,10 @@ fn validate_json_is_terraforms_format_with_spans_in_the_users_files() {
     let ok = Work::new("resource \"meshplan_data\" \"a\" {\n  input = 1\n}\n");
     let r = ok.run(&["validate", "-json"]);
     r.ok();
-    assert_eq!(r.json(), serde_json::json!({"format_version": "1.0", "valid": true, "error_count": 0, "warning_count": 0, "diagnostics": []}));
+    assert_eq!(
+        r.json(),
+        serde_json::json!({"format_version": "1.0", "valid": true, "error_count": 0, "warning_count": 0, "diagnostics": []})
+    );
 }
 
 const UNFORMATTED: &str = "locals {\n  a = [ 1,2 ]\n  b = [1 , 2,3]\n  longer = max(1,2 )\n  d = { x = 1 }\n  e = [ ]\n  f = [\"a,b\" ,\"${join(\",\", [ \"x\" ])}\"]\n  g = [\n    1,\n    2,\n  ]\n  i = [ for x in [1,2] : x ]   # a [ comment ]\n  j = ( 1 + 2 )\n}\n";
@@ -111,7 +117,13 @@ fn fmt_diff_list_and_write_flags() {
     w.run(&["fmt", "nowhere"]).code(1).stderr_has("No file or directory at nowhere");
     assert_eq!(w.run(&["fmt"]).ok().stdout, "main.tf\n");
     w.run(&["fmt", "-check"]).ok();
-    let mut child = std::process::Command::new(common::BIN).current_dir(w.path()).args(["fmt", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut child = std::process::Command::new(common::BIN)
+        .current_dir(w.path())
+        .args(["fmt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"b = [ 2,3 ]\n").unwrap();
     assert_eq!(String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap(), "b = [2, 3]\n");
 }
@@ -119,11 +131,17 @@ fn fmt_diff_list_and_write_flags() {
 /// The same input through the real `terraform fmt` (skipped when terraform is not on PATH).
 #[test]
 fn fmt_matches_terraform_fmt() {
-    let Ok(out) = std::process::Command::new("terraform").args(["fmt", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().and_then(|mut c| {
-        use std::io::Write;
-        c.stdin.take().expect("stdin").write_all(UNFORMATTED.as_bytes())?;
-        c.wait_with_output()
-    }) else {
+    let Ok(out) = std::process::Command::new("terraform")
+        .args(["fmt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().expect("stdin").write_all(UNFORMATTED.as_bytes())?;
+            c.wait_with_output()
+        })
+    else {
         eprintln!("terraform not on PATH: skipped");
         return;
     };
@@ -144,9 +162,24 @@ fn refresh_only_plan_shows_drift_and_apply_records_it() {
     std::fs::remove_file(w.file("out.txt")).unwrap();
     let before = w.state_list();
     let r = w.run(&["plan", "-refresh-only", "-no-color", "-detailed-exitcode"]);
-    r.code(2).stdout_has("Note: Objects have changed outside of meshplan").stdout_has("# local_file.f has been deleted").stdout_has("This is a refresh-only plan");
-    assert!(!r.stdout.contains("will be created") && !r.stdout.contains("Plan:"), "no resource changes in a refresh-only plan:\n{}", r.stdout);
-    let text = r.stdout.split("Note:").nth(1).unwrap_or_default().lines().filter(|l| !l.trim_start().starts_with("- id ") && !l.contains("filename")).collect::<Vec<_>>().join("\n");
+    r.code(2)
+        .stdout_has("Note: Objects have changed outside of meshplan")
+        .stdout_has("# local_file.f has been deleted")
+        .stdout_has("This is a refresh-only plan");
+    assert!(
+        !r.stdout.contains("will be created") && !r.stdout.contains("Plan:"),
+        "no resource changes in a refresh-only plan:\n{}",
+        r.stdout
+    );
+    let text = r
+        .stdout
+        .split("Note:")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("- id ") && !l.contains("filename"))
+        .collect::<Vec<_>>()
+        .join("\n");
     insta::assert_snapshot!("refresh-only-plan", text);
     assert_eq!(w.state_list(), before, "plan -refresh-only must not write the state");
 
@@ -156,10 +189,16 @@ fn refresh_only_plan_shows_drift_and_apply_records_it() {
     w.run(&["apply", "-refresh-only"]).code(1).stderr_has("no approval given");
     assert_eq!(w.state_list(), before, "an unapproved refresh-only apply must not write the state");
 
-    w.run(&["apply", "-refresh-only", "-auto-approve"]).ok().stdout_has("# local_file.f has been deleted").stdout_has("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
+    w.run(&["apply", "-refresh-only", "-auto-approve"])
+        .ok()
+        .stdout_has("# local_file.f has been deleted")
+        .stdout_has("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
     assert_eq!(w.state_list(), ["meshplan_data.d"], "the deleted object is forgotten, nothing else changes");
     assert!(!w.file("out.txt").exists(), "a refresh-only apply changes no remote object");
-    w.run(&["plan", "-detailed-exitcode"]).code(2).stdout_has("# local_file.f will be created").stdout_has("Plan: 1 to add, 0 to change, 0 to destroy.");
+    w.run(&["plan", "-detailed-exitcode"])
+        .code(2)
+        .stdout_has("# local_file.f will be created")
+        .stdout_has("Plan: 1 to add, 0 to change, 0 to destroy.");
 }
 
 #[test]
@@ -174,7 +213,9 @@ fn compact_warnings_are_one_line_each_at_the_end() {
     r.ok().stdout_has("Plan: 1 to add");
     assert!(!r.stderr.contains("input is not 2"), "only the summaries: {}", r.stderr);
     insta::assert_snapshot!("compact-warnings", r.stderr.clone());
-    w.run(&["apply", "-auto-approve", "-compact-warnings"]).ok().stderr_has("To see the full warning notes, run meshplan without -compact-warnings.");
+    w.run(&["apply", "-auto-approve", "-compact-warnings"])
+        .ok()
+        .stderr_has("To see the full warning notes, run meshplan without -compact-warnings.");
 }
 
 #[test]
@@ -193,7 +234,10 @@ fn unknown_types_are_named_plainly_once_and_tf_only_directories_load() {
     assert!(squashed.contains("did you mean `terraform_data`?"), "{}", r.stderr);
 
     // In a plan, the error of a module's two instances is one error.
-    let p = Work::files(&[("main.tf", "module \"m\" {\n  source = \"./m\"\n  count  = 2\n}\n"), ("m/main.tf", "resource \"random_integer\" \"r\" {}\n")]);
+    let p = Work::files(&[
+        ("main.tf", "module \"m\" {\n  source = \"./m\"\n  count  = 2\n}\n"),
+        ("m/main.tf", "resource \"random_integer\" \"r\" {}\n"),
+    ]);
     let r = p.run(&["plan", "-no-color"]);
     r.code(1);
     once(&r.stderr, "does not implement random_integer yet");
@@ -203,10 +247,21 @@ fn unknown_types_are_named_plainly_once_and_tf_only_directories_load() {
 fn console(w: &Work, input: &str) -> (String, String, bool) {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let mut child = Command::new(common::BIN).current_dir(w.path()).args(["console", "-no-color"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut child = Command::new(common::BIN)
+        .current_dir(w.path())
+        .args(["console", "-no-color"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
     child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
     let out = child.wait_with_output().expect("console");
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.success())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.success(),
+    )
 }
 
 #[test]
@@ -224,7 +279,12 @@ fn console_evaluates_against_the_configuration_and_state() {
     let (out, err, ok) = console(&w, "var.nope\nvar.x\n1 +\n");
     assert!(!ok);
     assert_eq!(out, "\"hello\"\n");
-    assert!(err.contains("an input variable with the name \"nope\" has not been declared") && err.contains("<console-input 1>") && err.contains("<console-input 3>"), "{err}");
+    assert!(
+        err.contains("an input variable with the name \"nope\" has not been declared")
+            && err.contains("<console-input 1>")
+            && err.contains("<console-input 3>"),
+        "{err}"
+    );
 }
 
 #[test]

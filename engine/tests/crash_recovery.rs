@@ -6,7 +6,9 @@
 use meshplan_engine::ops::{self, ApplyOptions, PlanOptions, Workspace};
 use meshplan_engine::registry::Registry;
 use meshplan_engine::walk::{NoHook, Stop};
-use meshplan_provider::{async_trait, Attribute, Ctx, DataSource, Provider, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, DataSource, Provider, ProviderError, ResourceType, Schema, Type, Value,
+};
 use meshplan_state::{Commit, RecordStatus, SledBackend, StateBackend};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -102,7 +104,10 @@ impl DataSource for Setting {
         "cloud_setting"
     }
     fn schema(&self) -> Schema {
-        Schema::new().attr("value", Attribute::computed(Type::String)).attr("extra", Attribute::computed(Type::Object([("field".to_string(), Type::String)].into_iter().collect())))
+        Schema::new().attr("value", Attribute::computed(Type::String)).attr(
+            "extra",
+            Attribute::computed(Type::Object([("field".to_string(), Type::String)].into_iter().collect())),
+        )
     }
     async fn read(&self, _: &Ctx, _config: &Value) -> Result<Value, ProviderError> {
         let v = self.0.setting.lock().unwrap().clone();
@@ -120,7 +125,9 @@ impl ResourceType for Local {
         "cloud_local"
     }
     fn schema(&self) -> Schema {
-        Schema::new().attr("id", Attribute::computed(Type::String)).attr("name", Attribute::required(Type::String).force_new())
+        Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("name", Attribute::required(Type::String).force_new())
     }
     fn has_remote_object(&self) -> bool {
         false
@@ -152,7 +159,11 @@ impl StateBackend for Recording {
         self.commits.lock().unwrap().extend(changes.iter().cloned());
         self.inner.commit(changes)
     }
-    fn lock(&self, info: meshplan_state::LockInfo, timeout: Duration) -> Result<meshplan_state::LockGuard, meshplan_state::StateError> {
+    fn lock(
+        &self,
+        info: meshplan_state::LockInfo,
+        timeout: Duration,
+    ) -> Result<meshplan_state::LockGuard, meshplan_state::StateError> {
         self.inner.lock(info, timeout)
     }
     fn lock_holder(&self) -> Result<Option<meshplan_state::LockInfo>, meshplan_state::StateError> {
@@ -208,7 +219,12 @@ impl Fixture {
         plan
     }
     /// Applies `plan` (or a fresh one); returns the error texts and the state afterwards.
-    async fn apply_plan(&self, plan: Option<meshplan_engine::plan::Plan>, stop: Stop, destroy: bool) -> (Vec<String>, meshplan_state::Snapshot, Option<usize>) {
+    async fn apply_plan(
+        &self,
+        plan: Option<meshplan_engine::plan::Plan>,
+        stop: Stop,
+        destroy: bool,
+    ) -> (Vec<String>, meshplan_state::Snapshot, Option<usize>) {
         let plan = match plan {
             Some(p) => p,
             None => self.plan(destroy).await,
@@ -216,7 +232,9 @@ impl Fixture {
         let (ws, root, backend) = self.open();
         let snap = backend.read().unwrap();
         let run = ApplyOptions { parallelism: 4, stop };
-        let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), run, &NoHook).await.unwrap_or_else(|d| panic!("{d:?}"));
+        let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), run, &NoHook)
+            .await
+            .unwrap_or_else(|d| panic!("{d:?}"));
         let after = backend.read().unwrap();
         backend.close().unwrap();
         (report.diags.0.iter().map(|d| format!("{d} {:?}", d.detail)).collect(), after, report.interrupted)
@@ -233,7 +251,11 @@ impl Fixture {
 }
 
 fn actionable(plan: &meshplan_engine::plan::Plan) -> Vec<(String, meshplan_engine::plan::Action)> {
-    plan.changes.iter().filter(|c| c.action != meshplan_engine::plan::Action::NoOp || c.adopted).map(|c| (c.address.clone(), c.action)).collect()
+    plan.changes
+        .iter()
+        .filter(|c| c.action != meshplan_engine::plan::Action::NoOp || c.adopted)
+        .map(|c| (c.address.clone(), c.action))
+        .collect()
 }
 
 const ONE: &str = "resource \"cloud_thing\" \"a\" {\n  name = \"a\"\n  size = 1\n}\n";
@@ -285,19 +307,34 @@ async fn an_intent_whose_object_never_came_is_created_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_orphaned_intent_is_destroyed_only_if_found() {
-    let f = Fixture::new("resource \"cloud_thing\" \"a\" {\n  name = \"a\"\n}\nresource \"cloud_thing\" \"b\" {\n  name = \"b\"\n}\n");
+    let f = Fixture::new(
+        "resource \"cloud_thing\" \"a\" {\n  name = \"a\"\n}\nresource \"cloud_thing\" \"b\" {\n  name = \"b\"\n}\n",
+    );
     f.cloud.lose_response.lock().unwrap().extend(["a".to_string(), "b".to_string()]);
     let (errors, _) = f.apply().await;
     assert_eq!(errors.iter().filter(|e| e.contains("connection reset")).count(), 2, "{errors:?}");
     assert_eq!(f.cloud.count(), 2);
     // `b` never made it after all (someone cleaned up); then both leave the configuration.
-    let b_id = f.cloud.objects.lock().unwrap().iter().find(|(_, (_, v))| v.get_str("name") == Some("b")).map(|(k, _)| k.clone()).unwrap();
+    let b_id = f
+        .cloud
+        .objects
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(_, (_, v))| v.get_str("name") == Some("b"))
+        .map(|(k, _)| k.clone())
+        .unwrap();
     f.cloud.objects.lock().unwrap().remove(&b_id);
     f.config("");
     let (errors, state) = f.apply().await;
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(f.cloud.count(), 0, "the found object was destroyed");
-    assert_eq!(f.cloud.deletes.lock().unwrap().len(), 1, "only the found one was deleted: {:?}", f.cloud.deletes.lock().unwrap());
+    assert_eq!(
+        f.cloud.deletes.lock().unwrap().len(),
+        1,
+        "only the found one was deleted: {:?}",
+        f.cloud.deletes.lock().unwrap()
+    );
     assert!(state.resources.is_empty(), "{:?}", state.resources.keys().collect::<Vec<_>>());
 }
 
@@ -324,7 +361,11 @@ resource "cloud_thing" "after" {
     let (errors, state, interrupted) = f.apply_plan(None, stop, false).await;
     assert!(errors.iter().any(|e| e.contains("interrupted")), "{errors:?}");
     assert_eq!(interrupted, Some(1), "one change never started");
-    assert_eq!(state.resources["cloud_thing.slow"].status, RecordStatus::Ok, "the operation in flight finished and was committed");
+    assert_eq!(
+        state.resources["cloud_thing.slow"].status,
+        RecordStatus::Ok,
+        "the operation in flight finished and was committed"
+    );
     assert!(!state.resources.contains_key("cloud_thing.after"));
     assert_eq!(f.cloud.count(), 1);
     // The next run picks up where it stopped.
@@ -345,7 +386,10 @@ async fn ignore_changes_holds_at_apply() {
     assert_eq!(c.after.as_ref().unwrap().get_str("note"), Some("first"), "the plan ignores the note");
     let (errors, state, _) = f.apply_plan(Some(plan), Stop::new(), false).await;
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(state.resources["cloud_thing.a"].attributes["note"], "first", "apply must not write what the plan ignored");
+    assert_eq!(
+        state.resources["cloud_thing.a"].attributes["note"], "first",
+        "apply must not write what the plan ignored"
+    );
     assert_eq!(f.cloud.only().get_str("note"), Some("first"));
     assert_eq!(f.cloud.only().get("size").as_f64(), Some(2.0));
 }
@@ -370,7 +414,11 @@ resource "cloud_thing" "a" {
     // The data source's answer changes between plan and apply.
     *f.cloud.setting.lock().unwrap() = Value::from("green");
     let (errors, state, _) = f.apply_plan(Some(plan), Stop::new(), false).await;
-    assert!(errors.iter().any(|e| e.contains("produced an inconsistent final plan") && e.contains(".note: was \"blue\", but now \"green\"")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("produced an inconsistent final plan")
+            && e.contains(".note: was \"blue\", but now \"green\"")),
+        "{errors:?}"
+    );
     assert!(f.cloud.updates.lock().unwrap().is_empty(), "the provider was never asked to change anything");
     assert_eq!(state.resources["cloud_thing.a"].attributes["note"], "blue");
 }
@@ -405,13 +453,16 @@ output "field" {
 /// only then: a locally computed value is simply made again after a crash.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intents_are_written_only_for_remote_objects() {
-    let f = Fixture::new("resource \"cloud_thing\" \"a\" {\n  name = \"a\"\n}\nresource \"cloud_local\" \"b\" {\n  name = \"b\"\n}\n");
+    let f = Fixture::new(
+        "resource \"cloud_thing\" \"a\" {\n  name = \"a\"\n}\nresource \"cloud_local\" \"b\" {\n  name = \"b\"\n}\n",
+    );
     let plan = f.plan(false).await;
     let (ws, root, backend) = f.open();
     let snap = backend.read().unwrap();
     let recording = Arc::new(Recording { inner: backend.clone(), commits: Mutex::new(Vec::new()) });
     let run = ApplyOptions { parallelism: 4, stop: Stop::new() };
-    let report = ops::apply(&ws, &root, &snap, &plan, recording.clone(), run, &NoHook).await.unwrap_or_else(|d| panic!("{d:?}"));
+    let report =
+        ops::apply(&ws, &root, &snap, &plan, recording.clone(), run, &NoHook).await.unwrap_or_else(|d| panic!("{d:?}"));
     assert!(report.diags.0.is_empty(), "{:?}", report.diags.0);
     backend.close().unwrap();
     let intents: Vec<String> = recording

@@ -56,7 +56,8 @@ impl Fixture {
     /// The same fixture with its state in S3 (bucket `crash-state` on a second moto).
     fn with_s3_state() -> Fixture {
         let mut f = Fixture::new();
-        let state = Emulators::start(&Options::clusters(&[])).unwrap_or_else(|e| panic!("starting the state's moto: {e}"));
+        let state =
+            Emulators::start(&Options::clusters(&[])).unwrap_or_else(|e| panic!("starting the state's moto: {e}"));
         let backend = format!(
             "terraform {{\n  backend \"s3\" {{\n    bucket = \"crash-state\"\n    key = \"crash.tfstate\"\n    region = \"us-east-1\"\n    use_path_style = true\n    endpoints {{\n      s3 = \"{}\"\n    }}\n  }}\n}}\n",
             state.moto().url()
@@ -78,7 +79,8 @@ impl Fixture {
     fn s3_backend(&self) -> Option<Box<dyn StateBackend>> {
         let state = self.state.as_ref()?;
         let args = serde_json::json!({"bucket": "crash-state", "key": "crash.tfstate", "region": "us-east-1", "endpoints": {"s3": state.moto().url()}, "use_path_style": true, "access_key": "test", "secret_key": "test"});
-        let config = meshplan_state_aws::S3Config::from_arguments(&serde_json::from_value(args).unwrap(), |_| None).unwrap();
+        let config =
+            meshplan_state_aws::S3Config::from_arguments(&serde_json::from_value(args).unwrap(), |_| None).unwrap();
         Some(Box::new(meshplan_state_aws::S3Store::connect(config).unwrap().workspace("default", Default::default())))
     }
 
@@ -123,9 +125,13 @@ impl Fixture {
 
     /// Starts `meshplan apply`; its output lines arrive on the channel.
     fn spawn_apply(&self) -> (Child, mpsc::Receiver<String>) {
-        let mut child = self.command(&["apply", "-auto-approve"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child =
+            self.command(&["apply", "-auto-approve"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
         let (tx, rx) = mpsc::channel();
-        for stream in [Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>, Box::new(child.stderr.take().unwrap())] {
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
@@ -138,18 +144,24 @@ impl Fixture {
 
     /// The state's records (sled opened and closed again here; no meshplan may be running).
     fn records(&self) -> Vec<StateRecord> {
-        let backend: Box<dyn StateBackend> = self.s3_backend().unwrap_or_else(|| Box::new(SledBackend::open(&self.dir.join(".meshplan")).unwrap()));
+        let backend: Box<dyn StateBackend> =
+            self.s3_backend().unwrap_or_else(|| Box::new(SledBackend::open(&self.dir.join(".meshplan")).unwrap()));
         let snapshot = backend.read().unwrap();
         backend.close().unwrap();
         snapshot
             .resources
             .values()
-            .map(|r| StateRecord { address: r.address.clone(), type_name: r.type_name.clone(), attributes: r.attributes.clone() })
+            .map(|r| StateRecord {
+                address: r.address.clone(),
+                type_name: r.type_name.clone(),
+                attributes: r.attributes.clone(),
+            })
             .collect()
     }
 
     fn lock_holder(&self) -> Option<String> {
-        let backend: Box<dyn StateBackend> = self.s3_backend().unwrap_or_else(|| Box::new(SledBackend::open(&self.dir.join(".meshplan")).unwrap()));
+        let backend: Box<dyn StateBackend> =
+            self.s3_backend().unwrap_or_else(|| Box::new(SledBackend::open(&self.dir.join(".meshplan")).unwrap()));
         backend.lock_holder().unwrap().map(|l| format!("{l:?}"))
     }
 
@@ -248,7 +260,12 @@ struct Trial {
 
 impl Trial {
     fn ok(&self) -> bool {
-        self.reapply_ok && self.plan_clean && self.orphans == 0 && self.duplicates == 0 && self.destroy_clean && self.notes.iter().all(|n| !n.starts_with("FAIL"))
+        self.reapply_ok
+            && self.plan_clean
+            && self.orphans == 0
+            && self.duplicates == 0
+            && self.destroy_clean
+            && self.notes.iter().all(|n| !n.starts_with("FAIL"))
     }
 
     fn line(&self) -> String {
@@ -268,7 +285,10 @@ impl Trial {
 
 /// The first error line, else the last line printed.
 fn first_error(text: &str) -> String {
-    let line = text.lines().find(|l| l.contains("Error") || l.contains("error")).or_else(|| text.lines().rev().find(|l| !l.trim().is_empty()));
+    let line = text
+        .lines()
+        .find(|l| l.contains("Error") || l.contains("error"))
+        .or_else(|| text.lines().rev().find(|l| !l.trim().is_empty()));
     line.unwrap_or("").chars().take(200).collect()
 }
 
@@ -330,8 +350,17 @@ fn fixture_applies_replans_clean_and_destroys() {
     assert_eq!(inv.objects.len(), RESOURCES, "{:?}", inv.counts());
     let a = audit(&inv, &records);
     assert!(a.is_clean() && a.dangling.is_empty(), "{a}");
-    for o in inv.objects.iter().filter(|o| ["vpc", "subnet", "route_table", "security_group", "iam_role"].contains(&o.kind.as_str())) {
-        assert_eq!(o.tags.get("fixture").map(String::as_str), Some("crash"), "{o} lacks the default tags: {:?}", o.tags);
+    for o in inv
+        .objects
+        .iter()
+        .filter(|o| ["vpc", "subnet", "route_table", "security_group", "iam_role"].contains(&o.kind.as_str()))
+    {
+        assert_eq!(
+            o.tags.get("fixture").map(String::as_str),
+            Some("crash"),
+            "{o} lacks the default tags: {:?}",
+            o.tags
+        );
     }
 
     // A second VPC named like one of ours, made behind meshplan's back.
@@ -342,7 +371,9 @@ fn fixture_applies_replans_clean_and_destroys() {
     assert_eq!((a.orphans.len(), a.duplicate_count()), (1, 1), "{a}");
     assert_eq!(a.duplicates.keys().collect::<Vec<_>>(), ["vpc:crash-foo"]);
     // A record whose object is gone.
-    f.emu.boto3("c = client('iam'); c.delete_role_policy(RoleName='crash-audit', PolicyName='crash-audit-logs')").unwrap();
+    f.emu
+        .boto3("c = client('iam'); c.delete_role_policy(RoleName='crash-audit', PolicyName='crash-audit-logs')")
+        .unwrap();
     let plan = f.meshplan(&["plan", "-detailed-exitcode"]);
     assert_eq!(plan.code, 2, "a deleted object must show in the plan:\n{}", plan.text);
 
@@ -350,7 +381,12 @@ fn fixture_applies_replans_clean_and_destroys() {
     assert_eq!(out.code, 0, "destroy failed:\n{}", out.text);
     let left = f.inventory();
     // Only the stray VPC is left.
-    assert_eq!(left.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["vpc:crash-foo"], "{:?}", left.counts());
+    assert_eq!(
+        left.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(),
+        ["vpc:crash-foo"],
+        "{:?}",
+        left.counts()
+    );
 }
 
 /// kill -9 at 9 points of an apply (in its first second, then after K of the 51 creations),
@@ -358,7 +394,17 @@ fn fixture_applies_replans_clean_and_destroys() {
 #[test]
 fn kill_9_mid_apply_then_plain_reapply_converges() {
     let mut f = Fixture::new();
-    let points = [At::Time(Duration::from_millis(700)), At::Created(1), At::Created(4), At::Created(9), At::Created(15), At::Created(22), At::Created(30), At::Created(38), At::Created(46)];
+    let points = [
+        At::Time(Duration::from_millis(700)),
+        At::Created(1),
+        At::Created(4),
+        At::Created(9),
+        At::Created(15),
+        At::Created(22),
+        At::Created(30),
+        At::Created(38),
+        At::Created(46),
+    ];
     let mut trials = Vec::new();
     for at in points {
         f.reset();
@@ -442,9 +488,17 @@ fn lost_responses_converge_without_orphans_or_duplicates() {
     let mut f = Fixture::new();
     let mut trials = Vec::new();
     for seed in [1, 2] {
-        trials.push(faulted_trial(&mut f, format!("30% lost responses seed {seed}"), FaultConfig { lost_response: 0.3, seed, ..FaultConfig::default() }));
+        trials.push(faulted_trial(
+            &mut f,
+            format!("30% lost responses seed {seed}"),
+            FaultConfig { lost_response: 0.3, seed, ..FaultConfig::default() },
+        ));
     }
-    trials.push(faulted_trial(&mut f, "30% lost (reset) seed 3".into(), FaultConfig { lost_response: 0.3, seed: 3, reset_on_lost: true, ..FaultConfig::default() }));
+    trials.push(faulted_trial(
+        &mut f,
+        "30% lost (reset) seed 3".into(),
+        FaultConfig { lost_response: 0.3, seed: 3, reset_on_lost: true, ..FaultConfig::default() },
+    ));
     report("lost responses", &trials);
 }
 
@@ -453,8 +507,16 @@ fn lost_responses_converge_without_orphans_or_duplicates() {
 fn server_errors_and_throttling_converge_without_orphans_or_duplicates() {
     let mut f = Fixture::new();
     let trials = vec![
-        faulted_trial(&mut f, "30% 5xx seed 4".into(), FaultConfig { server_error: 0.3, seed: 4, ..FaultConfig::default() }),
-        faulted_trial(&mut f, "30% throttling seed 5".into(), FaultConfig { throttle: 0.3, seed: 5, ..FaultConfig::default() }),
+        faulted_trial(
+            &mut f,
+            "30% 5xx seed 4".into(),
+            FaultConfig { server_error: 0.3, seed: 4, ..FaultConfig::default() },
+        ),
+        faulted_trial(
+            &mut f,
+            "30% throttling seed 5".into(),
+            FaultConfig { throttle: 0.3, seed: 5, ..FaultConfig::default() },
+        ),
     ];
     report("5xx and throttling", &trials);
 }
@@ -479,7 +541,12 @@ fn outage_keeps_every_created_object_in_the_state() {
             t.notes.push("FAIL: apply succeeded through an outage".into());
         }
         let a = f.audit();
-        t.notes.push(format!("failed apply took {took:.0?}; {} in moto, {} in state, {} missing from state", f.inventory().objects.len(), f.records().len(), a.orphans.len()));
+        t.notes.push(format!(
+            "failed apply took {took:.0?}; {} in moto, {} in state, {} missing from state",
+            f.inventory().objects.len(),
+            f.records().len(),
+            a.orphans.len()
+        ));
         if !a.orphans.is_empty() {
             eprint!("{}: after the failed apply: {a}", t.label);
             t.notes.push(format!("FAIL: {} created objects missing from the state", a.orphans.len()));
@@ -497,7 +564,11 @@ fn outage_keeps_every_created_object_in_the_state() {
 fn sigint_stops_gracefully_and_a_second_one_at_once() {
     let mut f = Fixture::new();
     let mut trials = Vec::new();
-    for (label, k, twice) in [("SIGINT after 10 created", 10, false), ("SIGINT after 30 created", 30, false), ("SIGINT twice after 20", 20, true)] {
+    for (label, k, twice) in [
+        ("SIGINT after 10 created", 10, false),
+        ("SIGINT after 30 created", 30, false),
+        ("SIGINT twice after 20", 20, true),
+    ] {
         f.reset();
         let mut t = Trial { label: label.into(), ..Trial::default() };
         match interrupt_apply(&f, At::Created(k), "INT") {
@@ -573,7 +644,9 @@ fn sigint_stops_a_stuck_plan_and_releases_its_lock() {
 fn with_the_s3_backend_kills_and_interrupts_converge() {
     let mut f = Fixture::with_s3_state();
     let mut trials = Vec::new();
-    for (at, sig) in [(At::Created(3), "KILL"), (At::Created(20), "KILL"), (At::Created(45), "KILL"), (At::Created(15), "INT")] {
+    for (at, sig) in
+        [(At::Created(3), "KILL"), (At::Created(20), "KILL"), (At::Created(45), "KILL"), (At::Created(15), "INT")]
+    {
         f.reset();
         let mut t = Trial { label: format!("s3: {sig} at {at:?}"), ..Trial::default() };
         match interrupt_apply(&f, at, sig) {

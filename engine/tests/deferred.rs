@@ -5,7 +5,9 @@ use meshplan_engine::ops::{self, PlanOptions, Workspace};
 use meshplan_engine::plan::Action;
 use meshplan_engine::registry::Registry;
 use meshplan_engine::walk::NoHook;
-use meshplan_provider::{async_trait, Attribute, Client, Ctx, Provider, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Client, Ctx, Provider, ProviderError, ResourceType, Schema, Type, Value,
+};
 use meshplan_state::{SledBackend, StateBackend};
 use std::sync::Arc;
 
@@ -93,7 +95,12 @@ async fn provider_configured_from_a_resource_of_the_same_run() {
     assert_eq!(ns.action, Action::Create);
     assert_eq!(ns.deferred.as_deref(), Some("provider cluster.foo is configured during apply"));
     let text = meshplan_engine::render::render_plan(&plan, &meshplan_engine::render::Style { color: false });
-    assert!(text.contains("# cluster_object.ns will be created (deferred: provider cluster.foo is configured during apply)"), "{text}");
+    assert!(
+        text.contains(
+            "# cluster_object.ns will be created (deferred: provider cluster.foo is configured during apply)"
+        ),
+        "{text}"
+    );
     assert!(text.contains("Deferred: 1 resource(s) deferred"), "{text}");
 
     // Apply: one run creates the cluster, configures the provider, creates the object.

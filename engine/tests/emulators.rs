@@ -148,14 +148,22 @@ print(json.dumps(out))
     );
     assert_eq!(net["vpcs"], serde_json::json!({"foo": "10.10.0.0/16", "bar": "10.20.0.0/16"}), "{net}");
     assert_eq!(net["peering"], 1, "{net}");
-    assert_eq!(net["subnets"]["foo"], serde_json::json!(["10.10.0.0/24", "10.10.1.0/24", "10.10.100.0/24", "10.10.101.0/24"]), "{net}");
+    assert_eq!(
+        net["subnets"]["foo"],
+        serde_json::json!(["10.10.0.0/24", "10.10.1.0/24", "10.10.100.0/24", "10.10.101.0/24"]),
+        "{net}"
+    );
     assert_eq!(net["nat"]["bar"], serde_json::json!(["available"]), "{net}");
     // Public and private tables: default routes to the IGW / NAT, the peer via the peering.
     let routes = net["routes"]["foo"].as_array().unwrap();
     for want in ["0.0.0.0/0>igw", "0.0.0.0/0>nat", "10.20.0.0/16>pcx"] {
         assert!(routes.iter().any(|r| r == want), "foo lacks route {want}: {net}");
     }
-    assert_eq!(routes.iter().filter(|r| *r == "10.20.0.0/16>pcx").count(), 2, "both of foo's tables route to bar: {net}");
+    assert_eq!(
+        routes.iter().filter(|r| *r == "10.20.0.0/16>pcx").count(),
+        2,
+        "both of foo's tables route to bar: {net}"
+    );
     assert_eq!(net["sg443"]["bar"], serde_json::json!(["10.10.0.0/16"]), "{net}");
 
     run.destroy();
@@ -201,12 +209,18 @@ fn eks_irsa_cluster_and_objects_in_one_apply() {
     // Plan: the kubernetes provider's inputs are unknown until the cluster exists.
     let plan = run.ok(&["plan"]);
     for address in K8S_ADDRESSES {
-        let line = plan.lines().find(|l| l.contains(&format!("# {address} "))).unwrap_or_else(|| panic!("{address} not in the plan:\n{plan}"));
+        let line = plan
+            .lines()
+            .find(|l| l.contains(&format!("# {address} ")))
+            .unwrap_or_else(|| panic!("{address} not in the plan:\n{plan}"));
         assert!(line.contains("will be created (deferred: provider kubernetes"), "{line}");
     }
     let eks_line = plan.lines().find(|l| l.contains("# aws_eks_cluster.this ")).unwrap();
     assert!(!eks_line.contains("deferred"), "{eks_line}");
-    assert!(run.emu.kubectl("irsa-demo", &["get", "namespace", "payments"]).1.contains("NotFound"), "plan must not touch the cluster");
+    assert!(
+        run.emu.kubectl("irsa-demo", &["get", "namespace", "payments"]).1.contains("NotFound"),
+        "plan must not touch the cluster"
+    );
 
     let took = run.apply_and_replan();
     eprintln!("eks-irsa: ONE apply (AWS + in-cluster objects) took {took:?}");
@@ -236,14 +250,18 @@ print(json.dumps({'role_arn': role['Arn'], 'trust': role['AssumeRolePolicyDocume
     let role_arn = aws["role_arn"].as_str().unwrap();
 
     // Cluster side, read with kubectl (admin kubeconfig of the test server).
-    let sa = run.kubectl_json("irsa-demo", &["get", "serviceaccount", "payments-api", "-n", "payments", "--show-managed-fields"]);
+    let sa = run.kubectl_json(
+        "irsa-demo",
+        &["get", "serviceaccount", "payments-api", "-n", "payments", "--show-managed-fields"],
+    );
     assert_eq!(sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"], role_arn, "{sa}");
     let ns = run.kubectl_json("irsa-demo", &["get", "namespace", "payments"]);
     assert_eq!(ns["metadata"]["labels"]["istio-injection"], "enabled", "{ns}");
     run.kubectl_json("irsa-demo", &["get", "namespace", "platform"]);
     let crd = run.kubectl_json("irsa-demo", &["get", "crd", "workloadidentities.meshplan.dev"]);
     assert_eq!(crd["spec"]["names"]["kind"], "WorkloadIdentity", "{crd}");
-    let wi = run.kubectl_json("irsa-demo", &["get", "workloadidentities.meshplan.dev", "payments-api", "-n", "payments"]);
+    let wi =
+        run.kubectl_json("irsa-demo", &["get", "workloadidentities.meshplan.dev", "payments-api", "-n", "payments"]);
     assert_eq!(wi["spec"]["roleArn"], role_arn, "{wi}");
     // The objects were written by meshplan's field manager (not by an admin client).
     assert!(sa["metadata"]["managedFields"].as_array().unwrap().iter().any(|m| m["manager"] == "meshplan"), "{sa}");

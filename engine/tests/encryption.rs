@@ -67,7 +67,11 @@ output "key" {
 "#;
 
 fn encrypted(state_fallback: bool) -> String {
-    let state = if state_fallback { "method = method.aes_gcm.new\n fallback { method = method.unencrypted.migrate }" } else { "method = method.aes_gcm.new\n enforced = true" };
+    let state = if state_fallback {
+        "method = method.aes_gcm.new\n fallback { method = method.unencrypted.migrate }"
+    } else {
+        "method = method.aes_gcm.new\n enforced = true"
+    };
     encryption_block(state, "method = method.aes_gcm.new", Some(1000)) + RESOURCES
 }
 
@@ -75,7 +79,11 @@ fn run(w: &Work, args: &[&str], pass: &str) -> Run {
     meshplan_env(
         w.path(),
         args,
-        &[("TF_VAR_passphrase", pass), ("TF_VAR_db_password", DB_PASSWORD), ("MESHPLAN_TEST_PBKDF2_MIN_ITERATIONS", "1000")],
+        &[
+            ("TF_VAR_passphrase", pass),
+            ("TF_VAR_db_password", DB_PASSWORD),
+            ("MESHPLAN_TEST_PBKDF2_MIN_ITERATIONS", "1000"),
+        ],
     )
 }
 
@@ -115,7 +123,10 @@ fn nothing_secret_in_clear_at_rest_and_plans_round_trip() {
     let secrets: Vec<&str> = ["PRIVATE KEY", DB_PASSWORD, PASS].into_iter().chain(body.iter().copied()).collect();
     for s in &secrets {
         assert_eq!(files_with(&w.path().join(".meshplan"), s), Vec::<String>::new(), "{s:?} in clear under .meshplan/");
-        assert!(!std::fs::read(w.file("plan.bin")).unwrap().windows(s.len()).any(|x| x == s.as_bytes()), "{s:?} in clear in the plan file");
+        assert!(
+            !std::fs::read(w.file("plan.bin")).unwrap().windows(s.len()).any(|x| x == s.as_bytes()),
+            "{s:?} in clear in the plan file"
+        );
     }
     assert!(std::fs::read_dir(w.path().join(".meshplan/backups")).unwrap().next().is_some(), "a backup was written");
     run(&w, &["show", "plan.bin"], PASS).ok().stdout_has("tls_private_key.k");
@@ -134,7 +145,14 @@ fn a_wrong_or_missing_key_is_a_clear_error() {
     run(&w, &["apply", "-auto-approve"], PASS).ok();
     run(&w, &["plan", "-replace=tls_private_key.k", "-out=plan.bin"], PASS).ok();
     let wrong = "this is not the passphrase";
-    for args in [&["plan"][..], &["apply", "-auto-approve"], &["state", "list"], &["output"], &["apply", "plan.bin"], &["show", "plan.bin"]] {
+    for args in [
+        &["plan"][..],
+        &["apply", "-auto-approve"],
+        &["state", "list"],
+        &["output"],
+        &["apply", "plan.bin"],
+        &["show", "plan.bin"],
+    ] {
         let r = run(&w, args, wrong);
         r.code(1).stderr_has("cannot decrypt the state: wrong passphrase or key?");
         assert!(!r.all().contains(wrong) && !r.all().contains(PASS), "a passphrase was printed:\n{}", r.all());
@@ -199,21 +217,41 @@ fn configuration_errors_point_at_the_mistake() {
         r.code(1).stderr_has(want).stderr_has("main.mp.hcl:");
         assert!(!r.stderr.contains("needs `method"), "one error per mistake:\n{}", r.stderr);
     }
-    let w = Work::new(&(encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(1000)).replace("key_provider.pbkdf2.mykey", "key_provider.pbkdf2.other") + RESOURCES));
+    let w = Work::new(
+        &(encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(1000))
+            .replace("key_provider.pbkdf2.mykey", "key_provider.pbkdf2.other")
+            + RESOURCES),
+    );
     run(&w, &["validate"], PASS).code(1).stderr_has("undeclared key_provider.pbkdf2.other");
-    let w = Work::new(&(encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(10)) + RESOURCES));
+    let w = Work::new(
+        &(encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(10)) + RESOURCES),
+    );
     run(&w, &["plan"], PASS).code(1).stderr_has("`iterations` must be a whole number from 1000");
     let short = "shortpass";
-    let r = run(&Work::new(&(encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(1000)) + RESOURCES)), &["plan"], short);
+    let r = run(
+        &Work::new(
+            &(encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(1000)) + RESOURCES),
+        ),
+        &["plan"],
+        short,
+    );
     r.code(1).stderr_has("at least 16 characters");
     assert!(!r.all().contains(short), "the passphrase was printed:\n{}", r.all());
 
     // terraform {}: unknown blocks and arguments are errors; Terraform's own are accepted.
     let w = Work::new("terraform {\n  required_version = \">= 1.0\"\n  experiments = []\n  required_providers {}\n  cloud {}\n  provider_meta \"x\" {}\n  backnd \"local\" {}\n  bogus = 1\n}\n");
     let r = w.run(&["validate"]);
-    r.code(1).stderr_has("unsupported block `backnd` in `terraform`").stderr_has("backend").stderr_has("unsupported argument `bogus` in `terraform`");
+    r.code(1)
+        .stderr_has("unsupported block `backnd` in `terraform`")
+        .stderr_has("backend")
+        .stderr_has("unsupported argument `bogus` in `terraform`");
     for ok in ["`required_version`", "`experiments`", "`required_providers`", "`cloud`", "`provider_meta`"] {
-        assert!(!r.stderr.contains(&format!("unsupported argument {ok}")) && !r.stderr.contains(&format!("unsupported block {ok}")), "{ok} refused:\n{}", r.stderr);
+        assert!(
+            !r.stderr.contains(&format!("unsupported argument {ok}"))
+                && !r.stderr.contains(&format!("unsupported block {ok}")),
+            "{ok} refused:\n{}",
+            r.stderr
+        );
     }
 }
 
@@ -235,7 +273,8 @@ fn default_iterations_work() {
 
 #[test]
 fn the_passphrase_may_come_from_locals() {
-    let config = encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(1000)).replace("passphrase = var.passphrase", "passphrase = local.outer")
+    let config = encryption_block("method = method.aes_gcm.new", "method = method.aes_gcm.new", Some(1000))
+        .replace("passphrase = var.passphrase", "passphrase = local.outer")
         + RESOURCES
         + "locals {\n  inner = \"${var.passphrase}!\"\n  outer = upper(local.inner)\n}\n";
     let w = Work::new(&config);
@@ -243,7 +282,10 @@ fn the_passphrase_may_come_from_locals() {
     assert_eq!(state_list(&w, PASS).len(), 2);
     run(&w, &["plan"], "another passphrase, long").code(1).stderr_has("wrong passphrase or key?");
     // A cycle of locals is an error, not a hang (the encryption is evaluated before the graph).
-    w.config(&(config.replace("passphrase = local.outer", "passphrase = local.loop_a") + "locals {\n  loop_a = local.loop_b\n  loop_b = local.loop_a\n}\n"));
+    w.config(
+        &(config.replace("passphrase = local.outer", "passphrase = local.loop_a")
+            + "locals {\n  loop_a = local.loop_b\n  loop_b = local.loop_a\n}\n"),
+    );
     run(&w, &["plan"], PASS).code(1).stderr_has("cannot evaluate `passphrase`");
 }
 
@@ -255,5 +297,7 @@ fn workspaces_are_encrypted_and_delete_reads_them() {
     assert_eq!(files_with(&w.path().join(".meshplan"), "PRIVATE KEY"), Vec::<String>::new());
     run(&w, &["workspace", "select", "default"], PASS).ok();
     run(&w, &["workspace", "delete", "staging"], PASS).code(1).stderr_has("still manages 2 resource instance");
-    run(&w, &["workspace", "delete", "staging"], "not the right passphrase").code(1).stderr_has("wrong passphrase or key?");
+    run(&w, &["workspace", "delete", "staging"], "not the right passphrase")
+        .code(1)
+        .stderr_has("wrong passphrase or key?");
 }

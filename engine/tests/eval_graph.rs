@@ -1,8 +1,8 @@
 //! In-process tests of the evaluator (expressions with known, unknown and sensitive values)
 //! and of the graph builder (edges, cycles). No binary, no state, no providers' I/O.
 
-use meshplan_engine::config::references::Target;
 use meshplan_engine::config::load_module;
+use meshplan_engine::config::references::Target;
 use meshplan_engine::diag::Sources;
 use meshplan_engine::eval::{eval, EvalEnv, Lookup, Scope};
 use meshplan_engine::graph::{build_graph, to_dot};
@@ -48,7 +48,12 @@ fn env() -> EvalEnv {
     let mut providers = meshplan_provider_builtin::all();
     providers.push(std::sync::Arc::new(meshplan_provider_tls::TlsProvider));
     let reg = meshplan_engine::registry::Registry::new(providers);
-    EvalEnv { root_dir: std::env::temp_dir(), plan_timestamp: "2030-01-01T00:00:00Z".into(), functions: std::sync::Arc::new(reg.functions.clone()), workspace: "default".into() }
+    EvalEnv {
+        root_dir: std::env::temp_dir(),
+        plan_timestamp: "2030-01-01T00:00:00Z".into(),
+        functions: std::sync::Arc::new(reg.functions.clone()),
+        workspace: "default".into(),
+    }
 }
 
 /// Evaluates one expression; the source is parsed as `x = <src>`.
@@ -76,13 +81,22 @@ fn list(items: &[&str]) -> Value {
 #[test]
 fn splats_and_for_expressions() {
     assert_eq!(ok("var.servers[*].name"), list(&["a", "b", "c"]));
-    assert_eq!(ok("var.servers.*.port"), Value::List(vec![Value::Number(8000.0), Value::Number(8001.0), Value::Number(8002.0)]));
+    assert_eq!(
+        ok("var.servers.*.port"),
+        Value::List(vec![Value::Number(8000.0), Value::Number(8001.0), Value::Number(8002.0)])
+    );
     assert_eq!(ok("[for s in var.servers : upper(s.name) if s.port > 8000]"), list(&["B", "C"]));
-    assert_eq!(ok("{ for s in var.servers : s.name => s.port }"), Value::object([("a", Value::Number(8000.0)), ("b", Value::Number(8001.0)), ("c", Value::Number(8002.0))]));
+    assert_eq!(
+        ok("{ for s in var.servers : s.name => s.port }"),
+        Value::object([("a", Value::Number(8000.0)), ("b", Value::Number(8001.0)), ("c", Value::Number(8002.0))])
+    );
     assert_eq!(ok("[for i, s in var.servers : \"${i}:${s.name}\"]"), list(&["0:a", "1:b", "2:c"]));
     assert_eq!(ok("{ for k, v in var.tags : v => k }"), Value::object([("gold", s("tier")), ("mesh", s("team"))]));
     // Grouping mode.
-    assert_eq!(ok("{ for s in [\"a1\", \"a2\", \"b1\"] : substr(s, 0, 1) => s... }"), Value::object([("a", list(&["a1", "a2"])), ("b", list(&["b1"]))]));
+    assert_eq!(
+        ok("{ for s in [\"a1\", \"a2\", \"b1\"] : substr(s, 0, 1) => s... }"),
+        Value::object([("a", list(&["a1", "a2"])), ("b", list(&["b1"]))])
+    );
 }
 
 #[test]
@@ -136,7 +150,11 @@ fn unknown_values_propagate() {
     assert_eq!(ok("upper(var.pending)"), Value::Unknown);
     assert_eq!(ok("var.pending == \"x\" ? 1 : 2"), Value::Unknown);
     assert_eq!(ok("[var.pending, \"known\"]"), Value::List(vec![Value::Unknown, s("known")]));
-    assert_eq!(ok("length([var.pending, 1])"), Value::Number(2.0), "the length of a list with unknown elements is known");
+    assert_eq!(
+        ok("length([var.pending, 1])"),
+        Value::Number(2.0),
+        "the length of a list with unknown elements is known"
+    );
 }
 
 #[test]
@@ -158,7 +176,10 @@ fn functions_and_errors() {
     assert_eq!(ok("cidrsubnet(\"10.0.0.0/16\", 8, 2)"), s("10.0.2.0/24"));
     assert_eq!(ok("try(var.tags.missing, \"fallback\")"), s("fallback"));
     assert_eq!(ok("can(var.tags.missing)"), Value::Bool(false));
-    assert_eq!(ok("jsondecode(jsonencode({ b = 1, a = [true] }))"), Value::object([("a", Value::List(vec![Value::Bool(true)])), ("b", Value::Number(1.0))]));
+    assert_eq!(
+        ok("jsondecode(jsonencode({ b = 1, a = [true] }))"),
+        Value::object([("a", Value::List(vec![Value::Bool(true)])), ("b", Value::Number(1.0))])
+    );
     let e = ev("jionn(\"a\", [])").unwrap_err();
     assert!(e.contains("unknown function `jionn`"), "{e}");
     assert!(ev("upper(1, 2)").is_err());
@@ -190,7 +211,9 @@ fn templatestring_renders_a_referenced_string_with_only_its_vars() {
 fn misspelled_evaluator_functions_get_a_hint() {
     let (table, env) = (table(), env());
     let scope = Scope::new(&table, &env, std::env::temp_dir());
-    for (typo, wanted) in [("templatestrin", "templatestring"), ("templatefil", "templatefile"), ("nonsensitiv", "nonsensitive")] {
+    for (typo, wanted) in
+        [("templatestrin", "templatestring"), ("templatefil", "templatefile"), ("nonsensitiv", "nonsensitive")]
+    {
         let body = hcl_edit::parser::parse_body(&format!("x = {typo}(var.tpl, {{}})\n")).unwrap();
         let d = eval(&body.get_attribute("x").unwrap().value, 0, &scope).unwrap_err();
         assert!(d.hint.as_deref().is_some_and(|h| h.contains(wanted)), "{typo}: {:?}", d.hint);
@@ -243,7 +266,10 @@ output "o" {
     ] {
         assert!(dot.contains(edge), "missing {edge} in\n{dot}");
     }
-    assert!(!dot.contains(r#""[root] random_id.r (expand)" -> "[root] provider[\"random\"]""#), "the aliased provider is used, not the default:\n{dot}");
+    assert!(
+        !dot.contains(r#""[root] random_id.r (expand)" -> "[root] provider[\"random\"]""#),
+        "the aliased provider is used, not the default:\n{dot}"
+    );
     assert!(!dot.contains(r#""[root] meshplan_data.a (expand)" -> "[root] meshplan_data.b (expand)""#), "{dot}");
 }
 
@@ -268,7 +294,8 @@ resource "meshplan_data" "outside" {
 }
 "#,
     );
-    let cycle = diags.iter().find(|d| d.contains("dependency cycle")).unwrap_or_else(|| panic!("no cycle reported: {diags:?}"));
+    let cycle =
+        diags.iter().find(|d| d.contains("dependency cycle")).unwrap_or_else(|| panic!("no cycle reported: {diags:?}"));
     for member in ["local.x", "meshplan_data.a", "meshplan_data.b", "meshplan_data.c"] {
         assert!(cycle.contains(member), "{member} not named: {cycle}");
     }

@@ -21,7 +21,8 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn meshplan(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_meshplan")).current_dir(dir).args(args).arg("-no-color").output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_meshplan")).current_dir(dir).args(args).arg("-no-color").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(!text.contains("panicked"), "{text}");
     (out.status.code().unwrap_or(-1), text)

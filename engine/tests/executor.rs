@@ -4,7 +4,9 @@
 use meshplan_engine::ops::{self, PlanOptions, Workspace};
 use meshplan_engine::registry::Registry;
 use meshplan_engine::walk::{Event, Hook, NoHook};
-use meshplan_provider::{async_trait, Attribute, Ctx, ImpliedKey, Provider, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, ImpliedKey, Provider, ProviderError, ResourceType, Schema, Type, Value,
+};
 use meshplan_state::{RecordStatus, SledBackend, StateBackend};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -100,7 +102,12 @@ impl Fixture {
         self.run_with(parallelism, destroy, &NoHook).await
     }
 
-    async fn run_with(&self, parallelism: usize, destroy: bool, hook: &dyn Hook) -> (Vec<String>, meshplan_state::Snapshot) {
+    async fn run_with(
+        &self,
+        parallelism: usize,
+        destroy: bool,
+        hook: &dyn Hook,
+    ) -> (Vec<String>, meshplan_state::Snapshot) {
         let registry = Registry::new(vec![Arc::new(ProbeProvider(self.probe.clone()))]);
         let mut ws = Workspace::new(self.dir.path(), registry);
         let root = ws.load().unwrap_or_else(|d| panic!("{d:?}"));
@@ -108,7 +115,9 @@ impl Fixture {
         let snap = backend.read().unwrap();
         let opts = PlanOptions { parallelism, destroy, ..PlanOptions::default() };
         let (plan, _) = ops::plan(&ws, &root, &snap, &opts, &NoHook).await.unwrap_or_else(|d| panic!("{d:?}"));
-        let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), parallelism, hook).await.unwrap_or_else(|d| panic!("{d:?}"));
+        let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), parallelism, hook)
+            .await
+            .unwrap_or_else(|d| panic!("{d:?}"));
         let after = backend.read().unwrap();
         backend.close().unwrap();
         (report.diags.0.iter().map(|d| d.to_string()).collect(), after)
@@ -116,7 +125,9 @@ impl Fixture {
 }
 
 fn many(n: usize, sleep_ms: u64) -> String {
-    (0..n).map(|i| format!("resource \"probe_thing\" \"t{i}\" {{\n  name = \"t{i}\"\n  sleep_ms = {sleep_ms}\n}}\n")).collect()
+    (0..n)
+        .map(|i| format!("resource \"probe_thing\" \"t{i}\" {{\n  name = \"t{i}\"\n  sleep_ms = {sleep_ms}\n}}\n"))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,13 +187,20 @@ resource "probe_thing" "half" {
     );
     let (errors, state) = f.apply(10).await;
     assert!(errors.iter().any(|e| e.contains("bad failed")), "{errors:?}");
-    assert!(!f.probe.started.lock().unwrap().contains(&"child".to_string()), "a dependent of a failed node never starts");
+    assert!(
+        !f.probe.started.lock().unwrap().contains(&"child".to_string()),
+        "a dependent of a failed node never starts"
+    );
     assert_eq!(state.resources["probe_thing.independent"].status, RecordStatus::Ok, "independent branches finish");
     assert!(
         matches!(state.resources["probe_thing.bad"].status, RecordStatus::Intent { .. }),
         "a failed create without a partial object keeps its intent record: the request may have landed"
     );
-    assert_eq!(state.resources["probe_thing.half"].status, RecordStatus::Tainted, "a half-made object is kept, tainted");
+    assert_eq!(
+        state.resources["probe_thing.half"].status,
+        RecordStatus::Tainted,
+        "a half-made object is kept, tainted"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -37,7 +37,13 @@ check "known_later" {
 
     let plan = w.run(&["plan", "-json"]).json();
     let checks = plan["checks"].as_array().expect("checks in the JSON plan");
-    let by_name = |n: &str| checks.iter().find(|c| c["address"]["name"] == n).unwrap_or_else(|| panic!("no check {n} in {checks:?}")).clone();
+    let by_name = |n: &str| {
+        checks
+            .iter()
+            .find(|c| c["address"]["name"] == n)
+            .unwrap_or_else(|| panic!("no check {n} in {checks:?}"))
+            .clone()
+    };
     let failed = by_name("enough_replicas");
     assert_eq!(failed["status"], "fail");
     assert_eq!(failed["address"]["kind"], "check");
@@ -144,7 +150,13 @@ removed {
         .stderr_has(" - local_file.keep");
     assert!(!r.stdout.contains("will be destroyed"), "{}", r.stdout);
     let plan = w.run(&["plan", "-json"]).json();
-    let forget = plan["resource_changes"].as_array().unwrap().iter().find(|c| c["address"] == "local_file.keep").expect("a change for the forgotten resource").clone();
+    let forget = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "local_file.keep")
+        .expect("a change for the forgotten resource")
+        .clone();
     assert_eq!(forget["change"]["actions"], json!(["forget"]));
 
     w.run(&["plan", "-out=forget.plan"]).ok();
@@ -353,8 +365,14 @@ fn check_and_removed_blocks_in_json_syntax() {
 }"#,
     )]);
     w.run(&["plan"]).ok().stderr_has("Check block assertion failed").stderr_has("input is x");
-    w.write("main.tf.json", r#"{ "resource": { "meshplan_data": { "a": { "input": "x" } } }, "removed": { "from": "meshplan_data.a" } }"#);
-    w.run(&["plan"]).code(1).stderr_has("removed resource block still exists: meshplan_data.a").stderr_has("main.tf.json");
+    w.write(
+        "main.tf.json",
+        r#"{ "resource": { "meshplan_data": { "a": { "input": "x" } } }, "removed": { "from": "meshplan_data.a" } }"#,
+    );
+    w.run(&["plan"])
+        .code(1)
+        .stderr_has("removed resource block still exists: meshplan_data.a")
+        .stderr_has("main.tf.json");
 }
 
 #[test]
@@ -369,7 +387,9 @@ fn removed_forgets_every_instance_of_a_module_and_works_inside_modules() {
     w.config("module \"keep\" {\n  source = \"./keep\"\n}\nremoved {\n  from = module.m\n  lifecycle {\n    destroy = false\n  }\n}\n");
     w.write("keep/main.mp.hcl", "resource \"meshplan_data\" \"stays\" {\n  input = \"s\"\n}\nremoved {\n  from = meshplan_data.old\n  lifecycle {\n    destroy = false\n  }\n}\n");
     let r = w.run(&["apply", "-auto-approve"]);
-    r.ok().stdout_has("module.m[1].local_file.f will no longer be managed by meshplan").stdout_has("module.keep.meshplan_data.old will no longer be managed");
+    r.ok()
+        .stdout_has("module.m[1].local_file.f will no longer be managed by meshplan")
+        .stdout_has("module.keep.meshplan_data.old will no longer be managed");
     assert!(!r.stdout.contains("will be destroyed"), "{}", r.stdout);
     assert_eq!(w.state_list(), vec!["module.keep.meshplan_data.stays"]);
     assert!(w.file("f0.txt").exists() && w.file("f1.txt").exists(), "a forgotten file was deleted");
@@ -377,13 +397,17 @@ fn removed_forgets_every_instance_of_a_module_and_works_inside_modules() {
 
 #[test]
 fn checks_in_module_instances_are_judged_per_instance() {
-    let w = Work::new("module \"svc\" {\n  source   = \"./svc\"\n  for_each = { a = 1, b = 3 }\n  replicas = each.value\n}\n");
+    let w = Work::new(
+        "module \"svc\" {\n  source   = \"./svc\"\n  for_each = { a = 1, b = 3 }\n  replicas = each.value\n}\n",
+    );
     w.write("svc/main.mp.hcl", "variable \"replicas\" {}\ncheck \"ha\" {\n  assert {\n    condition     = var.replicas >= 2\n    error_message = \"only ${var.replicas} replica(s)\"\n  }\n}\n");
     let r = w.run(&["plan", "-json"]);
     r.ok();
     let plan = r.json();
     let checks = plan["checks"].as_array().expect("checks");
-    let status = |display: &str| checks.iter().find(|c| c["instances"][0]["address"]["to_display"] == display).map(|c| c["status"].clone());
+    let status = |display: &str| {
+        checks.iter().find(|c| c["instances"][0]["address"]["to_display"] == display).map(|c| c["status"].clone())
+    };
     assert_eq!(status("module.svc[\"a\"].check.ha"), Some(json!("fail")), "{checks:?}");
     assert_eq!(status("module.svc[\"b\"].check.ha"), Some(json!("pass")), "{checks:?}");
     assert_eq!(checks[0]["address"]["to_display"], "module.svc.check.ha");
@@ -394,7 +418,9 @@ fn checks_in_module_instances_are_judged_per_instance() {
 fn a_check_that_names_something_undeclared_is_an_error() {
     let w = Work::new("variable \"n\" {\n  default = 1\n}\ncheck \"c\" {\n  assert {\n    condition     = var.m > 0\n    error_message = \"${local.nope}\"\n  }\n}\n");
     let r = w.run(&["validate"]);
-    r.code(1).stderr_has("reference to undeclared input variable `var.m`").stderr_has("reference to undeclared local value `local.nope`");
+    r.code(1)
+        .stderr_has("reference to undeclared input variable `var.m`")
+        .stderr_has("reference to undeclared local value `local.nope`");
     w.run(&["plan"]).code(1).stderr_has("var.m");
 }
 
@@ -436,9 +462,18 @@ check "c" {
 "#,
     );
     let r = w.run(&["plan"]);
-    r.ok().stdout_has("# data.terraform_remote_state.s will be read during apply").stdout_has("config will be reloaded to verify a check block").stderr_has("not n");
+    r.ok()
+        .stdout_has("# data.terraform_remote_state.s will be read during apply")
+        .stdout_has("config will be reloaded to verify a check block")
+        .stderr_has("not n");
     let plan = w.run(&["plan", "-json"]).json();
-    let read = plan["resource_changes"].as_array().unwrap().iter().find(|c| c["address"] == "data.terraform_remote_state.s").expect("a read of the check's data source").clone();
+    let read = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "data.terraform_remote_state.s")
+        .expect("a read of the check's data source")
+        .clone();
     assert_eq!(read["change"]["actions"], json!(["read"]));
     assert_eq!(read["action_reason"], "read_because_check_nested");
     assert_eq!(read["change"]["after"]["outputs"]["name"], "m");

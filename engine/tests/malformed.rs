@@ -125,7 +125,10 @@ fn run_case(case: &Case, seed: &Path) -> Result<(), String> {
     let after = meshplan(clean.path(), &["show", "-json"]);
     let list = meshplan(clean.path(), &["state", "list"]);
     if before.stdout != after.stdout || before.code != 0 || after.code != 0 {
-        problems.push(format!("state changed or unreadable:\nbefore: {}\nafter: {}{}", before.stdout, after.stdout, after.stderr));
+        problems.push(format!(
+            "state changed or unreadable:\nbefore: {}\nafter: {}{}",
+            before.stdout, after.stdout, after.stderr
+        ));
     }
     if list.stdout.trim() != "meshplan_data.keep" {
         problems.push(format!("state list changed: {:?}", list.stdout));
@@ -155,7 +158,13 @@ fn malformed_corpus_fails_cleanly() {
         }
     });
     let failures = failures.into_inner().unwrap();
-    assert!(failures.is_empty(), "{} of {} malformed cases misbehaved:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} malformed cases misbehaved:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// Each header names distinct expectations (a copy-pasted header would test nothing new).

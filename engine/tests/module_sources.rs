@@ -119,7 +119,11 @@ fn targz(files: &[(&str, String)]) -> Vec<u8> {
 fn zip(files: &[(&str, String)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (path, text) in files {
-        w.start_file(*path, zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)).expect("zip entry");
+        w.start_file(
+            *path,
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated),
+        )
+        .expect("zip entry");
         w.write_all(text.as_bytes()).expect("zip write");
     }
     w.finish().expect("zip").into_inner()
@@ -146,7 +150,16 @@ output "greeting" {{
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
-        .args(["-c", "user.name=meshplan-test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=meshplan-test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
@@ -162,7 +175,11 @@ fn git_repo(root: &Path) -> PathBuf {
     git(&repo, &["init", "-q"]);
     let write = |version: &str| {
         std::fs::write(repo.join("main.tf"), greeter(&format!("git-{version}"), "")).unwrap();
-        std::fs::write(repo.join("modules/tagger/main.tf"), format!("resource \"meshplan_data\" \"tag\" {{\n  input = \"tag-{version}\"\n}}\n")).unwrap();
+        std::fs::write(
+            repo.join("modules/tagger/main.tf"),
+            format!("resource \"meshplan_data\" \"tag\" {{\n  input = \"tag-{version}\"\n}}\n"),
+        )
+        .unwrap();
     };
     write("v1");
     git(&repo, &["add", "-A"]);
@@ -180,7 +197,12 @@ fn git_repo(root: &Path) -> PathBuf {
 fn registry(versions: &[&str], git_repo: &Path) -> Server {
     let s = Server::start();
     let listed: Vec<String> = versions.iter().map(|v| format!(r#"{{"version":"{v}"}}"#)).collect();
-    s.route("/v1/modules/acme/greeter/test/versions", 200, &[("Content-Type", "application/json")], format!(r#"{{"modules":[{{"versions":[{}]}}]}}"#, listed.join(",")).into_bytes());
+    s.route(
+        "/v1/modules/acme/greeter/test/versions",
+        200,
+        &[("Content-Type", "application/json")],
+        format!(r#"{{"modules":[{{"versions":[{}]}}]}}"#, listed.join(",")).into_bytes(),
+    );
     for v in versions {
         // 1.1.0 calls a local module inside the package and a git module: keys
         // greeter.inner and greeter.tagger. Its archive keeps the module in a subdirectory.
@@ -189,11 +211,21 @@ fn registry(versions: &[&str], git_repo: &Path) -> Server {
                 "module \"inner\" {{\n  source = \"./inner\"\n}}\nmodule \"tagger\" {{\n  source = \"git::file://{}//modules/tagger?ref=v1.0.0\"\n}}\n",
                 git_repo.display()
             );
-            (vec![("pkg/main.tf", greeter(v, &extra)), ("pkg/inner/main.tf", "output \"x\" {\n  value = 1\n}\n".to_string())], s.url(&format!("/archives/greeter-{v}.tar.gz//pkg")))
+            (
+                vec![
+                    ("pkg/main.tf", greeter(v, &extra)),
+                    ("pkg/inner/main.tf", "output \"x\" {\n  value = 1\n}\n".to_string()),
+                ],
+                s.url(&format!("/archives/greeter-{v}.tar.gz//pkg")),
+            )
         } else {
             (vec![("main.tf", greeter(v, ""))], "./archive.tar.gz".to_string())
         };
-        let archive_path = if *v == "1.1.0" { format!("/archives/greeter-{v}.tar.gz") } else { format!("/v1/modules/acme/greeter/test/{v}/archive.tar.gz") };
+        let archive_path = if *v == "1.1.0" {
+            format!("/archives/greeter-{v}.tar.gz")
+        } else {
+            format!("/v1/modules/acme/greeter/test/{v}/archive.tar.gz")
+        };
         s.route(&archive_path, 200, &[], targz(&files));
         s.route(&format!("/v1/modules/acme/greeter/test/{v}/download"), 204, &[("X-Terraform-Get", &location)], vec![]);
     }
@@ -226,7 +258,8 @@ fn root_config(version: &str) -> String {
 }
 
 fn manifest(w: &Work) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(w.file(".meshplan/modules/modules.json")).expect("modules.json")).expect("JSON")
+    serde_json::from_str(&std::fs::read_to_string(w.file(".meshplan/modules/modules.json")).expect("modules.json"))
+        .expect("JSON")
 }
 
 fn record<'a>(m: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
@@ -268,7 +301,10 @@ fn registry_modules_install_then_run_offline_and_upgrade() {
         .stdout_has("Downloading registry.test/acme/greeter/test 1.1.0 for greeter...")
         .stdout_has("- greeter in .meshplan/modules/greeter/pkg")
         .stdout_has("- greeter.inner in .meshplan/modules/greeter/pkg/inner")
-        .stdout_has(&format!("Downloading git::file://{}//modules/tagger?ref=v1.0.0 for greeter.tagger...", repo.display()))
+        .stdout_has(&format!(
+            "Downloading git::file://{}//modules/tagger?ref=v1.0.0 for greeter.tagger...",
+            repo.display()
+        ))
         .stdout_has("- greeter.tagger in .meshplan/modules/greeter.tagger/modules/tagger");
     let m = manifest(&w);
     assert_eq!(record(&m, "greeter")["Version"], "1.1.0");
@@ -326,7 +362,10 @@ fn uninstalled_or_changed_sources_point_at_source_and_ask_for_init() {
     again.ok().stdout_has(&format!("Downloading {src} for g..."));
     run(&w, &cfg, &["plan"]).ok().stdout_has("hello git from git-v1");
     w.config(&format!("module \"g\" {{\n  source = \"{src}x\"\n  name   = \"git\"\n}}\n"));
-    run(&w, &cfg, &["plan"]).code(1).stderr_has("module \"g\": its source has changed").stderr_has("run `meshplan init`");
+    run(&w, &cfg, &["plan"])
+        .code(1)
+        .stderr_has("module \"g\": its source has changed")
+        .stderr_has("run `meshplan init`");
 
     // A broken CLI configuration is one error, whatever the number of modules to fetch.
     w.write("broken.tfrc", "host {\n}\n");
@@ -352,7 +391,11 @@ fn git_refs_subdirs_and_failures() {
     plan.ok().stdout_has("hello a from git-v1").stdout_has("hello b from git-v2").stdout_has("\"tag-v2\"");
 
     w.config(&format!("module \"bad\" {{\n  source = \"git::file://{r}?ref=v9.9.9\"\n}}\n"));
-    run(&w, &cfg, &["init"]).code(1).stderr_has("module \"bad\": git failed").stderr_has("v9.9.9").stderr_has("source = \"git::file://");
+    run(&w, &cfg, &["init"])
+        .code(1)
+        .stderr_has("module \"bad\": git failed")
+        .stderr_has("v9.9.9")
+        .stderr_has("source = \"git::file://");
 
     w.config("module \"v\" {\n  source  = \"git::file:///nowhere/repo.git\"\n  version = \"1.0.0\"\n}\n");
     run(&w, &cfg, &["init"]).code(1).stderr_has("a version constraint needs a registry source");
@@ -362,7 +405,12 @@ fn git_refs_subdirs_and_failures() {
 fn http_archives_and_their_failures() {
     let w = Work::new("");
     let s = Server::start();
-    s.route("/m.zip", 200, &[], zip(&[("main.tf", greeter("zip", "")), ("sub/main.tf", "output \"o\" {\n  value = \"in sub\"\n}\n".into())]));
+    s.route(
+        "/m.zip",
+        200,
+        &[],
+        zip(&[("main.tf", greeter("zip", "")), ("sub/main.tf", "output \"o\" {\n  value = \"in sub\"\n}\n".into())]),
+    );
     s.route("/get", 200, &[], zip(&[("main.tf", greeter("query", ""))]));
     s.route("/bad.tar.gz", 200, &[], b"this is not gzip".to_vec());
     let cfg = cli_config(&w, &s);
@@ -372,10 +420,17 @@ fn http_archives_and_their_failures() {
         s.url("/get?archive=zip"),
         s.url("/m.zip")
     ));
-    run(&w, &cfg, &["init"]).ok().stdout_has(&format!("Downloading {} for z...", s.url("/m.zip"))).stdout_has("- s in .meshplan/modules/s/sub");
+    run(&w, &cfg, &["init"])
+        .ok()
+        .stdout_has(&format!("Downloading {} for z...", s.url("/m.zip")))
+        .stdout_has("- s in .meshplan/modules/s/sub");
     let port = s.port;
     drop(s);
-    run(&w, &cfg, &["apply", "-auto-approve"]).ok().stdout_has("hello zip from zip").stdout_has("hello q from query").stdout_has("s = \"in sub\"");
+    run(&w, &cfg, &["apply", "-auto-approve"])
+        .ok()
+        .stdout_has("hello zip from zip")
+        .stdout_has("hello q from query")
+        .stdout_has("s = \"in sub\"");
 
     let s = Server::start();
     s.route("/bad.tar.gz", 200, &[], b"this is not gzip".to_vec());
@@ -386,12 +441,21 @@ fn http_archives_and_their_failures() {
     // A registry without the module.
     let cfg = cli_config(&w, &s);
     w.config("module \"r\" {\n  source = \"registry.test/acme/nothing/test\"\n}\n");
-    run(&w, &cfg, &["init"]).code(1).stderr_has("module \"r\": source not found").stderr_has("registry.test/acme/nothing/test does not exist in its registry");
+    run(&w, &cfg, &["init"])
+        .code(1)
+        .stderr_has("module \"r\": source not found")
+        .stderr_has("registry.test/acme/nothing/test does not exist in its registry");
     drop(s);
     // Nothing listens on the servers' ports now: the registry and the archive are unreachable.
-    run(&w, &cfg, &["init"]).code(1).stderr_has("module \"r\": cannot download its source").stderr_has("cannot reach http://127.0.0.1:");
+    run(&w, &cfg, &["init"])
+        .code(1)
+        .stderr_has("module \"r\": cannot download its source")
+        .stderr_has("cannot reach http://127.0.0.1:");
     w.config(&format!("module \"u\" {{\n  source = \"http://127.0.0.1:{port}/m.zip\"\n}}\n"));
-    run(&w, &cfg, &["init"]).code(1).stderr_has("module \"u\": cannot download its source").stderr_has(&format!("cannot reach http://127.0.0.1:{port}/m.zip"));
+    run(&w, &cfg, &["init"])
+        .code(1)
+        .stderr_has("module \"u\": cannot download its source")
+        .stderr_has(&format!("cannot reach http://127.0.0.1:{port}/m.zip"));
 }
 
 #[test]
@@ -419,7 +483,10 @@ fn s3_archives_from_moto() {
     ];
     let src = format!("s3::{}/modules/greeter/v1.zip", moto.url());
     w.config(&format!("module \"g\" {{\n  source = \"{src}\"\n  name   = \"s3\"\n}}\n"));
-    meshplan_env(w.path(), &["init"], &env).ok().stdout_has(&format!("Downloading {src} for g...")).stdout_has("- g in .meshplan/modules/g");
+    meshplan_env(w.path(), &["init"], &env)
+        .ok()
+        .stdout_has(&format!("Downloading {src} for g..."))
+        .stdout_has("- g in .meshplan/modules/g");
 
     // Beside the installed one (which stays installed).
     w.config(&format!("module \"g\" {{\n  source = \"{src}\"\n  name   = \"s3\"\n}}\nmodule \"missing\" {{\n  source = \"s3::{}/modules/nothing.zip\"\n}}\n", moto.url()));
@@ -437,7 +504,10 @@ fn registry_subdir_joins_the_download_subdir() {
     let server = registry(&["1.0.0", "1.1.0"], &repo);
     let cfg = cli_config(&w, &server);
     // 1.1.0's download is `.../greeter-1.1.0.tar.gz//pkg`; the address adds `//inner`.
-    run(&w, &cfg, &["init"]).ok().stdout_has("Downloading registry.test/acme/greeter/test 1.1.0 for inner...").stdout_has("- inner in .meshplan/modules/inner/pkg/inner");
+    run(&w, &cfg, &["init"])
+        .ok()
+        .stdout_has("Downloading registry.test/acme/greeter/test 1.1.0 for inner...")
+        .stdout_has("- inner in .meshplan/modules/inner/pkg/inner");
     drop(server);
     run(&w, &cfg, &["apply", "-auto-approve"]).ok().stdout_has("x = 1");
 }

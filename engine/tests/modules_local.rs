@@ -10,7 +10,11 @@ use std::process::Command;
 fn sibling_binary(package: &str, name: &str) -> PathBuf {
     let path = PathBuf::from(env!("CARGO_BIN_EXE_meshplan")).with_file_name(name);
     if !path.exists() {
-        let ok = Command::new(env!("CARGO")).args(["build", "-q", "-p", package]).status().map(|s| s.success()).unwrap_or(false);
+        let ok = Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", package])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
         assert!(ok && path.exists(), "{name} binary not found at {}", path.display());
     }
     path
@@ -54,7 +58,10 @@ fn irsa_in_one_apply_against_the_emulators() {
 #[test]
 fn eks_anywhere_irsa_against_the_emulators() {
     let (ok, text) = run_script("tests/scripts/eks-anywhere-irsa-emulators.sh");
-    assert!(ok && text.contains("PASS eks-anywhere-irsa-emulators") && !text.contains("FAIL"), "eks-anywhere-irsa failed:\n{text}");
+    assert!(
+        ok && text.contains("PASS eks-anywhere-irsa-emulators") && !text.contains("FAIL"),
+        "eks-anywhere-irsa failed:\n{text}"
+    );
 }
 
 #[test]

@@ -75,7 +75,8 @@ fn json_plan_has_terraforms_shape() {
 
     assert!(plan["format_version"].as_str().is_some_and(|v| v.starts_with("1.")), "{}", plan["format_version"]);
     let root = &plan["planned_values"]["root_module"];
-    let addrs: Vec<&str> = root["resources"].as_array().unwrap().iter().map(|r| r["address"].as_str().unwrap()).collect();
+    let addrs: Vec<&str> =
+        root["resources"].as_array().unwrap().iter().map(|r| r["address"].as_str().unwrap()).collect();
     for a in ["meshplan_data.plain[0]", "meshplan_data.plain[1]", "meshplan_data.hidden", "random_password.pw"] {
         assert!(addrs.contains(&a), "{a} missing from planned_values: {addrs:?}");
     }
@@ -129,7 +130,12 @@ fn json_plan_after_apply_has_prior_state_and_updates() {
     // prior_state: `plan -json` has it (a saved plan file does not embed the state, so
     // `show -json PLANFILE` has none; see the report of issue 3).
     let direct = w.run(&["plan", "-json"]).json();
-    let prior: Vec<&str> = direct["prior_state"]["values"]["root_module"]["resources"].as_array().unwrap().iter().map(|r| r["address"].as_str().unwrap()).collect();
+    let prior: Vec<&str> = direct["prior_state"]["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
     assert!(prior.contains(&"meshplan_data.plain[0]") && prior.contains(&"random_password.pw"), "{prior:?}");
 
     let c = change(&plan, "meshplan_data.plain[0]");
@@ -151,7 +157,12 @@ fn json_plan_after_apply_has_prior_state_and_updates() {
 
     // `plan -json` and `show -json PLANFILE` describe the same changes.
     let actions = |p: &Value| -> Vec<(String, Value)> {
-        p["resource_changes"].as_array().unwrap().iter().map(|c| (c["address"].as_str().unwrap().to_string(), c["change"]["actions"].clone())).collect()
+        p["resource_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["address"].as_str().unwrap().to_string(), c["change"]["actions"].clone()))
+            .collect()
     };
     assert_eq!(actions(&direct), actions(&plan));
 }
@@ -222,7 +233,12 @@ output "id" {
 "#;
 
 fn config_resource<'a>(module: &'a Value, address: &str) -> &'a Value {
-    module["resources"].as_array().unwrap_or_else(|| panic!("no resources in {module:#}")).iter().find(|r| r["address"] == address).unwrap_or_else(|| panic!("no {address} in {module:#}"))
+    module["resources"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no resources in {module:#}"))
+        .iter()
+        .find(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("no {address} in {module:#}"))
 }
 
 #[test]
@@ -251,10 +267,16 @@ fn json_plan_configuration_has_terraforms_shape() {
     assert_eq!(cert["provider_config_key"], "tls");
     assert_eq!(cert["schema_version"], 0);
     let e = &cert["expressions"];
-    assert_eq!(e["private_key_pem"], json!({ "references": ["tls_private_key.ca.private_key_pem", "tls_private_key.ca"] }));
+    assert_eq!(
+        e["private_key_pem"],
+        json!({ "references": ["tls_private_key.ca.private_key_pem", "tls_private_key.ca"] })
+    );
     assert_eq!(e["validity_period_hours"], json!({ "constant_value": 24 }));
     assert_eq!(e["allowed_uses"], json!({ "constant_value": ["cert_signing"] }));
-    assert_eq!(e["subject"], json!([{ "common_name": { "references": ["var.region"] }, "organization": { "constant_value": "meshplan" } }]));
+    assert_eq!(
+        e["subject"],
+        json!([{ "common_name": { "references": ["var.region"] }, "organization": { "constant_value": "meshplan" } }])
+    );
 
     let pw = config_resource(root, "random_password.pw");
     assert_eq!(pw["provider_config_key"], "random.other");
@@ -266,7 +288,14 @@ fn json_plan_configuration_has_terraforms_shape() {
     assert_eq!(d["depends_on"], json!(["tls_self_signed_cert.ca"]));
     assert_eq!(
         d["expressions"]["input"]["references"],
-        json!(["random_password.pw[0].result", "random_password.pw[0]", "random_password.pw", "terraform.workspace", "each.key", "var.secret"])
+        json!([
+            "random_password.pw[0].result",
+            "random_password.pw[0]",
+            "random_password.pw",
+            "terraform.workspace",
+            "each.key",
+            "var.secret"
+        ])
     );
 
     // Module calls nest the child's configuration; a passed provider keeps the parent's key.
@@ -278,8 +307,14 @@ fn json_plan_configuration_has_terraforms_shape() {
     assert_eq!(x["expressions"]["keepers"], json!({ "references": ["var.name"] }));
     assert_eq!(m["module"]["outputs"]["id"]["expression"], json!({ "references": ["random_id.x.hex", "random_id.x"] }));
 
-    assert_eq!(root["outputs"]["cert"], json!({ "expression": { "references": ["tls_self_signed_cert.ca.cert_pem", "tls_self_signed_cert.ca"] }, "description": "the CA" }));
-    assert_eq!(root["outputs"]["m"], json!({ "expression": { "references": ["module.m.id", "module.m"] }, "sensitive": true }));
+    assert_eq!(
+        root["outputs"]["cert"],
+        json!({ "expression": { "references": ["tls_self_signed_cert.ca.cert_pem", "tls_self_signed_cert.ca"] }, "description": "the CA" })
+    );
+    assert_eq!(
+        root["outputs"]["m"],
+        json!({ "expression": { "references": ["module.m.id", "module.m"] }, "sensitive": true })
+    );
     assert_eq!(root["outputs"]["literal_secret"], json!({ "expression": {}, "sensitive": true }));
     assert_eq!(root["variables"]["region"], json!({ "default": "eu-west-1", "description": "where" }));
     assert_eq!(root["variables"]["secret"], json!({ "sensitive": true }));
@@ -287,8 +322,14 @@ fn json_plan_configuration_has_terraforms_shape() {
     // Every root variable's value, defaults included; a sensitive one is null.
     assert_eq!(plan["variables"], json!({ "region": { "value": "eu-west-1" }, "secret": { "value": null } }));
     let relevant = plan["relevant_attributes"].as_array().expect("relevant_attributes");
-    assert!(relevant.contains(&json!({ "resource": "tls_private_key.ca", "attribute": ["private_key_pem"] })), "{relevant:?}");
-    assert!(relevant.contains(&json!({ "resource": "tls_self_signed_cert.ca", "attribute": ["cert_pem"] })), "{relevant:?}");
+    assert!(
+        relevant.contains(&json!({ "resource": "tls_private_key.ca", "attribute": ["private_key_pem"] })),
+        "{relevant:?}"
+    );
+    assert!(
+        relevant.contains(&json!({ "resource": "tls_self_signed_cert.ca", "attribute": ["cert_pem"] })),
+        "{relevant:?}"
+    );
     assert_eq!(change(&plan, "tls_private_key.ca")["provider_name"], "registry.terraform.io/hashicorp/tls");
     assert_eq!(change(&plan, "random_password.pw[0]")["provider_name"], "registry.terraform.io/hashicorp/random");
 

@@ -126,7 +126,13 @@ fn terraform(dir: &Path, args: &[&str], env: &[(String, String)]) -> String {
 
 /// `address` → resource of a module's `resources`.
 fn by_address(module: &Value) -> std::collections::BTreeMap<String, Value> {
-    module["resources"].as_array().cloned().unwrap_or_default().into_iter().map(|r| (r["address"].as_str().unwrap_or_default().to_string(), r)).collect()
+    module["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| (r["address"].as_str().unwrap_or_default().to_string(), r))
+        .collect()
 }
 
 #[test]
@@ -150,7 +156,9 @@ fn configuration_section_matches_terraform() {
         format!("provider_installation {{\n  filesystem_mirror {{\n    path    = \"{MIRROR}\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n}}\n"),
     )
     .unwrap();
-    let endpoints = format!("  endpoints {{\n    ec2 = \"{url}\"\n    iam = \"{url}\"\n    sts = \"{url}\"\n    s3  = \"{url}\"\n  }}\n");
+    let endpoints = format!(
+        "  endpoints {{\n    ec2 = \"{url}\"\n    iam = \"{url}\"\n    sts = \"{url}\"\n    s3  = \"{url}\"\n  }}\n"
+    );
     std::fs::write(
         tf.join("providers.tf"),
         format!("provider \"aws\" {{\n  region = \"us-east-1\"\n  access_key = \"test\"\n  secret_key = \"test\"\n  skip_credentials_validation = true\n  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n{endpoints}}}\nprovider \"aws\" {{\n  alias = \"west\"\n  region = \"us-west-2\"\n  access_key = \"test\"\n  secret_key = \"test\"\n  skip_credentials_validation = true\n  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n{endpoints}}}\n"),
@@ -161,7 +169,8 @@ fn configuration_section_matches_terraform() {
     let env = emu.env();
     terraform(&tf, &["init", "-input=false", "-no-color"], &env);
     terraform(&tf, &["plan", "-input=false", "-no-color", "-out=tfplan"], &env);
-    let theirs: Value = serde_json::from_str(&terraform(&tf, &["show", "-json", "tfplan"], &env)).expect("terraform's JSON plan");
+    let theirs: Value =
+        serde_json::from_str(&terraform(&tf, &["show", "-json", "tfplan"], &env)).expect("terraform's JSON plan");
     let env_ref: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let ours = meshplan_env(&mp, &["plan", "-json"], &env_ref);
     ours.ok();
@@ -172,7 +181,9 @@ fn configuration_section_matches_terraform() {
     assert_eq!(o["variables"], t["variables"], "variables");
     assert_eq!(ours["variables"], theirs["variables"], "top-level variables");
     // The same set; Terraform's order follows its graph walk.
-    let set = |p: &Value| -> std::collections::BTreeSet<String> { p["relevant_attributes"].as_array().unwrap().iter().map(Value::to_string).collect() };
+    let set = |p: &Value| -> std::collections::BTreeSet<String> {
+        p["relevant_attributes"].as_array().unwrap().iter().map(Value::to_string).collect()
+    };
     assert_eq!(set(&ours), set(&theirs), "relevant_attributes");
     compare_resources(t, o, "");
     let (tm, om) = (&t["module_calls"]["west"], &o["module_calls"]["west"]);
@@ -183,14 +194,23 @@ fn configuration_section_matches_terraform() {
     assert_eq!(om["module"]["variables"], tm["module"]["variables"], "module west: variables");
     compare_resources(&tm["module"], &om["module"], "module.west.");
     for key in ["aws", "aws.west"] {
-        let (tp, op) = (&theirs["configuration"]["provider_config"][key], &ours["configuration"]["provider_config"][key]);
+        let (tp, op) =
+            (&theirs["configuration"]["provider_config"][key], &ours["configuration"]["provider_config"][key]);
         for field in ["name", "full_name", "alias"] {
             assert_eq!(op[field], tp[field], "provider_config {key}: {field}");
         }
     }
-    assert_eq!(ours["configuration"]["provider_config"]["aws"]["full_name"], json!("registry.terraform.io/hashicorp/aws"));
+    assert_eq!(
+        ours["configuration"]["provider_config"]["aws"]["full_name"],
+        json!("registry.terraform.io/hashicorp/aws")
+    );
     let names = |p: &Value| -> Vec<(String, String)> {
-        p["resource_changes"].as_array().unwrap().iter().map(|c| (c["address"].as_str().unwrap().to_string(), c["provider_name"].as_str().unwrap().to_string())).collect()
+        p["resource_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["address"].as_str().unwrap().to_string(), c["provider_name"].as_str().unwrap().to_string()))
+            .collect()
     };
     assert_eq!(names(&ours), names(&theirs), "resource_changes provider names");
     same_checkov_results(&tf.join("tf.json"), &theirs, &mp.join("mp.json"), &ours);
@@ -206,13 +226,22 @@ fn same_checkov_results(tf_path: &Path, theirs: &Value, mp_path: &Path, ours: &V
     }
     let verdicts = |path: &Path, plan: &Value| -> std::collections::BTreeSet<(String, String, bool)> {
         std::fs::write(path, plan.to_string()).unwrap();
-        let out = Command::new(&checkov).args(["--skip-download", "--framework", "terraform_plan", "-o", "json", "-f"]).arg(path).output().expect("run checkov");
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("checkov's report ({e}):\n{}", String::from_utf8_lossy(&out.stdout)));
+        let out = Command::new(&checkov)
+            .args(["--skip-download", "--framework", "terraform_plan", "-o", "json", "-f"])
+            .arg(path)
+            .output()
+            .expect("run checkov");
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("checkov's report ({e}):\n{}", String::from_utf8_lossy(&out.stdout)));
         let results = &report["results"];
         let mut all = std::collections::BTreeSet::new();
         for (key, passed) in [("passed_checks", true), ("failed_checks", false)] {
             for c in results[key].as_array().into_iter().flatten() {
-                all.insert((c["check_id"].as_str().unwrap_or_default().to_string(), c["resource"].as_str().unwrap_or_default().to_string(), passed));
+                all.insert((
+                    c["check_id"].as_str().unwrap_or_default().to_string(),
+                    c["resource"].as_str().unwrap_or_default().to_string(),
+                    passed,
+                ));
             }
         }
         all
@@ -230,7 +259,9 @@ fn compare_resources(theirs: &Value, ours: &Value, prefix: &str) {
     assert_eq!(or.keys().collect::<Vec<_>>(), tr.keys().collect::<Vec<_>>(), "{prefix}: resource addresses");
     for (address, theirs_r) in &tr {
         let ours_r = &or[address];
-        for field in ["mode", "type", "name", "provider_config_key", "count_expression", "for_each_expression", "depends_on"] {
+        for field in
+            ["mode", "type", "name", "provider_config_key", "count_expression", "for_each_expression", "depends_on"]
+        {
             assert_eq!(ours_r[field], theirs_r[field], "{prefix}{address}: {field}");
         }
         for (arg, e) in theirs_r["expressions"].as_object().unwrap() {
@@ -293,7 +324,8 @@ output "o" {
     std::fs::write(tf.join("cli.tfrc"), "").unwrap();
     terraform(&tf, &["init", "-input=false", "-no-color"], &[]);
     terraform(&tf, &["plan", "-input=false", "-no-color", "-out=tfplan"], &[]);
-    let theirs: Value = serde_json::from_str(&terraform(&tf, &["show", "-json", "tfplan"], &[])).expect("terraform's JSON plan");
+    let theirs: Value =
+        serde_json::from_str(&terraform(&tf, &["show", "-json", "tfplan"], &[])).expect("terraform's JSON plan");
     let ours = meshplan_env(&mp, &["plan", "-json"], &[]);
     ours.ok();
     let ours = ours.json();
@@ -302,8 +334,16 @@ output "o" {
     assert_eq!(ours["variables"], theirs["variables"]);
     // Each change's address, actions, reason and provider; the data source's read value too.
     let changes = |p: &Value| -> Vec<Value> {
-        p["resource_changes"].as_array().unwrap().iter().map(|c| json!([c["address"], c["change"]["actions"], c["action_reason"], c["provider_name"]])).collect()
+        p["resource_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| json!([c["address"], c["change"]["actions"], c["action_reason"], c["provider_name"]]))
+            .collect()
     };
     assert_eq!(changes(&ours), changes(&theirs));
-    assert_eq!(ours["resource_changes"][0]["change"]["after"]["outputs"], theirs["resource_changes"][0]["change"]["after"]["outputs"]);
+    assert_eq!(
+        ours["resource_changes"][0]["change"]["after"]["outputs"],
+        theirs["resource_changes"][0]["change"]["after"]["outputs"]
+    );
 }

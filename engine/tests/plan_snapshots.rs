@@ -26,7 +26,14 @@ fn normalize(text: &str, dir: &Path, url: &str) -> String {
 
 fn replace_uuids(t: &str) -> String {
     let is_uuid = |s: &[u8]| {
-        s.len() == 36 && s.iter().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { *c == b'-' } else { c.is_ascii_hexdigit() && !c.is_ascii_uppercase() })
+        s.len() == 36
+            && s.iter().enumerate().all(|(i, c)| {
+                if [8, 13, 18, 23].contains(&i) {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_hexdigit() && !c.is_ascii_uppercase()
+                }
+            })
     };
     let b = t.as_bytes();
     let mut out = String::with_capacity(t.len());
@@ -61,7 +68,8 @@ fn normalize_json(text: &str, dir: &Path, url: &str) -> String {
             _ => {}
         }
     }
-    let mut j: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("plan -json is not JSON ({e}):\n{text}"));
+    let mut j: serde_json::Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("plan -json is not JSON ({e}):\n{text}"));
     blank(&mut j);
     normalize(&serde_json::to_string_pretty(&j).unwrap(), dir, url)
 }
@@ -80,7 +88,9 @@ fn plan_fixture(name: &str) -> Planned {
     let url = if name.contains("data-source") { common::serve_http("{\"replicas\": 3}") } else { String::new() };
     let var = format!("url={url}");
     let vars: Vec<&str> = if url.is_empty() { vec![] } else { vec!["-var", &var] };
-    let with = |args: &[&str]| -> Vec<String> { args.iter().map(|s| s.to_string()).chain(vars.iter().map(|s| s.to_string())).collect() };
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter().map(|s| s.to_string()).chain(vars.iter().map(|s| s.to_string())).collect()
+    };
     let run = |args: Vec<String>| w.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     run(with(&["apply", "-auto-approve"])).ok();
     std::fs::copy(root.join("after.mp.hcl"), w.file("main.mp.hcl")).unwrap();

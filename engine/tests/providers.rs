@@ -23,7 +23,10 @@ data "aws_region" "here" {}
 module "child" { source = "./child" }
 "#,
     );
-    w.write("child/main.mp.hcl", "resource \"terraform_data\" \"d\" {}\nresource \"tls_private_key\" \"k\" { algorithm = \"ED25519\" }\n");
+    w.write(
+        "child/main.mp.hcl",
+        "resource \"terraform_data\" \"d\" {}\nresource \"tls_private_key\" \"k\" { algorithm = \"ED25519\" }\n",
+    );
     let r = w.run(&["providers"]);
     r.ok();
     let want = "
@@ -94,7 +97,10 @@ fn providers_schema_json_has_terraforms_format() {
     let sg = &aws["resource_schemas"]["aws_security_group"]["block"];
     assert_eq!(sg["attributes"]["tags"]["type"], json!(["map", "string"]));
     assert_eq!(sg["block_types"]["ingress"]["nesting_mode"], "list");
-    assert_eq!(sg["block_types"]["ingress"]["block"]["attributes"]["security_groups"]["type"], json!(["set", "string"]));
+    assert_eq!(
+        sg["block_types"]["ingress"]["block"]["attributes"]["security_groups"]["type"],
+        json!(["set", "string"])
+    );
     assert!(aws["data_source_schemas"]["aws_iam_policy_document"].is_object());
 
     // A small part, byte for byte: the key order and flags tools diff against.
@@ -142,15 +148,28 @@ fn json_plan_has_security_group_rule_defaults_as_terraform_plans_them() {
     let r = w.run(&["show", "-json", "tfplan"]);
     r.ok();
     let plan = r.json();
-    let change = plan["resource_changes"].as_array().unwrap().iter().find(|c| c["address"] == "aws_security_group.web").expect("the group's change");
+    let change = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "aws_security_group.web")
+        .expect("the group's change");
     let after = &change["change"]["after"];
     let ingress = &after["ingress"][0];
     assert_eq!(ingress["cidr_blocks"], json!(["10.0.0.0/8"]));
-    for (field, want) in [("ipv6_cidr_blocks", json!([])), ("prefix_list_ids", json!([])), ("security_groups", json!([])), ("description", json!("")), ("self", json!(false))] {
+    for (field, want) in [
+        ("ipv6_cidr_blocks", json!([])),
+        ("prefix_list_ids", json!([])),
+        ("security_groups", json!([])),
+        ("description", json!("")),
+        ("self", json!(false)),
+    ] {
         assert_eq!(ingress[field], want, "ingress {field}: {ingress:#}");
     }
     let egress = &after["egress"][0];
-    for (field, want) in [("cidr_blocks", json!([])), ("ipv6_cidr_blocks", json!([])), ("self", json!(true)), ("description", json!(""))] {
+    for (field, want) in
+        [("cidr_blocks", json!([])), ("ipv6_cidr_blocks", json!([])), ("self", json!(true)), ("description", json!(""))]
+    {
         assert_eq!(egress[field], want, "egress {field}: {egress:#}");
     }
     let planned: &Value = &plan["planned_values"]["root_module"]["resources"][0]["values"]["ingress"][0];

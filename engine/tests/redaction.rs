@@ -28,7 +28,11 @@ fn plan_fails_without_leaking(name: &str, config: &str, secret: &str, expect: &s
 fn function_argument_errors_hide_sensitive_arguments() {
     let cases = [
         ("tonumber", "output \"o\" { value = tonumber(var.secret) }", "cannot convert (sensitive value) to number"),
-        ("cidrsubnet", "output \"o\" { value = cidrsubnet(var.secret, 8, 1) }", "(sensitive value) is not an address prefix"),
+        (
+            "cidrsubnet",
+            "output \"o\" { value = cidrsubnet(var.secret, 8, 1) }",
+            "(sensitive value) is not an address prefix",
+        ),
         ("file", "output \"o\" { value = file(var.secret) }", "no file exists at (sensitive value)"),
         ("nested", "output \"o\" { value = tonumber(lower(var.secret)) }", "(sensitive value)"),
     ];
@@ -36,7 +40,12 @@ fn function_argument_errors_hide_sensitive_arguments() {
         plan_fails_without_leaking(name, &format!("{VAR}\n{body}\n"), SECRET, expect);
     }
     // A secret too short to search for hides the whole detail.
-    plan_fails_without_leaking("short", &format!("{VAR}\noutput \"o\" {{ value = tonumber(var.secret) }}\n"), "zq", "an argument is sensitive");
+    plan_fails_without_leaking(
+        "short",
+        &format!("{VAR}\noutput \"o\" {{ value = tonumber(var.secret) }}\n"),
+        "zq",
+        "an argument is sensitive",
+    );
 }
 
 #[test]
@@ -60,13 +69,16 @@ variable "secret" {
 #[test]
 fn objects_keyed_by_secrets_are_sensitive() {
     // Keys made from a secret make the whole object sensitive: an output must say so.
-    for body in ["output \"o\" { value = { (var.secret) = 1 } }", "output \"o\" { value = { for s in [var.secret] : s => 1 } }"] {
+    for body in
+        ["output \"o\" { value = { (var.secret) = 1 } }", "output \"o\" { value = { for s in [var.secret] : s => 1 } }"]
+    {
         plan_fails_without_leaking("key", &format!("{VAR}\n{body}\n"), SECRET, "refers to sensitive values");
     }
     let dup = format!("{VAR}\noutput \"o\" {{ value = {{ for s in [var.secret, var.secret] : s => 1 }} }}\n");
     plan_fails_without_leaking("duplicate key", &dup, SECRET, "duplicate key (sensitive value)");
     // Declared sensitive, the output is fine and shows no key.
-    let w = Work::new(&format!("{VAR}\noutput \"o\" {{\n  value     = {{ (var.secret) = 1 }}\n  sensitive = true\n}}\n"));
+    let w =
+        Work::new(&format!("{VAR}\noutput \"o\" {{\n  value     = {{ (var.secret) = 1 }}\n  sensitive = true\n}}\n"));
     let r = meshplan_env(w.path(), &["plan", "-no-color"], &[("MESHPLAN_VAR_secret", SECRET)]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(!r.all().contains(SECRET), "{}", r.all());

@@ -40,7 +40,8 @@ resource "aws_vpc" "v" {
 
 #[test]
 fn a_tag_changed_outside_is_drift_and_apply_refresh_only_records_it() {
-    let emu = Emulators::start(&Options::clusters(&[])).expect("moto must start (scripts/setup-test-tools installs it)");
+    let emu =
+        Emulators::start(&Options::clusters(&[])).expect("moto must start (scripts/setup-test-tools installs it)");
     let w = Work::new(CONFIG);
     emu.write_mpvars(w.path()).unwrap();
     let env: Vec<(String, String)> = emu.env();
@@ -48,7 +49,8 @@ fn a_tag_changed_outside_is_drift_and_apply_refresh_only_records_it() {
     let run = |args: &[&str]| meshplan_env(w.path(), args, &env);
     run(&["apply", "-auto-approve"]).ok();
     let id = w.state_json()["values"]["root_module"]["resources"][0]["values"]["id"].as_str().unwrap().to_string();
-    emu.boto3(&format!("client('ec2').create_tags(Resources=[{id:?}], Tags=[{{'Key': 'Name', 'Value': 'changed'}}])")).unwrap();
+    emu.boto3(&format!("client('ec2').create_tags(Resources=[{id:?}], Tags=[{{'Key': 'Name', 'Value': 'changed'}}])"))
+        .unwrap();
 
     let r = run(&["plan", "-refresh-only", "-no-color", "-detailed-exitcode"]);
     r.code(2).stdout_has("# aws_vpc.v has changed").stdout_has(r#"~ "Name" = "drift" -> "changed""#);

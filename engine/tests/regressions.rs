@@ -54,7 +54,10 @@ resource "meshplan_data" "m" {
 }
 "#,
     );
-    w.run(&["plan"]).ok().stdout_has("meshplan_data.m[\"a\"] will be created").stdout_has("meshplan_data.m[\"b\"] will be created");
+    w.run(&["plan"])
+        .ok()
+        .stdout_has("meshplan_data.m[\"a\"] will be created")
+        .stdout_has("meshplan_data.m[\"b\"] will be created");
 }
 
 #[test]
@@ -175,8 +178,15 @@ output "where" {
     server.info().write_kubeconfig(&w.file("kc.yaml")).unwrap();
     let kc = w.file("kc.yaml").display().to_string();
     common::meshplan_env(w.path(), &["apply", "-auto-approve"], &[("KUBE_CONFIG_PATH", &kc)]).ok();
-    assert_eq!(common::meshplan_env(w.path(), &["output", "-raw", "where"], &[("KUBE_CONFIG_PATH", &kc)]).ok().stdout, "mesh/settings");
-    let cm = server.objects().into_iter().find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == "settings").expect("the ConfigMap");
+    assert_eq!(
+        common::meshplan_env(w.path(), &["output", "-raw", "where"], &[("KUBE_CONFIG_PATH", &kc)]).ok().stdout,
+        "mesh/settings"
+    );
+    let cm = server
+        .objects()
+        .into_iter()
+        .find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == "settings")
+        .expect("the ConfigMap");
     assert!(cm["data"]["uid"].as_str().is_some_and(|u| !u.is_empty()), "{cm}");
     common::meshplan_env(w.path(), &["plan", "-detailed-exitcode"], &[("KUBE_CONFIG_PATH", &kc)]).code(0);
     // Without it there is no cluster to talk to.
@@ -187,7 +197,10 @@ output "where" {
 #[test]
 fn constant_locals_in_nested_modules_are_known() {
     let w = Work::new("module \"inner\" {\n  source = \"./inner\"\n}\noutput \"v\" {\n  value = module.inner.v\n}\n");
-    w.write("inner/main.mp.hcl", "module \"leaf\" {\n  source = \"./leaf\"\n}\noutput \"v\" {\n  value = module.leaf.v\n}\n");
+    w.write(
+        "inner/main.mp.hcl",
+        "module \"leaf\" {\n  source = \"./leaf\"\n}\noutput \"v\" {\n  value = module.leaf.v\n}\n",
+    );
     w.write("inner/leaf/main.mp.hcl", "locals {\n  t = \"const\"\n}\nresource \"meshplan_data\" \"d\" {\n  input = { t = local.t }\n}\noutput \"v\" {\n  value = meshplan_data.d.input\n}\n");
     w.run(&["plan"]).ok().stdout_has("\"t\" = \"const\"");
     w.run(&["apply", "-auto-approve"]).ok();

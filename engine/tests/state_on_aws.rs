@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 
 fn emulators() -> &'static Emulators {
     static EMU: OnceLock<Emulators> = OnceLock::new();
-    EMU.get_or_init(|| Emulators::start(&Options::clusters(&[])).expect("moto must start (scripts/setup-test-tools installs it)"))
+    EMU.get_or_init(|| {
+        Emulators::start(&Options::clusters(&[])).expect("moto must start (scripts/setup-test-tools installs it)")
+    })
 }
 
 fn bucket(name: &str) {
@@ -89,7 +91,8 @@ fn two_working_directories_share_the_state_and_a_second_apply_is_refused() {
     run(&first, &["init"]).ok().stdout_has("s3://team/mesh/terraform.tfstate");
     run(&first, &["apply", "-auto-approve"]).ok();
     assert!(!first.path().join(".meshplan/state").exists(), "no local state with an s3 backend");
-    let doc: serde_json::Value = serde_json::from_str(&object("team", "mesh/terraform.tfstate").expect("the state object")).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&object("team", "mesh/terraform.tfstate").expect("the state object")).unwrap();
     assert!(doc["resources"]["terraform_data.d"].is_object(), "{doc}");
 
     // A colleague's checkout: same config, its own .meshplan.
@@ -104,7 +107,9 @@ fn two_working_directories_share_the_state_and_a_second_apply_is_refused() {
 
     // Two applies at once: the second is refused, naming the holder; nothing is lost.
     let mut slow = std::process::Command::new(env!("CARGO_BIN_EXE_meshplan"));
-    slow.current_dir(first.path()).args(["apply", "-auto-approve", "-replace=time_sleep.wait", "-var", "pause=4s"]).env("NO_COLOR", "1");
+    slow.current_dir(first.path())
+        .args(["apply", "-auto-approve", "-replace=time_sleep.wait", "-var", "pause=4s"])
+        .env("NO_COLOR", "1");
     for (k, v) in emulators().env() {
         slow.env(k, v);
     }
@@ -131,7 +136,8 @@ fn workspaces_live_beside_the_default_state() {
     run(&w, &["apply", "-auto-approve"]).ok();
     run(&w, &["workspace", "new", "staging"]).ok();
     run(&w, &["apply", "-auto-approve"]).ok();
-    let staging: serde_json::Value = serde_json::from_str(&object("spaces", "env:/staging/mesh/terraform.tfstate").unwrap()).unwrap();
+    let staging: serde_json::Value =
+        serde_json::from_str(&object("spaces", "env:/staging/mesh/terraform.tfstate").unwrap()).unwrap();
     assert!(staging["outputs"]["where"]["value"].as_str().unwrap().starts_with("staging-"), "{staging}");
     let list = run(&w, &["workspace", "list"]);
     list.ok();
@@ -179,7 +185,11 @@ fn an_encrypted_state_object_holds_no_private_key() {
         "terraform {\n  encryption {\n    key_provider \"pbkdf2\" \"k\" {\n      passphrase = \"correct horse battery staple\"\n    }\n    method \"aes_gcm\" \"m\" {\n      keys = key_provider.pbkdf2.k\n    }\n    state {\n      method = method.aes_gcm.m\n    }\n  }\n",
     ) + RESOURCES;
     let w = Work::new(&config);
-    let env: Vec<(String, String)> = emulators().env().into_iter().chain([("MESHPLAN_TEST_PBKDF2_MIN_ITERATIONS".to_string(), "1000".to_string())]).collect();
+    let env: Vec<(String, String)> = emulators()
+        .env()
+        .into_iter()
+        .chain([("MESHPLAN_TEST_PBKDF2_MIN_ITERATIONS".to_string(), "1000".to_string())])
+        .collect();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     meshplan_env(w.path(), &["init"], &env).ok();
     meshplan_env(w.path(), &["apply", "-auto-approve"], &env).ok();
@@ -203,7 +213,9 @@ fn backend_arguments_are_checked_with_spans() {
 }
 
 fn kms_key() -> String {
-    emulators().boto3("print(client('kms').create_key(KeySpec='SYMMETRIC_DEFAULT')['KeyMetadata']['KeyId'], end='')\n").unwrap()
+    emulators()
+        .boto3("print(client('kms').create_key(KeySpec='SYMMETRIC_DEFAULT')['KeyMetadata']['KeyId'], end='')\n")
+        .unwrap()
 }
 
 fn kms_config(key_id: &str) -> String {
@@ -330,7 +342,9 @@ fn init_backend_config_completes_a_partial_backend_block() {
     let w = Work::new(&(String::from("terraform {\n  backend \"s3\" {}\n}\n") + RESOURCES));
     w.write("state.s3.hcl", &format!("key = \"p/terraform.tfstate\"\nregion = \"us-east-1\"\nuse_path_style = true\nendpoints = {{ s3 = \"{}\" }}\n", emulators().moto().url()));
     run(&w, &["init"]).code(1).stderr_has("needs `bucket`");
-    run(&w, &["init", "-backend-config=bucket=partial", "-backend-config=state.s3.hcl"]).ok().stdout_has("s3://partial/p/terraform.tfstate");
+    run(&w, &["init", "-backend-config=bucket=partial", "-backend-config=state.s3.hcl"])
+        .ok()
+        .stdout_has("s3://partial/p/terraform.tfstate");
     run(&w, &["apply", "-auto-approve"]).ok();
     assert!(object("partial", "p/terraform.tfstate").is_some());
     run(&w, &["plan", "-detailed-exitcode"]).code(0);

@@ -25,10 +25,22 @@ fn mixed_terraform_directory_applies_with_overrides_and_var_files() {
     // override.tf replaced the local and added an argument to the resource.
     assert_eq!(out["app"]["value"]["tier"], "overridden");
     let state = w.state_json();
-    let app = state["values"]["root_module"]["resources"].as_array().unwrap().iter().find(|r| r["address"] == "meshplan_data.app").unwrap().clone();
+    let app = state["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "meshplan_data.app")
+        .unwrap()
+        .clone();
     assert_eq!(app["values"]["triggers_replace"], "from-tfvars-json");
     // net_override.tf.json (JSON overriding JSON) added an argument to the JSON resource.
-    let net = state["values"]["root_module"]["resources"].as_array().unwrap().iter().find(|r| r["address"] == "meshplan_data.net").unwrap().clone();
+    let net = state["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "meshplan_data.net")
+        .unwrap()
+        .clone();
     assert_eq!(net["values"]["triggers_replace"], "from-tfvars-json");
     // A JSON template that is one interpolation keeps the value's type (a list here), and
     // strings in *.tfvars.json are literal text.
@@ -43,7 +55,9 @@ fn variable_precedence_follows_terraform() {
     let vars = ["a", "b", "c", "d", "e", "f"];
     let mut config = String::new();
     for v in vars {
-        config.push_str(&format!("variable \"{v}\" {{\n  default = \"default\"\n}}\noutput \"{v}\" {{\n  value = var.{v}\n}}\n"));
+        config.push_str(&format!(
+            "variable \"{v}\" {{\n  default = \"default\"\n}}\noutput \"{v}\" {{\n  value = var.{v}\n}}\n"
+        ));
     }
     let w = Work::files(&[
         ("main.tf", &config),
@@ -84,9 +98,16 @@ fn empty_directory_names_every_accepted_extension() {
 
 #[test]
 fn json_syntax_error_points_at_the_json() {
-    let w = Work::files(&[("main.tf.json", "{\n  \"resource\": {\n    \"meshplan_data\": {\"x\": {\"input\": 1,}}\n  }\n}\n")]);
+    let w = Work::files(&[(
+        "main.tf.json",
+        "{\n  \"resource\": {\n    \"meshplan_data\": {\"x\": {\"input\": 1,}}\n  }\n}\n",
+    )]);
     let r = w.run(&["validate"]);
-    r.code(1).no_panic().stderr_has("invalid JSON syntax").stderr_has("main.tf.json:3:40").stderr_has("JSON allows no trailing");
+    r.code(1)
+        .no_panic()
+        .stderr_has("invalid JSON syntax")
+        .stderr_has("main.tf.json:3:40")
+        .stderr_has("JSON allows no trailing");
 }
 
 #[test]
@@ -101,7 +122,11 @@ fn errors_in_json_expressions_point_into_the_json_file() {
 fn unknown_block_in_json_points_at_its_key() {
     let w = Work::files(&[("main.tf.json", "{\n  \"resorce\": {}\n}\n")]);
     let r = w.run(&["validate"]);
-    r.code(1).no_panic().stderr_has("unsupported block type `resorce`").stderr_has("main.tf.json:2:3").stderr_has("resource");
+    r.code(1)
+        .no_panic()
+        .stderr_has("unsupported block type `resorce`")
+        .stderr_has("main.tf.json:2:3")
+        .stderr_has("resource");
 }
 
 #[test]
@@ -111,7 +136,11 @@ fn duplicate_across_families_names_both_files() {
         ("b.mp.hcl", "\nvariable \"x\" {\n  default = 2\n}\n"),
     ]);
     let r = w.run(&["validate"]);
-    r.code(1).no_panic().stderr_has("duplicate variable \"x\"").stderr_has("b.mp.hcl:2:1").stderr_has("first declared at a.tf:1:1");
+    r.code(1)
+        .no_panic()
+        .stderr_has("duplicate variable \"x\"")
+        .stderr_has("b.mp.hcl:2:1")
+        .stderr_has("first declared at a.tf:1:1");
 }
 
 #[test]
@@ -150,7 +179,10 @@ fn override_replaces_nested_blocks_and_merges_lifecycle() {
 
 #[test]
 fn tfvars_json_errors_point_at_the_file() {
-    let w = Work::files(&[("main.tf", "variable \"a\" {\n  default = 1\n}\n"), ("terraform.tfvars.json", "{\n  \"a\": [1 2]\n}\n")]);
+    let w = Work::files(&[
+        ("main.tf", "variable \"a\" {\n  default = 1\n}\n"),
+        ("terraform.tfvars.json", "{\n  \"a\": [1 2]\n}\n"),
+    ]);
     w.run(&["plan"]).code(1).no_panic().stderr_has("invalid JSON syntax").stderr_has("terraform.tfvars.json:2:11");
 }
 
@@ -181,7 +213,11 @@ fn json_nested_blocks_are_read_by_the_schema() {
 fn bad_argument_in_a_json_nested_block_points_into_the_json() {
     let w = Work::files(&[("main.tf.json", &CSR_JSON.replace("\"common_name\"", "\"comon_name\""))]);
     let r = w.run(&["validate"]);
-    r.code(1).no_panic().stderr_has("unsupported argument `comon_name`").stderr_has("main.tf.json:7:20").stderr_has("common_name");
+    r.code(1)
+        .no_panic()
+        .stderr_has("unsupported argument `comon_name`")
+        .stderr_has("main.tf.json:7:20")
+        .stderr_has("common_name");
     // Native syntax keeps Terraform's rule: a block is written as a block.
     let w = Work::files(&[(
         "main.tf",
@@ -250,8 +286,16 @@ fn malformed_json_configuration_fails_cleanly_with_a_location() {
         ("{\"variable\": {\"v\": {\"type\": \"list(string\"}}}", "invalid HCL syntax", "main.tf.json:1:"),
         ("{\"locals\": {\"bad name\": 1}}", "\"bad name\" is not a valid argument name", "main.tf.json:1:13"),
         ("{\"output\": {\"o\": {}}}", "output \"o\" needs a `value`", "main.tf.json:1:13"),
-        ("{\"output\": {\"o\": {\"value\": \"${local.gone}\"}}}", "undeclared local value `local.gone`", "main.tf.json:1:31"),
-        ("{\"resource\": {\"meshplan_data\": {\"a\": {\"inptu\": 1}}}}", "unsupported argument `inptu`", "main.tf.json:1:39"),
+        (
+            "{\"output\": {\"o\": {\"value\": \"${local.gone}\"}}}",
+            "undeclared local value `local.gone`",
+            "main.tf.json:1:31",
+        ),
+        (
+            "{\"resource\": {\"meshplan_data\": {\"a\": {\"inptu\": 1}}}}",
+            "unsupported argument `inptu`",
+            "main.tf.json:1:39",
+        ),
         ("", "empty JSON configuration file main.tf.json", "(main.tf.json:1:1)"),
         ("{\"a\": \"\\q\"}", "invalid escape", "main.tf.json:1:8"),
     ];
@@ -297,7 +341,11 @@ fn override_replaces_a_nested_block_wholesale() {
     w.run(&["apply", "-auto-approve"]).ok();
     let out = w.run(&["output", "-json"]).ok().json();
     assert_eq!(out["subject"]["value"]["common_name"], "over");
-    assert_eq!(out["subject"]["value"]["organization"], serde_json::Value::Null, "the base block's other arguments are gone");
+    assert_eq!(
+        out["subject"]["value"]["organization"],
+        serde_json::Value::Null,
+        "the base block's other arguments are gone"
+    );
 }
 
 #[test]
@@ -326,5 +374,7 @@ fn json_dynamic_blocks_and_module_providers() {
     assert_eq!(out["cn"]["value"], "dyn.test");
     assert_eq!(out["m"]["value"], "child");
     // The child's resource uses the aliased configuration the JSON `providers` map passed in.
-    w.run(&["graph", "-type=plan"]).ok().stdout_has(r#""[root] module.m.meshplan_data.d (expand)" -> "[root] provider[\"meshplan\"].second""#);
+    w.run(&["graph", "-type=plan"])
+        .ok()
+        .stdout_has(r#""[root] module.m.meshplan_data.d (expand)" -> "[root] provider[\"meshplan\"].second""#);
 }

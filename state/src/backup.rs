@@ -66,7 +66,8 @@ pub fn reseal(state_dir: &Path, encryption: &Encryption) -> Result<(), StateErro
         let (plain, from_fallback) = encryption.open_with_origin(AAD, &stored)?;
         if from_fallback {
             let sealed = encryption.seal(AAD, &plain)?;
-            write_atomically(&path, &sealed).map_err(|e| StateError::Io(format!("cannot rewrite {}: {e}", path.display())))?;
+            write_atomically(&path, &sealed)
+                .map_err(|e| StateError::Io(format!("cannot rewrite {}: {e}", path.display())))?;
         }
     }
     Ok(())
@@ -76,7 +77,8 @@ pub fn reseal(state_dir: &Path, encryption: &Encryption) -> Result<(), StateErro
 pub fn read(path: &Path, encryption: &Encryption) -> Result<Snapshot, StateError> {
     let text = std::fs::read(path).map_err(|e| StateError::Io(format!("cannot read {}: {e}", path.display())))?;
     let text = if crate::cipher::is_encrypted(&text) { encryption.open(AAD, &text)? } else { text };
-    serde_json::from_slice(&text).map_err(|e| StateError::Corrupt { key: path.display().to_string(), message: e.to_string() })
+    serde_json::from_slice(&text)
+        .map_err(|e| StateError::Corrupt { key: path.display().to_string(), message: e.to_string() })
 }
 
 /// A whole state as one document: the JSON `state pull` prints, sealed with `encryption`
@@ -91,7 +93,8 @@ pub fn encode_document(snapshot: &Snapshot, encryption: &Encryption) -> Result<V
 /// opened it (it should be written again with the primary). `name` is for the error.
 pub fn decode_document(bytes: &[u8], encryption: &Encryption, name: &str) -> Result<(Snapshot, bool), StateError> {
     let (text, from_fallback) = encryption.open_with_origin(AAD, bytes)?;
-    let snapshot = serde_json::from_slice(&text).map_err(|e| StateError::Corrupt { key: name.to_string(), message: e.to_string() })?;
+    let snapshot = serde_json::from_slice(&text)
+        .map_err(|e| StateError::Corrupt { key: name.to_string(), message: e.to_string() })?;
     Ok((snapshot, from_fallback))
 }
 

@@ -133,7 +133,9 @@ impl StateCipher for AesGcmDataKey {
         let (key, wrapped) = self.current()?;
         let nonce = random(12)?;
         let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
-        let ct = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad }).map_err(|e| CipherError::Failed(e.to_string()))?;
+        let ct = cipher
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+            .map_err(|e| CipherError::Failed(e.to_string()))?;
         let env = Envelope {
             meshplan_encrypted: 1,
             method: "aes_gcm".into(),
@@ -155,7 +157,12 @@ impl StateCipher for AesGcmDataKey {
         }
         let env: Envelope = serde_json::from_slice(stored).map_err(|e| CipherError::Damaged(e.to_string()))?;
         if env.method != "aes_gcm" || env.kdf != self.keys.kind() {
-            return Err(CipherError::WrongKey(format!("it was encrypted with {}/{}, the configuration has aes_gcm/{}", env.method, env.kdf, self.keys.kind())));
+            return Err(CipherError::WrongKey(format!(
+                "it was encrypted with {}/{}, the configuration has aes_gcm/{}",
+                env.method,
+                env.kdf,
+                self.keys.kind()
+            )));
         }
         let wrapped = unb64(&env.wrapped_key, "wrapped key")?;
         let nonce = unb64(&env.nonce, "nonce")?;
@@ -173,7 +180,9 @@ impl StateCipher for AesGcmDataKey {
             }
         };
         let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
-        cipher.decrypt(Nonce::from_slice(&nonce), Payload { msg: &ct, aad }).map_err(|_| CipherError::WrongKey("the authentication tag does not match".into()))
+        cipher
+            .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ct, aad })
+            .map_err(|_| CipherError::WrongKey("the authentication tag does not match".into()))
     }
 }
 
@@ -245,7 +254,13 @@ impl Pbkdf2Params {
     pub const MIN_PASSPHRASE: usize = 16;
 
     pub fn new(passphrase: String) -> Self {
-        Pbkdf2Params { passphrase, key_length: 32, iterations: Self::MIN_ITERATIONS, salt_length: 32, hash: Pbkdf2Hash::Sha512 }
+        Pbkdf2Params {
+            passphrase,
+            key_length: 32,
+            iterations: Self::MIN_ITERATIONS,
+            salt_length: 32,
+            hash: Pbkdf2Hash::Sha512,
+        }
     }
 }
 
@@ -294,7 +309,10 @@ pub struct AesGcm {
 impl AesGcm {
     pub fn new(params: Pbkdf2Params) -> Result<Self, CipherError> {
         if params.key_length != 32 {
-            return Err(CipherError::Failed(format!("aes_gcm needs a 32-byte key (AES-256), the key provider gives {}", params.key_length)));
+            return Err(CipherError::Failed(format!(
+                "aes_gcm needs a 32-byte key (AES-256), the key provider gives {}",
+                params.key_length
+            )));
         }
         Ok(AesGcm { params, salt: Mutex::new(None) })
     }
@@ -327,7 +345,9 @@ impl StateCipher for AesGcm {
         let key = derive(&p.passphrase, p.hash, p.iterations, &salt);
         let nonce = random(12)?;
         let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
-        let ct = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad }).map_err(|e| CipherError::Failed(e.to_string()))?;
+        let ct = cipher
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+            .map_err(|e| CipherError::Failed(e.to_string()))?;
         let env = Envelope {
             meshplan_encrypted: 1,
             method: "aes_gcm".into(),
@@ -349,9 +369,13 @@ impl StateCipher for AesGcm {
         }
         let env: Envelope = serde_json::from_slice(stored).map_err(|e| CipherError::Damaged(e.to_string()))?;
         if env.method != "aes_gcm" || env.kdf != "pbkdf2" {
-            return Err(CipherError::WrongKey(format!("it was encrypted with {}/{}, the configuration has aes_gcm/pbkdf2", env.method, env.kdf)));
+            return Err(CipherError::WrongKey(format!(
+                "it was encrypted with {}/{}, the configuration has aes_gcm/pbkdf2",
+                env.method, env.kdf
+            )));
         }
-        let hash = Pbkdf2Hash::parse(&env.hash).ok_or_else(|| CipherError::Damaged(format!("unknown hash {:?}", env.hash)))?;
+        let hash =
+            Pbkdf2Hash::parse(&env.hash).ok_or_else(|| CipherError::Damaged(format!("unknown hash {:?}", env.hash)))?;
         if env.key_length != 32 || env.iterations == 0 || env.iterations > 100_000_000 {
             return Err(CipherError::Damaged("implausible key derivation parameters".into()));
         }
@@ -394,7 +418,12 @@ impl Default for Encryption {
 
 impl std::fmt::Debug for Encryption {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Encryption({}, fallback {:?})", self.primary.method(), self.fallback.as_ref().map(|c| c.method().to_string()))
+        write!(
+            f,
+            "Encryption({}, fallback {:?})",
+            self.primary.method(),
+            self.fallback.as_ref().map(|c| c.method().to_string())
+        )
     }
 }
 

@@ -10,11 +10,11 @@
 //! is its only user. No printing: errors are typed ([`StateError`]).
 
 mod backend;
+pub mod backup;
+pub mod cipher;
 mod error;
 mod lock;
 mod lock_file;
-pub mod backup;
-pub mod cipher;
 pub mod private;
 mod record;
 mod sled_backend;

@@ -97,7 +97,8 @@ impl Snapshot {
                 Commit::Outputs(outputs) => self.outputs = outputs,
                 Commit::Lineage(lineage) => adopted = Some(lineage),
                 Commit::Move { from, to } => {
-                    let mut record = self.resources.remove(&from).ok_or_else(|| crate::StateError::NotFound(from.clone()))?;
+                    let mut record =
+                        self.resources.remove(&from).ok_or_else(|| crate::StateError::NotFound(from.clone()))?;
                     record.address = to;
                     self.resources.insert(record.key(), record);
                 }

@@ -61,11 +61,14 @@ impl SledBackend {
     /// A backend storing under `dir` (the engine passes `.meshplan/`). Cheap: creates `dir`
     /// if needed and opens nothing; see the module docs for the order of lock and open.
     pub fn open(dir: &Path) -> Result<Self, StateError> {
-        crate::private::create_private_dir(dir).map_err(|e| StateError::Open {
-            path: dir.display().to_string(),
-            message: e.to_string(),
-        })?;
-        Ok(SledBackend { dir: dir.to_path_buf(), lock_file: LockFile::new(dir), db: Mutex::new(None), encryption: Encryption::default() })
+        crate::private::create_private_dir(dir)
+            .map_err(|e| StateError::Open { path: dir.display().to_string(), message: e.to_string() })?;
+        Ok(SledBackend {
+            dir: dir.to_path_buf(),
+            lock_file: LockFile::new(dir),
+            db: Mutex::new(None),
+            encryption: Encryption::default(),
+        })
     }
 
     /// Seals what is written and opens what is read with `encryption` (default: none).
@@ -142,7 +145,10 @@ impl SledBackend {
     /// Owner-only permissions on everything under the state directory (sled's files are
     /// created with the umask).
     fn restrict(&self) -> Result<(), StateError> {
-        crate::private::restrict_tree(&self.dir).map_err(|e| StateError::Open { path: self.dir.display().to_string(), message: format!("cannot make it owner-only: {e}") })
+        crate::private::restrict_tree(&self.dir).map_err(|e| StateError::Open {
+            path: self.dir.display().to_string(),
+            message: format!("cannot make it owner-only: {e}"),
+        })
     }
 
     /// Every record as stored.
@@ -184,7 +190,9 @@ impl SledBackend {
         };
         match e {
             StateError::Corrupt { key, message } => StateError::Corrupt { key, message: message + &recovery },
-            StateError::Open { path, message } if !message.contains("in use") => StateError::Open { path, message: message + &recovery },
+            StateError::Open { path, message } if !message.contains("in use") => {
+                StateError::Open { path, message: message + &recovery }
+            }
             other => other,
         }
     }
@@ -259,7 +267,10 @@ impl SledBackend {
                     let mut message = e.to_string();
                     if is_held_by_another_process(&e) {
                         message = match self.lock_file.holder() {
-                            Ok(Some(h)) => format!("it is in use by another process; the state lock is held by {} (pid {}, operation {})", h.who, h.pid, h.operation),
+                            Ok(Some(h)) => format!(
+                                "it is in use by another process; the state lock is held by {} (pid {}, operation {})",
+                                h.who, h.pid, h.operation
+                            ),
                             _ => "it is in use by another meshplan process".to_string(),
                         };
                     }
@@ -315,7 +326,6 @@ fn read_serial(db: &sled::Db) -> Result<u64, StateError> {
         None => Ok(0),
     }
 }
-
 
 impl StateBackend for SledBackend {
     fn read(&self) -> Result<Snapshot, StateError> {

@@ -28,7 +28,9 @@ fn garbage_in_the_database_files_is_an_error() {
         let outcome = std::panic::catch_unwind(|| b.read());
         match outcome {
             Err(_) => panic!("{victim}: reading a damaged database panicked"),
-            Ok(Ok(s)) => panic!("{victim}: a damaged database read as serial {} with {} records", s.serial, s.resources.len()),
+            Ok(Ok(s)) => {
+                panic!("{victim}: a damaged database read as serial {} with {} records", s.serial, s.resources.len())
+            }
             Ok(Err(e)) => assert!(matches!(e, StateError::Corrupt { .. } | StateError::Open { .. }), "{victim}: {e}"),
         }
     }

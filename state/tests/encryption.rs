@@ -2,7 +2,10 @@
 //! migrations in both directions rewrite every record and backup at lock time.
 
 use meshplan_state::cipher::{AesGcm, Pbkdf2Params, Unencrypted};
-use meshplan_state::{Commit, Encryption, LockInfo, OutputRecord, RecordStatus, ResourceMode, ResourceRecord, SledBackend, StateBackend, StateCipher, StateError};
+use meshplan_state::{
+    Commit, Encryption, LockInfo, OutputRecord, RecordStatus, ResourceMode, ResourceRecord, SledBackend, StateBackend,
+    StateCipher, StateError,
+};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -78,7 +81,9 @@ fn encrypted_state_is_unreadable_on_disk_and_needs_the_key() {
     assert!(!meshplan_state::backup::list(dir.path()).is_empty());
     assert_eq!(files_contain(dir.path(), b"PRIVATE KEY"), Vec::<String>::new());
 
-    let wrong = SledBackend::open(dir.path()).unwrap().with_encryption(Encryption { primary: aes("not the right passphrase"), fallback: None });
+    let wrong = SledBackend::open(dir.path())
+        .unwrap()
+        .with_encryption(Encryption { primary: aes("not the right passphrase"), fallback: None });
     let e = wrong.read().unwrap_err();
     assert!(matches!(e, StateError::Cipher(_)), "{e:?}");
     assert!(e.to_string().contains("cannot decrypt the state: wrong passphrase or key?"), "{e}");
@@ -102,18 +107,24 @@ fn migrations_rewrite_every_record_and_backup_at_lock_time() {
     assert!(!files_contain(dir.path(), b"PRIVATE KEY").is_empty());
 
     // Without the fallback, plain records are refused.
-    let strict = SledBackend::open(dir.path()).unwrap().with_encryption(Encryption { primary: aes("correct horse battery staple"), fallback: None });
+    let strict = SledBackend::open(dir.path())
+        .unwrap()
+        .with_encryption(Encryption { primary: aes("correct horse battery staple"), fallback: None });
     assert!(strict.read().is_err());
     strict.close().unwrap();
 
     // Plain → encrypted: one lock rewrites everything, without a commit.
-    let to_enc = SledBackend::open(dir.path()).unwrap().with_encryption(Encryption { primary: aes("correct horse battery staple"), fallback: Some(plain()) });
+    let to_enc = SledBackend::open(dir.path())
+        .unwrap()
+        .with_encryption(Encryption { primary: aes("correct horse battery staple"), fallback: Some(plain()) });
     let g = lock(&to_enc);
     let after = to_enc.read().unwrap();
     to_enc.close().unwrap();
     drop(g);
     assert_eq!(after, before);
-    let strict = SledBackend::open(dir.path()).unwrap().with_encryption(Encryption { primary: aes("correct horse battery staple"), fallback: None });
+    let strict = SledBackend::open(dir.path())
+        .unwrap()
+        .with_encryption(Encryption { primary: aes("correct horse battery staple"), fallback: None });
     assert_eq!(strict.read().unwrap(), before, "every record is now sealed with the primary");
     strict.close().unwrap();
     for (_, p) in meshplan_state::backup::list(dir.path()) {
@@ -121,7 +132,9 @@ fn migrations_rewrite_every_record_and_backup_at_lock_time() {
     }
 
     // Encrypted → plain, the old key as fallback.
-    let back = SledBackend::open(dir.path()).unwrap().with_encryption(Encryption { primary: plain(), fallback: Some(aes("correct horse battery staple")) });
+    let back = SledBackend::open(dir.path())
+        .unwrap()
+        .with_encryption(Encryption { primary: plain(), fallback: Some(aes("correct horse battery staple")) });
     let g = lock(&back);
     back.close().unwrap();
     drop(g);

@@ -126,7 +126,9 @@ fn concurrent_commits_each_bump_the_serial_once() {
         .map(|t| {
             let b = b.clone();
             std::thread::spawn(move || {
-                (0..10).map(|i| b.commit(vec![Commit::Put(record(&format!("r.t{t}_{i}"), i))]).unwrap()).collect::<Vec<_>>()
+                (0..10)
+                    .map(|i| b.commit(vec![Commit::Put(record(&format!("r.t{t}_{i}"), i))]).unwrap())
+                    .collect::<Vec<_>>()
             })
         })
         .collect();
@@ -171,7 +173,10 @@ fn a_second_locker_times_out_naming_the_holder() {
         other => panic!("expected Locked, got {other}"),
     }
     let message = err.to_string();
-    assert!(message.contains("alice@elsewhere") && message.contains("lock-1") && message.contains("apply"), "{message}");
+    assert!(
+        message.contains("alice@elsewhere") && message.contains("lock-1") && message.contains("apply"),
+        "{message}"
+    );
 
     // Released while the second one waits: it gets the lock.
     let releaser = std::thread::spawn(move || {
@@ -216,7 +221,12 @@ fn a_lock_left_by_a_dead_process_on_this_host_is_taken_over() {
     let guard = b.lock(LockInfo::for_this_process("plan"), Duration::ZERO).unwrap();
     assert_eq!(guard.taken_over.as_ref().map(|h| h.id.as_str()), Some(dead_id.as_str()));
     assert_eq!(b.lock_holder().unwrap().unwrap().id, guard.info.id);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().contains("stale")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().contains("stale"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

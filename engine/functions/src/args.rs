@@ -79,9 +79,7 @@ pub(crate) fn boolean(args: &[Value], i: usize) -> Result<bool, FunctionError> {
 
 pub(crate) fn list(args: &[Value], i: usize) -> Result<&[Value], FunctionError> {
     let v = present(args, i)?;
-    v.as_list()
-        .map(Vec::as_slice)
-        .ok_or_else(|| FunctionError::arg(i, format!("list required, got {}", v.type_name())))
+    v.as_list().map(Vec::as_slice).ok_or_else(|| FunctionError::arg(i, format!("list required, got {}", v.type_name())))
 }
 
 pub(crate) fn object(args: &[Value], i: usize) -> Result<&BTreeMap<String, Value>, FunctionError> {
@@ -95,9 +93,8 @@ pub(crate) fn string_list(args: &[Value], i: usize) -> Result<Vec<Cow<'_, str>>,
         .iter()
         .enumerate()
         .map(|(at, v)| {
-            value_as_string(v).ok_or_else(|| {
-                FunctionError::arg(i, format!("element {at} must be a string, got {}", v.type_name()))
-            })
+            value_as_string(v)
+                .ok_or_else(|| FunctionError::arg(i, format!("element {at} must be a string, got {}", v.type_name())))
         })
         .collect()
 }

@@ -17,7 +17,15 @@ pub(crate) fn length(args: &[Value], _: &Env) -> Result {
         Value::String(s) => s.graphemes(true).count(),
         Value::List(items) => items.len(),
         Value::Object(attrs) => attrs.len(),
-        other => return Err(FunctionError::arg(0, format!("argument must be a string, a collection type, or a structural type, got {}", other.type_name()))),
+        other => {
+            return Err(FunctionError::arg(
+                0,
+                format!(
+                    "argument must be a string, a collection type, or a structural type, got {}",
+                    other.type_name()
+                ),
+            ))
+        }
     };
     Ok(Value::Number(n as f64))
 }
@@ -102,9 +110,8 @@ pub(crate) fn contains(args: &[Value], _: &Env) -> Result {
 /// Equality after Terraform's primitive conversions, so `contains(["1"], 1)` holds.
 pub(crate) fn loosely_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::String(_), Value::Number(_) | Value::Bool(_)) | (Value::Number(_) | Value::Bool(_), Value::String(_)) => {
-            value_as_string(a) == value_as_string(b)
-        }
+        (Value::String(_), Value::Number(_) | Value::Bool(_))
+        | (Value::Number(_) | Value::Bool(_), Value::String(_)) => value_as_string(a) == value_as_string(b),
         _ => a == b,
     }
 }
@@ -123,11 +130,10 @@ pub(crate) fn zipmap(args: &[Value], _: &Env) -> Result {
     let keys = crate::args::string_list(args, 0)?;
     let values = list(args, 1)?;
     if keys.len() != values.len() {
-        return Err(FunctionError::arg(1, format!(
-            "number of keys ({}) does not match number of values ({})",
-            keys.len(),
-            values.len()
-        )));
+        return Err(FunctionError::arg(
+            1,
+            format!("number of keys ({}) does not match number of values ({})", keys.len(), values.len()),
+        ));
     }
     Ok(Value::Object(keys.into_iter().map(|k| k.into_owned()).zip(values.iter().cloned()).collect()))
 }
@@ -149,10 +155,13 @@ pub(crate) fn range(args: &[Value], _: &Env) -> Result {
     }
     if (step > 0.0 && start > limit) || (step < 0.0 && start < limit) {
         let direction = if step > 0.0 { "greater" } else { "less" };
-        return Err(FunctionError::arg(2, format!(
-            "step must move toward the limit: start is {direction} than limit, so step must be {}",
-            if step > 0.0 { "negative" } else { "positive" }
-        )));
+        return Err(FunctionError::arg(
+            2,
+            format!(
+                "step must move toward the limit: start is {direction} than limit, so step must be {}",
+                if step > 0.0 { "negative" } else { "positive" }
+            ),
+        ));
     }
     let mut out = Vec::new();
     let mut i = 0u32;
@@ -203,10 +212,13 @@ pub(crate) fn one(args: &[Value], _: &Env) -> Result {
     match list(args, 0)? {
         [] => Ok(Value::Null),
         [only] => Ok(only.clone()),
-        many => Err(FunctionError::arg(0, format!(
-            "must be a list, set, or tuple value with either zero or one elements, got {} elements",
-            many.len()
-        ))),
+        many => Err(FunctionError::arg(
+            0,
+            format!(
+                "must be a list, set, or tuple value with either zero or one elements, got {} elements",
+                many.len()
+            ),
+        )),
     }
 }
 
@@ -215,7 +227,10 @@ pub(crate) fn slice(args: &[Value], _: &Env) -> Result {
     let start = integer(args, 1)?;
     let end = integer(args, 2)?;
     if start < 0 || start as usize > items.len() {
-        return Err(FunctionError::arg(1, format!("start index {start} is out of range for a list of {}", items.len())));
+        return Err(FunctionError::arg(
+            1,
+            format!("start index {start} is out of range for a list of {}", items.len()),
+        ));
     }
     if end < 0 || end as usize > items.len() {
         return Err(FunctionError::arg(2, format!("end index {end} is out of range for a list of {}", items.len())));
@@ -255,12 +270,13 @@ pub(crate) fn transpose(args: &[Value], _: &Env) -> Result {
     let map = object(args, 0)?;
     let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (key, values) in map {
-        let values = values
-            .as_list()
-            .ok_or_else(|| FunctionError::arg(0, format!("element {key:?} must be a list of strings, got {}", values.type_name())))?;
+        let values = values.as_list().ok_or_else(|| {
+            FunctionError::arg(0, format!("element {key:?} must be a list of strings, got {}", values.type_name()))
+        })?;
         for v in values {
-            let v = value_as_string(v)
-                .ok_or_else(|| FunctionError::arg(0, format!("element {key:?} must contain only strings, got {}", v.type_name())))?;
+            let v = value_as_string(v).ok_or_else(|| {
+                FunctionError::arg(0, format!("element {key:?} must contain only strings, got {}", v.type_name()))
+            })?;
             out.entry(v.into_owned()).or_default().push(string_value(key.as_str()));
         }
     }
@@ -279,6 +295,9 @@ fn bools(args: &[Value]) -> std::result::Result<Vec<bool>, FunctionError> {
     list(args, 0)?
         .iter()
         .enumerate()
-        .map(|(at, v)| crate::args::boolean(std::slice::from_ref(v), 0).map_err(|e| FunctionError::arg(0, format!("element {at}: {}", e.message))))
+        .map(|(at, v)| {
+            crate::args::boolean(std::slice::from_ref(v), 0)
+                .map_err(|e| FunctionError::arg(0, format!("element {at}: {}", e.message)))
+        })
         .collect()
 }

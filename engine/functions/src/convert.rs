@@ -26,7 +26,10 @@ pub(crate) fn tonumber(args: &[Value], _: &Env) -> Result {
         Value::Null => Ok(Value::Null),
         Value::Number(n) => Ok(Value::Number(*n)),
         Value::String(s) => parse_decimal(s).map(Value::Number).ok_or_else(|| {
-            FunctionError::arg(0, format!("cannot convert {s:?} to number; given string must be a decimal representation of a number"))
+            FunctionError::arg(
+                0,
+                format!("cannot convert {s:?} to number; given string must be a decimal representation of a number"),
+            )
         }),
         other => Err(FunctionError::arg(0, format!("cannot convert {} to number", other.type_name()))),
     }
@@ -38,7 +41,10 @@ pub(crate) fn tobool(args: &[Value], _: &Env) -> Result {
         Value::Bool(b) => Ok(Value::Bool(*b)),
         Value::String(s) if s == "true" => Ok(Value::Bool(true)),
         Value::String(s) if s == "false" => Ok(Value::Bool(false)),
-        Value::String(s) => Err(FunctionError::arg(0, format!("cannot convert {s:?} to bool; only the strings \"true\" or \"false\" are allowed"))),
+        Value::String(s) => Err(FunctionError::arg(
+            0,
+            format!("cannot convert {s:?} to bool; only the strings \"true\" or \"false\" are allowed"),
+        )),
         other => Err(FunctionError::arg(0, format!("cannot convert {} to bool", other.type_name()))),
     }
 }

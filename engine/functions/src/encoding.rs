@@ -25,7 +25,9 @@ fn write_json(value: &Value, out: &mut String) -> std::result::Result<(), Functi
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) if !n.is_finite() => return Err(FunctionError::new("cannot encode a non-finite number as JSON")),
+        Value::Number(n) if !n.is_finite() => {
+            return Err(FunctionError::new("cannot encode a non-finite number as JSON"))
+        }
         Value::Number(n) => out.push_str(&meshplan_provider::format_number(*n)),
         Value::String(s) => write_json_string(s, out),
         Value::List(items) => {
@@ -69,8 +71,8 @@ fn write_json_string(s: &str, out: &mut String) {
 
 pub(crate) fn jsondecode(args: &[Value], _: &Env) -> Result {
     let text = string(args, 0)?;
-    let parsed: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| FunctionError::arg(0, format!("invalid JSON: {e}")))?;
+    let parsed: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| FunctionError::arg(0, format!("invalid JSON: {e}")))?;
     Ok(Value::from_json(&parsed))
 }
 
@@ -100,9 +102,7 @@ pub(crate) fn base64decode(args: &[Value], _: &Env) -> Result {
 
 fn decode_base64(args: &[Value], i: usize) -> std::result::Result<Vec<u8>, FunctionError> {
     let text = string(args, i)?;
-    STANDARD
-        .decode(text.as_bytes())
-        .map_err(|e| FunctionError::arg(i, format!("failed to decode base64 data: {e}")))
+    STANDARD.decode(text.as_bytes()).map_err(|e| FunctionError::arg(i, format!("failed to decode base64 data: {e}")))
 }
 
 /// Go's `url.QueryEscape`: unreserved characters stay, spaces become `+`, the rest `%XX`.
@@ -135,7 +135,12 @@ pub(crate) fn textencodebase64(args: &[Value], _: &Env) -> Result {
             text.chars()
                 .map(|c| u8::try_from(c as u32).ok().filter(|b| u32::from(*b) <= limit))
                 .collect::<Option<Vec<u8>>>()
-                .ok_or_else(|| FunctionError::arg(0, "the given string contains characters that cannot be represented in the requested encoding"))?
+                .ok_or_else(|| {
+                    FunctionError::arg(
+                        0,
+                        "the given string contains characters that cannot be represented in the requested encoding",
+                    )
+                })?
         }
     };
     Ok(string_value(STANDARD.encode(bytes)))
@@ -153,7 +158,11 @@ pub(crate) fn textdecodebase64(args: &[Value], _: &Env) -> Result {
             }
             let units = bytes.chunks(2).map(|p| {
                 let pair = [p[0], p[1]];
-                if matches!(encoding, TextEncoding::Utf16Le) { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+                if matches!(encoding, TextEncoding::Utf16Le) {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
             });
             char::decode_utf16(units).collect::<std::result::Result<String, _>>().map_err(|_| invalid())?
         }
@@ -180,9 +189,10 @@ impl TextEncoding {
             "UTF-16BE" => Ok(TextEncoding::Utf16Be),
             "ISO-8859-1" | "LATIN1" => Ok(TextEncoding::Latin1),
             "US-ASCII" | "ASCII" => Ok(TextEncoding::Ascii),
-            _ => Err(FunctionError::arg(i, format!(
-                "{name:?} is not a supported encoding (use UTF-8, UTF-16LE, UTF-16BE, ISO-8859-1 or US-ASCII)"
-            ))),
+            _ => Err(FunctionError::arg(
+                i,
+                format!("{name:?} is not a supported encoding (use UTF-8, UTF-16LE, UTF-16BE, ISO-8859-1 or US-ASCII)"),
+            )),
         }
     }
 }
@@ -195,12 +205,10 @@ pub(crate) fn csvdecode(args: &[Value], _: &Env) -> Result {
     let mut out = Vec::new();
     for (line, row) in rows.enumerate() {
         if row.len() != header.len() {
-            return Err(FunctionError::arg(0, format!(
-                "data row {} has {} columns, but the header has {}",
-                line + 1,
-                row.len(),
-                header.len()
-            )));
+            return Err(FunctionError::arg(
+                0,
+                format!("data row {} has {} columns, but the header has {}", line + 1, row.len(), header.len()),
+            ));
         }
         out.push(Value::Object(header.iter().cloned().zip(row.into_iter().map(Value::String)).collect()));
     }
@@ -253,4 +261,3 @@ fn parse_csv(text: &str) -> std::result::Result<Vec<Vec<String>>, String> {
     }
     Ok(rows)
 }
-

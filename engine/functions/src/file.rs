@@ -15,7 +15,11 @@ type Result<T = Value> = std::result::Result<T, FunctionError>;
 
 pub(crate) fn resolve(path: &str, env: &Env) -> PathBuf {
     let expanded = PathBuf::from(expand_home(path));
-    if expanded.is_absolute() { expanded } else { env.base_dir.join(expanded) }
+    if expanded.is_absolute() {
+        expanded
+    } else {
+        env.base_dir.join(expanded)
+    }
 }
 
 fn expand_home(path: &str) -> String {
@@ -36,20 +40,26 @@ fn read(args: &[Value], env: &Env) -> Result<Vec<u8>> {
         return Err(FunctionError::arg(0, format!("{path:?} is a directory, not a file")));
     }
     std::fs::read(&resolved).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => FunctionError::arg(0, format!(
+        std::io::ErrorKind::NotFound => FunctionError::arg(
+            0,
+            format!(
             "no file exists at {path:?} (resolved to {}); this function works only with files that are distributed as \
              part of the configuration source code, so if this file will be created by a resource in this \
              configuration you must instead obtain this result from an attribute of that resource",
             resolved.display()
-        )),
+        ),
+        ),
         _ => FunctionError::arg(0, format!("failed to read {path:?}: {e}")),
     })
 }
 
 pub(crate) fn file(args: &[Value], env: &Env) -> Result {
     String::from_utf8(read(args, env)?).map(string_value).map_err(|_| {
-        FunctionError::arg(0, "contents are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded \
-             contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead")
+        FunctionError::arg(
+            0,
+            "contents are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded \
+             contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead",
+        )
     })
 }
 
@@ -107,7 +117,8 @@ pub(crate) fn abspath(args: &[Value], env: &Env) -> Result {
     let path = string(args, 0)?;
     let mut resolved = resolve(&path, env);
     if !resolved.is_absolute() {
-        let cwd = std::env::current_dir().map_err(|e| FunctionError::new(format!("cannot read the working directory: {e}")))?;
+        let cwd = std::env::current_dir()
+            .map_err(|e| FunctionError::new(format!("cannot read the working directory: {e}")))?;
         resolved = cwd.join(resolved);
     }
     Ok(string_value(clean(&resolved.to_string_lossy())))
@@ -158,4 +169,3 @@ fn clean(path: &str) -> String {
         (false, false) => joined,
     }
 }
-

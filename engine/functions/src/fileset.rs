@@ -30,9 +30,11 @@ pub(crate) fn fileset(args: &[Value], env: &Env) -> Result {
     let mut seen = 0;
     // A missing directory has no files, as in Terraform: the result is an empty set.
     if root.is_dir() {
-        walk(&root, "", &patterns, &mut files, &mut seen).map_err(|m| FunctionError::arg(0, format!("cannot list {path:?}: {m}")))?;
+        walk(&root, "", &patterns, &mut files, &mut seen)
+            .map_err(|m| FunctionError::arg(0, format!("cannot list {path:?}: {m}")))?;
     }
-    let mut matched: Vec<String> = files.into_iter().filter(|f| patterns.iter().any(|p| matches(p.as_bytes(), f.as_bytes(), false))).collect();
+    let mut matched: Vec<String> =
+        files.into_iter().filter(|f| patterns.iter().any(|p| matches(p.as_bytes(), f.as_bytes(), false))).collect();
     matched.sort();
     Ok(Value::List(matched.into_iter().map(string_value).collect()))
 }
@@ -41,7 +43,13 @@ pub(crate) fn fileset(args: &[Value], env: &Env) -> Result {
 /// directories are not entered, so a link cycle cannot loop). Only directories that some
 /// pattern could still match below are entered, so `fileset("/", "*.txt")` reads one
 /// directory, not the whole disk.
-fn walk(dir: &Path, prefix: &str, patterns: &[String], files: &mut Vec<String>, seen: &mut usize) -> std::result::Result<(), String> {
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    patterns: &[String],
+    files: &mut Vec<String>,
+    seen: &mut usize,
+) -> std::result::Result<(), String> {
     let entries = std::fs::read_dir(dir).map_err(|e| e.to_string())?;
     for entry in entries {
         let entry = entry.map_err(|e| e.to_string())?;
@@ -96,7 +104,9 @@ fn expand_braces(pattern: &str) -> std::result::Result<Vec<String>, String> {
                         for rest in expand_braces(&format!("{head}{}{tail}", &pattern[pair[0] + 1..pair[1]]))? {
                             out.push(rest);
                             if out.len() > ALTERNATIVES_LIMIT {
-                                return Err(format!("the pattern expands to more than {ALTERNATIVES_LIMIT} alternatives"));
+                                return Err(format!(
+                                    "the pattern expands to more than {ALTERNATIVES_LIMIT} alternatives"
+                                ));
                             }
                         }
                     }

@@ -22,10 +22,13 @@ pub(crate) fn formatlist(args: &[Value], _: &Env) -> Result {
         if let Value::List(items) = arg {
             match rows {
                 Some((len, first)) if len != items.len() => {
-                    return Err(FunctionError::arg(i, format!(
-                        "argument {i} has length {}, which is inconsistent with argument {first} of length {len}",
-                        items.len()
-                    )));
+                    return Err(FunctionError::arg(
+                        i,
+                        format!(
+                            "argument {i} has length {}, which is inconsistent with argument {first} of length {len}",
+                            items.len()
+                        ),
+                    ));
                 }
                 _ => rows = Some((items.len(), i)),
             }
@@ -120,10 +123,10 @@ fn render(template: &str, args: &[Value]) -> Result<String> {
         out.push_str(&text);
     }
     if let Some(unused) = used.iter().position(|u| !u) {
-        return Err(FunctionError::arg(unused + 1, format!(
-            "too many arguments; only {} used by format string",
-            used.iter().filter(|u| **u).count()
-        )));
+        return Err(FunctionError::arg(
+            unused + 1,
+            format!("too many arguments; only {} used by format string", used.iter().filter(|u| **u).count()),
+        ));
     }
     Ok(out)
 }
@@ -308,5 +311,9 @@ fn pad_text(text: String, spec: &Spec) -> String {
         return text;
     }
     let fill = " ".repeat(width - len);
-    if spec.minus { format!("{text}{fill}") } else { format!("{fill}{text}") }
+    if spec.minus {
+        format!("{text}{fill}")
+    } else {
+        format!("{fill}{text}")
+    }
 }

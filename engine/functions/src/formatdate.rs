@@ -10,7 +10,18 @@ use std::fmt::Write;
 type Result<T = Value> = std::result::Result<T, FunctionError>;
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const WEEKDAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
@@ -29,7 +40,12 @@ pub(crate) fn formatdate(args: &[Value], _: &Env) -> Result {
             }
             loop {
                 match chars.next() {
-                    None => return Err(FunctionError::arg(0, "unterminated literal: a quote ' opens text that no quote closes")),
+                    None => {
+                        return Err(FunctionError::arg(
+                            0,
+                            "unterminated literal: a quote ' opens text that no quote closes",
+                        ))
+                    }
                     Some('\'') if chars.peek() == Some(&'\'') => {
                         chars.next();
                         out.push('\'');
@@ -115,9 +131,12 @@ impl Fields {
             ('Z', 1) => write!(out, "{}", self.offset(true)),
             _ => {
                 let sequence: String = std::iter::repeat_n(letter, run).collect();
-                return Err(FunctionError::arg(0, format!(
-                    "invalid date format sequence {sequence:?}; to include letters literally, quote them like 'T'"
-                )));
+                return Err(FunctionError::arg(
+                    0,
+                    format!(
+                        "invalid date format sequence {sequence:?}; to include letters literally, quote them like 'T'"
+                    ),
+                ));
             }
         };
         Ok(())

@@ -52,16 +52,13 @@ pub struct Env<'a> {
 /// Errors name the offending parameter (`Invalid value for "list" parameter: ...`) and keep
 /// its index in [`FunctionError::arg`]. No input makes this panic.
 pub fn call(name: &str, args: &[Value], env: &Env) -> Result<Value, FunctionError> {
-    let spec = registry::lookup(name)
-        .ok_or_else(|| FunctionError::new(format!("there is no function named \"{name}\"")))?;
+    let spec =
+        registry::lookup(name).ok_or_else(|| FunctionError::new(format!("there is no function named \"{name}\"")))?;
     spec.check_arity(args.len())?;
     let sensitive = args.iter().any(Value::contains_sensitive);
     let result = if args.iter().all(Value::is_wholly_known) {
-        let bare: Cow<[Value]> = if sensitive {
-            Cow::Owned(args.iter().map(Value::unmarked).collect())
-        } else {
-            Cow::Borrowed(args)
-        };
+        let bare: Cow<[Value]> =
+            if sensitive { Cow::Owned(args.iter().map(Value::unmarked).collect()) } else { Cow::Borrowed(args) };
         (spec.implementation)(&bare, env).map_err(|e| spec.name_parameter(e))?
     } else if structural(name, args) {
         // These only move values around: unknown elements travel through as they are, so
@@ -100,7 +97,8 @@ pub fn is_error_tolerant(_name: &str) -> bool {
 /// Functions that never look inside the values they move, and whose arguments' shapes (and
 /// keys, indexes) are known: they can run with unknown values nested inside.
 fn structural(name: &str, args: &[Value]) -> bool {
-    const MOVERS: &[&str] = &["merge", "concat", "keys", "values", "lookup", "element", "slice", "reverse", "zipmap", "ephemeralasnull"];
+    const MOVERS: &[&str] =
+        &["merge", "concat", "keys", "values", "lookup", "element", "slice", "reverse", "zipmap", "ephemeralasnull"];
     if !MOVERS.contains(&name) {
         return false;
     }

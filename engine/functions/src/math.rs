@@ -20,7 +20,13 @@ pub(crate) fn floor(args: &[Value], _: &Env) -> Result {
 
 pub(crate) fn signum(args: &[Value], _: &Env) -> Result {
     let n = number(args, 0)?;
-    number_value(if n > 0.0 { 1.0 } else if n < 0.0 { -1.0 } else { 0.0 })
+    number_value(if n > 0.0 {
+        1.0
+    } else if n < 0.0 {
+        -1.0
+    } else {
+        0.0
+    })
 }
 
 pub(crate) fn pow(args: &[Value], _: &Env) -> Result {

@@ -20,9 +20,12 @@ impl Prefix {
     /// Like Go's `net.ParseCIDR`, host bits may be set (`10.1.2.3/16` means `10.1.0.0/16`).
     fn parse(args: &[Value], i: usize) -> Result<Prefix> {
         let text = string(args, i)?;
-        let net: IpNet = text
-            .parse()
-            .map_err(|_| FunctionError::arg(i, format!("invalid CIDR expression: {text:?} is not an address prefix like \"10.0.0.0/16\"")))?;
+        let net: IpNet = text.parse().map_err(|_| {
+            FunctionError::arg(
+                i,
+                format!("invalid CIDR expression: {text:?} is not an address prefix like \"10.0.0.0/16\""),
+            )
+        })?;
         let (address, width) = match net.addr() {
             IpAddr::V4(a) => (u128::from(u32::from(a)), 32),
             IpAddr::V6(a) => (u128::from(a), 128),
@@ -40,7 +43,11 @@ impl Prefix {
 }
 
 fn all_ones(width: u32) -> u128 {
-    if width >= 128 { u128::MAX } else { (1u128 << width) - 1 }
+    if width >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << width) - 1
+    }
 }
 
 /// The network mask of `length` bits within `width` bits.
@@ -64,10 +71,10 @@ pub(crate) fn cidrsubnet(args: &[Value], _: &Env) -> Result {
     }
     let new_length = u64::from(prefix.length) + newbits as u64;
     if new_length > u64::from(prefix.width) {
-        return Err(FunctionError::arg(1, format!(
-            "insufficient address space to extend prefix of {} by {newbits}",
-            prefix.length
-        )));
+        return Err(FunctionError::arg(
+            1,
+            format!("insufficient address space to extend prefix of {} by {newbits}", prefix.length),
+        ));
     }
     let new_length = new_length as u32;
     let fits = netnum >= 0.0
@@ -75,10 +82,13 @@ pub(crate) fn cidrsubnet(args: &[Value], _: &Env) -> Result {
         && power_of_two(newbits as u32).is_none_or(|limit| (netnum as u128) < limit)
         && netnum < 3.5e38;
     if !fits {
-        return Err(FunctionError::arg(2, format!(
-            "prefix extension of {newbits} does not accommodate a subnet numbered {}",
-            meshplan_provider::format_number(netnum)
-        )));
+        return Err(FunctionError::arg(
+            2,
+            format!(
+                "prefix extension of {newbits} does not accommodate a subnet numbered {}",
+                meshplan_provider::format_number(netnum)
+            ),
+        ));
     }
     let shift = prefix.width - new_length;
     let subnet = prefix.network | (netnum as u128).checked_shl(shift).unwrap_or(0);
@@ -99,10 +109,13 @@ pub(crate) fn cidrsubnets(args: &[Value], _: &Env) -> Result {
         }
         let new_length = u64::from(prefix.length) + newbits as u64;
         if new_length > u64::from(prefix.width) {
-            return Err(FunctionError::arg(i, format!(
-                "would extend prefix to {new_length} bits, which is too long for an IPv{} address",
-                if prefix.width == 32 { 4 } else { 6 }
-            )));
+            return Err(FunctionError::arg(
+                i,
+                format!(
+                    "would extend prefix to {new_length} bits, which is too long for an IPv{} address",
+                    if prefix.width == 32 { 4 } else { 6 }
+                ),
+            ));
         }
         let size = power_of_two(prefix.width - new_length as u32).unwrap_or(u128::MAX);
         // Align up to the subnet size; running past the end of the address space or the
@@ -113,9 +126,12 @@ pub(crate) fn cidrsubnets(args: &[Value], _: &Env) -> Result {
             .filter(|start| *start <= network_end && start.checked_add(size - 1).is_some_and(|end| end <= network_end));
         let Some(start) = start else {
             let after = out.last().and_then(Value::as_str).unwrap_or("the start of the prefix").to_string();
-            return Err(FunctionError::arg(i, format!(
-                "not enough remaining address space for a subnet with a prefix of {new_length} bits after {after}"
-            )));
+            return Err(FunctionError::arg(
+                i,
+                format!(
+                    "not enough remaining address space for a subnet with a prefix of {new_length} bits after {after}"
+                ),
+            ));
         };
         out.push(string_value(format!("{}/{new_length}", prefix.address(start))));
         next_free = start.checked_add(size);
@@ -130,11 +146,14 @@ pub(crate) fn cidrhost(args: &[Value], _: &Env) -> Result {
     let host_bits = prefix.width - prefix.length;
     let capacity = power_of_two(host_bits);
     let out_of_range = || {
-        FunctionError::arg(1, format!(
-            "prefix of {} does not accommodate a host numbered {}",
-            prefix.length,
-            meshplan_provider::format_number(hostnum)
-        ))
+        FunctionError::arg(
+            1,
+            format!(
+                "prefix of {} does not accommodate a host numbered {}",
+                prefix.length,
+                meshplan_provider::format_number(hostnum)
+            ),
+        )
     };
     if hostnum.fract() != 0.0 || !hostnum.is_finite() || hostnum.abs() >= 3.4e38 {
         return Err(out_of_range());

@@ -3,7 +3,10 @@
 //! The signature is the single source of arity: `name?` is optional, `name...` takes zero or
 //! more further arguments. It also names parameters in error messages.
 
-use crate::{collection, convert, encoding, file, fileset, format, formatdate, hash, math, network, regex_fns, rsa_fns, set, string, time, yaml};
+use crate::{
+    collection, convert, encoding, file, fileset, format, formatdate, hash, math, network, regex_fns, rsa_fns, set,
+    string, time, yaml,
+};
 use crate::{Env, FunctionError, Value};
 use std::sync::OnceLock;
 
@@ -186,8 +189,7 @@ impl Spec {
     pub(crate) fn name_parameter(&self, error: FunctionError) -> FunctionError {
         let Some(index) = error.arg else { return error };
         let parameters: Vec<_> = self.parameters().collect();
-        let Some(parameter) = parameters.get(index).or_else(|| parameters.last().filter(|p| p.ends_with("...")))
-        else {
+        let Some(parameter) = parameters.get(index).or_else(|| parameters.last().filter(|p| p.ends_with("..."))) else {
             return error;
         };
         let name = parameter.trim_end_matches('?').trim_end_matches("...");
@@ -196,5 +198,9 @@ impl Spec {
 }
 
 fn plural(count: usize) -> String {
-    if count == 1 { "1 argument".to_string() } else { format!("{count} arguments") }
+    if count == 1 {
+        "1 argument".to_string()
+    } else {
+        format!("{count} arguments")
+    }
 }

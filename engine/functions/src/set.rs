@@ -53,7 +53,8 @@ pub(crate) fn setproduct(args: &[Value], _: &Env) -> Result {
     }
     let mut rows: Vec<Vec<Value>> = vec![vec![]];
     for l in lists {
-        rows = rows.into_iter().flat_map(|row| l.iter().map(move |v| [row.clone(), vec![v.clone()]].concat())).collect();
+        rows =
+            rows.into_iter().flat_map(|row| l.iter().map(move |v| [row.clone(), vec![v.clone()]].concat())).collect();
     }
     Ok(Value::List(rows.into_iter().map(Value::List).collect()))
 }
@@ -103,11 +104,10 @@ pub(crate) fn matchkeys(args: &[Value], _: &Env) -> Result {
     let keys = list(args, 1)?;
     let searchset = list(args, 2)?;
     if values.len() != keys.len() {
-        return Err(FunctionError::arg(1, format!(
-            "length of keys ({}) and values ({}) should be equal",
-            keys.len(),
-            values.len()
-        )));
+        return Err(FunctionError::arg(
+            1,
+            format!("length of keys ({}) and values ({}) should be equal", keys.len(), values.len()),
+        ));
     }
     let wanted = |key: &Value| searchset.iter().any(|s| crate::collection::loosely_equal(key, s));
     Ok(Value::List(values.iter().zip(keys).filter(|(_, key)| wanted(key)).map(|(v, _)| v.clone()).collect()))

@@ -50,9 +50,17 @@ pub(crate) struct Instant {
 }
 
 pub(crate) fn parse(text: &str, arg: usize) -> Result<Instant> {
-    let invalid = || FunctionError::arg(arg, format!("{text:?} is not a valid RFC 3339 timestamp like \"2024-01-31T14:05:00Z\""));
+    let invalid =
+        || FunctionError::arg(arg, format!("{text:?} is not a valid RFC 3339 timestamp like \"2024-01-31T14:05:00Z\""));
     let b = text.as_bytes();
-    if b.len() < 20 || !text.is_ascii() || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || !text.is_ascii()
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return Err(invalid());
     }
     let field = |range: std::ops::Range<usize>| text[range].parse::<i64>().ok();
@@ -60,9 +68,17 @@ pub(crate) fn parse(text: &str, arg: usize) -> Result<Instant> {
     if ![0..4, 5..7, 8..10, 11..13, 14..16, 17..19].into_iter().all(digits_only) {
         return Err(invalid());
     }
-    let (year, month, day) = (field(0..4).ok_or_else(invalid)?, field(5..7).ok_or_else(invalid)?, field(8..10).ok_or_else(invalid)?);
-    let (hour, minute, second) = (field(11..13).ok_or_else(invalid)?, field(14..16).ok_or_else(invalid)?, field(17..19).ok_or_else(invalid)?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
+    let (year, month, day) =
+        (field(0..4).ok_or_else(invalid)?, field(5..7).ok_or_else(invalid)?, field(8..10).ok_or_else(invalid)?);
+    let (hour, minute, second) =
+        (field(11..13).ok_or_else(invalid)?, field(14..16).ok_or_else(invalid)?, field(17..19).ok_or_else(invalid)?);
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
         return Err(invalid());
     }
     let mut rest = &text[19..];
@@ -159,6 +175,7 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
 
 /// Go's `time.ParseDuration`, in nanoseconds (the SDK's one parser).
 fn parse_duration(text: &str, arg: usize) -> Result<i128> {
-    meshplan_provider::duration::parse_go_duration(text)
-        .map_err(|e| FunctionError::arg(arg, format!("{e}; a valid duration looks like \"1h30m\", \"-10m\" or \"90s\"")))
+    meshplan_provider::duration::parse_go_duration(text).map_err(|e| {
+        FunctionError::arg(arg, format!("{e}; a valid duration looks like \"1h30m\", \"-10m\" or \"90s\""))
+    })
 }

@@ -19,9 +19,12 @@ pub(crate) fn yamldecode(args: &[Value], _: &Env) -> Result {
     match documents.len() {
         0 => Ok(Value::Null),
         1 => Ok(documents.remove(0)),
-        n => Err(FunctionError::arg(0, format!(
+        n => Err(FunctionError::arg(
+            0,
+            format!(
             "the string holds {n} YAML documents, but yamldecode takes exactly one (use yamldecode_all for a stream)"
-        ))),
+        ),
+        )),
     }
 }
 
@@ -53,11 +56,9 @@ fn from_yaml(raw: serde_norway::Value) -> Result {
         },
         Y::String(s) => Value::String(s),
         Y::Sequence(items) => Value::List(items.into_iter().map(from_yaml).collect::<Result<_>>()?),
-        Y::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| Ok((yaml_key(k)?, from_yaml(v)?)))
-                .collect::<Result<_>>()?,
-        ),
+        Y::Mapping(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| Ok((yaml_key(k)?, from_yaml(v)?))).collect::<Result<_>>()?)
+        }
         // Tags (`!Ref`, `!!binary`, ...) carry no meaning in the language; keep the value.
         Y::Tagged(tagged) => from_yaml(tagged.value)?,
     })
@@ -70,7 +71,9 @@ fn yaml_key(key: serde_norway::Value) -> Result<String> {
         Value::Number(n) => Ok(meshplan_provider::format_number(n)),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Null => Ok("null".to_string()),
-        other => Err(FunctionError::arg(0, format!("a YAML mapping key must be a scalar, got a {}", other.type_name()))),
+        other => {
+            Err(FunctionError::arg(0, format!("a YAML mapping key must be a scalar, got a {}", other.type_name())))
+        }
     }
 }
 
@@ -91,7 +94,12 @@ fn pad(indent: usize, out: &mut String) {
 
 /// Entries of a mapping at `indent`; the first goes on the current line after `- ` when
 /// `inline_first`.
-fn write_map(attrs: &std::collections::BTreeMap<String, Value>, indent: usize, inline_first: bool, out: &mut String) -> Result<()> {
+fn write_map(
+    attrs: &std::collections::BTreeMap<String, Value>,
+    indent: usize,
+    inline_first: bool,
+    out: &mut String,
+) -> Result<()> {
     for (i, (key, value)) in attrs.iter().enumerate() {
         if i > 0 || !inline_first {
             pad(indent, out);
@@ -154,7 +162,9 @@ fn write_inline(value: &Value, block_indent: usize, out: &mut String) -> Result<
 fn suits_literal_block(s: &str) -> bool {
     s.contains('\n')
         && !s.starts_with([' ', '\t', '\n'])
-        && !s.chars().any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{85}'))
+        && !s
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{85}'))
         && !s.split('\n').any(|line| line.ends_with([' ', '\t']))
 }
 

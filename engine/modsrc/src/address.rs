@@ -45,10 +45,15 @@ pub struct Remote {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RemoteKind {
-    Git { reference: Option<String>, depth: Option<u32> },
+    Git {
+        reference: Option<String>,
+        depth: Option<u32>,
+    },
     /// `archive` is None for a URL that is not visibly an archive: it is fetched and must
     /// answer with an `X-Terraform-Get` header naming the real source.
-    Http { archive: Option<ArchiveKind> },
+    Http {
+        archive: Option<ArchiveKind>,
+    },
     S3,
 }
 
@@ -121,17 +126,28 @@ fn registry(base: &str, subdir: Option<String>) -> Option<RegistryAddr> {
     if matches!(host, "github.com" | "bitbucket.org") {
         return None;
     }
-    let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') && !s.starts_with(['-', '_']);
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && !s.starts_with(['-', '_'])
+    };
     let provider = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !(ident(rest[0]) && ident(rest[1]) && provider(rest[2])) {
         return None;
     }
-    Some(RegistryAddr { host: host.to_ascii_lowercase(), namespace: rest[0].into(), name: rest[1].into(), provider: rest[2].into(), subdir })
+    Some(RegistryAddr {
+        host: host.to_ascii_lowercase(),
+        namespace: rest[0].into(),
+        name: rest[1].into(),
+        provider: rest[2].into(),
+        subdir,
+    })
 }
 
 fn is_hostname(s: &str) -> bool {
     let host = s.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(s, |(h, _)| h);
-    (host.contains('.') || host == "localhost") && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    (host.contains('.') || host == "localhost")
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
 fn remote(original: &str, base: &str, subdir: Option<String>) -> Result<Remote, AddressError> {
@@ -142,7 +158,9 @@ fn remote(original: &str, base: &str, subdir: Option<String>) -> Result<Remote, 
                 "git" => git(rest, subdir).map_err(|r| invalid(&r)),
                 "s3" => Ok(Remote { kind: RemoteKind::S3, url: rest.to_string(), subdir }),
                 "http" | "https" => http(rest, subdir).ok_or_else(|| invalid("not an http(s) URL")),
-                other => Err(invalid(&format!("the `{other}::` getter is not supported (use git::, s3:: or an http(s) URL)"))),
+                other => Err(invalid(&format!(
+                    "the `{other}::` getter is not supported (use git::, s3:: or an http(s) URL)"
+                ))),
             };
         }
     }
@@ -179,7 +197,15 @@ fn scp_like(s: &str) -> Option<String> {
 
 fn split_query(url: &str) -> (&str, Vec<(String, String)>) {
     match url.split_once('?') {
-        Some((u, q)) => (u, q.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').map_or((p.to_string(), String::new()), |(k, v)| (k.to_string(), v.to_string()))).collect()),
+        Some((u, q)) => (
+            u,
+            q.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.split_once('=').map_or((p.to_string(), String::new()), |(k, v)| (k.to_string(), v.to_string()))
+                })
+                .collect(),
+        ),
         None => (url, Vec::new()),
     }
 }
@@ -190,7 +216,14 @@ fn git(url: &str, subdir: Option<String>) -> Result<Remote, String> {
     for (k, v) in query {
         match k.as_str() {
             "ref" if !v.is_empty() => reference = Some(v),
-            "depth" => depth = Some(v.parse::<u32>().ok().filter(|d| *d > 0).ok_or(format!("depth must be a positive number, not {v:?}"))?),
+            "depth" => {
+                depth = Some(
+                    v.parse::<u32>()
+                        .ok()
+                        .filter(|d| *d > 0)
+                        .ok_or(format!("depth must be a positive number, not {v:?}"))?,
+                )
+            }
             other => return Err(format!("unsupported git argument `{other}` (supported: ref, depth)")),
         }
     }
@@ -233,7 +266,10 @@ pub(crate) fn archive_kind(path: &str) -> Option<ArchiveKind> {
 /// Resolves `reference` (an `X-Terraform-Get` value) against the URL it came from. Forced
 /// (`git::`) and absolute sources stand alone.
 pub fn resolve_relative(base: &str, reference: &str) -> String {
-    if reference.contains("://") || reference.split_once("::").is_some_and(|(p, _)| !p.contains('/')) || scp_like(reference).is_some() {
+    if reference.contains("://")
+        || reference.split_once("::").is_some_and(|(p, _)| !p.contains('/'))
+        || scp_like(reference).is_some()
+    {
         return reference.to_string();
     }
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
@@ -273,11 +309,16 @@ pub fn redact(url: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let mut out = redact_userinfo(base);
     if let Some(q) = query {
-        let secret = |k: &str| ["secret", "token", "password", "signature", "sig"].iter().any(|s| k.to_ascii_lowercase().contains(s));
-        let parts: Vec<String> = q.split('&').map(|p| match p.split_once('=') {
-            Some((k, _)) if secret(k) => format!("{k}=***"),
-            _ => p.to_string(),
-        }).collect();
+        let secret = |k: &str| {
+            ["secret", "token", "password", "signature", "sig"].iter().any(|s| k.to_ascii_lowercase().contains(s))
+        };
+        let parts: Vec<String> = q
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if secret(k) => format!("{k}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
         out = format!("{out}?{}", parts.join("&"));
     }
     out
@@ -300,10 +341,20 @@ mod tests {
     use super::*;
 
     fn reg(host: &str, ns: &str, name: &str, prov: &str, sub: Option<&str>) -> Source {
-        Source::Registry(RegistryAddr { host: host.into(), namespace: ns.into(), name: name.into(), provider: prov.into(), subdir: sub.map(Into::into) })
+        Source::Registry(RegistryAddr {
+            host: host.into(),
+            namespace: ns.into(),
+            name: name.into(),
+            provider: prov.into(),
+            subdir: sub.map(Into::into),
+        })
     }
     fn git(url: &str, reference: Option<&str>, depth: Option<u32>, sub: Option<&str>) -> Source {
-        Source::Remote(Remote { kind: RemoteKind::Git { reference: reference.map(Into::into), depth }, url: url.into(), subdir: sub.map(Into::into) })
+        Source::Remote(Remote {
+            kind: RemoteKind::Git { reference: reference.map(Into::into), depth },
+            url: url.into(),
+            subdir: sub.map(Into::into),
+        })
     }
     fn http(url: &str, archive: Option<ArchiveKind>, sub: Option<&str>) -> Source {
         Source::Remote(Remote { kind: RemoteKind::Http { archive }, url: url.into(), subdir: sub.map(Into::into) })
@@ -318,41 +369,95 @@ mod tests {
 
     #[test]
     fn registry_addresses() {
-        assert_eq!(parse("terraform-aws-modules/vpc/aws").unwrap(), reg(DEFAULT_REGISTRY, "terraform-aws-modules", "vpc", "aws", None));
-        assert_eq!(parse("app.terraform.io/acme/vpc/aws").unwrap(), reg("app.terraform.io", "acme", "vpc", "aws", None));
+        assert_eq!(
+            parse("terraform-aws-modules/vpc/aws").unwrap(),
+            reg(DEFAULT_REGISTRY, "terraform-aws-modules", "vpc", "aws", None)
+        );
+        assert_eq!(
+            parse("app.terraform.io/acme/vpc/aws").unwrap(),
+            reg("app.terraform.io", "acme", "vpc", "aws", None)
+        );
         assert_eq!(parse("localhost:8080/acme/vpc/aws").unwrap(), reg("localhost:8080", "acme", "vpc", "aws", None));
         assert_eq!(
             parse("terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks").unwrap(),
-            reg(DEFAULT_REGISTRY, "terraform-aws-modules", "iam", "aws", Some("modules/iam-role-for-service-accounts-eks"))
+            reg(
+                DEFAULT_REGISTRY,
+                "terraform-aws-modules",
+                "iam",
+                "aws",
+                Some("modules/iam-role-for-service-accounts-eks")
+            )
         );
-        assert_eq!(parse("Registry.Test/ns/name/prov//sub").unwrap(), reg("registry.test", "ns", "name", "prov", Some("sub")));
+        assert_eq!(
+            parse("Registry.Test/ns/name/prov//sub").unwrap(),
+            reg("registry.test", "ns", "name", "prov", Some("sub"))
+        );
     }
 
     #[test]
     fn git_sources() {
-        assert_eq!(parse("git::https://example.com/vpc.git").unwrap(), git("https://example.com/vpc.git", None, None, None));
-        assert_eq!(parse("git::https://example.com/vpc.git?ref=v1.2.0").unwrap(), git("https://example.com/vpc.git", Some("v1.2.0"), None, None));
-        assert_eq!(parse("git::ssh://git@example.com/vpc.git//modules/a?ref=main&depth=1").unwrap(), git("ssh://git@example.com/vpc.git", Some("main"), Some(1), Some("modules/a")));
-        assert_eq!(parse("git::file:///tmp/repo.git?ref=abc123").unwrap(), git("file:///tmp/repo.git", Some("abc123"), None, None));
-        assert_eq!(parse("git::file:///tmp/repo.git//sub").unwrap(), git("file:///tmp/repo.git", None, None, Some("sub")));
-        assert_eq!(parse("git@github.com:owner/repo.git").unwrap(), git("ssh://git@github.com/owner/repo.git", None, None, None));
-        assert_eq!(parse("git@github.com:owner/repo.git//x?ref=v2").unwrap(), git("ssh://git@github.com/owner/repo.git", Some("v2"), None, Some("x")));
+        assert_eq!(
+            parse("git::https://example.com/vpc.git").unwrap(),
+            git("https://example.com/vpc.git", None, None, None)
+        );
+        assert_eq!(
+            parse("git::https://example.com/vpc.git?ref=v1.2.0").unwrap(),
+            git("https://example.com/vpc.git", Some("v1.2.0"), None, None)
+        );
+        assert_eq!(
+            parse("git::ssh://git@example.com/vpc.git//modules/a?ref=main&depth=1").unwrap(),
+            git("ssh://git@example.com/vpc.git", Some("main"), Some(1), Some("modules/a"))
+        );
+        assert_eq!(
+            parse("git::file:///tmp/repo.git?ref=abc123").unwrap(),
+            git("file:///tmp/repo.git", Some("abc123"), None, None)
+        );
+        assert_eq!(
+            parse("git::file:///tmp/repo.git//sub").unwrap(),
+            git("file:///tmp/repo.git", None, None, Some("sub"))
+        );
+        assert_eq!(
+            parse("git@github.com:owner/repo.git").unwrap(),
+            git("ssh://git@github.com/owner/repo.git", None, None, None)
+        );
+        assert_eq!(
+            parse("git@github.com:owner/repo.git//x?ref=v2").unwrap(),
+            git("ssh://git@github.com/owner/repo.git", Some("v2"), None, Some("x"))
+        );
         assert_eq!(parse("github.com/owner/repo").unwrap(), git("https://github.com/owner/repo.git", None, None, None));
-        assert_eq!(parse("github.com/owner/repo//mod?ref=v1").unwrap(), git("https://github.com/owner/repo.git", Some("v1"), None, Some("mod")));
+        assert_eq!(
+            parse("github.com/owner/repo//mod?ref=v1").unwrap(),
+            git("https://github.com/owner/repo.git", Some("v1"), None, Some("mod"))
+        );
     }
 
     #[test]
     fn http_archives() {
-        assert_eq!(parse("https://example.com/vpc.zip").unwrap(), http("https://example.com/vpc.zip", Some(ArchiveKind::Zip), None));
-        assert_eq!(parse("https://example.com/vpc.tar.gz//vpc-1.0").unwrap(), http("https://example.com/vpc.tar.gz", Some(ArchiveKind::TarGz), Some("vpc-1.0")));
-        assert_eq!(parse("http://127.0.0.1:9/m.tgz").unwrap(), http("http://127.0.0.1:9/m.tgz", Some(ArchiveKind::TarGz), None));
-        assert_eq!(parse("https://example.com/get?archive=zip&sig=abc").unwrap(), http("https://example.com/get?sig=abc", Some(ArchiveKind::Zip), None));
+        assert_eq!(
+            parse("https://example.com/vpc.zip").unwrap(),
+            http("https://example.com/vpc.zip", Some(ArchiveKind::Zip), None)
+        );
+        assert_eq!(
+            parse("https://example.com/vpc.tar.gz//vpc-1.0").unwrap(),
+            http("https://example.com/vpc.tar.gz", Some(ArchiveKind::TarGz), Some("vpc-1.0"))
+        );
+        assert_eq!(
+            parse("http://127.0.0.1:9/m.tgz").unwrap(),
+            http("http://127.0.0.1:9/m.tgz", Some(ArchiveKind::TarGz), None)
+        );
+        assert_eq!(
+            parse("https://example.com/get?archive=zip&sig=abc").unwrap(),
+            http("https://example.com/get?sig=abc", Some(ArchiveKind::Zip), None)
+        );
         assert_eq!(parse("https://example.com/module").unwrap(), http("https://example.com/module", None, None));
     }
 
     #[test]
     fn s3_and_errors() {
-        assert!(matches!(parse("s3::https://s3.amazonaws.com/bucket/vpc.zip").unwrap(), Source::Remote(Remote { kind: RemoteKind::S3, .. })));
+        assert!(matches!(
+            parse("s3::https://s3.amazonaws.com/bucket/vpc.zip").unwrap(),
+            Source::Remote(Remote { kind: RemoteKind::S3, .. })
+        ));
         assert_eq!(parse("vpc").unwrap_err(), AddressError::Unrecognized("vpc".into()));
         assert!(matches!(parse("hg::https://example.com/x"), Err(AddressError::Invalid { .. })));
         assert!(matches!(parse("git::https://example.com/x.git?sshkey=abc"), Err(AddressError::Invalid { .. })));
@@ -365,18 +470,27 @@ mod tests {
         assert_eq!(redact("https://user:tok@example.com/r.git"), "https://user:***@example.com/r.git");
         assert_eq!(redact("ssh://git@example.com/r.git"), "ssh://git@example.com/r.git");
         assert_eq!(redact("https://example.com/a@b"), "https://example.com/a@b");
-        assert_eq!(redact("s3::https://h/b/k.zip?aws_access_key_id=AK&aws_access_key_secret=SK&region=x"), "s3::https://h/b/k.zip?aws_access_key_id=AK&aws_access_key_secret=***&region=x");
+        assert_eq!(
+            redact("s3::https://h/b/k.zip?aws_access_key_id=AK&aws_access_key_secret=SK&region=x"),
+            "s3::https://h/b/k.zip?aws_access_key_id=AK&aws_access_key_secret=***&region=x"
+        );
         assert_eq!(redact("https://u:p@h/x.zip?X-Amz-Signature=abc"), "https://u:***@h/x.zip?X-Amz-Signature=***");
     }
 
     #[test]
     fn relative_download_locations() {
         let base = "http://127.0.0.1:80/v1/modules/ns/name/prov/1.0.0/download";
-        assert_eq!(resolve_relative(base, "./archive.tar.gz"), "http://127.0.0.1:80/v1/modules/ns/name/prov/1.0.0/archive.tar.gz");
+        assert_eq!(
+            resolve_relative(base, "./archive.tar.gz"),
+            "http://127.0.0.1:80/v1/modules/ns/name/prov/1.0.0/archive.tar.gz"
+        );
         assert_eq!(resolve_relative(base, "../../x.zip"), "http://127.0.0.1:80/v1/modules/ns/name/x.zip");
         assert_eq!(resolve_relative(base, "/files/a.tgz"), "http://127.0.0.1:80/files/a.tgz");
         assert_eq!(resolve_relative(base, "//other.host/a.tgz"), "http://other.host/a.tgz");
-        assert_eq!(resolve_relative(base, "git::https://example.com/r.git?ref=v1"), "git::https://example.com/r.git?ref=v1");
+        assert_eq!(
+            resolve_relative(base, "git::https://example.com/r.git?ref=v1"),
+            "git::https://example.com/r.git?ref=v1"
+        );
         assert_eq!(resolve_relative(base, "https://cdn/x.zip"), "https://cdn/x.zip");
     }
 }

@@ -24,7 +24,9 @@ pub enum CliConfigError {
 
 /// The file the environment names, if any (a missing `~/.meshplanrc` is no error).
 pub fn load_from_env() -> Result<CliConfig, CliConfigError> {
-    let named = ["MESHPLAN_CLI_CONFIG_FILE", "TF_CLI_CONFIG_FILE"].iter().find_map(|v| std::env::var_os(v).filter(|s| !s.is_empty()));
+    let named = ["MESHPLAN_CLI_CONFIG_FILE", "TF_CLI_CONFIG_FILE"]
+        .iter()
+        .find_map(|v| std::env::var_os(v).filter(|s| !s.is_empty()));
     match named {
         Some(path) => load(Path::new(&path)),
         None => match std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".meshplanrc")) {

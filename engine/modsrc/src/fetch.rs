@@ -79,7 +79,9 @@ impl Fetcher {
                 let dir = self.fetch_remote(&remote, dest, hops)?;
                 in_subdir(&dir, remote.subdir.as_deref())
             }
-            _ => Err(FetchError::Unsupported(format!("the registry's download location {location:?} is not a git, http or s3 source"))),
+            _ => Err(FetchError::Unsupported(format!(
+                "the registry's download location {location:?} is not a git, http or s3 source"
+            ))),
         }
     }
 
@@ -93,12 +95,18 @@ impl Fetcher {
             }
             RemoteKind::S3 => {
                 let (bytes, key) = crate::s3::get_object(&remote.url)?;
-                let kind = crate::address::archive_kind(&key).or_else(|| archive::sniff(&bytes)).ok_or_else(|| FetchError::BadArchive {
-                    url: address::redact(&remote.url),
-                    kind: "zip or tar.gz",
-                    reason: "the object is neither".into(),
+                let kind = crate::address::archive_kind(&key).or_else(|| archive::sniff(&bytes)).ok_or_else(|| {
+                    FetchError::BadArchive {
+                        url: address::redact(&remote.url),
+                        kind: "zip or tar.gz",
+                        reason: "the object is neither".into(),
+                    }
                 })?;
-                archive::unpack(kind, &bytes, dest).map_err(|reason| FetchError::BadArchive { url: address::redact(&remote.url), kind: archive::kind_name(kind), reason })?;
+                archive::unpack(kind, &bytes, dest).map_err(|reason| FetchError::BadArchive {
+                    url: address::redact(&remote.url),
+                    kind: archive::kind_name(kind),
+                    reason,
+                })?;
                 Ok(dest.to_path_buf())
             }
             RemoteKind::Http { archive } => {
@@ -115,7 +123,11 @@ impl Fetcher {
                         reason: "the answer is neither, and has no X-Terraform-Get header (name archives .zip, .tar.gz or add ?archive=zip)".into(),
                     })?,
                 };
-                archive::unpack(kind, &r.body, dest).map_err(|reason| FetchError::BadArchive { url: address::redact(&remote.url), kind: archive::kind_name(kind), reason })?;
+                archive::unpack(kind, &r.body, dest).map_err(|reason| FetchError::BadArchive {
+                    url: address::redact(&remote.url),
+                    kind: archive::kind_name(kind),
+                    reason,
+                })?;
                 Ok(dest.to_path_buf())
             }
         }

@@ -29,7 +29,9 @@ fn run(args: &[String], dir: Option<&Path>) -> Result<(), FetchError> {
         cmd.current_dir(d);
     }
     let command = format!("git {}", args.iter().map(|a| crate::address::redact(a)).collect::<Vec<_>>().join(" "));
-    let out = cmd.output().map_err(|e| FetchError::Git { command: command.clone(), stderr: format!("cannot run git: {e}") })?;
+    let out = cmd
+        .output()
+        .map_err(|e| FetchError::Git { command: command.clone(), stderr: format!("cannot run git: {e}") })?;
     if out.status.success() {
         Ok(())
     } else {

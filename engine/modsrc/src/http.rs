@@ -45,7 +45,11 @@ impl Http {
         match r.status {
             200..=299 => Ok(r),
             404 => Err(FetchError::NotFound { url: redact(url) }),
-            status => Err(FetchError::Status { url: redact(url), status, body: String::from_utf8_lossy(&r.body).chars().take(300).collect() }),
+            status => Err(FetchError::Status {
+                url: redact(url),
+                status,
+                body: String::from_utf8_lossy(&r.body).chars().take(300).collect(),
+            }),
         }
     }
 }

@@ -84,8 +84,18 @@ mod tests {
         assert_eq!(Manifest::read(dir.path()).unwrap(), Manifest::default());
         let m = Manifest {
             modules: vec![
-                Record { key: "vpc".into(), source: "registry.test/ns/vpc/aws".into(), version: Some("5.1.2".into()), dir: ".meshplan/modules/vpc".into() },
-                Record { key: "vpc.nested".into(), source: "./nested".into(), version: None, dir: ".meshplan/modules/vpc/nested".into() },
+                Record {
+                    key: "vpc".into(),
+                    source: "registry.test/ns/vpc/aws".into(),
+                    version: Some("5.1.2".into()),
+                    dir: ".meshplan/modules/vpc".into(),
+                },
+                Record {
+                    key: "vpc.nested".into(),
+                    source: "./nested".into(),
+                    version: None,
+                    dir: ".meshplan/modules/vpc/nested".into(),
+                },
             ],
         };
         m.write(dir.path()).unwrap();

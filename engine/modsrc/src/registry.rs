@@ -17,9 +17,15 @@ impl Fetcher {
             Some(url) => url.to_string(),
             None => {
                 let r = self.http.get_ok(&discovery)?;
-                let doc: serde_json::Value = serde_json::from_slice(&r.body).map_err(|e| FetchError::Protocol { url: discovery.clone(), reason: format!("not a service discovery document: {e}") })?;
+                let doc: serde_json::Value = serde_json::from_slice(&r.body).map_err(|e| FetchError::Protocol {
+                    url: discovery.clone(),
+                    reason: format!("not a service discovery document: {e}"),
+                })?;
                 let Some(rel) = doc.get("modules.v1").and_then(|v| v.as_str()) else {
-                    return Err(FetchError::Protocol { url: discovery, reason: format!("{host} does not provide a module registry (no modules.v1 service)") });
+                    return Err(FetchError::Protocol {
+                        url: discovery,
+                        reason: format!("{host} does not provide a module registry (no modules.v1 service)"),
+                    });
                 };
                 resolve_relative(&discovery, rel)
             }
@@ -42,12 +48,12 @@ impl Fetcher {
             FetchError::NotFound { url } => FetchError::ModuleNotFound { address: addr.to_string(), url },
             e => e,
         })?;
-        let doc: serde_json::Value = serde_json::from_slice(&r.body).map_err(|e| FetchError::Protocol { url: url.clone(), reason: format!("not a versions document: {e}") })?;
-        let versions = doc["modules"]
-            .as_array()
-            .and_then(|m| m.first())
-            .and_then(|m| m["versions"].as_array())
-            .ok_or_else(|| FetchError::Protocol { url: url.clone(), reason: "no modules[0].versions list".into() })?;
+        let doc: serde_json::Value = serde_json::from_slice(&r.body)
+            .map_err(|e| FetchError::Protocol { url: url.clone(), reason: format!("not a versions document: {e}") })?;
+        let versions =
+            doc["modules"].as_array().and_then(|m| m.first()).and_then(|m| m["versions"].as_array()).ok_or_else(
+                || FetchError::Protocol { url: url.clone(), reason: "no modules[0].versions list".into() },
+            )?;
         Ok(versions.iter().filter_map(|v| v["version"].as_str().map(str::to_string)).collect())
     }
 
@@ -57,7 +63,10 @@ impl Fetcher {
         let any = Constraints::parse(">= 0.0.0").expect("a valid constraint");
         match constraint.unwrap_or(&any).newest(available.iter().map(String::as_str)) {
             Some((_, v)) => Ok(v.to_string()),
-            None => Err(FetchError::NoMatchingVersion { address: addr.to_string(), available: sorted_desc(available.iter().map(String::as_str)) }),
+            None => Err(FetchError::NoMatchingVersion {
+                address: addr.to_string(),
+                available: sorted_desc(available.iter().map(String::as_str)),
+            }),
         }
     }
 
@@ -70,7 +79,10 @@ impl Fetcher {
             None => serde_json::from_slice::<serde_json::Value>(&r.body)
                 .ok()
                 .and_then(|v| v["location"].as_str().map(str::to_string))
-                .ok_or_else(|| FetchError::Protocol { url: url.clone(), reason: "the answer has no X-Terraform-Get header".into() })?,
+                .ok_or_else(|| FetchError::Protocol {
+                    url: url.clone(),
+                    reason: "the answer has no X-Terraform-Get header".into(),
+                })?,
         };
         Ok(resolve_relative(&url, &location))
     }
@@ -100,8 +112,13 @@ mod tests {
                 while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
                     line.clear();
                 }
-                let (status, headers, body) = routes.iter().find(|r| r.0 == path).map(|r| (r.1, r.2.clone(), r.3.clone())).unwrap_or((404, vec![], String::new()));
-                let mut head = format!("HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+                let (status, headers, body) = routes
+                    .iter()
+                    .find(|r| r.0 == path)
+                    .map(|r| (r.1, r.2.clone(), r.3.clone()))
+                    .unwrap_or((404, vec![], String::new()));
+                let mut head =
+                    format!("HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
                 for (k, v) in headers {
                     head.push_str(&format!("{k}: {v}\r\n"));
                 }
@@ -117,16 +134,31 @@ mod tests {
         let port = serve(vec![
             ("/.well-known/terraform.json", 200, vec![], r#"{"modules.v1":"/api/modules/"}"#.into()),
             ("/api/modules/acme/vpc/aws/versions", 200, vec![], versions.into()),
-            ("/api/modules/acme/vpc/aws/1.4.1/download", 200, vec![], r#"{"location":"git::https://example.com/vpc.git?ref=v1.4.1"}"#.into()),
-            ("/api/modules/acme/vpc/aws/2.0.0/download", 204, vec![("X-Terraform-Get", "../../files/vpc.tgz".into())], String::new()),
+            (
+                "/api/modules/acme/vpc/aws/1.4.1/download",
+                200,
+                vec![],
+                r#"{"location":"git::https://example.com/vpc.git?ref=v1.4.1"}"#.into(),
+            ),
+            (
+                "/api/modules/acme/vpc/aws/2.0.0/download",
+                204,
+                vec![("X-Terraform-Get", "../../files/vpc.tgz".into())],
+                String::new(),
+            ),
         ]);
         let mut f = Fetcher::new(CliConfig::default());
         f.discovery_scheme = "http";
-        let Source::Registry(addr) = parse(&format!("127.0.0.1:{port}/acme/vpc/aws")).unwrap() else { panic!("a registry address") };
+        let Source::Registry(addr) = parse(&format!("127.0.0.1:{port}/acme/vpc/aws")).unwrap() else {
+            panic!("a registry address")
+        };
         let c = Constraints::parse("~> 1.0").unwrap();
         assert_eq!(f.choose_version(&addr, Some(&c)).unwrap(), "1.4.1");
         assert_eq!(f.download_location(&addr, "1.4.1").unwrap(), "git::https://example.com/vpc.git?ref=v1.4.1");
-        assert_eq!(f.download_location(&addr, "2.0.0").unwrap(), format!("http://127.0.0.1:{port}/api/modules/acme/vpc/files/vpc.tgz"));
+        assert_eq!(
+            f.download_location(&addr, "2.0.0").unwrap(),
+            format!("http://127.0.0.1:{port}/api/modules/acme/vpc/files/vpc.tgz")
+        );
     }
 
     #[test]
@@ -134,7 +166,9 @@ mod tests {
         let port = serve(vec![("/.well-known/terraform.json", 200, vec![], r#"{"providers.v1":"/p/"}"#.into())]);
         let mut f = Fetcher::new(CliConfig::default());
         f.discovery_scheme = "http";
-        let Source::Registry(addr) = parse(&format!("127.0.0.1:{port}/acme/vpc/aws")).unwrap() else { panic!("a registry address") };
+        let Source::Registry(addr) = parse(&format!("127.0.0.1:{port}/acme/vpc/aws")).unwrap() else {
+            panic!("a registry address")
+        };
         let e = f.versions(&addr).unwrap_err();
         assert!(e.to_string().contains("does not provide a module registry"), "{e}");
     }

@@ -43,7 +43,8 @@ pub fn parse_version(s: &str) -> Option<Version> {
     let s = s.split('+').next().unwrap_or(s);
     let (core, pre) = s.split_once('-').map_or((s, None), |(c, p)| (c, Some(p)));
     let nums: Vec<&str> = core.split('.').collect();
-    if nums.is_empty() || nums.len() > 3 || nums.iter().any(|n| n.is_empty() || !n.chars().all(|c| c.is_ascii_digit())) {
+    if nums.is_empty() || nums.len() > 3 || nums.iter().any(|n| n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()))
+    {
         return None;
     }
     let mut padded = nums.join(".");
@@ -65,11 +66,21 @@ impl Constraints {
             if part.is_empty() {
                 return Err(err("an empty constraint (a stray comma?)".into()));
             }
-            let (op, rest) = [("~>", Op::Pessimistic), (">=", Op::Ge), ("<=", Op::Le), ("!=", Op::Ne), ("=", Op::Eq), (">", Op::Gt), ("<", Op::Lt)]
-                .iter()
-                .find_map(|(sym, op)| part.strip_prefix(sym).map(|r| (*op, r.trim())))
-                .unwrap_or((Op::Eq, part));
-            let version = parse_version(rest).ok_or_else(|| err(format!("{rest:?} is not a version (write e.g. \"~> 1.2\" or \">= 1.0, < 2.0\")")))?;
+            let (op, rest) = [
+                ("~>", Op::Pessimistic),
+                (">=", Op::Ge),
+                ("<=", Op::Le),
+                ("!=", Op::Ne),
+                ("=", Op::Eq),
+                (">", Op::Gt),
+                ("<", Op::Lt),
+            ]
+            .iter()
+            .find_map(|(sym, op)| part.strip_prefix(sym).map(|r| (*op, r.trim())))
+            .unwrap_or((Op::Eq, part));
+            let version = parse_version(rest).ok_or_else(|| {
+                err(format!("{rest:?} is not a version (write e.g. \"~> 1.2\" or \">= 1.0, < 2.0\")"))
+            })?;
             let segments = rest.trim_start_matches('v').split(['-', '+']).next().unwrap_or("").split('.').count();
             out.push(Constraint { op, version, segments });
         }
@@ -86,7 +97,11 @@ impl Constraints {
 
     /// The newest of `versions` that matches (unparseable entries are skipped).
     pub fn newest<'a>(&self, versions: impl IntoIterator<Item = &'a str>) -> Option<(Version, &'a str)> {
-        versions.into_iter().filter_map(|s| parse_version(s).map(|v| (v, s))).filter(|(v, _)| self.matches(v)).max_by(|a, b| a.0.cmp(&b.0))
+        versions
+            .into_iter()
+            .filter_map(|s| parse_version(s).map(|v| (v, s)))
+            .filter(|(v, _)| self.matches(v))
+            .max_by(|a, b| a.0.cmp(&b.0))
     }
 }
 
@@ -101,9 +116,11 @@ impl Constraint {
             Op::Lt => ord == Ordering::Less,
             Op::Le => ord != Ordering::Greater,
             Op::Pessimistic => {
-                let (want, have) = ([self.version.major, self.version.minor, self.version.patch], [v.major, v.minor, v.patch]);
+                let (want, have) =
+                    ([self.version.major, self.version.minor, self.version.patch], [v.major, v.minor, v.patch]);
                 // Every written segment but the last is fixed; the last may grow.
-                ord != Ordering::Less && want[..self.segments.saturating_sub(1)] == have[..self.segments.saturating_sub(1)]
+                ord != Ordering::Less
+                    && want[..self.segments.saturating_sub(1)] == have[..self.segments.saturating_sub(1)]
             }
         }
     }
@@ -124,7 +141,8 @@ mod tests {
         Constraints::parse(c).unwrap().newest(versions.iter().copied()).map(|(_, s)| s)
     }
 
-    const ALL: &[&str] = &["1.0.0", "1.2.0", "1.2.5", "1.3.0", "2.0.0", "2.1.0-beta.1", "5.0.0", "5.1.2", "5.9.0", "6.0.0"];
+    const ALL: &[&str] =
+        &["1.0.0", "1.2.0", "1.2.5", "1.3.0", "2.0.0", "2.1.0-beta.1", "5.0.0", "5.1.2", "5.9.0", "6.0.0"];
 
     #[test]
     fn pessimistic() {

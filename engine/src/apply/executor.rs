@@ -35,7 +35,8 @@ where
     Fut: Future<Output = bool>,
 {
     let n = g.node_count();
-    let mut remaining: Vec<usize> = (0..n).map(|i| g.neighbors_directed(NodeIndex::new(i), Direction::Incoming).count()).collect();
+    let mut remaining: Vec<usize> =
+        (0..n).map(|i| g.neighbors_directed(NodeIndex::new(i), Direction::Incoming).count()).collect();
     let mut outcome: Vec<Option<NodeOutcome>> = vec![None; n];
     let mut running = FuturesUnordered::new();
     let mut ready: Vec<NodeIndex> = (0..n).filter(|i| remaining[*i] == 0).map(NodeIndex::new).collect();

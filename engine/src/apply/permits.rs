@@ -53,7 +53,9 @@ impl Drop for Permit {
 
 impl PriorityPermits {
     pub fn new(n: usize) -> Arc<Self> {
-        Arc::new(PriorityPermits { inner: Mutex::new(Inner { available: n.max(1), seq: 0, waiters: BinaryHeap::new() }) })
+        Arc::new(PriorityPermits {
+            inner: Mutex::new(Inner { available: n.max(1), seq: 0, waiters: BinaryHeap::new() }),
+        })
     }
 
     pub async fn acquire(self: &Arc<Self>, priority: u64) -> Permit {

@@ -57,7 +57,8 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
     let plan = match saved {
         Some(p) => p,
         None => {
-            let (plan, warnings) = match ops::plan(&ws, &root, &snapshot, &options(&a.flags, destroy), &progress).await {
+            let (plan, warnings) = match ops::plan(&ws, &root, &snapshot, &options(&a.flags, destroy), &progress).await
+            {
                 Ok(p) => p,
                 Err(d) => return ctx.report(&ws, &d),
             };
@@ -148,7 +149,14 @@ fn approve(ctx: &Ctx, a: &ApplyArgs, question: &str, what: &str) -> Result<(), i
 
 /// `apply -refresh-only`: refresh, show what changed outside meshplan, and record it in the
 /// state; no remote object is changed.
-async fn refresh_only(ctx: &Ctx, ws: &ops::Workspace, a: &ApplyArgs, root: &crate::config::Module, backend: &dyn meshplan_state::StateBackend, snapshot: &meshplan_state::Snapshot) -> i32 {
+async fn refresh_only(
+    ctx: &Ctx,
+    ws: &ops::Workspace,
+    a: &ApplyArgs,
+    root: &crate::config::Module,
+    backend: &dyn meshplan_state::StateBackend,
+    snapshot: &meshplan_state::Snapshot,
+) -> i32 {
     let progress = Progress::start(true);
     let (plan, warnings) = match ops::plan(ws, root, snapshot, &options(&a.flags, false), &progress).await {
         Ok(p) => p,
@@ -168,7 +176,8 @@ async fn refresh_only(ctx: &Ctx, ws: &ops::Workspace, a: &ApplyArgs, root: &crat
     if let Err(d) = ops::refresh_only::commit(backend, snapshot, &drift) {
         return ctx.report(ws, &d);
     }
-    ctx.shell.line(&format!("\n{} Resources: 0 added, 0 changed, 0 destroyed.", ctx.shell.style.bold("Apply complete!")));
+    ctx.shell
+        .line(&format!("\n{} Resources: 0 added, 0 changed, 0 destroyed.", ctx.shell.style.bold("Apply complete!")));
     ctx.finish_warnings(ws, &later);
     0
 }

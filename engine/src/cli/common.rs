@@ -125,7 +125,9 @@ impl RunFlags {
 
 /// Clap parses the command line left to right and calls value parsers as it goes, so a
 /// shared counter numbers -var and -var-file values in command-line order.
-fn in_order(make: fn(String) -> VarSource) -> impl Fn(&str) -> Result<(usize, VarSource), String> + Clone + Send + Sync + 'static {
+fn in_order(
+    make: fn(String) -> VarSource,
+) -> impl Fn(&str) -> Result<(usize, VarSource), String> + Clone + Send + Sync + 'static {
     static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     move |s: &str| Ok((SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst), make(s.to_string())))
 }

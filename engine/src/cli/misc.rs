@@ -109,7 +109,12 @@ pub struct GetArgs {
 
 /// Installs the configuration's modules, printing Terraform's lines (after `header`, if
 /// any line is printed). Returns the diagnostics and whether anything was printed.
-fn install_modules(ctx: &Ctx, ws: &ops::Workspace, upgrade: bool, header: Option<&str>) -> (crate::diag::Diagnostics, bool) {
+fn install_modules(
+    ctx: &Ctx,
+    ws: &ops::Workspace,
+    upgrade: bool,
+    header: Option<&str>,
+) -> (crate::diag::Diagnostics, bool) {
     let mut printed = false;
     let diags = ops::modules::install_modules(&ws.dir, &ws.sources, upgrade, &mut |event| {
         if let (false, Some(h)) = (printed, header) {
@@ -146,7 +151,11 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
         Ok(c) => c,
         Err(d) => return ctx.report(&ws, &d),
     };
-    let opts = ops::init::InitOptions { migrate_state: a.migrate_state || a.force_copy, reconfigure: a.reconfigure, backend_config };
+    let opts = ops::init::InitOptions {
+        migrate_state: a.migrate_state || a.force_copy,
+        reconfigure: a.reconfigure,
+        backend_config,
+    };
     let done = match ops::init::init_backend(&mut ws, &root, &opts) {
         Ok(d) => d,
         Err(d) => return ctx.report(&ws, &d),
@@ -157,9 +166,14 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
     ctx.shell.line(&format!("Initializing the backend ({})...", done.description));
     if let Some(previous) = &done.previous {
         match done.migrated.as_slice() {
-            [] if opts.migrate_state => ctx.shell.line(&format!("No state to copy from the previous backend ({previous}).")),
+            [] if opts.migrate_state => {
+                ctx.shell.line(&format!("No state to copy from the previous backend ({previous})."))
+            }
             [] => ctx.shell.line(&format!("Reconfigured: the previous backend ({previous}) is left as it was.")),
-            names => ctx.shell.line(&format!("Copied the state of workspace(s) {} from the previous backend ({previous}).", names.join(", "))),
+            names => ctx.shell.line(&format!(
+                "Copied the state of workspace(s) {} from the previous backend ({previous}).",
+                names.join(", ")
+            )),
         }
     }
     let mut names: Vec<&String> = ws.registry.providers.keys().collect();
@@ -263,7 +277,10 @@ fn hcl_text(v: &Value, indent: usize) -> String {
         }
         Value::Object(m) if !m.is_empty() => {
             let width = m.keys().map(|k| crate::render::quote(k).len()).max().unwrap_or(0);
-            let items: Vec<String> = m.iter().map(|(k, x)| format!("{pad}{:width$} = {}", crate::render::quote(k), hcl_text(x, indent + 2))).collect();
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, x)| format!("{pad}{:width$} = {}", crate::render::quote(k), hcl_text(x, indent + 2)))
+                .collect();
             format!("{{\n{}\n{}}}", items.join("\n"), " ".repeat(indent))
         }
         Value::Unknown => "(known after apply)".into(),
@@ -284,7 +301,9 @@ pub fn output(ctx: &Ctx, a: OutputArgs) -> i32 {
                 if a.raw {
                     match &o.value {
                         serde_json::Value::String(s) => ctx.shell.out(s),
-                        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => ctx.shell.out(&o.value.to_string()),
+                        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
+                            ctx.shell.out(&o.value.to_string())
+                        }
                         _ => {
                             ctx.shell.err("Error: -raw works only for string, number and bool outputs; use -json\n");
                             return 1;
@@ -379,7 +398,11 @@ pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
         // too): the line-based formatter would re-indent it by guesswork and exit 0.
         if let Err(e) = hcl_edit::parser::parse_body(&src) {
             let (line, col) = crate::diag::line_col(&src, e.location().offset());
-            ctx.shell.err(&format!("Error: {}:{line}:{col}: invalid HCL syntax, not formatted: {}\n", f.display(), e.message()));
+            ctx.shell.err(&format!(
+                "Error: {}:{line}:{col}: invalid HCL syntax, not formatted: {}\n",
+                f.display(),
+                e.message()
+            ));
             invalid = true;
             continue;
         }

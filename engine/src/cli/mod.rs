@@ -18,7 +18,11 @@ use common::Ctx;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "meshplan", version, about = "Plan and apply multi-cluster service-mesh infrastructure (AWS, Kubernetes, TLS) in one run.")]
+#[command(
+    name = "meshplan",
+    version,
+    about = "Plan and apply multi-cluster service-mesh infrastructure (AWS, Kubernetes, TLS) in one run."
+)]
 pub struct Cli {
     /// Switch to DIR before doing anything (Terraform's -chdir).
     #[arg(long = "chdir", global = true, value_name = "DIR")]
@@ -153,7 +157,9 @@ mod tests {
 
     #[test]
     fn terraform_style_flags() {
-        let v = normalize_args(["meshplan", "plan", "-out=x", "-var", "a=b", "-no-color", "--json", "-h"].map(String::from));
+        let v = normalize_args(
+            ["meshplan", "plan", "-out=x", "-var", "a=b", "-no-color", "--json", "-h"].map(String::from),
+        );
         assert_eq!(v, vec!["meshplan", "plan", "--out=x", "--var", "a=b", "--no-color", "--json", "-h"]);
     }
 }

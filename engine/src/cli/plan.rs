@@ -89,7 +89,13 @@ pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
 }
 
 /// Prints the plan (or the refresh-only drift), saves it if asked; the exit code.
-fn show(ctx: &Ctx, ws: &ops::Workspace, a: &PlanArgs, plan: &crate::plan::Plan, snapshot: &meshplan_state::Snapshot) -> i32 {
+fn show(
+    ctx: &Ctx,
+    ws: &ops::Workspace,
+    a: &PlanArgs,
+    plan: &crate::plan::Plan,
+    snapshot: &meshplan_state::Snapshot,
+) -> i32 {
     if a.flags.refresh_only {
         let drift = ops::refresh_only::drift(plan, snapshot);
         ctx.shell.out(&render_refresh_only(&drift, &ctx.shell.style));
@@ -106,7 +112,11 @@ fn show(ctx: &Ctx, ws: &ops::Workspace, a: &PlanArgs, plan: &crate::plan::Plan, 
             return 1;
         }
         if !a.json {
-            ctx.shell.line(&format!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n  meshplan apply {}", out.display(), out.display()));
+            ctx.shell.line(&format!(
+                "\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n  meshplan apply {}",
+                out.display(),
+                out.display()
+            ));
         }
     }
     if a.detailed_exitcode && !plan.is_empty() {

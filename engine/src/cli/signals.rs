@@ -10,7 +10,9 @@ pub fn listen(stop: Stop, color: bool) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else { return };
+        let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+            return;
+        };
         tokio::spawn(async move {
             let shell = Shell::new(color);
             let mut seen = 0;

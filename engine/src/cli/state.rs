@@ -1,8 +1,8 @@
 //! `meshplan state list|show|rm|mv|pull|push`
 
 use super::common::{Ctx, LockFlags};
-use crate::render::render_change;
 use crate::plan::{Action, ResourceChange};
+use crate::render::render_change;
 use meshplan_provider::Value;
 use meshplan_state::Commit;
 use std::time::Duration;
@@ -53,7 +53,9 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
         _ => "state-write",
     };
     let lock = match &c {
-        StateCommand::Rm { lock, .. } | StateCommand::Mv { lock, .. } | StateCommand::Push { lock, .. } => Some(lock.clone()),
+        StateCommand::Rm { lock, .. } | StateCommand::Mv { lock, .. } | StateCommand::Push { lock, .. } => {
+            Some(lock.clone())
+        }
         _ => None,
     };
     // -lock=false (Terraform's flag for state-writing commands): no lock is taken.
@@ -73,7 +75,11 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
     let code = match c {
         StateCommand::List { addresses } => {
             for a in snap.resources.keys() {
-                if addresses.is_empty() || addresses.iter().any(|p| a == p || a.starts_with(&format!("{p}.")) || a.starts_with(&format!("{p}["))) {
+                if addresses.is_empty()
+                    || addresses
+                        .iter()
+                        .any(|p| a == p || a.starts_with(&format!("{p}.")) || a.starts_with(&format!("{p}[")))
+                {
                     ctx.shell.line(a);
                 }
             }
@@ -82,7 +88,8 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
         StateCommand::Show { address } => match snap.resources.get(&address) {
             Some(r) => {
                 let v = Value::from_json(&r.attributes).mark_paths(&r.sensitive_paths);
-                let name = address.rsplit('.').next().unwrap_or_default().split('[').next().unwrap_or_default().to_string();
+                let name =
+                    address.rsplit('.').next().unwrap_or_default().split('[').next().unwrap_or_default().to_string();
                 let c = ResourceChange {
                     address: address.clone(),
                     module_address: String::new(),
@@ -116,7 +123,10 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
         StateCommand::Rm { addresses, .. } => {
             let missing: Vec<&String> = addresses.iter().filter(|a| !snap.resources.contains_key(*a)).collect();
             if !missing.is_empty() {
-                ctx.shell.err(&format!("Error: not in the state: {}\n", missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+                ctx.shell.err(&format!(
+                    "Error: not in the state: {}\n",
+                    missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ));
                 1
             } else {
                 match backend.commit(addresses.iter().cloned().map(Commit::Remove).collect()) {
@@ -135,13 +145,15 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
             ctx.shell.out(&crate::ops::state_io::pull(&snap));
             0
         }
-        StateCommand::Push { path, force, .. } => match crate::ops::state_io::push(backend.as_ref(), &ws.encryption.state, &snap, &path, force) {
-            Ok(serial) => {
-                ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display()));
-                0
+        StateCommand::Push { path, force, .. } => {
+            match crate::ops::state_io::push(backend.as_ref(), &ws.encryption.state, &snap, &path, force) {
+                Ok(serial) => {
+                    ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display()));
+                    0
+                }
+                Err(d) => ctx.report(&ws, &d),
             }
-            Err(d) => ctx.report(&ws, &d),
-        },
+        }
         StateCommand::Mv { from, to, .. } => {
             if !snap.resources.contains_key(&from) {
                 ctx.shell.err(&format!("Error: no resource instance {from:?} in the state\n"));

@@ -32,7 +32,9 @@ pub fn run(ctx: &Ctx, a: TaintArgs, taint: bool) -> i32 {
     } else {
         None
     };
-    let result = ws.read_state(backend.as_ref()).and_then(|snap| set_tainted(backend.as_ref(), &snap, &a.address, taint, a.allow_missing));
+    let result = ws
+        .read_state(backend.as_ref())
+        .and_then(|snap| set_tainted(backend.as_ref(), &snap, &a.address, taint, a.allow_missing));
     let _ = backend.close();
     drop(guard);
     match result {
@@ -45,8 +47,10 @@ pub fn run(ctx: &Ctx, a: TaintArgs, taint: bool) -> i32 {
             0
         }
         Ok(TaintOutcome::Missing) => {
-            let d = crate::diag::Diagnostic::warning("No such resource instance")
-                .detail(format!("Resource instance {} was not found, but this is not an error because -allow-missing was set.", a.address));
+            let d = crate::diag::Diagnostic::warning("No such resource instance").detail(format!(
+                "Resource instance {} was not found, but this is not an error because -allow-missing was set.",
+                a.address
+            ));
             ctx.report(&ws, &crate::diag::Diagnostics(vec![d]))
         }
         Err(d) => ctx.report(&ws, &d),

@@ -43,12 +43,13 @@ pub fn run(ctx: &Ctx, c: WorkspaceCommand) -> i32 {
             ctx.shell.line(&ws.name);
             Ok(())
         }
-        WorkspaceCommand::New { name } => {
-            workspaces::new(&store, &base, &name, &ws.encryption.state).map(|_| ctx.shell.line(&format!("Created and switched to workspace {name:?}.")))
-        }
-        WorkspaceCommand::Select { name } => workspaces::select(&store, &base, &name).map(|_| ctx.shell.line(&format!("Switched to workspace {name:?}."))),
+        WorkspaceCommand::New { name } => workspaces::new(&store, &base, &name, &ws.encryption.state)
+            .map(|_| ctx.shell.line(&format!("Created and switched to workspace {name:?}."))),
+        WorkspaceCommand::Select { name } => workspaces::select(&store, &base, &name)
+            .map(|_| ctx.shell.line(&format!("Switched to workspace {name:?}."))),
         WorkspaceCommand::Delete { name, force } => {
-            workspaces::delete(&store, &name, &ws.name, force, &ws.encryption.state).map(|_| ctx.shell.line(&format!("Deleted workspace {name:?}.")))
+            workspaces::delete(&store, &name, &ws.name, force, &ws.encryption.state)
+                .map(|_| ctx.shell.line(&format!("Deleted workspace {name:?}.")))
         }
     };
     match done {

@@ -71,7 +71,9 @@ pub fn automatic_var_files(dir: &Path) -> Vec<PathBuf> {
                 .filter(|p| p.is_file())
                 .filter(|p| {
                     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                    [".auto.tfvars", ".auto.tfvars.json", ".auto.mpvars", ".auto.mpvars.json"].iter().any(|ext| name.ends_with(ext))
+                    [".auto.tfvars", ".auto.tfvars.json", ".auto.mpvars", ".auto.mpvars.json"]
+                        .iter()
+                        .any(|ext| name.ends_with(ext))
                 })
                 .collect()
         })
@@ -109,11 +111,23 @@ mod tests {
     #[test]
     fn automatic_var_files_follow_terraform_order() {
         let dir = tempfile::tempdir().unwrap();
-        for n in ["b.auto.tfvars", "terraform.tfvars.json", "a.auto.tfvars.json", "terraform.tfvars", "c.auto.mpvars", "x.tfvars"] {
+        for n in [
+            "b.auto.tfvars",
+            "terraform.tfvars.json",
+            "a.auto.tfvars.json",
+            "terraform.tfvars",
+            "c.auto.mpvars",
+            "x.tfvars",
+        ] {
             std::fs::write(dir.path().join(n), "").unwrap();
         }
-        let names: Vec<String> =
-            automatic_var_files(dir.path()).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, ["terraform.tfvars", "terraform.tfvars.json", "a.auto.tfvars.json", "b.auto.tfvars", "c.auto.mpvars"]);
+        let names: Vec<String> = automatic_var_files(dir.path())
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            ["terraform.tfvars", "terraform.tfvars.json", "a.auto.tfvars.json", "b.auto.tfvars", "c.auto.mpvars"]
+        );
     }
 }

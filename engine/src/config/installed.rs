@@ -38,11 +38,17 @@ impl Installed {
         if let Source::Local(path) = &source {
             let dir = caller.join(path);
             if !dir.is_dir() {
-                return Err(at_source(Diagnostic::error(format!("module \"{}\": source directory {} does not exist", call.name, dir.display()))));
+                return Err(at_source(Diagnostic::error(format!(
+                    "module \"{}\": source directory {} does not exist",
+                    call.name,
+                    dir.display()
+                ))));
             }
             return Ok(dir);
         }
-        let manifest = self.manifest.as_ref().map_err(|e| at_source(Diagnostic::error("cannot read the installed modules").detail(e.clone()).hint(RUN_INIT)))?;
+        let manifest = self.manifest.as_ref().map_err(|e| {
+            at_source(Diagnostic::error("cannot read the installed modules").detail(e.clone()).hint(RUN_INIT))
+        })?;
         let not_installed = || {
             at_source(
                 Diagnostic::error(format!("module \"{}\" is not installed", call.name))
@@ -87,7 +93,13 @@ pub fn check_version_allowed(call: &ModuleCall, source: &Source) -> Result<(), D
     let Some(text) = &call.version else { return Ok(()) };
     let at = call.version_span.clone().or(call.span.clone());
     let kind = match source {
-        Source::Registry(_) => return Constraints::parse(text).map(|_| ()).map_err(|e| Diagnostic::error(format!("module \"{}\": invalid version constraint", call.name)).detail(e.to_string()).at(at)),
+        Source::Registry(_) => {
+            return Constraints::parse(text).map(|_| ()).map_err(|e| {
+                Diagnostic::error(format!("module \"{}\": invalid version constraint", call.name))
+                    .detail(e.to_string())
+                    .at(at)
+            })
+        }
         Source::Local(_) => "a local path",
         Source::Remote(_) => "a source that is not a registry address",
     };

@@ -84,7 +84,11 @@ pub fn to_hcl(root: &Node, file: FileId) -> (Generated, Vec<Diagnostic>) {
                 w.top_level(key, node);
             }
         }
-        _ => w.error(root.span.clone(), "a JSON configuration file holds one object", "write it as { \"resource\": { ... }, \"variable\": { ... } }"),
+        _ => w.error(
+            root.span.clone(),
+            "a JSON configuration file holds one object",
+            "write it as { \"resource\": { ... }, \"variable\": { ... } }",
+        ),
     }
     (Generated { text: w.out, map: w.map }, w.diags)
 }
@@ -97,7 +101,11 @@ pub fn vars_to_hcl(root: &Node, file: FileId) -> (Generated, Vec<Diagnostic>) {
         Json::Object(items) => {
             for (key, node) in items {
                 if !is_identifier(&key.name) {
-                    w.error(key.span.clone(), format!("{:?} is not a valid variable name", key.name), "variable names are letters, digits, `_` and `-`, starting with a letter");
+                    w.error(
+                        key.span.clone(),
+                        format!("{:?} is not a valid variable name", key.name),
+                        "variable names are letters, digits, `_` and `-`, starting with a letter",
+                    );
                     continue;
                 }
                 let start = w.out.len();
@@ -157,7 +165,11 @@ impl Writer {
                 self.mapped(span.clone(), false, |w| w.out.push_str(&key.name));
                 self.out.push_str(" {\n}\n");
             } else {
-                self.error(key.span.clone(), format!("unsupported block type {:?}", key.name), "top-level properties are block types such as \"resource\" or \"variable\"");
+                self.error(
+                    key.span.clone(),
+                    format!("unsupported block type {:?}", key.name),
+                    "top-level properties are block types such as \"resource\" or \"variable\"",
+                );
             }
             return;
         };
@@ -196,7 +208,11 @@ impl Writer {
         };
         for obj in objects {
             let Json::Object(items) = &obj.value else {
-                self.error(obj.span.clone(), format!("`{}` needs {want} label(s) as nested object keys", kind.name), format!("write it as \"{}\": {{ \"<label>\": {{ ... }} }}", kind.name));
+                self.error(
+                    obj.span.clone(),
+                    format!("`{}` needs {want} label(s) as nested object keys", kind.name),
+                    format!("write it as \"{}\": {{ \"<label>\": {{ ... }} }}", kind.name),
+                );
                 continue;
             };
             for (k, v) in items {
@@ -225,7 +241,11 @@ impl Writer {
             Json::Object(_) => vec![node],
             Json::Array(items) if items.iter().all(|i| matches!(i.value, Json::Object(_))) => items.iter().collect(),
             _ => {
-                self.error(node.span.clone(), "expected a block body (an object)", "a block body is written as { \"argument\": value }");
+                self.error(
+                    node.span.clone(),
+                    "expected a block body (an object)",
+                    "a block body is written as { \"argument\": value }",
+                );
                 vec![]
             }
         }
@@ -242,7 +262,11 @@ impl Writer {
                 continue;
             }
             if !is_identifier(&key.name) {
-                self.error(key.span.clone(), format!("{:?} is not a valid argument name", key.name), "argument names are letters, digits, `_` and `-`, starting with a letter");
+                self.error(
+                    key.span.clone(),
+                    format!("{:?} is not a valid argument name", key.name),
+                    "argument names are letters, digits, `_` and `-`, starting with a letter",
+                );
                 continue;
             }
             self.indent(indent);
@@ -268,7 +292,8 @@ impl Writer {
             Json::String { raw, value } => {
                 // JSON and native strings share their common escapes; copy those verbatim
                 // so spans inside the template map byte for byte.
-                let verbatim = !raw.contains("\\/") && !raw.contains("\\b") && !raw.contains("\\f") && !raw.contains("\\u");
+                let verbatim =
+                    !raw.contains("\\/") && !raw.contains("\\b") && !raw.contains("\\f") && !raw.contains("\\u");
                 self.out.push('"');
                 if verbatim {
                     self.mapped(span.start + 1..span.end - 1, true, |w| w.out.push_str(raw));
@@ -350,7 +375,8 @@ fn escape(s: &str) -> String {
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]
@@ -366,12 +392,11 @@ mod tests {
 
     #[test]
     fn blocks_labels_and_expressions() {
-        let text = hcl(
-            r#"{"resource": {"meshplan_data": {"a": {"input": "x-${var.y}", "depends_on": ["meshplan_data.b"],
+        let text =
+            hcl(r#"{"resource": {"meshplan_data": {"a": {"input": "x-${var.y}", "depends_on": ["meshplan_data.b"],
                  "lifecycle": {"ignore_changes": ["input"]}}}},
                "variable": {"y": {"type": "list(string)", "default": ["a"]}, "z": {"default": "${not-a-reference}"}},
-               "locals": {"n": 1, "//": "comment"}}"#,
-        );
+               "locals": {"n": 1, "//": "comment"}}"#);
         assert!(text.contains("resource \"meshplan_data\" \"a\" {"), "{text}");
         assert!(text.contains("input = \"x-${var.y}\""), "{text}");
         assert!(text.contains("depends_on = [meshplan_data.b]"), "{text}");
@@ -409,7 +434,8 @@ mod tests {
         let json = r#"{"resource": {"meshplan_data": {"a": {"input": "x-${var.y}\u00e9", "depends_on": ["meshplan_data.b"],
             "lifecycle": [{"ignore_changes": "all"}], "provisioner": [{"local-exec": {"command": "echo é"}}]}}},
             "variable": {"y": {"type": "list(string)", "default": ["a", 1.5e3, null, true]}}, "locals": {"n": {"k": "${1}"}}}"#;
-        let mut inputs: Vec<String> = (0..json.len()).filter(|i| json.is_char_boundary(*i)).map(|i| json[..i].to_string()).collect();
+        let mut inputs: Vec<String> =
+            (0..json.len()).filter(|i| json.is_char_boundary(*i)).map(|i| json[..i].to_string()).collect();
         for i in (0..json.len()).filter(|i| json.is_char_boundary(*i)) {
             let mut damaged = json.to_string();
             damaged.remove(i);

@@ -11,7 +11,10 @@ pub enum Json {
     /// The number as written.
     Number(String),
     /// `raw` is the text between the quotes as written; `value` the decoded string.
-    String { raw: String, value: String },
+    String {
+        raw: String,
+        value: String,
+    },
     Array(Vec<Node>),
     Object(Vec<(Key, Node)>),
 }
@@ -86,7 +89,9 @@ impl Parser<'_> {
             Some(b'f') => self.word("false", Json::Bool(false))?,
             Some(b'n') => self.word("null", Json::Null)?,
             Some(b'-' | b'0'..=b'9') => self.number()?,
-            Some(_) => return Err(self.err("expected a JSON value (object, array, string, number, true, false or null)")),
+            Some(_) => {
+                return Err(self.err("expected a JSON value (object, array, string, number, true, false or null)"))
+            }
         };
         Ok(Node { value, span: start..self.i })
     }

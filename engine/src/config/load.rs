@@ -2,9 +2,9 @@
 //! into a [`Module`].
 
 use super::files::{config_files, Syntax, CONFIG_EXTENSIONS};
+use super::installed::{child_key, Installed};
 use super::model::*;
 use super::overrides::{self, Part};
-use super::installed::{child_key, Installed};
 use super::read::read_config_file;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, FileId, Sources, Span};
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -14,7 +14,20 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-const TOP_LEVEL: &[&str] = &["terraform", "provider", "variable", "locals", "resource", "data", "output", "module", "import", "moved", "removed", "check"];
+const TOP_LEVEL: &[&str] = &[
+    "terraform",
+    "provider",
+    "variable",
+    "locals",
+    "resource",
+    "data",
+    "output",
+    "module",
+    "import",
+    "moved",
+    "removed",
+    "check",
+];
 const MAX_MODULE_DEPTH: usize = 16;
 
 /// Loads the module in `dir` and, recursively, the modules it calls: local directories, and
@@ -36,12 +49,21 @@ pub fn load_module_shallow(dir: &Path, sources: &Sources) -> (Module, Diagnostic
 }
 
 /// `children`: where installed modules are and the key (`vpc.nested`) of the module loaded.
-fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, children: Option<(&Installed, &str)>, depth: usize) -> Module {
+fn load_at_depth(
+    dir: &Path,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+    children: Option<(&Installed, &str)>,
+    depth: usize,
+) -> Module {
     let mut module = Module { dir: dir.to_path_buf(), ..Module::default() };
     let files = match config_files(dir) {
         Ok(files) => files,
         Err(e) => {
-            diags.push(Diagnostic::error(format!("cannot read the configuration directory {}", dir.display())).detail(e.to_string()));
+            diags.push(
+                Diagnostic::error(format!("cannot read the configuration directory {}", dir.display()))
+                    .detail(e.to_string()),
+            );
             return module;
         }
     };
@@ -76,7 +98,14 @@ fn load_at_depth(dir: &Path, sources: &Sources, diags: &mut Diagnostics, childre
     module
 }
 
-fn load_children(module: &mut Module, sources: &Sources, diags: &mut Diagnostics, installed: &Installed, key: &str, depth: usize) {
+fn load_children(
+    module: &mut Module,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+    installed: &Installed,
+    key: &str,
+    depth: usize,
+) {
     for call in module.module_calls.values() {
         if depth >= MAX_MODULE_DEPTH {
             diags.push(Diagnostic::error("modules nested too deeply (a module calls itself?)").at(call.span.clone()));
@@ -140,9 +169,14 @@ impl Decoder<'_> {
         let span = self.span(b.ident.span());
         let names = want.iter().map(|w| format!("\"<{w}>\"")).collect::<Vec<_>>().join(" ");
         self.err(
-            Diagnostic::error(format!("`{}` block needs {} label(s), found {}", b.ident.as_str(), want.len(), b.labels.len()))
-                .at(span)
-                .hint(format!("write it as `{} {names} {{ ... }}`", b.ident.as_str())),
+            Diagnostic::error(format!(
+                "`{}` block needs {} label(s), found {}",
+                b.ident.as_str(),
+                want.len(),
+                b.labels.len()
+            ))
+            .at(span)
+            .hint(format!("write it as `{} {names} {{ ... }}`", b.ident.as_str())),
         );
         None
     }
@@ -156,7 +190,17 @@ impl Decoder<'_> {
                 if let Some(l) = self.labels(&b, &["name"]) {
                     let mut body = b.body;
                     let alias = body.remove_attribute("alias").and_then(|a| self.static_string(&a.value, "alias"));
-                    let cfg = ProviderConfig { name: l[0].clone(), alias, body: Body { file: self.file, inner: body, span: span.clone(), from_json: self.is_json_at(&span) }, span };
+                    let cfg = ProviderConfig {
+                        name: l[0].clone(),
+                        alias,
+                        body: Body {
+                            file: self.file,
+                            inner: body,
+                            span: span.clone(),
+                            from_json: self.is_json_at(&span),
+                        },
+                        span,
+                    };
                     if self.module.providers.iter().any(|p| p.reference() == cfg.reference()) {
                         self.err(
                             Diagnostic::error(format!("duplicate provider configuration `{}`", cfg.reference()))
@@ -177,7 +221,12 @@ impl Decoder<'_> {
                             let lspan = self.span(a.key.span());
                             if self.module.locals.contains_key(&name) {
                                 let first = self.module.locals[&name].span.clone();
-                                self.err(first_here(Diagnostic::error(format!("duplicate local value `{name}`")).at(lspan).hint("each local is defined once per module"), first));
+                                self.err(first_here(
+                                    Diagnostic::error(format!("duplicate local value `{name}`"))
+                                        .at(lspan)
+                                        .hint("each local is defined once per module"),
+                                    first,
+                                ));
                                 continue;
                             }
                             let expr = self.expr(a.value);
@@ -216,7 +265,12 @@ impl Decoder<'_> {
             other => {
                 let hint = did_you_mean(other, TOP_LEVEL.iter().copied());
                 let s = self.span(b.ident.span());
-                self.err(Diagnostic::error(format!("unsupported block type `{other}`")).at(s).label("not a top-level block").maybe_hint(hint));
+                self.err(
+                    Diagnostic::error(format!("unsupported block type `{other}`"))
+                        .at(s)
+                        .label("not a top-level block")
+                        .maybe_hint(hint),
+                );
             }
         }
     }
@@ -233,16 +287,26 @@ impl Decoder<'_> {
                     "cloud" | "provider_meta" => {}
                     other => {
                         let s = self.span(inner.ident.span());
-                        let hint = did_you_mean(other, BLOCKS.iter().copied()).or_else(|| Some(format!("blocks allowed in `terraform`: {}", BLOCKS.join(", "))));
-                        self.err(Diagnostic::error(format!("unsupported block `{other}` in `terraform`")).at(s).maybe_hint(hint));
+                        let hint = did_you_mean(other, BLOCKS.iter().copied())
+                            .or_else(|| Some(format!("blocks allowed in `terraform`: {}", BLOCKS.join(", "))));
+                        self.err(
+                            Diagnostic::error(format!("unsupported block `{other}` in `terraform`"))
+                                .at(s)
+                                .maybe_hint(hint),
+                        );
                     }
                 },
                 Structure::Attribute(a) => {
                     let name = a.key.as_str();
                     if !ATTRS.contains(&name) {
                         let s = self.span(a.key.span());
-                        let hint = did_you_mean(name, ATTRS.iter().copied()).or_else(|| Some(format!("arguments allowed in `terraform`: {}", ATTRS.join(", "))));
-                        self.err(Diagnostic::error(format!("unsupported argument `{name}` in `terraform`")).at(s).maybe_hint(hint));
+                        let hint = did_you_mean(name, ATTRS.iter().copied())
+                            .or_else(|| Some(format!("arguments allowed in `terraform`: {}", ATTRS.join(", "))));
+                        self.err(
+                            Diagnostic::error(format!("unsupported argument `{name}` in `terraform`"))
+                                .at(s)
+                                .maybe_hint(hint),
+                        );
                     }
                 }
             }
@@ -256,7 +320,8 @@ impl Decoder<'_> {
         let span = self.span(b.span());
         if !KINDS.contains(&kind.as_str()) {
             let s = self.span(b.ident.span());
-            let hint = did_you_mean(&kind, KINDS.iter().copied()).unwrap_or_else(|| "supported backends: \"local\" (alias \"sled\", the default) and \"s3\"".into());
+            let hint = did_you_mean(&kind, KINDS.iter().copied())
+                .unwrap_or_else(|| "supported backends: \"local\" (alias \"sled\", the default) and \"s3\"".into());
             self.err(Diagnostic::error(format!("unsupported backend {kind:?}")).at(s).hint(hint));
         }
         let mut backend = Backend { kind, span, ..Backend::default() };
@@ -300,7 +365,9 @@ impl Decoder<'_> {
             Ok(v) => Some(v),
             Err(range) => {
                 let s = self.span(range);
-                self.err(Diagnostic::error("variables may not be used here").at(s).label("not a constant").hint("backend settings are read before anything is evaluated: write the value itself, as in Terraform"));
+                self.err(Diagnostic::error("variables may not be used here").at(s).label("not a constant").hint(
+                    "backend settings are read before anything is evaluated: write the value itself, as in Terraform",
+                ));
                 None
             }
         }
@@ -310,7 +377,11 @@ impl Decoder<'_> {
     fn encryption(&mut self, b: Block) {
         let span = self.span(b.span());
         if self.module.encryption.is_some() {
-            self.err(Diagnostic::error("duplicate `encryption` block").at(span.clone()).hint("configure encryption once, in one `terraform` block"));
+            self.err(
+                Diagnostic::error("duplicate `encryption` block")
+                    .at(span.clone())
+                    .hint("configure encryption once, in one `terraform` block"),
+            );
             return;
         }
         let mut cfg = EncryptionConfig { span: span.clone(), ..EncryptionConfig::default() };
@@ -322,14 +393,30 @@ impl Decoder<'_> {
                     match inner.ident.as_str() {
                         "key_provider" => {
                             let Some(l) = self.labels(&inner, &["type", "name"]) else { continue };
-                            const PBKDF2: &[&str] = &["passphrase", "key_length", "iterations", "salt_length", "hash_function", "chain"];
-                            const AWS_KMS: &[&str] = &["kms_key_id", "key_spec", "region", "access_key", "secret_key", "profile", "skip_credentials_validation", "skip_requesting_account_id", "skip_region_validation", "skip_metadata_api_check"];
+                            const PBKDF2: &[&str] =
+                                &["passphrase", "key_length", "iterations", "salt_length", "hash_function", "chain"];
+                            const AWS_KMS: &[&str] = &[
+                                "kms_key_id",
+                                "key_spec",
+                                "region",
+                                "access_key",
+                                "secret_key",
+                                "profile",
+                                "skip_credentials_validation",
+                                "skip_requesting_account_id",
+                                "skip_region_validation",
+                                "skip_metadata_api_check",
+                            ];
                             let (known, required): (&[&str], &[&str]) = match l[0].as_str() {
                                 "pbkdf2" => (PBKDF2, &["passphrase"]),
                                 "aws_kms" => (AWS_KMS, &["kms_key_id", "key_spec"]),
                                 _ => {
                                     let s = self.span(inner.labels[0].span());
-                                    self.err(Diagnostic::error(format!("unsupported key provider {:?}", l[0])).at(s).hint("supported key providers: \"pbkdf2\", \"aws_kms\""));
+                                    self.err(
+                                        Diagnostic::error(format!("unsupported key provider {:?}", l[0]))
+                                            .at(s)
+                                            .hint("supported key providers: \"pbkdf2\", \"aws_kms\""),
+                                    );
                                     continue;
                                 }
                             };
@@ -340,12 +427,23 @@ impl Decoder<'_> {
                                         let name = a.key.as_str().to_string();
                                         if !known.contains(&name.as_str()) {
                                             let s = self.span(a.key.span());
-                                            self.err(Diagnostic::error(format!("unsupported argument `{name}` in key_provider \"{}\"", l[0])).at(s).maybe_hint(did_you_mean(&name, known.iter().copied())));
+                                            self.err(
+                                                Diagnostic::error(format!(
+                                                    "unsupported argument `{name}` in key_provider \"{}\"",
+                                                    l[0]
+                                                ))
+                                                .at(s)
+                                                .maybe_hint(did_you_mean(&name, known.iter().copied())),
+                                            );
                                             continue;
                                         }
                                         if name == "chain" {
                                             let s = self.span(a.key.span());
-                                            self.err(Diagnostic::error("`chain` is not supported yet").at(s).hint("give the passphrase directly"));
+                                            self.err(
+                                                Diagnostic::error("`chain` is not supported yet")
+                                                    .at(s)
+                                                    .hint("give the passphrase directly"),
+                                            );
                                             continue;
                                         }
                                         args.insert(name, self.expr(a.value));
@@ -358,26 +456,49 @@ impl Decoder<'_> {
                                     }
                                     Structure::Block(x) => {
                                         let s = self.span(x.ident.span());
-                                        self.err(Diagnostic::error(format!("unsupported block `{}` in key_provider", x.ident.as_str())).at(s));
+                                        self.err(
+                                            Diagnostic::error(format!(
+                                                "unsupported block `{}` in key_provider",
+                                                x.ident.as_str()
+                                            ))
+                                            .at(s),
+                                        );
                                     }
                                 }
                             }
                             for r in required {
                                 if !args.contains_key(*r) {
-                                    self.err(Diagnostic::error(format!("key_provider \"{}\" \"{}\" needs `{r}`", l[0], l[1])).at(ispan.clone()));
+                                    self.err(
+                                        Diagnostic::error(format!(
+                                            "key_provider \"{}\" \"{}\" needs `{r}`",
+                                            l[0], l[1]
+                                        ))
+                                        .at(ispan.clone()),
+                                    );
                                 }
                             }
                             if cfg.key_providers.iter().any(|k: &KeyProviderConfig| k.kind == l[0] && k.name == l[1]) {
-                                self.err(Diagnostic::error(format!("duplicate key_provider.{}.{}", l[0], l[1])).at(ispan));
+                                self.err(
+                                    Diagnostic::error(format!("duplicate key_provider.{}.{}", l[0], l[1])).at(ispan),
+                                );
                                 continue;
                             }
-                            cfg.key_providers.push(KeyProviderConfig { kind: l[0].clone(), name: l[1].clone(), args, span: ispan });
+                            cfg.key_providers.push(KeyProviderConfig {
+                                kind: l[0].clone(),
+                                name: l[1].clone(),
+                                args,
+                                span: ispan,
+                            });
                         }
                         "method" => {
                             let Some(l) = self.labels(&inner, &["type", "name"]) else { continue };
                             if l[0] != "aes_gcm" && l[0] != "unencrypted" {
                                 let s = self.span(inner.labels[0].span());
-                                self.err(Diagnostic::error(format!("unsupported encryption method {:?}", l[0])).at(s).hint("supported methods: \"aes_gcm\", \"unencrypted\""));
+                                self.err(
+                                    Diagnostic::error(format!("unsupported encryption method {:?}", l[0]))
+                                        .at(s)
+                                        .hint("supported methods: \"aes_gcm\", \"unencrypted\""),
+                                );
                                 continue;
                             }
                             let mut keys = None;
@@ -388,41 +509,77 @@ impl Decoder<'_> {
                                     }
                                     Structure::Attribute(a) => {
                                         let s = self.span(a.key.span());
-                                        self.err(Diagnostic::error(format!("unsupported argument `{}` in method \"{}\"", a.key.as_str(), l[0])).at(s));
+                                        self.err(
+                                            Diagnostic::error(format!(
+                                                "unsupported argument `{}` in method \"{}\"",
+                                                a.key.as_str(),
+                                                l[0]
+                                            ))
+                                            .at(s),
+                                        );
                                     }
                                     Structure::Block(x) => {
                                         let s = self.span(x.ident.span());
-                                        self.err(Diagnostic::error(format!("unsupported block `{}` in method", x.ident.as_str())).at(s));
+                                        self.err(
+                                            Diagnostic::error(format!(
+                                                "unsupported block `{}` in method",
+                                                x.ident.as_str()
+                                            ))
+                                            .at(s),
+                                        );
                                     }
                                 }
                             }
                             if l[0] == "aes_gcm" && keys.is_none() {
-                                self.err(Diagnostic::error(format!("method \"aes_gcm\" \"{}\" needs `keys = key_provider.TYPE.NAME`", l[1])).at(ispan.clone()));
+                                self.err(
+                                    Diagnostic::error(format!(
+                                        "method \"aes_gcm\" \"{}\" needs `keys = key_provider.TYPE.NAME`",
+                                        l[1]
+                                    ))
+                                    .at(ispan.clone()),
+                                );
                             }
                             if cfg.methods.iter().any(|m: &MethodConfig| m.kind == l[0] && m.name == l[1]) {
                                 self.err(Diagnostic::error(format!("duplicate method.{}.{}", l[0], l[1])).at(ispan));
                                 continue;
                             }
-                            cfg.methods.push(MethodConfig { kind: l[0].clone(), name: l[1].clone(), keys, span: ispan });
+                            cfg.methods.push(MethodConfig {
+                                kind: l[0].clone(),
+                                name: l[1].clone(),
+                                keys,
+                                span: ispan,
+                            });
                         }
                         "state" | "plan" => targets.push((inner.ident.as_str().to_string(), inner)),
                         other => {
                             let s = self.span(inner.ident.span());
-                            let hint = did_you_mean(other, ["key_provider", "method", "state", "plan", "remote_state_data_sources"]);
-                            self.err(Diagnostic::error(format!("unsupported block `{other}` in `encryption`")).at(s).maybe_hint(hint));
+                            let hint = did_you_mean(
+                                other,
+                                ["key_provider", "method", "state", "plan", "remote_state_data_sources"],
+                            );
+                            self.err(
+                                Diagnostic::error(format!("unsupported block `{other}` in `encryption`"))
+                                    .at(s)
+                                    .maybe_hint(hint),
+                            );
                         }
                     }
                 }
                 Structure::Attribute(a) => {
                     let s = self.span(a.key.span());
-                    self.err(Diagnostic::error(format!("unsupported argument `{}` in `encryption`", a.key.as_str())).at(s).hint("`encryption` holds key_provider, method, state and plan blocks"));
+                    self.err(
+                        Diagnostic::error(format!("unsupported argument `{}` in `encryption`", a.key.as_str()))
+                            .at(s)
+                            .hint("`encryption` holds key_provider, method, state and plan blocks"),
+                    );
                 }
             }
         }
         for m in &cfg.methods {
             if let Some((t, n)) = &m.keys {
                 if !cfg.key_providers.iter().any(|k| &k.kind == t && &k.name == n) {
-                    let d = Diagnostic::error(format!("reference to undeclared key_provider.{t}.{n}")).at(m.span.clone());
+                    let d =
+                        Diagnostic::error(format!("reference to undeclared key_provider.{t}.{n}")).at(m.span.clone());
                     self.err(d.maybe_hint(did_you_mean(n, cfg.key_providers.iter().map(|k| k.name.as_str()))));
                 }
             }
@@ -441,13 +598,19 @@ impl Decoder<'_> {
                         "enforced" => t.enforced = self.static_bool(&a.value, "enforced"),
                         other => {
                             let s = self.span(a.key.span());
-                            self.err(Diagnostic::error(format!("unsupported argument `{other}` in `{kind}`")).at(s).maybe_hint(did_you_mean(other, ["method", "enforced"])));
+                            self.err(
+                                Diagnostic::error(format!("unsupported argument `{other}` in `{kind}`"))
+                                    .at(s)
+                                    .maybe_hint(did_you_mean(other, ["method", "enforced"])),
+                            );
                         }
                     },
                     Structure::Block(fb) if fb.ident.as_str() == "fallback" => {
                         for fs in fb.body.into_iter() {
                             match fs {
-                                Structure::Attribute(a) if a.key.as_str() == "method" => t.fallback = self.method_ref(&a.value, &cfg),
+                                Structure::Attribute(a) if a.key.as_str() == "method" => {
+                                    t.fallback = self.method_ref(&a.value, &cfg)
+                                }
                                 other => {
                                     let s = self.span(match &other {
                                         Structure::Attribute(a) => a.key.span(),
@@ -460,7 +623,11 @@ impl Decoder<'_> {
                     }
                     Structure::Block(x) => {
                         let s = self.span(x.ident.span());
-                        self.err(Diagnostic::error(format!("unsupported block `{}` in `{kind}`", x.ident.as_str())).at(s).hint("only `fallback`"));
+                        self.err(
+                            Diagnostic::error(format!("unsupported block `{}` in `{kind}`", x.ident.as_str()))
+                                .at(s)
+                                .hint("only `fallback`"),
+                        );
                     }
                 }
             }
@@ -530,7 +697,11 @@ impl Decoder<'_> {
                     other => {
                         let hint = did_you_mean(other, ["type", "default", "description", "sensitive", "nullable"]);
                         let s = self.span(a.key.span());
-                        self.err(Diagnostic::error(format!("unsupported argument `{other}` in variable \"{}\"", v.name)).at(s).maybe_hint(hint));
+                        self.err(
+                            Diagnostic::error(format!("unsupported argument `{other}` in variable \"{}\"", v.name))
+                                .at(s)
+                                .maybe_hint(hint),
+                        );
                     }
                 },
                 Structure::Block(vb) if vb.ident.as_str() == "validation" => {
@@ -538,19 +709,30 @@ impl Decoder<'_> {
                     let cond = body.remove_attribute("condition").map(|a| self.expr(a.value));
                     let msg = body.remove_attribute("error_message").map(|a| self.expr(a.value));
                     match (cond, msg) {
-                        (Some(condition), Some(error_message)) => v.validations.push(Validation { condition, error_message }),
-                        _ => self.err(Diagnostic::error("`validation` needs `condition` and `error_message`").at(span.clone())),
+                        (Some(condition), Some(error_message)) => {
+                            v.validations.push(Validation { condition, error_message })
+                        }
+                        _ => self.err(
+                            Diagnostic::error("`validation` needs `condition` and `error_message`").at(span.clone()),
+                        ),
                     }
                 }
                 Structure::Block(other) => {
                     let s = self.span(other.ident.span());
-                    self.err(Diagnostic::error(format!("unsupported block `{}` in variable", other.ident.as_str())).at(s));
+                    self.err(
+                        Diagnostic::error(format!("unsupported block `{}` in variable", other.ident.as_str())).at(s),
+                    );
                 }
             }
         }
         if self.module.variables.contains_key(&v.name) {
             let first = self.module.variables[&v.name].span.clone();
-            self.err(first_here(Diagnostic::error(format!("duplicate variable \"{}\"", v.name)).at(span).hint("each variable is declared once per module"), first));
+            self.err(first_here(
+                Diagnostic::error(format!("duplicate variable \"{}\"", v.name))
+                    .at(span)
+                    .hint("each variable is declared once per module"),
+                first,
+            ));
         } else {
             self.module.variables.insert(v.name.clone(), v);
         }
@@ -563,7 +745,11 @@ impl Decoder<'_> {
         let count = body.remove_attribute("count").map(|a| self.expr(a.value));
         let for_each = body.remove_attribute("for_each").map(|a| self.expr(a.value));
         if count.is_some() && for_each.is_some() {
-            self.err(Diagnostic::error(format!("{key}: `count` and `for_each` are mutually exclusive")).at(span.clone()).hint("use one of them"));
+            self.err(
+                Diagnostic::error(format!("{key}: `count` and `for_each` are mutually exclusive"))
+                    .at(span.clone())
+                    .hint("use one of them"),
+            );
         }
         let depends_on = body.remove_attribute("depends_on").map(|a| self.expr_list(a.value)).unwrap_or_default();
         let provider = body.remove_attribute("provider").and_then(|a| self.provider_ref(&a.value));
@@ -590,7 +776,12 @@ impl Decoder<'_> {
         match self.module.resources.entry(key) {
             std::collections::btree_map::Entry::Occupied(e) => {
                 let (first, key) = (e.get().span.clone(), e.key().clone());
-                self.err(first_here(Diagnostic::error(format!("duplicate resource `{key}`")).at(span).hint("resource names are unique per type within a module"), first));
+                self.err(first_here(
+                    Diagnostic::error(format!("duplicate resource `{key}`"))
+                        .at(span)
+                        .hint("resource names are unique per type within a module"),
+                    first,
+                ));
             }
             std::collections::btree_map::Entry::Vacant(e) => {
                 e.insert(r);
@@ -606,21 +797,32 @@ impl Decoder<'_> {
         for lb in body.remove_blocks("lifecycle") {
             for s in lb.body.into_iter() {
                 match s {
-                    Structure::Attribute(a) if a.key.as_str() == "destroy" => destroy = self.static_bool(&a.value, "destroy"),
+                    Structure::Attribute(a) if a.key.as_str() == "destroy" => {
+                        destroy = self.static_bool(&a.value, "destroy")
+                    }
                     other => {
                         let s = self.span(other.span());
-                        self.err(Diagnostic::error("a `removed` block's lifecycle holds only `destroy`").at(s).hint("lifecycle { destroy = false } forgets the object instead of destroying it"));
+                        self.err(
+                            Diagnostic::error("a `removed` block's lifecycle holds only `destroy`")
+                                .at(s)
+                                .hint("lifecycle { destroy = false } forgets the object instead of destroying it"),
+                        );
                     }
                 }
             }
         }
         for other in body.into_iter() {
             let s = self.span(other.span());
-            self.err(Diagnostic::error("unsupported content in `removed`").at(s).hint("a `removed` block holds `from` and an optional `lifecycle { destroy = ... }`"));
+            self.err(
+                Diagnostic::error("unsupported content in `removed`")
+                    .at(s)
+                    .hint("a `removed` block holds `from` and an optional `lifecycle { destroy = ... }`"),
+            );
         }
         match from {
             Some(from) => self.module.removed.push(Removed { from, destroy, span }),
-            None => self.err(Diagnostic::error("`removed` block needs `from`").at(span).hint("e.g. from = aws_instance.old")),
+            None => self
+                .err(Diagnostic::error("`removed` block needs `from`").at(span).hint("e.g. from = aws_instance.old")),
         }
     }
 
@@ -630,7 +832,11 @@ impl Decoder<'_> {
         let Some(l) = self.labels(&b, &["name"]) else { return };
         let name = l[0].clone();
         if self.module.checks.iter().any(|c| c.name == name) {
-            self.err(Diagnostic::error(format!("duplicate check \"{name}\"")).at(span).hint("check names are unique within a module"));
+            self.err(
+                Diagnostic::error(format!("duplicate check \"{name}\""))
+                    .at(span)
+                    .hint("check names are unique within a module"),
+            );
             return;
         }
         let mut check = Check { name: name.clone(), asserts: vec![], span: span.clone() };
@@ -642,12 +848,18 @@ impl Decoder<'_> {
                     let condition = body.remove_attribute("condition").map(|a| self.expr(a.value));
                     let error_message = body.remove_attribute("error_message").map(|a| self.expr(a.value));
                     match (condition, error_message) {
-                        (Some(condition), Some(error_message)) => check.asserts.push(Validation { condition, error_message }),
+                        (Some(condition), Some(error_message)) => {
+                            check.asserts.push(Validation { condition, error_message })
+                        }
                         _ => self.err(Diagnostic::error("`assert` needs `condition` and `error_message`").at(aspan)),
                     }
                 }
                 Structure::Block(inner) if inner.ident.as_str() == "data" => {
-                    let key = (inner.labels.len() == 2).then(|| ResourceKey { mode: Mode::Data, type_name: inner.labels[0].as_str().to_string(), name: inner.labels[1].as_str().to_string() });
+                    let key = (inner.labels.len() == 2).then(|| ResourceKey {
+                        mode: Mode::Data,
+                        type_name: inner.labels[0].as_str().to_string(),
+                        name: inner.labels[1].as_str().to_string(),
+                    });
                     let dspan = self.span(inner.span());
                     let fresh = key.as_ref().is_some_and(|k| !self.module.resources.contains_key(k));
                     self.resource(inner, Mode::Data, dspan);
@@ -659,12 +871,20 @@ impl Decoder<'_> {
                 }
                 other => {
                     let s = self.span(other.span());
-                    self.err(Diagnostic::error(format!("unsupported content in check \"{name}\"")).at(s).hint("a check holds one optional `data` block and `assert` blocks"));
+                    self.err(
+                        Diagnostic::error(format!("unsupported content in check \"{name}\""))
+                            .at(s)
+                            .hint("a check holds one optional `data` block and `assert` blocks"),
+                    );
                 }
             }
         }
         if check.asserts.is_empty() {
-            self.err(Diagnostic::error(format!("check \"{name}\" has no `assert` block")).at(span).hint("add assert { condition = ..., error_message = \"...\" }"));
+            self.err(
+                Diagnostic::error(format!("check \"{name}\" has no `assert` block"))
+                    .at(span)
+                    .hint("add assert { condition = ..., error_message = \"...\" }"),
+            );
         }
         self.module.checks.push(check);
     }
@@ -673,21 +893,32 @@ impl Decoder<'_> {
         for s in b.body.into_iter() {
             let Structure::Attribute(a) = s else { continue };
             match a.key.as_str() {
-                "create_before_destroy" => lc.create_before_destroy = self.static_bool(&a.value, "create_before_destroy"),
+                "create_before_destroy" => {
+                    lc.create_before_destroy = self.static_bool(&a.value, "create_before_destroy")
+                }
                 "prevent_destroy" => lc.prevent_destroy = self.static_bool(&a.value, "prevent_destroy"),
                 "ignore_changes" => {
                     lc.ignore_changes = match &a.value {
                         Expression::Variable(v) if v.as_str() == "all" => IgnoreChanges::All,
                         other => IgnoreChanges::Attributes(
-                            self.expr_list(other.clone()).iter().filter_map(|e| traversal_path(&e.inner)).map(|p| p.join(".")).collect(),
+                            self.expr_list(other.clone())
+                                .iter()
+                                .filter_map(|e| traversal_path(&e.inner))
+                                .map(|p| p.join("."))
+                                .collect(),
                         ),
                     }
                 }
                 "replace_triggered_by" => lc.replace_triggered_by = self.expr_list(a.value),
                 other => {
-                    let hint = did_you_mean(other, ["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"]);
+                    let hint = did_you_mean(
+                        other,
+                        ["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"],
+                    );
                     let s = self.span(a.key.span());
-                    self.err(Diagnostic::error(format!("unsupported lifecycle argument `{other}`")).at(s).maybe_hint(hint));
+                    self.err(
+                        Diagnostic::error(format!("unsupported lifecycle argument `{other}`")).at(s).maybe_hint(hint),
+                    );
                 }
             }
         }
@@ -697,7 +928,11 @@ impl Decoder<'_> {
         let span = self.span(b.span());
         let kind = b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
         if kind != "local-exec" {
-            self.err(Diagnostic::error(format!("unsupported provisioner {kind:?}")).at(span).hint("meshplan supports the \"local-exec\" provisioner"));
+            self.err(
+                Diagnostic::error(format!("unsupported provisioner {kind:?}"))
+                    .at(span)
+                    .hint("meshplan supports the \"local-exec\" provisioner"),
+            );
             return;
         }
         let mut body = b.body;
@@ -716,18 +951,25 @@ impl Decoder<'_> {
         let Some(l) = self.labels(&b, &["name"]) else { return };
         let mut body = b.body;
         let Some(value) = body.remove_attribute("value").map(|a| self.expr(a.value)) else {
-            self.err(Diagnostic::error(format!("output \"{}\" needs a `value`", l[0])).at(span).hint("add `value = <expression>` to the output block"));
+            self.err(
+                Diagnostic::error(format!("output \"{}\" needs a `value`", l[0]))
+                    .at(span)
+                    .hint("add `value = <expression>` to the output block"),
+            );
             return;
         };
         let sensitive = body.remove_attribute("sensitive").is_some_and(|a| self.static_bool(&a.value, "sensitive"));
-        let description = body.remove_attribute("description").and_then(|a| self.static_string(&a.value, "description"));
+        let description =
+            body.remove_attribute("description").and_then(|a| self.static_string(&a.value, "description"));
         let depends_on = body.remove_attribute("depends_on").map(|a| self.expr_list(a.value)).unwrap_or_default();
         if self.module.outputs.contains_key(&l[0]) {
             let first = self.module.outputs[&l[0]].span.clone();
             self.err(first_here(Diagnostic::error(format!("duplicate output \"{}\"", l[0])).at(span), first));
             return;
         }
-        self.module.outputs.insert(l[0].clone(), Output { name: l[0].clone(), value, sensitive, description, depends_on, span });
+        self.module
+            .outputs
+            .insert(l[0].clone(), Output { name: l[0].clone(), value, sensitive, description, depends_on, span });
     }
 
     fn module_call(&mut self, b: Block, span: Option<Span>) {
@@ -770,7 +1012,11 @@ impl Decoder<'_> {
             }
         }
         if call.source.is_empty() {
-            self.err(Diagnostic::error(format!("module \"{}\" needs a `source`", call.name)).at(span.clone()).hint("e.g. source = \"../../modules/vpc\""));
+            self.err(
+                Diagnostic::error(format!("module \"{}\" needs a `source`", call.name))
+                    .at(span.clone())
+                    .hint("e.g. source = \"../../modules/vpc\""),
+            );
             return;
         }
         if self.module.module_calls.contains_key(&call.name) {
@@ -793,7 +1039,9 @@ impl Decoder<'_> {
                 hcl_edit::expr::ObjectKey::Ident(i) => self.parse_provider_ref(i.as_str()),
                 // JSON syntax writes every key quoted: `{"aws.west": "aws.west"}`.
                 hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => self.parse_provider_ref(s.as_str()),
-                hcl_edit::expr::ObjectKey::Expression(ke) => traversal_path(ke).and_then(|p| self.parse_provider_ref(&p.join("."))),
+                hcl_edit::expr::ObjectKey::Expression(ke) => {
+                    traversal_path(ke).and_then(|p| self.parse_provider_ref(&p.join(".")))
+                }
             };
             let parent = self.provider_ref(v.expr());
             if let (Some(c), Some(p)) = (child, parent) {
@@ -814,7 +1062,11 @@ impl Decoder<'_> {
             Some(p) if (1..=2).contains(&p.len()) => self.parse_provider_ref(&p.join(".")),
             _ => {
                 let s = self.span(e.span());
-                self.err(Diagnostic::error("a provider reference is written `name` or `name.alias`, without quotes").at(s).hint("e.g. provider = aws.west"));
+                self.err(
+                    Diagnostic::error("a provider reference is written `name` or `name.alias`, without quotes")
+                        .at(s)
+                        .hint("e.g. provider = aws.west"),
+                );
                 None
             }
         }
@@ -839,7 +1091,11 @@ impl Decoder<'_> {
             }
             _ => {
                 let s = self.span(e.span());
-                self.err(Diagnostic::error(format!("`{what}` must be a literal string")).at(s).hint("this argument is read before any expression is evaluated"));
+                self.err(
+                    Diagnostic::error(format!("`{what}` must be a literal string"))
+                        .at(s)
+                        .hint("this argument is read before any expression is evaluated"),
+                );
                 None
             }
         }

@@ -9,11 +9,11 @@ pub mod installed;
 mod json_syntax;
 mod json_value;
 mod load;
+mod model;
 mod overrides;
 pub(crate) mod read;
-mod model;
 pub mod references;
 
 pub use load::{constant_json, load_module, load_module_shallow, traversal_path};
-pub use read::parse_vars_file;
 pub use model::*;
+pub use read::parse_vars_file;

@@ -23,8 +23,14 @@ pub struct Part {
 
 /// Joins `parts` (each already parsed once on its own) and merges the overrides; returns the
 /// joined source, the merged primary body and the ranges of the joined text written in JSON.
-pub fn merge(dir: &Path, parts: &[Part], sources: &Sources, diags: &mut Diagnostics) -> Option<(FileId, Body, Vec<Range<usize>>)> {
-    let ordered: Vec<&Part> = parts.iter().filter(|p| !p.is_override).chain(parts.iter().filter(|p| p.is_override)).collect();
+pub fn merge(
+    dir: &Path,
+    parts: &[Part],
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, Body, Vec<Range<usize>>)> {
+    let ordered: Vec<&Part> =
+        parts.iter().filter(|p| !p.is_override).chain(parts.iter().filter(|p| p.is_override)).collect();
     let mut text = String::new();
     let mut origin = Origin::default();
     let mut override_from = usize::MAX;
@@ -73,7 +79,9 @@ pub fn merge(dir: &Path, parts: &[Part], sources: &Sources, diags: &mut Diagnost
         }) {
             Some(pb) => merge_block(pb, ob, &["lifecycle"]),
             None => {
-                let what = std::iter::once(ob.ident.as_str().to_string()).chain(ob.labels.iter().map(|l| format!("{:?}", l.as_str()))).collect::<Vec<_>>();
+                let what = std::iter::once(ob.ident.as_str().to_string())
+                    .chain(ob.labels.iter().map(|l| format!("{:?}", l.as_str())))
+                    .collect::<Vec<_>>();
                 diags.push(
                     Diagnostic::error(format!("override file: no `{}` block to override", what.join(" ")))
                         .at(ob.ident.span().map(|range| Span { file, range }))

@@ -11,7 +11,11 @@ use std::path::Path;
 
 /// Reads and parses one configuration file; JSON files are rewritten to native syntax first.
 /// Returns the file holding the parsed text (the generated one for JSON) and that text.
-pub(super) fn read_config_file(f: &ConfigFile, sources: &Sources, diags: &mut Diagnostics) -> Option<(FileId, String, hcl_edit::structure::Body)> {
+pub(super) fn read_config_file(
+    f: &ConfigFile,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, String, hcl_edit::structure::Body)> {
     let text = match std::fs::read_to_string(&f.path) {
         Ok(t) => t,
         Err(e) => {
@@ -49,7 +53,14 @@ pub(super) fn read_config_file(f: &ConfigFile, sources: &Sources, diags: &mut Di
 }
 
 /// A JSON configuration file as native text in a generated source that maps back to `real`.
-fn json_to_native(real: FileId, text: &str, path: &Path, display: String, sources: &Sources, diags: &mut Diagnostics) -> Option<(FileId, String)> {
+fn json_to_native(
+    real: FileId,
+    text: &str,
+    path: &Path,
+    display: String,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, String)> {
     if text.trim().is_empty() {
         diags.push(
             Diagnostic::error(format!("empty JSON configuration file {display}"))
@@ -80,7 +91,8 @@ fn json_to_native(real: FileId, text: &str, path: &Path, display: String, source
     if failed {
         return None;
     }
-    let mut map: Vec<_> = generated.map.into_iter().map(|(g, o, exact)| (g, Span { file: real, range: o }, exact)).collect();
+    let mut map: Vec<_> =
+        generated.map.into_iter().map(|(g, o, exact)| (g, Span { file: real, range: o }, exact)).collect();
     // Anything the map does not cover points at the whole file rather than nowhere.
     map.push((0..generated.text.len(), Span { file: real, range: 0..text.len() }, false));
     let file = sources.add_generated(path.to_path_buf(), display, generated.text.clone(), Origin { map });
@@ -97,8 +109,9 @@ pub(super) fn display_path(path: &Path) -> String {
 /// Parses a variables file (`-var-file`, `terraform.tfvars`, `*.auto.tfvars`, `*.auto.mpvars`
 /// and their `.json` forms): `name = value` assignments only.
 pub fn parse_vars_file(path: &Path, sources: &Sources) -> Result<Vec<(String, Expr)>, Diagnostic> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error(format!("cannot read variables file {}", path.display())).detail(e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(format!("cannot read variables file {}", path.display())).detail(e.to_string())
+    })?;
     let real = sources.add(path.to_path_buf(), display_path(path), text.clone());
     let (file, text) = if is_json_vars(path) { json_vars_to_native(real, &text, path, sources)? } else { (real, text) };
     let body = hcl_edit::parser::parse_body(&text).map_err(|e| {
@@ -121,7 +134,12 @@ pub fn parse_vars_file(path: &Path, sources: &Sources) -> Result<Vec<(String, Ex
     Ok(out)
 }
 
-fn json_vars_to_native(real: FileId, text: &str, path: &Path, sources: &Sources) -> Result<(FileId, String), Diagnostic> {
+fn json_vars_to_native(
+    real: FileId,
+    text: &str,
+    path: &Path,
+    sources: &Sources,
+) -> Result<(FileId, String), Diagnostic> {
     let root = json_value::parse(text).map_err(|e| {
         Diagnostic::error("invalid JSON syntax in variables file")
             .detail(e.message.clone())
@@ -133,7 +151,8 @@ fn json_vars_to_native(real: FileId, text: &str, path: &Path, sources: &Sources)
     if let Some(d) = errors.into_iter().next() {
         return Err(d);
     }
-    let mut map: Vec<_> = generated.map.into_iter().map(|(g, o, exact)| (g, Span { file: real, range: o }, exact)).collect();
+    let mut map: Vec<_> =
+        generated.map.into_iter().map(|(g, o, exact)| (g, Span { file: real, range: o }, exact)).collect();
     map.push((0..generated.text.len(), Span { file: real, range: 0..text.len() }, false));
     let file = sources.add_generated(path.to_path_buf(), display_path(path), generated.text.clone(), Origin { map });
     Ok((file, generated.text))

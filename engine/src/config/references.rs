@@ -53,7 +53,13 @@ fn walk_body(b: &Body, bound: &mut Vec<String>, out: &mut Vec<Reference>) {
                     let iter = blk
                         .body
                         .get_attribute("iterator")
-                        .and_then(|a| if let Expression::Variable(v) = &a.value { Some(v.as_str().to_string()) } else { None })
+                        .and_then(|a| {
+                            if let Expression::Variable(v) = &a.value {
+                                Some(v.as_str().to_string())
+                            } else {
+                                None
+                            }
+                        })
                         .or_else(|| blk.labels.first().map(|l| l.as_str().to_string()));
                     let n = bound.len();
                     bound.extend(iter);
@@ -99,7 +105,9 @@ fn walk_expr(e: &Expression, bound: &mut Vec<String>, out: &mut Vec<Reference>) 
                     .iter()
                     .map_while(|op| match op.value() {
                         TraversalOperator::GetAttr(i) => Some(i.as_str().to_string()),
-                        TraversalOperator::Index(Expression::String(s)) if v.as_str() == "module" => Some(s.as_str().to_string()),
+                        TraversalOperator::Index(Expression::String(s)) if v.as_str() == "module" => {
+                            Some(s.as_str().to_string())
+                        }
                         _ => None,
                     })
                     .collect();
@@ -173,14 +181,23 @@ fn walk_template(t: &Template, bound: &mut Vec<String>, out: &mut Vec<Reference>
     }
 }
 
-fn root_ref(root: &str, attrs: &[String], steps: Vec<String>, span: Option<Range<usize>>, bound: &[String], out: &mut Vec<Reference>) {
+fn root_ref(
+    root: &str,
+    attrs: &[String],
+    steps: Vec<String>,
+    span: Option<Range<usize>>,
+    bound: &[String],
+    out: &mut Vec<Reference>,
+) {
     if bound.iter().any(|b| b == root) {
         return;
     }
     let target = match (root, attrs) {
         ("var", [name, ..]) => Target::Var(name.clone()),
         ("local", [name, ..]) => Target::Local(name.clone()),
-        ("data", [ty, name, ..]) => Target::Resource(ResourceKey { mode: Mode::Data, type_name: ty.clone(), name: name.clone() }),
+        ("data", [ty, name, ..]) => {
+            Target::Resource(ResourceKey { mode: Mode::Data, type_name: ty.clone(), name: name.clone() })
+        }
         ("module", [call]) => Target::Module(call.clone(), None),
         ("module", [call, output, ..]) => Target::Module(call.clone(), Some(output.clone())),
         ("count" | "each" | "self" | "path" | "terraform", _) => Target::Builtin,

@@ -8,8 +8,8 @@ use crate::config::Body;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::Attribute;
-use hcl_edit::Ident;
 use hcl_edit::structure::{Block as HclBlock, Body as HclBody, Structure};
+use hcl_edit::Ident;
 use meshplan_provider::{AttributeMode, Nesting, Schema, Value};
 use std::collections::BTreeMap;
 
@@ -46,7 +46,14 @@ pub fn eval_body(schema: &Schema, body: &Body, scope: &Scope<'_>, mode: BodyMode
     (v, diags)
 }
 
-fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Span>, syntax: Syntax<'_>, diags: &mut Diagnostics) -> Value {
+fn object(
+    ev: &Evaluator<'_, '_>,
+    schema: &Schema,
+    body: &HclBody,
+    at: Option<Span>,
+    syntax: Syntax<'_>,
+    diags: &mut Diagnostics,
+) -> Value {
     let mode = syntax.mode;
     let mut out = BTreeMap::new();
     // Arguments written in the body whose value was rejected: they are already reported, so
@@ -105,7 +112,10 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
                                     .detail(m.clone())
                                     .at(ev.span(&a.value))
                                     .label(m)
-                                    .hint(format!("`{name}` takes a value of type {}", TypeConstraint::from_schema(&attr.ty).name())),
+                                    .hint(format!(
+                                        "`{name}` takes a value of type {}",
+                                        TypeConstraint::from_schema(&attr.ty).name()
+                                    )),
                             )
                         }
                     },
@@ -129,7 +139,11 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
                         } else {
                             did_you_mean(&name, schema.blocks.keys().map(String::as_str))
                         };
-                        diags.push(Diagnostic::error(format!("unsupported block `{name}`")).at(ev.span(&b.ident)).maybe_hint(hint));
+                        diags.push(
+                            Diagnostic::error(format!("unsupported block `{name}`"))
+                                .at(ev.span(&b.ident))
+                                .maybe_hint(hint),
+                        );
                         continue;
                     };
                     let v = object(ev, &bs.schema, &b.body, ev.span(&b.ident), syntax, diags);
@@ -160,7 +174,10 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
                 Some(m) => format!("{} to {m}", bs.min_items),
                 None => format!("at least {}", bs.min_items),
             };
-            diags.push(Diagnostic::error(format!("block `{name}` appears {} time(s); {want} expected", items.len())).at(at.clone()));
+            diags.push(
+                Diagnostic::error(format!("block `{name}` appears {} time(s); {want} expected", items.len()))
+                    .at(at.clone()),
+            );
         }
         let v = match bs.nesting {
             Nesting::Single => items.into_iter().next().unwrap_or(Value::Null),
@@ -172,9 +189,17 @@ fn object(ev: &Evaluator<'_, '_>, schema: &Schema, body: &HclBody, at: Option<Sp
 }
 
 /// `dynamic "name" { for_each = ..., iterator = it, content { ... } }`.
-fn dynamic(ev: &Evaluator<'_, '_>, b: &HclBlock, schema: &Schema, syntax: Syntax<'_>, diags: &mut Diagnostics) -> Option<(String, Vec<Value>)> {
+fn dynamic(
+    ev: &Evaluator<'_, '_>,
+    b: &HclBlock,
+    schema: &Schema,
+    syntax: Syntax<'_>,
+    diags: &mut Diagnostics,
+) -> Option<(String, Vec<Value>)> {
     let Some(name) = b.labels.first().map(|l| l.as_str().to_string()) else {
-        diags.push(Diagnostic::error("a `dynamic` block needs the name of the block it generates").at(ev.span(&b.ident)));
+        diags.push(
+            Diagnostic::error("a `dynamic` block needs the name of the block it generates").at(ev.span(&b.ident)),
+        );
         return None;
     };
     let Some(bs) = schema.blocks.get(&name) else {
@@ -207,7 +232,10 @@ fn dynamic(ev: &Evaluator<'_, '_>, b: &HclBlock, schema: &Schema, syntax: Syntax
         Value::Null => vec![],
         Value::Unknown => return Some((name, vec![Value::Unknown])),
         other => {
-            diags.push(Diagnostic::error(format!("dynamic `for_each` needs a list or map, got {}", other.type_name())).at(ev.span(&fe.value)));
+            diags.push(
+                Diagnostic::error(format!("dynamic `for_each` needs a list or map, got {}", other.type_name()))
+                    .at(ev.span(&fe.value)),
+            );
             return None;
         }
     };
@@ -222,7 +250,13 @@ fn dynamic(ev: &Evaluator<'_, '_>, b: &HclBlock, schema: &Schema, syntax: Syntax
 
 /// A nested block written in JSON: `"name": {...}` for one, `"name": [{...}, ...]` for several.
 /// Each object becomes a block body whose arguments keep their value spans.
-fn json_blocks(ev: &Evaluator<'_, '_>, value: &Expression, schema: &Schema, syntax: Syntax<'_>, diags: &mut Diagnostics) -> Vec<Value> {
+fn json_blocks(
+    ev: &Evaluator<'_, '_>,
+    value: &Expression,
+    schema: &Schema,
+    syntax: Syntax<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<Value> {
     let objects: Vec<&Expression> = match value {
         Expression::Object(_) => vec![value],
         Expression::Array(items) => items.iter().collect(),

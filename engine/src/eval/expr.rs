@@ -63,7 +63,11 @@ impl Evaluator<'_, '_> {
                             Value::Number(n) => meshplan_provider::format_number(n),
                             Value::Bool(b) => b.to_string(),
                             Value::Unknown => return Ok(Value::Unknown),
-                            other => return Err(self.err(ke, format!("object keys must be strings, got {}", other.type_name()))),
+                            other => {
+                                return Err(
+                                    self.err(ke, format!("object keys must be strings, got {}", other.type_name()))
+                                )
+                            }
                         },
                     };
                     out.insert(key, self.expr(v.expr())?);
@@ -97,7 +101,11 @@ impl Evaluator<'_, '_> {
                             self.expr(&c.false_expr)?
                         }
                     }
-                    other => return Err(self.err(&c.cond_expr, format!("the condition must be a bool, got {}", other.type_name()))),
+                    other => {
+                        return Err(
+                            self.err(&c.cond_expr, format!("the condition must be a bool, got {}", other.type_name()))
+                        )
+                    }
                 };
                 Ok(if sensitive { out.mark_sensitive() } else { out })
             }
@@ -106,7 +114,9 @@ impl Evaluator<'_, '_> {
                 let v = self.expr(&u.expr)?;
                 through_marks(v, |v| match (u.operator.value(), v) {
                     (_, Value::Unknown) => Ok(Value::Unknown),
-                    (UnaryOperator::Neg, v) => to_number(&v).map(|n| Value::Number(-n)).ok_or_else(|| self.err(&u.expr, "`-` needs a number")),
+                    (UnaryOperator::Neg, v) => {
+                        to_number(&v).map(|n| Value::Number(-n)).ok_or_else(|| self.err(&u.expr, "`-` needs a number"))
+                    }
                     (UnaryOperator::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
                     (UnaryOperator::Not, _) => Err(self.err(&u.expr, "`!` needs a bool")),
                 })
@@ -132,14 +142,20 @@ impl Evaluator<'_, '_> {
                 NotEq => Value::Bool(!values_equal(&l, &r)),
                 And | Or => {
                     let (Some(x), Some(y)) = (to_bool(&l), to_bool(&r)) else {
-                        return Err(self.err(b, format!("`{}` needs bools, got {} and {}", op.as_str(), l.type_name(), r.type_name())));
+                        return Err(self.err(
+                            b,
+                            format!("`{}` needs bools, got {} and {}", op.as_str(), l.type_name(), r.type_name()),
+                        ));
                     };
                     Value::Bool(if op == And { x && y } else { x || y })
                 }
                 _ => {
                     let (Some(x), Some(y)) = (to_number(&l), to_number(&r)) else {
                         return Err(self
-                            .err(b, format!("`{}` needs numbers, got {} and {}", op.as_str(), l.type_name(), r.type_name()))
+                            .err(
+                                b,
+                                format!("`{}` needs numbers, got {} and {}", op.as_str(), l.type_name(), r.type_name()),
+                            )
                             .hint("strings are joined with a template: \"${a}${b}\""));
                     };
                     match op {
@@ -170,7 +186,12 @@ impl Evaluator<'_, '_> {
             Value::Null => return Err(self.err(&f.intro.collection_expr, "cannot iterate over null")),
             Value::List(l) => l.iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v.clone())).collect(),
             Value::Object(m) => m.iter().map(|(k, v)| (Value::String(k.clone()), v.clone())).collect(),
-            other => return Err(self.err(&f.intro.collection_expr, format!("a for expression needs a list or map, got {}", other.type_name()))),
+            other => {
+                return Err(self.err(
+                    &f.intro.collection_expr,
+                    format!("a for expression needs a list or map, got {}", other.type_name()),
+                ))
+            }
         };
         let mut list = Vec::new();
         let mut obj: BTreeMap<String, Value> = BTreeMap::new();
@@ -187,7 +208,11 @@ impl Evaluator<'_, '_> {
                     Value::Bool(true) => {}
                     Value::Bool(false) => continue,
                     Value::Unknown => return Ok(Value::Unknown),
-                    other => return Err(self.err(&c.expr, format!("the `if` clause must be a bool, got {}", other.type_name()))),
+                    other => {
+                        return Err(
+                            self.err(&c.expr, format!("the `if` clause must be a bool, got {}", other.type_name()))
+                        )
+                    }
                 }
             }
             let value = ev.expr(&f.value_expr)?;
@@ -296,7 +321,9 @@ impl Evaluator<'_, '_> {
                     }
                     self.index(v, key.unmarked(), at)
                 }
-                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => Err(self.err(at, "nested splat operators are not supported")),
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    Err(self.err(at, "nested splat operators are not supported"))
+                }
             }
         })
     }
@@ -307,7 +334,10 @@ impl Evaluator<'_, '_> {
                 Some(v) => Ok(v),
                 None => {
                     let hint = did_you_mean(name, m.keys().map(String::as_str));
-                    Err(self.err(at, format!("unsupported attribute `{name}`")).label("this object has no such attribute").maybe_hint(hint))
+                    Err(self
+                        .err(at, format!("unsupported attribute `{name}`"))
+                        .label("this object has no such attribute")
+                        .maybe_hint(hint))
                 }
             },
             Value::Null => Err(self.err(at, format!("cannot read attribute `{name}` of a null value"))),
@@ -397,7 +427,11 @@ impl Evaluator<'_, '_> {
                     "module" => s.module_dir.clone(),
                     "root" => s.env.root_dir.clone(),
                     "cwd" => std::env::current_dir().unwrap_or_default(),
-                    other => return Err(self.err(at, format!("unknown path attribute `{other}`")).hint("path.module, path.root or path.cwd")),
+                    other => {
+                        return Err(self
+                            .err(at, format!("unknown path attribute `{other}`"))
+                            .hint("path.module, path.root or path.cwd"))
+                    }
                 };
                 Ok((Value::String(p.display().to_string()), 1))
             }
@@ -411,7 +445,9 @@ impl Evaluator<'_, '_> {
                     return Err(self
                         .err(at, format!("unknown name `{ty}`"))
                         .label("not a variable, local, resource or module reference")
-                        .maybe_hint(hint.or_else(|| Some("references look like var.x, local.x, aws_vpc.main.id or module.m.output".into()))));
+                        .maybe_hint(hint.or_else(|| {
+                            Some("references look like var.x, local.x, aws_vpc.main.id or module.m.output".into())
+                        })));
                 }
                 let key = ResourceKey { mode: Mode::Managed, type_name: ty.into(), name: names[0].into() };
                 Ok((lookup(Target::Resource(key))?, 1))

@@ -81,8 +81,11 @@ fn render(ev: &Evaluator<'_, '_>, t: &Template, out: &mut Out) -> Result<(), Dia
                         Value::Bool(true) => Some((&d.if_expr.template, d.if_expr.strip)),
                         Value::Bool(false) => d.else_expr.as_ref().map(|e| (&e.template, e.strip)),
                         other => {
-                            return Err(Diagnostic::error(format!("the %{{ if }} condition must be a bool, got {}", other.type_name()))
-                                .at(ev.span(&d.if_expr.cond_expr)))
+                            return Err(Diagnostic::error(format!(
+                                "the %{{ if }} condition must be a bool, got {}",
+                                other.type_name()
+                            ))
+                            .at(ev.span(&d.if_expr.cond_expr)))
                         }
                     };
                     if let Some((tpl, strip)) = branch {
@@ -101,12 +104,17 @@ fn render(ev: &Evaluator<'_, '_>, t: &Template, out: &mut Out) -> Result<(), Dia
                             out.unknown = true;
                             vec![]
                         }
-                        Value::List(l) => l.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
+                        Value::List(l) => {
+                            l.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect()
+                        }
                         Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
                         Value::Null => vec![],
                         other => {
-                            return Err(Diagnostic::error(format!("%{{ for }} needs a list or map, got {}", other.type_name()))
-                                .at(ev.span(&d.for_expr.collection_expr)))
+                            return Err(Diagnostic::error(format!(
+                                "%{{ for }} needs a list or map, got {}",
+                                other.type_name()
+                            ))
+                            .at(ev.span(&d.for_expr.collection_expr)))
                         }
                     };
                     for (k, v) in items {
@@ -189,7 +197,9 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
         ("sensitive", [v]) => return Ok(v.clone().mark_sensitive()),
         ("nonsensitive", [v]) => return Ok(v.unmarked()),
         ("issensitive", [v]) => return Ok(Value::Bool(v.contains_sensitive())),
-        ("sensitive" | "nonsensitive" | "issensitive", _) => return Err(Diagnostic::error(format!("{full}() takes exactly one argument")).at(span)),
+        ("sensitive" | "nonsensitive" | "issensitive", _) => {
+            return Err(Diagnostic::error(format!("{full}() takes exactly one argument")).at(span))
+        }
         _ => {}
     }
     if full == "templatefile" {
@@ -203,7 +213,8 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
     }
     if let Some(func) = ev.scope.env.functions.get(&full).or_else(|| ev.scope.env.functions.get(name)) {
         if !meshplan_functions::exists(&full) {
-            return call_marked(&args, |bare| (func.call)(bare)).map_err(|m| fn_error(&full, func.signature, redact(m, &args), f, ev));
+            return call_marked(&args, |bare| (func.call)(bare))
+                .map_err(|m| fn_error(&full, func.signature, redact(m, &args), f, ev));
         }
     }
     let env = meshplan_functions::Env { base_dir: &ev.scope.module_dir, plan_timestamp: &ev.scope.env.plan_timestamp };
@@ -255,9 +266,16 @@ fn redact(mut e: meshplan_provider::FunctionError, args: &[Value]) -> meshplan_p
     e
 }
 
-fn fn_error(name: &str, signature: &str, e: meshplan_provider::FunctionError, f: &FuncCall, ev: &Evaluator<'_, '_>) -> Diagnostic {
+fn fn_error(
+    name: &str,
+    signature: &str,
+    e: meshplan_provider::FunctionError,
+    f: &FuncCall,
+    ev: &Evaluator<'_, '_>,
+) -> Diagnostic {
     let at = e.arg.and_then(|i| f.args.get(i)).and_then(|a| ev.span(a)).or_else(|| ev.span(f));
-    let d = Diagnostic::error(format!("error in function call {name}(): {}", e.message)).at(at).label(e.message.clone());
+    let d =
+        Diagnostic::error(format!("error in function call {name}(): {}", e.message)).at(at).label(e.message.clone());
     if signature.is_empty() {
         d
     } else {
@@ -283,15 +301,17 @@ fn templatefile(ev: &Evaluator<'_, '_>, args: Vec<Value>) -> R {
 
 /// Renders a template file with `vars` as its only names (templatefile semantics).
 pub fn render_template_file(path: &Path, vars: &Value, lookup: &dyn Lookup, env: &EvalEnv) -> R {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error(format!("templatefile: cannot read {}", path.display())).detail(e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(format!("templatefile: cannot read {}", path.display())).detail(e.to_string())
+    })?;
     let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     render_template_text(&text, &format!("template {}", path.display()), "templatefile", base_dir, vars, lookup, env)
 }
 
 /// Functions the evaluator implements itself (they need lazy arguments, marks or the
 /// template parser); listed so a misspelling of one still gets a did-you-mean hint.
-const EVALUATOR_FUNCTIONS: [&str; 7] = ["can", "issensitive", "nonsensitive", "sensitive", "templatefile", "templatestring", "try"];
+const EVALUATOR_FUNCTIONS: [&str; 7] =
+    ["can", "issensitive", "nonsensitive", "sensitive", "templatefile", "templatestring", "try"];
 
 /// `templatestring(ref, vars)`: renders a string from elsewhere in the module (a data
 /// source's body, a local) as a template, with `vars` as its only names. As in Terraform,
@@ -301,31 +321,56 @@ fn templatestring(ev: &Evaluator<'_, '_>, f: &FuncCall, args: Vec<Value>) -> R {
     if args.len() != 2 {
         return Err(Diagnostic::error("templatestring expects 2 arguments (templatestring(ref, vars))"));
     }
-    if let Some(Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_)) = f.args.get(0) {
-        return Err(Diagnostic::error("templatestring: the template must be a reference to a string defined elsewhere, not a literal")
-            .hint("write the template directly as a string expression instead of calling templatestring"));
+    if let Some(Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_)) = f.args.get(0)
+    {
+        return Err(Diagnostic::error(
+            "templatestring: the template must be a reference to a string defined elsewhere, not a literal",
+        )
+        .hint("write the template directly as a string expression instead of calling templatestring"));
     }
     let (template, vars) = (&args[0], &args[1]);
     if !template.is_wholly_known() || !vars.is_wholly_known() {
         return Ok(Value::Unknown);
     }
     let Value::String(text) = template.unmarked() else {
-        return Err(Diagnostic::error(format!("templatestring: the template must be a string, got {}", template.type_name())));
+        return Err(Diagnostic::error(format!(
+            "templatestring: the template must be a string, got {}",
+            template.type_name()
+        )));
     };
     // Only a mark on vars itself is peeled off here; marks on its members travel into the
     // template's names and so mark what they touch.
     if vars.peel().as_object().is_none() {
-        return Err(Diagnostic::error(format!("templatestring: vars must be a map or object, got {}", vars.type_name())));
+        return Err(Diagnostic::error(format!(
+            "templatestring: vars must be a map or object, got {}",
+            vars.type_name()
+        )));
     }
     let module_dir = ev.scope.module_dir.clone();
-    let rendered = render_template_text(&text, "the template string", "templatestring", module_dir, vars.peel(), ev.scope.lookup, ev.scope.env)?;
+    let rendered = render_template_text(
+        &text,
+        "the template string",
+        "templatestring",
+        module_dir,
+        vars.peel(),
+        ev.scope.lookup,
+        ev.scope.env,
+    )?;
     // A secret template (or a wholly secret vars object) makes the whole result secret.
     Ok(if template.contains_sensitive() || vars.is_sensitive() { rendered.mark_sensitive() } else { rendered })
 }
 
 /// Parses and renders template text with `vars` as its only names; `origin` names the
 /// text in diagnostics, `function` the caller.
-fn render_template_text(text: &str, origin: &str, function: &str, base_dir: std::path::PathBuf, vars: &Value, lookup: &dyn Lookup, env: &EvalEnv) -> R {
+fn render_template_text(
+    text: &str,
+    origin: &str,
+    function: &str,
+    base_dir: std::path::PathBuf,
+    vars: &Value,
+    lookup: &dyn Lookup,
+    env: &EvalEnv,
+) -> R {
     let tpl = hcl_edit::parser::parse_template(text)
         .map_err(|e| Diagnostic::error(format!("{function}: invalid {origin}")).detail(e.message().to_string()))?;
     let mut scope = Scope::new(lookup, env, base_dir);

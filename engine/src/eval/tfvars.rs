@@ -11,7 +11,8 @@ use hcl_edit::structure::Structure;
 use meshplan_provider::{format_number, Value};
 use std::path::PathBuf;
 
-pub(super) const NAMES: [&str; 3] = ["provider::terraform::encode_tfvars", "provider::terraform::decode_tfvars", "provider::terraform::encode_expr"];
+pub(super) const NAMES: [&str; 3] =
+    ["provider::terraform::encode_tfvars", "provider::terraform::decode_tfvars", "provider::terraform::encode_expr"];
 
 /// Calls one of the functions above; `None` when `name` is not one of them.
 pub(super) fn call(name: &str, args: &[Value]) -> Option<Result<Value, Diagnostic>> {
@@ -38,10 +39,13 @@ pub(super) fn call(name: &str, args: &[Value]) -> Option<Result<Value, Diagnosti
 fn encode_tfvars(v: &Value) -> Result<Value, Diagnostic> {
     let Value::Object(attrs) = v else {
         let hint = "pass an object, e.g. { region = \"eu-west-1\" }";
-        return Err(Diagnostic::error(format!("encode_tfvars: the value must be an object, got {}", v.type_name())).hint(hint));
+        return Err(
+            Diagnostic::error(format!("encode_tfvars: the value must be an object, got {}", v.type_name())).hint(hint)
+        );
     };
     if let Some(bad) = attrs.keys().find(|k| !is_identifier(k)) {
-        return Err(Diagnostic::error(format!("encode_tfvars: invalid variable name {bad:?}")).hint("a variable name is a letter or underscore followed by letters, digits, `_` or `-`"));
+        return Err(Diagnostic::error(format!("encode_tfvars: invalid variable name {bad:?}"))
+            .hint("a variable name is a letter or underscore followed by letters, digits, `_` or `-`"));
     }
     let lines: String = attrs.iter().map(|(k, v)| format!("{k} = {}\n", raw(v))).collect();
     Ok(Value::String(layout(&lines)))
@@ -51,8 +55,9 @@ fn decode_tfvars(v: &Value) -> Result<Value, Diagnostic> {
     let Value::String(text) = v else {
         return Err(Diagnostic::error(format!("decode_tfvars: the content must be a string, got {}", v.type_name())));
     };
-    let body = hcl_edit::parser::parse_body(text)
-        .map_err(|e| Diagnostic::error("decode_tfvars: the content is not valid tfvars syntax").detail(e.to_string()))?;
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| {
+        Diagnostic::error("decode_tfvars: the content is not valid tfvars syntax").detail(e.to_string())
+    })?;
     let env = EvalEnv::default();
     let scope = Scope::new(&UnknownLookup, &env, PathBuf::new());
     let mut out = std::collections::BTreeMap::new();
@@ -61,7 +66,9 @@ fn decode_tfvars(v: &Value) -> Result<Value, Diagnostic> {
             Structure::Attribute(a) => {
                 let name = a.key.as_str().to_string();
                 // The text is not a file of the configuration: errors point at the call.
-                let value = eval(&a.value, u32::MAX, &scope).map_err(|d| Diagnostic::error(format!("decode_tfvars: invalid value for {name:?}: {}", d.summary)))?;
+                let value = eval(&a.value, u32::MAX, &scope).map_err(|d| {
+                    Diagnostic::error(format!("decode_tfvars: invalid value for {name:?}: {}", d.summary))
+                })?;
                 if !value.is_wholly_known() {
                     return Err(Diagnostic::error(format!("decode_tfvars: the value of {name:?} refers to something"))
                         .hint("a tfvars file holds constant values only: no variables or resource attributes"));
@@ -69,7 +76,8 @@ fn decode_tfvars(v: &Value) -> Result<Value, Diagnostic> {
                 out.insert(name, value);
             }
             Structure::Block(b) => {
-                return Err(Diagnostic::error(format!("decode_tfvars: unexpected block `{}`", b.ident.as_str())).hint("a tfvars file holds only `name = value` lines"));
+                return Err(Diagnostic::error(format!("decode_tfvars: unexpected block `{}`", b.ident.as_str()))
+                    .hint("a tfvars file holds only `name = value` lines"));
             }
         }
     }
@@ -99,7 +107,11 @@ fn raw(v: &Value) -> String {
 }
 
 fn key(k: &str) -> String {
-    if is_identifier(k) { k.to_string() } else { quoted(k) }
+    if is_identifier(k) {
+        k.to_string()
+    } else {
+        quoted(k)
+    }
 }
 
 /// hclwrite's layout: each line is indented two spaces per earlier line that left brackets
@@ -141,7 +153,11 @@ fn layout(text: &str) -> String {
         }
         i = j.max(i + 1);
     }
-    lines.iter().map(|(level, line, _)| if line.is_empty() { String::new() } else { format!("{}{line}", "  ".repeat(*level)) }).collect::<Vec<_>>().join("\n")
+    lines
+        .iter()
+        .map(|(level, line, _)| if line.is_empty() { String::new() } else { format!("{}{line}", "  ".repeat(*level)) })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Brackets opened minus closed on a line, and where its first ` = ` is, outside strings.
@@ -184,7 +200,8 @@ fn quoted(s: &str) -> String {
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]
@@ -205,18 +222,29 @@ mod tests {
         assert_eq!(s(serde_json::json!([1, 2.5, true, null])), "[1, 2.5, true, null]");
         assert_eq!(s(serde_json::json!({})), "{}");
         // As `terraform console` prints them (Terraform 1.11).
-        assert_eq!(s(serde_json::json!({ "a": 1, "bb": 2, "c": { "d": 1, "eee": 2 } })), "{\n  a  = 1\n  bb = 2\n  c = {\n    d   = 1\n    eee = 2\n  }\n}");
+        assert_eq!(
+            s(serde_json::json!({ "a": 1, "bb": 2, "c": { "d": 1, "eee": 2 } })),
+            "{\n  a  = 1\n  bb = 2\n  c = {\n    d   = 1\n    eee = 2\n  }\n}"
+        );
         assert_eq!(s(serde_json::json!([{ "a": 1 }, { "b": 2 }])), "[{\n  a = 1\n  }, {\n  b = 2\n}]");
-        assert_eq!(s(serde_json::json!({ "a": 1, "long-key": [{ "x": "y" }], "with space": {} })), "{\n  a = 1\n  long-key = [{\n    x = \"y\"\n  }]\n  \"with space\" = {}\n}");
+        assert_eq!(
+            s(serde_json::json!({ "a": 1, "long-key": [{ "x": "y" }], "with space": {} })),
+            "{\n  a = 1\n  long-key = [{\n    x = \"y\"\n  }]\n  \"with space\" = {}\n}"
+        );
     }
 
     #[test]
     fn tfvars_round_trip_and_errors() {
         let vars = v(serde_json::json!({ "region": "eu-west-1", "n": 3, "tags": { "team": "core" }, "list": ["a"] }));
         let text = call_ok("encode_tfvars", vars.clone());
-        assert_eq!(text.as_str().unwrap(), "list   = [\"a\"]\nn      = 3\nregion = \"eu-west-1\"\ntags = {\n  team = \"core\"\n}\n");
+        assert_eq!(
+            text.as_str().unwrap(),
+            "list   = [\"a\"]\nn      = 3\nregion = \"eu-west-1\"\ntags = {\n  team = \"core\"\n}\n"
+        );
         assert_eq!(call_ok("decode_tfvars", text), vars);
-        let err = |name: &str, arg: Value| call(&format!("provider::terraform::{name}"), &[arg]).unwrap().unwrap_err().summary;
+        let err = |name: &str, arg: Value| {
+            call(&format!("provider::terraform::{name}"), &[arg]).unwrap().unwrap_err().summary
+        };
         assert!(err("encode_tfvars", v(serde_json::json!({ "not valid": 1 }))).contains("invalid variable name"));
         assert!(err("decode_tfvars", Value::String("a = ".into())).contains("not valid tfvars syntax"));
         assert!(err("decode_tfvars", Value::String("a = var.x".into())).contains("refers to something"));

@@ -71,10 +71,12 @@ impl TypeConstraint {
             Value::Null => return Ok(Value::Null),
             // The message must not quote what is sensitive.
             Value::Sensitive(inner) => {
-                return self
-                    .convert(*inner)
-                    .map(Value::mark_sensitive)
-                    .map_err(|_| format!("a value of type {} is required; the given value is sensitive, so it is not shown", self.name()))
+                return self.convert(*inner).map(Value::mark_sensitive).map_err(|_| {
+                    format!(
+                        "a value of type {} is required; the given value is sensitive, so it is not shown",
+                        self.name()
+                    )
+                })
             }
             _ => {}
         }
@@ -88,9 +90,11 @@ impl TypeConstraint {
             },
             TypeConstraint::Number => match v {
                 Value::Number(_) => Ok(v),
-                Value::String(ref s) => {
-                    s.trim().parse::<f64>().map(Value::Number).map_err(|_| format!("a number is required, got the string {s:?}"))
-                }
+                Value::String(ref s) => s
+                    .trim()
+                    .parse::<f64>()
+                    .map(Value::Number)
+                    .map_err(|_| format!("a number is required, got the string {s:?}")),
                 other => Err(format!("a number is required, got {}", other.type_name())),
             },
             TypeConstraint::Bool => match v {
@@ -275,7 +279,10 @@ mod tests {
         assert_eq!(out.get("a").get("nat"), &Value::Bool(true));
         assert!(tc("list(number)").convert(Value::List(vec![Value::from("x")])).is_err());
         assert_eq!(tc("string").convert(Value::from(3i64)).unwrap(), Value::from("3"));
-        assert_eq!(tc("set(string)").convert(Value::List(vec!["a".into(), "a".into()])).unwrap(), Value::List(vec!["a".into()]));
+        assert_eq!(
+            tc("set(string)").convert(Value::List(vec!["a".into(), "a".into()])).unwrap(),
+            Value::List(vec!["a".into()])
+        );
         let unknowns = Value::List(vec![Value::Unknown, Value::Unknown]);
         assert_eq!(tc("set(string)").convert(unknowns.clone()).unwrap(), unknowns, "unknown elements are kept apart");
     }

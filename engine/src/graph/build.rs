@@ -47,8 +47,17 @@ pub fn build_graph(root: &Module, destroys: &[DestroyEdgeInput]) -> (Graph, Diag
 }
 
 /// [`build_graph`] plus implied ordering between instances of the same provider.
-pub fn build_graph_with(root: &Module, destroys: &[DestroyEdgeInput], implied: &[ImpliedInput]) -> (Graph, Diagnostics) {
-    let mut b = Builder { g: DiGraph::new(), index: HashMap::new(), resource_provider: HashMap::new(), diags: Diagnostics::default() };
+pub fn build_graph_with(
+    root: &Module,
+    destroys: &[DestroyEdgeInput],
+    implied: &[ImpliedInput],
+) -> (Graph, Diagnostics) {
+    let mut b = Builder {
+        g: DiGraph::new(),
+        index: HashMap::new(),
+        resource_provider: HashMap::new(),
+        diags: Diagnostics::default(),
+    };
     b.config_nodes(root, &Vec::new());
     b.reference_edges(root, &Vec::new());
     b.check_block_references(root, &Vec::new());
@@ -163,7 +172,8 @@ impl Builder {
         for r in m.resources.values() {
             let me = node(Node::Resource { module: path.clone(), key: r.key.clone() }, self);
             self.refs_to(me, m, path, &body_references(&r.body.inner), r.body.file);
-            let metas: Vec<&Expr> = r.count.iter().chain(r.for_each.iter()).chain(r.lifecycle.replace_triggered_by.iter()).collect();
+            let metas: Vec<&Expr> =
+                r.count.iter().chain(r.for_each.iter()).chain(r.lifecycle.replace_triggered_by.iter()).collect();
             for e in metas {
                 self.refs_to(me, m, path, &expr_references(&e.inner), e.file);
             }
@@ -200,7 +210,9 @@ impl Builder {
                         self.diags.push(
                             Diagnostic::error(format!("module \"{name}\" has no input variable `{input}`"))
                                 .at(e.span())
-                                .maybe_hint(hint.or_else(|| Some(format!("declare `variable \"{input}\" {{}}` in {}", child.dir.display())))),
+                                .maybe_hint(hint.or_else(|| {
+                                    Some(format!("declare `variable \"{input}\" {{}}` in {}", child.dir.display()))
+                                })),
                         );
                     }
                 }
@@ -235,7 +247,11 @@ impl Builder {
             for t in targets {
                 if t == me {
                     let label = self.g[me].label();
-                    self.diags.push(Diagnostic::error(format!("`{label}` refers to itself")).at(span.clone()).hint("an object cannot depend on its own value"));
+                    self.diags.push(
+                        Diagnostic::error(format!("`{label}` refers to itself"))
+                            .at(span.clone())
+                            .hint("an object cannot depend on its own value"),
+                    );
                     continue;
                 }
                 self.edge(t, me);
@@ -293,20 +309,36 @@ impl Builder {
                 match (m.children.get(call), output) {
                     (None, _) => {
                         let hint = did_you_mean(call, m.module_calls.keys().map(String::as_str));
-                        self.diags.push(Diagnostic::error(format!("reference to undeclared module `module.{call}`")).at(span.clone()).maybe_hint(hint));
+                        self.diags.push(
+                            Diagnostic::error(format!("reference to undeclared module `module.{call}`"))
+                                .at(span.clone())
+                                .maybe_hint(hint),
+                        );
                         vec![]
                     }
                     (Some(child), Some(out)) if !out.is_empty() && child.outputs.contains_key(out) => {
-                        vec![self.index[&Node::Output { module: cp.clone(), name: out.clone() }], self.index[&Node::ModuleExpand { module: cp }]]
+                        vec![
+                            self.index[&Node::Output { module: cp.clone(), name: out.clone() }],
+                            self.index[&Node::ModuleExpand { module: cp }],
+                        ]
                     }
-                    (Some(child), Some(out)) if m.module_calls.get(call).is_some_and(|c| c.count.is_none() && c.for_each.is_none()) => {
+                    (Some(child), Some(out))
+                        if m.module_calls.get(call).is_some_and(|c| c.count.is_none() && c.for_each.is_none()) =>
+                    {
                         let hint = did_you_mean(out, child.outputs.keys().map(String::as_str));
-                        self.diags.push(Diagnostic::error(format!("module `{call}` has no output `{out}`")).at(span.clone()).maybe_hint(hint));
+                        self.diags.push(
+                            Diagnostic::error(format!("module `{call}` has no output `{out}`"))
+                                .at(span.clone())
+                                .maybe_hint(hint),
+                        );
                         vec![]
                     }
                     (Some(child), _) => {
-                        let mut v: Vec<NodeIndex> =
-                            child.outputs.keys().map(|o| self.index[&Node::Output { module: cp.clone(), name: o.clone() }]).collect();
+                        let mut v: Vec<NodeIndex> = child
+                            .outputs
+                            .keys()
+                            .map(|o| self.index[&Node::Output { module: cp.clone(), name: o.clone() }])
+                            .collect();
                         // The whole module (`depends_on = [module.x]`) means everything in it,
                         // as in Terraform: its resources, nested modules included.
                         v.extend(self.index.iter().filter_map(|(n, i)| match n {
@@ -351,11 +383,10 @@ impl Builder {
                     self.edge(p, me);
                     self.resource_provider.insert(me, pk);
                 }
-                Err(msg) => self.diags.push(
-                    Diagnostic::error(msg)
-                        .at(r.span.clone())
-                        .hint(format!("declare `provider \"{}\" {{ alias = ... }}` or pass it with `providers = {{ ... }}`", r.provider_ref().name)),
-                ),
+                Err(msg) => self.diags.push(Diagnostic::error(msg).at(r.span.clone()).hint(format!(
+                    "declare `provider \"{}\" {{ alias = ... }}` or pass it with `providers = {{ ... }}`",
+                    r.provider_ref().name
+                ))),
             }
         }
         for (name, child) in &m.children {
@@ -485,7 +516,8 @@ impl Builder {
             if scc.len() < 2 && !self_loop {
                 continue;
             }
-            let mut members: Vec<(String, Option<Span>)> = scc.iter().map(|i| (self.g[*i].label(), node_span(root, &self.g[*i]))).collect();
+            let mut members: Vec<(String, Option<Span>)> =
+                scc.iter().map(|i| (self.g[*i].label(), node_span(root, &self.g[*i]))).collect();
             members.sort_by(|a, b| a.0.cmp(&b.0));
             let list = members.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", ");
             let mut d = Diagnostic::error(format!("dependency cycle between {list}"))
@@ -506,7 +538,9 @@ pub(crate) fn node_span(root: &Module, n: &Node) -> Option<Span> {
         Node::Local { module, name } => module_at(root, module)?.locals.get(name)?.span.clone(),
         Node::Output { module, name } => module_at(root, module)?.outputs.get(name)?.span.clone(),
         Node::Resource { module, key } => module_at(root, module)?.resources.get(key)?.span.clone(),
-        Node::Provider { module, provider } => module_at(root, module)?.providers.iter().find(|p| &p.reference() == provider)?.span.clone(),
+        Node::Provider { module, provider } => {
+            module_at(root, module)?.providers.iter().find(|p| &p.reference() == provider)?.span.clone()
+        }
         Node::ModuleExpand { module } => {
             let (last, parent) = module.split_last()?;
             module_at(root, parent)?.module_calls.get(last)?.span.clone()

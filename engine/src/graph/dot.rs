@@ -27,7 +27,8 @@ pub fn to_dot(g: &Graph) -> String {
     for (id, label, shape) in nodes {
         s.push_str(&format!("\t\t\"{}\" [label = \"{}\", shape = \"{shape}\"]\n", esc(&id), esc(&label)));
     }
-    let edges: BTreeSet<(String, String)> = g.graph.edge_references().map(|e| (id(&g.graph[e.target()]), id(&g.graph[e.source()]))).collect();
+    let edges: BTreeSet<(String, String)> =
+        g.graph.edge_references().map(|e| (id(&g.graph[e.target()]), id(&g.graph[e.source()]))).collect();
     for (a, b) in edges {
         s.push_str(&format!("\t\t\"{}\" -> \"{}\"\n", esc(&a), esc(&b)));
     }
@@ -39,8 +40,12 @@ pub fn to_dot(g: &Graph) -> String {
 /// resource depends on, through any variables, locals, modules or providers between them.
 pub fn to_dot_resources(g: &Graph) -> String {
     let mut s = String::from("digraph G {\n  rankdir = \"RL\";\n  node [shape = rect, fontname = \"sans-serif\"];\n");
-    let resources: BTreeSet<(String, NodeIndex)> =
-        g.graph.node_indices().filter(|i| matches!(g.graph[*i], Node::Resource { .. })).map(|i| (g.graph[i].label(), i)).collect();
+    let resources: BTreeSet<(String, NodeIndex)> = g
+        .graph
+        .node_indices()
+        .filter(|i| matches!(g.graph[*i], Node::Resource { .. }))
+        .map(|i| (g.graph[i].label(), i))
+        .collect();
     for (label, _) in &resources {
         s.push_str(&format!("  \"{}\" [label=\"{}\"];\n", esc(label), esc(label)));
     }

@@ -9,10 +9,10 @@ mod address;
 pub(crate) mod build;
 mod dot;
 
-pub use address::{InstanceKey, ModuleInstance, ModulePath};
 pub use address::config_address;
-pub use build::{build_graph, build_graph_with, resolve_provider, DestroyEdgeInput, DestroyOrder, ImpliedInput};
+pub use address::{InstanceKey, ModuleInstance, ModulePath};
 pub(crate) use build::module_at;
+pub use build::{build_graph, build_graph_with, resolve_provider, DestroyEdgeInput, DestroyOrder, ImpliedInput};
 pub use dot::{to_dot, to_dot_resources};
 
 use crate::config::{ProviderRef, ResourceKey};
@@ -21,16 +21,35 @@ use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Node {
-    Variable { module: ModulePath, name: String },
-    Local { module: ModulePath, name: String },
-    Output { module: ModulePath, name: String },
+    Variable {
+        module: ModulePath,
+        name: String,
+    },
+    Local {
+        module: ModulePath,
+        name: String,
+    },
+    Output {
+        module: ModulePath,
+        name: String,
+    },
     /// Evaluates a module call's `count`/`for_each` into the child's instances.
-    ModuleExpand { module: ModulePath },
+    ModuleExpand {
+        module: ModulePath,
+    },
     /// A provider configuration declared (or implied) in `module`.
-    Provider { module: ModulePath, provider: ProviderRef },
-    Resource { module: ModulePath, key: ResourceKey },
+    Provider {
+        module: ModulePath,
+        provider: ProviderRef,
+    },
+    Resource {
+        module: ModulePath,
+        key: ResourceKey,
+    },
     /// One instance being destroyed (orphaned, replaced, or `destroy`).
-    Destroy { address: String },
+    Destroy {
+        address: String,
+    },
 }
 
 impl Node {

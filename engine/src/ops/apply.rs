@@ -65,8 +65,10 @@ pub async fn apply(
     // `moved` blocks first: the walk sees the records at their new addresses.
     let mut snapshot = snapshot.clone();
     if !plan.moves.is_empty() {
-        let moves: Vec<Commit> = plan.moves.iter().map(|(from, to)| Commit::Move { from: from.clone(), to: to.clone() }).collect();
-        tokio::task::block_in_place(|| backend.commit(moves)).map_err(|e| Diagnostics::from(super::workspace::state_diag(e)))?;
+        let moves: Vec<Commit> =
+            plan.moves.iter().map(|(from, to)| Commit::Move { from: from.clone(), to: to.clone() }).collect();
+        tokio::task::block_in_place(|| backend.commit(moves))
+            .map_err(|e| Diagnostics::from(super::workspace::state_diag(e)))?;
         for (from, to) in &plan.moves {
             if let Some(mut r) = snapshot.resources.remove(from) {
                 r.address = to.clone();
@@ -77,7 +79,8 @@ pub async fn apply(
     // `removed { lifecycle { destroy = false } }`: the records go, the objects stay.
     if !plan.forgets.is_empty() {
         let forgets: Vec<Commit> = plan.forgets.iter().map(|c| Commit::Remove(c.address.clone())).collect();
-        tokio::task::block_in_place(|| backend.commit(forgets)).map_err(|e| Diagnostics::from(super::workspace::state_diag(e)))?;
+        tokio::task::block_in_place(|| backend.commit(forgets))
+            .map_err(|e| Diagnostics::from(super::workspace::state_diag(e)))?;
         for c in &plan.forgets {
             snapshot.resources.remove(&c.address);
         }
@@ -100,9 +103,18 @@ pub async fn apply(
         stop: stop.clone(),
         stop_grace: None,
     };
-    let walker = Walker::new(root, &graph, &ws.registry, ws.env(plan.timestamp.clone()), Phase::Apply, options, hook, snapshot.clone())
-        .with_plan(plan)
-        .with_backend(backend.clone());
+    let walker = Walker::new(
+        root,
+        &graph,
+        &ws.registry,
+        ws.env(plan.timestamp.clone()),
+        Phase::Apply,
+        options,
+        hook,
+        snapshot.clone(),
+    )
+    .with_plan(plan)
+    .with_backend(backend.clone());
     let result = walker.run().await;
     // (the walker's committer has flushed every change by the time run() returns)
     let mut diags = result.diags;
@@ -123,11 +135,22 @@ pub async fn apply(
     }
     let started: std::collections::HashSet<&str> = result.applied.iter().map(|(a, _, _)| a.as_str()).collect();
     let not_started = if stop.requested() {
-        plan.changes.iter().filter(|c| c.action != Action::NoOp && c.action != Action::Read && !started.contains(c.address.as_str())).count()
+        plan.changes
+            .iter()
+            .filter(|c| c.action != Action::NoOp && c.action != Action::Read && !started.contains(c.address.as_str()))
+            .count()
     } else {
         0
     };
-    let mut report = ApplyReport { added: 0, changed: 0, destroyed: 0, deferred: vec![], outputs: result.outputs, diags, interrupted: stop.requested().then_some(not_started) };
+    let mut report = ApplyReport {
+        added: 0,
+        changed: 0,
+        destroyed: 0,
+        deferred: vec![],
+        outputs: result.outputs,
+        diags,
+        interrupted: stop.requested().then_some(not_started),
+    };
     for (addr, action, deferred) in result.applied {
         match action {
             Action::Create => report.added += 1,
@@ -184,13 +207,23 @@ fn implied_inputs(ws: &Workspace, plan: &Plan) -> Vec<ImpliedInput> {
         if let Some(after) = c.after.as_ref().filter(|_| c.action != Action::Delete) {
             let keys = rt.implied_keys(&after.unmarked());
             if !keys.is_empty() {
-                out.push(ImpliedInput { address: c.address.clone(), provider: c.provider.clone(), keys, destroying: false });
+                out.push(ImpliedInput {
+                    address: c.address.clone(),
+                    provider: c.provider.clone(),
+                    keys,
+                    destroying: false,
+                });
             }
         }
         if let Some(before) = c.before.as_ref().filter(|_| c.action.deletes()) {
             let keys = rt.implied_keys(&before.unmarked());
             if !keys.is_empty() {
-                out.push(ImpliedInput { address: c.address.clone(), provider: c.provider.clone(), keys, destroying: true });
+                out.push(ImpliedInput {
+                    address: c.address.clone(),
+                    provider: c.provider.clone(),
+                    keys,
+                    destroying: true,
+                });
             }
         }
     }

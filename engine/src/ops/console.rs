@@ -47,9 +47,17 @@ impl<'a> Console<'a> {
 
     /// One line of input: its value, or the diagnostic (spans into the registered line).
     pub fn eval_line(&self, ws: &Workspace, line: &str, n: usize) -> Result<Value, Diagnostics> {
-        let file = ws.sources.add(std::path::PathBuf::from("<console-input>"), format!("<console-input {n}>"), line.to_string());
+        let file = ws.sources.add(
+            std::path::PathBuf::from("<console-input>"),
+            format!("<console-input {n}>"),
+            line.to_string(),
+        );
         let expr: hcl_edit::expr::Expression = line.parse().map_err(|e: hcl_edit::parser::Error| {
-            Diagnostics::from(Diagnostic::error("Invalid expression").detail(e.message().to_string()).at(Some(crate::diag::Span { file, range: 0..line.len() })))
+            Diagnostics::from(
+                Diagnostic::error("Invalid expression")
+                    .detail(e.message().to_string())
+                    .at(Some(crate::diag::Span { file, range: 0..line.len() })),
+            )
         })?;
         let scope = Scope::new(self, &self.env, self.root.dir.clone());
         eval(&expr, file, &scope).map_err(Diagnostics::from)
@@ -60,7 +68,11 @@ impl<'a> Console<'a> {
             Mode::Managed => format!("{type_name}.{name}"),
             Mode::Data => format!("data.{type_name}.{name}"),
         };
-        let configured = self.root.resources.values().find(|r| r.key.mode == mode && r.key.type_name == type_name && r.key.name == name);
+        let configured = self
+            .root
+            .resources
+            .values()
+            .find(|r| r.key.mode == mode && r.key.type_name == type_name && r.key.name == name);
         let Some(res) = configured else {
             return Err(format!("a resource \"{type_name}\" \"{name}\" has not been declared in the root module"));
         };
@@ -69,12 +81,23 @@ impl<'a> Console<'a> {
             return Ok(value(r));
         }
         let prefix = format!("{base}[");
-        let instances: Vec<(&String, &meshplan_state::ResourceRecord)> = self.snapshot.resources.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).collect();
+        let instances: Vec<(&String, &meshplan_state::ResourceRecord)> =
+            self.snapshot.resources.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).collect();
         if res.for_each.is_some() {
-            let m = instances.iter().filter_map(|(k, r)| serde_json::from_str::<String>(k[prefix.len()..].trim_end_matches(']')).ok().map(|key| (key, value(r)))).collect();
+            let m = instances
+                .iter()
+                .filter_map(|(k, r)| {
+                    serde_json::from_str::<String>(k[prefix.len()..].trim_end_matches(']'))
+                        .ok()
+                        .map(|key| (key, value(r)))
+                })
+                .collect();
             Ok(Value::Object(m))
         } else if res.count.is_some() {
-            let mut l: Vec<(usize, Value)> = instances.iter().filter_map(|(k, r)| k[prefix.len()..].trim_end_matches(']').parse().ok().map(|i| (i, value(r)))).collect();
+            let mut l: Vec<(usize, Value)> = instances
+                .iter()
+                .filter_map(|(k, r)| k[prefix.len()..].trim_end_matches(']').parse().ok().map(|i| (i, value(r))))
+                .collect();
             l.sort_by_key(|(i, _)| *i);
             Ok(Value::List(l.into_iter().map(|(_, v)| v).collect()))
         } else {
@@ -86,9 +109,17 @@ impl<'a> Console<'a> {
 impl Lookup for Console<'_> {
     fn lookup(&self, target: &Target) -> Result<Value, String> {
         match target {
-            Target::Var(n) => self.vars.get(n).cloned().ok_or_else(|| format!("an input variable with the name \"{n}\" has not been declared")),
+            Target::Var(n) => self
+                .vars
+                .get(n)
+                .cloned()
+                .ok_or_else(|| format!("an input variable with the name \"{n}\" has not been declared")),
             Target::Local(n) => {
-                let l = self.root.locals.get(n).ok_or_else(|| format!("a local value with the name \"{n}\" has not been declared"))?;
+                let l = self
+                    .root
+                    .locals
+                    .get(n)
+                    .ok_or_else(|| format!("a local value with the name \"{n}\" has not been declared"))?;
                 if self.depth.fetch_add(1, Ordering::SeqCst) > 64 {
                     self.depth.store(0, Ordering::SeqCst);
                     return Err(format!("local.{n} refers to itself"));

@@ -61,7 +61,10 @@ impl Lookup for EarlyLookup<'_> {
                 Ok(v)
             }
             Target::Builtin => Ok(Value::Unknown),
-            _ => Err("the encryption configuration can use only variables and locals: it is evaluated before anything else".into()),
+            _ => Err(
+                "the encryption configuration can use only variables and locals: it is evaluated before anything else"
+                    .into(),
+            ),
         }
     }
 }
@@ -74,7 +77,13 @@ impl EarlyLookup<'_> {
 }
 
 /// `None` when the module has no `encryption` block.
-pub fn evaluate(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource], env: &EvalEnv) -> Result<Option<EncryptionSetup>, Diagnostics> {
+pub fn evaluate(
+    root: &Module,
+    dir: &Path,
+    sources: &Sources,
+    given: &[VarSource],
+    env: &EvalEnv,
+) -> Result<Option<EncryptionSetup>, Diagnostics> {
     let Some(cfg) = &root.encryption else { return Ok(None) };
     let vars = collect(root, dir, sources, given, env)?;
     let lookup = EarlyLookup { root, vars, env, locals: Mutex::new(BTreeMap::new()), depth: Default::default() };
@@ -88,7 +97,9 @@ pub fn evaluate(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource
                 match meshplan_state_aws::kms::KmsKeys::connect(settings) {
                     Ok(keys) => Arc::new(meshplan_state::cipher::AesGcmDataKey::new(Arc::new(keys))),
                     Err(e) => {
-                        diags.push(Diagnostic::error(format!("key_provider.aws_kms.{}: {e}", kp.name)).at(kp.span.clone()));
+                        diags.push(
+                            Diagnostic::error(format!("key_provider.aws_kms.{}: {e}", kp.name)).at(kp.span.clone()),
+                        );
                         continue;
                     }
                 }
@@ -116,7 +127,11 @@ pub fn evaluate(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource
         match t {
             None => Encryption::default(),
             Some(t) => Encryption {
-                primary: t.method.as_ref().and_then(|m| ciphers.get(m).cloned()).unwrap_or_else(|| Arc::new(Unencrypted)),
+                primary: t
+                    .method
+                    .as_ref()
+                    .and_then(|m| ciphers.get(m).cloned())
+                    .unwrap_or_else(|| Arc::new(Unencrypted)),
                 fallback: t.fallback.as_ref().and_then(|m| ciphers.get(m).cloned()),
             },
         }
@@ -125,13 +140,20 @@ pub fn evaluate(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource
 }
 
 /// `key_provider "aws_kms"`: region from the block, else AWS_REGION / AWS_DEFAULT_REGION.
-fn kms_settings(kp: &crate::config::KeyProviderConfig, lookup: &EarlyLookup<'_>, diags: &mut Diagnostics) -> Option<meshplan_state_aws::kms::KmsSettings> {
+fn kms_settings(
+    kp: &crate::config::KeyProviderConfig,
+    lookup: &EarlyLookup<'_>,
+    diags: &mut Diagnostics,
+) -> Option<meshplan_state_aws::kms::KmsSettings> {
     let mut text = |name: &str| -> Option<String> {
         let (v, e) = arg(kp, name, lookup, diags)?;
         match v.as_str() {
             Some(s) => Some(s.to_string()),
             None => {
-                diags.push(Diagnostic::error(format!("key_provider.aws_kms.{}: `{name}` must be a string", kp.name)).at(e.span()));
+                diags.push(
+                    Diagnostic::error(format!("key_provider.aws_kms.{}: `{name}` must be a string", kp.name))
+                        .at(e.span()),
+                );
                 None
             }
         }
@@ -139,24 +161,39 @@ fn kms_settings(kp: &crate::config::KeyProviderConfig, lookup: &EarlyLookup<'_>,
     let settings = meshplan_state_aws::kms::KmsSettings {
         kms_key_id: text("kms_key_id")?,
         key_spec: text("key_spec")?,
-        region: text("region").or_else(|| std::env::var("AWS_REGION").ok()).or_else(|| std::env::var("AWS_DEFAULT_REGION").ok()).unwrap_or_default(),
+        region: text("region")
+            .or_else(|| std::env::var("AWS_REGION").ok())
+            .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+            .unwrap_or_default(),
         endpoint: text("endpoints.kms"),
         access_key: text("access_key"),
         secret_key: text("secret_key"),
         profile: text("profile"),
     };
     if settings.key_spec != "AES_256" {
-        diags.push(Diagnostic::error(format!("key_provider.aws_kms.{}: key_spec must be \"AES_256\" for aes_gcm", kp.name)).at(kp.args.get("key_spec").and_then(|e| e.span())));
+        diags.push(
+            Diagnostic::error(format!("key_provider.aws_kms.{}: key_spec must be \"AES_256\" for aes_gcm", kp.name))
+                .at(kp.args.get("key_spec").and_then(|e| e.span())),
+        );
         return None;
     }
     if settings.region.is_empty() {
-        diags.push(Diagnostic::error(format!("key_provider.aws_kms.{}: no region", kp.name)).at(kp.span.clone()).hint("set `region`, or AWS_REGION in the environment"));
+        diags.push(
+            Diagnostic::error(format!("key_provider.aws_kms.{}: no region", kp.name))
+                .at(kp.span.clone())
+                .hint("set `region`, or AWS_REGION in the environment"),
+        );
         return None;
     }
     (!diags.has_errors()).then_some(settings)
 }
 
-fn arg<'e>(kp: &'e crate::config::KeyProviderConfig, name: &str, lookup: &EarlyLookup<'_>, diags: &mut Diagnostics) -> Option<(Value, &'e Expr)> {
+fn arg<'e>(
+    kp: &'e crate::config::KeyProviderConfig,
+    name: &str,
+    lookup: &EarlyLookup<'_>,
+    diags: &mut Diagnostics,
+) -> Option<(Value, &'e Expr)> {
     let what = format!("key_provider.{}.{}", kp.kind, kp.name);
     let e = kp.args.get(name)?;
     match lookup.eval(e) {
@@ -172,18 +209,35 @@ fn arg<'e>(kp: &'e crate::config::KeyProviderConfig, name: &str, lookup: &EarlyL
     }
 }
 
-fn number(kp: &crate::config::KeyProviderConfig, name: &str, min: i64, max: i64, lookup: &EarlyLookup<'_>, diags: &mut Diagnostics) -> Option<i64> {
+fn number(
+    kp: &crate::config::KeyProviderConfig,
+    name: &str,
+    min: i64,
+    max: i64,
+    lookup: &EarlyLookup<'_>,
+    diags: &mut Diagnostics,
+) -> Option<i64> {
     let (v, e) = arg(kp, name, lookup, diags)?;
     match v.as_i64() {
         Some(n) if (min..=max).contains(&n) => Some(n),
         _ => {
-            diags.push(Diagnostic::error(format!("key_provider.pbkdf2.{}: `{name}` must be a whole number from {min} to {max}", kp.name)).at(e.span()));
+            diags.push(
+                Diagnostic::error(format!(
+                    "key_provider.pbkdf2.{}: `{name}` must be a whole number from {min} to {max}",
+                    kp.name
+                ))
+                .at(e.span()),
+            );
             None
         }
     }
 }
 
-fn pbkdf2_params(kp: &crate::config::KeyProviderConfig, lookup: &EarlyLookup<'_>, diags: &mut Diagnostics) -> Option<Params> {
+fn pbkdf2_params(
+    kp: &crate::config::KeyProviderConfig,
+    lookup: &EarlyLookup<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Params> {
     let what = format!("key_provider.pbkdf2.{}", kp.name);
     let mut params = Pbkdf2Params::new(String::new());
     let mut ok = true;
@@ -192,7 +246,15 @@ fn pbkdf2_params(kp: &crate::config::KeyProviderConfig, lookup: &EarlyLookup<'_>
             Some(p) if p.chars().count() >= Pbkdf2Params::MIN_PASSPHRASE => params.passphrase = p.to_string(),
             Some(_) => {
                 // The length only: never the value.
-                get_err(diags, &what, e, format!("the passphrase is too short: at least {} characters are required", Pbkdf2Params::MIN_PASSPHRASE));
+                get_err(
+                    diags,
+                    &what,
+                    e,
+                    format!(
+                        "the passphrase is too short: at least {} characters are required",
+                        Pbkdf2Params::MIN_PASSPHRASE
+                    ),
+                );
                 ok = false;
             }
             None => {
@@ -205,7 +267,10 @@ fn pbkdf2_params(kp: &crate::config::KeyProviderConfig, lookup: &EarlyLookup<'_>
     match number(kp, "key_length", 1, 1024, lookup, diags) {
         Some(32) | None => {}
         Some(_) => {
-            diags.push(Diagnostic::error(format!("{what}: `key_length` must be 32 for aes_gcm (AES-256)")).at(kp.args.get("key_length").and_then(|e| e.span())));
+            diags.push(
+                Diagnostic::error(format!("{what}: `key_length` must be 32 for aes_gcm (AES-256)"))
+                    .at(kp.args.get("key_length").and_then(|e| e.span())),
+            );
             ok = false;
         }
     }
@@ -219,7 +284,9 @@ fn pbkdf2_params(kp: &crate::config::KeyProviderConfig, lookup: &EarlyLookup<'_>
         match lookup.eval(e).ok().and_then(|v| v.as_str().and_then(Pbkdf2Hash::parse)) {
             Some(h) => params.hash = h,
             None => {
-                diags.push(Diagnostic::error(format!("{what}: `hash_function` must be \"sha256\" or \"sha512\"")).at(e.span()));
+                diags.push(
+                    Diagnostic::error(format!("{what}: `hash_function` must be \"sha256\" or \"sha512\"")).at(e.span()),
+                );
                 ok = false;
             }
         }
@@ -236,6 +303,8 @@ fn get_err(diags: &mut Diagnostics, what: &str, e: &Expr, msg: String) {
 /// OpenTofu's minimum, 600,000 rounds. `MESHPLAN_TEST_PBKDF2_MIN_ITERATIONS` lowers it (for
 /// meshplan's own tests only: a lower count makes a weak key).
 fn min_iterations() -> u32 {
-    std::env::var("MESHPLAN_TEST_PBKDF2_MIN_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(Pbkdf2Params::MIN_ITERATIONS)
+    std::env::var("MESHPLAN_TEST_PBKDF2_MIN_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(Pbkdf2Params::MIN_ITERATIONS)
 }
-

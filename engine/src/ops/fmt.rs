@@ -30,7 +30,11 @@ pub fn format_source(src: &str) -> String {
         out.push(format!("{}{line}", "  ".repeat(this_depth)));
         depth = (depth + opens).saturating_sub(closes);
         if let Some(i) = line.find("<<") {
-            let tag: String = line[i + 2..].trim_start_matches('-').chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let tag: String = line[i + 2..]
+                .trim_start_matches('-')
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
             if !tag.is_empty() {
                 heredoc = Some(tag);
             }
@@ -124,7 +128,10 @@ pub fn normalize_spacing(line: &str) -> String {
 
 /// A unified diff of a file's formatting, headed `old/NAME` / `new/NAME` as `terraform fmt -diff`.
 pub fn fmt_diff(name: &str, before: &str, after: &str) -> String {
-    similar::TextDiff::from_lines(before, after).unified_diff().header(&format!("old/{name}"), &format!("new/{name}")).to_string()
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .header(&format!("old/{name}"), &format!("new/{name}"))
+        .to_string()
 }
 
 fn count_outside_strings(line: &str, chars: &[char]) -> usize {
@@ -161,7 +168,8 @@ fn align_equals(lines: &mut [String], verbatim: &[bool]) {
             return None;
         }
         let quoted = key.len() >= 2 && key.starts_with('"') && key.ends_with('"');
-        (!key.is_empty() && (quoted || key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))).then_some((indent, key.chars().count()))
+        (!key.is_empty() && (quoted || key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')))
+            .then_some((indent, key.chars().count()))
     };
     let mut i = 0;
     while i < lines.len() {
@@ -205,14 +213,16 @@ mod tests {
 
     #[test]
     fn indents_and_aligns() {
-        let src = "resource \"a\" \"b\" {\nx = 1\n    longer_name   =   \"v\"\ntags = {\nName = \"n\"\n\"a.b/c\"=1\n}\n}\n";
+        let src =
+            "resource \"a\" \"b\" {\nx = 1\n    longer_name   =   \"v\"\ntags = {\nName = \"n\"\n\"a.b/c\"=1\n}\n}\n";
         let want = "resource \"a\" \"b\" {\n  x           = 1\n  longer_name = \"v\"\n  tags = {\n    Name    = \"n\"\n    \"a.b/c\" = 1\n  }\n}\n";
         assert_eq!(format_source(src), want);
         assert_eq!(format_source(want), want, "formatting is idempotent");
         let heredoc = "x = <<-EOT\n  a = 1\n  bbb = 2\nEOT\n";
         assert_eq!(format_source(heredoc), heredoc, "heredoc content is a string, left as written");
         // As terraform fmt: a heredoc's opening line aligns with its neighbours, across the body.
-        let mixed = "resource \"x\" \"y\" {\n  filename = \"a\"\n  content = <<-EOT\n    b = 1\n  EOT\n  mode = \"0600\"\n}\n";
+        let mixed =
+            "resource \"x\" \"y\" {\n  filename = \"a\"\n  content = <<-EOT\n    b = 1\n  EOT\n  mode = \"0600\"\n}\n";
         assert_eq!(format_source(mixed), "resource \"x\" \"y\" {\n  filename = \"a\"\n  content  = <<-EOT\n    b = 1\n  EOT\n  mode     = \"0600\"\n}\n");
     }
 

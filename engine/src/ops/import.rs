@@ -9,7 +9,15 @@ use crate::graph::{build_graph, config_address, config_address_of, Node};
 use crate::walk::{NoHook, Phase, WalkOptions, Walker};
 use meshplan_state::{Snapshot, StateBackend};
 
-pub async fn import(ws: &Workspace, root: &Module, snapshot: &Snapshot, backend: &dyn StateBackend, address: &str, id: &str, opts: &PlanOptions) -> Result<(), Diagnostics> {
+pub async fn import(
+    ws: &Workspace,
+    root: &Module,
+    snapshot: &Snapshot,
+    backend: &dyn StateBackend,
+    address: &str,
+    id: &str,
+    opts: &PlanOptions,
+) -> Result<(), Diagnostics> {
     if snapshot.resources.contains_key(address) {
         return Err(Diagnostic::error(format!("{address} is already managed"))
             .hint("remove it first with `meshplan state rm` to import another object there")
@@ -22,12 +30,25 @@ pub async fn import(ws: &Workspace, root: &Module, snapshot: &Snapshot, backend:
         return Err(diags);
     }
     let cfg = config_address(address);
-    let Some(node) = graph.graph.node_indices().find(|i| matches!(graph.graph[*i], Node::Resource { .. }) && config_address_of(&graph.graph[*i]) == cfg) else {
+    let Some(node) = graph
+        .graph
+        .node_indices()
+        .find(|i| matches!(graph.graph[*i], Node::Resource { .. }) && config_address_of(&graph.graph[*i]) == cfg)
+    else {
         return Err(Diagnostic::error(format!("no resource `{cfg}` in the configuration"))
             .hint("write the resource block first, then import into it")
             .into());
     };
-    let options = WalkOptions { refresh: false, parallelism: opts.parallelism, targets: vec![cfg.clone()], replace: vec![], destroy: false, variables, imports: Default::default(), ..Default::default() };
+    let options = WalkOptions {
+        refresh: false,
+        parallelism: opts.parallelism,
+        targets: vec![cfg.clone()],
+        replace: vec![],
+        destroy: false,
+        variables,
+        imports: Default::default(),
+        ..Default::default()
+    };
     let walker = Walker::new(root, &graph, &ws.registry, env, Phase::Plan, options, &NoHook, snapshot.clone());
     let result = walker.run_ref().await;
     if result.diags.has_errors() {

@@ -33,7 +33,8 @@ pub fn init_backend(ws: &mut Workspace, root: &Module, opts: &InitOptions) -> Re
                 .hint("add `terraform { backend \"s3\" {} }` (its settings can all come from -backend-config)")
                 .into());
         };
-        let extra: std::collections::BTreeMap<String, serde_json::Value> = opts.backend_config.iter().cloned().collect();
+        let extra: std::collections::BTreeMap<String, serde_json::Value> =
+            opts.backend_config.iter().cloned().collect();
         backend.settings.extend(extra.clone());
         state_store::save_partial(&ws.dir, &backend.kind, &extra)?;
         ws.set_backend(Some(backend));
@@ -43,17 +44,24 @@ pub fn init_backend(ws: &mut Workspace, root: &Module, opts: &InitOptions) -> Re
     // Reach the store now (a missing bucket or bad credentials is an init error, as in Terraform).
     store.workspaces()?;
     if let StateStore::Local { base } = &store {
-        meshplan_state::private::create_private_dir(base)
-            .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot create {}", base.display())).detail(e.to_string())))?;
+        meshplan_state::private::create_private_dir(base).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(format!("cannot create {}", base.display())).detail(e.to_string()))
+        })?;
     }
     let now = state_store::identity(configured.as_ref());
     let before = state_store::recorded(&ws.dir);
     let previous: Option<StateStore> = match &before {
         Some(b) if state_store::identity(Some(b)) != now => Some(StateStore::from_config(&ws.dir, Some(b))?),
-        None if now["kind"] != "local" && state_store::local_state_exists(&ws.dir.join(".meshplan")) => Some(StateStore::Local { base: ws.dir.join(".meshplan") }),
+        None if now["kind"] != "local" && state_store::local_state_exists(&ws.dir.join(".meshplan")) => {
+            Some(StateStore::Local { base: ws.dir.join(".meshplan") })
+        }
         _ => None,
     };
-    let mut out = BackendInit { description: store.describe(&ws.name), migrated: Vec::new(), previous: previous.as_ref().map(|p| p.describe(&ws.name)) };
+    let mut out = BackendInit {
+        description: store.describe(&ws.name),
+        migrated: Vec::new(),
+        previous: previous.as_ref().map(|p| p.describe(&ws.name)),
+    };
     if let Some(old) = &previous {
         if opts.migrate_state {
             out.migrated = state_store::migrate(old, &store, &ws.encryption.state)?;
@@ -70,12 +78,17 @@ pub fn init_backend(ws: &mut Workspace, root: &Module, opts: &InitOptions) -> Re
 
 /// `-backend-config` arguments: `KEY=VALUE` (the value as written; `true`/`false` and numbers
 /// are read by the backend as such), or the path of a file of constant `key = value` lines.
-pub fn parse_backend_config(args: &[String], dir: &std::path::Path, sources: &crate::diag::Sources) -> Result<Vec<(String, serde_json::Value)>, Diagnostics> {
+pub fn parse_backend_config(
+    args: &[String],
+    dir: &std::path::Path,
+    sources: &crate::diag::Sources,
+) -> Result<Vec<(String, serde_json::Value)>, Diagnostics> {
     let mut out = Vec::new();
     for arg in args {
         let file = dir.join(arg);
         if file.is_file() {
-            let pairs = crate::config::read::parse_vars_file(&file, sources).map_err(|d| Diagnostics::from(d.hint("a backend configuration file holds `key = value` lines")))?;
+            let pairs = crate::config::read::parse_vars_file(&file, sources)
+                .map_err(|d| Diagnostics::from(d.hint("a backend configuration file holds `key = value` lines")))?;
             for (key, expr) in pairs {
                 let value = crate::config::constant_json(&expr.inner).map_err(|range| {
                     Diagnostics::from(
@@ -89,7 +102,9 @@ pub fn parse_backend_config(args: &[String], dir: &std::path::Path, sources: &cr
         } else if let Some((k, v)) = arg.split_once('=') {
             out.push((k.trim().to_string(), serde_json::Value::String(v.to_string())));
         } else {
-            return Err(Diagnostic::error(format!("-backend-config={arg}: neither KEY=VALUE nor a file")).hint("e.g. -backend-config=\"bucket=acme-state\" or -backend-config=backend.hcl").into());
+            return Err(Diagnostic::error(format!("-backend-config={arg}: neither KEY=VALUE nor a file"))
+                .hint("e.g. -backend-config=\"bucket=acme-state\" or -backend-config=backend.hcl")
+                .into());
         }
     }
     Ok(out)

@@ -38,11 +38,26 @@ struct Installer<'a> {
 
 /// Installs the modules the configuration in `root` calls. Configuration errors are left to
 /// the full load that follows; only problems with sources are reported here.
-pub fn install_modules(root: &Path, sources: &Sources, upgrade: bool, on_event: &mut dyn FnMut(ModuleEvent)) -> Diagnostics {
+pub fn install_modules(
+    root: &Path,
+    sources: &Sources,
+    upgrade: bool,
+    on_event: &mut dyn FnMut(ModuleEvent),
+) -> Diagnostics {
     let mut diags = Diagnostics::default();
     // A broken manifest is simply replaced.
     let old = Manifest::read(root).unwrap_or_default();
-    let mut ins = Installer { root: root.to_path_buf(), sources, upgrade, old, new: Manifest::default(), fetcher: None, config_failed: false, diags: Diagnostics::default(), on_event };
+    let mut ins = Installer {
+        root: root.to_path_buf(),
+        sources,
+        upgrade,
+        old,
+        new: Manifest::default(),
+        fetcher: None,
+        config_failed: false,
+        diags: Diagnostics::default(),
+        on_event,
+    };
     ins.new.modules.push(Record { key: String::new(), source: String::new(), version: None, dir: ".".into() });
     ins.walk(root, "", 0);
     diags.extend(std::mem::take(&mut ins.diags));
@@ -113,7 +128,11 @@ impl Installer<'_> {
         let on_event = &mut self.on_event;
         let result = (|| -> Result<(PathBuf, String), FetchError> {
             let version = f.choose_version(addr, constraint.as_ref())?;
-            on_event(ModuleEvent::Downloading { source: addr.to_string(), version: Some(version.clone()), key: key.to_string() });
+            on_event(ModuleEvent::Downloading {
+                source: addr.to_string(),
+                version: Some(version.clone()),
+                key: key.to_string(),
+            });
             let dir = f.install_registry(addr, &version, &dest)?;
             Ok((dir, version))
         })();
@@ -132,7 +151,11 @@ impl Installer<'_> {
             return Some((dir, None));
         }
         let f = self.take_fetcher()?;
-        (self.on_event)(ModuleEvent::Downloading { source: address::redact(&call.source), version: None, key: key.to_string() });
+        (self.on_event)(ModuleEvent::Downloading {
+            source: address::redact(&call.source),
+            version: None,
+            key: key.to_string(),
+        });
         let result = f.install_remote(remote, &self.dest(key));
         self.fetcher = Some(f);
         result.map(|dir| (dir, None)).map_err(|e| self.diags.push(fetch_diag(call, &e))).ok()
@@ -148,7 +171,11 @@ impl Installer<'_> {
                 Ok(config) => Some(Fetcher::new(config)),
                 Err(e) => {
                     self.config_failed = true;
-                    self.diags.push(Diagnostic::error("cannot read the CLI configuration").detail(e.to_string()).hint("fix the file, or unset MESHPLAN_CLI_CONFIG_FILE / TF_CLI_CONFIG_FILE"));
+                    self.diags.push(
+                        Diagnostic::error("cannot read the CLI configuration")
+                            .detail(e.to_string())
+                            .hint("fix the file, or unset MESHPLAN_CLI_CONFIG_FILE / TF_CLI_CONFIG_FILE"),
+                    );
                     None
                 }
             },
@@ -162,7 +189,11 @@ impl Installer<'_> {
     /// `dir` relative to the root, `/`-separated (as the manifest stores it).
     fn relative(&self, dir: &Path) -> String {
         let rel = dir.strip_prefix(&self.root).unwrap_or(dir);
-        let parts: Vec<String> = rel.components().filter(|c| !matches!(c, Component::CurDir)).map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let parts: Vec<String> = rel
+            .components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         if parts.is_empty() {
             ".".into()
         } else if rel.is_absolute() {

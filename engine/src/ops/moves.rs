@@ -12,7 +12,10 @@ pub fn apply_moved_blocks(root: &Module, snapshot: &mut Snapshot) -> Result<Vec<
     let mut moves = Vec::new();
     for m in &root.moved {
         let (Some(from), Some(to)) = (address_text(&m.from), address_text(&m.to)) else {
-            return Err(Diagnostic::error("`moved` needs resource or module addresses").at(m.span.clone()).hint("e.g. from = aws_vpc.old, to = aws_vpc.new").into());
+            return Err(Diagnostic::error("`moved` needs resource or module addresses")
+                .at(m.span.clone())
+                .hint("e.g. from = aws_vpc.old, to = aws_vpc.new")
+                .into());
         };
         let matching: Vec<String> = snapshot
             .resources
@@ -23,7 +26,11 @@ pub fn apply_moved_blocks(root: &Module, snapshot: &mut Snapshot) -> Result<Vec<
         for old in matching {
             let new = format!("{to}{}", &old[from.len()..]);
             if snapshot.resources.contains_key(&new) {
-                return Err(Diagnostic::error(format!("cannot move {old} to {new}: {new} already exists in the state")).at(m.span.clone()).into());
+                return Err(Diagnostic::error(format!(
+                    "cannot move {old} to {new}: {new} already exists in the state"
+                ))
+                .at(m.span.clone())
+                .into());
             }
             if let Some(mut r) = snapshot.resources.remove(&old) {
                 r.address = new.clone();
@@ -48,7 +55,11 @@ pub fn import_blocks(root: &Module, env: &EvalEnv) -> Result<BTreeMap<String, St
             Some(s) => {
                 out.insert(to, s.to_string());
             }
-            None => return Err(Diagnostic::error("`import` `id` must be a string known at plan time").at(i.id.span()).into()),
+            None => {
+                return Err(Diagnostic::error("`import` `id` must be a string known at plan time")
+                    .at(i.id.span())
+                    .into())
+            }
         }
     }
     Ok(out)

@@ -27,12 +27,27 @@ pub struct PlanOptions {
 
 impl Default for PlanOptions {
     fn default() -> Self {
-        PlanOptions { vars: vec![], refresh: true, destroy: false, targets: vec![], replace: vec![], parallelism: 10, lock_timeout: Duration::ZERO, stop: Stop::default() }
+        PlanOptions {
+            vars: vec![],
+            refresh: true,
+            destroy: false,
+            targets: vec![],
+            replace: vec![],
+            parallelism: 10,
+            lock_timeout: Duration::ZERO,
+            stop: Stop::default(),
+        }
     }
 }
 
 /// Plans against `snapshot` (the caller holds the lock). Returns the plan and any warnings.
-pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &PlanOptions, hook: &dyn Hook) -> Result<(Plan, Diagnostics), Diagnostics> {
+pub async fn plan(
+    ws: &Workspace,
+    root: &Module,
+    snapshot: &Snapshot,
+    opts: &PlanOptions,
+    hook: &dyn Hook,
+) -> Result<(Plan, Diagnostics), Diagnostics> {
     let timestamp = now_rfc3339();
     let env = ws.env(timestamp.clone());
     let variables = collect(root, &ws.dir, &ws.sources, &opts.vars, &env)?;
@@ -111,12 +126,21 @@ pub async fn plan(ws: &Workspace, root: &Module, snapshot: &Snapshot, opts: &Pla
     Ok((plan, diags))
 }
 
-fn output_changes(root: &Module, snapshot: &Snapshot, after: &BTreeMap<String, Value>, destroy: bool) -> Vec<OutputChange> {
+fn output_changes(
+    root: &Module,
+    snapshot: &Snapshot,
+    after: &BTreeMap<String, Value>,
+    destroy: bool,
+) -> Vec<OutputChange> {
     let mut out = Vec::new();
     for (name, o) in &root.outputs {
         let before = snapshot.outputs.get(name).map(|r| {
             let v = Value::from_json(&r.value);
-            if r.sensitive { v.mark_sensitive() } else { v }
+            if r.sensitive {
+                v.mark_sensitive()
+            } else {
+                v
+            }
         });
         let new = if destroy { None } else { after.get(name).cloned() };
         let action = match (&before, &new) {
@@ -131,7 +155,13 @@ fn output_changes(root: &Module, snapshot: &Snapshot, after: &BTreeMap<String, V
     for (name, r) in &snapshot.outputs {
         if !root.outputs.contains_key(name) {
             let v = Value::from_json(&r.value);
-            out.push(OutputChange { name: name.clone(), action: Action::Delete, before: Some(if r.sensitive { v.mark_sensitive() } else { v }), after: None, sensitive: r.sensitive });
+            out.push(OutputChange {
+                name: name.clone(),
+                action: Action::Delete,
+                before: Some(if r.sensitive { v.mark_sensitive() } else { v }),
+                after: None,
+                sensitive: r.sensitive,
+            });
         }
     }
     out

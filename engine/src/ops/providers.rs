@@ -12,10 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn providers_schema(registry: &Registry) -> Json {
     let mut names: Vec<&String> = registry.providers.keys().collect();
     names.sort_by_key(|n| source_address(n));
-    let schemas: Map<String, Json> = names
-        .into_iter()
-        .map(|n| (source_address(n), provider_schema_json(registry.providers[n].as_ref())))
-        .collect();
+    let schemas: Map<String, Json> =
+        names.into_iter().map(|n| (source_address(n), provider_schema_json(registry.providers[n].as_ref()))).collect();
     json!({ "format_version": "1.0", "provider_schemas": schemas })
 }
 
@@ -49,7 +47,8 @@ pub fn module_providers(m: &Module) -> ModuleProviders {
         .into_iter()
         .map(|name| {
             let required = m.required_providers.get(name);
-            let address = required.and_then(|r| r.source.as_deref()).map(full_source).unwrap_or_else(|| source_address(name));
+            let address =
+                required.and_then(|r| r.source.as_deref()).map(full_source).unwrap_or_else(|| source_address(name));
             (address, required.and_then(|r| r.version.clone()).unwrap_or_default())
         })
         .collect();
@@ -62,7 +61,9 @@ pub fn state_providers(snapshot: &Snapshot) -> BTreeSet<String> {
     snapshot
         .resources
         .values()
-        .filter_map(|r| r.provider.split("provider[\"").nth(1).and_then(|rest| rest.split('"').next()).map(source_address))
+        .filter_map(|r| {
+            r.provider.split("provider[\"").nth(1).and_then(|rest| rest.split('"').next()).map(source_address)
+        })
         .collect()
 }
 

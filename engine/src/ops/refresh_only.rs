@@ -15,7 +15,8 @@ pub fn drift(plan: &Plan, snapshot: &Snapshot) -> Vec<ResourceChange> {
         .iter()
         .filter(|c| c.mode == "managed" && !c.adopted && c.importing.is_none())
         .filter_map(|c| {
-            let r = snapshot.resources.get(&c.address).filter(|r| r.deposed.is_none() && r.status == RecordStatus::Ok)?;
+            let r =
+                snapshot.resources.get(&c.address).filter(|r| r.deposed.is_none() && r.status == RecordStatus::Ok)?;
             let gone = c.before.is_none() && c.reasons.iter().any(|x| x.contains("no longer exists"));
             if !(c.drifted || gone) {
                 return None;

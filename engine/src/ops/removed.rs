@@ -22,24 +22,40 @@ pub fn apply_removed_blocks(root: &Module, snapshot: &mut Snapshot) -> Result<Ve
 
 /// The `removed` blocks of module `m` (at config address `prefix`, e.g. `module.a.`) and of
 /// the modules it calls. A child's `from` is relative to the child.
-fn in_module(m: &Module, prefix: &str, snapshot: &mut Snapshot, forgets: &mut Vec<ResourceChange>, diags: &mut Diagnostics) {
+fn in_module(
+    m: &Module,
+    prefix: &str,
+    snapshot: &mut Snapshot,
+    forgets: &mut Vec<ResourceChange>,
+    diags: &mut Diagnostics,
+) {
     for (name, child) in &m.children {
         in_module(child, &format!("{prefix}module.{name}."), snapshot, forgets, diags);
     }
     for r in &m.removed {
         let Some(from) = super::moves::address_text(&r.from) else {
-            diags.push(Diagnostic::error("`removed` needs a resource or module address in `from`").at(r.from.span()).hint("e.g. from = aws_instance.old (no quotes, no instance key)"));
+            diags.push(
+                Diagnostic::error("`removed` needs a resource or module address in `from`")
+                    .at(r.from.span())
+                    .hint("e.g. from = aws_instance.old (no quotes, no instance key)"),
+            );
             continue;
         };
         if from.contains('[') {
-            diags.push(Diagnostic::error(format!("`removed` cannot name one instance ({from})")).at(r.from.span()).hint("name the whole resource or module: its instances are removed together"));
+            diags.push(
+                Diagnostic::error(format!("`removed` cannot name one instance ({from})"))
+                    .at(r.from.span())
+                    .hint("name the whole resource or module: its instances are removed together"),
+            );
             continue;
         }
         if still_configured(m, &from) {
             diags.push(
                 Diagnostic::error(format!("removed resource block still exists: {from}"))
                     .at(r.from.span())
-                    .detail(format!("this `removed` block declares the removal of {from}, but the configuration still declares it"))
+                    .detail(format!(
+                        "this `removed` block declares the removal of {from}, but the configuration still declares it"
+                    ))
                     .hint("delete the resource (or module) block, or delete this `removed` block"),
             );
             continue;

@@ -13,9 +13,17 @@ pub fn pull(snapshot: &Snapshot) -> String {
 /// Replaces the state with the document at `file`. Refused, unless `force`, when the document
 /// is of another lineage than a non-empty state, or older (a lower serial) than the state.
 /// Returns the new serial.
-pub fn push(backend: &dyn StateBackend, encryption: &meshplan_state::Encryption, current: &Snapshot, file: &Path, force: bool) -> Result<u64, Diagnostics> {
+pub fn push(
+    backend: &dyn StateBackend,
+    encryption: &meshplan_state::Encryption,
+    current: &Snapshot,
+    file: &Path,
+    force: bool,
+) -> Result<u64, Diagnostics> {
     let pushed = meshplan_state::backup::read(file, encryption).map_err(|e| {
-        Diagnostics::from(Diagnostic::error(format!("cannot push {}", file.display())).detail(e.to_string()).hint("the file must be a state document written by `meshplan state pull` or a backup in .meshplan/backups/"))
+        Diagnostics::from(Diagnostic::error(format!("cannot push {}", file.display())).detail(e.to_string()).hint(
+            "the file must be a state document written by `meshplan state pull` or a backup in .meshplan/backups/",
+        ))
     })?;
     let occupied = !current.resources.is_empty() || !current.outputs.is_empty();
     if !force && occupied && !current.lineage.is_empty() && pushed.lineage != current.lineage {
@@ -31,7 +39,9 @@ pub fn push(backend: &dyn StateBackend, encryption: &meshplan_state::Encryption,
             .into());
     }
     let mut changes = vec![Commit::Lineage(pushed.lineage.clone())];
-    changes.extend::<Vec<Commit>>( current.resources.keys().filter(|k| !pushed.resources.contains_key(*k)).cloned().map(Commit::Remove).collect());
+    changes.extend::<Vec<Commit>>(
+        current.resources.keys().filter(|k| !pushed.resources.contains_key(*k)).cloned().map(Commit::Remove).collect(),
+    );
     changes.extend(pushed.resources.into_values().map(Commit::Put));
     changes.push(Commit::Outputs(pushed.outputs));
     backend.commit(changes).map_err(|e| crate::ops::state_diag(e).into())

@@ -17,7 +17,9 @@ use std::sync::Arc;
 
 pub enum StateStore {
     /// States under `base` (`.meshplan/` unless the backend block's `path` says otherwise).
-    Local { base: PathBuf },
+    Local {
+        base: PathBuf,
+    },
     S3(S3Store),
 }
 
@@ -30,7 +32,9 @@ impl StateStore {
                 let config = s3_config(b)?;
                 S3Store::connect(config).map(StateStore::S3).map_err(|e| crate::ops::state_diag(e).into())
             }
-            Some(b) => Ok(StateStore::Local { base: b.path.as_ref().map(|p| dir.join(p)).unwrap_or_else(|| dir.join(".meshplan")) }),
+            Some(b) => Ok(StateStore::Local {
+                base: b.path.as_ref().map(|p| dir.join(p)).unwrap_or_else(|| dir.join(".meshplan")),
+            }),
             None => Ok(StateStore::Local { base: dir.join(".meshplan") }),
         }
     }
@@ -60,11 +64,18 @@ impl StateStore {
         match self {
             StateStore::Local { base } => {
                 let dir = super::workspaces::state_dir(base, name);
-                meshplan_state::private::create_private_dir(&dir)
-                    .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot create {}", dir.display())).detail(e.to_string())))
+                meshplan_state::private::create_private_dir(&dir).map_err(|e| {
+                    Diagnostics::from(
+                        Diagnostic::error(format!("cannot create {}", dir.display())).detail(e.to_string()),
+                    )
+                })
             }
             // Terraform writes an empty state object: the workspace then shows in `list`.
-            StateStore::S3(_) => self.backend(name, encryption)?.commit(Vec::new()).map(|_| ()).map_err(|e| crate::ops::state_diag(e).into()),
+            StateStore::S3(_) => self
+                .backend(name, encryption)?
+                .commit(Vec::new())
+                .map(|_| ())
+                .map_err(|e| crate::ops::state_diag(e).into()),
         }
     }
 
@@ -73,7 +84,11 @@ impl StateStore {
         match self {
             StateStore::Local { base } => {
                 let dir = super::workspaces::state_dir(base, name);
-                std::fs::remove_dir_all(&dir).map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot delete {}", dir.display())).detail(e.to_string())))
+                std::fs::remove_dir_all(&dir).map_err(|e| {
+                    Diagnostics::from(
+                        Diagnostic::error(format!("cannot delete {}", dir.display())).detail(e.to_string()),
+                    )
+                })
             }
             StateStore::S3(store) => store.delete_workspace(name).map_err(|e| crate::ops::state_diag(e).into()),
         }
@@ -102,7 +117,8 @@ pub fn identity(backend: Option<&Backend>) -> Value {
     match backend {
         Some(b) if b.kind == "s3" => {
             let get = |k: &str| b.settings.get(k).cloned().unwrap_or(Value::Null);
-            let endpoint = b.settings.get("endpoints").and_then(|e| e.get("s3")).cloned().unwrap_or_else(|| get("endpoint"));
+            let endpoint =
+                b.settings.get("endpoints").and_then(|e| e.get("s3")).cloned().unwrap_or_else(|| get("endpoint"));
             json!({"kind": "s3", "bucket": get("bucket"), "key": get("key"), "region": get("region"), "workspace_key_prefix": get("workspace_key_prefix"), "endpoint": endpoint})
         }
         Some(b) => json!({"kind": "local", "path": b.path.clone()}),
@@ -131,7 +147,11 @@ pub fn with_saved_settings(dir: &Path, backend: Option<&Backend>) -> Option<Back
 }
 
 /// Records `-backend-config` settings for later commands (none: forgets earlier ones).
-pub fn save_partial(dir: &Path, kind: &str, settings: &std::collections::BTreeMap<String, Value>) -> Result<(), Diagnostics> {
+pub fn save_partial(
+    dir: &Path,
+    kind: &str,
+    settings: &std::collections::BTreeMap<String, Value>,
+) -> Result<(), Diagnostics> {
     let path = partial_path(dir);
     if settings.is_empty() {
         let _ = std::fs::remove_file(&path);
@@ -140,7 +160,9 @@ pub fn save_partial(dir: &Path, kind: &str, settings: &std::collections::BTreeMa
     let text = serde_json::to_string_pretty(&json!({"kind": kind, "settings": settings})).unwrap_or_default() + "\n";
     meshplan_state::private::create_private_dir(&dir.join(".meshplan"))
         .and_then(|_| meshplan_state::private::write_private(&path, text.as_bytes()))
-        .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot write {}", path.display())).detail(e.to_string())))
+        .map_err(|e| {
+            Diagnostics::from(Diagnostic::error(format!("cannot write {}", path.display())).detail(e.to_string()))
+        })
 }
 
 fn record_path(dir: &Path) -> PathBuf {
@@ -154,15 +176,26 @@ const SECRET_SETTINGS: &[&str] = &["access_key", "secret_key", "token"];
 /// migration away from it takes them from the environment).
 pub fn recorded(dir: &Path) -> Option<Backend> {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(record_path(dir)).ok()?).ok()?;
-    let settings = v.get("settings").and_then(Value::as_object).map(|m| m.clone().into_iter().collect()).unwrap_or_default();
-    Some(Backend { kind: v.get("kind")?.as_str()?.to_string(), path: v.get("path").and_then(Value::as_str).map(str::to_string), settings, ..Backend::default() })
+    let settings =
+        v.get("settings").and_then(Value::as_object).map(|m| m.clone().into_iter().collect()).unwrap_or_default();
+    Some(Backend {
+        kind: v.get("kind")?.as_str()?.to_string(),
+        path: v.get("path").and_then(Value::as_str).map(str::to_string),
+        settings,
+        ..Backend::default()
+    })
 }
 
 pub fn record(dir: &Path, backend: Option<&Backend>) -> Result<(), Diagnostics> {
     let path = record_path(dir);
     let v = match backend {
         Some(b) => {
-            let settings: serde_json::Map<String, Value> = b.settings.iter().filter(|(k, _)| !SECRET_SETTINGS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+            let settings: serde_json::Map<String, Value> = b
+                .settings
+                .iter()
+                .filter(|(k, _)| !SECRET_SETTINGS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             json!({"kind": b.kind, "path": b.path, "settings": settings})
         }
         None => json!({"kind": "local", "path": null, "settings": {}}),
@@ -170,7 +203,9 @@ pub fn record(dir: &Path, backend: Option<&Backend>) -> Result<(), Diagnostics> 
     let text = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
     meshplan_state::private::create_private_dir(&dir.join(".meshplan"))
         .and_then(|_| meshplan_state::private::write_private(&path, text.as_bytes()))
-        .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot write {}", path.display())).detail(e.to_string())))
+        .map_err(|e| {
+            Diagnostics::from(Diagnostic::error(format!("cannot write {}", path.display())).detail(e.to_string()))
+        })
 }
 
 /// Refuses to run on a backend `init` did not set up when that could hide a state: the
@@ -211,7 +246,11 @@ pub fn local_state_exists(base: &Path) -> bool {
 
 fn summary(identity: &Value) -> String {
     match identity["kind"].as_str() {
-        Some("s3") => format!("s3, s3://{}/{}", identity["bucket"].as_str().unwrap_or("?"), identity["key"].as_str().unwrap_or("?")),
+        Some("s3") => format!(
+            "s3, s3://{}/{}",
+            identity["bucket"].as_str().unwrap_or("?"),
+            identity["key"].as_str().unwrap_or("?")
+        ),
         _ => match identity["path"].as_str() {
             Some(p) => format!("local, {p}"),
             None => "local, .meshplan".into(),
@@ -228,18 +267,25 @@ pub fn migrate(from: &StateStore, to: &StateStore, encryption: &Encryption) -> R
     let mut copied = Vec::new();
     for name in from.workspaces()? {
         let source = from.backend(name.as_str(), encryption)?;
-        let _source_lock = source.lock(LockInfo::for_this_process("migrate"), std::time::Duration::from_secs(5)).map_err(diag)?;
+        let _source_lock =
+            source.lock(LockInfo::for_this_process("migrate"), std::time::Duration::from_secs(5)).map_err(diag)?;
         let snapshot = source.read().map_err(diag)?;
         if snapshot.serial == 0 {
             let _ = source.close();
             continue;
         }
         let dest = to.backend(name.as_str(), encryption)?;
-        let _dest_lock = dest.lock(LockInfo::for_this_process("migrate"), std::time::Duration::from_secs(5)).map_err(diag)?;
+        let _dest_lock =
+            dest.lock(LockInfo::for_this_process("migrate"), std::time::Duration::from_secs(5)).map_err(diag)?;
         let existing = dest.read().map_err(diag)?;
         if existing.serial > 0 && (!existing.resources.is_empty() || existing.lineage != snapshot.lineage) {
             return Err(Diagnostic::error(format!("workspace {name:?} already has a state in the new backend"))
-                .detail(format!("{} holds serial {} of lineage {}", to.describe(&name), existing.serial, existing.lineage))
+                .detail(format!(
+                    "{} holds serial {} of lineage {}",
+                    to.describe(&name),
+                    existing.serial,
+                    existing.lineage
+                ))
                 .hint("nothing was copied over it; remove it there first if it is stale")
                 .into());
         }

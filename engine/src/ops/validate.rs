@@ -39,9 +39,15 @@ fn check_module(ws: &Workspace, m: &Module, env: &crate::eval::EvalEnv, diags: &
                         let first = p.split(['.', '[']).next().unwrap_or_default();
                         if !s.attributes.contains_key(first) && !s.blocks.contains_key(first) {
                             diags.push(
-                                Diagnostic::error(format!("lifecycle.ignore_changes: `{}` has no attribute `{first}`", r.key.type_name))
-                                    .at(r.span.clone())
-                                    .maybe_hint(did_you_mean(first, s.attributes.keys().chain(s.blocks.keys()).map(String::as_str))),
+                                Diagnostic::error(format!(
+                                    "lifecycle.ignore_changes: `{}` has no attribute `{first}`",
+                                    r.key.type_name
+                                ))
+                                .at(r.span.clone())
+                                .maybe_hint(did_you_mean(
+                                    first,
+                                    s.attributes.keys().chain(s.blocks.keys()).map(String::as_str),
+                                )),
                             );
                         }
                     }
@@ -80,7 +86,9 @@ fn check_module(ws: &Workspace, m: &Module, env: &crate::eval::EvalEnv, diags: &
     }
     for p in &m.providers {
         match ws.registry.providers.get(&p.name) {
-            Some(prov) => diags.extend(eval_body(&prov.config_schema(), &p.body, &scope, BodyMode::Provider(&p.name)).1),
+            Some(prov) => {
+                diags.extend(eval_body(&prov.config_schema(), &p.body, &scope, BodyMode::Provider(&p.name)).1)
+            }
             None => diags.push(
                 Diagnostic::error(format!("unknown provider `{}`", p.name))
                     .at(p.span.clone())
@@ -94,7 +102,13 @@ fn check_module(ws: &Workspace, m: &Module, env: &crate::eval::EvalEnv, diags: &
 }
 
 /// A `count`/`for_each` known without state or variables must be within the instance limit.
-fn check_expansion(count: Option<&crate::config::Expr>, for_each: Option<&crate::config::Expr>, what: &str, scope: &Scope<'_>, diags: &mut Diagnostics) {
+fn check_expansion(
+    count: Option<&crate::config::Expr>,
+    for_each: Option<&crate::config::Expr>,
+    what: &str,
+    scope: &Scope<'_>,
+    diags: &mut Diagnostics,
+) {
     for (e, arg) in [(count, "count"), (for_each, "for_each")] {
         let Some(e) = e else { continue };
         let n = match crate::eval::eval(&e.inner, e.file, scope) {

@@ -20,7 +20,13 @@ pub enum VarSource {
     File(PathBuf),
 }
 
-pub fn collect(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource], env: &EvalEnv) -> Result<BTreeMap<String, Value>, Diagnostics> {
+pub fn collect(
+    root: &Module,
+    dir: &Path,
+    sources: &Sources,
+    given: &[VarSource],
+    env: &EvalEnv,
+) -> Result<BTreeMap<String, Value>, Diagnostics> {
     let mut out = BTreeMap::new();
     let mut diags = Diagnostics::default();
     let process_env: Vec<(String, String)> = std::env::vars().collect();
@@ -41,26 +47,34 @@ pub fn collect(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource]
         }
     }
     let scope = Scope::new(&UnknownLookup, env, dir.to_path_buf());
-    let file_vals = |path: &Path, strict: bool, out: &mut BTreeMap<String, Value>, diags: &mut Diagnostics| match parse_vars_file(path, sources) {
-        Ok(pairs) => {
-            for (name, e) in pairs {
-                if !root.variables.contains_key(&name) {
-                    if strict {
-                        diags.push(undeclared(&name, root).at(e.span()));
+    let file_vals =
+        |path: &Path, strict: bool, out: &mut BTreeMap<String, Value>, diags: &mut Diagnostics| match parse_vars_file(
+            path, sources,
+        ) {
+            Ok(pairs) => {
+                for (name, e) in pairs {
+                    if !root.variables.contains_key(&name) {
+                        if strict {
+                            diags.push(undeclared(&name, root).at(e.span()));
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                match eval(&e.inner, e.file, &scope) {
-                    Ok(v) if v.is_wholly_known() => {
-                        out.insert(name, v);
+                    match eval(&e.inner, e.file, &scope) {
+                        Ok(v) if v.is_wholly_known() => {
+                            out.insert(name, v);
+                        }
+                        Ok(_) => diags.push(
+                            Diagnostic::error(format!(
+                                "variable `{name}`: values in variables files must be constants"
+                            ))
+                            .at(e.span()),
+                        ),
+                        Err(d) => diags.push(d),
                     }
-                    Ok(_) => diags.push(Diagnostic::error(format!("variable `{name}`: values in variables files must be constants")).at(e.span())),
-                    Err(d) => diags.push(d),
                 }
             }
-        }
-        Err(d) => diags.push(d),
-    };
+            Err(d) => diags.push(d),
+        };
     for (p, strict) in files.iter().filter(|(_, s)| !s) {
         file_vals(p, *strict, &mut out, &mut diags);
     }
@@ -86,7 +100,9 @@ pub fn collect(root: &Module, dir: &Path, sources: &Sources, given: &[VarSource]
                             }
                             Err(d) => diags.push(Diagnostic::error(format!("-var {name}: {}", d.summary))),
                         },
-                        Err(e) => diags.push(Diagnostic::error(format!("-var {name}: invalid value")).detail(e.message().to_string())),
+                        Err(e) => diags.push(
+                            Diagnostic::error(format!("-var {name}: invalid value")).detail(e.message().to_string()),
+                        ),
                     }
                 }
             }
@@ -107,12 +123,15 @@ fn raw_value(as_string: bool, s: &str) -> Value {
         return Value::String(s.to_string());
     }
     match s.parse::<Expression>() {
-        Ok(e) => eval(&e, u32::MAX, &Scope::new(&UnknownLookup, &EvalEnv::default(), PathBuf::new())).unwrap_or_else(|_| Value::String(s.to_string())),
+        Ok(e) => eval(&e, u32::MAX, &Scope::new(&UnknownLookup, &EvalEnv::default(), PathBuf::new()))
+            .unwrap_or_else(|_| Value::String(s.to_string())),
         Err(_) => Value::String(s.to_string()),
     }
 }
 
 fn undeclared(name: &str, root: &Module) -> Diagnostic {
-    Diagnostic::error(format!("value for undeclared variable `{name}`"))
-        .maybe_hint(did_you_mean(name, root.variables.keys().map(String::as_str)).or_else(|| Some(format!("declare it with variable \"{name}\" {{}}"))))
+    Diagnostic::error(format!("value for undeclared variable `{name}`")).maybe_hint(
+        did_you_mean(name, root.variables.keys().map(String::as_str))
+            .or_else(|| Some(format!("declare it with variable \"{name}\" {{}}"))),
+    )
 }

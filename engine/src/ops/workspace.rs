@@ -35,7 +35,16 @@ impl Workspace {
         registry.data_sources.insert("terraform_remote_state".into(), std::sync::Arc::new(remote_state));
         let base = dir.join(".meshplan");
         let name = crate::ops::workspaces::selected(&base);
-        Workspace { state_dir: crate::ops::workspaces::state_dir(&base, &name), name, dir, sources: Sources::default(), registry, vars: Vec::new(), encryption: Default::default(), backend_config: None }
+        Workspace {
+            state_dir: crate::ops::workspaces::state_dir(&base, &name),
+            name,
+            dir,
+            sources: Sources::default(),
+            registry,
+            vars: Vec::new(),
+            encryption: Default::default(),
+            backend_config: None,
+        }
     }
 
     /// Loads and checks the configuration, and that its backend is the one `init` set up.
@@ -63,7 +72,8 @@ impl Workspace {
 
     /// Takes the backend block of `module`, with `init -backend-config` settings filled in.
     fn take_backend(&mut self, module: &Module) {
-        let backend = crate::ops::state_store::with_saved_settings(&self.dir, module.backend.as_ref()).or_else(|| module.backend.clone());
+        let backend = crate::ops::state_store::with_saved_settings(&self.dir, module.backend.as_ref())
+            .or_else(|| module.backend.clone());
         self.set_backend(backend);
     }
 
@@ -103,7 +113,12 @@ impl Workspace {
     }
 
     pub fn env(&self, plan_timestamp: String) -> EvalEnv {
-        EvalEnv { root_dir: self.dir.clone(), plan_timestamp, functions: Arc::new(self.registry.functions.clone()), workspace: self.name.clone() }
+        EvalEnv {
+            root_dir: self.dir.clone(),
+            plan_timestamp,
+            functions: Arc::new(self.registry.functions.clone()),
+            workspace: self.name.clone(),
+        }
     }
 
     /// Where this directory's states live (the backend block, once loaded).
@@ -117,7 +132,12 @@ impl Workspace {
     }
 
     /// Takes the state lock for `operation`, waiting up to `timeout`.
-    pub fn lock(&self, backend: &dyn StateBackend, operation: &str, timeout: Duration) -> Result<LockGuard, Diagnostics> {
+    pub fn lock(
+        &self,
+        backend: &dyn StateBackend,
+        operation: &str,
+        timeout: Duration,
+    ) -> Result<LockGuard, Diagnostics> {
         backend.lock(LockInfo::for_this_process(operation), timeout).map_err(|e| state_diag(e).into())
     }
 

@@ -42,7 +42,13 @@ type ProviderKeys = BTreeMap<ProviderRef, String>;
 impl Describer<'_> {
     /// Registers the module's own provider blocks and resolves the keys its resources use:
     /// its own blocks, else what the caller passed (`providers = {...}`), else inherited.
-    fn provider_keys(&mut self, m: &Module, path: &str, parent: &ProviderKeys, passed: &[(ProviderRef, ProviderRef)]) -> ProviderKeys {
+    fn provider_keys(
+        &mut self,
+        m: &Module,
+        path: &str,
+        parent: &ProviderKeys,
+        passed: &[(ProviderRef, ProviderRef)],
+    ) -> ProviderKeys {
         let mut keys = ProviderKeys::new();
         for (child, from) in passed {
             if let Some(k) = parent.get(from) {
@@ -75,7 +81,9 @@ impl Describer<'_> {
                 // No block anywhere: the provider runs with its defaults, listed as Terraform
                 // lists a required provider without configuration.
                 let key = if path.is_empty() { pref.to_string() } else { format!("{path}:{pref}") };
-                self.provider_config.entry(key.clone()).or_insert_with(|| json!({ "name": pref.name, "full_name": provider_full_name(&pref.name) }));
+                self.provider_config
+                    .entry(key.clone())
+                    .or_insert_with(|| json!({ "name": pref.name, "full_name": provider_full_name(&pref.name) }));
                 key
             });
             keys.insert(pref, key);
@@ -121,7 +129,8 @@ impl Describer<'_> {
         for call in m.module_calls.values() {
             let mut x = Map::new();
             x.insert("source".into(), json!(call.source));
-            let inputs: Map<String, J> = call.inputs.iter().map(|(k, e)| (k.clone(), self.expression(e, m, false))).collect();
+            let inputs: Map<String, J> =
+                call.inputs.iter().map(|(k, e)| (k.clone(), self.expression(e, m, false))).collect();
             x.insert("expressions".into(), J::Object(inputs));
             self.meta_expression(&mut x, "count_expression", call.count.as_ref(), m);
             self.meta_expression(&mut x, "for_each_expression", call.for_each.as_ref(), m);
@@ -129,7 +138,11 @@ impl Describer<'_> {
                 x.insert("depends_on".into(), json!(depends_on(&call.depends_on)));
             }
             if let Some(child) = m.children.get(&call.name) {
-                let child_path = if path.is_empty() { format!("module.{}", call.name) } else { format!("{path}.module.{}", call.name) };
+                let child_path = if path.is_empty() {
+                    format!("module.{}", call.name)
+                } else {
+                    format!("{path}.module.{}", call.name)
+                };
                 let child_keys = self.provider_keys(child, &child_path, keys, &call.providers);
                 x.insert("module".into(), self.module(child, &child_path, &child_keys));
             }
@@ -208,7 +221,14 @@ impl Describer<'_> {
         out
     }
 
-    fn structures(&mut self, body: &hcl_edit::structure::Body, file: crate::diag::FileId, schema: Option<&Schema>, m: &Module, out: &mut Map<String, J>) {
+    fn structures(
+        &mut self,
+        body: &hcl_edit::structure::Body,
+        file: crate::diag::FileId,
+        schema: Option<&Schema>,
+        m: &Module,
+        out: &mut Map<String, J>,
+    ) {
         for s in body.iter() {
             match s {
                 Structure::Attribute(a) => {
@@ -297,14 +317,22 @@ pub(crate) fn reference_strings(refs: &[Reference]) -> Vec<String> {
         let (subject, extra): (usize, Option<usize>) = match &r.target {
             Target::Resource(k) => {
                 let base = if k.mode == Mode::Data { 3 } else { 2 };
-                if keyed(base) { (base + 1, Some(base)) } else { (base, None) }
+                if keyed(base) {
+                    (base + 1, Some(base))
+                } else {
+                    (base, None)
+                }
             }
             // `module.m[0].out` → that, then the call instance `module.m[0]`; `module.m[0]`
             // alone → that, then the call `module.m`.
             Target::Module(..) => {
                 let key = usize::from(keyed(2));
                 let output = steps.len() > 2 + key;
-                if output { (3 + key, Some(2 + key)) } else { (2 + key, (key == 1).then_some(2)) }
+                if output {
+                    (3 + key, Some(2 + key))
+                } else {
+                    (2 + key, (key == 1).then_some(2))
+                }
             }
             // `self.x` refers to `self`; `count.index`, `path.module`, `each.key` are names.
             Target::Builtin if steps.first().is_some_and(|s| s == "self") => (1, None),
@@ -330,7 +358,12 @@ pub fn relevant_attributes(root: &Module, changes: &[ResourceChange]) -> J {
     let changed: BTreeSet<(String, String)> = changes
         .iter()
         .filter(|c| c.action != Action::NoOp)
-        .map(|c| (strip_keys(&c.module_address), format!("{}{}.{}", if c.mode == "data" { "data." } else { "" }, c.type_name, c.name)))
+        .map(|c| {
+            (
+                strip_keys(&c.module_address),
+                format!("{}{}.{}", if c.mode == "data" { "data." } else { "" }, c.type_name, c.name),
+            )
+        })
         .collect();
     // Module instances by configuration path (`module.m` → `module.m["a"]`, `module.m["b"]`).
     let mut instances: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -347,7 +380,13 @@ pub fn relevant_attributes(root: &Module, changes: &[ResourceChange]) -> J {
     )
 }
 
-fn collect_relevant(m: &Module, path: &str, changed: &BTreeSet<(String, String)>, instances: &BTreeMap<String, BTreeSet<String>>, found: &mut BTreeSet<(String, Vec<String>)>) {
+fn collect_relevant(
+    m: &Module,
+    path: &str,
+    changed: &BTreeSet<(String, String)>,
+    instances: &BTreeMap<String, BTreeSet<String>>,
+    found: &mut BTreeSet<(String, Vec<String>)>,
+) {
     // A reference inside a module is relevant in each of its instances.
     let prefixes: Vec<String> = match instances.get(path) {
         _ if path.is_empty() => vec![String::new()],

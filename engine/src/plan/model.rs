@@ -162,8 +162,12 @@ impl Plan {
 
     /// True when applying would change no infrastructure and no output.
     pub fn is_empty(&self) -> bool {
-        self.changes.iter().all(|c| matches!(c.action, Action::NoOp | Action::Read) && c.deferred.is_none() && c.importing.is_none() && !c.adopted)
-            && self.outputs.iter().all(|o| o.action == Action::NoOp)
+        self.changes.iter().all(|c| {
+            matches!(c.action, Action::NoOp | Action::Read)
+                && c.deferred.is_none()
+                && c.importing.is_none()
+                && !c.adopted
+        }) && self.outputs.iter().all(|o| o.action == Action::NoOp)
             && self.moves.is_empty()
             && self.forgets.is_empty()
     }

@@ -27,10 +27,14 @@ struct Envelope {
 }
 
 pub fn write_plan_file(path: &Path, plan: &Plan, encryption: &meshplan_state::Encryption) -> Result<(), PlanFileError> {
-    let body = serde_json::to_string(plan).map_err(|e| PlanFileError::Corrupt { path: path.display().to_string(), reason: e.to_string() })?;
+    let body = serde_json::to_string(plan)
+        .map_err(|e| PlanFileError::Corrupt { path: path.display().to_string(), reason: e.to_string() })?;
     let env = Envelope { magic: MAGIC.into(), checksum: checksum(&body), plan: body };
-    let text = serde_json::to_string(&env).map_err(|e| PlanFileError::Corrupt { path: path.display().to_string(), reason: e.to_string() })?;
-    let text = encryption.seal(AAD, text.as_bytes()).map_err(|source| PlanFileError::Decrypt { path: path.display().to_string(), source })?;
+    let text = serde_json::to_string(&env)
+        .map_err(|e| PlanFileError::Corrupt { path: path.display().to_string(), reason: e.to_string() })?;
+    let text = encryption
+        .seal(AAD, text.as_bytes())
+        .map_err(|source| PlanFileError::Decrypt { path: path.display().to_string(), source })?;
     let tmp = path.with_extension("tmp");
     // The plan holds sensitive values: owner-only, like the state.
     meshplan_state::private::write_private(&tmp, &text)
@@ -44,17 +48,23 @@ pub fn read_plan_file(path: &Path, encryption: &meshplan_state::Encryption) -> R
     let p = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| PlanFileError::Read { path: p.clone(), source })?;
     let bytes = encryption.open(AAD, &bytes).map_err(|source| PlanFileError::Decrypt { path: p.clone(), source })?;
-    let text = String::from_utf8(bytes).map_err(|e| PlanFileError::Corrupt { path: p.clone(), reason: e.to_string() })?;
-    let env: Envelope = serde_json::from_str(&text).map_err(|e| PlanFileError::Corrupt { path: p.clone(), reason: e.to_string() })?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| PlanFileError::Corrupt { path: p.clone(), reason: e.to_string() })?;
+    let env: Envelope =
+        serde_json::from_str(&text).map_err(|e| PlanFileError::Corrupt { path: p.clone(), reason: e.to_string() })?;
     if env.magic != MAGIC {
         return Err(PlanFileError::Corrupt { path: p, reason: "wrong header".into() });
     }
     if checksum(&env.plan) != env.checksum {
         return Err(PlanFileError::Corrupt { path: p, reason: "checksum mismatch".into() });
     }
-    let plan: Plan = serde_json::from_str(&env.plan).map_err(|e| PlanFileError::Corrupt { path: p.clone(), reason: e.to_string() })?;
+    let plan: Plan = serde_json::from_str(&env.plan)
+        .map_err(|e| PlanFileError::Corrupt { path: p.clone(), reason: e.to_string() })?;
     if plan.format_version != Plan::FORMAT_VERSION {
-        return Err(PlanFileError::Corrupt { path: p, reason: format!("format version {} is not supported", plan.format_version) });
+        return Err(PlanFileError::Corrupt {
+            path: p,
+            reason: format!("format version {} is not supported", plan.format_version),
+        });
     }
     Ok(plan)
 }

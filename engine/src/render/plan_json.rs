@@ -76,7 +76,10 @@ fn resource_change(c: &ResourceChange) -> J {
     change.insert("before_sensitive".into(), opt_sensitive(c.before.as_ref()));
     change.insert("after_sensitive".into(), opt_sensitive(c.after.as_ref()));
     if !c.replace_paths.is_empty() {
-        change.insert("replace_paths".into(), serde_json::to_value(c.replace_paths.iter().map(|p| p.0.clone()).collect::<Vec<_>>()).unwrap_or(J::Null));
+        change.insert(
+            "replace_paths".into(),
+            serde_json::to_value(c.replace_paths.iter().map(|p| p.0.clone()).collect::<Vec<_>>()).unwrap_or(J::Null),
+        );
     }
     if let Some(id) = &c.importing {
         change.insert("importing".into(), json!({ "id": id }));
@@ -134,7 +137,9 @@ fn module_tree(resources: Vec<(String, J)>) -> J {
         let prefix = if addr.is_empty() { String::new() } else { format!("{addr}.") };
         let children: Vec<J> = by
             .keys()
-            .filter(|k| k.starts_with(&prefix) && !k.is_empty() && *k != addr && !k[prefix.len()..].contains(".module."))
+            .filter(|k| {
+                k.starts_with(&prefix) && !k.is_empty() && *k != addr && !k[prefix.len()..].contains(".module.")
+            })
             .map(|k| J::Object(build(k, by)))
             .collect();
         if !children.is_empty() {
@@ -184,14 +189,19 @@ pub fn plan_json(plan: &Plan, prior: Option<&Snapshot>) -> J {
         .filter(|o| o.after.is_some())
         .map(|o| {
             let v = o.after.clone().unwrap_or_default();
-            (o.name.clone(), json!({ "sensitive": o.sensitive, "value": if o.sensitive { J::Null } else { redacted(&v) } }))
+            (
+                o.name.clone(),
+                json!({ "sensitive": o.sensitive, "value": if o.sensitive { J::Null } else { redacted(&v) } }),
+            )
         })
         .collect();
     let output_changes: Map<String, J> = plan
         .outputs
         .iter()
         .map(|o| {
-            let mark = |v: &Option<Value>| v.as_ref().map(|v| if o.sensitive { J::Null } else { redacted(v) }).unwrap_or(J::Null);
+            let mark = |v: &Option<Value>| {
+                v.as_ref().map(|v| if o.sensitive { J::Null } else { redacted(v) }).unwrap_or(J::Null)
+            };
             (
                 o.name.clone(),
                 json!({
@@ -205,11 +215,8 @@ pub fn plan_json(plan: &Plan, prior: Option<&Snapshot>) -> J {
             )
         })
         .collect();
-    let variables: Map<String, J> = plan
-        .variables
-        .iter()
-        .map(|(k, v)| (k.clone(), json!({ "value": redacted(v) })))
-        .collect();
+    let variables: Map<String, J> =
+        plan.variables.iter().map(|(k, v)| (k.clone(), json!({ "value": redacted(v) }))).collect();
     let mut root = Map::new();
     root.insert("format_version".into(), json!(FORMAT_VERSION));
     root.insert("terraform_version".into(), json!(concat!("1.9.0+meshplan.", env!("CARGO_PKG_VERSION"))));
@@ -228,7 +235,8 @@ pub fn plan_json(plan: &Plan, prior: Option<&Snapshot>) -> J {
     if let Some(s) = prior {
         root.insert("prior_state".into(), state_json(s));
     }
-    let configuration = if plan.configuration.is_null() { json!({ "root_module": {} }) } else { plan.configuration.clone() };
+    let configuration =
+        if plan.configuration.is_null() { json!({ "root_module": {} }) } else { plan.configuration.clone() };
     root.insert("configuration".into(), configuration);
     if plan.relevant_attributes.as_array().is_some_and(|a| !a.is_empty()) {
         root.insert("relevant_attributes".into(), plan.relevant_attributes.clone());

@@ -8,7 +8,8 @@ use meshplan_provider::Path;
 /// Renders the whole plan as text.
 pub fn render_plan(plan: &Plan, style: &Style) -> String {
     let mut s = String::new();
-    let shown: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp || c.deferred.is_some() || c.adopted).collect();
+    let shown: Vec<&ResourceChange> =
+        plan.changes.iter().filter(|c| c.action != Action::NoOp || c.deferred.is_some() || c.adopted).collect();
     let outputs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
     if shown.is_empty() && outputs.is_empty() && plan.moves.is_empty() && plan.forgets.is_empty() {
         s.push_str(&style.bold("No changes."));

@@ -1,8 +1,8 @@
 //! Apply progress, Terraform style: `x: Creating...`, `Still creating... [10s elapsed]`,
 //! `Creation complete after 2s [id=...]`.
 
-use crate::plan::Action;
 use crate::hooks::{Event, Hook};
+use crate::plan::Action;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -49,8 +49,12 @@ impl Progress {
                     continue;
                 }
                 last = Instant::now();
-                let now: Vec<(String, Action, Duration)> =
-                    r.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(k, (a, t))| (k.clone(), *a, t.elapsed())).collect();
+                let now: Vec<(String, Action, Duration)> = r
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .iter()
+                    .map(|(k, (a, t))| (k.clone(), *a, t.elapsed()))
+                    .collect();
                 let notes = n.lock().unwrap_or_else(|e| e.into_inner()).clone();
                 for (addr, a, el) in now {
                     if el >= Duration::from_secs(10) {
@@ -77,7 +81,10 @@ impl Hook for Progress {
             Event::Reading { address } if self.show_refresh => println!("{address}: Reading..."),
             Event::Refreshing { .. } | Event::Reading { .. } => {}
             Event::ApplyStart { address, action } => {
-                self.running.lock().unwrap_or_else(|e| e.into_inner()).insert(address.to_string(), (action, Instant::now()));
+                self.running
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(address.to_string(), (action, Instant::now()));
                 println!("{address}: {}", verbs(action).0);
             }
             Event::ApplyDone { address, action, elapsed, id } => {

@@ -47,14 +47,19 @@ mod tests {
     #[test]
     fn terraform_tree_layout() {
         let p = |addr: &str, constraint: &str| (addr.to_string(), constraint.to_string());
-        let leaf = ModuleProviders { providers: [p("registry.terraform.io/hashicorp/aws", "")].into(), children: vec![] };
+        let leaf =
+            ModuleProviders { providers: [p("registry.terraform.io/hashicorp/aws", "")].into(), children: vec![] };
         let child = ModuleProviders {
             providers: [p("terraform.io/builtin/terraform", "")].into(),
             children: vec![("module.inner".into(), leaf)],
         };
         let report = ProvidersReport {
             configuration: ModuleProviders {
-                providers: [p("registry.terraform.io/hashicorp/aws", "~> 5.0"), p("registry.terraform.io/hashicorp/tls", "")].into(),
+                providers: [
+                    p("registry.terraform.io/hashicorp/aws", "~> 5.0"),
+                    p("registry.terraform.io/hashicorp/tls", ""),
+                ]
+                .into(),
                 children: vec![("module.child".into(), child), ("module.empty".into(), ModuleProviders::default())],
             },
             state: ["registry.terraform.io/hashicorp/aws".to_string()].into(),

@@ -33,7 +33,8 @@ pub fn outputs_json(outputs: &BTreeMap<String, OutputRecord>) -> J {
 pub fn split_index(address: &str) -> (&str, Option<J>) {
     if let Some(stripped) = address.strip_suffix("\"]") {
         if let Some(i) = stripped.rfind("[\"") {
-            let key = serde_json::from_str::<String>(&address[i + 1..address.len() - 1]).unwrap_or_else(|_| stripped[i + 2..].to_string());
+            let key = serde_json::from_str::<String>(&address[i + 1..address.len() - 1])
+                .unwrap_or_else(|_| stripped[i + 2..].to_string());
             return (&address[..i], Some(J::String(key)));
         }
     }
@@ -67,8 +68,14 @@ mod tests {
 
     #[test]
     fn types_and_indexes() {
-        assert_eq!(cty_type(&json!({"a": 1, "b": ["x", true]})), json!(["object", {"a": "number", "b": ["tuple", ["string", "bool"]]}]));
-        assert_eq!(split_index("module.m[\"k\"].aws_vpc.v[\"a.b\"]"), ("module.m[\"k\"].aws_vpc.v", Some(json!("a.b"))));
+        assert_eq!(
+            cty_type(&json!({"a": 1, "b": ["x", true]})),
+            json!(["object", {"a": "number", "b": ["tuple", ["string", "bool"]]}])
+        );
+        assert_eq!(
+            split_index("module.m[\"k\"].aws_vpc.v[\"a.b\"]"),
+            ("module.m[\"k\"].aws_vpc.v", Some(json!("a.b")))
+        );
         assert_eq!(split_index("aws_vpc.v[3]"), ("aws_vpc.v", Some(json!(3))));
         assert_eq!(split_index("module.m[0].aws_vpc.v"), ("module.m[0].aws_vpc.v", None));
     }

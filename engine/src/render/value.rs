@@ -75,7 +75,14 @@ fn sort_keys(j: serde_json::Value) -> serde_json::Value {
 
 /// The attributes of an object (create, delete or update), aligned like Terraform.
 /// Returns the lines and how many unchanged attributes were hidden.
-pub fn object_diff(before: Option<&Value>, after: Option<&Value>, indent: usize, at: &Path, replace: &[Path], out: &mut Vec<Line>) -> usize {
+pub fn object_diff(
+    before: Option<&Value>,
+    after: Option<&Value>,
+    indent: usize,
+    at: &Path,
+    replace: &[Path],
+    out: &mut Vec<Line>,
+) -> usize {
     let empty = std::collections::BTreeMap::new();
     let b = before.and_then(|v| v.as_object().filter(|_| !v.is_sensitive())).unwrap_or(&empty);
     let a = after.and_then(|v| v.as_object().filter(|_| !v.is_sensitive())).unwrap_or(&empty);
@@ -83,7 +90,8 @@ pub fn object_diff(before: Option<&Value>, after: Option<&Value>, indent: usize,
     let mut hidden = 0;
     let mut shown: Vec<(&String, Option<&Value>, Option<&Value>)> = Vec::new();
     for k in keys {
-        let (bv, av) = (before.map(|_| b.get(k).unwrap_or(&Value::Null)), after.map(|_| a.get(k).unwrap_or(&Value::Null)));
+        let (bv, av) =
+            (before.map(|_| b.get(k).unwrap_or(&Value::Null)), after.map(|_| a.get(k).unwrap_or(&Value::Null)));
         let unchanged = matches!((bv, av), (Some(x), Some(y)) if x == y);
         let skip_null = match (bv, av) {
             (None, Some(v)) | (Some(v), None) => v.is_null() || matches!(v, Value::List(l) if l.is_empty()),
@@ -117,7 +125,15 @@ fn forces(path: &Path, replace: &[Path]) -> &'static str {
 }
 
 /// One `name = value` entry (or `"key" = value` inside maps).
-pub fn attr_diff(name: &str, before: Option<&Value>, after: Option<&Value>, indent: usize, path: &Path, replace: &[Path], out: &mut Vec<Line>) {
+pub fn attr_diff(
+    name: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    indent: usize,
+    path: &Path,
+    replace: &[Path],
+    out: &mut Vec<Line>,
+) {
     let fr = forces(path, replace);
     match (before, after) {
         (None, Some(a)) => whole(name, "+", a, indent, fr, out),
@@ -169,7 +185,11 @@ pub fn attr_diff(name: &str, before: Option<&Value>, after: Option<&Value>, inde
                         }
                         out.push(Line::new(indent, "", "]"));
                     }
-                    _ => out.push(Line::new(indent, "~", format!("{name} = {} -> {}{fr}", render_inline(b), render_inline(a)))),
+                    _ => out.push(Line::new(
+                        indent,
+                        "~",
+                        format!("{name} = {} -> {}{fr}", render_inline(b), render_inline(a)),
+                    )),
                 }
             }
         }
@@ -192,7 +212,14 @@ fn element_diff(b: &Value, a: &Value, indent: usize, path: &Path, replace: &[Pat
 }
 
 /// Map entries (quoted keys), for updates of maps and objects.
-fn object_entries_diff(b: &Value, a: &Value, indent: usize, path: &Path, replace: &[Path], out: &mut Vec<Line>) -> usize {
+fn object_entries_diff(
+    b: &Value,
+    a: &Value,
+    indent: usize,
+    path: &Path,
+    replace: &[Path],
+    out: &mut Vec<Line>,
+) -> usize {
     let (Some(bm), Some(am)) = (b.as_object(), a.as_object()) else { return 0 };
     let keys: BTreeSet<&String> = bm.keys().chain(am.keys()).collect();
     let width = keys.iter().map(|k| quote(k).len()).max().unwrap_or(0);
@@ -256,7 +283,10 @@ fn render_inline(v: &Value) -> String {
     match v {
         Value::List(l) if !l.is_empty() => format!("[{}]", l.iter().map(render_inline).collect::<Vec<_>>().join(", ")),
         Value::Object(m) if !m.is_empty() => {
-            format!("{{ {} }}", m.iter().map(|(k, x)| format!("{} = {}", quote(k), render_inline(x))).collect::<Vec<_>>().join(", "))
+            format!(
+                "{{ {} }}",
+                m.iter().map(|(k, x)| format!("{} = {}", quote(k), render_inline(x))).collect::<Vec<_>>().join(", ")
+            )
         }
         other => scalar(other),
     }
@@ -287,7 +317,11 @@ mod tests {
 
     #[test]
     fn update_shows_changes_and_forces_replacement() {
-        let b = Value::object([("cidr", Value::from("10.0.0.0/16")), ("id", Value::from("vpc-1")), ("x", Value::from(1i64))]);
+        let b = Value::object([
+            ("cidr", Value::from("10.0.0.0/16")),
+            ("id", Value::from("vpc-1")),
+            ("x", Value::from(1i64)),
+        ]);
         let a = Value::object([("cidr", Value::from("10.1.0.0/16")), ("id", Value::Unknown), ("x", Value::from(1i64))]);
         let mut out = Vec::new();
         let hidden = object_diff(Some(&b), Some(&a), 4, &Path::root(), &[Path::from("cidr")], &mut out);

@@ -14,12 +14,23 @@ use std::time::Instant;
 type R<T> = Result<T, Diagnostics>;
 
 impl Walker<'_> {
-    pub(crate) async fn apply_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
+    pub(crate) async fn apply_instance(
+        &self,
+        nc: &NodeCtx<'_>,
+        c: &InstanceCtx,
+        addr: &str,
+        out: &mut NodeReport,
+    ) -> R<Value> {
         let Some(change) = self.planned_change(addr) else {
             // Outside -target, or made since the plan: keep what the state says.
             return Ok(self.prior_value(addr));
         };
-        let deps: Vec<String> = self.graph.resource_dependencies(nc.ni).into_iter().map(|i| crate::graph::config_address_of(self.graph.node(i))).collect();
+        let deps: Vec<String> = self
+            .graph
+            .resource_dependencies(nc.ni)
+            .into_iter()
+            .map(|i| crate::graph::config_address_of(self.graph.node(i)))
+            .collect();
         if let (true, Some(before)) = (change.importing.is_some() || change.adopted, &change.before) {
             // An imported or adopted object enters the state first; a planned change then follows.
             let (bare, marks) = before.clone().unmark();
@@ -43,7 +54,15 @@ impl Walker<'_> {
             let p = self.plan_core(nc, c, addr, true).await?;
             if p.adopted {
                 let prior = p.prior.clone().unwrap_or(Value::Null);
-                self.commit(vec![Commit::Put(record_for(addr, nc, &prior, &p.cfg_marks, deps.clone(), RecordStatus::Ok))]).await?;
+                self.commit(vec![Commit::Put(record_for(
+                    addr,
+                    nc,
+                    &prior,
+                    &p.cfg_marks,
+                    deps.clone(),
+                    RecordStatus::Ok,
+                ))])
+                .await?;
             }
             if p.action == Action::NoOp {
                 out.applied.push((addr.to_string(), Action::NoOp, true));
@@ -66,9 +85,16 @@ impl Walker<'_> {
             // saved plan before the provider is asked to change anything.
             let (mut config, cfg_marks) = self.config(nc, c)?;
             let before = change.before.as_ref().map(Value::unmarked);
-            let planned = self.final_plan(nc, &ctx, rt.as_ref(), addr, before.as_ref(), change.action.creates(), &mut config).await?;
+            let planned = self
+                .final_plan(nc, &ctx, rt.as_ref(), addr, before.as_ref(), change.action.creates(), &mut config)
+                .await?;
             if let Some(saved) = &change.after {
-                inconsistent_final_plan(addr, saved, &planned.state, !cfg_marks.is_empty() || !nc.schema.sensitive_paths(&planned.state).is_empty())?;
+                inconsistent_final_plan(
+                    addr,
+                    saved,
+                    &planned.state,
+                    !cfg_marks.is_empty() || !nc.schema.sensitive_paths(&planned.state).is_empty(),
+                )?;
             }
             let prior = if change.action.creates() { None } else { before };
             (change.action, prior, planned, config, cfg_marks, None)
@@ -88,7 +114,14 @@ impl Walker<'_> {
             // (create_before_destroy) is deleted later from the plan's copy. A type with no
             // remote object needs none: it is made again.
             if rt.has_remote_object() {
-                let intent = record_for(addr, nc, &planned.state, &cfg_marks, deps.clone(), RecordStatus::Intent { token: token.clone() });
+                let intent = record_for(
+                    addr,
+                    nc,
+                    &planned.state,
+                    &cfg_marks,
+                    deps.clone(),
+                    RecordStatus::Intent { token: token.clone() },
+                );
                 self.commit(vec![Commit::Put(intent)]).await?;
             }
             rt.create(&ctx.clone().with_idempotency_token(token), &planned.state).await
@@ -107,7 +140,12 @@ impl Walker<'_> {
                 self.commit(vec![Commit::Put(record)]).await?;
                 prov?;
                 let id = state.get_str("id").map(str::to_string);
-                self.hook.event(Event::ApplyDone { address: addr, action: shown, elapsed: started.elapsed(), id: id.as_deref() });
+                self.hook.event(Event::ApplyDone {
+                    address: addr,
+                    action: shown,
+                    elapsed: started.elapsed(),
+                    id: id.as_deref(),
+                });
                 if let Some(old) = delete_after {
                     self.delete_now(nc, &ctx, &limit, prio, addr, &old, false).await?;
                 }
@@ -120,7 +158,14 @@ impl Walker<'_> {
                 // failed create keeps its intent record: the request may have landed, and the
                 // next run looks for the object by its token before creating another.
                 if let Some(partial) = &e.partial_state {
-                    let record = record_for(addr, nc, partial, &with_echoes(&config, &cfg_marks, partial), deps, RecordStatus::Tainted);
+                    let record = record_for(
+                        addr,
+                        nc,
+                        partial,
+                        &with_echoes(&config, &cfg_marks, partial),
+                        deps,
+                        RecordStatus::Tainted,
+                    );
                     self.commit(vec![Commit::Put(record)]).await?;
                 }
                 let verb = if action.creates() { "creating" } else { "updating" };
@@ -154,7 +199,12 @@ impl Walker<'_> {
         if forget {
             self.commit(vec![Commit::Remove(addr.to_string())]).await?;
         }
-        self.hook.event(Event::ApplyDone { address: addr, action: Action::Delete, elapsed: started.elapsed(), id: None });
+        self.hook.event(Event::ApplyDone {
+            address: addr,
+            action: Action::Delete,
+            elapsed: started.elapsed(),
+            id: None,
+        });
         Ok(())
     }
 }
@@ -175,7 +225,8 @@ fn inconsistent_final_plan(addr: &str, saved: &Value, now: &Value, secrets: bool
     }
     let secrets = secrets || saved.contains_sensitive();
     let shown = |v: &Value| if secrets { "(sensitive value)".to_string() } else { v.to_string() };
-    let lines: Vec<String> = found.iter().take(5).map(|(p, was, now)| format!(".{p}: was {}, but now {}", shown(was), shown(now))).collect();
+    let lines: Vec<String> =
+        found.iter().take(5).map(|(p, was, now)| format!(".{p}: was {}, but now {}", shown(was), shown(now))).collect();
     Err(Diagnostic::error(format!("{addr}: produced an inconsistent final plan"))
         .detail(format!(
             "when expanding the plan to include values learned during apply, the new plan disagrees with the saved one:\n  {}",

@@ -28,7 +28,13 @@ impl Walker<'_> {
         (results, diags)
     }
 
-    fn checks_in(&self, module: &crate::config::Module, path: &ModulePath, results: &mut Vec<CheckResult>, diags: &mut Diagnostics) {
+    fn checks_in(
+        &self,
+        module: &crate::config::Module,
+        path: &ModulePath,
+        results: &mut Vec<CheckResult>,
+        diags: &mut Diagnostics,
+    ) {
         if !module.checks.is_empty() {
             for mi in self.module_instances(path) {
                 let prefix = if mi.0.is_empty() { String::new() } else { format!("{}.", mi.address()) };
@@ -46,7 +52,13 @@ impl Walker<'_> {
         }
     }
 
-    fn judge(&self, check: &crate::config::Check, address: &str, scope: &crate::eval::Scope<'_>, diags: &mut Diagnostics) -> CheckResult {
+    fn judge(
+        &self,
+        check: &crate::config::Check,
+        address: &str,
+        scope: &crate::eval::Scope<'_>,
+        diags: &mut Diagnostics,
+    ) -> CheckResult {
         let address = address.to_string();
         let mut status = "pass";
         let mut problems = Vec::new();
@@ -70,7 +82,11 @@ impl Walker<'_> {
                         Err(_) => "(the error message could not be evaluated)".to_string(),
                     };
                     status = "fail";
-                    diags.push(Diagnostic::warning(format!("Check block assertion failed ({address})")).detail(message.clone()).at(a.condition.span()));
+                    diags.push(
+                        Diagnostic::warning(format!("Check block assertion failed ({address})"))
+                            .detail(message.clone())
+                            .at(a.condition.span()),
+                    );
                     problems.push(message);
                 }
                 Value::Unknown => {
@@ -80,7 +96,13 @@ impl Walker<'_> {
                 }
                 other => {
                     status = "error";
-                    diags.push(Diagnostic::warning(format!("{address}: the condition must be true or false, got {}", other.type_name())).at(a.condition.span()));
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "{address}: the condition must be true or false, got {}",
+                            other.type_name()
+                        ))
+                        .at(a.condition.span()),
+                    );
                 }
             }
         }

@@ -41,7 +41,11 @@ impl Committer {
     /// Commits `changes`, returning once they are durable.
     pub async fn commit(&self, changes: Vec<Commit>) -> Result<(), String> {
         let (done, wait) = oneshot::channel();
-        self.tx.as_ref().ok_or("the state writer has stopped")?.send((changes, done)).map_err(|_| "the state writer has stopped".to_string())?;
+        self.tx
+            .as_ref()
+            .ok_or("the state writer has stopped")?
+            .send((changes, done))
+            .map_err(|_| "the state writer has stopped".to_string())?;
         wait.await.map_err(|_| "the state writer has stopped".to_string())?
     }
 }

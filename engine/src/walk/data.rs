@@ -15,7 +15,13 @@ type R<T> = Result<T, Diagnostics>;
 pub(crate) const CHECK_READ_REASON: &str = "config will be reloaded to verify a check block";
 
 impl Walker<'_> {
-    pub(crate) async fn data_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
+    pub(crate) async fn data_instance(
+        &self,
+        nc: &NodeCtx<'_>,
+        c: &InstanceCtx,
+        addr: &str,
+        out: &mut NodeReport,
+    ) -> R<Value> {
         let result = self.read_data_instance(nc, c, addr, out).await;
         // A data source scoped to a `check` block never fails the run: its errors become
         // warnings and its value stays unknown (the check's assertions then do not judge).
@@ -33,7 +39,13 @@ impl Walker<'_> {
         }
     }
 
-    async fn read_data_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
+    async fn read_data_instance(
+        &self,
+        nc: &NodeCtx<'_>,
+        c: &InstanceCtx,
+        addr: &str,
+        out: &mut NodeReport,
+    ) -> R<Value> {
         let (config, marks) = self.config(nc, c)?;
         let deps_pending = {
             let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());

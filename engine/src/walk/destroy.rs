@@ -1,13 +1,13 @@
 //! Destroy nodes (one per instance deleted) and the plan's orphans.
 
 use super::{Event, NodeReport, Phase, ProviderSlot, Walker};
-use std::collections::HashSet;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{InstanceKey, ProviderKey};
 use crate::plan::{Action, ResourceChange};
 use meshplan_provider::Value;
 use meshplan_state::{Commit, RecordStatus, ResourceMode};
 use petgraph::graph::NodeIndex;
+use std::collections::HashSet;
 use std::time::Instant;
 
 type R<T> = Result<T, Diagnostics>;
@@ -22,15 +22,22 @@ impl Walker<'_> {
             Some(b) => b.unmarked(),
             None => return Ok(()),
         };
-        let pk = parse_provider_address(&change.provider)
-            .ok_or_else(|| Diagnostics::from(Diagnostic::error(format!("{address}: unreadable provider address {:?}", change.provider))))?;
+        let pk = parse_provider_address(&change.provider).ok_or_else(|| {
+            Diagnostics::from(Diagnostic::error(format!(
+                "{address}: unreadable provider address {:?}",
+                change.provider
+            )))
+        })?;
         let (client, limit) = match self.providers.lock().unwrap_or_else(|e| e.into_inner()).get(&pk) {
             Some(ProviderSlot::Configured { client, limit, .. }) => (client.clone(), limit.clone()),
             Some(ProviderSlot::Failed(d)) => return Err(d.clone().into()),
             _ => {
-                return Err(Diagnostic::error(format!("{address}: cannot destroy: provider {} is not configured", change.provider))
-                    .hint("its configuration must be known to destroy what it manages")
-                    .into())
+                return Err(Diagnostic::error(format!(
+                    "{address}: cannot destroy: provider {} is not configured",
+                    change.provider
+                ))
+                .hint("its configuration must be known to destroy what it manages")
+                .into())
             }
         };
         let Some(rt) = self.registry.resources.get(&change.type_name).cloned() else {
@@ -53,7 +60,13 @@ impl Walker<'_> {
                     self.commit(vec![Commit::Remove(address.to_string())]).await?;
                     return Ok(());
                 }
-                Err(e) => return Err(super::resource::provider_error(address, "looking for an interrupted create's object", e)),
+                Err(e) => {
+                    return Err(super::resource::provider_error(
+                        address,
+                        "looking for an interrupted create's object",
+                        e,
+                    ))
+                }
             }
         }
         self.run_destroy_provisioners(address, &change.type_name, &change.before).await?;
@@ -101,7 +114,9 @@ impl Walker<'_> {
                 after: None,
                 replace_paths: vec![],
                 reasons: match (&rec.status, self.options.destroy) {
-                    (RecordStatus::Intent { .. }, _) => vec!["an interrupted create: destroyed if the provider finds the object".into()],
+                    (RecordStatus::Intent { .. }, _) => {
+                        vec!["an interrupted create: destroyed if the provider finds the object".into()]
+                    }
                     (_, true) => vec![],
                     (_, false) => vec!["no longer in the configuration".into()],
                 },
@@ -118,7 +133,8 @@ impl Walker<'_> {
 /// `module.a["x"].aws_vpc.main[0]` → (`module.a["x"]`, `main`, Some(0)).
 pub(crate) fn split_address(address: &str, type_name: &str) -> (String, String, Option<InstanceKey>) {
     let needle = format!("{type_name}.");
-    let start = if address.starts_with(&needle) { Some(0) } else { address.rfind(&format!(".{needle}")).map(|i| i + 1) };
+    let start =
+        if address.starts_with(&needle) { Some(0) } else { address.rfind(&format!(".{needle}")).map(|i| i + 1) };
     let Some(start) = start else { return (String::new(), address.to_string(), None) };
     let module = address[..start].trim_end_matches('.').to_string();
     let rest = &address[start + needle.len()..];
@@ -153,8 +169,14 @@ mod tests {
 
     #[test]
     fn addresses_split() {
-        assert_eq!(split_address("module.a[\"x\"].aws_vpc.main[0]", "aws_vpc"), ("module.a[\"x\"]".into(), "main".into(), Some(InstanceKey::Int(0))));
-        assert_eq!(split_address("aws_vpc.v[\"k\"]", "aws_vpc"), ("".into(), "v".into(), Some(InstanceKey::Str("k".into()))));
+        assert_eq!(
+            split_address("module.a[\"x\"].aws_vpc.main[0]", "aws_vpc"),
+            ("module.a[\"x\"]".into(), "main".into(), Some(InstanceKey::Int(0)))
+        );
+        assert_eq!(
+            split_address("aws_vpc.v[\"k\"]", "aws_vpc"),
+            ("".into(), "v".into(), Some(InstanceKey::Str("k".into())))
+        );
         let (p, r) = parse_provider_address("module.a.module.b.provider[\"aws\"].west").unwrap();
         assert_eq!(p, vec!["a".to_string(), "b".to_string()]);
         assert_eq!(r.alias.as_deref(), Some("west"));

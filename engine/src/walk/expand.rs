@@ -1,11 +1,11 @@
 //! Expansion: module instances × `count`/`for_each` keys → resource instances; `-target` scope.
 
+use super::store::{ExpansionKind, InstanceLookup};
 use super::Walker;
 use crate::config::{Expr, Module};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{eval, Scope};
 use crate::graph::{config_address_of, Graph, InstanceKey, ModuleInstance, ModulePath, Node};
-use super::store::{ExpansionKind, InstanceLookup};
 use meshplan_provider::Value;
 use petgraph::graph::NodeIndex;
 use std::collections::HashSet;
@@ -36,7 +36,12 @@ impl Walker<'_> {
         InstanceLookup { store: &self.store, module: self.module(path), instance: mi.clone() }
     }
 
-    pub(crate) fn scope<'s>(&'s self, lookup: &'s InstanceLookup<'s>, path: &ModulePath, ctx: Option<&InstanceCtx>) -> Scope<'s> {
+    pub(crate) fn scope<'s>(
+        &'s self,
+        lookup: &'s InstanceLookup<'s>,
+        path: &ModulePath,
+        ctx: Option<&InstanceCtx>,
+    ) -> Scope<'s> {
         let mut s = Scope::new(lookup, &self.env, self.module(path).dir.clone());
         if let Some(c) = ctx {
             s.count_index = c.count_index.clone();
@@ -66,7 +71,10 @@ impl Walker<'_> {
                 Value::Unknown => Err(unknown_expansion(e, what, "count")),
                 Value::Number(n) if n >= 0.0 && n.fract() == 0.0 => {
                     let n = check_instance_count(n, e, what, "count")?;
-                    Ok((ExpansionKind::Count, (0..n).map(|i| one(Some(InstanceKey::Int(i)), Some(Value::Number(i as f64)), None)).collect()))
+                    Ok((
+                        ExpansionKind::Count,
+                        (0..n).map(|i| one(Some(InstanceKey::Int(i)), Some(Value::Number(i as f64)), None)).collect(),
+                    ))
                 }
                 other => Err(Diagnostic::error(format!("{what}: invalid `count` value {other}"))
                     .at(e.span())
@@ -88,7 +96,9 @@ impl Walker<'_> {
                     check_instance_count(m.len() as f64, e, what, "for_each")?;
                     Ok((
                         ExpansionKind::ForEach,
-                        m.into_iter().map(|(k, v)| one(Some(InstanceKey::Str(k.clone())), None, Some((Value::String(k), v)))).collect(),
+                        m.into_iter()
+                            .map(|(k, v)| one(Some(InstanceKey::Str(k.clone())), None, Some((Value::String(k), v))))
+                            .collect(),
                     ))
                 }
                 Value::List(items) => {
@@ -99,20 +109,37 @@ impl Walker<'_> {
                             Value::String(s) => keys.push(s),
                             Value::Unknown => return Err(unknown_expansion(e, what, "for_each")),
                             other => {
-                                return Err(Diagnostic::error(format!("{what}: `for_each` over a list needs strings, found {}", other.type_name()))
-                                    .at(e.span())
-                                    .hint("use a map, or toset([...]) of strings")
-                                    .into())
+                                return Err(Diagnostic::error(format!(
+                                    "{what}: `for_each` over a list needs strings, found {}",
+                                    other.type_name()
+                                ))
+                                .at(e.span())
+                                .hint("use a map, or toset([...]) of strings")
+                                .into())
                             }
                         }
                     }
                     keys.sort();
                     keys.dedup();
-                    Ok((ExpansionKind::ForEach, keys.into_iter().map(|k| one(Some(InstanceKey::Str(k.clone())), None, Some((Value::String(k.clone()), Value::String(k))))).collect()))
+                    Ok((
+                        ExpansionKind::ForEach,
+                        keys.into_iter()
+                            .map(|k| {
+                                one(
+                                    Some(InstanceKey::Str(k.clone())),
+                                    None,
+                                    Some((Value::String(k.clone()), Value::String(k))),
+                                )
+                            })
+                            .collect(),
+                    ))
                 }
-                other => Err(Diagnostic::error(format!("{what}: `for_each` needs a map or a set of strings, got {}", other.type_name()))
-                    .at(e.span())
-                    .into()),
+                other => Err(Diagnostic::error(format!(
+                    "{what}: `for_each` needs a map or a set of strings, got {}",
+                    other.type_name()
+                ))
+                .at(e.span())
+                .into()),
             };
         }
         Ok((ExpansionKind::Single, vec![one(None, None, None)]))

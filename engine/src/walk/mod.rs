@@ -22,8 +22,8 @@ mod store;
 
 pub use crate::hooks::{Event, Hook, NoHook};
 pub use checks::CheckResult;
-pub use stop::Stop;
 pub(crate) use expand::check_instance_count;
+pub use stop::Stop;
 pub use store::Store;
 
 use crate::apply::{critical_path_priorities, run_dag, PriorityPermits};
@@ -68,9 +68,14 @@ pub struct WalkOptions {
 pub(crate) enum ProviderSlot {
     /// `configure` failed; the error is reported by whatever needs the provider.
     Failed(Diagnostic),
-    Configured { client: Client, limit: Arc<Semaphore> },
+    Configured {
+        client: Client,
+        limit: Arc<Semaphore>,
+    },
     /// The configuration is not known yet (depends on what apply will create).
-    Deferred { reason: String },
+    Deferred {
+        reason: String,
+    },
 }
 
 pub struct Walker<'a> {
@@ -308,10 +313,11 @@ impl<'a> Walker<'a> {
     /// Commits to the state backend on a blocking thread (sled flushes synchronously).
     pub(crate) async fn commit(&self, changes: Vec<Commit>) -> Result<(), Diagnostic> {
         let Some(committer) = &self.committer else { return Ok(()) };
-        committer
-            .commit(changes)
-            .await
-            .map_err(|e| Diagnostic::error("failed to save the state").detail(e).hint("the change was made; run `meshplan plan` to reconcile once storage works"))
+        committer.commit(changes).await.map_err(|e| {
+            Diagnostic::error("failed to save the state")
+                .detail(e)
+                .hint("the change was made; run `meshplan plan` to reconcile once storage works")
+        })
     }
 
     fn root_outputs(&self) -> BTreeMap<String, Value> {
@@ -319,7 +325,9 @@ impl<'a> Walker<'a> {
         self.root
             .outputs
             .keys()
-            .filter_map(|n| store.outputs.get(&(crate::graph::ModuleInstance::root(), n.clone())).map(|v| (n.clone(), v.clone())))
+            .filter_map(|n| {
+                store.outputs.get(&(crate::graph::ModuleInstance::root(), n.clone())).map(|v| (n.clone(), v.clone()))
+            })
             .collect()
     }
 }

@@ -28,12 +28,14 @@ impl Walker<'_> {
             } else {
                 let parent_path = &path[..path.len() - 1];
                 let parent = mi.parent().unwrap_or_default();
-                let call = &self.module(&parent_path.to_vec()).module_calls[path.last().map(String::as_str).unwrap_or_default()];
+                let call = &self.module(&parent_path.to_vec()).module_calls
+                    [path.last().map(String::as_str).unwrap_or_default()];
                 match call.inputs.get(name) {
                     Some(e) => {
                         let lookup = self.lookup(&parent_path.to_vec(), &parent);
                         let mut scope = self.scope(&lookup, &parent_path.to_vec(), None);
-                        let iteration = self.store.lock().unwrap_or_else(|e| e.into_inner()).module_iteration.get(&mi).cloned();
+                        let iteration =
+                            self.store.lock().unwrap_or_else(|e| e.into_inner()).module_iteration.get(&mi).cloned();
                         if let Some((count_index, each)) = iteration {
                             scope.count_index = count_index;
                             scope.each = each;
@@ -61,7 +63,9 @@ impl Walker<'_> {
                 },
             };
             if value.is_null() && !var.nullable {
-                return Err(Diagnostic::error(format!("variable `{name}` must not be null")).at(var.span.clone()).into());
+                return Err(Diagnostic::error(format!("variable `{name}` must not be null"))
+                    .at(var.span.clone())
+                    .into());
             }
             // Marked before conversion, so a conversion error cannot quote a sensitive value.
             let value = if var.sensitive { value.mark_sensitive() } else { value };
@@ -75,7 +79,11 @@ impl Walker<'_> {
             if var.sensitive {
                 value = value.mark_sensitive();
             }
-            self.store.lock().unwrap_or_else(|e| e.into_inner()).vars.insert((mi.clone(), name.to_string()), value.clone());
+            self.store
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .vars
+                .insert((mi.clone(), name.to_string()), value.clone());
             for v in &var.validations {
                 let lookup = self.lookup(path, &mi);
                 let scope = self.scope(&lookup, path, None);
@@ -83,7 +91,9 @@ impl Walker<'_> {
                     Value::Bool(true) | Value::Unknown => {}
                     _ => {
                         let msg = match eval(&v.error_message.inner, v.error_message.file, &scope) {
-                            Ok(m) if m.contains_sensitive() => "the error message uses a sensitive value, so it is not shown".to_string(),
+                            Ok(m) if m.contains_sensitive() => {
+                                "the error message uses a sensitive value, so it is not shown".to_string()
+                            }
                             Ok(m) => m.as_str().map(str::to_string).unwrap_or_else(|| "validation failed".into()),
                             Err(_) => "validation failed".into(),
                         };
@@ -143,20 +153,32 @@ impl Walker<'_> {
         let mut instances = Vec::new();
         let mut kind = ExpansionKind::Single;
         for parent in self.module_instances(&parent_path) {
-            let (k, ctxs) = self.expand(&parent_path, &parent, call.count.as_ref(), call.for_each.as_ref(), &format!("module \"{name}\""))?;
+            let (k, ctxs) = self.expand(
+                &parent_path,
+                &parent,
+                call.count.as_ref(),
+                call.for_each.as_ref(),
+                &format!("module \"{name}\""),
+            )?;
             kind = k;
             for c in ctxs {
                 let mi = parent.child(&name, c.key.clone());
-                self.store.lock().unwrap_or_else(|e| e.into_inner()).module_iteration.insert(mi.clone(), (c.count_index, c.each));
+                self.store
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .module_iteration
+                    .insert(mi.clone(), (c.count_index, c.each));
                 instances.push(mi);
             }
         }
         let child = self.module(path);
         if kind != ExpansionKind::Single && !child.providers.is_empty() {
-            return Err(Diagnostic::error(format!("module \"{name}\" declares provider configurations, so it cannot use count or for_each"))
-                .at(call.span.clone())
-                .hint("declare the providers in the caller and pass them with `providers = { ... }`")
-                .into());
+            return Err(Diagnostic::error(format!(
+                "module \"{name}\" declares provider configurations, so it cannot use count or for_each"
+            ))
+            .at(call.span.clone())
+            .hint("declare the providers in the caller and pass them with `providers = { ... }`")
+            .into());
         }
         let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
         store.module_instances.insert(path.clone(), instances);
@@ -201,7 +223,16 @@ impl Walker<'_> {
                     .map(|n| n.max(1) as usize);
                 (v, mc)
             }
-            None => (crate::eval::eval_body(&schema, &empty_body(), &crate::eval::Scope::new(&crate::eval::UnknownLookup, &self.env, self.root.dir.clone()), BodyMode::Provider(&pref.name)).0, None),
+            None => (
+                crate::eval::eval_body(
+                    &schema,
+                    &empty_body(),
+                    &crate::eval::Scope::new(&crate::eval::UnknownLookup, &self.env, self.root.dir.clone()),
+                    BodyMode::Provider(&pref.name),
+                )
+                .0,
+                None,
+            ),
         };
         if !config.is_wholly_known() {
             let reason = format!("provider {} is configured during apply", display_ref(path, pref));
@@ -222,9 +253,15 @@ impl Walker<'_> {
                 return Ok(());
             }
         };
-        let limit = Arc::new(Semaphore::new(max_concurrency.unwrap_or_else(|| provider.default_concurrency()).clamp(1, Semaphore::MAX_PERMITS)));
-        let was_deferred = self.phase == Phase::Apply && self.plan.is_some_and(|p| p.changes.iter().any(|c| c.deferred.is_some() && c.provider == addr));
-        self.providers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, ProviderSlot::Configured { client, limit });
+        let limit = Arc::new(Semaphore::new(
+            max_concurrency.unwrap_or_else(|| provider.default_concurrency()).clamp(1, Semaphore::MAX_PERMITS),
+        ));
+        let was_deferred = self.phase == Phase::Apply
+            && self.plan.is_some_and(|p| p.changes.iter().any(|c| c.deferred.is_some() && c.provider == addr));
+        self.providers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, ProviderSlot::Configured { client, limit });
         if was_deferred {
             self.hook.event(Event::ProviderConfigured { provider: &addr, deferred: true });
         }

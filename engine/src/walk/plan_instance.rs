@@ -35,11 +35,18 @@ pub(crate) struct InstancePlan {
 }
 
 impl Walker<'_> {
-    pub(crate) async fn plan_instance(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, out: &mut NodeReport) -> R<Value> {
+    pub(crate) async fn plan_instance(
+        &self,
+        nc: &NodeCtx<'_>,
+        c: &InstanceCtx,
+        addr: &str,
+        out: &mut NodeReport,
+    ) -> R<Value> {
         let p = self.plan_core(nc, c, addr, self.options.refresh).await?;
         let after = self.mark(nc, p.planned.state.clone(), &with_echoes(&p.config, &p.cfg_marks, &p.planned.state));
         let before = p.prior.map(|prior| {
-            let marks: Vec<Path> = p.before_marks.iter().cloned().chain(with_echoes(&p.config, &p.cfg_marks, &prior)).collect();
+            let marks: Vec<Path> =
+                p.before_marks.iter().cloned().chain(with_echoes(&p.config, &p.cfg_marks, &prior)).collect();
             self.mark(nc, prior, &marks)
         });
         if p.action != Action::NoOp {
@@ -68,7 +75,13 @@ impl Walker<'_> {
     }
 
     /// Plans one managed instance against the prior state (refreshed when `refresh`).
-    pub(crate) async fn plan_core(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, refresh: bool) -> R<InstancePlan> {
+    pub(crate) async fn plan_core(
+        &self,
+        nc: &NodeCtx<'_>,
+        c: &InstanceCtx,
+        addr: &str,
+        refresh: bool,
+    ) -> R<InstancePlan> {
         let record = self.snapshot.resources.get(addr).filter(|r| r.deposed.is_none());
         let intent = record.and_then(|r| match &r.status {
             RecordStatus::Intent { token } => Some((token.clone(), Value::from_json(&r.attributes))),
@@ -78,7 +91,8 @@ impl Walker<'_> {
         // An intent record holds the planned state of a create that may never have happened:
         // it is never a prior object (deleting it would mean deleting by an unknown id).
         let mut prior = record.filter(|_| intent.is_none()).map(|r| Value::from_json(&r.attributes));
-        let before_marks: Vec<Path> = record.filter(|_| intent.is_none()).map(|r| r.sensitive_paths.clone()).unwrap_or_default();
+        let before_marks: Vec<Path> =
+            record.filter(|_| intent.is_none()).map(|r| r.sensitive_paths.clone()).unwrap_or_default();
         let tainted = record.is_some_and(|r| r.status == RecordStatus::Tainted);
         let mut p = InstancePlan {
             prior: None,
@@ -109,14 +123,19 @@ impl Walker<'_> {
                     let _l = limit.acquire().await;
                     let _p = self.permits.acquire(self.priorities[nc.ni.index()]).await;
                     let ctx = ctx.clone().with_idempotency_token(token.clone());
-                    prior = rt.find(&ctx, token, planned).await.map_err(|e| provider_error(addr, "looking for an interrupted create's object", e))?;
+                    prior = rt
+                        .find(&ctx, token, planned)
+                        .await
+                        .map_err(|e| provider_error(addr, "looking for an interrupted create's object", e))?;
                     if prior.is_some() {
                         p.adopted = true;
                         p.reasons.push("adopted after an interrupted create".into());
                     }
                 } else if let (None, Some(id)) = (&prior, self.options.imports.get(addr)) {
                     let _l = limit.acquire().await;
-                    prior = Some(rt.import(&ctx, id).await.map_err(|e| provider_error(addr, &format!("importing {id:?}"), e))?);
+                    prior = Some(
+                        rt.import(&ctx, id).await.map_err(|e| provider_error(addr, &format!("importing {id:?}"), e))?,
+                    );
                     p.importing = Some(id.clone());
                 } else if let (true, Some(old), false) = (refresh, &prior, tainted) {
                     self.hook.event(Event::Refreshing { address: addr });
@@ -132,11 +151,14 @@ impl Walker<'_> {
                 // A replacement forced from outside the provider's diff (-replace,
                 // replace_triggered_by) is planned as a create, like a tainted object: otherwise
                 // the plan shows the old computed values (id, output) that apply then changes.
-                let forced = tainted || self.options.replace.iter().any(|r| r == addr) || (prior.is_some() && self.replace_triggered(nc));
+                let forced = tainted
+                    || self.options.replace.iter().any(|r| r == addr)
+                    || (prior.is_some() && self.replace_triggered(nc));
                 p.planned = self.final_plan(nc, &ctx, rt.as_ref(), addr, prior.as_ref(), forced, &mut config).await?;
             }
         }
-        p.action = self.decide_action(nc, addr, prior.as_ref(), tainted, &p.planned, p.deferred.is_some(), &mut p.reasons)?;
+        p.action =
+            self.decide_action(nc, addr, prior.as_ref(), tainted, &p.planned, p.deferred.is_some(), &mut p.reasons)?;
         p.prior = prior;
         p.config = config;
         Ok(p)
@@ -200,10 +222,12 @@ impl Walker<'_> {
             Action::Update
         };
         if action.deletes() && lc.prevent_destroy {
-            return Err(Diagnostic::error(format!("{addr} has lifecycle.prevent_destroy set, but the plan would destroy it"))
-                .at(nc.res.span.clone())
-                .hint("remove prevent_destroy to allow it, or change the configuration so it is not replaced")
-                .into());
+            return Err(Diagnostic::error(format!(
+                "{addr} has lifecycle.prevent_destroy set, but the plan would destroy it"
+            ))
+            .at(nc.res.span.clone())
+            .hint("remove prevent_destroy to allow it, or change the configuration so it is not replaced")
+            .into());
         }
         Ok(action)
     }
@@ -212,7 +236,10 @@ impl Walker<'_> {
         let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         nc.res.lifecycle.replace_triggered_by.iter().any(|e| {
             expr_references(&e.inner).iter().any(|r| match &r.target {
-                Target::Resource(k) => self.graph.find(&Node::Resource { module: nc.path.clone(), key: k.clone() }).is_some_and(|i| pending.contains(&i)),
+                Target::Resource(k) => self
+                    .graph
+                    .find(&Node::Resource { module: nc.path.clone(), key: k.clone() })
+                    .is_some_and(|i| pending.contains(&i)),
                 _ => false,
             })
         })

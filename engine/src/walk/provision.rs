@@ -3,21 +3,32 @@
 use super::expand::InstanceCtx;
 use super::resource::NodeCtx;
 use super::{Event, Walker};
-use crate::diag::{Diagnostic, Diagnostics};
 use crate::config::Provisioner;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::eval;
 use crate::graph::Node;
 use meshplan_provider::Value;
 
 impl Walker<'_> {
-    pub(crate) async fn run_create_provisioners(&self, nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, state: &Value) -> Result<(), Diagnostics> {
+    pub(crate) async fn run_create_provisioners(
+        &self,
+        nc: &NodeCtx<'_>,
+        c: &InstanceCtx,
+        addr: &str,
+        state: &Value,
+    ) -> Result<(), Diagnostics> {
         let ps: Vec<&Provisioner> = nc.res.provisioners.iter().filter(|p| !p.when_destroy).collect();
         self.run_provisioners(&nc.path, Some(c), &c.module, &ps, addr, state).await
     }
 
     /// `when = destroy` provisioners of an instance about to be deleted, when its resource
     /// block is still in the configuration (its only source, as in Terraform).
-    pub(crate) async fn run_destroy_provisioners(&self, addr: &str, type_name: &str, before: &Option<Value>) -> Result<(), Diagnostics> {
+    pub(crate) async fn run_destroy_provisioners(
+        &self,
+        addr: &str,
+        type_name: &str,
+        before: &Option<Value>,
+    ) -> Result<(), Diagnostics> {
         let cfg = crate::graph::config_address(addr);
         let Some(ni) = self.resource_by_config.get(&cfg).copied() else { return Ok(()) };
         let Node::Resource { module, key } = self.graph.node(ni).clone() else { return Ok(()) };
@@ -54,7 +65,9 @@ impl Walker<'_> {
             };
             let sensitive = cmd.contains_sensitive() || env.contains_sensitive();
             let Some(cmd) = cmd.unmarked().as_str().map(str::to_string) else {
-                return Err(Diagnostic::error(format!("{addr}: local-exec `command` must be a string")).at(p.command.span()).into());
+                return Err(Diagnostic::error(format!("{addr}: local-exec `command` must be a string"))
+                    .at(p.command.span())
+                    .into());
             };
             let mut command = tokio::process::Command::new("sh");
             command.arg("-c").arg(&cmd).current_dir(&self.module(path).dir);
@@ -65,7 +78,10 @@ impl Walker<'_> {
                     }
                 }
             }
-            let out = command.output().await.map_err(|e| Diagnostic::error(format!("{addr}: local-exec could not start")).detail(e.to_string()))?;
+            let out = command
+                .output()
+                .await
+                .map_err(|e| Diagnostic::error(format!("{addr}: local-exec could not start")).detail(e.to_string()))?;
             // Output that may carry secrets is suppressed, as Terraform does.
             let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
             for line in text.lines() {

@@ -34,16 +34,30 @@ pub(crate) struct NodeCtx<'r> {
 }
 
 impl Walker<'_> {
-    pub(crate) async fn resource_node(&self, ni: NodeIndex, path: &ModulePath, key: &ResourceKey, out: &mut NodeReport) -> R<()> {
+    pub(crate) async fn resource_node(
+        &self,
+        ni: NodeIndex,
+        path: &ModulePath,
+        key: &ResourceKey,
+        out: &mut NodeReport,
+    ) -> R<()> {
         let res = &self.module(path).resources[key];
         let Some(provider_key) = self.graph.resource_provider.get(&ni).cloned() else {
             return Err(Diagnostic::error(format!("{key}: no provider configuration")).at(res.span.clone()).into());
         };
         let slot = match self.providers.lock().unwrap_or_else(|e| e.into_inner()).get(&provider_key) {
-            Some(ProviderSlot::Configured { client, limit, .. }) => Slot::Ready { client: client.clone(), limit: limit.clone() },
+            Some(ProviderSlot::Configured { client, limit, .. }) => {
+                Slot::Ready { client: client.clone(), limit: limit.clone() }
+            }
             Some(ProviderSlot::Deferred { reason }) => Slot::Deferred(reason.clone()),
             Some(ProviderSlot::Failed(d)) => Slot::Failed(d.clone()),
-            None => return Err(Diagnostic::error(format!("{key}: provider {} was not configured", provider_key_address(&provider_key))).into()),
+            None => {
+                return Err(Diagnostic::error(format!(
+                    "{key}: provider {} was not configured",
+                    provider_key_address(&provider_key)
+                ))
+                .into())
+            }
         };
         let schema = match key.mode {
             Mode::Managed => self.resource_type(res)?.schema(),
@@ -96,7 +110,11 @@ impl Walker<'_> {
                     }
                 }
             }
-            self.store.lock().unwrap_or_else(|e| e.into_inner()).resources.insert((mi.clone(), key.clone()), Expanded::from_instances(kind, values));
+            self.store
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .resources
+                .insert((mi.clone(), key.clone()), Expanded::from_instances(kind, values));
         }
         if errors.has_errors() {
             return Err(errors);
@@ -105,11 +123,19 @@ impl Walker<'_> {
     }
 
     pub(crate) fn resource_type(&self, res: &Resource) -> R<Arc<dyn ResourceType>> {
-        self.registry.resources.get(&res.key.type_name).cloned().ok_or_else(|| self.registry.unknown_type(false, &res.key.type_name).at(res.span.clone()).into())
+        self.registry
+            .resources
+            .get(&res.key.type_name)
+            .cloned()
+            .ok_or_else(|| self.registry.unknown_type(false, &res.key.type_name).at(res.span.clone()).into())
     }
 
     pub(crate) fn data_source(&self, res: &Resource) -> R<Arc<dyn meshplan_provider::DataSource>> {
-        self.registry.data_sources.get(&res.key.type_name).cloned().ok_or_else(|| self.registry.unknown_type(true, &res.key.type_name).at(res.span.clone()).into())
+        self.registry
+            .data_sources
+            .get(&res.key.type_name)
+            .cloned()
+            .ok_or_else(|| self.registry.unknown_type(true, &res.key.type_name).at(res.span.clone()).into())
     }
 
     /// The instance's value from the prior state (marked). An instance the state does not hold
@@ -150,9 +176,7 @@ impl Walker<'_> {
 }
 
 pub(crate) fn provider_error(addr: &str, op: &str, e: meshplan_provider::ProviderError) -> Diagnostics {
-    Diagnostic::error(format!("{addr}: error {op}: {}", e.message))
-        .maybe_hint(e.hint)
-        .into()
+    Diagnostic::error(format!("{addr}: error {op}: {}", e.message)).maybe_hint(e.hint).into()
 }
 
 pub(crate) fn record_for(

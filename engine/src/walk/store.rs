@@ -21,12 +21,23 @@ pub enum Expanded {
 impl Expanded {
     pub fn from_instances(kind: ExpansionKind, instances: Vec<(Option<InstanceKey>, Value)>) -> Self {
         match kind {
-            ExpansionKind::Single => Expanded::Single(instances.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)),
+            ExpansionKind::Single => {
+                Expanded::Single(instances.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null))
+            }
             ExpansionKind::Count => Expanded::Count(instances.into_iter().map(|(_, v)| v).collect()),
             ExpansionKind::ForEach => Expanded::ForEach(
                 instances
                     .into_iter()
-                    .map(|(k, v)| (match k { Some(InstanceKey::Str(s)) => s, Some(InstanceKey::Int(i)) => i.to_string(), None => String::new() }, v))
+                    .map(|(k, v)| {
+                        (
+                            match k {
+                                Some(InstanceKey::Str(s)) => s,
+                                Some(InstanceKey::Int(i)) => i.to_string(),
+                                None => String::new(),
+                            },
+                            v,
+                        )
+                    })
                     .collect(),
             ),
         }
@@ -73,12 +84,16 @@ impl Lookup for InstanceLookup<'_> {
         let mi = &self.instance;
         match target {
             Target::Var(name) => store.vars.get(&(mi.clone(), name.clone())).cloned().ok_or_else(|| {
-                let hint = did_you_mean(name, self.module.variables.keys().map(String::as_str)).map(|h| format!("; {h}")).unwrap_or_default();
+                let hint = did_you_mean(name, self.module.variables.keys().map(String::as_str))
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
                 format!("reference to undeclared input variable `var.{name}`{hint}")
             }),
             Target::Local(name) => {
                 if !self.module.locals.contains_key(name) {
-                    let hint = did_you_mean(name, self.module.locals.keys().map(String::as_str)).map(|h| format!("; {h}")).unwrap_or_default();
+                    let hint = did_you_mean(name, self.module.locals.keys().map(String::as_str))
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
                     return Err(format!("reference to undeclared local value `local.{name}`{hint}"));
                 }
                 Ok(store.locals.get(&(mi.clone(), name.clone())).cloned().unwrap_or(Value::Unknown))
@@ -86,14 +101,18 @@ impl Lookup for InstanceLookup<'_> {
             Target::Resource(key) => {
                 if !self.module.resources.contains_key(key) {
                     let names: Vec<String> = self.module.resources.keys().map(|k| k.to_string()).collect();
-                    let hint = did_you_mean(&key.to_string(), names.iter().map(String::as_str)).map(|h| format!("; {h}")).unwrap_or_default();
+                    let hint = did_you_mean(&key.to_string(), names.iter().map(String::as_str))
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
                     return Err(format!("reference to undeclared resource `{key}`{hint}"));
                 }
                 Ok(store.resources.get(&(mi.clone(), key.clone())).map(Expanded::to_value).unwrap_or(Value::Unknown))
             }
             Target::Module(call, _) => {
                 let Some(child) = self.module.children.get(call) else {
-                    let hint = did_you_mean(call, self.module.module_calls.keys().map(String::as_str)).map(|h| format!("; {h}")).unwrap_or_default();
+                    let hint = did_you_mean(call, self.module.module_calls.keys().map(String::as_str))
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
                     return Err(format!("reference to undeclared module `module.{call}`{hint}"));
                 };
                 let mut path = mi.path();
@@ -104,11 +123,17 @@ impl Lookup for InstanceLookup<'_> {
                         child
                             .outputs
                             .keys()
-                            .map(|o| (o.clone(), store.outputs.get(&(ci.clone(), o.clone())).cloned().unwrap_or(Value::Unknown)))
+                            .map(|o| {
+                                (
+                                    o.clone(),
+                                    store.outputs.get(&(ci.clone(), o.clone())).cloned().unwrap_or(Value::Unknown),
+                                )
+                            })
                             .collect(),
                     )
                 };
-                let mine: Vec<&ModuleInstance> = instances.iter().filter(|ci| ci.parent().as_ref() == Some(mi)).collect();
+                let mine: Vec<&ModuleInstance> =
+                    instances.iter().filter(|ci| ci.parent().as_ref() == Some(mi)).collect();
                 Ok(match store.module_kinds.get(&path).copied().unwrap_or(ExpansionKind::Single) {
                     ExpansionKind::Single => mine.first().map(|ci| outputs_of(ci)).unwrap_or(Value::Unknown),
                     ExpansionKind::Count => Value::List(mine.iter().map(|ci| outputs_of(ci)).collect()),

@@ -25,7 +25,15 @@ impl Run {
     /// Asserts the exit code and that nothing panicked; returns self for chaining.
     #[track_caller]
     pub fn code(&self, want: i32) -> &Self {
-        assert_eq!(self.code, want, "`meshplan {}` exited {} (want {want})\n--- stdout\n{}\n--- stderr\n{}", self.args.join(" "), self.code, self.stdout, self.stderr);
+        assert_eq!(
+            self.code,
+            want,
+            "`meshplan {}` exited {} (want {want})\n--- stdout\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.code,
+            self.stdout,
+            self.stderr
+        );
         self.no_panic()
     }
     #[track_caller]
@@ -40,7 +48,13 @@ impl Run {
     }
     #[track_caller]
     pub fn stdout_has(&self, s: &str) -> &Self {
-        assert!(self.stdout.contains(s), "stdout of `meshplan {}` lacks {s:?}:\n{}\n--- stderr\n{}", self.args.join(" "), self.stdout, self.stderr);
+        assert!(
+            self.stdout.contains(s),
+            "stdout of `meshplan {}` lacks {s:?}:\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.stdout,
+            self.stderr
+        );
         self
     }
     #[track_caller]
@@ -49,7 +63,8 @@ impl Run {
         self
     }
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("`meshplan {}` did not print JSON ({e}):\n{}", self.args.join(" "), self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("`meshplan {}` did not print JSON ({e}):\n{}", self.args.join(" "), self.stdout))
     }
 }
 
@@ -159,4 +174,3 @@ pub fn serve_http(body: &'static str) -> String {
     });
     url
 }
-

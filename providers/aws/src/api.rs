@@ -189,7 +189,11 @@ impl<'a> Api<'a> {
     }
 
     pub fn invalid(&self, attribute: &str, message: impl Into<String>) -> AwsError {
-        AwsError::Invalid { address: self.address.to_string(), message: message.into(), attribute: Some(attribute.into()) }
+        AwsError::Invalid {
+            address: self.address.to_string(),
+            message: message.into(),
+            attribute: Some(attribute.into()),
+        }
     }
 }
 
@@ -219,7 +223,6 @@ impl<T> NotFound<T> for Result<T, AwsError> {
         }
     }
 }
-
 
 /// What a create call is allowed to take for "an earlier attempt already made it".
 #[derive(Clone, Copy, Default)]

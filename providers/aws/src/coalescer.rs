@@ -93,7 +93,9 @@ mod tests {
             tasks.push(tokio::spawn(async move {
                 c.get(&format!("id-{i}"), |ids| {
                     calls.fetch_add(1, Ordering::SeqCst);
-                    async move { Ok(ids.into_iter().filter(|i| i != "id-3").map(|i| (i.clone(), format!("v-{i}"))).collect()) }
+                    async move {
+                        Ok(ids.into_iter().filter(|i| i != "id-3").map(|i| (i.clone(), format!("v-{i}"))).collect())
+                    }
                 })
                 .await
             }));

@@ -3,7 +3,9 @@
 //! clients do not depend on the resource modules (which depend on the API layer).
 
 use crate::coalescer::Coalescer;
-use aws_sdk_ec2::types::{Address, InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcPeeringConnection};
+use aws_sdk_ec2::types::{
+    Address, InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcPeeringConnection,
+};
 
 #[derive(Default)]
 pub(crate) struct Ec2Batches {

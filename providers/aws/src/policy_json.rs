@@ -140,7 +140,8 @@ mod tests {
     #[test]
     fn plan_keeps_prior_text_when_equivalent() {
         let prior = Value::object([("policy", Value::from(r#"{"Statement":[{"Action":"a:x","Effect":"Allow"}]}"#))]);
-        let mut planned = Value::object([("policy", Value::from(r#"{"Statement":[{"Effect":"Allow","Action":["a:x"]}]}"#))]);
+        let mut planned =
+            Value::object([("policy", Value::from(r#"{"Statement":[{"Effect":"Allow","Action":["a:x"]}]}"#))]);
         keep_equivalent_prior(&mut planned, Some(&prior), "policy");
         assert_eq!(planned, prior);
     }

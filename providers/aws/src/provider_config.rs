@@ -12,7 +12,10 @@ pub fn schema() -> Schema {
         endpoints = endpoints.attr(service, Attribute::optional(Type::String).describe("custom endpoint URL"));
     }
     Schema::new()
-        .attr("region", Attribute::optional(Type::String).describe("AWS region; else AWS_REGION / the profile's region"))
+        .attr(
+            "region",
+            Attribute::optional(Type::String).describe("AWS region; else AWS_REGION / the profile's region"),
+        )
         .attr("profile", Attribute::optional(Type::String))
         .attr("access_key", Attribute::optional(Type::String).sensitive())
         .attr("secret_key", Attribute::optional(Type::String).sensitive())
@@ -83,10 +86,8 @@ impl Settings {
             external_id: s(assume, "external_id"),
         });
         let endpoints_block = config.get("endpoints");
-        let endpoints = SERVICES
-            .iter()
-            .filter_map(|svc| s(endpoints_block, svc).map(|url| (svc.to_string(), url)))
-            .collect();
+        let endpoints =
+            SERVICES.iter().filter_map(|svc| s(endpoints_block, svc).map(|url| (svc.to_string(), url))).collect();
         let mut retry = RetryPolicy::default();
         if let Some(n) = config.get("max_retries").as_i64() {
             retry.max_retries = u32::try_from(n).map_err(|_| "max_retries must be >= 0".to_string())?;
@@ -116,7 +117,10 @@ mod tests {
             ("token", Value::from("session-token")),
         ]);
         let printed = format!("{:?}", Settings::parse(&config).unwrap());
-        assert!(!printed.contains("AKIAEXAMPLE") && !printed.contains("very-secret") && !printed.contains("session-token"), "{printed}");
+        assert!(
+            !printed.contains("AKIAEXAMPLE") && !printed.contains("very-secret") && !printed.contains("session-token"),
+            "{printed}"
+        );
     }
 
     #[test]

@@ -39,11 +39,8 @@ pub async fn read_after_write<R: ResourceType + ?Sized>(
         }
         tokio::time::sleep(Duration::from_millis(250 * u64::from(attempt + 1))).await;
     }
-    let err: ProviderError = AwsError::VanishedAfterWrite {
-        address: ctx.address.clone(),
-        what: resource.type_name().to_string(),
-    }
-    .into();
+    let err: ProviderError =
+        AwsError::VanishedAfterWrite { address: ctx.address.clone(), what: resource.type_name().to_string() }.into();
     Err(err.with_partial_state(written))
 }
 
@@ -53,7 +50,11 @@ pub fn with_partial(err: impl Into<ProviderError>, state: &Value) -> ProviderErr
 }
 
 /// `find` for an object whose ID was located: the state `create` would have returned.
-pub async fn adopt<R: ResourceType + ?Sized>(resource: &R, ctx: &Ctx, located: Value) -> Result<Option<Value>, ProviderError> {
+pub async fn adopt<R: ResourceType + ?Sized>(
+    resource: &R,
+    ctx: &Ctx,
+    located: Value,
+) -> Result<Option<Value>, ProviderError> {
     read_after_write(resource, ctx, located).await.map(Some)
 }
 
@@ -73,5 +74,6 @@ pub async fn find_by_content<R: ResourceType + ?Sized>(
 
 /// A create call answered without the object's ID (never expected from AWS).
 pub fn missing_id(ctx: &Ctx, operation: &str) -> ProviderError {
-    AwsError::VanishedAfterWrite { address: ctx.address.clone(), what: format!("the ID in the answer of {operation}") }.into()
+    AwsError::VanishedAfterWrite { address: ctx.address.clone(), what: format!("the ID in the answer of {operation}") }
+        .into()
 }

@@ -138,10 +138,8 @@ impl<'a> Backoff<'a> {
 
 /// A cheap pseudo-random fraction in [0, 1); good enough to spread retries.
 fn jitter_fraction() -> f64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     f64::from(nanos % 1000) / 1000.0
 }
 

@@ -46,10 +46,7 @@ pub fn set_from_remote(clients: &AwsClients, state: &mut Value, mut remote: BTre
 }
 
 /// Keys to remove and pairs to set to go from `old` to `new`.
-pub fn diff(
-    old: &BTreeMap<String, String>,
-    new: &BTreeMap<String, String>,
-) -> (Vec<String>, BTreeMap<String, String>) {
+pub fn diff(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> (Vec<String>, BTreeMap<String, String>) {
     let removed = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
     let changed = new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
     (removed, changed)

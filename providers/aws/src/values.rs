@@ -15,7 +15,11 @@ pub fn one_block(v: &Value) -> &Value {
 
 /// A one-item block list from an object read back (`[]` for none).
 pub fn block_list(v: Value) -> Value {
-    if v.is_null() { Value::List(vec![]) } else { Value::List(vec![v]) }
+    if v.is_null() {
+        Value::List(vec![])
+    } else {
+        Value::List(vec![v])
+    }
 }
 
 pub fn string_map(v: &Value) -> BTreeMap<String, String> {
@@ -79,4 +83,3 @@ pub fn finalize(v: Value) -> Value {
         v => v,
     }
 }
-

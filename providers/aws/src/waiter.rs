@@ -27,7 +27,12 @@ impl Api<'_> {
             let last_status = match observe().await? {
                 Poll::Ready(v) => return Ok(v),
                 Poll::Failed { status, reason } => {
-                    return Err(AwsError::WaitFailed { address: self.address.into(), what: what.into(), status, reason })
+                    return Err(AwsError::WaitFailed {
+                        address: self.address.into(),
+                        what: what.into(),
+                        status,
+                        reason,
+                    })
                 }
                 Poll::Pending(status) => status,
             };

@@ -96,7 +96,9 @@ impl Comparison {
                         self.attributes_matching += 1;
                     }
                 }
-                None if ob.contains_key(name) => self.differ(format!("{path} kind"), "a block here, an attribute in Terraform".into()),
+                None if ob.contains_key(name) => {
+                    self.differ(format!("{path} kind"), "a block here, an attribute in Terraform".into())
+                }
                 None => self.differ(format!("{path} missing"), format!("Terraform has {}", t["type"])),
             }
         }
@@ -126,7 +128,10 @@ impl Comparison {
         }
         let flags = |j: &Json| ["required", "optional", "computed"].map(|f| j.get(f) == Some(&Json::Bool(true)));
         if flags(o) != flags(t) {
-            self.differ(format!("{path} flags"), format!("ours {} vs Terraform's {}", flag_text(flags(o)), flag_text(flags(t))));
+            self.differ(
+                format!("{path} flags"),
+                format!("ours {} vs Terraform's {}", flag_text(flags(o)), flag_text(flags(t))),
+            );
         }
         let sensitive = |j: &Json| j.get("sensitive") == Some(&Json::Bool(true));
         if sensitive(o) != sensitive(t) {
@@ -137,7 +142,10 @@ impl Comparison {
     fn block_type(&mut self, path: &str, o: &Json, t: &Json) {
         for field in ["nesting_mode", "min_items", "max_items"] {
             if o.get(field) != t.get(field) {
-                self.differ(format!("{path} {field}"), format!("ours {:?} vs Terraform's {:?}", o.get(field), t.get(field)));
+                self.differ(
+                    format!("{path} {field}"),
+                    format!("ours {:?} vs Terraform's {:?}", o.get(field), t.get(field)),
+                );
             }
         }
         self.block(path, &o["block"], &t["block"]);
@@ -186,7 +194,8 @@ fn aws_schemas_match_terraforms_or_differ_for_a_listed_reason() {
 
     let allow = allowed();
     // Rows for every type (`resource.*.id flags`): SDKv2 quirks, not gaps of one type.
-    let quirk = |k: &str| allow.iter().any(|(p, _)| (p.starts_with("resource.*") || p.starts_with("data.*")) && glob(p, k));
+    let quirk =
+        |k: &str| allow.iter().any(|(p, _)| (p.starts_with("resource.*") || p.starts_with("data.*")) && glob(p, k));
     let mut c = Comparison::default();
     let (mut types, mut identical, mut identical_but_quirks) = (0, 0, 0);
     for (kind, key) in [("resource", "resource_schemas"), ("data", "data_source_schemas")] {
@@ -205,9 +214,14 @@ fn aws_schemas_match_terraforms_or_differ_for_a_listed_reason() {
     for (key, reason) in &allow {
         assert!(!reason.is_empty(), "schema-differences.md: `{key}` needs a reason");
     }
-    let unexplained: Vec<String> =
-        c.differences.iter().filter(|(k, _)| !allow.iter().any(|(p, _)| glob(p, k))).map(|(k, d)| format!("{k}  ({d})")).collect();
-    let stale: Vec<&String> = allow.iter().map(|(p, _)| p).filter(|p| !c.differences.iter().any(|(k, _)| glob(p, k))).collect();
+    let unexplained: Vec<String> = c
+        .differences
+        .iter()
+        .filter(|(k, _)| !allow.iter().any(|(p, _)| glob(p, k)))
+        .map(|(k, d)| format!("{k}  ({d})"))
+        .collect();
+    let stale: Vec<&String> =
+        allow.iter().map(|(p, _)| p).filter(|p| !c.differences.iter().any(|(k, _)| glob(p, k))).collect();
 
     eprintln!(
         "aws schema fidelity vs hashicorp/aws {AWS_VERSION}: {identical} of {types} types fully match, \
@@ -218,8 +232,15 @@ fn aws_schemas_match_terraforms_or_differ_for_a_listed_reason() {
         c.differences.len(),
         unexplained.len()
     );
-    assert!(unexplained.is_empty(), "differences not in providers/aws/schema-differences.md:\n{}", unexplained.join("\n"));
-    assert!(stale.is_empty(), "entries of providers/aws/schema-differences.md that match no difference (remove them): {stale:?}");
+    assert!(
+        unexplained.is_empty(),
+        "differences not in providers/aws/schema-differences.md:\n{}",
+        unexplained.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "entries of providers/aws/schema-differences.md that match no difference (remove them): {stale:?}"
+    );
 }
 
 #[test]

@@ -36,9 +36,14 @@ struct HttpResponse {
 
 impl HttpRequest {
     fn from_config(config: &Value) -> Result<Self, ProviderError> {
-        let url = config.get_str("url").filter(|u| !u.is_empty()).ok_or_else(|| ProviderError::new("url is required").at_attribute("url"))?;
+        let url = config
+            .get_str("url")
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| ProviderError::new("url is required").at_attribute("url"))?;
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(ProviderError::new(format!("url must start with http:// or https://, got {url:?}")).at_attribute("url"));
+            return Err(
+                ProviderError::new(format!("url must start with http:// or https://, got {url:?}")).at_attribute("url")
+            );
         }
         let method = config.get_str("method").unwrap_or("GET").to_ascii_uppercase();
         if !["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(&method.as_str()) {
@@ -48,7 +53,8 @@ impl HttpRequest {
         if let Some(map) = config.get("request_headers").as_object() {
             for (name, value) in map {
                 let value = value.as_str().ok_or_else(|| {
-                    ProviderError::new(format!("request header {name:?} must be a string")).at_attribute("request_headers")
+                    ProviderError::new(format!("request header {name:?} must be a string"))
+                        .at_attribute("request_headers")
                 })?;
                 headers.push((name.clone(), value.to_string()));
             }
@@ -57,16 +63,19 @@ impl HttpRequest {
             Some(ms) if ms > 0 => Duration::from_millis(ms as u64),
             _ => DEFAULT_TIMEOUT,
         };
-        Ok(HttpRequest { url: url.to_string(), method, headers, body: config.get_str("request_body").map(str::to_string), timeout })
+        Ok(HttpRequest {
+            url: url.to_string(),
+            method,
+            headers,
+            body: config.get_str("request_body").map(str::to_string),
+            timeout,
+        })
     }
 
     /// Blocking: run it on a blocking thread.
     fn send(&self) -> Result<HttpResponse, String> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(self.timeout))
-            .build()
-            .into();
+        let agent: ureq::Agent =
+            ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(self.timeout)).build().into();
         let mut builder = ureq::http::Request::builder().method(self.method.as_str()).uri(&self.url);
         for (name, value) in &self.headers {
             builder = builder.header(name, value);
@@ -130,7 +139,9 @@ impl DataSource for Http {
         let response = tokio::task::spawn_blocking(move || request.send())
             .await
             .map_err(|e| ProviderError::new(format!("internal error: the request to {url} did not finish: {e}")))?
-            .map_err(|e| ProviderError::new(format!("{}: request to {url} failed: {e}", ctx.address)).at_attribute("url"))?;
+            .map_err(|e| {
+                ProviderError::new(format!("{}: request to {url} failed: {e}", ctx.address)).at_attribute("url")
+            })?;
 
         let actual = hex::encode(Sha256::digest(&response.body));
         if let Some(expected) = config.get_str("expected_sha256") {
@@ -187,7 +198,11 @@ mod tests {
                             let head = String::from_utf8_lossy(&buf[..end]).to_string();
                             let length = head
                                 .lines()
-                                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                                .find_map(|l| {
+                                    l.to_ascii_lowercase()
+                                        .strip_prefix("content-length:")
+                                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                                })
                                 .unwrap_or(0);
                             while buf.len() < end + 4 + length {
                                 let n = socket.read(&mut chunk).await.unwrap_or(0);

@@ -24,7 +24,9 @@ mod random_password;
 mod randomness;
 mod time_sleep;
 
-pub use providers::{HttpProvider, LocalProvider, MeshplanProvider, NullProvider, RandomProvider, TerraformProvider, TimeProvider};
+pub use providers::{
+    HttpProvider, LocalProvider, MeshplanProvider, NullProvider, RandomProvider, TerraformProvider, TimeProvider,
+};
 
 use meshplan_provider::Provider;
 use std::sync::Arc;
@@ -60,6 +62,18 @@ mod tests {
             }
         }
         seen.sort();
-        assert_eq!(seen, ["http", "local_file", "meshplan_data", "null_resource", "random_id", "random_password", "terraform_data", "time_sleep"]);
+        assert_eq!(
+            seen,
+            [
+                "http",
+                "local_file",
+                "meshplan_data",
+                "null_resource",
+                "random_id",
+                "random_password",
+                "terraform_data",
+                "time_sleep"
+            ]
+        );
     }
 }

@@ -42,7 +42,8 @@ fn permission(state: &Value, name: &str) -> Result<Option<u32>, ProviderError> {
     let valid = (3..=4).contains(&text.len()) && text.chars().all(|c| ('0'..='7').contains(&c));
     match u32::from_str_radix(text, 8) {
         Ok(mode) if valid => Ok(Some(mode)),
-        _ => Err(ProviderError::new(format!("{name} must be an octal mode such as \"0644\", got {text:?}")).at_attribute(name)),
+        _ => Err(ProviderError::new(format!("{name} must be an octal mode such as \"0644\", got {text:?}"))
+            .at_attribute(name)),
     }
 }
 
@@ -118,7 +119,13 @@ impl ResourceType for LocalFile {
         }
         let write = async {
             use tokio::io::AsyncWriteExt;
-            let mut file = tokio::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(file_mode).open(filename).await?;
+            let mut file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(file_mode)
+                .open(filename)
+                .await?;
             file.write_all(&content).await?;
             file.flush().await
         };
@@ -163,7 +170,10 @@ mod tests {
         let p = LocalFile.plan(&ctx(), PlanRequest { prior: None, config: &cfg }).await.unwrap();
         assert_eq!(p.state.get_str("id"), Some("f572d396fae9206628714fb2ce00f72e94f2258f"));
         assert_eq!(p.state.get_str("content_md5"), Some("b1946ac92492d2347c6235b4d2611184"));
-        assert_eq!(p.state.get_str("content_sha256"), Some("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"));
+        assert_eq!(
+            p.state.get_str("content_sha256"),
+            Some("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03")
+        );
         assert_eq!(p.state.get_str("content_base64sha256"), Some("WJG1tSLV3whtD/CxEPvZ0hu0/HFjrzTQgoai6Eb2vgM="));
         assert_eq!(p.state.get_str("file_permission"), Some("0777"));
 
@@ -198,7 +208,8 @@ mod tests {
         let same = LocalFile.plan(&ctx(), PlanRequest { prior: Some(&s), config: &config(file, "v1") }).await.unwrap();
         assert!(!same.replaces());
         assert_eq!(same.state, s);
-        let changed = LocalFile.plan(&ctx(), PlanRequest { prior: Some(&s), config: &config(file, "v2") }).await.unwrap();
+        let changed =
+            LocalFile.plan(&ctx(), PlanRequest { prior: Some(&s), config: &config(file, "v2") }).await.unwrap();
         assert_eq!(changed.requires_replace, vec![AttrPath::from("content")]);
         assert_eq!(changed.state.get_str("content_sha1"), Some(hex::encode(Sha1::digest(b"v2")).as_str()));
 

@@ -5,8 +5,8 @@
 
 use crate::randomness::uuid_v4;
 use meshplan_provider::{
-    async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema,
-    Type, Value,
+    async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type,
+    Value,
 };
 
 pub(crate) struct MeshplanData {

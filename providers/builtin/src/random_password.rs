@@ -257,7 +257,11 @@ mod tests {
 
     #[tokio::test]
     async fn impossible_settings_fail_the_plan() {
-        let too_short = Value::object([("length", Value::from(4i64)), ("min_upper", Value::from(3i64)), ("min_lower", Value::from(3i64))]);
+        let too_short = Value::object([
+            ("length", Value::from(4i64)),
+            ("min_upper", Value::from(3i64)),
+            ("min_lower", Value::from(3i64)),
+        ]);
         let err = RandomPassword.plan(&ctx(), PlanRequest { prior: None, config: &too_short }).await.unwrap_err();
         assert_eq!(err.attribute.as_deref(), Some("length"));
         let nothing = Value::object([

@@ -4,7 +4,8 @@ use meshplan_provider::ProviderError;
 
 pub(crate) fn random_bytes(n: usize) -> Result<Vec<u8>, ProviderError> {
     let mut bytes = vec![0u8; n];
-    getrandom::fill(&mut bytes).map_err(|e| ProviderError::new(format!("the OS random number generator failed: {e}")))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ProviderError::new(format!("the OS random number generator failed: {e}")))?;
     Ok(bytes)
 }
 

@@ -118,7 +118,10 @@ mod tests {
     #[tokio::test]
     async fn triggers_replace_and_durations_update_in_place() {
         let state = TimeSleep.create(&ctx(), &config("0s", None, "a")).await.unwrap();
-        let p = TimeSleep.plan(&ctx(), PlanRequest { prior: Some(&state), config: &config("0s", None, "b") }).await.unwrap();
+        let p = TimeSleep
+            .plan(&ctx(), PlanRequest { prior: Some(&state), config: &config("0s", None, "b") })
+            .await
+            .unwrap();
         assert_eq!(p.requires_replace, vec![Path::from("triggers")]);
 
         let cfg = config("10s", None, "a");

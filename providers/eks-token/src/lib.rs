@@ -83,7 +83,8 @@ pub fn presign(
         .map_err(|e| signing(&e))?
         .into();
     let headers = [(CLUSTER_ID_HEADER, cluster)];
-    let signable = SignableRequest::new("GET", &url, headers.into_iter(), SignableBody::Bytes(&[])).map_err(|e| signing(&e))?;
+    let signable =
+        SignableRequest::new("GET", &url, headers.into_iter(), SignableBody::Bytes(&[])).map_err(|e| signing(&e))?;
     let (instructions, _signature) = sign(signable, &params).map_err(|e| signing(&e))?.into_parts();
     let mut request = http::Request::builder().uri(&url).body(()).map_err(|e| signing(&e))?;
     instructions.apply_to_request_http1x(&mut request);
@@ -107,7 +108,10 @@ mod tests {
         let token = presign(&creds, "eu-west-1", None, "foo-eks-cluster", now).unwrap();
         assert!(!token.contains('='), "no padding");
         let url = presigned_url(&token).expect("k8s-aws-v1. + base64url");
-        assert!(url.starts_with("https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"), "{url}");
+        assert!(
+            url.starts_with("https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"),
+            "{url}"
+        );
         for part in [
             "X-Amz-Expires=60",
             "X-Amz-SignedHeaders=host%3Bx-k8s-aws-id",
@@ -138,7 +142,11 @@ mod tests {
         let creds = Credentials::from_keys("AKIDPROVIDER", "secret", None);
         let token = token_for(&creds, "us-east-1", Some("http://127.0.0.1:1"), "c").await.unwrap();
         let url = presigned_url(&token).unwrap();
-        assert!(url.starts_with("http://127.0.0.1:1/?Action=GetCallerIdentity") && url.contains("X-Amz-Credential=AKIDPROVIDER%2F"), "{url}");
+        assert!(
+            url.starts_with("http://127.0.0.1:1/?Action=GetCallerIdentity")
+                && url.contains("X-Amz-Credential=AKIDPROVIDER%2F"),
+            "{url}"
+        );
         assert_eq!(presigned_url("not-a-token"), None);
     }
 }

@@ -58,7 +58,12 @@ pub(crate) enum Poll<T> {
 }
 
 /// Polls `check` every half second until it is ready or the deadline passes.
-pub(crate) async fn poll_until<T, F, Fut>(deadline: Deadline, object: &ObjectRef, what: &str, mut check: F) -> Result<T, Failure>
+pub(crate) async fn poll_until<T, F, Fut>(
+    deadline: Deadline,
+    object: &ObjectRef,
+    what: &str,
+    mut check: F,
+) -> Result<T, Failure>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Poll<T>, Failure>>,
@@ -67,7 +72,12 @@ where
         match check().await? {
             Poll::Ready(v) => return Ok(v),
             Poll::Pending(last) if deadline.passed() => {
-                return Err(Failure::Timeout { object: object.clone(), what: what.to_string(), after: deadline.total, last })
+                return Err(Failure::Timeout {
+                    object: object.clone(),
+                    what: what.to_string(),
+                    after: deadline.total,
+                    last,
+                })
             }
             Poll::Pending(_) => deadline.sleep(Duration::from_millis(500)).await,
         }
@@ -165,14 +175,23 @@ impl Cluster {
 
     /// Server-side apply of `body` as `manager`, waiting (until the deadline) for the kind and
     /// the namespace to exist. Returns the live object.
-    pub async fn apply(&self, object: &ObjectRef, body: &Json, manager: &str, force: bool, deadline: Deadline) -> Result<Json, Failure> {
+    pub async fn apply(
+        &self,
+        object: &ObjectRef,
+        body: &Json,
+        manager: &str,
+        force: bool,
+        deadline: Deadline,
+    ) -> Result<Json, Failure> {
         retry_ordering(deadline, || async {
             let resolved = self.resolve(object).await?;
             let scoped = Self::scoped(&resolved, object);
             let mut params = PatchParams::apply(manager);
             params.force = force;
             let mut body = body.clone();
-            if let (Some(ns), Some(meta)) = (&scoped.namespace, body.pointer_mut("/metadata").and_then(Json::as_object_mut)) {
+            if let (Some(ns), Some(meta)) =
+                (&scoped.namespace, body.pointer_mut("/metadata").and_then(Json::as_object_mut))
+            {
                 meta.insert("namespace".into(), Json::String(ns.clone()));
             }
             match self.api(&resolved, &scoped).patch(&scoped.name, &params, &Patch::Apply(&body)).await {

@@ -39,12 +39,17 @@ pub(crate) fn schema() -> Schema {
 pub(crate) async fn configure(config: &Value) -> Result<Cluster, ProviderError> {
     // As the Terraform provider: KUBE_CONFIG_PATH and KUBE_CTX stand in for the arguments.
     let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
-    let config_path = config.get_str("config_path").map(str::to_string).or_else(|| config.get_str("host").is_none().then(|| from_env("KUBE_CONFIG_PATH")).flatten());
+    let config_path = config
+        .get_str("config_path")
+        .map(str::to_string)
+        .or_else(|| config.get_str("host").is_none().then(|| from_env("KUBE_CONFIG_PATH")).flatten());
     let kubeconfig = match config_path.as_deref() {
         Some(path) => {
-            let mut file = Kubeconfig::read_from(expand_home(path))
-                .map_err(|e| ProviderError::new(format!("reading kubeconfig {path}: {e}")).at_attribute("config_path"))?;
-            if let Some(context) = config.get_str("config_context").map(str::to_string).or_else(|| from_env("KUBE_CTX")) {
+            let mut file = Kubeconfig::read_from(expand_home(path)).map_err(|e| {
+                ProviderError::new(format!("reading kubeconfig {path}: {e}")).at_attribute("config_path")
+            })?;
+            if let Some(context) = config.get_str("config_context").map(str::to_string).or_else(|| from_env("KUBE_CTX"))
+            {
                 file.current_context = Some(context);
             }
             override_file(file, config)?
@@ -121,7 +126,8 @@ fn override_file(file: Kubeconfig, config: &Value) -> Result<Kubeconfig, Provide
     let context_name = file.current_context.clone().unwrap_or_default();
     let context = file.contexts.iter().find(|c| c.name == context_name).and_then(|c| c.context.clone());
     let Some(context) = context else {
-        return Err(ProviderError::new(format!("the kubeconfig has no context {context_name:?}")).at_attribute("config_context"));
+        return Err(ProviderError::new(format!("the kubeconfig has no context {context_name:?}"))
+            .at_attribute("config_context"));
     };
     let mut cluster = named(&raw, "clusters", &context.cluster, "cluster");
     let mut user = context.user.as_deref().map(|u| named(&raw, "users", u, "user")).unwrap_or_default();
@@ -145,7 +151,11 @@ fn named(raw: &Json, list: &str, name: &str, field: &str) -> Map<String, Json> {
         .unwrap_or_default()
 }
 
-fn apply_attributes(cluster: &mut Map<String, Json>, user: &mut Map<String, Json>, config: &Value) -> Result<(), ProviderError> {
+fn apply_attributes(
+    cluster: &mut Map<String, Json>,
+    user: &mut Map<String, Json>,
+    config: &Value,
+) -> Result<(), ProviderError> {
     let b64 = |s: &str| json!(base64::engine::general_purpose::STANDARD.encode(s));
     if let Some(ca) = config.get_str("cluster_ca_certificate") {
         if !ca.contains("-----BEGIN CERTIFICATE-----") {
@@ -189,7 +199,11 @@ fn apply_attributes(cluster: &mut Map<String, Json>, user: &mut Map<String, Json
 /// Errors here would echo the document (which holds the token): say only what is wrong.
 fn parse_kubeconfig(raw: Json) -> Result<Kubeconfig, ProviderError> {
     serde_json::from_value(raw).map_err(|e| {
-        ProviderError::new(format!("invalid kubernetes provider configuration (line {}, column {})", e.line(), e.column()))
+        ProviderError::new(format!(
+            "invalid kubernetes provider configuration (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
     })
 }
 

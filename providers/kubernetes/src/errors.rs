@@ -86,7 +86,11 @@ fn has_manager_conflict(status: &Status) -> bool {
 /// `message (reason, HTTP code); causes: field: message; ...`
 fn describe_status(status: &Status) -> String {
     let mut out = if status.message.is_empty() { "request failed".to_string() } else { status.message.clone() };
-    out.push_str(&format!(" ({}, HTTP {})", if status.reason.is_empty() { "no reason" } else { &status.reason }, status.code));
+    out.push_str(&format!(
+        " ({}, HTTP {})",
+        if status.reason.is_empty() { "no reason" } else { &status.reason },
+        status.code
+    ));
     let causes: Vec<String> = status
         .details
         .iter()
@@ -125,14 +129,23 @@ mod tests {
         let status = Status::failure("Apply failed with 1 conflict: conflict with \"alice\": .data.key", "Conflict")
             .with_code(409)
             .with_details(StatusDetails {
-                causes: vec![StatusCause { reason: "FieldManagerConflict".into(), message: "conflict with \"alice\"".into(), field: ".data.key".into() }],
+                causes: vec![StatusCause {
+                    reason: "FieldManagerConflict".into(),
+                    message: "conflict with \"alice\"".into(),
+                    field: ".data.key".into(),
+                }],
                 name: "b".into(),
                 group: String::new(),
                 kind: "configmaps".into(),
                 uid: String::new(),
                 retry_after_seconds: 0,
             });
-        let object = ObjectRef { api_version: "v1".into(), kind: "ConfigMap".into(), namespace: Some("a".into()), name: "b".into() };
+        let object = ObjectRef {
+            api_version: "v1".into(),
+            kind: "ConfigMap".into(),
+            namespace: Some("a".into()),
+            name: "b".into(),
+        };
         let err = ProviderError::from(Failure::Api { op: "applying", object, status: Box::new(status) });
         assert!(err.message.contains("applying ConfigMap a/b (v1)"), "{}", err.message);
         assert!(err.message.contains("alice"), "{}", err.message);

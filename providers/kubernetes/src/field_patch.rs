@@ -7,7 +7,8 @@ use crate::cluster::{poll_until, Cluster, Deadline, Poll};
 use crate::managed::strip_automatic;
 use crate::object_ref::ObjectRef;
 use meshplan_provider::{
-    async_trait, plan_with_schema, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+    async_trait, plan_with_schema, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema,
+    Type, Value,
 };
 use serde_json::{json, Map, Value as Json};
 use std::sync::Arc;
@@ -33,7 +34,9 @@ pub(crate) fn all() -> Vec<Arc<dyn ResourceType>> {
 impl FieldPatch {
     fn object(state: &Value) -> Result<ObjectRef, ProviderError> {
         let meta = crate::object_ref::meta(state);
-        let required = |v: Option<&str>, what: &str| v.map(str::to_string).ok_or_else(|| ProviderError::new(format!("{what} is required")));
+        let required = |v: Option<&str>, what: &str| {
+            v.map(str::to_string).ok_or_else(|| ProviderError::new(format!("{what} is required")))
+        };
         Ok(ObjectRef {
             api_version: required(state.get_str("api_version"), "api_version")?,
             kind: required(state.get_str("kind"), "kind")?,
@@ -43,7 +46,10 @@ impl FieldPatch {
     }
 
     fn manager(&self, state: &Value, cluster: &Cluster) -> String {
-        state.get_str("field_manager").map(str::to_string).unwrap_or_else(|| format!("{}-{}", cluster.field_manager, self.field))
+        state
+            .get_str("field_manager")
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{}-{}", cluster.field_manager, self.field))
     }
 
     /// Applies `values` as this resource's whole set of keys (an empty map gives them all up).
@@ -162,7 +168,10 @@ impl ResourceType for FieldPatch {
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
         let object = ObjectRef::parse_import_id(id)?;
-        let live = cluster.get(&object).await?.ok_or_else(|| ProviderError::new(format!("cannot import {object}: it does not exist")))?;
+        let live = cluster
+            .get(&object)
+            .await?
+            .ok_or_else(|| ProviderError::new(format!("cannot import {object}: it does not exist")))?;
         let mut meta = live.get("metadata").and_then(Json::as_object).cloned().unwrap_or_default();
         strip_automatic(&mut meta, "labels", &["kubernetes.io/metadata.name"]);
         strip_automatic(&mut meta, "annotations", &["kubectl.kubernetes.io/last-applied-configuration"]);

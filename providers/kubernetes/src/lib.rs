@@ -72,7 +72,11 @@ mod tests {
         assert!(names.iter().all(|n| n.starts_with("kubernetes_")), "{names:?}");
         assert_eq!(names.len(), 14, "{names:?}");
         for typed in ["namespace", "service_account", "config_map", "secret"] {
-            assert!(names.contains(&format!("kubernetes_{typed}").as_str()) && names.contains(&format!("kubernetes_{typed}_v1").as_str()), "{typed}: {names:?}");
+            assert!(
+                names.contains(&format!("kubernetes_{typed}").as_str())
+                    && names.contains(&format!("kubernetes_{typed}_v1").as_str()),
+                "{typed}: {names:?}"
+            );
         }
     }
 }

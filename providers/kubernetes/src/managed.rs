@@ -13,7 +13,9 @@ use serde_json::{Map, Value as Json};
 pub(crate) fn project(manifest: &Json, live: &Json) -> Json {
     let mut out = project_value(manifest, live);
     // `stringData` is write-only: the API folds it into `data`. Read it back from there.
-    if live.get("kind").and_then(Json::as_str) == Some("Secret") && live.get("apiVersion").and_then(Json::as_str) == Some("v1") {
+    if live.get("kind").and_then(Json::as_str) == Some("Secret")
+        && live.get("apiVersion").and_then(Json::as_str) == Some("v1")
+    {
         if let (Some(Json::Object(written)), Some(out)) = (manifest.get("stringData"), out.as_object_mut()) {
             let decoded: Map<String, Json> = written
                 .keys()
@@ -52,7 +54,9 @@ fn project_value(manifest: &Json, live: &Json) -> Json {
 /// The manifest without nulls (unset optional values), as it is sent to the API.
 pub(crate) fn without_nulls(value: &Json) -> Json {
     match value {
-        Json::Object(m) => Json::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect()),
+        Json::Object(m) => {
+            Json::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect())
+        }
         Json::Array(l) => Json::Array(l.iter().map(without_nulls).collect()),
         v => v.clone(),
     }
@@ -65,11 +69,24 @@ pub(crate) fn as_manifest(live: &Json) -> Json {
         top.remove("status");
     }
     if let Some(meta) = out.pointer_mut("/metadata").and_then(Json::as_object_mut) {
-        for server_owned in ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+        for server_owned in [
+            "uid",
+            "resourceVersion",
+            "generation",
+            "creationTimestamp",
+            "managedFields",
+            "selfLink",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+        ] {
             meta.remove(server_owned);
         }
         strip_automatic(meta, "labels", &["kubernetes.io/metadata.name"]);
-        strip_automatic(meta, "annotations", &["kubectl.kubernetes.io/last-applied-configuration", "kubernetes.io/service-account.uid"]);
+        strip_automatic(
+            meta,
+            "annotations",
+            &["kubectl.kubernetes.io/last-applied-configuration", "kubernetes.io/service-account.uid"],
+        );
     }
     out
 }
@@ -120,8 +137,10 @@ mod tests {
 
     #[test]
     fn secret_string_data_reads_back_from_data() {
-        let manifest = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": "v"}});
-        let live = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": encode_base64("v")}});
+        let manifest =
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": "v"}});
+        let live =
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": encode_base64("v")}});
         assert_eq!(project(&manifest, &live), manifest);
     }
 

@@ -12,8 +12,8 @@ use crate::object_ref::ObjectRef;
 use crate::timeouts;
 use crate::wait::{self, WaitFor};
 use meshplan_provider::{
-    async_trait, plan_with_schema, Attribute, Block, Ctx, Path, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type,
-    Value,
+    async_trait, plan_with_schema, Attribute, Block, Ctx, Path, PlanRequest, Planned, ProviderError, ResourceType,
+    Schema, Type, Value,
 };
 use serde_json::Value as Json;
 
@@ -124,7 +124,10 @@ impl ResourceType for Manifest {
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
         let object = ObjectRef::parse_import_id(id)?;
-        let live = cluster.get(&object).await?.ok_or_else(|| ProviderError::new(format!("cannot import {object}: it does not exist")))?;
+        let live = cluster
+            .get(&object)
+            .await?
+            .ok_or_else(|| ProviderError::new(format!("cannot import {object}: it does not exist")))?;
         Ok(Value::object([
             ("manifest", Value::from_json(&as_manifest(&live))),
             ("object", Value::from_json(&live)),
@@ -152,7 +155,9 @@ impl Manifest {
         };
         match apply_and_wait(cluster, request).await {
             Ok(live) => Ok(with_object(&live)),
-            Err(ApplyFailure { failure, written: Some(live) }) => Err(ProviderError::from(failure).with_partial_state(with_object(&live))),
+            Err(ApplyFailure { failure, written: Some(live) }) => {
+                Err(ProviderError::from(failure).with_partial_state(with_object(&live)))
+            }
             Err(ApplyFailure { failure, written: None }) => Err(failure.into()),
         }
     }
@@ -164,7 +169,8 @@ fn check_shape(manifest: &Value) -> Result<(), ProviderError> {
         return Ok(());
     }
     if manifest.as_object().is_none() {
-        return Err(ProviderError::new(format!("manifest must be an object, got {}", manifest.type_name())).at_attribute("manifest"));
+        return Err(ProviderError::new(format!("manifest must be an object, got {}", manifest.type_name()))
+            .at_attribute("manifest"));
     }
     for field in ["apiVersion", "kind", "metadata.name"] {
         match manifest.get_path(&Path::from(field)) {
@@ -180,11 +186,19 @@ mod tests {
     use super::*;
 
     fn config(manifest: Value) -> Value {
-        Value::object([("manifest", manifest), ("object", Value::Null), ("wait", Value::Null), ("field_manager", Value::Null), ("timeouts", Value::Null)])
+        Value::object([
+            ("manifest", manifest),
+            ("object", Value::Null),
+            ("wait", Value::Null),
+            ("field_manager", Value::Null),
+            ("timeouts", Value::Null),
+        ])
     }
 
     fn config_map(name: &str, value: &str) -> Value {
-        Value::from_json(&serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": value}}))
+        Value::from_json(
+            &serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": value}}),
+        )
     }
 
     async fn plan(prior: Option<&Value>, config: &Value) -> Result<Planned, ProviderError> {

@@ -87,6 +87,20 @@ impl fmt::Display for ObjectRef {
     }
 }
 
+/// The `metadata` block: a list of one object in the Terraform provider's schemas (states
+/// written before it was a list hold the object itself).
+pub(crate) fn meta(state: &meshplan_provider::Value) -> &meshplan_provider::Value {
+    static NONE: meshplan_provider::Value = meshplan_provider::Value::Null;
+    match state.get("metadata") {
+        meshplan_provider::Value::List(items) => items.first().unwrap_or(&NONE),
+        other => other,
+    }
+}
+
+pub(crate) fn set_meta(state: &mut meshplan_provider::Value, metadata: meshplan_provider::Value) {
+    state.set("metadata", meshplan_provider::Value::List(vec![metadata]));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,18 +123,4 @@ mod tests {
         assert_eq!(ObjectRef::of_manifest(&m).unwrap().to_string(), "ConfigMap a (v1)");
         assert!(ObjectRef::of_manifest(&serde_json::json!({"kind": "ConfigMap"})).is_err());
     }
-}
-
-/// The `metadata` block: a list of one object in the Terraform provider's schemas (states
-/// written before it was a list hold the object itself).
-pub(crate) fn meta(state: &meshplan_provider::Value) -> &meshplan_provider::Value {
-    static NONE: meshplan_provider::Value = meshplan_provider::Value::Null;
-    match state.get("metadata") {
-        meshplan_provider::Value::List(items) => items.first().unwrap_or(&NONE),
-        other => other,
-    }
-}
-
-pub(crate) fn set_meta(state: &mut meshplan_provider::Value, metadata: meshplan_provider::Value) {
-    state.set("metadata", meshplan_provider::Value::List(vec![metadata]));
 }

@@ -52,10 +52,15 @@ mod tests {
         let crd = v(serde_json::json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
             "metadata": {"name": "x"}, "spec": {"group": "spire.spiffe.io", "names": {"kind": "ClusterSPIFFEID"}}}));
         assert!(manifest_keys(&crd).contains(&ImpliedKey::Provides("kind/spire.spiffe.io/ClusterSPIFFEID".into())));
-        let cr = v(serde_json::json!({"apiVersion": "spire.spiffe.io/v1alpha1", "kind": "ClusterSPIFFEID", "metadata": {"name": "istio", "namespace": "spire"}}));
+        let cr = v(
+            serde_json::json!({"apiVersion": "spire.spiffe.io/v1alpha1", "kind": "ClusterSPIFFEID", "metadata": {"name": "istio", "namespace": "spire"}}),
+        );
         assert_eq!(
             manifest_keys(&cr),
-            vec![ImpliedKey::Needs("namespace/spire".into()), ImpliedKey::Needs("kind/spire.spiffe.io/ClusterSPIFFEID".into())]
+            vec![
+                ImpliedKey::Needs("namespace/spire".into()),
+                ImpliedKey::Needs("kind/spire.spiffe.io/ClusterSPIFFEID".into())
+            ]
         );
     }
 }

@@ -13,5 +13,6 @@ pub(crate) fn block() -> Block {
 
 /// The timeout for `operation` from a state or config holding a `timeouts` block.
 pub(crate) fn timeout(state: &Value, operation: &str) -> Result<Duration, ProviderError> {
-    timeout_of(state, operation, DEFAULT_TIMEOUT).map_err(|e| ProviderError::new(format!("invalid duration: {e}")).at_attribute("timeouts"))
+    timeout_of(state, operation, DEFAULT_TIMEOUT)
+        .map_err(|e| ProviderError::new(format!("invalid duration: {e}")).at_attribute("timeouts"))
 }

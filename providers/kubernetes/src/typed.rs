@@ -10,8 +10,8 @@ use crate::managed::{project, strip_automatic, without_nulls};
 use crate::object_ref::ObjectRef;
 use crate::wait::WaitFor;
 use meshplan_provider::{
-    async_trait, plan_with_schema, Attribute, Block, Ctx, Nesting, PlanRequest, Planned, ProviderError, ResourceType, Schema,
-    Type, Value,
+    async_trait, plan_with_schema, Attribute, Block, Ctx, Nesting, PlanRequest, Planned, ProviderError, ResourceType,
+    Schema, Type, Value,
 };
 use serde_json::{json, Map, Value as Json};
 use std::sync::Arc;
@@ -68,7 +68,14 @@ pub(crate) trait Kind: Send + Sync + 'static {
         }
     }
     /// Waits after apply until the object is usable; returns the live object then.
-    async fn settle(&self, _cluster: &Cluster, _object: &ObjectRef, live: Json, _state: &Value, _deadline: Deadline) -> Result<Json, Failure> {
+    async fn settle(
+        &self,
+        _cluster: &Cluster,
+        _object: &ObjectRef,
+        live: Json,
+        _state: &Value,
+        _deadline: Deadline,
+    ) -> Result<Json, Failure> {
         Ok(live)
     }
 }
@@ -95,11 +102,12 @@ pub(crate) struct Typed<K>(pub K, pub &'static str);
 
 use crate::object_ref::{meta, set_meta};
 
-
 impl<K: Kind> Typed<K> {
     fn object(&self, state: &Value) -> Result<ObjectRef, ProviderError> {
         let meta = meta(state);
-        let name = meta.get_str("name").ok_or_else(|| ProviderError::new("metadata.name is required").at_attribute("metadata"))?;
+        let name = meta
+            .get_str("name")
+            .ok_or_else(|| ProviderError::new("metadata.name is required").at_attribute("metadata"))?;
         Ok(ObjectRef {
             api_version: self.0.api_version().to_string(),
             kind: self.0.kind().to_string(),
@@ -137,7 +145,10 @@ impl<K: Kind> Typed<K> {
         let mut meta = meta(state).clone();
         for field in ["labels", "annotations"] {
             if !meta.get(field).is_null() {
-                meta.set(field, managed.pointer(&format!("/metadata/{field}")).map(Value::from_json).unwrap_or(Value::Null));
+                meta.set(
+                    field,
+                    managed.pointer(&format!("/metadata/{field}")).map(Value::from_json).unwrap_or(Value::Null),
+                );
             }
         }
         meta.set("uid", live.pointer("/metadata/uid").map(Value::from_json).unwrap_or(Value::Null));
@@ -152,13 +163,24 @@ impl<K: Kind> Typed<K> {
         let body = self.manifest(planned)?;
         let object = self.object(planned)?;
         let deadline = Deadline::after(TYPED_TIMEOUT);
-        let request = ApplyRequest { object: &object, body: &body, manager: &cluster.field_manager, force: true, wait: &WaitFor::default(), deadline };
+        let request = ApplyRequest {
+            object: &object,
+            body: &body,
+            manager: &cluster.field_manager,
+            force: true,
+            wait: &WaitFor::default(),
+            deadline,
+        };
         let live = match apply_and_wait(cluster, request).await {
             Ok(live) => live,
             Err(ApplyFailure { failure, written: Some(live) }) => return Err(self.partial(failure, planned, &live)),
             Err(ApplyFailure { failure, written: None }) => return Err(failure.into()),
         };
-        let settled = self.0.settle(cluster, &object, live.clone(), planned, deadline).await.map_err(|f| self.partial(f, planned, &live))?;
+        let settled = self
+            .0
+            .settle(cluster, &object, live.clone(), planned, deadline)
+            .await
+            .map_err(|f| self.partial(f, planned, &live))?;
         self.state_from(planned, &settled)
     }
 
@@ -289,11 +311,19 @@ impl<K: Kind> ResourceType for Typed<K> {
             (true, None) => (Some("default".to_string()), id.to_string()),
             (false, _) => (None, id.to_string()),
         };
-        let object = ObjectRef { api_version: self.0.api_version().into(), kind: self.0.kind().into(), namespace, name };
-        let live = cluster.get(&object).await?.ok_or_else(|| ProviderError::new(format!("cannot import {object}: it does not exist")))?;
+        let object =
+            ObjectRef { api_version: self.0.api_version().into(), kind: self.0.kind().into(), namespace, name };
+        let live = cluster
+            .get(&object)
+            .await?
+            .ok_or_else(|| ProviderError::new(format!("cannot import {object}: it does not exist")))?;
         let mut meta_json = live.get("metadata").and_then(Json::as_object).cloned().unwrap_or_default();
         strip_automatic(&mut meta_json, "labels", &["kubernetes.io/metadata.name"]);
-        strip_automatic(&mut meta_json, "annotations", &["kubectl.kubernetes.io/last-applied-configuration", "kubernetes.io/service-account.uid"]);
+        strip_automatic(
+            &mut meta_json,
+            "annotations",
+            &["kubectl.kubernetes.io/last-applied-configuration", "kubernetes.io/service-account.uid"],
+        );
         let mut state = blank(&self.schema());
         let mut meta = Value::object([("name", Value::from(object.name.clone()))]);
         if let Some(ns) = &object.namespace {

@@ -46,8 +46,10 @@ impl WaitFor {
         let mut fields = Vec::new();
         for (path, pattern) in wait.get("fields").as_object().into_iter().flatten() {
             let pattern = pattern.as_str().unwrap_or_default();
-            let re = regex::Regex::new(&format!("^(?:{pattern})$"))
-                .map_err(|e| ProviderError::new(format!("wait.fields[{path:?}] is not a valid regular expression: {e}")).at_attribute("wait"))?;
+            let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+                ProviderError::new(format!("wait.fields[{path:?}] is not a valid regular expression: {e}"))
+                    .at_attribute("wait")
+            })?;
             fields.push((path.clone(), re));
         }
         Ok(WaitFor { rollout: wait.get("rollout").as_bool().unwrap_or(false), conditions, fields })
@@ -84,14 +86,24 @@ impl WaitFor {
         for (path, re) in &self.fields {
             let actual = field_at(live, path).map(scalar_text);
             if !actual.as_deref().is_some_and(|v| re.is_match(v)) {
-                return Some(format!("{path} is {}, waiting for /{}/", actual.as_deref().unwrap_or("absent"), re.as_str()));
+                return Some(format!(
+                    "{path} is {}, waiting for /{}/",
+                    actual.as_deref().unwrap_or("absent"),
+                    re.as_str()
+                ));
             }
         }
         None
     }
 
     /// Polls the object until nothing is unmet; returns the final live object.
-    pub async fn wait(&self, cluster: &Cluster, object: &ObjectRef, live: Json, deadline: Deadline) -> Result<Json, Failure> {
+    pub async fn wait(
+        &self,
+        cluster: &Cluster,
+        object: &ObjectRef,
+        live: Json,
+        deadline: Deadline,
+    ) -> Result<Json, Failure> {
         if self.unmet(&live).is_none() {
             return Ok(live);
         }
@@ -184,7 +196,9 @@ mod tests {
 
     #[test]
     fn conditions_and_fields() {
-        let w = wait(json!({"condition": [{"type": "Ready", "status": "True"}], "fields": {"status.phase": "Run.*", "status.items[1]": "b"}}));
+        let w = wait(
+            json!({"condition": [{"type": "Ready", "status": "True"}], "fields": {"status.phase": "Run.*", "status.items[1]": "b"}}),
+        );
         let live = json!({"status": {"phase": "Running", "items": ["a", "b"], "conditions": [{"type": "Ready", "status": "False"}]}});
         assert!(w.unmet(&live).unwrap().contains("Ready is False"));
         let live = json!({"status": {"phase": "Running", "items": ["a", "b"], "conditions": [{"type": "Ready", "status": "True"}]}});

@@ -133,7 +133,9 @@ async fn cluster_and_its_objects_in_one_apply() {
         "kubernetes_manifest.install[\"ConfigMap/install-b\"]",
     ];
     for address in deferred {
-        let change = plan.change(address).unwrap_or_else(|| panic!("{address} planned: {:?}", plan.changes.iter().map(|c| &c.address).collect::<Vec<_>>()));
+        let change = plan.change(address).unwrap_or_else(|| {
+            panic!("{address} planned: {:?}", plan.changes.iter().map(|c| &c.address).collect::<Vec<_>>())
+        });
         assert_eq!(change.action, Action::Create, "{address}");
         assert_eq!(change.deferred.as_deref(), Some("provider kubernetes.foo is configured during apply"), "{address}");
     }
@@ -141,21 +143,46 @@ async fn cluster_and_its_objects_in_one_apply() {
     let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), 10, &NoHook).await.unwrap();
     assert!(!report.diags.has_errors(), "{:?}", report.diags);
     assert_eq!(report.deferred.len(), deferred.len(), "{:?}", report.deferred);
-    for (kind, name) in [("Namespace", "spire"), ("CustomResourceDefinition", "widgets.example.com"), ("Widget", "w1"), ("ServiceAccount", "spire-server"), ("ConfigMap", "install-a"), ("ConfigMap", "install-b")] {
+    for (kind, name) in [
+        ("Namespace", "spire"),
+        ("CustomResourceDefinition", "widgets.example.com"),
+        ("Widget", "w1"),
+        ("ServiceAccount", "spire-server"),
+        ("ConfigMap", "install-a"),
+        ("ConfigMap", "install-b"),
+    ] {
         assert!(stored(&server, kind, name), "{kind} {name} created");
     }
-    let sa = server.objects().into_iter().find(|o| o["kind"] == "ServiceAccount" && o["metadata"]["name"] == "spire-server").unwrap();
-    assert_eq!(sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"], "arn:aws:iam::123456789012:role/spire-server");
+    let sa = server
+        .objects()
+        .into_iter()
+        .find(|o| o["kind"] == "ServiceAccount" && o["metadata"]["name"] == "spire-server")
+        .unwrap();
+    assert_eq!(
+        sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
+        "arn:aws:iam::123456789012:role/spire-server"
+    );
 
     let after = backend.read().unwrap();
     let (again, _) = ops::plan(&ws, &root, &after, &PlanOptions::default(), &NoHook).await.unwrap();
-    assert!(again.is_empty(), "re-plan shows no changes: {:?}", again.changes.iter().map(|c| (&c.address, c.action)).collect::<Vec<_>>());
+    assert!(
+        again.is_empty(),
+        "re-plan shows no changes: {:?}",
+        again.changes.iter().map(|c| (&c.address, c.action)).collect::<Vec<_>>()
+    );
 
     let opts = PlanOptions { destroy: true, ..PlanOptions::default() };
     let (destroy, _) = ops::plan(&ws, &root, &after, &opts, &NoHook).await.unwrap();
     let report = ops::apply(&ws, &root, &after, &destroy, backend.clone(), 10, &NoHook).await.unwrap();
     assert!(!report.diags.has_errors(), "{:?}", report.diags);
-    for (kind, name) in [("Namespace", "spire"), ("CustomResourceDefinition", "widgets.example.com"), ("Widget", "w1"), ("ServiceAccount", "spire-server"), ("ConfigMap", "install-a"), ("ConfigMap", "install-b")] {
+    for (kind, name) in [
+        ("Namespace", "spire"),
+        ("CustomResourceDefinition", "widgets.example.com"),
+        ("Widget", "w1"),
+        ("ServiceAccount", "spire-server"),
+        ("ConfigMap", "install-a"),
+        ("ConfigMap", "install-b"),
+    ] {
         assert!(!stored(&server, kind, name), "{kind} {name} destroyed");
     }
     assert!(backend.read().unwrap().resources.is_empty());
@@ -227,11 +254,22 @@ async fn two_clusters_at_once() {
     let report = ops::apply(&ws, &root, &snap, &plan, backend.clone(), 10, &NoHook).await.unwrap();
     assert!(!report.diags.has_errors(), "{:?}", report.diags);
 
-    let peer = bar.objects().into_iter().find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == "peer").expect("peer on bar");
-    let identity = foo.objects().into_iter().find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == "identity").expect("identity on foo");
+    let peer = bar
+        .objects()
+        .into_iter()
+        .find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == "peer")
+        .expect("peer on bar");
+    let identity = foo
+        .objects()
+        .into_iter()
+        .find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == "identity")
+        .expect("identity on foo");
     assert_eq!(peer["data"]["trust_domain"], "foo.com");
     assert_eq!(peer["data"]["peer_uid"], identity["metadata"]["uid"]);
-    assert!(!stored(&foo, "ConfigMap", "peer") && !stored(&bar, "ConfigMap", "identity"), "each object on its own cluster");
+    assert!(
+        !stored(&foo, "ConfigMap", "peer") && !stored(&bar, "ConfigMap", "identity"),
+        "each object on its own cluster"
+    );
     assert!(report.outputs["bar_version"].as_str().is_some_and(|v| v.starts_with('v')), "{:?}", report.outputs);
 
     let after = backend.read().unwrap();

@@ -11,9 +11,15 @@ const TOKEN: &str = "mp-0123456789abcdef01234567";
 
 async fn check(rt: &dyn ResourceType, ctx: &meshplan_provider::Ctx, config: &Value) {
     let planned = plan(rt, ctx, None, config).await.state;
-    assert_eq!(rt.find(ctx, TOKEN, &planned).await.expect("find"), None, "{}: found before it was made", rt.type_name());
+    assert_eq!(
+        rt.find(ctx, TOKEN, &planned).await.expect("find"),
+        None,
+        "{}: found before it was made",
+        rt.type_name()
+    );
     let created = rt.create(ctx, &planned).await.expect("create");
-    let found = rt.find(ctx, TOKEN, &planned).await.expect("find").unwrap_or_else(|| panic!("{}: not found", rt.type_name()));
+    let found =
+        rt.find(ctx, TOKEN, &planned).await.expect("find").unwrap_or_else(|| panic!("{}: not found", rt.type_name()));
     assert_eq!(found, created, "{}: find differs from create", rt.type_name());
     assert_no_op(rt, ctx, &found, config).await;
     rt.delete(ctx, &created).await.expect("delete");
@@ -31,16 +37,29 @@ async fn typed_and_manifest_objects_are_found_by_name() {
     assert_eq!(ns.find(&ctx, TOKEN, &ns_planned).await.expect("find").as_ref(), Some(&ns_state));
 
     let cm = resource("kubernetes_config_map");
-    check(cm.as_ref(), &ctx, &shaped(&cm.schema(), &json!({"metadata": {"name": "bundle", "namespace": "spire"}, "data": {"k": "v"}}))).await;
+    check(
+        cm.as_ref(),
+        &ctx,
+        &shaped(&cm.schema(), &json!({"metadata": {"name": "bundle", "namespace": "spire"}, "data": {"k": "v"}})),
+    )
+    .await;
     let secret = resource("kubernetes_secret");
-    check(secret.as_ref(), &ctx, &shaped(&secret.schema(), &json!({"metadata": {"name": "s", "namespace": "spire"}, "data": {"k": "v"}}))).await;
+    check(
+        secret.as_ref(),
+        &ctx,
+        &shaped(&secret.schema(), &json!({"metadata": {"name": "s", "namespace": "spire"}, "data": {"k": "v"}})),
+    )
+    .await;
     let manifest = resource("kubernetes_manifest");
     let m = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": "spire"}, "data": {"a": "1"}});
     check(manifest.as_ref(), &ctx, &shaped(&manifest.schema(), &json!({"manifest": m}))).await;
 
     // A patch is found only once its keys are there with the planned values.
     let labels = resource("kubernetes_labels");
-    let l_cfg = shaped(&labels.schema(), &json!({"api_version": "v1", "kind": "Namespace", "metadata": {"name": "spire"}, "labels": {"istio-injection": "enabled"}}));
+    let l_cfg = shaped(
+        &labels.schema(),
+        &json!({"api_version": "v1", "kind": "Namespace", "metadata": {"name": "spire"}, "labels": {"istio-injection": "enabled"}}),
+    );
     let l_planned = plan(labels.as_ref(), &ctx, None, &l_cfg).await.state;
     assert_eq!(labels.find(&ctx, TOKEN, &l_planned).await.expect("find"), None);
     let l_state = labels.create(&ctx, &l_planned).await.expect("labels");

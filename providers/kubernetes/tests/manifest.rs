@@ -40,9 +40,13 @@ async fn create_update_drift_import_delete() {
     // Drift: a managed field changed out of band shows as a diff of that field only.
     let raw = raw_client(&server).await;
     let api = raw_api(&raw, "v1", "ConfigMap", Some("default"));
-    api.patch("settings", &PatchParams::default(), &Patch::Merge(json!({"data": {"a": "tampered"}, "metadata": {"labels": {"other": "x"}}})))
-        .await
-        .unwrap();
+    api.patch(
+        "settings",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"a": "tampered"}, "metadata": {"labels": {"other": "x"}}})),
+    )
+    .await
+    .unwrap();
     let refreshed = rt.read(&ctx, &state).await.unwrap().expect("still there");
     assert_eq!(refreshed.get("manifest").get("data").get_str("a"), Some("tampered"));
     assert_eq!(refreshed.get("manifest").get("metadata").get("labels"), &Value::Null, "unmanaged labels are no drift");
@@ -85,18 +89,30 @@ async fn condition_and_field_waits_and_their_timeout() {
     let server = server_with_ready_delay("conditions", Duration::from_millis(800));
     let ctx = ctx(&server, "kubernetes_manifest.job").await;
     let rt = resource("kubernetes_manifest");
-    let job = |name: &str| json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "namespace": "default"},
-        "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}});
-    let config = manifest_config(job("done"), json!({"wait": {"condition": [{"type": "Complete", "status": "True"}], "fields": {"status.succeeded": "1"}}}));
+    let job = |name: &str| {
+        json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "namespace": "default"},
+        "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}})
+    };
+    let config = manifest_config(
+        job("done"),
+        json!({"wait": {"condition": [{"type": "Complete", "status": "True"}], "fields": {"status.succeeded": "1"}}}),
+    );
     let planned = plan(rt.as_ref(), &ctx, None, &config).await;
     let state = rt.create(&ctx, &planned.state).await.unwrap();
     assert_eq!(state.get("object").get("status").get("succeeded").as_i64(), Some(1));
 
     // A condition that never comes: a timeout naming what was seen, with the object kept.
-    let never = manifest_config(job("never"), json!({"wait": {"condition": [{"type": "Failed", "status": "True"}]}, "timeouts": {"create": "2s"}}));
+    let never = manifest_config(
+        job("never"),
+        json!({"wait": {"condition": [{"type": "Failed", "status": "True"}]}, "timeouts": {"create": "2s"}}),
+    );
     let planned = plan(rt.as_ref(), &ctx, None, &never).await;
     let err = rt.create(&ctx, &planned.state).await.unwrap_err();
-    assert!(err.message.contains("timed out after 2s") && err.message.contains("condition Failed is absent"), "{}", err.message);
+    assert!(
+        err.message.contains("timed out after 2s") && err.message.contains("condition Failed is absent"),
+        "{}",
+        err.message
+    );
     assert!(err.partial_state.is_some(), "the created object is not lost");
 }
 
@@ -143,7 +159,8 @@ async fn missing_namespace_heals_when_it_appears() {
         tokio::spawn(async move { rt.create(&ctx, &planned).await })
     };
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let ns = manifest_config(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "spire"}}), json!({}));
+    let ns =
+        manifest_config(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "spire"}}), json!({}));
     let planned_ns = plan(rt.as_ref(), &ctx, None, &ns).await;
     rt.create(&ctx, &planned_ns.state).await.unwrap();
     task.await.unwrap().unwrap_or_else(|e| panic!("{e}"));
@@ -163,7 +180,13 @@ async fn conflicts_name_the_manager_unless_forced() {
     let rt = resource("kubernetes_manifest");
     let raw = raw_client(&server).await;
     raw_api(&raw, "v1", "ConfigMap", Some("default"))
-        .patch("shared", &PatchParams::apply("alice"), &Patch::Apply(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "shared"}, "data": {"key": "a"}})))
+        .patch(
+            "shared",
+            &PatchParams::apply("alice"),
+            &Patch::Apply(
+                json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "shared"}, "data": {"key": "a"}}),
+            ),
+        )
         .await
         .unwrap();
     let ours = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "shared", "namespace": "default"}, "data": {"key": "b"}});

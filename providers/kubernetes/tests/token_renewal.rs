@@ -24,7 +24,8 @@ use std::time::Duration;
 const TTL: Duration = Duration::from_secs(6);
 
 fn emulators(cluster: &str) -> Emulators {
-    let emu = Emulators::start(&Options::clusters(&[cluster]).with_eks_token_ttl(TTL)).unwrap_or_else(|e| panic!("starting the emulators: {e}"));
+    let emu = Emulators::start(&Options::clusters(&[cluster]).with_eks_token_ttl(TTL))
+        .unwrap_or_else(|e| panic!("starting the emulators: {e}"));
     // moto's DescribeCluster answers with the kube test server's endpoint and CA.
     emu.boto3(&format!("client('eks').create_cluster(name={cluster:?}, roleArn='arn:aws:iam::123456789012:role/eks', resourcesVpcConfig={{}})"))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -52,7 +53,11 @@ async fn create_namespace(ctx: &Ctx, name: &str) {
 fn plugin_script(dir: &Path, body: &str) -> (PathBuf, PathBuf) {
     let script = dir.join("plugin.sh");
     let runs = dir.join("runs");
-    std::fs::write(&script, format!("#!/bin/sh\nset -e\necho run >> {runs:?}\n{body}\n", runs = runs.display().to_string())).unwrap();
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nset -e\necho run >> {runs:?}\n{body}\n", runs = runs.display().to_string()),
+    )
+    .unwrap();
     let mut perms = std::fs::metadata(&script).unwrap().permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
     std::fs::set_permissions(&script, perms).unwrap();
@@ -149,8 +154,15 @@ async fn built_in_eks_tokens_need_no_aws_cli_and_are_renewed_on_401() {
     let emu = emulators("foo");
     let server = &emu.cluster("foo").server;
     let env = json!({"PATH": "/nonexistent", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_ENDPOINT_URL_STS": emu.moto().url()});
-    let config = exec_config(&server.url, &server.ca_pem, "aws", &["--region", emu.region(), "eks", "get-token", "--cluster-name", "foo"], env);
-    let client = KubernetesProvider.configure(&config).await.unwrap_or_else(|e| panic!("configure: {e} ({:?})", e.hint));
+    let config = exec_config(
+        &server.url,
+        &server.ca_pem,
+        "aws",
+        &["--region", emu.region(), "eks", "get-token", "--cluster-name", "foo"],
+        env,
+    );
+    let client =
+        KubernetesProvider.configure(&config).await.unwrap_or_else(|e| panic!("configure: {e} ({:?})", e.hint));
     let ctx = Ctx::new(client, "kubernetes_namespace.x");
     create_namespace(&ctx, "first").await;
     tokio::time::sleep(TTL + Duration::from_secs(2)).await;
@@ -178,9 +190,19 @@ print(json.dumps({'kind': 'ExecCredential', 'apiVersion': 'client.authentication
 "#;
     std::fs::write(dir.path().join("presign.py"), presign).unwrap();
     let python = emu.moto().python().display().to_string();
-    let (script, runs_file) = plugin_script(dir.path(), &format!("exec {python:?} {:?}", dir.path().join("presign.py").display().to_string()));
-    let config = exec_config(&server.url, &server.ca_pem, &script.display().to_string(), &[], json!({"MOTO_URL": emu.moto().url()}));
-    let client = KubernetesProvider.configure(&config).await.unwrap_or_else(|e| panic!("configure: {e} ({:?})", e.hint));
+    let (script, runs_file) = plugin_script(
+        dir.path(),
+        &format!("exec {python:?} {:?}", dir.path().join("presign.py").display().to_string()),
+    );
+    let config = exec_config(
+        &server.url,
+        &server.ca_pem,
+        &script.display().to_string(),
+        &[],
+        json!({"MOTO_URL": emu.moto().url()}),
+    );
+    let client =
+        KubernetesProvider.configure(&config).await.unwrap_or_else(|e| panic!("configure: {e} ({:?})", e.hint));
     let ctx = Ctx::new(client, "kubernetes_namespace.x");
     assert_eq!(runs(&runs_file), 1, "configure runs the plugin once");
     create_namespace(&ctx, "first").await;
@@ -200,8 +222,10 @@ async fn an_exec_plugin_is_run_again_when_its_token_expires() {
     let body = r#"printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","status":{"token":"%s","expirationTimestamp":"%s"}}' "$TOKEN" "$(date -u -d '+12 seconds' +%Y-%m-%dT%H:%M:%SZ)""#;
     let (script, runs_file) = plugin_script(dir.path(), body);
     let info = server.info();
-    let config = exec_config(&info.url, &info.ca_pem, &script.display().to_string(), &[], json!({"TOKEN": info.admin_token}));
-    let client = KubernetesProvider.configure(&config).await.unwrap_or_else(|e| panic!("configure: {e} ({:?})", e.hint));
+    let config =
+        exec_config(&info.url, &info.ca_pem, &script.display().to_string(), &[], json!({"TOKEN": info.admin_token}));
+    let client =
+        KubernetesProvider.configure(&config).await.unwrap_or_else(|e| panic!("configure: {e} ({:?})", e.hint));
     let ctx = Ctx::new(client, "kubernetes_namespace.x");
     create_namespace(&ctx, "first").await;
     assert_eq!(runs(&runs_file), 1, "one run serves requests until the expiry nears");
@@ -230,8 +254,12 @@ async fn a_kubeconfig_exec_user_is_run_by_the_provider() {
     });
     let path = dir.path().join("kubeconfig");
     std::fs::write(&path, kubeconfig.to_string()).unwrap();
-    let config = shaped(&KubernetesProvider.config_schema(), &json!({"config_path": path.display().to_string(), "field_manager": "meshplan"}));
-    let client = KubernetesProvider.configure(&config).await.unwrap_or_else(|e| panic!("configure: {e} ({:?})", e.hint));
+    let config = shaped(
+        &KubernetesProvider.config_schema(),
+        &json!({"config_path": path.display().to_string(), "field_manager": "meshplan"}),
+    );
+    let client =
+        KubernetesProvider.configure(&config).await.unwrap_or_else(|e| panic!("configure: {e} ({:?})", e.hint));
     create_namespace(&Ctx::new(client, "kubernetes_namespace.x"), "from-kubeconfig").await;
     assert_eq!(runs(&runs_file), 1, "no expiry: one run serves");
     assert!(stored(&server, "Namespace", "from-kubeconfig"));
@@ -248,7 +276,10 @@ async fn a_broken_plugin_fails_configure_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let (script, _) = plugin_script(dir.path(), "echo 'not logged in' >&2; exit 1");
     let info = server.info();
-    let Err(err) = KubernetesProvider.configure(&exec_config(&info.url, &info.ca_pem, &script.display().to_string(), &[], json!({}))).await else {
+    let Err(err) = KubernetesProvider
+        .configure(&exec_config(&info.url, &info.ca_pem, &script.display().to_string(), &[], json!({})))
+        .await
+    else {
         panic!("configure must fail");
     };
     assert!(err.message.contains("not logged in"), "{}", err.message);

@@ -21,17 +21,27 @@ async fn namespace_service_account_config_map() {
     let ns_cfg = config("kubernetes_namespace", json!({"metadata": {"name": "spire", "labels": {"team": "mesh"}}}));
     let ns = create_and_check_no_op(ns_rt.as_ref(), &ctx, &ns_cfg).await;
     assert_eq!(ns.get_str("id"), Some("spire"));
-    let ns_cfg2 = config("kubernetes_namespace", json!({"metadata": {"name": "spire", "labels": {"team": "mesh", "istio-injection": "enabled"}}}));
+    let ns_cfg2 = config(
+        "kubernetes_namespace",
+        json!({"metadata": {"name": "spire", "labels": {"team": "mesh", "istio-injection": "enabled"}}}),
+    );
     let ns = update(ns_rt.as_ref(), &ctx, &ns, &ns_cfg2).await;
 
     let sa_rt = resource("kubernetes_service_account");
     let arn = "arn:aws:iam::123456789012:role/spire";
-    let sa_cfg = config("kubernetes_service_account", json!({"metadata": {"name": "spire-server", "namespace": "spire", "annotations": {"eks.amazonaws.com/role-arn": arn}}}));
+    let sa_cfg = config(
+        "kubernetes_service_account",
+        json!({"metadata": {"name": "spire-server", "namespace": "spire", "annotations": {"eks.amazonaws.com/role-arn": arn}}}),
+    );
     let sa = create_and_check_no_op(sa_rt.as_ref(), &ctx, &sa_cfg).await;
     assert_eq!(sa.get_str("id"), Some("spire/spire-server"));
     // Drift: the annotation changed out of band.
     raw_api(&raw, "v1", "ServiceAccount", Some("spire"))
-        .patch("spire-server", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"annotations": {"eks.amazonaws.com/role-arn": "other"}}})))
+        .patch(
+            "spire-server",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"annotations": {"eks.amazonaws.com/role-arn": "other"}}})),
+        )
         .await
         .unwrap();
     let drifted = sa_rt.read(&ctx, &sa).await.unwrap().unwrap();
@@ -39,12 +49,27 @@ async fn namespace_service_account_config_map() {
     let sa = update(sa_rt.as_ref(), &ctx, &drifted, &sa_cfg).await;
     let imported = sa_rt.import(&ctx, "spire/spire-server").await.unwrap();
     assert_eq!(metadata(&imported).get("annotations"), metadata(&sa).get("annotations"));
-    assert_eq!(metadata(&plan(sa_rt.as_ref(), &ctx, Some(&imported), &sa_cfg).await.state).get("annotations"), metadata(&imported).get("annotations"));
+    assert_eq!(
+        metadata(&plan(sa_rt.as_ref(), &ctx, Some(&imported), &sa_cfg).await.state).get("annotations"),
+        metadata(&imported).get("annotations")
+    );
 
     let cm_rt = resource("kubernetes_config_map");
-    let cm_cfg = config("kubernetes_config_map", json!({"metadata": {"name": "trust-bundle", "namespace": "spire"}, "data": {"root-cert.pem": "PEM"}}));
+    let cm_cfg = config(
+        "kubernetes_config_map",
+        json!({"metadata": {"name": "trust-bundle", "namespace": "spire"}, "data": {"root-cert.pem": "PEM"}}),
+    );
     let cm = create_and_check_no_op(cm_rt.as_ref(), &ctx, &cm_cfg).await;
-    let cm = update(cm_rt.as_ref(), &ctx, &cm, &config("kubernetes_config_map", json!({"metadata": {"name": "trust-bundle", "namespace": "spire"}, "data": {"root-cert.pem": "PEM2"}}))).await;
+    let cm = update(
+        cm_rt.as_ref(),
+        &ctx,
+        &cm,
+        &config(
+            "kubernetes_config_map",
+            json!({"metadata": {"name": "trust-bundle", "namespace": "spire"}, "data": {"root-cert.pem": "PEM2"}}),
+        ),
+    )
+    .await;
     let imported = cm_rt.import(&ctx, "spire/trust-bundle").await.unwrap();
     assert_eq!(imported.get("data"), cm.get("data"));
     raw_api(&raw, "v1", "ConfigMap", Some("spire")).delete("trust-bundle", &DeleteParams::default()).await.unwrap();
@@ -65,11 +90,15 @@ async fn secrets_plain_and_service_account_token() {
     let server = server("secrets");
     let ctx = ctx(&server, "kubernetes_secret.s").await;
     let rt = resource("kubernetes_secret");
-    let cfg = config("kubernetes_secret", json!({"metadata": {"name": "creds"}, "data": {"user": "admin"}, "string_data": {"password": "hunter2"}}));
+    let cfg = config(
+        "kubernetes_secret",
+        json!({"metadata": {"name": "creds"}, "data": {"user": "admin"}, "string_data": {"password": "hunter2"}}),
+    );
     let state = create_and_check_no_op(rt.as_ref(), &ctx, &cfg).await;
     assert_eq!(state.get("data").get_str("user"), Some("admin"));
     assert_eq!(state.get("string_data").get_str("password"), Some("hunter2"));
-    let live = server.objects().into_iter().find(|o| o["kind"] == "Secret" && o["metadata"]["name"] == "creds").unwrap();
+    let live =
+        server.objects().into_iter().find(|o| o["kind"] == "Secret" && o["metadata"]["name"] == "creds").unwrap();
     assert_eq!(live["data"]["user"], "YWRtaW4=", "stored base64 as the API wants");
 
     // Drift in a secret value is detected; an error never shows secret values.
@@ -86,14 +115,21 @@ async fn secrets_plain_and_service_account_token() {
     // A service-account-token Secret waits for its token, exposed as sensitive computed data.
     let sa = config("kubernetes_service_account", json!({"metadata": {"name": "istio-reader-service-account"}}));
     create_and_check_no_op(resource("kubernetes_service_account").as_ref(), &ctx, &sa).await;
-    let token_cfg = config("kubernetes_secret", json!({
+    let token_cfg = config(
+        "kubernetes_secret",
+        json!({
         "metadata": {"name": "istio-reader-token", "annotations": {"kubernetes.io/service-account.name": "istio-reader-service-account"}},
-        "type": "kubernetes.io/service-account-token"}));
+        "type": "kubernetes.io/service-account-token"}),
+    );
     assert!(rt.schema().attributes["data"].sensitive);
     let planned = plan(rt.as_ref(), &ctx, None, &token_cfg).await;
     assert_eq!(planned.state.get("data"), &Value::Unknown);
     let token = rt.create(&ctx, &planned.state).await.unwrap();
-    assert!(token.get("data").get_str("token").is_some_and(|t| !t.is_empty()), "{}", token.get("data").as_object().map(|m| m.len()).unwrap_or(0));
+    assert!(
+        token.get("data").get_str("token").is_some_and(|t| !t.is_empty()),
+        "{}",
+        token.get("data").as_object().map(|m| m.len()).unwrap_or(0)
+    );
     assert!(token.get("data").get_str("ca.crt").is_some_and(|c| c.contains("BEGIN CERTIFICATE")));
     assert_no_op(rt.as_ref(), &ctx, &token, &token_cfg).await;
     let imported = rt.import(&ctx, "default/istio-reader-token").await.unwrap();
@@ -122,11 +158,17 @@ async fn labels_and_annotations_on_objects_we_do_not_own() {
         c
     };
     // The annotation belongs to the "eks" manager: a conflict unless forced.
-    let polite = shaped(&ann.schema(), &with("annotations", json!({"storageclass.kubernetes.io/is-default-class": "false"}), false));
+    let polite = shaped(
+        &ann.schema(),
+        &with("annotations", json!({"storageclass.kubernetes.io/is-default-class": "false"}), false),
+    );
     let planned = plan(ann.as_ref(), &ctx, None, &polite).await;
     let err = ann.create(&ctx, &planned.state).await.unwrap_err();
     assert!(err.message.contains("\"eks\""), "{}", err.message);
-    let forced = shaped(&ann.schema(), &with("annotations", json!({"storageclass.kubernetes.io/is-default-class": "false"}), true));
+    let forced = shaped(
+        &ann.schema(),
+        &with("annotations", json!({"storageclass.kubernetes.io/is-default-class": "false"}), true),
+    );
     let state = create_and_check_no_op(ann.as_ref(), &ctx, &forced).await;
     assert_eq!(state.get_str("id"), Some("apiVersion=storage.k8s.io/v1,kind=StorageClass,name=gp2"));
 
@@ -155,7 +197,10 @@ async fn labels_and_annotations_on_objects_we_do_not_own() {
     assert_eq!(live["metadata"]["labels"], json!({"owner": "eks"}));
 
     // A missing object is an error, not a creation.
-    let missing = shaped(&labels.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": [{"name": "nope", "namespace": "default"}], "labels": {"a": "b"}}));
+    let missing = shaped(
+        &labels.schema(),
+        &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": [{"name": "nope", "namespace": "default"}], "labels": {"a": "b"}}),
+    );
     let planned = plan(labels.as_ref(), &ctx, None, &missing).await;
     let started = std::time::Instant::now();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), labels.create(&ctx, &planned.state)).await;
@@ -175,16 +220,26 @@ async fn data_sources_read_objects_lists_and_version() {
             .unwrap();
     }
     let one = data_source("kubernetes_resource");
-    let cfg = shaped(&one.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": [{"name": "b", "namespace": "default"}]}));
+    let cfg = shaped(
+        &one.schema(),
+        &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": [{"name": "b", "namespace": "default"}]}),
+    );
     let read = one.read(&ctx, &cfg).await.unwrap();
     assert_eq!(read.get("object").get("data").get_str("k"), Some("b"));
-    let cfg = shaped(&one.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": [{"name": "zzz", "namespace": "default"}]}));
+    let cfg = shaped(
+        &one.schema(),
+        &json!({"api_version": "v1", "kind": "ConfigMap", "metadata": [{"name": "zzz", "namespace": "default"}]}),
+    );
     assert_eq!(one.read(&ctx, &cfg).await.unwrap().get("object"), &Value::Null);
 
     let many = data_source("kubernetes_resources");
-    let cfg = shaped(&many.schema(), &json!({"api_version": "v1", "kind": "ConfigMap", "namespace": "default", "label_selector": "team=x"}));
+    let cfg = shaped(
+        &many.schema(),
+        &json!({"api_version": "v1", "kind": "ConfigMap", "namespace": "default", "label_selector": "team=x"}),
+    );
     let listed = many.read(&ctx, &cfg).await.unwrap();
-    let names: Vec<&str> = listed.get("objects").as_list().unwrap().iter().filter_map(|o| metadata(o).get_str("name")).collect();
+    let names: Vec<&str> =
+        listed.get("objects").as_list().unwrap().iter().filter_map(|o| metadata(o).get_str("name")).collect();
     assert_eq!(names, ["a", "b"]);
 
     let version = data_source("kubernetes_server_version");

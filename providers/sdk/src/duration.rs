@@ -25,7 +25,8 @@ pub fn parse_go_duration(text: &str) -> Result<i128, String> {
         if number_len == 0 {
             return Err(format!("{text:?} is not a duration (expected a number before the unit, as in \"30s\")"));
         }
-        let number: f64 = rest[..number_len].parse().map_err(|_| format!("{text:?}: bad number {:?}", &rest[..number_len]))?;
+        let number: f64 =
+            rest[..number_len].parse().map_err(|_| format!("{text:?}: bad number {:?}", &rest[..number_len]))?;
         rest = &rest[number_len..];
         let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
         let nanos_per_unit = match &rest[..unit_len] {

@@ -49,9 +49,9 @@ impl Ctx {
     }
     /// The configured client of type `T` (the type the provider's `configure` returned).
     pub fn client<T: Any + Send + Sync>(&self) -> Result<&T, ProviderError> {
-        self.client
-            .downcast_ref::<T>()
-            .ok_or_else(|| ProviderError::new("internal error: the provider was not configured with its own client type"))
+        self.client.downcast_ref::<T>().ok_or_else(|| {
+            ProviderError::new("internal error: the provider was not configured with its own client type")
+        })
     }
 }
 

@@ -37,7 +37,9 @@ fn attribute_json(a: &Attribute) -> Json {
         AttributeMode::OptionalComputed => (false, true, true),
     };
     // Terraform writes only the flags that are true.
-    for (key, on) in [("required", required), ("optional", optional), ("computed", computed), ("sensitive", a.sensitive)] {
+    for (key, on) in
+        [("required", required), ("optional", optional), ("computed", computed), ("sensitive", a.sensitive)]
+    {
         if on {
             m.insert(key.into(), json!(true));
         }
@@ -96,7 +98,8 @@ pub fn provider_schema_json(p: &dyn Provider) -> Json {
     let mut m = Map::new();
     m.insert("provider".into(), schema_json(&p.config_schema()));
     if !resources.is_empty() {
-        let r: Map<String, Json> = resources.iter().map(|r| (r.type_name().to_string(), schema_json(&r.schema()))).collect();
+        let r: Map<String, Json> =
+            resources.iter().map(|r| (r.type_name().to_string(), schema_json(&r.schema()))).collect();
         m.insert("resource_schemas".into(), Json::Object(r));
     }
     if !data.is_empty() {
@@ -118,7 +121,12 @@ mod tests {
             .attr("password", Attribute::optional_computed(Type::String).sensitive())
             .attr("ports", Attribute::optional(Type::set(Type::Number)))
             .attr("obj", Attribute::optional(Type::list(Type::Object([("a".to_string(), Type::Bool)].into()))))
-            .block("rule", Block::list(Schema::new().attr("x", Attribute::optional(Type::map(Type::Any)))).min_items(1).max_items(2))
+            .block(
+                "rule",
+                Block::list(Schema::new().attr("x", Attribute::optional(Type::map(Type::Any))))
+                    .min_items(1)
+                    .max_items(2),
+            )
             .block("one", Block::single(Schema::new()))
             .block("tags", Block::set(Schema::new()).max_items(50))
             .version(3);
@@ -148,6 +156,8 @@ mod tests {
         });
         assert_eq!(got, want);
         // Key order as Terraform writes it (tools diff the text).
-        assert!(got.to_string().starts_with(r#"{"version":3,"block":{"attributes":{"arn":{"type":"string","description_kind":"plain","computed":true}"#));
+        assert!(got.to_string().starts_with(
+            r#"{"version":3,"block":{"attributes":{"arn":{"type":"string","description_kind":"plain","computed":true}"#
+        ));
     }
 }

@@ -154,11 +154,16 @@ impl Value {
                 paths.push(at.clone());
                 v.unmark_at(at, &mut Vec::new())
             }
-            Value::List(l) => Value::List(
-                l.into_iter().enumerate().map(|(i, v)| v.unmark_at(at.index(i), paths)).collect(),
-            ),
+            Value::List(l) => {
+                Value::List(l.into_iter().enumerate().map(|(i, v)| v.unmark_at(at.index(i), paths)).collect())
+            }
             Value::Object(m) => Value::Object(
-                m.into_iter().map(|(k, v)| { let p = at.key(&k); (k, v.unmark_at(p, paths)) }).collect(),
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let p = at.key(&k);
+                        (k, v.unmark_at(p, paths))
+                    })
+                    .collect(),
             ),
             v => v,
         }

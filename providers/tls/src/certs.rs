@@ -71,8 +71,10 @@ pub fn subject_from_config(config: &Value) -> Result<DistinguishedName, Provider
             // X.520 requires PrintableString for country and serial number.
             let dn_value = if matches!(*name, "country" | "serial_number") {
                 let printable = PrintableString::try_from(value.as_str()).map_err(|_| {
-                    ProviderError::new(format!("subject.{name} may contain only letters, digits, spaces and '()+,-./:=?"))
-                        .at_attribute("subject")
+                    ProviderError::new(format!(
+                        "subject.{name} may contain only letters, digits, spaces and '()+,-./:=?"
+                    ))
+                    .at_attribute("subject")
                 })?;
                 rcgen::DnValue::PrintableString(printable)
             } else {
@@ -87,7 +89,8 @@ pub fn subject_from_config(config: &Value) -> Result<DistinguishedName, Provider
 pub fn sans_from_config(config: &Value) -> Result<Vec<SanType>, ProviderError> {
     let mut sans = Vec::new();
     let ia5 = |attr: &str, s: String| {
-        Ia5String::try_from(s).map_err(|_| ProviderError::new(format!("{attr} entries must be ASCII")).at_attribute(attr))
+        Ia5String::try_from(s)
+            .map_err(|_| ProviderError::new(format!("{attr} entries must be ASCII")).at_attribute(attr))
     };
     for name in string_list(config, "dns_names")? {
         sans.push(SanType::DnsName(ia5("dns_names", name)?));
@@ -136,7 +139,9 @@ pub fn apply_allowed_uses(params: &mut CertificateParams, uses: &[String]) -> Re
             "ipsec_end_system" => Some(ExtendedKeyUsagePurpose::Other(vec![1, 3, 6, 1, 5, 5, 7, 3, 5])),
             "ipsec_tunnel" => Some(ExtendedKeyUsagePurpose::Other(vec![1, 3, 6, 1, 5, 5, 7, 3, 6])),
             "ipsec_user" => Some(ExtendedKeyUsagePurpose::Other(vec![1, 3, 6, 1, 5, 5, 7, 3, 7])),
-            "microsoft_server_gated_crypto" => Some(ExtendedKeyUsagePurpose::Other(vec![1, 3, 6, 1, 4, 1, 311, 10, 3, 3])),
+            "microsoft_server_gated_crypto" => {
+                Some(ExtendedKeyUsagePurpose::Other(vec![1, 3, 6, 1, 4, 1, 311, 10, 3, 3]))
+            }
             "netscape_server_gated_crypto" => Some(ExtendedKeyUsagePurpose::Other(vec![2, 16, 840, 1, 113730, 4, 1])),
             _ => None,
         };
@@ -173,7 +178,11 @@ pub fn random_serial() -> Result<rcgen::SerialNumber, ProviderError> {
 }
 
 /// Sets the validity from now for `validity_period_hours`.
-pub fn apply_validity(params: &mut CertificateParams, config: &Value, now: OffsetDateTime) -> Result<(), ProviderError> {
+pub fn apply_validity(
+    params: &mut CertificateParams,
+    config: &Value,
+    now: OffsetDateTime,
+) -> Result<(), ProviderError> {
     let hours = int_or(config, "validity_period_hours", 0)?;
     if hours <= 0 {
         return Err(ProviderError::new("validity_period_hours must be positive").at_attribute("validity_period_hours"));

@@ -5,7 +5,7 @@
 //! never the input (a caller may put them in a plan or a log).
 
 use crate::openssh;
-use crate::pkcs::{self, OID_ED25519, OID_EC_PUBLIC_KEY, OID_P256, OID_P384, OID_RSA};
+use crate::pkcs::{self, OID_EC_PUBLIC_KEY, OID_ED25519, OID_P256, OID_P384, OID_RSA};
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
 use rcgen::{KeyPair, PublicKeyData, SignatureAlgorithm};
@@ -108,10 +108,18 @@ impl std::error::Error for KeyError {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PublicKey {
     /// Modulus and exponent, big-endian without leading zeros.
-    Rsa { n: Vec<u8>, e: Vec<u8> },
+    Rsa {
+        n: Vec<u8>,
+        e: Vec<u8>,
+    },
     /// The uncompressed point (0x04 || x || y).
-    Ecdsa { curve: Curve, point: Vec<u8> },
-    Ed25519 { point: Vec<u8> },
+    Ecdsa {
+        curve: Curve,
+        point: Vec<u8>,
+    },
+    Ed25519 {
+        point: Vec<u8>,
+    },
 }
 
 impl PublicKey {
@@ -161,8 +169,8 @@ impl PublicKey {
     fn from_parts(algorithm: &[u64], curve: Option<&[u64]>, bits: Vec<u8>) -> Result<Self, KeyError> {
         match algorithm {
             a if a == OID_RSA => {
-                let (n, e) = pkcs::parse_rsa_public_key(&bits)
-                    .map_err(|_| KeyError::new("the RSA public key is malformed"))?;
+                let (n, e) =
+                    pkcs::parse_rsa_public_key(&bits).map_err(|_| KeyError::new("the RSA public key is malformed"))?;
                 Ok(PublicKey::Rsa { n, e })
             }
             a if a == OID_EC_PUBLIC_KEY => {
@@ -256,14 +264,16 @@ pub fn generate(algorithm: &KeyAlgorithm) -> Result<PrivateKey, KeyError> {
 impl PrivateKey {
     /// Reads `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY` (PKCS#1) and `EC PRIVATE KEY` (SEC1).
     pub fn from_pem(text: &str) -> Result<Self, KeyError> {
-        let block = pem::parse(text.trim())
-            .map_err(|_| KeyError::new("the private key is not valid PEM (expected a -----BEGIN ... PRIVATE KEY----- block)"))?;
+        let block = pem::parse(text.trim()).map_err(|_| {
+            KeyError::new("the private key is not valid PEM (expected a -----BEGIN ... PRIVATE KEY----- block)")
+        })?;
         let der = block.contents();
         match block.tag() {
             "PRIVATE KEY" => Self::from_pkcs8(der),
             "RSA PRIVATE KEY" => Self::from_pkcs8(&pkcs::build_pkcs8(OID_RSA, None, der)),
             "EC PRIVATE KEY" => {
-                let parts = pkcs::parse_sec1(der).map_err(|_| KeyError::new("the EC private key (SEC1) is malformed"))?;
+                let parts =
+                    pkcs::parse_sec1(der).map_err(|_| KeyError::new("the EC private key (SEC1) is malformed"))?;
                 let curve = parts.curve.ok_or_else(|| KeyError::new("the EC private key names no curve"))?;
                 Self::from_pkcs8(&pkcs::build_pkcs8(OID_EC_PUBLIC_KEY, Some(&curve), der))
             }
@@ -295,7 +305,9 @@ impl PrivateKey {
             _ => der.to_vec(),
         };
         let pair = KeyPair::from_pkcs8_der_and_sign_algo(&pkcs8.as_slice().into(), algorithm.signature_algorithm())
-            .map_err(|_| KeyError::new(format!("the {} private key is invalid or unsupported", algorithm.terraform_name())))?;
+            .map_err(|_| {
+                KeyError::new(format!("the {} private key is invalid or unsupported", algorithm.terraform_name()))
+            })?;
         let public_key = match algorithm {
             KeyAlgorithm::Rsa { .. } => {
                 let (n, e) = pkcs::parse_rsa_public_key(pair.der_bytes())
@@ -336,8 +348,8 @@ impl PrivateKey {
         Ok(match &self.public_key {
             PublicKey::Rsa { .. } => crate::pkcs::pem_encode("RSA PRIVATE KEY", inner()?),
             PublicKey::Ecdsa { curve, point } => {
-                let sec1 = pkcs::parse_sec1(&inner()?)
-                    .map_err(|_| KeyError::new("the EC private key (SEC1) is malformed"))?;
+                let sec1 =
+                    pkcs::parse_sec1(&inner()?).map_err(|_| KeyError::new("the EC private key (SEC1) is malformed"))?;
                 crate::pkcs::pem_encode("EC PRIVATE KEY", pkcs::build_sec1(&sec1.scalar, curve.oid(), point))
             }
             PublicKey::Ed25519 { .. } => self.pkcs8_pem(),
@@ -353,7 +365,12 @@ impl PrivateKey {
             PublicKey::Rsa { .. } => {
                 let ints = pkcs::parse_rsa_private_key(&inner)
                     .map_err(|_| KeyError::new("the RSA private key is malformed"))?;
-                openssh::Secret::Rsa { d: ints[2].clone(), p: ints[3].clone(), q: ints[4].clone(), iqmp: ints[7].clone() }
+                openssh::Secret::Rsa {
+                    d: ints[2].clone(),
+                    p: ints[3].clone(),
+                    q: ints[4].clone(),
+                    iqmp: ints[7].clone(),
+                }
             }
             PublicKey::Ecdsa { .. } => openssh::Secret::Ecdsa {
                 scalar: pkcs::parse_sec1(&inner).map_err(|_| KeyError::new("the EC private key is malformed"))?.scalar,

@@ -6,16 +6,16 @@
 //! mode, which opens one TLS connection. Depends only on the provider SDK; the engine
 //! calls it through the SDK traits.
 
+mod certs;
+mod config;
+pub mod data;
+pub mod functions;
+mod inspect;
+mod jwk;
 pub mod keys;
 mod openssh;
 mod pkcs;
-mod certs;
-mod config;
 pub mod resources;
-mod inspect;
-mod jwk;
-pub mod functions;
-pub mod data;
 
 use meshplan_provider::{async_trait, DataSource, Function, Provider, ResourceType};
 use std::sync::Arc;

@@ -140,8 +140,7 @@ pub fn build_sec1(scalar: &[u8], curve: &[u64], public_point: &[u8]) -> Vec<u8> 
             w.next().write_u8(1);
             w.next().write_bytes(scalar);
             w.next().write_tagged(Tag::context(0), |w| w.write_oid(&ObjectIdentifier::from_slice(curve)));
-            w.next()
-                .write_tagged(Tag::context(1), |w| w.write_bitvec_bytes(public_point, public_point.len() * 8));
+            w.next().write_tagged(Tag::context(1), |w| w.write_bitvec_bytes(public_point, public_point.len() * 8));
         })
     })
 }

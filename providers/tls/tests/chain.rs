@@ -5,12 +5,12 @@
 mod common;
 
 use common::*;
+use meshplan_provider::Provider;
 use meshplan_provider::Value;
 use meshplan_provider_tls::resources::cert_request::CertRequest;
 use meshplan_provider_tls::resources::locally_signed_cert::LocallySignedCert;
 use meshplan_provider_tls::resources::self_signed_cert::SelfSignedCert;
 use meshplan_provider_tls::TlsProvider;
-use meshplan_provider::Provider;
 
 pub fn call(name: &str, args: &[Value]) -> Result<Value, meshplan_provider::FunctionError> {
     let f = TlsProvider.functions().into_iter().find(|f| f.name == name).expect("function");
@@ -135,7 +135,12 @@ async fn chain_verifies_with_openssl() {
     let leaf = openssl(p, &["x509", "-noout", "-text", "-in", "leaf.pem"]);
     assert!(leaf.contains("CA:FALSE"), "{leaf}");
     assert!(leaf.contains("Subject: O = foo, CN = web.default.svc"), "{leaf}");
-    assert!(leaf.contains("DNS:web.default.svc, DNS:localhost, IP Address:127.0.0.1, URI:spiffe://foo.com/ns/default/sa/web"), "{leaf}");
+    assert!(
+        leaf.contains(
+            "DNS:web.default.svc, DNS:localhost, IP Address:127.0.0.1, URI:spiffe://foo.com/ns/default/sa/web"
+        ),
+        "{leaf}"
+    );
     assert!(leaf.contains("Digital Signature, Key Encipherment"), "{leaf}");
     assert!(leaf.contains("TLS Web Server Authentication, TLS Web Client Authentication"), "{leaf}");
 
@@ -150,7 +155,8 @@ async fn chain_verifies_with_openssl() {
     assert!(hash.contains("2048 bit"), "{hash}");
 
     // The purposes hold for the leaf.
-    let purpose = openssl(p, &["verify", "-purpose", "sslserver", "-CAfile", "root.pem", "-untrusted", "inter.pem", "leaf.pem"]);
+    let purpose =
+        openssl(p, &["verify", "-purpose", "sslserver", "-CAfile", "root.pem", "-untrusted", "inter.pem", "leaf.pem"]);
     assert!(purpose.contains("OK"), "{purpose}");
 
     // Computed attributes.
@@ -170,7 +176,13 @@ async fn spiffe_bundle_round_trips_the_root() {
     let root_pem = s(&c.root, "cert_pem");
     let bundle = call(
         "spiffe_bundle",
-        &[Value::from("foo.com"), Value::List(vec![Value::from(root_pem.clone())]), Value::Null, Value::from(7i64), Value::from(300i64)],
+        &[
+            Value::from("foo.com"),
+            Value::List(vec![Value::from(root_pem.clone())]),
+            Value::Null,
+            Value::from(7i64),
+            Value::from(300i64),
+        ],
     )
     .unwrap();
     let json: serde_json::Value = serde_json::from_str(bundle.as_str().unwrap()).unwrap();
@@ -198,7 +210,11 @@ async fn spiffe_bundle_round_trips_the_root() {
     // JWT authorities carry a kid.
     let with_jwt = call(
         "spiffe_bundle",
-        &[Value::from("spiffe://foo.com"), c.inter.get("cert_pem").clone(), Value::List(vec![c.inter_key.get("public_key_pem").clone()])],
+        &[
+            Value::from("spiffe://foo.com"),
+            c.inter.get("cert_pem").clone(),
+            Value::List(vec![c.inter_key.get("public_key_pem").clone()]),
+        ],
     )
     .unwrap();
     let json: serde_json::Value = serde_json::from_str(with_jwt.as_str().unwrap()).unwrap();

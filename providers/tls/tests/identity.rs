@@ -151,7 +151,8 @@ async fn serve(chain: Vec<String>, key_pkcs8_pem: String, connections: usize) ->
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move {
         for _ in 0..connections {
-            let Ok(Ok((tcp, _))) = tokio::time::timeout(std::time::Duration::from_secs(60), listener.accept()).await else {
+            let Ok(Ok((tcp, _))) = tokio::time::timeout(std::time::Duration::from_secs(60), listener.accept()).await
+            else {
                 return;
             };
             let acceptor = acceptor.clone();
@@ -203,9 +204,12 @@ async fn tls_certificate_reads_a_local_server() {
     let port = serve(vec![s(&leaf, "cert_pem"), s(&root, "cert_pem")], s(&leaf_key, "private_key_pem_pkcs8"), 3).await;
     let url = format!("https://127.0.0.1:{port}/.well-known/openid-configuration");
 
-    let data = read_data(&CertificateData, Value::object([("url", Value::from(url.clone())), ("verify_chain", Value::from(false))]))
-        .await
-        .unwrap();
+    let data = read_data(
+        &CertificateData,
+        Value::object([("url", Value::from(url.clone())), ("verify_chain", Value::from(false))]),
+    )
+    .await
+    .unwrap();
     let certs = data.get("certificates").as_list().unwrap();
     assert_eq!(certs.len(), 2);
     // Root-most first, as Terraform orders them.
@@ -222,7 +226,11 @@ async fn tls_certificate_reads_a_local_server() {
     assert_eq!(s(&certs[0], "sha1_fingerprint"), expected);
 
     // verify_chain with the right anchor succeeds, with another one fails.
-    let ok = read_data(&CertificateData, Value::object([("url", Value::from(url.clone())), ("ca_cert_pem", root.get("cert_pem").clone())])).await;
+    let ok = read_data(
+        &CertificateData,
+        Value::object([("url", Value::from(url.clone())), ("ca_cert_pem", root.get("cert_pem").clone())]),
+    )
+    .await;
     assert!(ok.is_ok(), "{:?}", ok.err());
     let other = create(
         &SelfSignedCert,
@@ -235,13 +243,20 @@ async fn tls_certificate_reads_a_local_server() {
         ]),
     )
     .await;
-    let bad = read_data(&CertificateData, Value::object([("url", Value::from(url)), ("ca_cert_pem", other.get("cert_pem").clone())])).await;
+    let bad = read_data(
+        &CertificateData,
+        Value::object([("url", Value::from(url)), ("ca_cert_pem", other.get("cert_pem").clone())]),
+    )
+    .await;
     assert!(bad.is_err());
 
     // content mode gives the same description.
-    let from_content = read_data(&CertificateData, Value::object([("content", Value::from(format!("{}{}", s(&leaf, "cert_pem"), s(&root, "cert_pem"))))]))
-        .await
-        .unwrap();
+    let from_content = read_data(
+        &CertificateData,
+        Value::object([("content", Value::from(format!("{}{}", s(&leaf, "cert_pem"), s(&root, "cert_pem"))))]),
+    )
+    .await
+    .unwrap();
     assert_eq!(from_content.get("certificates"), data.get("certificates"));
     assert!(CertificateData.schema().attributes.contains_key("verify_chain"));
 }

@@ -3,7 +3,9 @@
 use crate::lock::{self, lock_key};
 use crate::{sdk_error, Shared};
 use aws_sdk_s3::primitives::ByteStream;
-use meshplan_state::{decode_document, encode_document, Commit, Encryption, LockGuard, LockInfo, Snapshot, StateBackend, StateError};
+use meshplan_state::{
+    decode_document, encode_document, Commit, Encryption, LockGuard, LockInfo, Snapshot, StateBackend, StateError,
+};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -42,7 +44,8 @@ impl S3Backend {
         match got {
             None => Ok(Stored { snapshot: Snapshot::default(), etag: None, from_fallback: false, versioned: false }),
             Some((bytes, etag, versioned)) => {
-                let (snapshot, from_fallback) = decode_document(&bytes, &self.encryption, &self.location()).map_err(|e| self.with_recovery(e))?;
+                let (snapshot, from_fallback) =
+                    decode_document(&bytes, &self.encryption, &self.location()).map_err(|e| self.with_recovery(e))?;
                 Ok(Stored { snapshot, etag, from_fallback, versioned })
             }
         }
@@ -109,10 +112,13 @@ impl S3Backend {
         self.shared.rt.run(async move {
             let cfg = &shared.config;
             let source = format!("{}/{}", cfg.bucket, key);
-            let mut copy = shared.client.copy_object().bucket(&cfg.bucket).key(format!("{key}.backup")).copy_source(&source);
+            let mut copy =
+                shared.client.copy_object().bucket(&cfg.bucket).key(format!("{key}.backup")).copy_source(&source);
             if cfg.encrypt {
                 copy = match &cfg.kms_key_id {
-                    Some(id) => copy.server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::AwsKms).ssekms_key_id(id),
+                    Some(id) => {
+                        copy.server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::AwsKms).ssekms_key_id(id)
+                    }
                     None => copy.server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::Aes256),
                 };
             }
@@ -163,7 +169,8 @@ impl StateBackend for S3Backend {
         self.backup(&stored)?;
         if stored.from_fallback {
             let etag = self.write(&stored.snapshot, stored.etag.as_deref())?;
-            *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(Stored { etag, from_fallback: false, ..stored });
+            *self.last.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(Stored { etag, from_fallback: false, ..stored });
         }
         Ok(guard)
     }
@@ -179,7 +186,10 @@ impl StateBackend for S3Backend {
 }
 
 /// The object's bytes, ETag and whether it has a version id; `None` when there is no object.
-pub(crate) fn fetch_raw(shared: &Arc<Shared>, key: &str) -> Result<Option<(Vec<u8>, Option<String>, bool)>, StateError> {
+pub(crate) fn fetch_raw(
+    shared: &Arc<Shared>,
+    key: &str,
+) -> Result<Option<(Vec<u8>, Option<String>, bool)>, StateError> {
     let (shared2, key) = (shared.clone(), key.to_string());
     shared.rt.run(async move {
         let cfg = &shared2.config;
@@ -187,7 +197,11 @@ pub(crate) fn fetch_raw(shared: &Arc<Shared>, key: &str) -> Result<Option<(Vec<u
             Ok(out) => {
                 let etag = out.e_tag().map(str::to_string);
                 let versioned = out.version_id().is_some_and(|v| v != "null");
-                let body = out.body.collect().await.map_err(|e| StateError::Io(format!("cannot read s3://{}/{key}: {e}", cfg.bucket)))?;
+                let body = out
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| StateError::Io(format!("cannot read s3://{}/{key}: {e}", cfg.bucket)))?;
                 Ok(Some((body.into_bytes().to_vec(), etag, versioned)))
             }
             Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),

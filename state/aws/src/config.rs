@@ -40,24 +40,53 @@ fn err(argument: &str, message: impl Into<String>, hint: Option<&str>) -> S3Conf
 
 /// Arguments read and used.
 const USED: &[&str] = &[
-    "bucket", "key", "region", "encrypt", "kms_key_id", "workspace_key_prefix", "endpoints", "endpoint", "use_path_style",
-    "force_path_style", "access_key", "secret_key", "token", "profile", "skip_credentials_validation",
+    "bucket",
+    "key",
+    "region",
+    "encrypt",
+    "kms_key_id",
+    "workspace_key_prefix",
+    "endpoints",
+    "endpoint",
+    "use_path_style",
+    "force_path_style",
+    "access_key",
+    "secret_key",
+    "token",
+    "profile",
+    "skip_credentials_validation",
 ];
 /// Arguments accepted because they change nothing here.
 const ACCEPTED: &[&str] = &[
-    "use_lockfile", "skip_requesting_account_id", "skip_region_validation", "skip_metadata_api_check", "skip_s3_checksum",
-    "shared_credentials_files", "shared_config_files", "max_retries", "acl", "dynamodb_table", "dynamodb_endpoint",
+    "use_lockfile",
+    "skip_requesting_account_id",
+    "skip_region_validation",
+    "skip_metadata_api_check",
+    "skip_s3_checksum",
+    "shared_credentials_files",
+    "shared_config_files",
+    "max_retries",
+    "acl",
+    "dynamodb_table",
+    "dynamodb_endpoint",
 ];
 
 impl S3Config {
     /// Checks the block's arguments (already evaluated: backend blocks take constants only).
     /// `env` gives AWS_REGION / AWS_DEFAULT_REGION when `region` is not set, as Terraform.
-    pub fn from_arguments(args: &BTreeMap<String, Value>, env: impl Fn(&str) -> Option<String>) -> Result<S3Config, S3ConfigError> {
+    pub fn from_arguments(
+        args: &BTreeMap<String, Value>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<S3Config, S3ConfigError> {
         let mut cfg = S3Config { workspace_key_prefix: "env:".into(), ..S3Config::default() };
         for (name, value) in args {
             if !USED.contains(&name.as_str()) && !ACCEPTED.contains(&name.as_str()) {
                 let known: Vec<&str> = USED.iter().chain(ACCEPTED).copied().collect();
-                return Err(err(name, format!("unsupported argument `{name}` in backend \"s3\""), Some(&format!("arguments meshplan's s3 backend takes: {}", known.join(", ")))));
+                return Err(err(
+                    name,
+                    format!("unsupported argument `{name}` in backend \"s3\""),
+                    Some(&format!("arguments meshplan's s3 backend takes: {}", known.join(", "))),
+                ));
             }
             let text = || string(name, value);
             let flag = || boolean(name, value);
@@ -99,18 +128,34 @@ impl S3Config {
         }
         for (name, v) in [("bucket", &cfg.bucket), ("key", &cfg.key), ("region", &cfg.region)] {
             if v.is_empty() {
-                let hint = if name == "region" { "set `region`, or AWS_REGION in the environment" } else { "every s3 backend names its bucket and key" };
-                return Err(S3ConfigError { argument: None, message: format!("backend \"s3\" needs `{name}`"), hint: Some(hint.into()) });
+                let hint = if name == "region" {
+                    "set `region`, or AWS_REGION in the environment"
+                } else {
+                    "every s3 backend names its bucket and key"
+                };
+                return Err(S3ConfigError {
+                    argument: None,
+                    message: format!("backend \"s3\" needs `{name}`"),
+                    hint: Some(hint.into()),
+                });
             }
         }
         if cfg.key.starts_with('/') || cfg.key.ends_with('/') {
-            return Err(err("key", "`key` must not start or end with `/`", Some("e.g. key = \"mesh/terraform.tfstate\"")));
+            return Err(err(
+                "key",
+                "`key` must not start or end with `/`",
+                Some("e.g. key = \"mesh/terraform.tfstate\""),
+            ));
         }
         if cfg.workspace_key_prefix.starts_with('/') || cfg.workspace_key_prefix.ends_with('/') {
             return Err(err("workspace_key_prefix", "`workspace_key_prefix` must not start or end with `/`", None));
         }
         if cfg.access_key.is_some() != cfg.secret_key.is_some() {
-            return Err(err(if cfg.access_key.is_some() { "access_key" } else { "secret_key" }, "`access_key` and `secret_key` go together", None));
+            return Err(err(
+                if cfg.access_key.is_some() { "access_key" } else { "secret_key" },
+                "`access_key` and `secret_key` go together",
+                None,
+            ));
         }
         Ok(cfg)
     }
@@ -128,9 +173,16 @@ impl S3Config {
     pub(crate) fn client(&self) -> impl std::future::Future<Output = aws_sdk_s3::Client> + Send + 'static {
         let cfg = self.clone();
         async move {
-            let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).region(aws_config::Region::new(cfg.region.clone()));
+            let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .region(aws_config::Region::new(cfg.region.clone()));
             if let (Some(a), Some(s)) = (&cfg.access_key, &cfg.secret_key) {
-                loader = loader.credentials_provider(aws_credential_types::Credentials::new(a, s, cfg.token.clone(), None, "backend-s3"));
+                loader = loader.credentials_provider(aws_credential_types::Credentials::new(
+                    a,
+                    s,
+                    cfg.token.clone(),
+                    None,
+                    "backend-s3",
+                ));
             } else if let Some(p) = &cfg.profile {
                 loader = loader.profile_name(p);
             }
@@ -170,24 +222,42 @@ mod tests {
 
     #[test]
     fn workspace_objects_follow_terraform_layout() {
-        let c = S3Config::from_arguments(&args(json!({"bucket": "b", "key": "mesh/state.tfstate", "region": "eu-west-1"})), |_| None).unwrap();
+        let c = S3Config::from_arguments(
+            &args(json!({"bucket": "b", "key": "mesh/state.tfstate", "region": "eu-west-1"})),
+            |_| None,
+        )
+        .unwrap();
         assert_eq!(c.object_key("default"), "mesh/state.tfstate");
         assert_eq!(c.object_key("staging"), "env:/staging/mesh/state.tfstate");
-        let c = S3Config::from_arguments(&args(json!({"bucket": "b", "key": "k", "region": "r", "workspace_key_prefix": "teams/a"})), |_| None).unwrap();
+        let c = S3Config::from_arguments(
+            &args(json!({"bucket": "b", "key": "k", "region": "r", "workspace_key_prefix": "teams/a"})),
+            |_| None,
+        )
+        .unwrap();
         assert_eq!(c.object_key("x"), "teams/a/x/k");
     }
 
     #[test]
     fn region_comes_from_the_environment_and_errors_name_the_argument() {
-        let c = S3Config::from_arguments(&args(json!({"bucket": "b", "key": "k"})), |n| (n == "AWS_DEFAULT_REGION").then(|| "ap-south-1".into())).unwrap();
+        let c = S3Config::from_arguments(&args(json!({"bucket": "b", "key": "k"})), |n| {
+            (n == "AWS_DEFAULT_REGION").then(|| "ap-south-1".into())
+        })
+        .unwrap();
         assert_eq!(c.region, "ap-south-1");
         let e = S3Config::from_arguments(&args(json!({"bucket": "b", "key": "k"})), |_| None).unwrap_err();
         assert!(e.message.contains("region"), "{e:?}");
-        let e = S3Config::from_arguments(&args(json!({"bucket": "b", "key": "k", "region": "r", "bukcet": "x"})), |_| None).unwrap_err();
+        let e =
+            S3Config::from_arguments(&args(json!({"bucket": "b", "key": "k", "region": "r", "bukcet": "x"})), |_| None)
+                .unwrap_err();
         assert_eq!(e.argument.as_deref(), Some("bukcet"));
-        let e = S3Config::from_arguments(&args(json!({"bucket": "b", "key": "/k", "region": "r"})), |_| None).unwrap_err();
+        let e =
+            S3Config::from_arguments(&args(json!({"bucket": "b", "key": "/k", "region": "r"})), |_| None).unwrap_err();
         assert_eq!(e.argument.as_deref(), Some("key"));
-        let e = S3Config::from_arguments(&args(json!({"bucket": "b", "key": "k", "region": "r", "access_key": "a"})), |_| None).unwrap_err();
+        let e = S3Config::from_arguments(
+            &args(json!({"bucket": "b", "key": "k", "region": "r", "access_key": "a"})),
+            |_| None,
+        )
+        .unwrap_err();
         assert_eq!(e.argument.as_deref(), Some("access_key"));
     }
 

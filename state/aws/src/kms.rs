@@ -2,8 +2,8 @@
 //! `Decrypt`. The wrapped key travels in each envelope; KMS never sees the state.
 
 use crate::runtime::Runtime;
-use std::panic::AssertUnwindSafe;
 use meshplan_state::cipher::{CipherError, DataKeys};
+use std::panic::AssertUnwindSafe;
 
 /// The key provider's settings (OpenTofu's argument names).
 #[derive(Clone, Debug, Default)]
@@ -34,9 +34,16 @@ impl KmsKeys {
         let s = settings.clone();
         let client = rt
             .run(async move {
-                let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).region(aws_config::Region::new(s.region.clone()));
+                let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .region(aws_config::Region::new(s.region.clone()));
                 if let (Some(a), Some(k)) = (&s.access_key, &s.secret_key) {
-                    loader = loader.credentials_provider(aws_credential_types::Credentials::new(a, k, None, None, "key-provider-aws-kms"));
+                    loader = loader.credentials_provider(aws_credential_types::Credentials::new(
+                        a,
+                        k,
+                        None,
+                        None,
+                        "key-provider-aws-kms",
+                    ));
                 } else if let Some(p) = &s.profile {
                     loader = loader.profile_name(p);
                 }
@@ -73,11 +80,22 @@ impl DataKeys for KmsKeys {
         let (client, key) = (self.client.0.clone(), self.settings.kms_key_id.clone());
         let out = self
             .rt
-            .run(async move { client.generate_data_key().key_id(&key).key_spec(aws_sdk_kms::types::DataKeySpec::Aes256).send().await.map_err(|e| kms_error("GenerateDataKey", &key, e)) })
+            .run(async move {
+                client
+                    .generate_data_key()
+                    .key_id(&key)
+                    .key_spec(aws_sdk_kms::types::DataKeySpec::Aes256)
+                    .send()
+                    .await
+                    .map_err(|e| kms_error("GenerateDataKey", &key, e))
+            })
             .map_err(|e| CipherError::Failed(e.to_string()))?
             .map_err(CipherError::Failed)?;
         let plain = out.plaintext().map(|b| b.as_ref().to_vec()).unwrap_or_default();
-        let wrapped = out.ciphertext_blob().map(|b| b.as_ref().to_vec()).ok_or_else(|| CipherError::Failed("KMS returned no wrapped key".into()))?;
+        let wrapped = out
+            .ciphertext_blob()
+            .map(|b| b.as_ref().to_vec())
+            .ok_or_else(|| CipherError::Failed("KMS returned no wrapped key".into()))?;
         Ok((key_bytes(&plain)?, wrapped))
     }
 
@@ -86,7 +104,13 @@ impl DataKeys for KmsKeys {
         let out = self
             .rt
             .run(async move {
-                client.decrypt().key_id(&key).ciphertext_blob(aws_sdk_kms::primitives::Blob::new(blob)).send().await.map_err(|e| kms_error("Decrypt", &key, e))
+                client
+                    .decrypt()
+                    .key_id(&key)
+                    .ciphertext_blob(aws_sdk_kms::primitives::Blob::new(blob))
+                    .send()
+                    .await
+                    .map_err(|e| kms_error("Decrypt", &key, e))
             })
             .map_err(|e| CipherError::Failed(e.to_string()))?
             // KMS refuses a key it did not wrap: the configured key is not the state's.

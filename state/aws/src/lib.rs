@@ -90,7 +90,14 @@ impl S3Store {
         let shared = self.shared.clone();
         self.shared.rt.run(async move {
             for k in [key.clone(), format!("{key}.backup")] {
-                shared.client.delete_object().bucket(&shared.config.bucket).key(&k).send().await.map_err(|e| sdk_error(&shared.config, "delete", &k, e))?;
+                shared
+                    .client
+                    .delete_object()
+                    .bucket(&shared.config.bucket)
+                    .key(&k)
+                    .send()
+                    .await
+                    .map_err(|e| sdk_error(&shared.config, "delete", &k, e))?;
             }
             Ok(())
         })?
@@ -110,7 +117,12 @@ impl S3Store {
 
 /// An SDK error as a [`StateError`] naming what was being done to which object, with the
 /// service's error code and message (never the request's credentials).
-pub(crate) fn sdk_error<E, R>(cfg: &S3Config, doing: &str, key: &str, e: aws_sdk_s3::error::SdkError<E, R>) -> StateError
+pub(crate) fn sdk_error<E, R>(
+    cfg: &S3Config,
+    doing: &str,
+    key: &str,
+    e: aws_sdk_s3::error::SdkError<E, R>,
+) -> StateError
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,

@@ -59,7 +59,14 @@ pub(crate) fn lock_key(state_key: &str) -> String {
 async fn try_create(shared: &Shared, key: &str, info: &LockInfo) -> Result<Option<LockInfo>, StateError> {
     let cfg = &shared.config;
     let body = to_json(info, format!("{}/{}", cfg.bucket, key.trim_end_matches(".tflock")));
-    let put = shared.client.put_object().bucket(&cfg.bucket).key(key).if_none_match("*").content_type("application/json").body(ByteStream::from(body));
+    let put = shared
+        .client
+        .put_object()
+        .bucket(&cfg.bucket)
+        .key(key)
+        .if_none_match("*")
+        .content_type("application/json")
+        .body(ByteStream::from(body));
     match put.send().await {
         Ok(_) => Ok(None),
         Err(e) if is_precondition_failed(&e) => Ok(Some(holder(shared, key).await?.unwrap_or_else(unreadable_holder))),
@@ -72,7 +79,12 @@ pub(crate) async fn holder(shared: &Shared, key: &str) -> Result<Option<LockInfo
     let cfg = &shared.config;
     match shared.client.get_object().bucket(&cfg.bucket).key(key).send().await {
         Ok(out) => {
-            let bytes = out.body.collect().await.map_err(|e| StateError::Io(format!("cannot read s3://{}/{key}: {e}", cfg.bucket)))?.into_bytes();
+            let bytes = out
+                .body
+                .collect()
+                .await
+                .map_err(|e| StateError::Io(format!("cannot read s3://{}/{key}: {e}", cfg.bucket)))?
+                .into_bytes();
             Ok(Some(from_json(&bytes).unwrap_or_else(unreadable_holder)))
         }
         Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
@@ -81,13 +93,24 @@ pub(crate) async fn holder(shared: &Shared, key: &str) -> Result<Option<LockInfo
 }
 
 fn unreadable_holder() -> LockInfo {
-    LockInfo { id: "(unreadable lock object)".into(), who: "unknown".into(), pid: 0, operation: "unknown".into(), since: "unknown".into() }
+    LockInfo {
+        id: "(unreadable lock object)".into(),
+        who: "unknown".into(),
+        pid: 0,
+        operation: "unknown".into(),
+        since: "unknown".into(),
+    }
 }
 
 /// Takes the lock, polling until `timeout`; then the error names the holder. A lock left by
 /// a process of this host that is gone is taken over at once (as the local backend does) and
 /// returned, for the caller to say so.
-pub(crate) async fn acquire(shared: Arc<Shared>, key: String, info: LockInfo, timeout: Duration) -> Result<Option<LockInfo>, StateError> {
+pub(crate) async fn acquire(
+    shared: Arc<Shared>,
+    key: String,
+    info: LockInfo,
+    timeout: Duration,
+) -> Result<Option<LockInfo>, StateError> {
     let deadline = Instant::now() + timeout;
     let mut taken_over = None;
     loop {
@@ -109,14 +132,23 @@ pub(crate) async fn release(shared: Arc<Shared>, key: String, id: String) -> Res
     match holder(&shared, &key).await? {
         Some(h) if h.id == id => {
             let cfg = &shared.config;
-            shared.client.delete_object().bucket(&cfg.bucket).key(&key).send().await.map_err(|e| sdk_error(cfg, "delete the lock", &key, e))?;
+            shared
+                .client
+                .delete_object()
+                .bucket(&cfg.bucket)
+                .key(&key)
+                .send()
+                .await
+                .map_err(|e| sdk_error(cfg, "delete the lock", &key, e))?;
             Ok(())
         }
         _ => Err(StateError::NoSuchLock(id)),
     }
 }
 
-pub(crate) fn is_precondition_failed<E: aws_sdk_s3::error::ProvideErrorMetadata, R>(e: &aws_sdk_s3::error::SdkError<E, R>) -> bool {
+pub(crate) fn is_precondition_failed<E: aws_sdk_s3::error::ProvideErrorMetadata, R>(
+    e: &aws_sdk_s3::error::SdkError<E, R>,
+) -> bool {
     use aws_sdk_s3::error::ProvideErrorMetadata;
     // 412 PreconditionFailed; 409 ConditionalRequestConflict when two conditional writes race.
     matches!(e.code(), Some("PreconditionFailed" | "ConditionalRequestConflict"))
@@ -128,7 +160,13 @@ mod tests {
 
     #[test]
     fn lock_info_round_trips_through_terraform_shape() {
-        let info = LockInfo { id: "abc".into(), who: "me@host".into(), pid: 42, operation: "apply".into(), since: "2026-12-07T00:00:00Z".into() };
+        let info = LockInfo {
+            id: "abc".into(),
+            who: "me@host".into(),
+            pid: 42,
+            operation: "apply".into(),
+            since: "2026-12-07T00:00:00Z".into(),
+        };
         let json = to_json(&info, "b/k".into());
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(v["ID"], "abc");

@@ -2,20 +2,28 @@
 //! encryption. Each test gets its own bucket on one shared moto.
 
 use meshplan_emulators::{Emulators, Options};
-use meshplan_state::{Commit, Encryption, LockInfo, RecordStatus, ResourceMode, ResourceRecord, StateBackend, StateError};
+use meshplan_state::{
+    Commit, Encryption, LockInfo, RecordStatus, ResourceMode, ResourceRecord, StateBackend, StateError,
+};
 use meshplan_state_aws::{S3Config, S3Store};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 fn emulators() -> &'static Emulators {
     static EMU: OnceLock<Emulators> = OnceLock::new();
-    EMU.get_or_init(|| Emulators::start(&Options::clusters(&[])).expect("moto must start (scripts/setup-test-tools installs it)"))
+    EMU.get_or_init(|| {
+        Emulators::start(&Options::clusters(&[])).expect("moto must start (scripts/setup-test-tools installs it)")
+    })
 }
 
 /// A fresh bucket (versioned or not) and a store on it.
 fn store(bucket: &str, versioned: bool) -> S3Store {
     let emu = emulators();
-    let versioning = if versioned { format!("s3.put_bucket_versioning(Bucket={bucket:?}, VersioningConfiguration={{'Status': 'Enabled'}})") } else { String::new() };
+    let versioning = if versioned {
+        format!("s3.put_bucket_versioning(Bucket={bucket:?}, VersioningConfiguration={{'Status': 'Enabled'}})")
+    } else {
+        String::new()
+    };
     emu.boto3(&format!("s3 = client('s3')\ns3.create_bucket(Bucket={bucket:?})\n{versioning}\n")).unwrap();
     let args = serde_json::json!({
         "bucket": bucket, "key": "mesh/terraform.tfstate", "region": emu.region(),
@@ -59,7 +67,9 @@ fn two_working_directories_share_one_state_object() {
     let first = store("share", false).workspace("default", Encryption::default());
     assert_eq!(first.read().unwrap().serial, 0, "no object yet: an empty state");
     first.commit(vec![Commit::Put(record("tls_private_key.a", "k1"))]).unwrap();
-    first.commit(vec![Commit::Put(record("tls_private_key.b", "k2")), Commit::Remove("tls_private_key.a".into())]).unwrap();
+    first
+        .commit(vec![Commit::Put(record("tls_private_key.b", "k2")), Commit::Remove("tls_private_key.a".into())])
+        .unwrap();
 
     // Another process (its own client and cache) sees what the first wrote.
     let second = store_again("share").workspace("default", Encryption::default());
@@ -114,12 +124,15 @@ fn the_lock_object_admits_one_holder_and_names_it() {
     let mut holder = info("apply");
     holder.who = "alice@elsewhere".into();
     let guard = a.lock(holder.clone(), Duration::ZERO).unwrap();
-    let lock_doc: serde_json::Value = serde_json::from_str(&object("locks", "mesh/terraform.tfstate.tflock").unwrap()).unwrap();
+    let lock_doc: serde_json::Value =
+        serde_json::from_str(&object("locks", "mesh/terraform.tfstate.tflock").unwrap()).unwrap();
     assert_eq!(lock_doc["ID"], holder.id.as_str());
     assert_eq!(lock_doc["Operation"], "OperationTypeApply");
 
     match b.lock(info("plan"), Duration::from_millis(600)) {
-        Err(StateError::Locked(h)) => assert_eq!((h.who.as_str(), h.id.as_str()), ("alice@elsewhere", holder.id.as_str())),
+        Err(StateError::Locked(h)) => {
+            assert_eq!((h.who.as_str(), h.id.as_str()), ("alice@elsewhere", holder.id.as_str()))
+        }
         other => panic!("expected Locked, got {other:?}"),
     }
     assert_eq!(b.lock_holder().unwrap().map(|h| h.id), Some(holder.id.clone()));
@@ -150,7 +163,8 @@ fn taking_the_lock_backs_up_the_state_unless_the_bucket_keeps_versions() {
     let g = plain.lock(info("apply"), Duration::ZERO).unwrap();
     plain.commit(vec![Commit::Put(record("tls_private_key.b", "k"))]).unwrap();
     drop(g);
-    let backup: serde_json::Value = serde_json::from_str(&object("backups", "mesh/terraform.tfstate.backup").unwrap()).unwrap();
+    let backup: serde_json::Value =
+        serde_json::from_str(&object("backups", "mesh/terraform.tfstate.backup").unwrap()).unwrap();
     assert_eq!(backup["serial"], 1, "the state as it was when the run began");
 
     let versioned = store("versioned", true).workspace("default", Encryption::default());
@@ -169,7 +183,10 @@ fn workspaces_are_objects_under_the_prefix() {
     assert_eq!(s.workspaces().unwrap(), vec!["default", "prod", "staging"]);
     s.delete_workspace("staging").unwrap();
     assert_eq!(s.workspaces().unwrap(), vec!["default", "prod"]);
-    assert_eq!(s.workspace("prod", Encryption::default()).read().unwrap().resources.keys().collect::<Vec<_>>(), vec!["a.d"]);
+    assert_eq!(
+        s.workspace("prod", Encryption::default()).read().unwrap().resources.keys().collect::<Vec<_>>(),
+        vec!["a.d"]
+    );
 }
 
 #[test]
@@ -184,7 +201,10 @@ fn an_encrypted_state_object_holds_no_secret_and_needs_the_key() {
     w.commit(vec![Commit::Put(record("tls_private_key.a", "-----BEGIN PRIVATE KEY-----SECRETBODY"))]).unwrap();
     let raw = object("sealed", "mesh/terraform.tfstate").unwrap();
     assert!(!raw.contains("SECRETBODY") && !raw.contains("tls_private_key.a"), "sealed whole: {raw}");
-    assert_eq!(w.read().unwrap().resources["tls_private_key.a"].attributes["private_key_pem"], "-----BEGIN PRIVATE KEY-----SECRETBODY");
+    assert_eq!(
+        w.read().unwrap().resources["tls_private_key.a"].attributes["private_key_pem"],
+        "-----BEGIN PRIVATE KEY-----SECRETBODY"
+    );
 
     let wrong = store_again("sealed").workspace("default", cipher("not the right passphrase!"));
     assert!(matches!(wrong.read(), Err(StateError::Cipher(_))), "a wrong key is an error, never an empty state");
@@ -205,7 +225,9 @@ fn encrypt_asks_s3_for_server_side_encryption() {
         if let Some(id) = kms {
             args["kms_key_id"] = serde_json::json!(id);
         }
-        let store = S3Store::connect(S3Config::from_arguments(&serde_json::from_value(args).unwrap(), |_| None).unwrap()).unwrap();
+        let store =
+            S3Store::connect(S3Config::from_arguments(&serde_json::from_value(args).unwrap(), |_| None).unwrap())
+                .unwrap();
         store.workspace("default", Encryption::default()).commit(vec![Commit::Put(record("a.b", "k"))]).unwrap();
         let sse = emu.boto3(&format!("h = client('s3').head_object(Bucket='sse', Key={key:?})\nprint(h.get('ServerSideEncryption'), h.get('SSEKMSKeyId', ''), end='')\n")).unwrap();
         match kms {

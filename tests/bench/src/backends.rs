@@ -50,7 +50,8 @@ pub fn state_backends(meshplan: &Tool, n: usize, root: &Path) {
         let dir = root.join(format!("backend-{}", name.replace([' ', '(', ')', '+'], "")));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let config = if block.is_empty() { String::new() } else { format!("terraform {{\n{block}}}\n") } + &layered(n, meshplan.kind, "output");
+        let config = if block.is_empty() { String::new() } else { format!("terraform {{\n{block}}}\n") }
+            + &layered(n, meshplan.kind, "output");
         std::fs::write(dir.join(meshplan.file), config).expect("write config");
         let env: Vec<(String, String)> = emu.as_ref().map(|e| e.env()).unwrap_or_default();
         let with_env = |args: &[&str]| {
@@ -72,6 +73,11 @@ pub fn state_backends(meshplan: &Tool, n: usize, root: &Path) {
             }
             Some(b) => format!("{:.2}x", apply.secs / f64::max(b, 1e-9)),
         };
-        println!("  {name:<24} apply {:>8}  change {:>8}  destroy {:>8}  (apply {ratio} of local)", fmt(&apply), fmt(&change), fmt(&destroy));
+        println!(
+            "  {name:<24} apply {:>8}  change {:>8}  destroy {:>8}  (apply {ratio} of local)",
+            fmt(&apply),
+            fmt(&change),
+            fmt(&destroy)
+        );
     }
 }

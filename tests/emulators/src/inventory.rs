@@ -41,8 +41,12 @@ pub struct Inventory {
 impl Inventory {
     /// Parses inventory.py's output.
     pub fn from_json(text: &str) -> Result<Inventory, String> {
-        let v: Value = serde_json::from_str(text.trim()).map_err(|e| format!("inventory output is not JSON ({e}): {text}"))?;
-        let list = v.get("objects").and_then(Value::as_array).ok_or_else(|| format!("inventory output has no objects: {text}"))?;
+        let v: Value =
+            serde_json::from_str(text.trim()).map_err(|e| format!("inventory output is not JSON ({e}): {text}"))?;
+        let list = v
+            .get("objects")
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("inventory output has no objects: {text}"))?;
         let objects = list
             .iter()
             .map(|o| {
@@ -125,7 +129,13 @@ impl Audit {
 
 impl std::fmt::Display for Audit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} orphans, {} duplicates, {} dangling records", self.orphans.len(), self.duplicate_count(), self.dangling.len())?;
+        writeln!(
+            f,
+            "{} orphans, {} duplicates, {} dangling records",
+            self.orphans.len(),
+            self.duplicate_count(),
+            self.dangling.len()
+        )?;
         for o in &self.orphans {
             writeln!(f, "  orphan: {o}")?;
         }
@@ -172,24 +182,32 @@ fn all_protocols(p: Option<&str>) -> bool {
 fn inline_covers(entry: &Value, rule: &Object) -> bool {
     let proto = entry.get("protocol").and_then(Value::as_str);
     let rule_proto = rule.field("protocol");
-    let same_proto = proto == rule_proto || (all_protocols(proto) && all_protocols(rule_proto)) || (proto == Some("tcp") && rule_proto == Some("6")) || (proto == Some("udp") && rule_proto == Some("17"));
+    let same_proto = proto == rule_proto
+        || (all_protocols(proto) && all_protocols(rule_proto))
+        || (proto == Some("tcp") && rule_proto == Some("6"))
+        || (proto == Some("udp") && rule_proto == Some("17"));
     if !same_proto {
         return false;
     }
     if !all_protocols(rule_proto) {
         let ports = |v: &Value, a: &str| v.get(a).and_then(num);
-        if ports(entry, "from_port") != ports(&rule.fields, "from_port") || ports(entry, "to_port") != ports(&rule.fields, "to_port") {
+        if ports(entry, "from_port") != ports(&rule.fields, "from_port")
+            || ports(entry, "to_port") != ports(&rule.fields, "to_port")
+        {
             return false;
         }
     }
     let contains = |list: &str, want: Option<&str>| {
-        want.is_some_and(|w| entry.get(list).and_then(Value::as_array).is_some_and(|l| l.iter().any(|x| x.as_str() == Some(w))))
+        want.is_some_and(|w| {
+            entry.get(list).and_then(Value::as_array).is_some_and(|l| l.iter().any(|x| x.as_str() == Some(w)))
+        })
     };
     contains("cidr_blocks", rule.field("cidr_ipv4"))
         || contains("ipv6_cidr_blocks", rule.field("cidr_ipv6"))
         || contains("prefix_list_ids", rule.field("prefix_list_id"))
         || contains("security_groups", rule.field("referenced_group_id"))
-        || (entry.get("self").and_then(Value::as_bool) == Some(true) && rule.field("referenced_group_id") == rule.field("group_id"))
+        || (entry.get("self").and_then(Value::as_bool) == Some(true)
+            && rule.field("referenced_group_id") == rule.field("group_id"))
 }
 
 /// Whether some record points to the object.
@@ -208,12 +226,17 @@ fn pointed_to(o: &Object, records: &[StateRecord]) -> bool {
     match o.kind.as_str() {
         "route" => of_type("aws_route").any(|r| {
             r.attr("route_table_id") == o.field("route_table_id")
-                && [r.attr("destination_cidr_block"), r.attr("destination_ipv6_cidr_block"), r.attr("destination_prefix_list_id")].contains(&o.field("destination"))
+                && [
+                    r.attr("destination_cidr_block"),
+                    r.attr("destination_ipv6_cidr_block"),
+                    r.attr("destination_prefix_list_id"),
+                ]
+                .contains(&o.field("destination"))
         }),
-        "iam_role_policy" => of_type("aws_iam_role_policy").any(|r| r.attr("role") == o.field("role") && r.attr("name") == o.field("name")),
-        "iam_role_policy_attachment" => {
-            of_type("aws_iam_role_policy_attachment").any(|r| r.attr("role") == o.field("role") && r.attr("policy_arn") == o.field("policy_arn"))
-        }
+        "iam_role_policy" => of_type("aws_iam_role_policy")
+            .any(|r| r.attr("role") == o.field("role") && r.attr("name") == o.field("name")),
+        "iam_role_policy_attachment" => of_type("aws_iam_role_policy_attachment")
+            .any(|r| r.attr("role") == o.field("role") && r.attr("policy_arn") == o.field("policy_arn")),
         "security_group_rule" => {
             let standalone = if o.fields.get("egress").and_then(Value::as_bool) == Some(true) {
                 "aws_vpc_security_group_egress_rule"
@@ -224,7 +247,10 @@ fn pointed_to(o: &Object, records: &[StateRecord]) -> bool {
             of_type(standalone).any(|r| r.attr("id") == Some(&o.id) || r.attr("security_group_rule_id") == Some(&o.id))
                 || of_type("aws_security_group").any(|r| {
                     r.attr("id") == o.field("group_id")
-                        && r.attributes.get(direction).and_then(Value::as_array).is_some_and(|l| l.iter().any(|e| inline_covers(e, o)))
+                        && r.attributes
+                            .get(direction)
+                            .and_then(Value::as_array)
+                            .is_some_and(|l| l.iter().any(|e| inline_covers(e, o)))
                 })
         }
         _ => false,
@@ -241,12 +267,22 @@ pub fn audit(inventory: &Inventory, records: &[StateRecord]) -> Audit {
             audit.orphans.push(o.clone());
         }
     }
-    audit.duplicates = by_key.into_iter().filter(|(_, ids)| ids.len() > 1).map(|(k, ids)| (k.to_string(), ids)).collect();
+    audit.duplicates =
+        by_key.into_iter().filter(|(_, ids)| ids.len() > 1).map(|(k, ids)| (k.to_string(), ids)).collect();
     for r in records {
-        let Some(kind) = ["vpc", "subnet", "internet_gateway", "eip", "nat_gateway", "route_table", "route_table_association", "security_group", "vpc_peering_connection"]
-            .into_iter()
-            .find(|k| id_type(k) == Some(r.type_name.as_str()))
-        else {
+        let Some(kind) = [
+            "vpc",
+            "subnet",
+            "internet_gateway",
+            "eip",
+            "nat_gateway",
+            "route_table",
+            "route_table_association",
+            "security_group",
+            "vpc_peering_connection",
+        ]
+        .into_iter()
+        .find(|k| id_type(k) == Some(r.type_name.as_str())) else {
             continue;
         };
         let id = r.attr("id").unwrap_or_default();

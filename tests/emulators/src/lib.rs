@@ -20,9 +20,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use kube_test_server::TestServer;
 pub use fault_proxy::{FaultConfig, FaultProxy};
 pub use inventory::{audit, Audit, Inventory, StateRecord};
+pub use kube_test_server::TestServer;
 pub use moto::{find_python, Moto};
 
 /// moto's fixed account ID (ARNs in checks).
@@ -98,7 +98,10 @@ pub struct Emulators {
 
 impl Emulators {
     pub fn start(options: &Options) -> Result<Emulators, Error> {
-        let dir = tempfile::Builder::new().prefix("meshplan-emulators-").tempdir().map_err(|e| Error::Io("temporary directory".into(), e))?;
+        let dir = tempfile::Builder::new()
+            .prefix("meshplan-emulators-")
+            .tempdir()
+            .map_err(|e| Error::Io("temporary directory".into(), e))?;
         let mapping = dir.path().join("eks-clusters.json");
         // moto first, on a port of its own: the kube test servers need its URL for STS, and the
         // launcher re-reads the cluster mapping on every CreateCluster, so writing it after
@@ -107,7 +110,10 @@ impl Emulators {
         let mut clusters = Vec::new();
         for name in &options.clusters {
             let config = kube_test_server::Config {
-                eks: Some(kube_test_server::EksAuth { sts_endpoint: Some(moto.url()), token_ttl: options.eks_token_ttl }),
+                eks: Some(kube_test_server::EksAuth {
+                    sts_endpoint: Some(moto.url()),
+                    token_ttl: options.eks_token_ttl,
+                }),
                 // EKS load balancers have a DNS name, never an ip.
                 load_balancer: kube_test_server::LoadBalancerStatus::AwsHostname { region: options.region.clone() },
                 ..kube_test_server::Config::named(name)
@@ -123,7 +129,8 @@ impl Emulators {
             .collect();
         // Write then rename: the launcher must never read a half-written file.
         let partial = dir.path().join("eks-clusters.json.tmp");
-        std::fs::write(&partial, serde_json::Value::Object(map).to_string()).map_err(|e| Error::Io(partial.display().to_string(), e))?;
+        std::fs::write(&partial, serde_json::Value::Object(map).to_string())
+            .map_err(|e| Error::Io(partial.display().to_string(), e))?;
         std::fs::rename(&partial, &mapping).map_err(|e| Error::Io(mapping.display().to_string(), e))?;
         Ok(Emulators { clusters, moto, region: options.region.clone(), dir })
     }
@@ -243,7 +250,10 @@ impl Emulators {
             .env("NO_PROXY", "127.0.0.1,localhost")
             .output();
         match out {
-            Ok(out) => (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)),
+            Ok(out) => (
+                out.status.success(),
+                String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+            ),
             Err(e) => (false, format!("running kubectl: {e}")),
         }
     }

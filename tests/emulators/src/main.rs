@@ -115,7 +115,12 @@ fn main() -> ExitCode {
     }
     eprintln!("meshplan-emulators: moto (AWS) at {}", emu.moto().url());
     for c in emu.clusters() {
-        eprintln!("meshplan-emulators: EKS cluster {:?} served by the kube test server at {} (kubeconfig {})", c.name, c.server.url, out.join(format!("{}.kubeconfig", c.name)).display());
+        eprintln!(
+            "meshplan-emulators: EKS cluster {:?} served by the kube test server at {} (kubeconfig {})",
+            c.name,
+            c.server.url,
+            out.join(format!("{}.kubeconfig", c.name)).display()
+        );
     }
     wait_for_signal();
     eprintln!("meshplan-emulators: stopping");

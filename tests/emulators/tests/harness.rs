@@ -43,7 +43,10 @@ for name in ['foo', 'other']:
     assert!(ok, "{out}");
     assert_eq!(out.trim(), "namespace/default");
     let (ok, out) = emu.kubectl("foo", &["--token", "k8s-aws-v1.aHR0cHM6Ly9leGFtcGxlLmNvbS8", "get", "namespace"]);
-    assert!(!ok && out.contains("Unauthorized"), "a token that is no presigned GetCallerIdentity must be refused: {out}");
+    assert!(
+        !ok && out.contains("Unauthorized"),
+        "a token that is no presigned GetCallerIdentity must be refused: {out}"
+    );
 
     // IAM's AWS-managed policies are loaded (EKS examples attach them).
     let policy = emu.boto3("print(client('iam').get_policy(PolicyArn='arn:aws:iam::aws:policy/AmazonEKSClusterPolicy')['Policy']['PolicyName'])").unwrap();
@@ -83,10 +86,23 @@ print(json.dumps({'vpc': sg['VpcId'] == vpc, 'name': sg['GroupName'].startswith(
     let (ok, out) = emu.kubectl("sg", &["apply", "-f", path.to_str().unwrap()]);
     let _ = std::fs::remove_file(&path);
     assert!(ok, "{out}");
-    let (ok, out) = emu.kubectl("sg", &["wait", "--for=jsonpath={.status.loadBalancer.ingress}", "service/lb", "--timeout=30s"]);
+    let (ok, out) =
+        emu.kubectl("sg", &["wait", "--for=jsonpath={.status.loadBalancer.ingress}", "service/lb", "--timeout=30s"]);
     assert!(ok, "{out}");
-    let (_, host) = emu.kubectl("sg", &["get", "service", "lb", "-o", "jsonpath={.status.loadBalancer.ingress[0].hostname}/{.status.loadBalancer.ingress[0].ip}"]);
-    assert!(host.trim().ends_with(&format!(".{}.elb.amazonaws.com/", emu.region())), "EKS load balancers have a DNS name and no ip: {host}");
+    let (_, host) = emu.kubectl(
+        "sg",
+        &[
+            "get",
+            "service",
+            "lb",
+            "-o",
+            "jsonpath={.status.loadBalancer.ingress[0].hostname}/{.status.loadBalancer.ingress[0].ip}",
+        ],
+    );
+    assert!(
+        host.trim().ends_with(&format!(".{}.elb.amazonaws.com/", emu.region())),
+        "EKS load balancers have a DNS name and no ip: {host}"
+    );
 }
 
 #[test]
@@ -122,10 +138,12 @@ print(len(c.describe_vpcs()['Vpcs']))
             url = proxy.url()
         )
     };
-    let lost = FaultProxy::start(&emu.moto().url(), FaultConfig { lost_response: 1.0, ..FaultConfig::default() }).unwrap();
+    let lost =
+        FaultProxy::start(&emu.moto().url(), FaultConfig { lost_response: 1.0, ..FaultConfig::default() }).unwrap();
     let out = emu.boto3(&script(&lost, "10.1.0.0/16")).unwrap();
     assert!(out.starts_with("ClientError InternalError\n"), "{out}");
-    let throttled = FaultProxy::start(&emu.moto().url(), FaultConfig { throttle: 1.0, ..FaultConfig::default() }).unwrap();
+    let throttled =
+        FaultProxy::start(&emu.moto().url(), FaultConfig { throttle: 1.0, ..FaultConfig::default() }).unwrap();
     let out = emu.boto3(&script(&throttled, "10.2.0.0/16")).unwrap();
     assert!(out.starts_with("ClientError RequestLimitExceeded\n"), "{out}");
     let ok = FaultProxy::start(&emu.moto().url(), FaultConfig::default()).unwrap();
@@ -137,7 +155,11 @@ print(len(c.describe_vpcs()['Vpcs']))
     assert_eq!(cidrs, ["10.1.0.0/16", "10.3.0.0/16"], "{inv:?}\n{:?}", lost.stats());
     assert!(vpcs.iter().all(|v| v.tags["Name"] == "dup" && v.key == "vpc:dup"));
     // Only the second is in "state": the first is an orphan, and both are one resource.
-    let state = [StateRecord { address: "aws_vpc.a".into(), type_name: "aws_vpc".into(), attributes: serde_json::json!({"id": vpcs[1].id}) }];
+    let state = [StateRecord {
+        address: "aws_vpc.a".into(),
+        type_name: "aws_vpc".into(),
+        attributes: serde_json::json!({"id": vpcs[1].id}),
+    }];
     let audit = meshplan_emulators::audit(&inv, &state);
     assert_eq!(audit.orphans.len(), 1, "{audit}");
     assert_eq!(audit.orphans[0].id, vpcs[0].id);

@@ -69,7 +69,9 @@ fn desired_status(cluster: &Cluster, key: &ObjectKey, object: &Value) -> Option<
     let replicas = object.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
     let now = crate::time::now_rfc3339();
     let condition = |kind: &str, reason: &str| json!({"type": kind, "status": "True", "reason": reason, "lastUpdateTime": now, "lastTransitionTime": now});
-    let settled = |s: &Value| observed == Some(generation) && s.get("readyReplicas").and_then(Value::as_i64).unwrap_or(0) == replicas;
+    let settled = |s: &Value| {
+        observed == Some(generation) && s.get("readyReplicas").and_then(Value::as_i64).unwrap_or(0) == replicas
+    };
     match (key.group.as_str(), key.resource.as_str()) {
         ("apps", "deployments") if !settled(&status) => Some(json!({
             "observedGeneration": generation,
@@ -128,15 +130,17 @@ fn desired_status(cluster: &Cluster, key: &ObjectKey, object: &Value) -> Option<
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .map(|c| json!({
-                    "name": c.get("name"),
-                    "image": c.get("image"),
-                    "imageID": "",
-                    "ready": true,
-                    "started": true,
-                    "restartCount": 0,
-                    "state": {"running": {"startedAt": now}},
-                }))
+                .map(|c| {
+                    json!({
+                        "name": c.get("name"),
+                        "image": c.get("image"),
+                        "imageID": "",
+                        "ready": true,
+                        "started": true,
+                        "restartCount": 0,
+                        "state": {"running": {"startedAt": now}},
+                    })
+                })
                 .collect();
             let conditions: Vec<Value> = ["Initialized", "Ready", "ContainersReady", "PodScheduled"]
                 .iter()
@@ -181,11 +185,16 @@ fn load_balancer_ingress(style: &LoadBalancerStatus, key: &ObjectKey, object: &V
     match style {
         LoadBalancerStatus::Ip => json!({"ip": "172.18.255.200", "ipMode": "VIP"}),
         LoadBalancerStatus::AwsHostname { region } => {
-            let annotation = |k: &str| object.pointer(&format!("/metadata/annotations/{}", k.replace('/', "~1"))).and_then(Value::as_str);
-            let internal = annotation("service.beta.kubernetes.io/aws-load-balancer-internal").is_some_and(|v| v == "true" || v == "0.0.0.0/0")
+            let annotation = |k: &str| {
+                object.pointer(&format!("/metadata/annotations/{}", k.replace('/', "~1"))).and_then(Value::as_str)
+            };
+            let internal = annotation("service.beta.kubernetes.io/aws-load-balancer-internal")
+                .is_some_and(|v| v == "true" || v == "0.0.0.0/0")
                 || annotation("service.beta.kubernetes.io/aws-load-balancer-scheme") == Some("internal");
             // Stable per Service, like the name AWS derives from the Service's UID.
-            let id: u32 = format!("{}/{}", key.namespace, key.name).bytes().fold(2166136261, |h, b| (h ^ b as u32).wrapping_mul(16777619));
+            let id: u32 = format!("{}/{}", key.namespace, key.name)
+                .bytes()
+                .fold(2166136261, |h, b| (h ^ b as u32).wrapping_mul(16777619));
             let prefix = if internal { "internal-" } else { "" };
             json!({"hostname": format!("{prefix}a{id:08x}-{:010}.{region}.elb.amazonaws.com", id % 1_000_000_007)})
         }
@@ -193,5 +202,7 @@ fn load_balancer_ingress(style: &LoadBalancerStatus, key: &ObjectKey, object: &V
 }
 
 fn has_condition(status: &Value, kind: &str) -> bool {
-    status.get("conditions").and_then(Value::as_array).into_iter().flatten().any(|c| c.get("type").and_then(Value::as_str) == Some(kind) && c.get("status").and_then(Value::as_str) == Some("True"))
+    status.get("conditions").and_then(Value::as_array).into_iter().flatten().any(|c| {
+        c.get("type").and_then(Value::as_str) == Some(kind) && c.get("status").and_then(Value::as_str) == Some("True")
+    })
 }

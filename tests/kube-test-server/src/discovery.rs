@@ -33,7 +33,8 @@ pub fn core_versions(cluster: &Cluster) -> Value {
 }
 
 fn group_document(group: &str, versions: &[String]) -> Value {
-    let versions: Vec<Value> = versions.iter().map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v})).collect();
+    let versions: Vec<Value> =
+        versions.iter().map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v})).collect();
     json!({"name": group, "versions": versions, "preferredVersion": versions[0]})
 }
 
@@ -49,12 +50,8 @@ pub fn groups(cluster: &Cluster) -> Value {
 }
 
 pub fn group(cluster: &Cluster, name: &str) -> ApiResult<Value> {
-    let (g, versions) = cluster
-        .kinds
-        .groups()
-        .into_iter()
-        .find(|(g, _)| g == name && !g.is_empty())
-        .ok_or_else(not_found)?;
+    let (g, versions) =
+        cluster.kinds.groups().into_iter().find(|(g, _)| g == name && !g.is_empty()).ok_or_else(not_found)?;
     let mut doc = group_document(&g, &versions);
     doc["kind"] = json!("APIGroup");
     doc["apiVersion"] = json!("v1");

@@ -79,8 +79,7 @@ impl ApiError {
 
     /// Server-side apply conflicts between field managers.
     pub fn apply_conflict(subject: Subject, causes: Vec<Cause>) -> Self {
-        let listing: Vec<String> =
-            causes.iter().map(|c| format!("- {}: {}", c.message, c.field)).collect();
+        let listing: Vec<String> = causes.iter().map(|c| format!("- {}: {}", c.message, c.field)).collect();
         let message = format!(
             "Apply failed with {} conflict{}: {}",
             causes.len(),
@@ -93,8 +92,7 @@ impl ApiError {
     }
 
     pub fn invalid(kind: &str, subject: Subject, causes: Vec<Cause>) -> Self {
-        let listing: Vec<String> =
-            causes.iter().map(|c| format!("{}: {}", c.field, c.message)).collect();
+        let listing: Vec<String> = causes.iter().map(|c| format!("{}: {}", c.field, c.message)).collect();
         let message = format!("{} {:?} is invalid: {}", kind, subject.name, listing.join(", "));
         let mut err = Self::new(422, "Invalid", message).about(Subject { resource: kind.to_string(), ..subject });
         err.causes = causes;

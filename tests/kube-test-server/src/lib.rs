@@ -93,7 +93,8 @@ impl RunningServer {
             .map_err(|source| StartError::Bind { addr: config.listen, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
         let tls = tls::mint(&config.cluster_name, addr.ip())?;
-        let admin_token = config.admin_token.clone().unwrap_or_else(|| format!("admin-{}", uuid::Uuid::new_v4().simple()));
+        let admin_token =
+            config.admin_token.clone().unwrap_or_else(|| format!("admin-{}", uuid::Uuid::new_v4().simple()));
         let cluster = Arc::new(Cluster {
             store: Default::default(),
             kinds: Default::default(),
@@ -149,7 +150,8 @@ impl Deref for RunningServer {
 
 /// The namespaces every cluster starts with (each gets its `default` ServiceAccount).
 fn bootstrap(cluster: &Arc<Cluster>) -> Result<(), ApiError> {
-    let namespace_kind = cluster.kinds.builtin("", "Namespace").ok_or_else(|| ApiError::internal("no Namespace kind"))?;
+    let namespace_kind =
+        cluster.kinds.builtin("", "Namespace").ok_or_else(|| ApiError::internal("no Namespace kind"))?;
     for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
         let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
         api::write::create_internal(cluster, &namespace_kind, "", namespace)?;

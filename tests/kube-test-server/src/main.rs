@@ -65,7 +65,8 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let eks = (args.eks || args.eks_sts_endpoint.is_some()).then(|| EksAuth { sts_endpoint: args.eks_sts_endpoint.clone(), token_ttl: args.eks_token_ttl });
+    let eks = (args.eks || args.eks_sts_endpoint.is_some())
+        .then(|| EksAuth { sts_endpoint: args.eks_sts_endpoint.clone(), token_ttl: args.eks_token_ttl });
     let config = Config {
         listen: args.listen,
         cluster_name: args.cluster_name,

@@ -33,8 +33,12 @@ pub fn group_version(cluster: &Cluster, group: &str, version: &str) -> ApiResult
         let prefix = if group.is_empty() { format!("/api/{version}") } else { format!("/apis/{group}/{version}") };
         let scope = if kind.namespaced { "/namespaces/{namespace}" } else { "" };
         let collection = format!("{prefix}{scope}/{}", kind.plural);
-        paths.insert(collection.clone(), json!({"post": operation(kind, "post", &["application/json", "application/yaml"])}));
-        let mut patch_types = vec!["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"];
+        paths.insert(
+            collection.clone(),
+            json!({"post": operation(kind, "post", &["application/json", "application/yaml"])}),
+        );
+        let mut patch_types =
+            vec!["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"];
         if !kind.custom {
             patch_types.push("application/strategic-merge-patch+json");
         }

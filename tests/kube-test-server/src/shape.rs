@@ -60,11 +60,15 @@ impl<'a> Shape<'a> {
         if !self.custom {
             return self;
         }
-        if name == "metadata" && self.schema.is_some_and(|s| s.get("x-kubernetes-embedded-resource").is_some() || is_root(s)) {
+        if name == "metadata"
+            && self.schema.is_some_and(|s| s.get("x-kubernetes-embedded-resource").is_some() || is_root(s))
+        {
             return Shape::builtin();
         }
         let schema = self.schema.and_then(|s| {
-            s.get("properties").and_then(|p| p.get(name)).or_else(|| s.get("additionalProperties").filter(|a| a.is_object()))
+            s.get("properties")
+                .and_then(|p| p.get(name))
+                .or_else(|| s.get("additionalProperties").filter(|a| a.is_object()))
         });
         Shape { custom: true, schema }
     }
@@ -88,7 +92,11 @@ impl<'a> Shape<'a> {
                         .and_then(Value::as_array)
                         .map(|k| k.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
                         .unwrap_or_default();
-                    if keys.is_empty() { ListKind::Atomic } else { ListKind::Map(keys) }
+                    if keys.is_empty() {
+                        ListKind::Atomic
+                    } else {
+                        ListKind::Map(keys)
+                    }
                 }
                 _ => ListKind::Atomic,
             };
@@ -105,7 +113,11 @@ impl<'a> Shape<'a> {
                 return ListKind::Map(vec![key.to_string()]);
             }
         }
-        if items.is_empty() { ListKind::Map(vec![candidates[0].to_string()]) } else { ListKind::Atomic }
+        if items.is_empty() {
+            ListKind::Map(vec![candidates[0].to_string()])
+        } else {
+            ListKind::Atomic
+        }
     }
 }
 

@@ -31,7 +31,12 @@ const MISSING: &str = "moto_server and boto3 are needed: run scripts/setup-test-
 
 fn start_moto() -> Moto {
     let port = free_port();
-    let child = Command::new("moto_server").args(["-H", "127.0.0.1", "-p", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect(MISSING);
+    let child = Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect(MISSING);
     let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}") };
     // Wait until it accepts connections (bounded, so a broken install cannot hang the suite).
     for _ in 0..300 {
@@ -84,7 +89,10 @@ fn eks_tokens_are_checked_with_sts() {
 fn eks_tokens_expire_after_the_token_ttl() {
     let (token, moto) = (eks_token("foo"), start_moto());
     let ttl = Duration::from_secs(3);
-    let h = common::start(Config { eks: Some(EksAuth { token_ttl: ttl, ..EksAuth::with_sts(moto.endpoint.clone()) }), ..Config::named("foo") });
+    let h = common::start(Config {
+        eks: Some(EksAuth { token_ttl: ttl, ..EksAuth::with_sts(moto.endpoint.clone()) }),
+        ..Config::named("foo")
+    });
     h.ok(&["--token", &token, "get", "ns", "default"]);
     std::thread::sleep(ttl + Duration::from_secs(2));
     assert!(h.fails(&["--token", &token, "get", "ns"]).contains("Unauthorized"));
@@ -92,7 +100,13 @@ fn eks_tokens_expire_after_the_token_ttl() {
     let out = Command::new("curl")
         .args(["-s", "--noproxy", "*", "--cacert"])
         .arg(&ca)
-        .args(["-H", &format!("Authorization: Bearer {token}"), "-w", "\n%{http_code}", &format!("{}/api/v1/namespaces", h.server.info().url)])
+        .args([
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+            "-w",
+            "\n%{http_code}",
+            &format!("{}/api/v1/namespaces", h.server.info().url),
+        ])
         .output()
         .expect("curl runs");
     let out = String::from_utf8_lossy(&out.stdout).into_owned();

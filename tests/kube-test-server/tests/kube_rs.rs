@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use futures::TryStreamExt;
 use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch, PatchParams, PostParams};
+use kube::api::{
+    Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch, PatchParams, PostParams,
+};
 use kube::discovery::Discovery;
 use kube::runtime::{watcher, WatchStreamExt};
 use kube_test_server::{Config, TestServer};
@@ -42,7 +44,10 @@ async fn dynamic_object_crud() {
     let stale = api.replace("crud", &PostParams::default(), &fetched).await.unwrap_err();
     assert!(matches!(stale, kube::Error::Api(ref s) if s.code == 409), "{stale:?}");
 
-    let patched = api.patch("crud", &PatchParams::default(), &Patch::Merge(json!({"data": {"b": "3"}}))).await.expect("merge patch");
+    let patched = api
+        .patch("crud", &PatchParams::default(), &Patch::Merge(json!({"data": {"b": "3"}})))
+        .await
+        .expect("merge patch");
     assert_eq!(patched.data["data"], json!({"a": "2", "b": "3"}));
 
     let listed = api.list(&ListParams::default().labels("team=x")).await.expect("list");
@@ -61,7 +66,8 @@ async fn server_side_apply_conflicts_and_force() {
     let api: Api<ConfigMap> = Api::namespaced(client, "default");
     let config = |value: &str| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "shared"}, "data": {"key": value}});
 
-    let created = api.patch("shared", &PatchParams::apply("alice"), &Patch::Apply(config("a"))).await.expect("apply creates");
+    let created =
+        api.patch("shared", &PatchParams::apply("alice"), &Patch::Apply(config("a"))).await.expect("apply creates");
     assert_eq!(created.data.unwrap()["key"], "a");
     let err = api.patch("shared", &PatchParams::apply("bob"), &Patch::Apply(config("b"))).await.unwrap_err();
     match err {
@@ -71,7 +77,10 @@ async fn server_side_apply_conflicts_and_force() {
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
-    let forced = api.patch("shared", &PatchParams::apply("bob").force(), &Patch::Apply(config("b"))).await.expect("forced apply");
+    let forced = api
+        .patch("shared", &PatchParams::apply("bob").force(), &Patch::Apply(config("b")))
+        .await
+        .expect("forced apply");
     assert_eq!(forced.data.unwrap()["key"], "b");
     let managers: Vec<String> = forced.metadata.managed_fields.unwrap().into_iter().filter_map(|m| m.manager).collect();
     assert_eq!(managers, ["bob"], "alice lost her only field");
@@ -171,7 +180,10 @@ async fn concurrent_server_side_applies() {
     let highest = *versions.last().unwrap();
     assert!(shared.metadata.resource_version.unwrap().parse::<u64>().unwrap() <= highest);
     let own = api.list(&ListParams::default()).await.unwrap();
-    assert_eq!(own.items.iter().filter(|c| c.metadata.name.as_deref().is_some_and(|n| n.starts_with("own-"))).count(), 32);
+    assert_eq!(
+        own.items.iter().filter(|c| c.metadata.name.as_deref().is_some_and(|n| n.starts_with("own-"))).count(),
+        32
+    );
 }
 
 #[tokio::test]
@@ -184,6 +196,7 @@ async fn two_servers_side_by_side() {
     let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "only-foo"}});
     foo_api.patch("only-foo", &PatchParams::apply("t"), &Patch::Apply(cm)).await.unwrap();
     assert!(bar_api.get_opt("only-foo").await.unwrap().is_none());
-    let names: Vec<_> = foo_api.list(&ListParams::default()).await.unwrap().items.into_iter().filter_map(|c| c.metadata.name).collect();
+    let names: Vec<_> =
+        foo_api.list(&ListParams::default()).await.unwrap().items.into_iter().filter_map(|c| c.metadata.name).collect();
     assert_eq!(names, ["only-foo"]);
 }

@@ -47,7 +47,14 @@ fn version_and_api_resources() {
     let version = h.ok(&["version"]);
     assert!(version.contains("Server Version: v1.32"), "{version}");
     let resources = h.ok(&["api-resources"]);
-    for line in ["configmaps", "deployments", "customresourcedefinitions", "clusterrolebindings", "mutatingwebhookconfigurations", "csidrivers"] {
+    for line in [
+        "configmaps",
+        "deployments",
+        "customresourcedefinitions",
+        "clusterrolebindings",
+        "mutatingwebhookconfigurations",
+        "csidrivers",
+    ] {
         assert!(resources.contains(line), "{line} missing from:\n{resources}");
     }
 }
@@ -73,11 +80,17 @@ fn get_and_describe_built_ins() {
 #[test]
 fn create_then_client_side_apply() {
     let h = start_default();
-    let file = h.write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c1, namespace: default}\ndata: {a: '1'}\n");
+    let file = h.write(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c1, namespace: default}\ndata: {a: '1'}\n",
+    );
     let file = file.to_string_lossy().into_owned();
     assert!(h.ok(&["create", "-f", &file]).contains("configmap/c1 created"));
     assert!(h.fails(&["create", "-f", &file]).contains("AlreadyExists"));
-    let applied = h.write("cm2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c1, namespace: default}\ndata: {a: '2', b: '3'}\n");
+    let applied = h.write(
+        "cm2.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c1, namespace: default}\ndata: {a: '2', b: '3'}\n",
+    );
     let applied = applied.to_string_lossy().into_owned();
     assert!(h.ok(&["apply", "-f", &applied]).contains("configured"));
     assert!(h.ok(&["apply", "-f", &applied]).contains("unchanged"));
@@ -89,15 +102,22 @@ fn create_then_client_side_apply() {
 fn server_side_apply_multi_document() {
     let h = start_default();
     let out = h.ok_stdin(&["apply", "--server-side"], APP);
-    assert!(out.contains("namespace/demo serverside-applied") && out.contains("deployment.apps/web serverside-applied"), "{out}");
+    assert!(
+        out.contains("namespace/demo serverside-applied") && out.contains("deployment.apps/web serverside-applied"),
+        "{out}"
+    );
     let versions = || {
-        ["configmap/settings", "deployment/web"].map(|o| h.json(&["get", o, "-n", "demo"])["metadata"]["resourceVersion"].clone())
+        ["configmap/settings", "deployment/web"]
+            .map(|o| h.json(&["get", o, "-n", "demo"])["metadata"]["resourceVersion"].clone())
     };
     let first = versions();
     let again = h.ok_stdin(&["apply", "--server-side"], APP);
     assert!(again.contains("configmap/settings serverside-applied"), "{again}");
     assert_eq!(first, versions(), "a no-op apply must not write");
-    assert!(h.ok_stdin(&["apply"], APP).contains("deployment.apps/web configured"), "client-side apply adds its annotation");
+    assert!(
+        h.ok_stdin(&["apply"], APP).contains("deployment.apps/web configured"),
+        "client-side apply adds its annotation"
+    );
     assert!(h.ok_stdin(&["apply"], APP).contains("deployment.apps/web unchanged"));
 
     // Another manager setting the same field to another value conflicts, unless forced.
@@ -108,7 +128,8 @@ fn server_side_apply_multi_document() {
     h.ok(&["apply", "--server-side", "--field-manager", "other", "--force-conflicts", "-f", &file]);
     let cm = h.json(&["get", "configmap", "settings", "-n", "demo", "--show-managed-fields"]);
     assert_eq!(cm["data"]["mode"], "green");
-    let managers: Vec<&str> = cm["metadata"]["managedFields"].as_array().unwrap().iter().map(|m| m["manager"].as_str().unwrap()).collect();
+    let managers: Vec<&str> =
+        cm["metadata"]["managedFields"].as_array().unwrap().iter().map(|m| m["manager"].as_str().unwrap()).collect();
     assert!(managers.contains(&"other"), "{managers:?}");
 }
 
@@ -137,13 +158,44 @@ fn crd_then_custom_resource() {
 fn patch_json_merge_and_strategic() {
     let h = start_default();
     h.ok_stdin(&["apply"], APP);
-    h.ok(&["patch", "configmap", "settings", "-n", "demo", "--type=json", "-p", r#"[{"op":"add","path":"/data/size","value":"xl"}]"#]);
-    h.ok(&["patch", "configmap", "settings", "-n", "demo", "--type=merge", "-p", r#"{"data":{"mode":null,"color":"red"}}"#]);
+    h.ok(&[
+        "patch",
+        "configmap",
+        "settings",
+        "-n",
+        "demo",
+        "--type=json",
+        "-p",
+        r#"[{"op":"add","path":"/data/size","value":"xl"}]"#,
+    ]);
+    h.ok(&[
+        "patch",
+        "configmap",
+        "settings",
+        "-n",
+        "demo",
+        "--type=merge",
+        "-p",
+        r#"{"data":{"mode":null,"color":"red"}}"#,
+    ]);
     let cm = h.json(&["get", "configmap", "settings", "-n", "demo"]);
     assert_eq!(cm["data"], serde_json::json!({"size": "xl", "color": "red"}));
-    h.ok(&["patch", "deployment", "web", "-n", "demo", "-p", r#"{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"envoy:1"}]}}}}"#]);
+    h.ok(&[
+        "patch",
+        "deployment",
+        "web",
+        "-n",
+        "demo",
+        "-p",
+        r#"{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"envoy:1"}]}}}}"#,
+    ]);
     let deploy = h.json(&["get", "deployment", "web", "-n", "demo"]);
-    let names: Vec<&str> = deploy["spec"]["template"]["spec"]["containers"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = deploy["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["web", "sidecar"], "strategic merge keeps existing containers");
     assert_eq!(deploy["metadata"]["generation"], 2);
 }
@@ -155,7 +207,13 @@ fn delete_removes_objects_and_namespaces_cascade() {
     assert!(h.ok(&["delete", "configmap", "settings", "-n", "demo"]).contains("deleted"));
     assert!(h.fails(&["get", "configmap", "settings", "-n", "demo"]).contains("NotFound"));
     h.ok(&["delete", "namespace", "demo"]);
-    let left: Vec<String> = h.server.objects().iter().filter(|o| o["metadata"]["namespace"] == "demo").map(|o| o["metadata"]["name"].to_string()).collect();
+    let left: Vec<String> = h
+        .server
+        .objects()
+        .iter()
+        .filter(|o| o["metadata"]["namespace"] == "demo")
+        .map(|o| o["metadata"]["name"].to_string())
+        .collect();
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -163,7 +221,10 @@ fn delete_removes_objects_and_namespaces_cascade() {
 fn get_watch_sees_an_update() {
     let h = start_default();
     // (`kubectl create configmap` would send protobuf, which the server does not speak.)
-    h.ok_stdin(&["create"], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched, namespace: default}\ndata: {v: '1'}\n");
+    h.ok_stdin(
+        &["create"],
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched, namespace: default}\ndata: {v: '1'}\n",
+    );
     let mut child = h
         .kubectl_command(&["get", "configmap", "watched", "-w", "-o", "jsonpath={.data.v}{\"\\n\"}"])
         .stdout(Stdio::piped())
@@ -230,7 +291,10 @@ fn load_balancers_report_an_ip_by_default() {
 
 #[test]
 fn aws_load_balancers_report_only_a_hostname() {
-    let h = start(Config { load_balancer: LoadBalancerStatus::AwsHostname { region: "eu-west-1".into() }, ..Config::named("eks") });
+    let h = start(Config {
+        load_balancer: LoadBalancerStatus::AwsHostname { region: "eu-west-1".into() },
+        ..Config::named("eks")
+    });
     h.ok_stdin(&["apply"], LOAD_BALANCERS);
     let public = load_balancer_ingress(&h, "public");
     assert!(public.get("ip").is_none(), "{public}");
@@ -253,11 +317,28 @@ fn crd(group: &str, kind: &str, plural: &str) -> String {
 #[test]
 fn certificates_turn_ready_and_istio_operators_healthy_after_the_delay() {
     let h = start(Config { ready_delay: Duration::from_millis(300), ..Config::named("operators") });
-    h.ok_stdin(&["apply", "-f", "-"], &format!("{}---\n{}", crd("cert-manager.io", "Certificate", "certificates"), crd("install.istio.io", "IstioOperator", "istiooperators")));
-    h.ok(&["wait", "--for=condition=Established", "crd/certificates.cert-manager.io", "crd/istiooperators.install.istio.io", "--timeout=30s"]);
+    h.ok_stdin(
+        &["apply", "-f", "-"],
+        &format!(
+            "{}---\n{}",
+            crd("cert-manager.io", "Certificate", "certificates"),
+            crd("install.istio.io", "IstioOperator", "istiooperators")
+        ),
+    );
+    h.ok(&[
+        "wait",
+        "--for=condition=Established",
+        "crd/certificates.cert-manager.io",
+        "crd/istiooperators.install.istio.io",
+        "--timeout=30s",
+    ]);
     let objects = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: cacerts, namespace: default}\nspec: {secretName: cacerts}\n---\napiVersion: install.istio.io/v1\nkind: IstioOperator\nmetadata: {name: cp, namespace: default}\nspec: {profile: default}\n";
     h.ok_stdin(&["apply", "-f", "-"], objects);
-    assert_eq!(h.ok(&["get", "istiooperator", "cp", "-o", "jsonpath={.status.status}"]).trim(), "", "HEALTHY before the delay");
+    assert_eq!(
+        h.ok(&["get", "istiooperator", "cp", "-o", "jsonpath={.status.status}"]).trim(),
+        "",
+        "HEALTHY before the delay"
+    );
     h.ok(&["wait", "--for=condition=Ready", "certificate/cacerts", "--timeout=30s"]);
     h.ok(&["wait", "--for=jsonpath={.status.status}=HEALTHY", "istiooperator/cp", "--timeout=30s"]);
 }
@@ -289,7 +370,9 @@ metadata:
     h.ok_stdin(&["apply"], objects);
     let secret = h.json(&["get", "secret", "istio-reader-token"]);
     use base64::Engine;
-    let token = base64::engine::general_purpose::STANDARD.decode(secret["data"]["token"].as_str().expect("token filled")).unwrap();
+    let token = base64::engine::general_purpose::STANDARD
+        .decode(secret["data"]["token"].as_str().expect("token filled"))
+        .unwrap();
     let token = String::from_utf8(token).unwrap();
     let ca = base64::engine::general_purpose::STANDARD.decode(secret["data"]["ca.crt"].as_str().unwrap()).unwrap();
     assert_eq!(String::from_utf8(ca).unwrap(), h.server.ca_pem);

@@ -6,7 +6,9 @@ mod common;
 use k8s_openapi::api::authentication::v1::TokenRequest;
 use k8s_openapi::api::core::v1::{ConfigMap, ServiceAccount};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch, PatchParams, PostParams};
+use kube::api::{
+    Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch, PatchParams, PostParams,
+};
 use kube_test_server::{Config, TestServer};
 use serde_json::json;
 
@@ -22,13 +24,20 @@ async fn status_is_a_separate_subresource_and_generation_tracks_spec() {
     crds.create(&PostParams::default(), &serde_norway::from_str(common::WIDGET_CRD).unwrap()).await.unwrap();
     let resource = ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk("example.com", "v1", "Widget"), "widgets");
     let api: Api<DynamicObject> = Api::namespaced_with(client, "default", &resource);
-    let apply = |size: i64| Patch::Apply(json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": size}, "status": {"ignored": true}}));
+    let apply = |size: i64| {
+        Patch::Apply(
+            json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": size}, "status": {"ignored": true}}),
+        )
+    };
 
     let created = api.patch("w", &PatchParams::apply("t"), &apply(1)).await.unwrap();
     assert_eq!(created.metadata.generation, Some(1));
     assert!(created.data.get("status").is_none(), "status is not written through the main resource");
 
-    let with_status = api.patch_status("w", &PatchParams::default(), &Patch::Merge(json!({"status": {"phase": "Ready"}}))).await.unwrap();
+    let with_status = api
+        .patch_status("w", &PatchParams::default(), &Patch::Merge(json!({"status": {"phase": "Ready"}})))
+        .await
+        .unwrap();
     assert_eq!(with_status.data["status"]["phase"], "Ready");
     assert_eq!(with_status.metadata.generation, Some(1), "status changes do not bump generation");
 
@@ -75,12 +84,16 @@ async fn token_requests_and_missing_namespaces() {
     let server = server();
     let client = common::kube_client(&server).await;
     let accounts: Api<ServiceAccount> = Api::namespaced(client.clone(), "default");
-    let token: TokenRequest = accounts.create_token_request("default", &PostParams::default(), &TokenRequest::default()).await.unwrap();
+    let token: TokenRequest =
+        accounts.create_token_request("default", &PostParams::default(), &TokenRequest::default()).await.unwrap();
     let token = token.status.expect("status").token.expect("token");
     assert_eq!(token.split('.').count(), 3, "JWT-shaped");
 
     let elsewhere: Api<ConfigMap> = Api::namespaced(client, "missing");
     let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": "x"}})).unwrap();
     let err = elsewhere.create(&PostParams::default(), &cm).await.unwrap_err();
-    assert!(matches!(err, kube::Error::Api(ref s) if s.code == 404 && s.message.contains("namespaces \"missing\" not found")), "{err:?}");
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 404 && s.message.contains("namespaces \"missing\" not found")),
+        "{err:?}"
+    );
 }

@@ -144,13 +144,21 @@ fn number_functions() {
 #[test]
 fn matchkeys_filters_values_by_their_keys() {
     assert_results(&[
-        ("matchkeys", r#"[["i-123", "i-abc", "i-def"], ["us-west", "us-east", "us-east"], ["us-east"]]"#, r#"["i-abc", "i-def"]"#),
+        (
+            "matchkeys",
+            r#"[["i-123", "i-abc", "i-def"], ["us-west", "us-east", "us-east"], ["us-east"]]"#,
+            r#"["i-abc", "i-def"]"#,
+        ),
         ("matchkeys", r#"[["a", "b", "c"], ["x", "y", "z"], ["z", "x"]]"#, r#"["a", "c"]"#),
         ("matchkeys", r#"[[{"id": 1}, {"id": 2}], [1, 2], ["2"]]"#, r#"[{"id": 2}]"#),
         ("matchkeys", r#"[["a"], ["x"], []]"#, "[]"),
     ]);
     assert_errors(&[
-        ("matchkeys", r#"[["a", "b"], ["x"], ["x"]]"#, r#"Invalid value for "keys" parameter: length of keys (1) and values (2) should be equal"#),
+        (
+            "matchkeys",
+            r#"[["a", "b"], ["x"], ["x"]]"#,
+            r#"Invalid value for "keys" parameter: length of keys (1) and values (2) should be equal"#,
+        ),
         ("matchkeys", r#"[["a"], ["x"], "x"]"#, r#"Invalid value for "searchset" parameter: list required"#),
     ]);
 }

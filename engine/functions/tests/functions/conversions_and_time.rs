@@ -58,7 +58,11 @@ fn time_functions() {
         ("timecmp", r#"["2017-11-22T00:00:01Z", "2017-11-22T00:00:00Z"]"#, "1"),
     ]);
     assert_errors(&[
-        ("timeadd", r#"["2017-11-22", "1h"]"#, r#""timestamp" parameter: "2017-11-22" is not a valid RFC 3339 timestamp"#),
+        (
+            "timeadd",
+            r#"["2017-11-22", "1h"]"#,
+            r#""timestamp" parameter: "2017-11-22" is not a valid RFC 3339 timestamp"#,
+        ),
         ("timeadd", r#"["2017-02-30T00:00:00Z", "1h"]"#, "not a valid RFC 3339 timestamp"),
         ("timeadd", r#"["2017-11-22T00:00:00Z", "1d"]"#, r#""duration" parameter: "1d" has an unknown unit "d""#),
         ("timeadd", r#"["2017-11-22T00:00:00Z", ""]"#, "is not a duration"),
@@ -72,22 +76,38 @@ fn formatdate_follows_terraforms_spec_letters() {
     assert_results(&[
         // Terraform's documented examples.
         ("formatdate", r#"["DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01Z"]"#, r#""02 Jan 2018 23:12 UTC""#),
-        ("formatdate", r#"["EEEE, DD-MMM-YY hh:mm:ss ZZZ", "2018-01-02T23:12:01Z"]"#, r#""Tuesday, 02-Jan-18 23:12:01 UTC""#),
-        ("formatdate", r#"["EEE, DD MMM YYYY hh:mm:ss ZZZ", "2018-01-02T23:12:01-08:00"]"#, r#""Tue, 02 Jan 2018 23:12:01 -0800""#),
+        (
+            "formatdate",
+            r#"["EEEE, DD-MMM-YY hh:mm:ss ZZZ", "2018-01-02T23:12:01Z"]"#,
+            r#""Tuesday, 02-Jan-18 23:12:01 UTC""#,
+        ),
+        (
+            "formatdate",
+            r#"["EEE, DD MMM YYYY hh:mm:ss ZZZ", "2018-01-02T23:12:01-08:00"]"#,
+            r#""Tue, 02 Jan 2018 23:12:01 -0800""#,
+        ),
         ("formatdate", r#"["MMM DD, YYYY", "2018-01-02T23:12:01Z"]"#, r#""Jan 02, 2018""#),
         ("formatdate", r#"["HH:mmaa", "2018-01-02T23:12:01Z"]"#, r#""11:12pm""#),
         ("formatdate", r#"["h'h'mm", "2018-01-02T23:12:01-08:00"]"#, r#""23h12""#),
         ("formatdate", r#"["H 'o''clock'", "2018-01-02T23:12:01-08:00"]"#, r#""11 o'clock""#),
         ("formatdate", r#"["YYYY-MM-DD'T'hh:mm:ssZ", "2018-01-02T23:12:01Z"]"#, r#""2018-01-02T23:12:01Z""#),
         // Unpadded fields, full names, midnight as 12 AM, offsets in every form.
-        ("formatdate", r#"["M/D h:m:s H AA MMMM EEEE", "2024-03-04T00:05:09+05:30"]"#, r#""3/4 0:5:9 12 AM March Monday""#),
+        (
+            "formatdate",
+            r#"["M/D h:m:s H AA MMMM EEEE", "2024-03-04T00:05:09+05:30"]"#,
+            r#""3/4 0:5:9 12 AM March Monday""#,
+        ),
         ("formatdate", r#"["Z ZZZ ZZZZ ZZZZZ", "2024-03-04T00:05:09+05:30"]"#, r#""+05:30 +0530 +0530 +05:30""#),
         ("formatdate", r#"["ZZZZ ZZZZZ", "2024-03-04T00:05:09Z"]"#, r#""+0000 +00:00""#),
         ("formatdate", r#"["YY EEE", "2000-02-29T12:00:00Z"]"#, r#""00 Tue""#),
         ("formatdate", r#"["HH aa ''", "1969-12-31T12:00:00.5Z"]"#, r#""12 pm '""#),
     ]);
     assert_errors(&[
-        ("formatdate", r#"["YYY", "2018-01-02T23:12:01Z"]"#, r#"Invalid value for "spec" parameter: invalid date format sequence "YYY""#),
+        (
+            "formatdate",
+            r#"["YYY", "2018-01-02T23:12:01Z"]"#,
+            r#"Invalid value for "spec" parameter: invalid date format sequence "YYY""#,
+        ),
         ("formatdate", r#"["Q", "2018-01-02T23:12:01Z"]"#, "invalid date format sequence \"Q\""),
         ("formatdate", r#"["'open", "2018-01-02T23:12:01Z"]"#, "unterminated literal"),
         ("formatdate", r#"["YYYY", "2018-01-02"]"#, r#"Invalid value for "timestamp" parameter"#),

@@ -5,8 +5,11 @@ use meshplan_functions::Value;
 fn json_encoding_matches_terraform() {
     assert_results(&[
         ("jsonencode", r#"[{"b": 1, "a": "<x>"}]"#, r#""{\"a\":\"\\u003cx\\u003e\",\"b\":1}""#),
-        ("jsonencode", r#"[[1.5, 2, 1e21, 0.1, -0.5, true, null, "a&b\n\u2028"]]"#,
-            r#""[1.5,2,1000000000000000000000,0.1,-0.5,true,null,\"a\\u0026b\\n\\u2028\"]""#),
+        (
+            "jsonencode",
+            r#"[[1.5, 2, 1e21, 0.1, -0.5, true, null, "a&b\n\u2028"]]"#,
+            r#""[1.5,2,1000000000000000000000,0.1,-0.5,true,null,\"a\\u0026b\\n\\u2028\"]""#,
+        ),
         ("jsonencode", r#"["hello"]"#, r#""\"hello\"""#),
         ("jsonencode", "[null]", r#""null""#),
         ("jsonencode", r#"[{"x": {}, "y": []}]"#, r#""{\"x\":{},\"y\":[]}""#),
@@ -25,10 +28,16 @@ fn yaml_encoding_matches_terraform() {
     assert_results(&[
         ("yamlencode", r#"[{"a": "b", "c": "d"}]"#, r#""\"a\": \"b\"\n\"c\": \"d\"\n""#),
         ("yamlencode", r#"[{"foo": [1, 2, 3], "bar": "baz"}]"#, r#""\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n""#),
-        ("yamlencode", r#"[{"foo": [1, {"a": "b", "c": "d"}, 3], "bar": "baz"}]"#,
-            r#""\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n- 3\n""#),
-        ("yamlencode", r#"[{"outer": {"inner": true, "e": [], "m": {}}}]"#,
-            r#""\"outer\":\n  \"e\": []\n  \"inner\": true\n  \"m\": {}\n""#),
+        (
+            "yamlencode",
+            r#"[{"foo": [1, {"a": "b", "c": "d"}, 3], "bar": "baz"}]"#,
+            r#""\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n- 3\n""#,
+        ),
+        (
+            "yamlencode",
+            r#"[{"outer": {"inner": true, "e": [], "m": {}}}]"#,
+            r#""\"outer\":\n  \"e\": []\n  \"inner\": true\n  \"m\": {}\n""#,
+        ),
         ("yamlencode", r#"[[[1, 2], "x"]]"#, r#""- - 1\n  - 2\n- \"x\"\n""#),
         ("yamlencode", r#"[{"script": "line one\nline two\n"}]"#, r#""\"script\": |\n  line one\n  line two\n""#),
         ("yamlencode", r#"[{"s": "a\n\nb"}]"#, r#""\"s\": |-\n  a\n\n  b\n""#),
@@ -36,10 +45,18 @@ fn yaml_encoding_matches_terraform() {
         ("yamlencode", r#"["plain"]"#, r#""\"plain\"\n""#),
         ("yamlencode", "[null]", r#""null\n""#),
         ("yamlencode", "[[]]", r#""[]\n""#),
-        ("yamldecode", r#"["hello: world\nlist: [1, 2.5, true, null]"]"#, r#"{"hello": "world", "list": [1, 2.5, true, null]}"#),
+        (
+            "yamldecode",
+            r#"["hello: world\nlist: [1, 2.5, true, null]"]"#,
+            r#"{"hello": "world", "list": [1, 2.5, true, null]}"#,
+        ),
         ("yamldecode", r#"["- a\n- b"]"#, r#"["a", "b"]"#),
         ("yamldecode", r#"[""]"#, "null"),
-        ("yamldecode", r#"["base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2"]"#, r#"{"base": {"x": 1}, "derived": {"x": 1, "y": 2}}"#),
+        (
+            "yamldecode",
+            r#"["base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2"]"#,
+            r#"{"base": {"x": 1}, "derived": {"x": 1, "y": 2}}"#,
+        ),
         ("yamldecode", r#"["1: one\ntrue: yes"]"#, r#"{"1": "one", "true": "yes"}"#),
         ("yamldecode", r#"["x: !Ref thing"]"#, r#"{"x": "thing"}"#),
         ("yamldecode_all", r#"["a: 1\n---\n---\nb: 2\n"]"#, r#"[{"a": 1}, {"b": 2}]"#),
@@ -79,15 +96,22 @@ fn base64_url_and_text_encodings() {
         ("textencodebase64", r#"["Hello World", "UTF-16LE"]"#, r#""SABlAGwAbABvACAAVwBvAHIAbABkAA==""#),
         ("textencodebase64", r#"["é", "ISO-8859-1"]"#, r#""6Q==""#),
         ("textdecodebase64", r#"["SABlAGwAbABvACAAVwBvAHIAbABkAA==", "UTF-16LE"]"#, r#""Hello World""#),
-        ("csvdecode", r#"["a,b,c\n1,2,3\n4,\"5,\"\"x\"\"\",6\n"]"#,
-            r#"[{"a": "1", "b": "2", "c": "3"}, {"a": "4", "b": "5,\"x\"", "c": "6"}]"#),
+        (
+            "csvdecode",
+            r#"["a,b,c\n1,2,3\n4,\"5,\"\"x\"\"\",6\n"]"#,
+            r#"[{"a": "1", "b": "2", "c": "3"}, {"a": "4", "b": "5,\"x\"", "c": "6"}]"#,
+        ),
         ("csvdecode", r#"["a,b\r\n\r\n1,2"]"#, r#"[{"a": "1", "b": "2"}]"#),
         ("csvdecode", r#"[""]"#, "[]"),
     ]);
     assert_errors(&[
         ("base64decode", r#"["not base64!"]"#, "failed to decode base64 data"),
         ("base64decode", r#"["//79"]"#, "not valid UTF-8"),
-        ("textencodebase64", r#"["x", "EBCDIC"]"#, r#"Invalid value for "encoding" parameter: "EBCDIC" is not a supported encoding"#),
+        (
+            "textencodebase64",
+            r#"["x", "EBCDIC"]"#,
+            r#"Invalid value for "encoding" parameter: "EBCDIC" is not a supported encoding"#,
+        ),
         ("textencodebase64", r#"["☃", "US-ASCII"]"#, "cannot be represented in the requested encoding"),
         ("csvdecode", r#"["a,b\n1"]"#, "data row 1 has 1 columns, but the header has 2"),
         ("csvdecode", r#"["a\n\"open"]"#, "missing \" in quoted field"),
@@ -115,7 +139,11 @@ fn yamldecode_follows_yaml_1_2() {
     // YAML 1.1's booleans and sexagesimals are plain strings in YAML 1.2. (Terraform 1.11's
     // own yamldecode still reads yes/no/on/off/y as booleans; meshplan follows 1.2.)
     assert_results(&[
-        ("yamldecode", r#"["[yes, no, on, off, y, n, Yes, NO]"]"#, r#"["yes", "no", "on", "off", "y", "n", "Yes", "NO"]"#),
+        (
+            "yamldecode",
+            r#"["[yes, no, on, off, y, n, Yes, NO]"]"#,
+            r#"["yes", "no", "on", "off", "y", "n", "Yes", "NO"]"#,
+        ),
         ("yamldecode", r#"["[true, false, True, FALSE]"]"#, "[true, false, true, false]"),
         ("yamldecode", r#"["[0o17, 0x1F, 1_000, 12:30, +12, -0.5e1]"]"#, r#"[15, 31, "1_000", "12:30", 12, -5]"#),
         ("yamldecode", r#"["[null, ~, Null, '']"]"#, r#"[null, null, null, ""]"#),

@@ -53,7 +53,9 @@ fn path_functions_follow_go_filepath() {
 #[test]
 fn fileset_globs_relative_to_the_path() {
     let dir = tempfile::tempdir().unwrap();
-    for file in ["a.txt", "b.md", "c.txt.bak", "x1.tf", "xy.tf", "sub/d.txt", "sub/deep/e.txt", "sub/deep/f.json", "ü.txt"] {
+    for file in
+        ["a.txt", "b.md", "c.txt.bak", "x1.tf", "xy.tf", "sub/d.txt", "sub/deep/e.txt", "sub/deep/f.json", "ü.txt"]
+    {
         let path = dir.path().join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, "").unwrap();
@@ -86,7 +88,11 @@ fn fileset_globs_relative_to_the_path() {
         ("fileset", r#"[".", "{a,b"]"#, "unmatched {"),
         ("fileset", r#"[".", "a}"]"#, "unmatched }"),
         ("fileset", r#"[".", "a\\"]"#, "lone \\"),
-        ("fileset", r#"[".", "{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}"]"#, "more than 1024 alternatives"),
+        (
+            "fileset",
+            r#"[".", "{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}"]"#,
+            "more than 1024 alternatives",
+        ),
         ("fileset", r#"[null, "*"]"#, r#"Invalid value for "path" parameter"#),
     ]);
 }

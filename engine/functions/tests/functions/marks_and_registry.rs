@@ -22,7 +22,10 @@ fn functions_that_only_move_values_keep_known_keys() {
     assert_eq!(merged, Value::object([("a", Value::Unknown), ("b", s("k"))]));
     assert_eq!(run("keys", std::slice::from_ref(&merged)).unwrap(), Value::List(vec![s("a"), s("b")]));
     assert_eq!(run("lookup", &[merged.clone(), s("b")]).unwrap(), s("k"));
-    assert_eq!(run("concat", &[Value::List(vec![Value::Unknown]), Value::List(vec![s("x")])]).unwrap(), Value::List(vec![Value::Unknown, s("x")]));
+    assert_eq!(
+        run("concat", &[Value::List(vec![Value::Unknown]), Value::List(vec![s("x")])]).unwrap(),
+        Value::List(vec![Value::Unknown, s("x")])
+    );
     // An unknown key or an unknown container still gives unknown.
     assert_eq!(run("lookup", &[merged, Value::Unknown]).unwrap(), Value::Unknown);
     assert_eq!(run("merge", &[Value::Unknown, Value::object([("b", s("k"))])]).unwrap(), Value::Unknown);
@@ -92,7 +95,10 @@ fn arity_errors_show_the_signature() {
 fn argument_errors_carry_the_index() {
     let error = run("element", &[Value::List(vec![s("a")]), Value::from(-1i64)]).unwrap_err();
     assert_eq!(error.arg, Some(1));
-    assert_eq!(error.message, "Invalid value for \"index\" parameter: cannot use element function with a negative index");
+    assert_eq!(
+        error.message,
+        "Invalid value for \"index\" parameter: cannot use element function with a negative index"
+    );
     let error = run("concat", &[Value::List(vec![]), Value::List(vec![]), s("x")]).unwrap_err();
     assert_eq!(error.arg, Some(2));
     assert!(error.message.starts_with("Invalid value for \"lists\" parameter"), "{}", error.message);
@@ -103,18 +109,110 @@ fn registry_lists_every_function() {
     let all = names();
     assert!(all.windows(2).all(|w| w[0] < w[1]), "names are sorted and unique");
     for required in [
-        "format", "formatlist", "join", "split", "lower", "upper", "replace", "regex", "regexall", "trimspace",
-        "trim", "trimprefix", "trimsuffix", "substr", "startswith", "endswith", "indent", "title", "chomp",
-        "strrev", "strcontains", "length", "concat", "merge", "keys", "values", "lookup", "element", "flatten",
-        "distinct", "contains", "zipmap", "toset", "tolist", "tomap", "range", "coalesce", "coalescelist",
-        "compact", "one", "slice", "sort", "reverse", "index", "setunion", "setintersection", "setproduct",
-        "chunklist", "transpose", "sum", "min", "max", "abs", "ceil", "floor", "pow", "parseint", "signum", "log",
-        "jsonencode", "jsondecode", "yamlencode", "yamldecode", "yamldecode_all", "manifest_decode_multi",
-        "base64encode", "base64decode", "urlencode", "textencodebase64", "csvdecode", "sha1", "sha256",
-        "sha512", "md5", "base64sha256", "base64sha512", "uuid", "cidrsubnet", "cidrsubnets", "cidrhost",
-        "cidrnetmask", "file", "fileexists", "filebase64", "abspath", "dirname", "basename", "pathexpand",
-        "filesha256", "filemd5", "tostring", "tonumber", "tobool", "plantimestamp", "timestamp", "timeadd",
-        "matchkeys", "base64gzip", "uuidv5", "ephemeralasnull", "textdecodebase64", "formatdate", "fileset", "bcrypt",
+        "format",
+        "formatlist",
+        "join",
+        "split",
+        "lower",
+        "upper",
+        "replace",
+        "regex",
+        "regexall",
+        "trimspace",
+        "trim",
+        "trimprefix",
+        "trimsuffix",
+        "substr",
+        "startswith",
+        "endswith",
+        "indent",
+        "title",
+        "chomp",
+        "strrev",
+        "strcontains",
+        "length",
+        "concat",
+        "merge",
+        "keys",
+        "values",
+        "lookup",
+        "element",
+        "flatten",
+        "distinct",
+        "contains",
+        "zipmap",
+        "toset",
+        "tolist",
+        "tomap",
+        "range",
+        "coalesce",
+        "coalescelist",
+        "compact",
+        "one",
+        "slice",
+        "sort",
+        "reverse",
+        "index",
+        "setunion",
+        "setintersection",
+        "setproduct",
+        "chunklist",
+        "transpose",
+        "sum",
+        "min",
+        "max",
+        "abs",
+        "ceil",
+        "floor",
+        "pow",
+        "parseint",
+        "signum",
+        "log",
+        "jsonencode",
+        "jsondecode",
+        "yamlencode",
+        "yamldecode",
+        "yamldecode_all",
+        "manifest_decode_multi",
+        "base64encode",
+        "base64decode",
+        "urlencode",
+        "textencodebase64",
+        "csvdecode",
+        "sha1",
+        "sha256",
+        "sha512",
+        "md5",
+        "base64sha256",
+        "base64sha512",
+        "uuid",
+        "cidrsubnet",
+        "cidrsubnets",
+        "cidrhost",
+        "cidrnetmask",
+        "file",
+        "fileexists",
+        "filebase64",
+        "abspath",
+        "dirname",
+        "basename",
+        "pathexpand",
+        "filesha256",
+        "filemd5",
+        "tostring",
+        "tonumber",
+        "tobool",
+        "plantimestamp",
+        "timestamp",
+        "timeadd",
+        "matchkeys",
+        "base64gzip",
+        "uuidv5",
+        "ephemeralasnull",
+        "textdecodebase64",
+        "formatdate",
+        "fileset",
+        "bcrypt",
     ] {
         assert!(exists(required), "{required} is missing");
         assert!(all.contains(&required));

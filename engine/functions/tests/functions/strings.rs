@@ -44,8 +44,11 @@ fn string_functions() {
         ("strrev", r#"["e\u0301a"]"#, r#""ae\u0301""#),
         ("regex", r#"["[a-z]+", "53453453.345345aaabbbccc23454"]"#, r#""aaabbbccc""#),
         ("regex", r#"["(\\d\\d\\d\\d)-(\\d\\d)-(\\d\\d)", "2019-02-01"]"#, r#"["2019", "02", "01"]"#),
-        ("regex", r#"["^(?:(?P<scheme>[^:/?#]+):)?(?://(?P<authority>[^/?#]*))?", "https://terraform.io/docs/"]"#,
-            r#"{"authority": "terraform.io", "scheme": "https"}"#),
+        (
+            "regex",
+            r#"["^(?:(?P<scheme>[^:/?#]+):)?(?://(?P<authority>[^/?#]*))?", "https://terraform.io/docs/"]"#,
+            r#"{"authority": "terraform.io", "scheme": "https"}"#,
+        ),
         ("regex", r#"["(a)|(b)", "b"]"#, r#"[null, "b"]"#),
         ("regexall", r#"["[a-z]+", "1234abcd5678efgh9"]"#, r#"["abcd", "efgh"]"#),
         ("regexall", r#"["[a-z]+", "123"]"#, "[]"),
@@ -93,8 +96,11 @@ fn format_verbs() {
         ("format", r#"["%.3s|%6s|%-6s|", "abcdef", "ab", "ab"]"#, r#""abc|    ab|ab    |""#),
         ("format", r#"["%[2]s %[1]s %s", "a", "b"]"#, r#""b a b""#),
         ("formatlist", r#"["Hello, %s!", ["Valentina", "Ander"]]"#, r#"["Hello, Valentina!", "Hello, Ander!"]"#),
-        ("formatlist", r#"["%s, %s!", "Salutations", ["Valentina", "Ander"]]"#,
-            r#"["Salutations, Valentina!", "Salutations, Ander!"]"#),
+        (
+            "formatlist",
+            r#"["%s, %s!", "Salutations", ["Valentina", "Ander"]]"#,
+            r#"["Salutations, Valentina!", "Salutations, Ander!"]"#,
+        ),
         ("formatlist", r#"["%s=%d", ["a", "b"], [1, 2]]"#, r#"["a=1", "b=2"]"#),
     ]);
 }

@@ -3,9 +3,9 @@
 use crate::api::{Api, NotFound};
 use crate::eks::cluster::describe;
 use crate::eks::common::{computed_cluster_attributes, set_computed_cluster_attributes, tags_map, vpc_config_value};
-use meshplan_eks_token::token_for;
 use crate::error::AwsError;
 use crate::values::{list_value, map_value, opt_str};
+use meshplan_eks_token::token_for;
 use meshplan_provider::{async_trait, Attribute, Ctx, DataSource, ProviderError, Schema, Type, Value};
 use std::collections::BTreeMap;
 
@@ -84,16 +84,27 @@ impl DataSource for EksCluster {
             .map(|a| {
                 Value::object([
                     ("authentication_mode", opt_str(a.authentication_mode().map(|m| m.as_str()))),
-                    ("bootstrap_cluster_creator_admin_permissions", a.bootstrap_cluster_creator_admin_permissions().map(Value::from).unwrap_or(Value::Null)),
+                    (
+                        "bootstrap_cluster_creator_admin_permissions",
+                        a.bootstrap_cluster_creator_admin_permissions().map(Value::from).unwrap_or(Value::Null),
+                    ),
                 ])
             })
             .into_iter()
             .collect();
         s.set("access_config", Value::List(access));
-        let logs = c.logging().map(|l| l.cluster_logging().iter().filter(|x| x.enabled() == Some(true)).flat_map(|x| x.types().iter().map(|t| t.as_str().to_string())).collect::<Vec<_>>());
+        let logs = c.logging().map(|l| {
+            l.cluster_logging()
+                .iter()
+                .filter(|x| x.enabled() == Some(true))
+                .flat_map(|x| x.types().iter().map(|t| t.as_str().to_string()))
+                .collect::<Vec<_>>()
+        });
         s.set("enabled_cluster_log_types", list_value(logs.unwrap_or_default()));
         let network = c.kubernetes_network_config().map(|n| {
-            let elb = n.elastic_load_balancing().map(|e| Value::object([("enabled", e.enabled().map(Value::from).unwrap_or(Value::Null))]));
+            let elb = n
+                .elastic_load_balancing()
+                .map(|e| Value::object([("enabled", e.enabled().map(Value::from).unwrap_or(Value::Null))]));
             Value::object([
                 ("ip_family", opt_str(n.ip_family().map(|f| f.as_str()))),
                 ("service_ipv4_cidr", opt_str(n.service_ipv4_cidr())),
@@ -102,9 +113,13 @@ impl DataSource for EksCluster {
             ])
         });
         s.set("kubernetes_network_config", Value::List(network.into_iter().collect()));
-        let upgrade = c.upgrade_policy().map(|u| Value::object([("support_type", opt_str(u.support_type().map(|t| t.as_str())))]));
+        let upgrade = c
+            .upgrade_policy()
+            .map(|u| Value::object([("support_type", opt_str(u.support_type().map(|t| t.as_str())))]));
         s.set("upgrade_policy", Value::List(upgrade.into_iter().collect()));
-        let zonal = c.zonal_shift_config().map(|z| Value::object([("enabled", z.enabled().map(Value::from).unwrap_or(Value::Null))]));
+        let zonal = c
+            .zonal_shift_config()
+            .map(|z| Value::object([("enabled", z.enabled().map(Value::from).unwrap_or(Value::Null))]));
         s.set("zonal_shift_config", Value::List(zonal.into_iter().collect()));
         s.set("tags", map_value(tags_map(c.tags())));
         Ok(s)
@@ -161,18 +176,26 @@ impl DataSource for OidcProviderData {
             (None, Some(url)) => {
                 // Providers are named by ARN; finding one by URL means listing them.
                 let host = url.trim_start_matches("https://");
-                let list = api.call("ListOpenIDConnectProviders", || api.iam.list_open_id_connect_providers().send()).await?;
-                let found = list.open_id_connect_provider_list().iter().filter_map(|p| p.arn()).find(|a| a.ends_with(&format!("oidc-provider/{host}")));
+                let list =
+                    api.call("ListOpenIDConnectProviders", || api.iam.list_open_id_connect_providers().send()).await?;
+                let found = list
+                    .open_id_connect_provider_list()
+                    .iter()
+                    .filter_map(|p| p.arn())
+                    .find(|a| a.ends_with(&format!("oidc-provider/{host}")));
                 found.ok_or_else(|| not_found(ctx, format!("OIDC provider for {url:?}")))?.to_string()
             }
             (None, None) => return Err(ProviderError::new(format!("{}: set arn or url", ctx.address))),
         };
         let out = api
-            .call("GetOpenIDConnectProvider", || api.iam.get_open_id_connect_provider().open_id_connect_provider_arn(&arn).send())
+            .call("GetOpenIDConnectProvider", || {
+                api.iam.get_open_id_connect_provider().open_id_connect_provider_arn(&arn).send()
+            })
             .await
             .or_not_found(crate::iam::NOT_FOUND)?;
         let Some(p) = out else { return Err(not_found(ctx, format!("OIDC provider {arn:?}"))) };
-        let tags: BTreeMap<String, String> = p.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
+        let tags: BTreeMap<String, String> =
+            p.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
         let mut s = config.clone();
         s.set("id", Value::from(arn.as_str()));
         s.set("arn", Value::from(arn.as_str()));

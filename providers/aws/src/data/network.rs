@@ -2,8 +2,8 @@
 
 use crate::api::Api;
 use crate::error::AwsError;
-use crate::values::{list_value, map_value, opt_str, string_list, string_map};
 use crate::network::{main_route_table_id, vpc_attribute};
+use crate::values::{list_value, map_value, opt_str, string_list, string_map};
 use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 use meshplan_provider::{async_trait, Attribute, Block, Ctx, DataSource, ProviderError, Schema, Type, Value};
 
@@ -30,7 +30,12 @@ fn filters(config: &Value) -> Vec<Filter> {
         .as_list()
         .into_iter()
         .flatten()
-        .map(|f| Filter::builder().set_name(f.get_str("name").map(str::to_string)).set_values(Some(string_list(f.get("values")))).build())
+        .map(|f| {
+            Filter::builder()
+                .set_name(f.get_str("name").map(str::to_string))
+                .set_values(Some(string_list(f.get("values"))))
+                .build()
+        })
         .collect();
     for (k, v) in string_map(config.get("tags")) {
         out.push(Filter::builder().name(format!("tag:{k}")).values(v).build());
@@ -69,8 +74,11 @@ impl DataSource for AvailabilityZones {
         let out = api.call("DescribeAvailabilityZones", || req.clone().send()).await?;
         let (names, ids) = (string_list(config.get("exclude_names")), string_list(config.get("exclude_zone_ids")));
         let excluded = |list: &[String], v: Option<&str>| list.iter().any(|e| Some(e.as_str()) == v);
-        let mut zones: Vec<_> =
-            out.availability_zones().iter().filter(|z| !excluded(&names, z.zone_name()) && !excluded(&ids, z.zone_id())).collect();
+        let mut zones: Vec<_> = out
+            .availability_zones()
+            .iter()
+            .filter(|z| !excluded(&names, z.zone_name()) && !excluded(&ids, z.zone_id()))
+            .collect();
         zones.sort_by(|a, b| a.zone_name().cmp(&b.zone_name()));
         let mut groups: Vec<&str> = zones.iter().filter_map(|z| z.group_name()).collect();
         groups.sort();
@@ -160,7 +168,10 @@ impl DataSource for VpcData {
         s.set("ipv6_cidr_block", opt_str(ipv6.and_then(|a| a.ipv6_cidr_block())));
         s.set("main_route_table_id", opt_str(main_route_table_id(&api, id).await?.as_deref()));
         s.set("enable_dns_support", Value::from(vpc_attribute(&api, id, VpcAttributeName::EnableDnsSupport).await?));
-        s.set("enable_dns_hostnames", Value::from(vpc_attribute(&api, id, VpcAttributeName::EnableDnsHostnames).await?));
+        s.set(
+            "enable_dns_hostnames",
+            Value::from(vpc_attribute(&api, id, VpcAttributeName::EnableDnsHostnames).await?),
+        );
         Ok(s)
     }
 }
@@ -183,7 +194,11 @@ impl DataSource for Subnets {
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let req = api.ec2.describe_subnets().set_filters((!fs.is_empty()).then(|| fs.clone())).set_next_token(token.clone());
+            let req = api
+                .ec2
+                .describe_subnets()
+                .set_filters((!fs.is_empty()).then(|| fs.clone()))
+                .set_next_token(token.clone());
             let out = api.call("DescribeSubnets", || req.clone().send()).await?;
             ids.extend(out.subnets().iter().filter_map(|s| s.subnet_id()).map(str::to_string));
             match out.next_token() {

@@ -84,7 +84,12 @@ fn render_statement(s: &Value) -> Json {
         out.insert("Sid".into(), Json::from(sid));
     }
     out.insert("Effect".into(), Json::from(s.get_str("effect").unwrap_or("Allow")));
-    for (attr, key) in [("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource")] {
+    for (attr, key) in [
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ] {
         if let Some(v) = string_set(s.get(attr)) {
             out.insert(key.into(), v);
         }
@@ -121,7 +126,10 @@ fn render_principals(blocks: &Value) -> Option<Json> {
     }
     let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for p in list {
-        by_type.entry(p.get_str("type").unwrap_or_default().to_string()).or_default().extend(string_list(p.get("identifiers")));
+        by_type
+            .entry(p.get_str("type").unwrap_or_default().to_string())
+            .or_default()
+            .extend(string_list(p.get("identifiers")));
     }
     let mut out = Map::new();
     for (t, ids) in by_type {
@@ -181,7 +189,12 @@ mod tests {
                 "principals",
                 Value::List(vec![Value::object([
                     ("type", Value::from("Federated")),
-                    ("identifiers", Value::List(vec![Value::from("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC")])),
+                    (
+                        "identifiers",
+                        Value::List(vec![Value::from(
+                            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+                        )]),
+                    ),
                 ])]),
             ),
             (
@@ -190,7 +203,10 @@ mod tests {
                     Value::object([
                         ("test", Value::from("StringEquals")),
                         ("variable", Value::from("oidc.eks.us-east-1.amazonaws.com/id/ABC:sub")),
-                        ("values", Value::List(vec![Value::from("system:serviceaccount:kube-system:ebs-csi-controller-sa")])),
+                        (
+                            "values",
+                            Value::List(vec![Value::from("system:serviceaccount:kube-system:ebs-csi-controller-sa")]),
+                        ),
                     ]),
                     Value::object([
                         ("test", Value::from("StringEquals")),
@@ -231,7 +247,13 @@ mod tests {
     fn several_actions_are_reverse_sorted_and_star_principal_is_bare() {
         let st = Value::object([
             ("actions", Value::List(vec![Value::from("s3:GetObject"), Value::from("s3:ListBucket")])),
-            ("principals", Value::List(vec![Value::object([("type", Value::from("*")), ("identifiers", Value::List(vec![Value::from("*")]))])])),
+            (
+                "principals",
+                Value::List(vec![Value::object([
+                    ("type", Value::from("*")),
+                    ("identifiers", Value::List(vec![Value::from("*")])),
+                ])]),
+            ),
         ]);
         let doc = render(&Value::object([("statement", Value::List(vec![st]))]));
         assert_eq!(doc["Statement"][0]["Action"], serde_json::json!(["s3:ListBucket", "s3:GetObject"]));

@@ -3,14 +3,16 @@
 
 use super::common::{carries_token, sync_tags, tags_arg, tags_map, ALREADY_EXISTS, NOT_FOUND};
 use crate::api::{Api, CreateCall, NotFound};
-use crate::intent;
-use crate::resource::{adopt, missing_id};
 use crate::error::AwsError;
 use crate::iam::oidc_provider::in_prior_order;
+use crate::intent;
+use crate::resource::{adopt, missing_id};
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str, string_list};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 pub struct PodIdentityAssociation;
 pub struct AccessEntry;
@@ -29,15 +31,22 @@ fn with_association(planned: &Value, id: &str) -> Value {
 /// The association of the planned service account that carries our token (EKS allows one
 /// per service account; its ID is all a lost answer would have told us).
 async fn located_association(api: &Api<'_>, planned: &Value, token: &str) -> Result<Option<String>, AwsError> {
-    let (Some(cluster), Some(ns), Some(sa)) = (planned.get_str("cluster_name"), planned.get_str("namespace"), planned.get_str("service_account")) else {
+    let (Some(cluster), Some(ns), Some(sa)) =
+        (planned.get_str("cluster_name"), planned.get_str("namespace"), planned.get_str("service_account"))
+    else {
         return Ok(None);
     };
     let req = api.eks.list_pod_identity_associations().cluster_name(cluster).namespace(ns).service_account(sa);
-    let Some(list) = api.call("ListPodIdentityAssociations", || req.clone().send()).await.or_not_found(NOT_FOUND)? else { return Ok(None) };
+    let Some(list) = api.call("ListPodIdentityAssociations", || req.clone().send()).await.or_not_found(NOT_FOUND)?
+    else {
+        return Ok(None);
+    };
     for summary in list.associations() {
         let Some(id) = summary.association_id() else { continue };
         let out = api
-            .call("DescribePodIdentityAssociation", || api.eks.describe_pod_identity_association().cluster_name(cluster).association_id(id).send())
+            .call("DescribePodIdentityAssociation", || {
+                api.eks.describe_pod_identity_association().cluster_name(cluster).association_id(id).send()
+            })
             .await
             .or_not_found(NOT_FOUND)?;
         if out.and_then(|o| o.association).is_some_and(|a| carries_token(a.tags(), token)) {
@@ -58,9 +67,13 @@ fn entry_state(planned: &Value) -> Value {
 
 /// The planned principal's entry when it carries our token.
 async fn located_entry(api: &Api<'_>, planned: &Value, token: &str) -> Result<Option<String>, AwsError> {
-    let (Some(cluster), Some(principal)) = (planned.get_str("cluster_name"), planned.get_str("principal_arn")) else { return Ok(None) };
+    let (Some(cluster), Some(principal)) = (planned.get_str("cluster_name"), planned.get_str("principal_arn")) else {
+        return Ok(None);
+    };
     let out = api
-        .call("DescribeAccessEntry", || api.eks.describe_access_entry().cluster_name(cluster).principal_arn(principal).send())
+        .call("DescribeAccessEntry", || {
+            api.eks.describe_access_entry().cluster_name(cluster).principal_arn(principal).send()
+        })
         .await
         .or_not_found(NOT_FOUND)?;
     let ours = out.and_then(|o| o.access_entry).is_some_and(|e| carries_token(e.tags(), token));
@@ -92,7 +105,9 @@ impl ResourceType for PodIdentityAssociation {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
-        let (Some(cluster), Some(id)) = (state.get_str("cluster_name"), state.get_str("association_id")) else { return Ok(None) };
+        let (Some(cluster), Some(id)) = (state.get_str("cluster_name"), state.get_str("association_id")) else {
+            return Ok(None);
+        };
         let out = api
             .call("DescribePodIdentityAssociation", || {
                 api.eks.describe_pod_identity_association().cluster_name(cluster).association_id(id).send()
@@ -124,7 +139,12 @@ impl ResourceType for PodIdentityAssociation {
             .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
         let call = CreateCall { settling: super::cluster::ROLE_NOT_READY, conflicts: ALREADY_EXISTS };
         let created = api
-            .create("CreatePodIdentityAssociation", call, || req.clone().send(), || located_association(&api, planned, &token))
+            .create(
+                "CreatePodIdentityAssociation",
+                call,
+                || req.clone().send(),
+                || located_association(&api, planned, &token),
+            )
             .await?;
         let id = created
             .id(|out| out.association().and_then(|a| a.association_id()))
@@ -167,8 +187,13 @@ impl ResourceType for PodIdentityAssociation {
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
-        let Some((cluster, assoc)) = id.split_once(',') else { return Err(bad_import(ctx, "CLUSTER,ASSOCIATIONID", id)) };
-        let seed = blank_state(&self.schema(), [("cluster_name", Value::from(cluster)), ("association_id", Value::from(assoc))]);
+        let Some((cluster, assoc)) = id.split_once(',') else {
+            return Err(bad_import(ctx, "CLUSTER,ASSOCIATIONID", id));
+        };
+        let seed = blank_state(
+            &self.schema(),
+            [("cluster_name", Value::from(cluster)), ("association_id", Value::from(assoc))],
+        );
         import_via_read(self, ctx, id, seed).await
     }
 }
@@ -200,9 +225,13 @@ impl ResourceType for AccessEntry {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
-        let (Some(cluster), Some(principal)) = (state.get_str("cluster_name"), state.get_str("principal_arn")) else { return Ok(None) };
+        let (Some(cluster), Some(principal)) = (state.get_str("cluster_name"), state.get_str("principal_arn")) else {
+            return Ok(None);
+        };
         let out = api
-            .call("DescribeAccessEntry", || api.eks.describe_access_entry().cluster_name(cluster).principal_arn(principal).send())
+            .call("DescribeAccessEntry", || {
+                api.eks.describe_access_entry().cluster_name(cluster).principal_arn(principal).send()
+            })
             .await
             .or_not_found(NOT_FOUND)?;
         let Some(e) = out.and_then(|o| o.access_entry) else { return Ok(None) };
@@ -247,7 +276,9 @@ impl ResourceType for AccessEntry {
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        if prior.get("kubernetes_groups") != planned.get("kubernetes_groups") || prior.get("user_name") != planned.get("user_name") {
+        if prior.get("kubernetes_groups") != planned.get("kubernetes_groups")
+            || prior.get("user_name") != planned.get("user_name")
+        {
             let req = api
                 .eks
                 .update_access_entry()
@@ -274,8 +305,13 @@ impl ResourceType for AccessEntry {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         // Principal ARNs contain ':' themselves: the cluster name is everything before the first one.
-        let Some((cluster, principal)) = id.split_once(':') else { return Err(bad_import(ctx, "CLUSTER:PRINCIPALARN", id)) };
-        let seed = blank_state(&self.schema(), [("cluster_name", Value::from(cluster)), ("principal_arn", Value::from(principal))]);
+        let Some((cluster, principal)) = id.split_once(':') else {
+            return Err(bad_import(ctx, "CLUSTER:PRINCIPALARN", id));
+        };
+        let seed = blank_state(
+            &self.schema(),
+            [("cluster_name", Value::from(cluster)), ("principal_arn", Value::from(principal))],
+        );
         import_via_read(self, ctx, id, seed).await
     }
 }

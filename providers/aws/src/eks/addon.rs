@@ -2,14 +2,16 @@
 
 use super::common::{carries_token, sync_tags, tags_arg, tags_map, ALREADY_EXISTS, NOT_FOUND};
 use crate::api::{Api, CreateCall, NotFound};
-use crate::intent;
 use crate::error::AwsError;
+use crate::intent;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_eks::types::{Addon as EksAddon, AddonStatus, ResolveConflicts};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 use std::time::Duration;
 
 pub struct Addon;
@@ -31,7 +33,12 @@ async fn wait_active(api: &Api<'_>, cluster: &str, name: &str, timeout: Duration
             Some(AddonStatus::Active) => Poll::Ready(()),
             Some(s @ (AddonStatus::CreateFailed | AddonStatus::UpdateFailed)) => Poll::Failed {
                 status: s.as_str().to_string(),
-                reason: a.as_ref().and_then(|a| a.health()).and_then(|h| h.issues().first()).and_then(|i| i.message()).map(str::to_string),
+                reason: a
+                    .as_ref()
+                    .and_then(|a| a.health())
+                    .and_then(|h| h.issues().first())
+                    .and_then(|i| i.message())
+                    .map(str::to_string),
             },
             // DEGRADED usually means pods not yet scheduled (no nodes yet): keep waiting.
             Some(other) => Poll::Pending(other.as_str().to_string()),
@@ -50,7 +57,15 @@ async fn located(api: &Api<'_>, cluster: &str, name: &str, token: &str) -> Resul
 
 impl Addon {
     /// Waits for ACTIVE (find resumes an interrupted create here too).
-    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, cluster: &str, name: &str, timeout: Duration) -> Result<Value, ProviderError> {
+    async fn finish(
+        &self,
+        ctx: &Ctx,
+        api: &Api<'_>,
+        planned: &Value,
+        cluster: &str,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("id", Value::from(format!("{cluster}:{name}")));
         wait_active(api, cluster, name, timeout).await.map_err(|e| with_partial(e, &state))?;
@@ -89,7 +104,9 @@ impl ResourceType for Addon {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
-        let (Some(cluster), Some(name)) = (state.get_str("cluster_name"), state.get_str("addon_name")) else { return Ok(None) };
+        let (Some(cluster), Some(name)) = (state.get_str("cluster_name"), state.get_str("addon_name")) else {
+            return Ok(None);
+        };
         let Some(a) = describe(&api, cluster, name).await? else { return Ok(None) };
         if a.status() == Some(&AddonStatus::Deleting) {
             return Ok(None);
@@ -132,7 +149,9 @@ impl ResourceType for Addon {
     async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let timeout = timeout_of(planned, "create", TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
-        let (Some(cluster), Some(name)) = (planned.get_str("cluster_name"), planned.get_str("addon_name")) else { return Ok(None) };
+        let (Some(cluster), Some(name)) = (planned.get_str("cluster_name"), planned.get_str("addon_name")) else {
+            return Ok(None);
+        };
         match located(&api, cluster, name, token).await? {
             Some(_) => self.finish(ctx, &api, planned, cluster, name, timeout).await.map(Some),
             None => Ok(None),
@@ -182,7 +201,9 @@ impl ResourceType for Addon {
         api.wait_for("EKS addon to be deleted", timeout, || async {
             Ok(match describe(&api, cluster, name).await? {
                 None => Poll::Ready(()),
-                Some(a) if a.status() == Some(&AddonStatus::DeleteFailed) => Poll::Failed { status: "DELETE_FAILED".into(), reason: None },
+                Some(a) if a.status() == Some(&AddonStatus::DeleteFailed) => {
+                    Poll::Failed { status: "DELETE_FAILED".into(), reason: None }
+                }
                 Some(a) => Poll::Pending(a.status().map(|s| s.as_str().to_string()).unwrap_or_default()),
             })
         })
@@ -192,9 +213,14 @@ impl ResourceType for Addon {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let Some((cluster, name)) = id.split_once(':') else {
-            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected CLUSTER:ADDON, got {id:?}") }.into());
+            return Err(AwsError::Import {
+                address: ctx.address.clone(),
+                message: format!("expected CLUSTER:ADDON, got {id:?}"),
+            }
+            .into());
         };
-        let seed = blank_state(&self.schema(), [("cluster_name", Value::from(cluster)), ("addon_name", Value::from(name))]);
+        let seed =
+            blank_state(&self.schema(), [("cluster_name", Value::from(cluster)), ("addon_name", Value::from(name))]);
         import_via_read(self, ctx, id, seed).await
     }
 }

@@ -1,9 +1,12 @@
 //! `aws_eks_cluster`: waits CREATING → ACTIVE, UPDATING → ACTIVE, DELETING → gone.
 
-use super::common::{carries_token, ALREADY_EXISTS, computed_cluster_attributes, set_computed_cluster_attributes, sync_tags, tags_arg, tags_map, vpc_config_value, NOT_FOUND};
+use super::common::{
+    carries_token, computed_cluster_attributes, set_computed_cluster_attributes, sync_tags, tags_arg, tags_map,
+    vpc_config_value, ALREADY_EXISTS, NOT_FOUND,
+};
 use crate::api::{Api, CreateCall, NotFound};
-use crate::intent;
 use crate::error::AwsError;
+use crate::intent;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, block_list, get_string, one_block, opt_str, string_list};
@@ -12,7 +15,9 @@ use aws_sdk_eks::types::{
     AuthenticationMode, Cluster as EksCluster, ClusterStatus, CreateAccessConfigRequest, LogSetup, LogType, Logging,
     UpdateAccessConfigRequest, VpcConfigRequest,
 };
-use meshplan_provider::{async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 use std::time::Duration;
 
 pub struct Cluster;
@@ -30,7 +35,8 @@ pub const ROLE_NOT_READY: &[&str] = &[
 ];
 
 pub async fn describe(api: &Api<'_>, name: &str) -> Result<Option<EksCluster>, AwsError> {
-    let out = api.call("DescribeCluster", || api.eks.describe_cluster().name(name).send()).await.or_not_found(NOT_FOUND)?;
+    let out =
+        api.call("DescribeCluster", || api.eks.describe_cluster().name(name).send()).await.or_not_found(NOT_FOUND)?;
     Ok(out.and_then(|o| o.cluster))
 }
 
@@ -49,13 +55,22 @@ async fn wait_active(api: &Api<'_>, name: &str, timeout: Duration) -> Result<(),
 
 /// The cluster `name` when it carries our token.
 async fn located(api: &Api<'_>, name: &str, token: &str) -> Result<Option<String>, AwsError> {
-    let ours = describe(api, name).await?.is_some_and(|c| c.status() != Some(&ClusterStatus::Deleting) && carries_token(c.tags(), token));
+    let ours = describe(api, name)
+        .await?
+        .is_some_and(|c| c.status() != Some(&ClusterStatus::Deleting) && carries_token(c.tags(), token));
     Ok(ours.then(|| name.to_string()))
 }
 
 impl Cluster {
     /// Waits for ACTIVE (find resumes an interrupted create here too).
-    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, name: &str, timeout: Duration) -> Result<Value, ProviderError> {
+    async fn finish(
+        &self,
+        ctx: &Ctx,
+        api: &Api<'_>,
+        planned: &Value,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("id", Value::from(name));
         wait_active(api, name, timeout).await.map_err(|e| with_partial(e, &state))?;
@@ -120,9 +135,10 @@ impl ResourceType for Cluster {
             .block(
                 "access_config",
                 Block::list(
-                    Schema::new()
-                        .attr("authentication_mode", Attribute::optional_computed(Type::String))
-                        .attr("bootstrap_cluster_creator_admin_permissions", Attribute::optional(Type::Bool).default(true)),
+                    Schema::new().attr("authentication_mode", Attribute::optional_computed(Type::String)).attr(
+                        "bootstrap_cluster_creator_admin_permissions",
+                        Attribute::optional(Type::Bool).default(true),
+                    ),
                 )
                 .max_items(1),
             )
@@ -133,7 +149,8 @@ impl ResourceType for Cluster {
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
         // State written before bootstrap_self_managed_addons existed holds null: EKS's
         // default (true), not a change that replaces the cluster.
-        let upgraded = req.prior.filter(|p| p.get("bootstrap_self_managed_addons").is_null()).map(with_bootstrap_default);
+        let upgraded =
+            req.prior.filter(|p| p.get("bootstrap_self_managed_addons").is_null()).map(with_bootstrap_default);
         let req = PlanRequest { prior: upgraded.as_ref().or(req.prior), ..req };
         tags::plan_tagged(&self.schema(), ctx, req).await
     }
@@ -154,20 +171,36 @@ impl ResourceType for Cluster {
         s.set("vpc_config", block_list(vpc_config_value(&c, one_block(state.get("vpc_config")))));
         let enabled: Vec<String> = c
             .logging()
-            .map(|l| l.cluster_logging().iter().filter(|x| x.enabled() == Some(true)).flat_map(|x| x.types().iter().map(|t| t.as_str().to_string())).collect())
+            .map(|l| {
+                l.cluster_logging()
+                    .iter()
+                    .filter(|x| x.enabled() == Some(true))
+                    .flat_map(|x| x.types().iter().map(|t| t.as_str().to_string()))
+                    .collect()
+            })
             .unwrap_or_default();
         let prior_logs = state.get("enabled_cluster_log_types");
         s.set(
             "enabled_cluster_log_types",
-            if enabled.is_empty() && prior_logs.is_null() { Value::Null } else { crate::iam::oidc_provider::in_prior_order(prior_logs, &enabled) },
+            if enabled.is_empty() && prior_logs.is_null() {
+                Value::Null
+            } else {
+                crate::iam::oidc_provider::in_prior_order(prior_logs, &enabled)
+            },
         );
         if let Some(a) = c.access_config() {
-            let bootstrap = one_block(state.get("access_config")).get("bootstrap_cluster_creator_admin_permissions").as_bool().unwrap_or(true);
+            let bootstrap = one_block(state.get("access_config"))
+                .get("bootstrap_cluster_creator_admin_permissions")
+                .as_bool()
+                .unwrap_or(true);
             s.set(
                 "access_config",
                 block_list(Value::object([
                     ("authentication_mode", opt_str(a.authentication_mode().map(|m| m.as_str()))),
-                    ("bootstrap_cluster_creator_admin_permissions", Value::from(a.bootstrap_cluster_creator_admin_permissions().unwrap_or(bootstrap))),
+                    (
+                        "bootstrap_cluster_creator_admin_permissions",
+                        Value::from(a.bootstrap_cluster_creator_admin_permissions().unwrap_or(bootstrap)),
+                    ),
                 ])),
             );
         }
@@ -195,7 +228,9 @@ impl ResourceType for Cluster {
         let access_req = (!access.is_null()).then(|| {
             CreateAccessConfigRequest::builder()
                 .set_authentication_mode(access.get_str("authentication_mode").map(AuthenticationMode::from))
-                .set_bootstrap_cluster_creator_admin_permissions(access.get("bootstrap_cluster_creator_admin_permissions").as_bool())
+                .set_bootstrap_cluster_creator_admin_permissions(
+                    access.get("bootstrap_cluster_creator_admin_permissions").as_bool(),
+                )
                 .build()
         });
         let logs = string_list(planned.get("enabled_cluster_log_types"));
@@ -233,7 +268,10 @@ impl ResourceType for Cluster {
         let name = prior.get_str("name").unwrap_or_default();
         if let Some(v) = planned.get_str("version").filter(|v| Some(*v) != prior.get_str("version")) {
             let force = planned.get("force_update_version").as_bool();
-            api.call("UpdateClusterVersion", || api.eks.update_cluster_version().name(name).version(v).set_force(force).send()).await?;
+            api.call("UpdateClusterVersion", || {
+                api.eks.update_cluster_version().name(name).version(v).set_force(force).send()
+            })
+            .await?;
             wait_active(&api, name, timeout).await?;
         }
         let (old_vpc, new_vpc) = (one_block(prior.get("vpc_config")), one_block(planned.get("vpc_config")));
@@ -269,7 +307,9 @@ impl ResourceType for Cluster {
         }
         let mode = one_block(planned.get("access_config")).get_str("authentication_mode");
         if mode.is_some() && mode != one_block(prior.get("access_config")).get_str("authentication_mode") {
-            let access = UpdateAccessConfigRequest::builder().set_authentication_mode(mode.map(AuthenticationMode::from)).build();
+            let access = UpdateAccessConfigRequest::builder()
+                .set_authentication_mode(mode.map(AuthenticationMode::from))
+                .build();
             let req = api.eks.update_cluster_config().name(name).access_config(access);
             api.call("UpdateClusterConfig", || req.clone().send()).await?;
             wait_active(&api, name, timeout).await?;
@@ -288,7 +328,9 @@ impl ResourceType for Cluster {
         let deleting = describe(&api, name).await?.is_some_and(|c| c.status() == Some(&ClusterStatus::Deleting));
         let gone = !deleting
             && api
-                .call_settling("DeleteCluster", &["ResourceInUseException"], || api.eks.delete_cluster().name(name).send())
+                .call_settling("DeleteCluster", &["ResourceInUseException"], || {
+                    api.eks.delete_cluster().name(name).send()
+                })
                 .await
                 .or_not_found(NOT_FOUND)?
                 .is_none();
@@ -310,4 +352,3 @@ impl ResourceType for Cluster {
         import_via_read(self, ctx, id, seed).await
     }
 }
-

@@ -82,7 +82,14 @@ pub fn vpc_config_value(c: &Cluster, prior: &Value) -> Value {
         ("security_group_ids", ordered("security_group_ids", v.security_group_ids())),
         ("endpoint_private_access", Value::from(v.endpoint_private_access())),
         ("endpoint_public_access", Value::from(v.endpoint_public_access())),
-        ("public_access_cidrs", if v.public_access_cidrs().is_empty() { list_value(["0.0.0.0/0"]) } else { ordered("public_access_cidrs", v.public_access_cidrs()) }),
+        (
+            "public_access_cidrs",
+            if v.public_access_cidrs().is_empty() {
+                list_value(["0.0.0.0/0"])
+            } else {
+                ordered("public_access_cidrs", v.public_access_cidrs())
+            },
+        ),
         ("cluster_security_group_id", opt_str(v.cluster_security_group_id())),
         ("vpc_id", opt_str(v.vpc_id())),
     ])

@@ -3,17 +3,21 @@
 use super::cluster::ROLE_NOT_READY;
 use super::common::{carries_token, sync_tags, tags_arg, tags_map, ALREADY_EXISTS, NOT_FOUND};
 use crate::api::{Api, CreateCall, NotFound};
-use crate::intent;
 use crate::error::AwsError;
+use crate::intent;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
-use crate::values::{blank_state, block_list, get_i32, get_string, map_value, one_block, opt_str, string_list, string_map};
+use crate::values::{
+    blank_state, block_list, get_i32, get_string, map_value, one_block, opt_str, string_list, string_map,
+};
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_eks::types::{
-    AmiTypes, CapacityTypes, Nodegroup, NodegroupScalingConfig, NodegroupStatus, NodegroupUpdateConfig, Taint, TaintEffect,
-    UpdateLabelsPayload, UpdateTaintsPayload,
+    AmiTypes, CapacityTypes, Nodegroup, NodegroupScalingConfig, NodegroupStatus, NodegroupUpdateConfig, Taint,
+    TaintEffect, UpdateLabelsPayload, UpdateTaintsPayload,
 };
-use meshplan_provider::{async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -37,7 +41,12 @@ async fn wait_active(api: &Api<'_>, cluster: &str, name: &str, timeout: Duration
             Some(NodegroupStatus::Active) => Poll::Ready(()),
             Some(s @ (NodegroupStatus::CreateFailed | NodegroupStatus::Degraded)) => Poll::Failed {
                 status: s.as_str().to_string(),
-                reason: ng.as_ref().and_then(|n| n.health()).and_then(|h| h.issues().first()).and_then(|i| i.message()).map(str::to_string),
+                reason: ng
+                    .as_ref()
+                    .and_then(|n| n.health())
+                    .and_then(|h| h.issues().first())
+                    .and_then(|i| i.message())
+                    .map(str::to_string),
             },
             Some(other) => Poll::Pending(other.as_str().to_string()),
             None => Poll::Pending("not visible yet".into()),
@@ -69,7 +78,18 @@ fn taints_of(v: &Value) -> Vec<Taint> {
 }
 
 fn taint_keyset(v: &Value) -> BTreeSet<String> {
-    v.as_list().into_iter().flatten().map(|t| format!("{}={}:{}", t.get_str("key").unwrap_or(""), t.get_str("value").unwrap_or(""), t.get_str("effect").unwrap_or(""))).collect()
+    v.as_list()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            format!(
+                "{}={}:{}",
+                t.get_str("key").unwrap_or(""),
+                t.get_str("value").unwrap_or(""),
+                t.get_str("effect").unwrap_or("")
+            )
+        })
+        .collect()
 }
 
 fn scaling_of(v: &Value) -> NodegroupScalingConfig {
@@ -103,7 +123,15 @@ async fn located(api: &Api<'_>, cluster: &str, name: &str, token: &str) -> Resul
 
 impl NodeGroup {
     /// Waits for ACTIVE (find resumes an interrupted create here too).
-    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, cluster: &str, name: &str, timeout: Duration) -> Result<Value, ProviderError> {
+    async fn finish(
+        &self,
+        ctx: &Ctx,
+        api: &Api<'_>,
+        planned: &Value,
+        cluster: &str,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("node_group_name", Value::from(name));
         state.set("id", Value::from(format!("{cluster}:{name}")));
@@ -185,13 +213,16 @@ impl ResourceType for NodeGroup {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
-        let (Some(cluster), Some(name)) = (state.get_str("cluster_name"), state.get_str("node_group_name")) else { return Ok(None) };
+        let (Some(cluster), Some(name)) = (state.get_str("cluster_name"), state.get_str("node_group_name")) else {
+            return Ok(None);
+        };
         let Some(ng) = describe(&api, cluster, name).await? else { return Ok(None) };
         if ng.status() == Some(&NodegroupStatus::Deleting) {
             return Ok(None);
         }
         let mut s = state.clone();
-        let ordered = |attr: &str, remote: &[String]| crate::iam::oidc_provider::in_prior_order(state.get(attr), remote);
+        let ordered =
+            |attr: &str, remote: &[String]| crate::iam::oidc_provider::in_prior_order(state.get(attr), remote);
         s.set("id", Value::from(format!("{cluster}:{name}")));
         s.set("arn", opt_str(ng.nodegroup_arn()));
         s.set("status", opt_str(ng.status().map(|x| x.as_str())));
@@ -204,10 +235,20 @@ impl ResourceType for NodeGroup {
         s.set("version", opt_str(ng.version()));
         s.set("release_version", opt_str(ng.release_version()));
         let labels = ng.labels().map(|l| l.iter().collect::<std::collections::BTreeMap<_, _>>()).unwrap_or_default();
-        s.set("labels", if labels.is_empty() && state.get("labels").is_null() { Value::Null } else { map_value(labels) });
+        s.set(
+            "labels",
+            if labels.is_empty() && state.get("labels").is_null() { Value::Null } else { map_value(labels) },
+        );
         if let Some(sc) = ng.scaling_config() {
             let n = |x: Option<i32>| Value::from(i64::from(x.unwrap_or(0)));
-            s.set("scaling_config", block_list(Value::object([("desired_size", n(sc.desired_size())), ("min_size", n(sc.min_size())), ("max_size", n(sc.max_size()))])));
+            s.set(
+                "scaling_config",
+                block_list(Value::object([
+                    ("desired_size", n(sc.desired_size())),
+                    ("min_size", n(sc.min_size())),
+                    ("max_size", n(sc.max_size())),
+                ])),
+            );
         }
         let remote_taints = Value::List(ng.taints().iter().map(taint_value).collect());
         if taint_keyset(&remote_taints) != taint_keyset(state.get("taint")) {
@@ -216,7 +257,13 @@ impl ResourceType for NodeGroup {
         if !one_block(state.get("update_config")).is_null() {
             if let Some(u) = ng.update_config() {
                 let n = |x: Option<i32>| x.map(|v| Value::from(i64::from(v))).unwrap_or(Value::Null);
-                s.set("update_config", block_list(Value::object([("max_unavailable", n(u.max_unavailable())), ("max_unavailable_percentage", n(u.max_unavailable_percentage()))])));
+                s.set(
+                    "update_config",
+                    block_list(Value::object([
+                        ("max_unavailable", n(u.max_unavailable())),
+                        ("max_unavailable_percentage", n(u.max_unavailable_percentage())),
+                    ])),
+                );
             }
         }
         tags::set_from_remote(&api, &mut s, tags_map(ng.tags()));
@@ -343,7 +390,9 @@ impl ResourceType for NodeGroup {
         api.wait_for("EKS node group to be deleted", timeout, || async {
             Ok(match describe(&api, cluster, name).await? {
                 None => Poll::Ready(()),
-                Some(n) if n.status() == Some(&NodegroupStatus::DeleteFailed) => Poll::Failed { status: "DELETE_FAILED".into(), reason: None },
+                Some(n) if n.status() == Some(&NodegroupStatus::DeleteFailed) => {
+                    Poll::Failed { status: "DELETE_FAILED".into(), reason: None }
+                }
                 Some(n) => Poll::Pending(n.status().map(|s| s.as_str().to_string()).unwrap_or_default()),
             })
         })
@@ -353,10 +402,16 @@ impl ResourceType for NodeGroup {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let Some((cluster, name)) = id.split_once(':') else {
-            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected CLUSTER:NODEGROUP, got {id:?}") }.into());
+            return Err(AwsError::Import {
+                address: ctx.address.clone(),
+                message: format!("expected CLUSTER:NODEGROUP, got {id:?}"),
+            }
+            .into());
         };
-        let seed = blank_state(&self.schema(), [("cluster_name", Value::from(cluster)), ("node_group_name", Value::from(name))]);
+        let seed = blank_state(
+            &self.schema(),
+            [("cluster_name", Value::from(cluster)), ("node_group_name", Value::from(name))],
+        );
         import_via_read(self, ctx, id, seed).await
     }
 }
-

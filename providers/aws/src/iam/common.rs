@@ -59,7 +59,11 @@ pub async fn sync_tags(api: &Api<'_>, target: Taggable<'_>, prior: &Value, plann
                 api.call("UntagPolicy", || req.clone().send()).await?;
             }
             Taggable::OidcProvider(arn) => {
-                let req = api.iam.untag_open_id_connect_provider().open_id_connect_provider_arn(arn).set_tag_keys(Some(removed.clone()));
+                let req = api
+                    .iam
+                    .untag_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+                    .set_tag_keys(Some(removed.clone()));
                 api.call("UntagOpenIDConnectProvider", || req.clone().send()).await?;
             }
         }

@@ -8,7 +8,9 @@ use crate::resource::{adopt, missing_id};
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
 use crate::values::{blank_state, list_value, string_list};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 pub struct OidcProvider;
 
@@ -49,7 +51,9 @@ impl ResourceType for OidcProvider {
         let api = Api::new(ctx)?;
         let Some(arn) = state.get_str("arn").or(state.get_str("id")) else { return Ok(None) };
         let out = api
-            .call("GetOpenIDConnectProvider", || api.iam.get_open_id_connect_provider().open_id_connect_provider_arn(arn).send())
+            .call("GetOpenIDConnectProvider", || {
+                api.iam.get_open_id_connect_provider().open_id_connect_provider_arn(arn).send()
+            })
             .await
             .or_not_found(NOT_FOUND)?;
         let Some(p) = out else { return Ok(None) };
@@ -80,8 +84,12 @@ impl ResourceType for OidcProvider {
             .set_thumbprint_list((!thumbprints.is_empty()).then_some(thumbprints))
             .set_tags(iam_tags(&tags::desired_with_intent(&api, planned, &token)));
         let call = CreateCall { conflicts: &["EntityAlreadyExists"], ..Default::default() };
-        let created = api.create("CreateOpenIDConnectProvider", call, || req.clone().send(), || located(&api, planned, &token)).await?;
-        let arn = created.id(|out| out.open_id_connect_provider_arn()).ok_or_else(|| missing_id(ctx, "CreateOpenIDConnectProvider"))?;
+        let created = api
+            .create("CreateOpenIDConnectProvider", call, || req.clone().send(), || located(&api, planned, &token))
+            .await?;
+        let arn = created
+            .id(|out| out.open_id_connect_provider_arn())
+            .ok_or_else(|| missing_id(ctx, "CreateOpenIDConnectProvider"))?;
         read_after_write(self, ctx, with_arn(planned, &arn)).await
     }
 
@@ -100,13 +108,21 @@ impl ResourceType for OidcProvider {
         let (old, new) = (string_list(prior.get("client_id_list")), string_list(planned.get("client_id_list")));
         for id in new.iter().filter(|c| !old.contains(c)) {
             api.call("AddClientIDToOpenIDConnectProvider", || {
-                api.iam.add_client_id_to_open_id_connect_provider().open_id_connect_provider_arn(arn).client_id(id).send()
+                api.iam
+                    .add_client_id_to_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+                    .client_id(id)
+                    .send()
             })
             .await?;
         }
         for id in old.iter().filter(|c| !new.contains(c)) {
             api.call("RemoveClientIDFromOpenIDConnectProvider", || {
-                api.iam.remove_client_id_from_open_id_connect_provider().open_id_connect_provider_arn(arn).client_id(id).send()
+                api.iam
+                    .remove_client_id_from_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+                    .client_id(id)
+                    .send()
             })
             .await?;
         }
@@ -126,14 +142,17 @@ impl ResourceType for OidcProvider {
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let api = Api::new(ctx)?;
         let arn = state.get_str("arn").unwrap_or_default();
-        api.call("DeleteOpenIDConnectProvider", || api.iam.delete_open_id_connect_provider().open_id_connect_provider_arn(arn).send())
-            .await
-            .or_not_found(NOT_FOUND)?;
+        api.call("DeleteOpenIDConnectProvider", || {
+            api.iam.delete_open_id_connect_provider().open_id_connect_provider_arn(arn).send()
+        })
+        .await
+        .or_not_found(NOT_FOUND)?;
         Ok(())
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
-        import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("arn", Value::from(id))])).await
+        import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("arn", Value::from(id))]))
+            .await
     }
 }
 
@@ -150,7 +169,9 @@ async fn located(api: &Api<'_>, planned: &Value, token: &str) -> Result<Option<S
     let account = api.account_id().await?;
     let arn = format!("arn:{}:iam::{account}:oidc-provider/{}", api.partition(), url.trim_start_matches("https://"));
     let out = api
-        .call("GetOpenIDConnectProvider", || api.iam.get_open_id_connect_provider().open_id_connect_provider_arn(&arn).send())
+        .call("GetOpenIDConnectProvider", || {
+            api.iam.get_open_id_connect_provider().open_id_connect_provider_arn(&arn).send()
+        })
         .await
         .or_not_found(NOT_FOUND)?;
     let ours = out.is_some_and(|p| carries_token(p.tags(), token));

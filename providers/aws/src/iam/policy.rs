@@ -2,14 +2,16 @@
 
 use super::common::{carries_token, document, iam_tags, name_of, sync_tags, tags_map, Taggable, NOT_FOUND};
 use crate::api::{Api, CreateCall, NotFound};
-use crate::intent;
-use crate::resource::{adopt, missing_id};
 use crate::error::AwsError;
+use crate::intent;
 use crate::policy_json::keep_equivalent_prior;
+use crate::resource::{adopt, missing_id};
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 pub struct Policy;
 
@@ -46,7 +48,8 @@ impl ResourceType for Policy {
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let Some(arn) = state.get_str("arn").or(state.get_str("id")) else { return Ok(None) };
-        let out = api.call("GetPolicy", || api.iam.get_policy().policy_arn(arn).send()).await.or_not_found(NOT_FOUND)?;
+        let out =
+            api.call("GetPolicy", || api.iam.get_policy().policy_arn(arn).send()).await.or_not_found(NOT_FOUND)?;
         let Some(p) = out.and_then(|o| o.policy) else { return Ok(None) };
         let version = p.default_version_id().unwrap_or("v1");
         let v = api
@@ -80,8 +83,10 @@ impl ResourceType for Policy {
             .set_policy_document(get_string(planned, "policy"))
             .set_tags(iam_tags(&tags::desired_with_intent(&api, planned, &token)));
         let call = CreateCall { conflicts: &["EntityAlreadyExists"], ..Default::default() };
-        let created = api.create("CreatePolicy", call, || req.clone().send(), || located(&api, planned, &name, &token)).await?;
-        let arn = created.id(|out| out.policy().and_then(|p| p.arn())).ok_or_else(|| missing_id(ctx, "CreatePolicy"))?;
+        let created =
+            api.create("CreatePolicy", call, || req.clone().send(), || located(&api, planned, &name, &token)).await?;
+        let arn =
+            created.id(|out| out.policy().and_then(|p| p.arn())).ok_or_else(|| missing_id(ctx, "CreatePolicy"))?;
         read_after_write(self, ctx, with_arn(planned, &arn, &name)).await
     }
 
@@ -130,7 +135,8 @@ impl ResourceType for Policy {
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
-        import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("arn", Value::from(id))])).await
+        import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("arn", Value::from(id))]))
+            .await
     }
 }
 
@@ -161,7 +167,8 @@ async fn prune_oldest_version(api: &Api<'_>, arn: &str) -> Result<(), AwsError> 
     }
     let oldest = versions.iter().filter(|v| !v.is_default_version()).min_by_key(|v| v.create_date().map(|d| d.secs()));
     if let Some(id) = oldest.and_then(|v| v.version_id()) {
-        api.call("DeletePolicyVersion", || api.iam.delete_policy_version().policy_arn(arn).version_id(id).send()).await?;
+        api.call("DeletePolicyVersion", || api.iam.delete_policy_version().policy_arn(arn).version_id(id).send())
+            .await?;
     }
     Ok(())
 }

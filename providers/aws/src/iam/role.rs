@@ -2,14 +2,16 @@
 
 use super::common::{carries_token, document, iam_tags, name_of, sync_tags, tags_map, Taggable, NOT_FOUND};
 use crate::api::{Api, CreateCall, NotFound};
-use crate::intent;
-use crate::resource::adopt;
 use crate::error::AwsError;
+use crate::intent;
 use crate::policy_json::keep_equivalent_prior;
+use crate::resource::adopt;
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
 use crate::values::{blank_state, get_i32, get_string, opt_str};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 pub struct Role;
 
@@ -54,7 +56,10 @@ impl ResourceType for Role {
         s.set("unique_id", Value::from(role.role_id()));
         s.set("path", Value::from(role.path()));
         s.set("create_date", Value::from(role.create_date().to_string()));
-        s.set("assume_role_policy", document(state, "assume_role_policy", role.assume_role_policy_document().unwrap_or_default()));
+        s.set(
+            "assume_role_policy",
+            document(state, "assume_role_policy", role.assume_role_policy_document().unwrap_or_default()),
+        );
         s.set("description", opt_str(role.description().filter(|d| !d.is_empty())));
         s.set("max_session_duration", Value::from(i64::from(role.max_session_duration().unwrap_or(3600))));
         s.set("permissions_boundary", opt_str(role.permissions_boundary().and_then(|b| b.permissions_boundary_arn())));
@@ -101,7 +106,9 @@ impl ResourceType for Role {
             })
             .await?;
         }
-        if prior.get("description") != planned.get("description") || prior.get("max_session_duration") != planned.get("max_session_duration") {
+        if prior.get("description") != planned.get("description")
+            || prior.get("max_session_duration") != planned.get("max_session_duration")
+        {
             let req = api
                 .iam
                 .update_role()
@@ -119,8 +126,10 @@ impl ResourceType for Role {
                     .await?;
                 }
                 None => {
-                    api.call("DeleteRolePermissionsBoundary", || api.iam.delete_role_permissions_boundary().role_name(name).send())
-                        .await?;
+                    api.call("DeleteRolePermissionsBoundary", || {
+                        api.iam.delete_role_permissions_boundary().role_name(name).send()
+                    })
+                    .await?;
                 }
             }
         }
@@ -139,7 +148,13 @@ impl ResourceType for Role {
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
-        import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("name", Value::from(id))])).await
+        import_via_read(
+            self,
+            ctx,
+            id,
+            blank_state(&self.schema(), [("id", Value::from(id)), ("name", Value::from(id))]),
+        )
+        .await
     }
 }
 
@@ -172,7 +187,11 @@ async fn detach_everything(api: &Api<'_>, name: &str) -> Result<(), AwsError> {
             .await
             .or_not_found(NOT_FOUND)?;
     }
-    let Some(inline) = api.call("ListRolePolicies", || api.iam.list_role_policies().role_name(name).send()).await.or_not_found(NOT_FOUND)? else {
+    let Some(inline) = api
+        .call("ListRolePolicies", || api.iam.list_role_policies().role_name(name).send())
+        .await
+        .or_not_found(NOT_FOUND)?
+    else {
         return Ok(());
     };
     for p in inline.policy_names() {

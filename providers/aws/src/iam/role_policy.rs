@@ -6,7 +6,10 @@ use crate::error::AwsError;
 use crate::policy_json::keep_equivalent_prior;
 use crate::resource::{find_by_content, import_via_read, read_after_write};
 use crate::values::blank_state;
-use meshplan_provider::{async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type,
+    Value,
+};
 
 pub struct RolePolicy;
 
@@ -75,9 +78,19 @@ impl ResourceType for RolePolicy {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let Some((role, name)) = id.split_once(':') else {
-            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected ROLE:POLICYNAME, got {id:?}") }.into());
+            return Err(AwsError::Import {
+                address: ctx.address.clone(),
+                message: format!("expected ROLE:POLICYNAME, got {id:?}"),
+            }
+            .into());
         };
-        import_via_read(self, ctx, id, blank_state(&self.schema(), [("role", Value::from(role)), ("name", Value::from(name))])).await
+        import_via_read(
+            self,
+            ctx,
+            id,
+            blank_state(&self.schema(), [("role", Value::from(role)), ("name", Value::from(name))]),
+        )
+        .await
     }
 }
 

@@ -48,9 +48,12 @@ impl ResourceType for RolePolicyAttachment {
 
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let (role, arn) = (planned.get_str("role").unwrap_or_default(), planned.get_str("policy_arn").unwrap_or_default());
-        api.call_settling("AttachRolePolicy", NOT_FOUND, || api.iam.attach_role_policy().role_name(role).policy_arn(arn).send())
-            .await?;
+        let (role, arn) =
+            (planned.get_str("role").unwrap_or_default(), planned.get_str("policy_arn").unwrap_or_default());
+        api.call_settling("AttachRolePolicy", NOT_FOUND, || {
+            api.iam.attach_role_policy().role_name(role).policy_arn(arn).send()
+        })
+        .await?;
         let mut state = planned.clone();
         state.set("id", Value::from(format!("{role}/{arn}")));
         read_after_write(self, ctx, state).await
@@ -73,8 +76,18 @@ impl ResourceType for RolePolicyAttachment {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let Some((role, arn)) = id.split_once('/') else {
-            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected ROLE/POLICYARN, got {id:?}") }.into());
+            return Err(AwsError::Import {
+                address: ctx.address.clone(),
+                message: format!("expected ROLE/POLICYARN, got {id:?}"),
+            }
+            .into());
         };
-        import_via_read(self, ctx, id, blank_state(&self.schema(), [("role", Value::from(role)), ("policy_arn", Value::from(arn))])).await
+        import_via_read(
+            self,
+            ctx,
+            id,
+            blank_state(&self.schema(), [("role", Value::from(role)), ("policy_arn", Value::from(arn))]),
+        )
+        .await
     }
 }

@@ -5,7 +5,9 @@
 use super::ec2::filter;
 use crate::api::Api;
 use crate::error::AwsError;
-use aws_sdk_ec2::types::{Address, InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcPeeringConnection};
+use aws_sdk_ec2::types::{
+    Address, InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcPeeringConnection,
+};
 
 fn keyed<T>(items: &[T], id: impl Fn(&T) -> Option<&str>) -> Vec<(String, T)>
 where
@@ -18,7 +20,9 @@ pub async fn vpc(api: &Api<'_>, id: &str) -> Result<Option<Vpc>, AwsError> {
     api.ec2_batches
         .vpcs
         .get(id, |ids| async move {
-            let out = api.call("DescribeVpcs", || api.ec2.describe_vpcs().filters(filter("vpc-id", ids.clone())).send()).await?;
+            let out = api
+                .call("DescribeVpcs", || api.ec2.describe_vpcs().filters(filter("vpc-id", ids.clone())).send())
+                .await?;
             Ok(keyed(out.vpcs(), |v| v.vpc_id()))
         })
         .await
@@ -28,7 +32,9 @@ pub async fn subnet(api: &Api<'_>, id: &str) -> Result<Option<Subnet>, AwsError>
     api.ec2_batches
         .subnets
         .get(id, |ids| async move {
-            let out = api.call("DescribeSubnets", || api.ec2.describe_subnets().filters(filter("subnet-id", ids.clone())).send()).await?;
+            let out = api
+                .call("DescribeSubnets", || api.ec2.describe_subnets().filters(filter("subnet-id", ids.clone())).send())
+                .await?;
             Ok(keyed(out.subnets(), |s| s.subnet_id()))
         })
         .await

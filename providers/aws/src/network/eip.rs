@@ -9,7 +9,9 @@ use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
 use crate::values::{blank_state, opt_str};
 use aws_sdk_ec2::types::{DomainType, ResourceType as Ec2Type};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 pub struct Eip;
 
@@ -70,7 +72,9 @@ impl ResourceType for Eip {
             .allocate_address()
             .domain(DomainType::Vpc)
             .set_network_border_group(crate::values::get_string(planned, "network_border_group"))
-            .set_tag_specifications(tag_spec(Ec2Type::ElasticIp, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+            .set_tag_specifications(
+                tag_spec(Ec2Type::ElasticIp, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]),
+            );
         let created = api
             .create("AllocateAddress", CreateCall::default(), || req.clone().send(), || located::address(&api, &token))
             .await?;

@@ -3,14 +3,16 @@
 use super::ec2::{sync_tags, tag_spec, tags_map};
 use super::located;
 use crate::api::{Api, CreateCall, NotFound};
+use crate::error::AwsError;
 use crate::intent;
 use crate::resource::missing_id;
-use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, opt_str};
 use aws_sdk_ec2::types::ResourceType as Ec2Type;
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 pub struct InternetGateway;
 
@@ -57,7 +59,12 @@ impl ResourceType for InternetGateway {
         let spec = tag_spec(Ec2Type::InternetGateway, &tags::desired_with_intent(&api, planned, &token));
         let req = api.ec2.create_internet_gateway().set_tag_specifications(spec.map(|t| vec![t]));
         let created = api
-            .create("CreateInternetGateway", CreateCall::default(), || req.clone().send(), || located::internet_gateway(&api, &token))
+            .create(
+                "CreateInternetGateway",
+                CreateCall::default(),
+                || req.clone().send(),
+                || located::internet_gateway(&api, &token),
+            )
             .await?;
         let id = created
             .id(|out| out.internet_gateway().and_then(|g| g.internet_gateway_id()))

@@ -13,8 +13,8 @@ mod route_table;
 mod route_table_association;
 mod security_group;
 mod sg_rule;
-mod subnet;
 mod sg_rules;
+mod subnet;
 mod vpc;
 mod vpc_peering;
 

@@ -3,15 +3,17 @@
 use super::ec2::{sync_tags, tag_spec, tags_map};
 use super::located;
 use crate::api::{Api, CreateCall, NotFound};
+use crate::error::AwsError;
 use crate::intent;
 use crate::resource::missing_id;
-use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_ec2::types::{ConnectivityType, NatGateway as Ec2Nat, NatGatewayState, ResourceType as Ec2Type};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 use std::time::Duration;
 
 pub struct NatGateway;
@@ -81,11 +83,20 @@ impl ResourceType for NatGateway {
             .set_allocation_id(get_string(planned, "allocation_id"))
             .set_private_ip_address(get_string(planned, "private_ip"))
             .connectivity_type(ConnectivityType::from(connectivity))
-            .set_tag_specifications(tag_spec(Ec2Type::Natgateway, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+            .set_tag_specifications(
+                tag_spec(Ec2Type::Natgateway, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]),
+            );
         let created = api
-            .create("CreateNatGateway", CreateCall::default(), || req.clone().send(), || located::nat_gateway(&api, &token))
+            .create(
+                "CreateNatGateway",
+                CreateCall::default(),
+                || req.clone().send(),
+                || located::nat_gateway(&api, &token),
+            )
             .await?;
-        let id = created.id(|out| out.nat_gateway().and_then(|n| n.nat_gateway_id())).ok_or_else(|| missing_id(ctx, "CreateNatGateway"))?;
+        let id = created
+            .id(|out| out.nat_gateway().and_then(|n| n.nat_gateway_id()))
+            .ok_or_else(|| missing_id(ctx, "CreateNatGateway"))?;
         self.finish(ctx, &api, planned, &id).await
     }
 
@@ -136,7 +147,8 @@ impl NatGateway {
     async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("id", Value::from(id));
-        let timeout = timeout_of(planned, "create", DEFAULT_TIMEOUT).map_err(|e| with_partial(api.invalid("timeouts", e), &state))?;
+        let timeout = timeout_of(planned, "create", DEFAULT_TIMEOUT)
+            .map_err(|e| with_partial(api.invalid("timeouts", e), &state))?;
         api.wait_for("NAT gateway to become available", timeout, || async {
             let nat = describe(api, id).await?;
             Ok(match nat.as_ref().and_then(|n| n.state()) {
@@ -145,7 +157,9 @@ impl NatGateway {
                     status: "failed".into(),
                     reason: nat.as_ref().and_then(|n| n.failure_message()).map(str::to_string),
                 },
-                other => Poll::Pending(other.map(|s| s.as_str().to_string()).unwrap_or_else(|| "not visible yet".into())),
+                other => {
+                    Poll::Pending(other.map(|s| s.as_str().to_string()).unwrap_or_else(|| "not visible yet".into()))
+                }
             })
         })
         .await

@@ -4,8 +4,8 @@
 
 use super::route_table::describe;
 use crate::api::{Api, CreateCall, NotFound};
-use crate::resource::adopt;
 use crate::error::AwsError;
+use crate::resource::adopt;
 use crate::resource::{import_via_read, read_after_write};
 use crate::values::{blank_state, get_string, opt_str};
 use aws_sdk_ec2::types::Route as Ec2Route;
@@ -49,7 +49,10 @@ async fn located(api: &Api<'_>, planned: &Value) -> Result<Option<String>, AwsEr
     let Some(rt) = describe(api, table).await? else { return Ok(None) };
     let same = rt.routes().iter().any(|r| {
         (r.destination_cidr_block() == Some(dest) || r.destination_ipv6_cidr_block() == Some(dest))
-            && TARGETS.iter().filter(|t| **t != "vpc_endpoint_id").all(|t| target_of(r, t).as_deref() == planned.get_str(t))
+            && TARGETS
+                .iter()
+                .filter(|t| **t != "vpc_endpoint_id")
+                .all(|t| target_of(r, t).as_deref() == planned.get_str(t))
     });
     Ok(same.then(|| format!("{table}_{dest}")))
 }
@@ -117,7 +120,11 @@ impl ResourceType for Route {
         // A just-created NAT gateway or peering connection may not be routable yet. A route has
         // no tags: the route with our destination and target is ours (RouteAlreadyExists too).
         let call = CreateCall {
-            settling: &["InvalidNatGatewayID.NotFound", "InvalidVpcPeeringConnectionID.NotFound", "InvalidGatewayID.NotFound"],
+            settling: &[
+                "InvalidNatGatewayID.NotFound",
+                "InvalidVpcPeeringConnectionID.NotFound",
+                "InvalidGatewayID.NotFound",
+            ],
             conflicts: &["RouteAlreadyExists"],
         };
         api.create("CreateRoute", call, || req.clone().send(), || located(&api, planned)).await?;
@@ -169,10 +176,15 @@ impl ResourceType for Route {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let Some((table, dest)) = id.split_once('_') else {
-            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected ROUTETABLEID_DESTINATION, got {id:?}") }.into());
+            return Err(AwsError::Import {
+                address: ctx.address.clone(),
+                message: format!("expected ROUTETABLEID_DESTINATION, got {id:?}"),
+            }
+            .into());
         };
         let dest_attr = if dest.contains(':') { "destination_ipv6_cidr_block" } else { "destination_cidr_block" };
-        let seed = blank_state(&self.schema(), [("route_table_id", Value::from(table)), (dest_attr, Value::from(dest))]);
+        let seed =
+            blank_state(&self.schema(), [("route_table_id", Value::from(table)), (dest_attr, Value::from(dest))]);
         import_via_read(self, ctx, id, seed).await
     }
 }

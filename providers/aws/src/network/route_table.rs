@@ -5,14 +5,16 @@
 use super::ec2::{sync_tags, tag_spec, tags_map};
 use super::located;
 use crate::api::{Api, CreateCall, NotFound};
+use crate::error::AwsError;
 use crate::intent;
 use crate::resource::{adopt, find_by_content, missing_id};
-use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
 use aws_sdk_ec2::types::{ResourceType as Ec2Type, Route, RouteTable as Ec2RouteTable};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 use std::collections::BTreeMap;
 
 pub struct RouteTable;
@@ -21,7 +23,17 @@ pub struct DefaultRouteTable;
 pub(super) const NOT_FOUND: &[&str] = &["InvalidRouteTableID.NotFound"];
 
 fn route_object_type() -> Type {
-    let fields = ["cidr_block", "ipv6_cidr_block", "gateway_id", "nat_gateway_id", "vpc_peering_connection_id", "transit_gateway_id", "network_interface_id", "egress_only_gateway_id", "vpc_endpoint_id"];
+    let fields = [
+        "cidr_block",
+        "ipv6_cidr_block",
+        "gateway_id",
+        "nat_gateway_id",
+        "vpc_peering_connection_id",
+        "transit_gateway_id",
+        "network_interface_id",
+        "egress_only_gateway_id",
+        "vpc_endpoint_id",
+    ];
     Type::Object(fields.iter().map(|f| (f.to_string(), Type::String)).collect::<BTreeMap<_, _>>())
 }
 
@@ -104,11 +116,20 @@ impl ResourceType for RouteTable {
             .create_route_table()
             .client_token(&token)
             .set_vpc_id(get_string(planned, "vpc_id"))
-            .set_tag_specifications(tag_spec(Ec2Type::RouteTable, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+            .set_tag_specifications(
+                tag_spec(Ec2Type::RouteTable, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]),
+            );
         let created = api
-            .create("CreateRouteTable", CreateCall::default(), || req.clone().send(), || located::route_table(&api, &token))
+            .create(
+                "CreateRouteTable",
+                CreateCall::default(),
+                || req.clone().send(),
+                || located::route_table(&api, &token),
+            )
             .await?;
-        let id = created.id(|out| out.route_table().and_then(|r| r.route_table_id())).ok_or_else(|| missing_id(ctx, "CreateRouteTable"))?;
+        let id = created
+            .id(|out| out.route_table().and_then(|r| r.route_table_id()))
+            .ok_or_else(|| missing_id(ctx, "CreateRouteTable"))?;
         let mut state = planned.clone();
         state.set("id", Value::from(id));
         read_after_write(self, ctx, state).await

@@ -4,8 +4,8 @@
 
 use super::route_table::describe;
 use crate::api::{Api, CreateCall, NotFound};
-use crate::resource::{adopt, missing_id};
 use crate::error::AwsError;
+use crate::resource::{adopt, missing_id};
 use crate::resource::{import_via_read, read_after_write};
 use crate::values::{blank_state, get_string, opt_str};
 use meshplan_provider::{async_trait, Attribute, Ctx, ProviderError, ResourceType, Schema, Type, Value};
@@ -69,7 +69,8 @@ impl ResourceType for RouteTableAssociation {
             .set_gateway_id(get_string(planned, "gateway_id"));
         // No tags: the association of our subnet (gateway) with our table is ours, also when
         // a resend after a lost answer says Resource.AlreadyAssociated.
-        let call = CreateCall { settling: &["InvalidRouteTableID.NotFound"], conflicts: &["Resource.AlreadyAssociated"] };
+        let call =
+            CreateCall { settling: &["InvalidRouteTableID.NotFound"], conflicts: &["Resource.AlreadyAssociated"] };
         let created = api.create("AssociateRouteTable", call, || req.clone().send(), || located(&api, planned)).await?;
         let id = created.id(|out| out.association_id()).ok_or_else(|| missing_id(ctx, "AssociateRouteTable"))?;
         let mut state = planned.clone();
@@ -109,10 +110,15 @@ impl ResourceType for RouteTableAssociation {
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let Some((target, table)) = id.split_once('/') else {
-            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected SUBNETID/ROUTETABLEID, got {id:?}") }.into());
+            return Err(AwsError::Import {
+                address: ctx.address.clone(),
+                message: format!("expected SUBNETID/ROUTETABLEID, got {id:?}"),
+            }
+            .into());
         };
         let target_attr = if target.starts_with("subnet-") { "subnet_id" } else { "gateway_id" };
-        let seed = blank_state(&self.schema(), [("route_table_id", Value::from(table)), (target_attr, Value::from(target))]);
+        let seed =
+            blank_state(&self.schema(), [("route_table_id", Value::from(table)), (target_attr, Value::from(target))]);
         import_via_read(self, ctx, id, seed).await
     }
 }

@@ -4,17 +4,19 @@
 //! the configuration lists every rule the group has.
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
-use super::sg_rules::{atoms_of_permissions, atoms_of_rules, permissions_of_atoms, rule_block, rules_of_atoms, Atom};
 use super::located;
+use super::sg_rules::{atoms_of_permissions, atoms_of_rules, permissions_of_atoms, rule_block, rules_of_atoms, Atom};
 use crate::api::{Api, CreateCall, NotFound};
+use crate::error::AwsError;
 use crate::intent;
 use crate::resource::missing_id;
-use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType as Ec2Type, SecurityGroup as Ec2Group};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 use std::collections::BTreeSet;
 
 pub struct SecurityGroup;
@@ -119,7 +121,9 @@ impl ResourceType for SecurityGroup {
             .group_name(&name)
             .set_description(get_string(planned, "description"))
             .set_vpc_id(get_string(planned, "vpc_id"))
-            .set_tag_specifications(tag_spec(Ec2Type::SecurityGroup, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+            .set_tag_specifications(
+                tag_spec(Ec2Type::SecurityGroup, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]),
+            );
         let call = CreateCall { conflicts: &["InvalidGroup.Duplicate"], ..Default::default() };
         let created = api
             .create("CreateSecurityGroup", call, || req.clone().send(), || located::security_group(&api, &token))
@@ -228,11 +232,17 @@ async fn change_rules(
         match dir {
             Direction::Ingress => {
                 let req = api.ec2.revoke_security_group_ingress().group_id(id).set_ip_permissions(Some(perms));
-                api.call_idempotent("RevokeSecurityGroupIngress", &["InvalidPermission.NotFound"], || req.clone().send()).await?;
+                api.call_idempotent("RevokeSecurityGroupIngress", &["InvalidPermission.NotFound"], || {
+                    req.clone().send()
+                })
+                .await?;
             }
             Direction::Egress => {
                 let req = api.ec2.revoke_security_group_egress().group_id(id).set_ip_permissions(Some(perms));
-                api.call_idempotent("RevokeSecurityGroupEgress", &["InvalidPermission.NotFound"], || req.clone().send()).await?;
+                api.call_idempotent("RevokeSecurityGroupEgress", &["InvalidPermission.NotFound"], || {
+                    req.clone().send()
+                })
+                .await?;
             }
         }
     }
@@ -241,11 +251,17 @@ async fn change_rules(
         match dir {
             Direction::Ingress => {
                 let req = api.ec2.authorize_security_group_ingress().group_id(id).set_ip_permissions(Some(perms));
-                api.call_idempotent("AuthorizeSecurityGroupIngress", &["InvalidPermission.Duplicate"], || req.clone().send()).await?;
+                api.call_idempotent("AuthorizeSecurityGroupIngress", &["InvalidPermission.Duplicate"], || {
+                    req.clone().send()
+                })
+                .await?;
             }
             Direction::Egress => {
                 let req = api.ec2.authorize_security_group_egress().group_id(id).set_ip_permissions(Some(perms));
-                api.call_idempotent("AuthorizeSecurityGroupEgress", &["InvalidPermission.Duplicate"], || req.clone().send()).await?;
+                api.call_idempotent("AuthorizeSecurityGroupEgress", &["InvalidPermission.Duplicate"], || {
+                    req.clone().send()
+                })
+                .await?;
             }
         }
     }

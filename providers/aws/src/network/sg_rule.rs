@@ -4,23 +4,26 @@
 use super::ec2::{sync_tags, tag_spec, tags_map};
 use super::located;
 use crate::api::{Api, CreateCall, NotFound};
+use crate::error::AwsError;
 use crate::intent;
 use crate::resource::adopt;
-use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write};
 use crate::tags;
 use crate::values::{blank_state, get_i32, get_string, opt_str};
 use aws_sdk_ec2::types::{
-    IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Ec2Type, SecurityGroupRuleRequest, SecurityGroupRuleUpdate,
-    UserIdGroupPair,
+    IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Ec2Type, SecurityGroupRuleRequest,
+    SecurityGroupRuleUpdate, UserIdGroupPair,
 };
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 pub struct SecurityGroupRule {
     pub egress: bool,
 }
 
-const NOT_FOUND: &[&str] = &["InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound", "InvalidPermission.NotFound"];
+const NOT_FOUND: &[&str] =
+    &["InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound", "InvalidPermission.NotFound"];
 
 /// `-1` (all protocols) has no ports.
 fn ports(state: &Value) -> (Option<i32>, Option<i32>) {
@@ -34,7 +37,8 @@ fn ports(state: &Value) -> (Option<i32>, Option<i32>) {
 fn permission(state: &Value) -> IpPermission {
     let (from, to) = ports(state);
     let description = get_string(state, "description");
-    let mut p = IpPermission::builder().set_ip_protocol(get_string(state, "ip_protocol")).set_from_port(from).set_to_port(to);
+    let mut p =
+        IpPermission::builder().set_ip_protocol(get_string(state, "ip_protocol")).set_from_port(from).set_to_port(to);
     if let Some(c) = state.get_str("cidr_ipv4") {
         p = p.ip_ranges(IpRange::builder().cidr_ip(c).set_description(description.clone()).build());
     }
@@ -86,10 +90,14 @@ impl ResourceType for SecurityGroupRule {
         let api = Api::new(ctx)?;
         let Some(id) = state.get_str("id") else { return Ok(None) };
         let out = api
-            .call("DescribeSecurityGroupRules", || api.ec2.describe_security_group_rules().security_group_rule_ids(id).send())
+            .call("DescribeSecurityGroupRules", || {
+                api.ec2.describe_security_group_rules().security_group_rule_ids(id).send()
+            })
             .await
             .or_not_found(NOT_FOUND)?;
-        let Some(r) = out.and_then(|o| o.security_group_rules.unwrap_or_default().into_iter().next()) else { return Ok(None) };
+        let Some(r) = out.and_then(|o| o.security_group_rules.unwrap_or_default().into_iter().next()) else {
+            return Ok(None);
+        };
         let mut s = state.clone();
         let protocol = r.ip_protocol().unwrap_or("-1");
         let port = |p: Option<i32>| match (protocol, p) {
@@ -115,21 +123,36 @@ impl ResourceType for SecurityGroupRule {
         let api = Api::new(ctx)?;
         let token = intent::token(ctx);
         let group = planned.get_str("security_group_id").unwrap_or_default();
-        let spec = tag_spec(Ec2Type::SecurityGroupRule, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]);
+        let spec =
+            tag_spec(Ec2Type::SecurityGroupRule, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]);
         // A resend after a lost answer says InvalidPermission.Duplicate: ours when it carries our token.
         let call = CreateCall { conflicts: &["InvalidPermission.Duplicate"], ..Default::default() };
         let locate = || located::security_group_rule(&api, &token);
         let rule_id = if self.egress {
-            let req = api.ec2.authorize_security_group_egress().group_id(group).ip_permissions(permission(planned)).set_tag_specifications(spec);
+            let req = api
+                .ec2
+                .authorize_security_group_egress()
+                .group_id(group)
+                .ip_permissions(permission(planned))
+                .set_tag_specifications(spec);
             let created = api.create("AuthorizeSecurityGroupEgress", call, || req.clone().send(), locate).await?;
             created.id(|out| out.security_group_rules().first().and_then(|r| r.security_group_rule_id()))
         } else {
-            let req = api.ec2.authorize_security_group_ingress().group_id(group).ip_permissions(permission(planned)).set_tag_specifications(spec);
+            let req = api
+                .ec2
+                .authorize_security_group_ingress()
+                .group_id(group)
+                .ip_permissions(permission(planned))
+                .set_tag_specifications(spec);
             let created = api.create("AuthorizeSecurityGroupIngress", call, || req.clone().send(), locate).await?;
             created.id(|out| out.security_group_rules().first().and_then(|r| r.security_group_rule_id()))
         };
         let Some(rule_id) = rule_id else {
-            return Err(AwsError::VanishedAfterWrite { address: ctx.address.clone(), what: "security group rule ID".into() }.into());
+            return Err(AwsError::VanishedAfterWrite {
+                address: ctx.address.clone(),
+                what: "security group rule ID".into(),
+            }
+            .into());
         };
         let mut state = planned.clone();
         state.set("id", Value::from(rule_id));
@@ -147,7 +170,16 @@ impl ResourceType for SecurityGroupRule {
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let id = prior.get_str("id").unwrap_or_default();
-        let rule_fields = ["ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id", "description"];
+        let rule_fields = [
+            "ip_protocol",
+            "from_port",
+            "to_port",
+            "cidr_ipv4",
+            "cidr_ipv6",
+            "prefix_list_id",
+            "referenced_security_group_id",
+            "description",
+        ];
         if rule_fields.iter().any(|f| prior.get(f) != planned.get(f)) {
             let (from, to) = ports(planned);
             let rule = SecurityGroupRuleRequest::builder()
@@ -160,8 +192,13 @@ impl ResourceType for SecurityGroupRule {
                 .set_referenced_group_id(get_string(planned, "referenced_security_group_id"))
                 .set_description(get_string(planned, "description"))
                 .build();
-            let update = SecurityGroupRuleUpdate::builder().security_group_rule_id(id).security_group_rule(rule).build();
-            let req = api.ec2.modify_security_group_rules().set_group_id(get_string(prior, "security_group_id")).security_group_rules(update);
+            let update =
+                SecurityGroupRuleUpdate::builder().security_group_rule_id(id).security_group_rule(rule).build();
+            let req = api
+                .ec2
+                .modify_security_group_rules()
+                .set_group_id(get_string(prior, "security_group_id"))
+                .security_group_rules(update);
             api.call("ModifySecurityGroupRules", || req.clone().send()).await?;
         }
         sync_tags(&api, id, prior, planned).await?;

@@ -148,9 +148,15 @@ pub fn permissions_of_atoms<'a>(atoms: impl IntoIterator<Item = &'a Atom>, own_i
             p = match &a.source {
                 Source::Cidr(c) => p.ip_ranges(IpRange::builder().cidr_ip(c).set_description(d).build()),
                 Source::Ipv6(c) => p.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(c).set_description(d).build()),
-                Source::PrefixList(c) => p.prefix_list_ids(PrefixListId::builder().prefix_list_id(c).set_description(d).build()),
-                Source::Group(g) => p.user_id_group_pairs(UserIdGroupPair::builder().group_id(g).set_description(d).build()),
-                Source::SelfGroup => p.user_id_group_pairs(UserIdGroupPair::builder().group_id(own_id).set_description(d).build()),
+                Source::PrefixList(c) => {
+                    p.prefix_list_ids(PrefixListId::builder().prefix_list_id(c).set_description(d).build())
+                }
+                Source::Group(g) => {
+                    p.user_id_group_pairs(UserIdGroupPair::builder().group_id(g).set_description(d).build())
+                }
+                Source::SelfGroup => {
+                    p.user_id_group_pairs(UserIdGroupPair::builder().group_id(own_id).set_description(d).build())
+                }
             };
             p.build()
         })
@@ -182,7 +188,10 @@ mod tests {
 
     #[test]
     fn atoms_round_trip_through_rules() {
-        let rules = Value::List(vec![rule("tcp", 22, 22, &["10.0.0.0/8", "192.168.0.0/16"]), rule("udp", 53, 53, &["10.0.0.0/8"])]);
+        let rules = Value::List(vec![
+            rule("tcp", 22, 22, &["10.0.0.0/8", "192.168.0.0/16"]),
+            rule("udp", 53, 53, &["10.0.0.0/8"]),
+        ]);
         let atoms = atoms_of_rules(&rules);
         assert_eq!(atoms_of_rules(&rules_of_atoms(&atoms)), atoms);
     }

@@ -9,7 +9,9 @@ use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Ec2Type};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 pub struct Subnet;
 
@@ -64,11 +66,15 @@ impl ResourceType for Subnet {
             .set_vpc_id(get_string(planned, "vpc_id"))
             .set_cidr_block(get_string(planned, "cidr_block"))
             .set_availability_zone(get_string(planned, "availability_zone"))
-            .set_tag_specifications(tag_spec(Ec2Type::Subnet, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+            .set_tag_specifications(
+                tag_spec(Ec2Type::Subnet, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]),
+            );
         let created = api
             .create("CreateSubnet", CreateCall::default(), || req.clone().send(), || located::subnet(&api, &token))
             .await?;
-        let id = created.id(|out| out.subnet().and_then(|s| s.subnet_id())).ok_or_else(|| missing_id(ctx, "CreateSubnet"))?;
+        let id = created
+            .id(|out| out.subnet().and_then(|s| s.subnet_id()))
+            .ok_or_else(|| missing_id(ctx, "CreateSubnet"))?;
         self.finish(ctx, &api, planned, &id).await
     }
 

@@ -9,7 +9,9 @@ use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Ec2Type, VpcAttributeName};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 pub struct Vpc;
 
@@ -77,7 +79,9 @@ impl ResourceType for Vpc {
             .create_vpc()
             .set_cidr_block(get_string(planned, "cidr_block"))
             .instance_tenancy(tenancy.into())
-            .set_tag_specifications(tag_spec(Ec2Type::Vpc, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+            .set_tag_specifications(
+                tag_spec(Ec2Type::Vpc, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]),
+            );
         let created = api
             .create("CreateVpc", CreateCall::default(), || req.clone().send(), || located::vpc(&api, &token))
             .await?;
@@ -121,13 +125,20 @@ impl Vpc {
     async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("id", Value::from(id));
-        let prior = blank_state(&self.schema(), [("enable_dns_support", Value::from(true)), ("enable_dns_hostnames", Value::from(false))]);
+        let prior = blank_state(
+            &self.schema(),
+            [("enable_dns_support", Value::from(true)), ("enable_dns_hostnames", Value::from(false))],
+        );
         set_dns_attributes(api, id, &prior, planned).await.map_err(|e| with_partial(e, &state))?;
         read_after_write(self, ctx, state).await
     }
 }
 
-pub(crate) async fn vpc_attribute(api: &Api<'_>, id: &str, name: VpcAttributeName) -> Result<bool, crate::error::AwsError> {
+pub(crate) async fn vpc_attribute(
+    api: &Api<'_>,
+    id: &str,
+    name: VpcAttributeName,
+) -> Result<bool, crate::error::AwsError> {
     let out = api
         .call("DescribeVpcAttribute", || api.ec2.describe_vpc_attribute().vpc_id(id).attribute(name.clone()).send())
         .await?;
@@ -138,7 +149,12 @@ pub(crate) async fn vpc_attribute(api: &Api<'_>, id: &str, name: VpcAttributeNam
     Ok(value.and_then(|v| v.value()).unwrap_or(false))
 }
 
-async fn set_dns_attributes(api: &Api<'_>, id: &str, prior: &Value, planned: &Value) -> Result<(), crate::error::AwsError> {
+async fn set_dns_attributes(
+    api: &Api<'_>,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), crate::error::AwsError> {
     for attr in ["enable_dns_support", "enable_dns_hostnames"] {
         let want = planned.get(attr).as_bool();
         if want.is_none() || want == prior.get(attr).as_bool() {
@@ -146,7 +162,8 @@ async fn set_dns_attributes(api: &Api<'_>, id: &str, prior: &Value, planned: &Va
         }
         let value = AttributeBooleanValue::builder().set_value(want).build();
         let mut req = api.ec2.modify_vpc_attribute().vpc_id(id);
-        req = if attr == "enable_dns_support" { req.enable_dns_support(value) } else { req.enable_dns_hostnames(value) };
+        req =
+            if attr == "enable_dns_support" { req.enable_dns_support(value) } else { req.enable_dns_hostnames(value) };
         api.call("ModifyVpcAttribute", || req.clone().send()).await?;
     }
     Ok(())

@@ -8,18 +8,20 @@
 use super::ec2::{sync_tags, tag_spec, tags_map};
 use super::located;
 use crate::api::{Api, CreateCall, NotFound};
+use crate::error::AwsError;
 use crate::intent;
 use crate::resource::{find_by_content, missing_id};
-use crate::error::AwsError;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, block_list, get_string, one_block, opt_str};
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_ec2::types::{
-    PeeringConnectionOptionsRequest, ResourceType as Ec2Type, VpcPeeringConnection, VpcPeeringConnectionStateReasonCode as Code,
-    VpcPeeringConnectionVpcInfo,
+    PeeringConnectionOptionsRequest, ResourceType as Ec2Type, VpcPeeringConnection,
+    VpcPeeringConnectionStateReasonCode as Code, VpcPeeringConnectionVpcInfo,
 };
-use meshplan_provider::{async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 use std::time::Duration;
 
 pub struct PeeringConnection;
@@ -30,18 +32,23 @@ const NOT_FOUND: &[&str] = &["InvalidVpcPeeringConnectionID.NotFound"];
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn options_block() -> Block {
-    Block::list(Schema::new().attr("allow_remote_vpc_dns_resolution", Attribute::optional(Type::Bool).default(false))).max_items(1)
+    Block::list(Schema::new().attr("allow_remote_vpc_dns_resolution", Attribute::optional(Type::Bool).default(false)))
+        .max_items(1)
 }
 
 async fn describe(api: &Api<'_>, id: &str) -> Result<Option<VpcPeeringConnection>, AwsError> {
     let pcx = super::described::peering(api, id).await?;
     // Deleted and rejected connections stay visible for a while; to us they are gone.
-    Ok(pcx.filter(|p| !matches!(status(p), Some(Code::Deleted | Code::Deleting | Code::Rejected | Code::Failed | Code::Expired))))
+    Ok(pcx.filter(|p| {
+        !matches!(status(p), Some(Code::Deleted | Code::Deleting | Code::Rejected | Code::Failed | Code::Expired))
+    }))
 }
 
 /// The planned `requester`/`accepter` blocks hold as read (unmanaged blocks are empty on both).
 fn options_match(state: &Value, planned: &Value) -> bool {
-    ["requester", "accepter"].iter().all(|b| one_block(planned.get(b)).is_null() || one_block(state.get(b)) == one_block(planned.get(b)))
+    ["requester", "accepter"]
+        .iter()
+        .all(|b| one_block(planned.get(b)).is_null() || one_block(state.get(b)) == one_block(planned.get(b)))
 }
 
 fn status(p: &VpcPeeringConnection) -> Option<&Code> {
@@ -65,7 +72,10 @@ fn set_common(api: &Api<'_>, s: &mut Value, p: &VpcPeeringConnection) {
     // Options are shown only where the configuration manages them.
     for (block, info) in [("requester", req), ("accepter", acc)] {
         if !one_block(s.get(block)).is_null() {
-            s.set(block, block_list(Value::object([("allow_remote_vpc_dns_resolution", Value::from(dns_option(info)))])));
+            s.set(
+                block,
+                block_list(Value::object([("allow_remote_vpc_dns_resolution", Value::from(dns_option(info)))])),
+            );
         }
     }
 }
@@ -99,7 +109,9 @@ async fn modify_options(api: &Api<'_>, id: &str, prior: &Value, planned: &Value)
         let want = one_block(planned.get(block));
         (!want.is_null() && want != one_block(prior.get(block))).then(|| {
             PeeringConnectionOptionsRequest::builder()
-                .allow_dns_resolution_from_remote_vpc(want.get("allow_remote_vpc_dns_resolution").as_bool().unwrap_or(false))
+                .allow_dns_resolution_from_remote_vpc(
+                    want.get("allow_remote_vpc_dns_resolution").as_bool().unwrap_or(false),
+                )
                 .build()
         })
     };
@@ -172,7 +184,10 @@ impl ResourceType for PeeringConnection {
             .set_peer_vpc_id(get_string(planned, "peer_vpc_id"))
             .set_peer_owner_id(get_string(planned, "peer_owner_id"))
             .set_peer_region(peer_region)
-            .set_tag_specifications(tag_spec(Ec2Type::VpcPeeringConnection, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]));
+            .set_tag_specifications(
+                tag_spec(Ec2Type::VpcPeeringConnection, &tags::desired_with_intent(&api, planned, &token))
+                    .map(|t| vec![t]),
+            );
         let call = CreateCall { settling: &["InvalidVpcID.NotFound"], ..Default::default() };
         let created = api
             .create("CreateVpcPeeringConnection", call, || req.clone().send(), || located::peering(&api, &token))
@@ -195,7 +210,9 @@ impl ResourceType for PeeringConnection {
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let id = prior.get_str("id").unwrap_or_default();
-        if planned.get("auto_accept").as_bool() == Some(true) && prior.get_str("accept_status") == Some("pending-acceptance") {
+        if planned.get("auto_accept").as_bool() == Some(true)
+            && prior.get_str("accept_status") == Some("pending-acceptance")
+        {
             accept(&api, id).await?;
         }
         modify_options(&api, id, prior, planned).await?;
@@ -206,9 +223,11 @@ impl ResourceType for PeeringConnection {
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let api = Api::new(ctx)?;
         let id = state.get_str("id").unwrap_or_default();
-        api.call("DeleteVpcPeeringConnection", || api.ec2.delete_vpc_peering_connection().vpc_peering_connection_id(id).send())
-            .await
-            .or_not_found(NOT_FOUND)?;
+        api.call("DeleteVpcPeeringConnection", || {
+            api.ec2.delete_vpc_peering_connection().vpc_peering_connection_id(id).send()
+        })
+        .await
+        .or_not_found(NOT_FOUND)?;
         Ok(())
     }
 
@@ -220,7 +239,14 @@ impl ResourceType for PeeringConnection {
 impl PeeringConnection {
     /// The steps after CreateVpcPeeringConnection, each skipped or harmless when already
     /// done (find resumes an interrupted create).
-    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str, timeout: Duration) -> Result<Value, ProviderError> {
+    async fn finish(
+        &self,
+        ctx: &Ctx,
+        api: &Api<'_>,
+        planned: &Value,
+        id: &str,
+        timeout: Duration,
+    ) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("id", Value::from(id));
         let auto_accept = planned.get("auto_accept").as_bool() == Some(true);
@@ -284,7 +310,9 @@ impl ResourceType for PeeringAccepter {
         let timeout = timeout_of(planned, "create", DEFAULT_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let id = planned.get_str("vpc_peering_connection_id").unwrap_or_default();
         let Some(p) = describe(&api, id).await? else {
-            return Err(api.invalid("vpc_peering_connection_id", format!("VPC peering connection {id} does not exist")).into());
+            return Err(api
+                .invalid("vpc_peering_connection_id", format!("VPC peering connection {id} does not exist"))
+                .into());
         };
         let mut state = planned.clone();
         state.set("id", Value::from(id));
@@ -329,7 +357,8 @@ impl ResourceType for PeeringAccepter {
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
-        let seed = blank_state(&self.schema(), [("id", Value::from(id)), ("vpc_peering_connection_id", Value::from(id))]);
+        let seed =
+            blank_state(&self.schema(), [("id", Value::from(id)), ("vpc_peering_connection_id", Value::from(id))]);
         import_via_read(self, ctx, id, seed).await
     }
 }
@@ -357,7 +386,10 @@ impl ResourceType for PeeringOptions {
         s.set("vpc_peering_connection_id", Value::from(id));
         for (block, info) in [("requester", p.requester_vpc_info()), ("accepter", p.accepter_vpc_info())] {
             if !one_block(s.get(block)).is_null() {
-                s.set(block, block_list(Value::object([("allow_remote_vpc_dns_resolution", Value::from(dns_option(info)))])));
+                s.set(
+                    block,
+                    block_list(Value::object([("allow_remote_vpc_dns_resolution", Value::from(dns_option(info)))])),
+                );
             }
         }
         Ok(Some(s))
@@ -392,7 +424,12 @@ impl ResourceType for PeeringOptions {
         let blank_opts = block_list(Value::object([("allow_remote_vpc_dns_resolution", Value::from(false))]));
         let seed = blank_state(
             &self.schema(),
-            [("id", Value::from(id)), ("vpc_peering_connection_id", Value::from(id)), ("requester", blank_opts.clone()), ("accepter", blank_opts)],
+            [
+                ("id", Value::from(id)),
+                ("vpc_peering_connection_id", Value::from(id)),
+                ("requester", blank_opts.clone()),
+                ("accepter", blank_opts),
+            ],
         );
         import_via_read(self, ctx, id, seed).await
     }

@@ -4,14 +4,16 @@
 //! ownership controls are separate resources.
 
 use crate::api::{Api, CreateCall, NotFound};
-use crate::intent;
-use meshplan_provider::INTENT_TAG;
 use crate::error::AwsError;
+use crate::intent;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, string_map};
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging};
-use meshplan_provider::{async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::INTENT_TAG;
+use meshplan_provider::{
+    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+};
 use std::collections::BTreeMap;
 
 pub struct Bucket;
@@ -24,7 +26,9 @@ async fn remote_tags(api: &Api<'_>, bucket: &str) -> Result<BTreeMap<String, Str
         .call("GetBucketTagging", || api.s3.get_bucket_tagging().bucket(bucket).send())
         .await
         .or_not_found(&["NoSuchTagSet", "NoSuchTagSetError"])?;
-    Ok(tagging.map(|t| t.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()).unwrap_or_default())
+    Ok(tagging
+        .map(|t| t.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect())
+        .unwrap_or_default())
 }
 
 /// The bucket `bucket` when it is ours: owned by us (HeadBucket answers) and not carrying
@@ -84,7 +88,8 @@ impl ResourceType for Bucket {
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let Some(bucket) = state.get_str("bucket").or(state.get_str("id")) else { return Ok(None) };
-        let head = api.call("HeadBucket", || api.s3.head_bucket().bucket(bucket).send()).await.or_not_found(NO_BUCKET)?;
+        let head =
+            api.call("HeadBucket", || api.s3.head_bucket().bucket(bucket).send()).await.or_not_found(NO_BUCKET)?;
         let Some(head) = head else { return Ok(None) };
         let region = head.bucket_region().unwrap_or(&api.region).to_string();
         let remote = remote_tags(&api, bucket).await?;
@@ -105,7 +110,9 @@ impl ResourceType for Bucket {
         let bucket = bucket_name(planned, &token);
         // us-east-1 is the one region that rejects an explicit location constraint.
         let location = (api.region != "us-east-1").then(|| {
-            CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(api.region.as_str())).build()
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from(api.region.as_str()))
+                .build()
         });
         let req = api.s3.create_bucket().bucket(&bucket).set_create_bucket_configuration(location);
         let call = CreateCall { conflicts: &["BucketAlreadyOwnedByYou"], ..Default::default() };
@@ -142,7 +149,13 @@ impl ResourceType for Bucket {
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
-        import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id)), ("bucket", Value::from(id))])).await
+        import_via_read(
+            self,
+            ctx,
+            id,
+            blank_state(&self.schema(), [("id", Value::from(id)), ("bucket", Value::from(id))]),
+        )
+        .await
     }
 }
 
@@ -154,11 +167,20 @@ fn bucket_name(planned: &Value, token: &str) -> String {
 impl Bucket {
     /// Tags the new bucket (with the intent tag, the only way S3 can carry it); safe to
     /// repeat, so find resumes an interrupted create with it.
-    async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, bucket: &str, token: &str) -> Result<Value, ProviderError> {
+    async fn finish(
+        &self,
+        ctx: &Ctx,
+        api: &Api<'_>,
+        planned: &Value,
+        bucket: &str,
+        token: &str,
+    ) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("id", Value::from(bucket));
         state.set("bucket", Value::from(bucket));
-        put_tags(api, bucket, &tags::desired_with_intent(api, planned, token)).await.map_err(|e| with_partial(e, &state))?;
+        put_tags(api, bucket, &tags::desired_with_intent(api, planned, token))
+            .await
+            .map_err(|e| with_partial(e, &state))?;
         read_after_write(self, ctx, state).await
     }
 }
@@ -178,12 +200,22 @@ async fn empty_bucket(api: &Api<'_>, bucket: &str) -> Result<(), AwsError> {
             .iter()
             .map(|v| (v.key(), v.version_id()))
             .chain(page.delete_markers().iter().map(|m| (m.key(), m.version_id())))
-            .filter_map(|(k, v)| ObjectIdentifier::builder().set_key(k.map(str::to_string)).set_version_id(v.map(str::to_string)).build().ok())
+            .filter_map(|(k, v)| {
+                ObjectIdentifier::builder()
+                    .set_key(k.map(str::to_string))
+                    .set_version_id(v.map(str::to_string))
+                    .build()
+                    .ok()
+            })
             .collect();
         if ids.is_empty() {
             return Ok(());
         }
-        let delete = Delete::builder().set_objects(Some(ids)).quiet(true).build().map_err(|e| api.invalid("force_destroy", e.to_string()))?;
+        let delete = Delete::builder()
+            .set_objects(Some(ids))
+            .quiet(true)
+            .build()
+            .map_err(|e| api.invalid("force_destroy", e.to_string()))?;
         api.call("DeleteObjects", || api.s3.delete_objects().bucket(bucket).delete(delete.clone()).send()).await?;
     }
 }

@@ -8,10 +8,13 @@ use crate::policy_json::{keep_equivalent_prior, prefer_prior};
 use crate::resource::{find_by_content, import_via_read, read_after_write};
 use crate::values::{blank_state, block_list, one_block};
 use aws_sdk_s3::types::{
-    BucketVersioningStatus, MfaDelete, ObjectOwnership, OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration,
-    VersioningConfiguration,
+    BucketVersioningStatus, MfaDelete, ObjectOwnership, OwnershipControls, OwnershipControlsRule,
+    PublicAccessBlockConfiguration, VersioningConfiguration,
 };
-use meshplan_provider::{async_trait, plan_with_schema, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, plan_with_schema, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema,
+    Type, Value,
+};
 
 pub struct BucketPolicy;
 pub struct PublicAccessBlock;
@@ -71,7 +74,11 @@ impl ResourceType for BucketPolicy {
     }
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        let req = api.s3.put_bucket_policy().bucket(bucket_of(planned).unwrap_or_default()).policy(planned.get_str("policy").unwrap_or_default());
+        let req = api
+            .s3
+            .put_bucket_policy()
+            .bucket(bucket_of(planned).unwrap_or_default())
+            .policy(planned.get_str("policy").unwrap_or_default());
         // A principal created moments ago is "invalid" to S3 until IAM has propagated it.
         api.call_settling("PutBucketPolicy", &["MalformedPolicy:Invalid principal"], || req.clone().send()).await?;
         read_after_write(self, ctx, with_id(planned)).await
@@ -79,7 +86,9 @@ impl ResourceType for BucketPolicy {
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let api = Api::new(ctx)?;
         let bucket = bucket_of(state).unwrap_or_default();
-        api.call("DeleteBucketPolicy", || api.s3.delete_bucket_policy().bucket(bucket).send()).await.or_not_found(NO_BUCKET)?;
+        api.call("DeleteBucketPolicy", || api.s3.delete_bucket_policy().bucket(bucket).send())
+            .await
+            .or_not_found(NO_BUCKET)?;
         Ok(())
     }
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
@@ -87,7 +96,8 @@ impl ResourceType for BucketPolicy {
     }
 }
 
-const PAB_FLAGS: [&str; 4] = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
+const PAB_FLAGS: [&str; 4] =
+    ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 
 #[async_trait]
 impl ResourceType for PublicAccessBlock {
@@ -136,7 +146,11 @@ impl ResourceType for PublicAccessBlock {
             .set_ignore_public_acls(flag("ignore_public_acls"))
             .set_restrict_public_buckets(flag("restrict_public_buckets"))
             .build();
-        let req = api.s3.put_public_access_block().bucket(bucket_of(planned).unwrap_or_default()).public_access_block_configuration(conf);
+        let req = api
+            .s3
+            .put_public_access_block()
+            .bucket(bucket_of(planned).unwrap_or_default())
+            .public_access_block_configuration(conf);
         api.call("PutPublicAccessBlock", || req.clone().send()).await?;
         read_after_write(self, ctx, with_id(planned)).await
     }
@@ -176,7 +190,10 @@ impl ResourceType for Versioning {
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let Some(bucket) = bucket_of(state) else { return Ok(None) };
-        let out = api.call("GetBucketVersioning", || api.s3.get_bucket_versioning().bucket(bucket).send()).await.or_not_found(NO_BUCKET)?;
+        let out = api
+            .call("GetBucketVersioning", || api.s3.get_bucket_versioning().bucket(bucket).send())
+            .await
+            .or_not_found(NO_BUCKET)?;
         let Some(out) = out else { return Ok(None) };
         // A bucket that never had versioning reports no status: the resource is gone.
         let Some(status) = out.status() else { return Ok(None) };
@@ -197,12 +214,22 @@ impl ResourceType for Versioning {
     }
     /// A setting is content, put idempotently: ours when it holds the planned value.
     async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
-        find_by_content(self, ctx, &with_id(planned), |s| one_block(s.get("versioning_configuration")).get("status") == one_block(planned.get("versioning_configuration")).get("status")).await
+        find_by_content(self, ctx, &with_id(planned), |s| {
+            one_block(s.get("versioning_configuration")).get("status")
+                == one_block(planned.get("versioning_configuration")).get("status")
+        })
+        .await
     }
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let conf = one_block(planned.get("versioning_configuration"));
-        put_versioning(&api, bucket_of(planned).unwrap_or_default(), conf.get_str("status").unwrap_or("Enabled"), conf.get_str("mfa_delete")).await?;
+        put_versioning(
+            &api,
+            bucket_of(planned).unwrap_or_default(),
+            conf.get_str("status").unwrap_or("Enabled"),
+            conf.get_str("mfa_delete"),
+        )
+        .await?;
         read_after_write(self, ctx, with_id(planned)).await
     }
     /// As in Terraform: versioning cannot be switched off, only suspended.
@@ -218,13 +245,20 @@ impl ResourceType for Versioning {
     }
 }
 
-async fn put_versioning(api: &Api<'_>, bucket: &str, status: &str, mfa: Option<&str>) -> Result<(), crate::error::AwsError> {
+async fn put_versioning(
+    api: &Api<'_>,
+    bucket: &str,
+    status: &str,
+    mfa: Option<&str>,
+) -> Result<(), crate::error::AwsError> {
     let conf = VersioningConfiguration::builder()
         .status(BucketVersioningStatus::from(status))
         .set_mfa_delete(mfa.map(MfaDelete::from))
         .build();
-    api.call("PutBucketVersioning", || api.s3.put_bucket_versioning().bucket(bucket).versioning_configuration(conf.clone()).send())
-        .await?;
+    api.call("PutBucketVersioning", || {
+        api.s3.put_bucket_versioning().bucket(bucket).versioning_configuration(conf.clone()).send()
+    })
+    .await?;
     Ok(())
 }
 
@@ -237,7 +271,12 @@ impl ResourceType for OwnershipControlsResource {
         Schema::new()
             .attr("id", Attribute::computed(Type::String))
             .attr("bucket", Attribute::required(Type::String).force_new())
-            .block("rule", Block::list(Schema::new().attr("object_ownership", Attribute::required(Type::String))).min_items(1).max_items(1))
+            .block(
+                "rule",
+                Block::list(Schema::new().attr("object_ownership", Attribute::required(Type::String)))
+                    .min_items(1)
+                    .max_items(1),
+            )
     }
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
@@ -246,7 +285,9 @@ impl ResourceType for OwnershipControlsResource {
             .call("GetBucketOwnershipControls", || api.s3.get_bucket_ownership_controls().bucket(bucket).send())
             .await
             .or_not_found(&["OwnershipControlsNotFoundError", "NoSuchBucket"])?;
-        let Some(rule) = out.and_then(|o| o.ownership_controls).and_then(|c| c.rules.into_iter().next()) else { return Ok(None) };
+        let Some(rule) = out.and_then(|o| o.ownership_controls).and_then(|c| c.rules.into_iter().next()) else {
+            return Ok(None);
+        };
         let mut s = state.clone();
         s.set("id", Value::from(bucket));
         s.set("bucket", Value::from(bucket));
@@ -258,14 +299,23 @@ impl ResourceType for OwnershipControlsResource {
     }
     /// A setting is content, put idempotently: ours when it holds the planned value.
     async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
-        find_by_content(self, ctx, &with_id(planned), |s| one_block(s.get("rule")) == one_block(planned.get("rule"))).await
+        find_by_content(self, ctx, &with_id(planned), |s| one_block(s.get("rule")) == one_block(planned.get("rule")))
+            .await
     }
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let ownership = one_block(planned.get("rule")).get_str("object_ownership").unwrap_or("BucketOwnerEnforced");
-        let rule = OwnershipControlsRule::builder().object_ownership(ObjectOwnership::from(ownership)).build().map_err(|e| api.invalid("rule", e.to_string()))?;
-        let controls = OwnershipControls::builder().rules(rule).build().map_err(|e| api.invalid("rule", e.to_string()))?;
-        let req = api.s3.put_bucket_ownership_controls().bucket(bucket_of(planned).unwrap_or_default()).ownership_controls(controls);
+        let rule = OwnershipControlsRule::builder()
+            .object_ownership(ObjectOwnership::from(ownership))
+            .build()
+            .map_err(|e| api.invalid("rule", e.to_string()))?;
+        let controls =
+            OwnershipControls::builder().rules(rule).build().map_err(|e| api.invalid("rule", e.to_string()))?;
+        let req = api
+            .s3
+            .put_bucket_ownership_controls()
+            .bucket(bucket_of(planned).unwrap_or_default())
+            .ownership_controls(controls);
         api.call("PutBucketOwnershipControls", || req.clone().send()).await?;
         read_after_write(self, ctx, with_id(planned)).await
     }

@@ -13,7 +13,10 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::StorageClass;
 use base64::Engine;
 use md5::{Digest, Md5};
-use meshplan_provider::{async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value};
+use meshplan_provider::{
+    async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type,
+    Value,
+};
 
 pub struct Object;
 
@@ -23,7 +26,10 @@ fn body(state: &Value) -> Result<Option<Vec<u8>>, String> {
         return Ok(Some(c.as_bytes().to_vec()));
     }
     if let Some(b) = state.get_str("content_base64") {
-        return base64::engine::general_purpose::STANDARD.decode(b).map(Some).map_err(|e| format!("content_base64: {e}"));
+        return base64::engine::general_purpose::STANDARD
+            .decode(b)
+            .map(Some)
+            .map_err(|e| format!("content_base64: {e}"));
     }
     if let Some(path) = state.get_str("source") {
         return std::fs::read(path).map(Some).map_err(|e| format!("source {path}: {e}"));
@@ -64,9 +70,16 @@ impl ResourceType for Object {
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
         // S3 lowercases metadata keys: any other key would read back as a change forever.
-        if let Some(key) = req.config.get("metadata").as_object().and_then(|m| m.keys().find(|k| k.chars().any(char::is_uppercase))) {
+        if let Some(key) =
+            req.config.get("metadata").as_object().and_then(|m| m.keys().find(|k| k.chars().any(char::is_uppercase)))
+        {
             let message = format!("metadata key {key:?} must be lowercase (S3 stores keys lowercased)");
-            return Err(AwsError::Invalid { address: ctx.address.clone(), message, attribute: Some("metadata".into()) }.into());
+            return Err(AwsError::Invalid {
+                address: ctx.address.clone(),
+                message,
+                attribute: Some("metadata".into()),
+            }
+            .into());
         }
         let mut planned = plan_with_schema(&self.schema(), req);
         if req.config.get("etag").is_null() && planned.state.is_wholly_known() {
@@ -104,7 +117,14 @@ impl ResourceType for Object {
         // HeadObject names the class only when it is not the default.
         s.set("storage_class", Value::from(h.storage_class().map(|c| c.as_str()).unwrap_or("STANDARD")));
         let metadata = h.metadata().filter(|m| !m.is_empty());
-        s.set("metadata", if metadata.is_none() && state.get("metadata").is_null() { Value::Null } else { map_value(metadata.into_iter().flatten()) });
+        s.set(
+            "metadata",
+            if metadata.is_none() && state.get("metadata").is_null() {
+                Value::Null
+            } else {
+                map_value(metadata.into_iter().flatten())
+            },
+        );
         Ok(Some(s))
     }
 
@@ -117,7 +137,8 @@ impl ResourceType for Object {
 
     /// An object is content, put idempotently: ours when it holds the planned bytes (ETag).
     async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
-        find_by_content(self, ctx, planned, |s| planned.get_str("etag").is_some_and(|e| s.get_str("etag") == Some(e))).await
+        find_by_content(self, ctx, planned, |s| planned.get_str("etag").is_some_and(|e| s.get_str("etag") == Some(e)))
+            .await
     }
 
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -128,16 +149,28 @@ impl ResourceType for Object {
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let api = Api::new(ctx)?;
         let (bucket, key) = (state.get_str("bucket").unwrap_or_default(), state.get_str("key").unwrap_or_default());
-        api.call("DeleteObject", || api.s3.delete_object().bucket(bucket).key(key).send()).await.or_not_found(NO_BUCKET)?;
+        api.call("DeleteObject", || api.s3.delete_object().bucket(bucket).key(key).send())
+            .await
+            .or_not_found(NO_BUCKET)?;
         Ok(())
     }
 
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         let id = id.trim_start_matches("s3://");
         let Some((bucket, key)) = id.split_once('/') else {
-            return Err(AwsError::Import { address: ctx.address.clone(), message: format!("expected BUCKET/KEY, got {id:?}") }.into());
+            return Err(AwsError::Import {
+                address: ctx.address.clone(),
+                message: format!("expected BUCKET/KEY, got {id:?}"),
+            }
+            .into());
         };
-        import_via_read(self, ctx, id, blank_state(&self.schema(), [("bucket", Value::from(bucket)), ("key", Value::from(key))])).await
+        import_via_read(
+            self,
+            ctx,
+            id,
+            blank_state(&self.schema(), [("bucket", Value::from(bucket)), ("key", Value::from(key))]),
+        )
+        .await
     }
 }
 
@@ -157,7 +190,10 @@ async fn put(ctx: &Ctx, planned: &Value) -> Result<(), ProviderError> {
             .set_content_language(get_string(planned, "content_language"))
             .set_website_redirect_location(get_string(planned, "website_redirect"))
             .set_storage_class(get_string(planned, "storage_class").map(|c| StorageClass::from(c.as_str())))
-            .set_metadata(Some(string_map(planned.get("metadata")).into_iter().collect()).filter(|m: &std::collections::HashMap<String, String>| !m.is_empty()))
+            .set_metadata(
+                Some(string_map(planned.get("metadata")).into_iter().collect())
+                    .filter(|m: &std::collections::HashMap<String, String>| !m.is_empty()),
+            )
             .body(ByteStream::from(bytes.clone()))
             .send()
     })

@@ -18,7 +18,8 @@ async fn check_adoption(h: &Harness, type_name: &str, config: &Value) -> Value {
         assert!(!all.contains_key(INTENT_TAG), "{type_name}: tags_all shows the intent tag: {state}");
     }
     assert!(state.get("tags").get(INTENT_TAG).is_null(), "{type_name}: tags show the intent tag");
-    let found = h.find(type_name, TOKEN, &planned).await.unwrap_or_else(|| panic!("{type_name}: not found by its token"));
+    let found =
+        h.find(type_name, TOKEN, &planned).await.unwrap_or_else(|| panic!("{type_name}: not found by its token"));
     assert_eq!(found, state, "{type_name}: find differs from create");
     assert_eq!(h.find(type_name, OTHER, &planned).await, None, "{type_name}: found by another create's token");
     h.assert_no_changes(type_name, &found, config).await;
@@ -35,10 +36,18 @@ async fn check_gone(h: &Harness, type_name: &str, config: &Value, state: &Value)
 #[tokio::test]
 async fn network_types_are_found_by_their_token() {
     let h = Harness::with_config(|c| c.set("default_tags", obj([("tags", tags([("team", "mesh")]))]))).await;
-    let vpc_cfg = obj([("cidr_block", Value::from("10.2.0.0/16")), ("enable_dns_hostnames", Value::from(true)), ("tags", tags([("Name", "foo")]))]);
+    let vpc_cfg = obj([
+        ("cidr_block", Value::from("10.2.0.0/16")),
+        ("enable_dns_hostnames", Value::from(true)),
+        ("tags", tags([("Name", "foo")])),
+    ]);
     let vpc = check_adoption(&h, "aws_vpc", &vpc_cfg).await;
     let vpc_id = vpc.get("id").clone();
-    let subnet_cfg = obj([("vpc_id", vpc_id.clone()), ("cidr_block", Value::from("10.2.1.0/24")), ("map_public_ip_on_launch", Value::from(true))]);
+    let subnet_cfg = obj([
+        ("vpc_id", vpc_id.clone()),
+        ("cidr_block", Value::from("10.2.1.0/24")),
+        ("map_public_ip_on_launch", Value::from(true)),
+    ]);
     let subnet = check_adoption(&h, "aws_subnet", &subnet_cfg).await;
     let igw_cfg = obj([("vpc_id", vpc_id.clone())]);
     let igw = check_adoption(&h, "aws_internet_gateway", &igw_cfg).await;
@@ -65,7 +74,11 @@ async fn network_types_are_found_by_their_token() {
     let sg_rule = check_adoption(&h, "aws_vpc_security_group_ingress_rule", &rule_cfg).await;
 
     // Content-identified: found by what they connect, whatever the token.
-    let route_cfg = obj([("route_table_id", rt.get("id").clone()), ("destination_cidr_block", Value::from("0.0.0.0/0")), ("nat_gateway_id", nat.get("id").clone())]);
+    let route_cfg = obj([
+        ("route_table_id", rt.get("id").clone()),
+        ("destination_cidr_block", Value::from("0.0.0.0/0")),
+        ("nat_gateway_id", nat.get("id").clone()),
+    ]);
     let (planned, route) = h.create_with_token("aws_route", &route_cfg, TOKEN).await;
     assert_eq!(h.find("aws_route", OTHER, &planned).await.as_ref(), Some(&route));
     let mut elsewhere = planned.clone();
@@ -116,7 +129,8 @@ async fn peering_is_found_by_its_token() {
 }
 
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#;
+const POLICY: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#;
 
 #[tokio::test]
 async fn iam_types_are_found_by_their_token() {
@@ -136,7 +150,8 @@ async fn iam_types_are_found_by_their_token() {
     let att_cfg = obj([("role", role.get("name").clone()), ("policy_arn", policy.get("arn").clone())]);
     let (planned_att, att) = h.create_with_token("aws_iam_role_policy_attachment", &att_cfg, TOKEN).await;
     assert_eq!(h.find("aws_iam_role_policy_attachment", TOKEN, &planned_att).await.as_ref(), Some(&att));
-    let inline_cfg = obj([("role", role.get("name").clone()), ("name", Value::from("inline")), ("policy", Value::from(POLICY))]);
+    let inline_cfg =
+        obj([("role", role.get("name").clone()), ("name", Value::from("inline")), ("policy", Value::from(POLICY))]);
     let (planned_inline, inline) = h.create_with_token("aws_iam_role_policy", &inline_cfg, TOKEN).await;
     assert_eq!(h.find("aws_iam_role_policy", TOKEN, &planned_inline).await.as_ref(), Some(&inline));
     let mut other_doc = planned_inline.clone();
@@ -175,7 +190,13 @@ async fn s3_bucket_is_found_by_name_and_token() {
     let (planned, pab) = h.create_with_token("aws_s3_bucket_public_access_block", &pab_cfg, TOKEN).await;
     assert_eq!(h.find("aws_s3_bucket_public_access_block", TOKEN, &planned).await.as_ref(), Some(&pab));
     // A tag update keeps the intent tag (S3 replaces the whole tag set).
-    let updated = h.update("aws_s3_bucket", &bucket, &obj([("bucket", Value::from("irsa-discovery")), ("tags", tags([("Name", "renamed")]))])).await;
+    let updated = h
+        .update(
+            "aws_s3_bucket",
+            &bucket,
+            &obj([("bucket", Value::from("irsa-discovery")), ("tags", tags([("Name", "renamed")]))]),
+        )
+        .await;
     assert!(updated.get("tags_all").get(INTENT_TAG).is_null());
     let planned = h.plan("aws_s3_bucket", None, &cfg).await.state;
     assert!(h.find("aws_s3_bucket", TOKEN, &planned).await.is_some(), "the intent tag survived the update");
@@ -186,7 +207,8 @@ async fn s3_bucket_is_found_by_name_and_token() {
 /// Plans `config` for a create with the harness's provider, through a lossy context.
 async fn create_losing(h: &Harness, lossy: &LoseResponses, type_name: &str, config: &Value, token: &str) -> Value {
     let rt = h.resource(type_name);
-    let ctx = lossy_ctx(&provider_config(&h.moto.server.url(), "us-east-1"), lossy, &Harness::addr(type_name), token).await;
+    let ctx =
+        lossy_ctx(&provider_config(&h.moto.server.url(), "us-east-1"), lossy, &Harness::addr(type_name), token).await;
     let config = complete(&rt.schema(), config);
     let planned = rt.plan(&ctx, PlanRequest { prior: None, config: &config }).await.expect("plan").state;
     rt.create(&ctx, &planned).await.unwrap_or_else(|e| panic!("create {type_name} through lost answers: {e}"))
@@ -210,24 +232,82 @@ async fn creates_whose_answers_are_lost_make_one_object() {
         ("CreateRole", 1),
         ("CreateBucket", 1),
     ]);
-    let vpc = create_losing(&h, &lossy, "aws_vpc", &obj([("cidr_block", Value::from("10.2.0.0/16")), ("enable_dns_hostnames", Value::from(true))]), "mp-000000000000000000000001").await;
+    let vpc = create_losing(
+        &h,
+        &lossy,
+        "aws_vpc",
+        &obj([("cidr_block", Value::from("10.2.0.0/16")), ("enable_dns_hostnames", Value::from(true))]),
+        "mp-000000000000000000000001",
+    )
+    .await;
     assert_eq!(vpc.get("enable_dns_hostnames"), &Value::from(true));
     let vpc_id = vpc.get("id").clone();
-    let subnet = create_losing(&h, &lossy, "aws_subnet", &obj([("vpc_id", vpc_id.clone()), ("cidr_block", Value::from("10.2.1.0/24"))]), "mp-000000000000000000000002").await;
-    let igw = create_losing(&h, &lossy, "aws_internet_gateway", &obj([("vpc_id", vpc_id.clone())]), "mp-000000000000000000000003").await;
+    let subnet = create_losing(
+        &h,
+        &lossy,
+        "aws_subnet",
+        &obj([("vpc_id", vpc_id.clone()), ("cidr_block", Value::from("10.2.1.0/24"))]),
+        "mp-000000000000000000000002",
+    )
+    .await;
+    let igw = create_losing(
+        &h,
+        &lossy,
+        "aws_internet_gateway",
+        &obj([("vpc_id", vpc_id.clone())]),
+        "mp-000000000000000000000003",
+    )
+    .await;
     assert_eq!(igw.get("vpc_id"), &vpc_id, "attached once, despite the lost answer");
-    let sg_cfg = obj([("vpc_id", vpc_id.clone()), ("name", Value::from("nodes")), ("ingress", Value::List(vec![rule("tcp", 443, "10.3.0.0/16")]))]);
+    let sg_cfg = obj([
+        ("vpc_id", vpc_id.clone()),
+        ("name", Value::from("nodes")),
+        ("ingress", Value::List(vec![rule("tcp", 443, "10.3.0.0/16")])),
+    ]);
     let sg = create_losing(&h, &lossy, "aws_security_group", &sg_cfg, "mp-000000000000000000000004").await;
-    let rt = create_losing(&h, &lossy, "aws_route_table", &obj([("vpc_id", vpc_id.clone())]), "mp-000000000000000000000005").await;
-    let route_cfg = obj([("route_table_id", rt.get("id").clone()), ("destination_cidr_block", Value::from("0.0.0.0/0")), ("gateway_id", igw.get("id").clone())]);
+    let rt =
+        create_losing(&h, &lossy, "aws_route_table", &obj([("vpc_id", vpc_id.clone())]), "mp-000000000000000000000005")
+            .await;
+    let route_cfg = obj([
+        ("route_table_id", rt.get("id").clone()),
+        ("destination_cidr_block", Value::from("0.0.0.0/0")),
+        ("gateway_id", igw.get("id").clone()),
+    ]);
     create_losing(&h, &lossy, "aws_route", &route_cfg, "mp-000000000000000000000006").await;
     let assoc_cfg = obj([("route_table_id", rt.get("id").clone()), ("subnet_id", subnet.get("id").clone())]);
-    let assoc = create_losing(&h, &lossy, "aws_route_table_association", &assoc_cfg, "mp-000000000000000000000007").await;
+    let assoc =
+        create_losing(&h, &lossy, "aws_route_table_association", &assoc_cfg, "mp-000000000000000000000007").await;
     assert!(s(&assoc, "id").starts_with("rtbassoc-"), "{assoc}");
-    let role = create_losing(&h, &lossy, "aws_iam_role", &obj([("name", Value::from("r")), ("assume_role_policy", Value::from(TRUST))]), "mp-000000000000000000000008").await;
-    create_losing(&h, &lossy, "aws_s3_bucket", &obj([("bucket", Value::from("lossy-bucket"))]), "mp-000000000000000000000009").await;
+    let role = create_losing(
+        &h,
+        &lossy,
+        "aws_iam_role",
+        &obj([("name", Value::from("r")), ("assume_role_policy", Value::from(TRUST))]),
+        "mp-000000000000000000000008",
+    )
+    .await;
+    create_losing(
+        &h,
+        &lossy,
+        "aws_s3_bucket",
+        &obj([("bucket", Value::from("lossy-bucket"))]),
+        "mp-000000000000000000000009",
+    )
+    .await;
     let lost = lossy.lost();
-    for op in ["CreateVpc", "ModifyVpcAttribute", "CreateSubnet", "CreateInternetGateway", "AttachInternetGateway", "CreateSecurityGroup", "CreateRouteTable", "CreateRoute", "AssociateRouteTable", "CreateRole", "CreateBucket"] {
+    for op in [
+        "CreateVpc",
+        "ModifyVpcAttribute",
+        "CreateSubnet",
+        "CreateInternetGateway",
+        "AttachInternetGateway",
+        "CreateSecurityGroup",
+        "CreateRouteTable",
+        "CreateRoute",
+        "AssociateRouteTable",
+        "CreateRole",
+        "CreateBucket",
+    ] {
         assert!(lost.iter().any(|l| l == op), "the answer of {op} was not lost: {lost:?}");
     }
 
@@ -243,7 +323,11 @@ async fn creates_whose_answers_are_lost_make_one_object() {
     assert_eq!(sgs.security_groups().iter().filter(|g| g.group_name() != Some("default")).count(), 1);
     let group = sgs.security_groups().iter().find(|g| g.group_id() == sg.get_str("id")).expect("our group");
     assert_eq!(group.ip_permissions().len(), 1, "{:?}", group.ip_permissions());
-    assert!(group.ip_permissions_egress().is_empty(), "the default egress was revoked: {:?}", group.ip_permissions_egress());
+    assert!(
+        group.ip_permissions_egress().is_empty(),
+        "the default egress was revoked: {:?}",
+        group.ip_permissions_egress()
+    );
     let rts = ec2.describe_route_tables().filters(filter("vpc-id", &vpc_id)).send().await.unwrap();
     assert_eq!(rts.route_tables().len(), 2, "the main table and ours");
     let roles = h.clients().iam.list_roles().send().await.unwrap();

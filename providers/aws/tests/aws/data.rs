@@ -26,10 +26,20 @@ async fn identity_partition_region_zones() {
 #[tokio::test]
 async fn vpc_and_subnets_lookup() {
     let h = Harness::new().await;
-    let v = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.2.0.0/16")), ("tags", tags([("Name", "foo")]))])).await;
+    let v = h
+        .create("aws_vpc", &obj([("cidr_block", Value::from("10.2.0.0/16")), ("tags", tags([("Name", "foo")]))]))
+        .await;
     for (i, cidr) in ["10.2.1.0/24", "10.2.2.0/24"].iter().enumerate() {
         let tier = if i == 0 { "private" } else { "public" };
-        h.create("aws_subnet", &obj([("vpc_id", v.get("id").clone()), ("cidr_block", Value::from(*cidr)), ("tags", tags([("tier", tier)]))])).await;
+        h.create(
+            "aws_subnet",
+            &obj([
+                ("vpc_id", v.get("id").clone()),
+                ("cidr_block", Value::from(*cidr)),
+                ("tags", tags([("tier", tier)])),
+            ]),
+        )
+        .await;
     }
     let found = h.data("aws_vpc", &obj([("tags", tags([("Name", "foo")]))])).await;
     assert_eq!(found.get("id"), v.get("id"));
@@ -44,6 +54,8 @@ async fn vpc_and_subnets_lookup() {
     let filter = obj([("name", Value::from("vpc-id")), ("values", Value::List(vec![v.get("id").clone()]))]);
     let all = h.data("aws_subnets", &obj([("filter", Value::List(vec![filter.clone()]))])).await;
     assert_eq!(all.get("ids").as_list().unwrap().len(), 2);
-    let private = h.data("aws_subnets", &obj([("filter", Value::List(vec![filter])), ("tags", tags([("tier", "private")]))])).await;
+    let private = h
+        .data("aws_subnets", &obj([("filter", Value::List(vec![filter])), ("tags", tags([("tier", "private")]))]))
+        .await;
     assert_eq!(private.get("ids").as_list().unwrap().len(), 1);
 }

@@ -10,7 +10,9 @@ fn list(items: &[&str]) -> Value {
 }
 
 async fn role(h: &Harness, name: &str, service: &str) -> Value {
-    let trust = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{{"Service":"{service}"}}}}]}}"#);
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{{"Service":"{service}"}}}}]}}"#
+    );
     h.create("aws_iam_role", &obj([("name", Value::from(name)), ("assume_role_policy", Value::from(trust))])).await
 }
 
@@ -20,7 +22,16 @@ async fn cluster_node_group_irsa_and_token() {
     let vpc = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.2.0.0/16"))])).await;
     let mut subnets = vec![];
     for (cidr, az) in [("10.2.1.0/24", "us-east-1a"), ("10.2.2.0/24", "us-east-1b")] {
-        let sn = h.create("aws_subnet", &obj([("vpc_id", vpc.get("id").clone()), ("cidr_block", Value::from(cidr)), ("availability_zone", Value::from(az))])).await;
+        let sn = h
+            .create(
+                "aws_subnet",
+                &obj([
+                    ("vpc_id", vpc.get("id").clone()),
+                    ("cidr_block", Value::from(cidr)),
+                    ("availability_zone", Value::from(az)),
+                ]),
+            )
+            .await;
         subnets.push(sn.get("id").clone());
     }
     let cluster_role = role(&h, "EKS-Cluster-Role", "eks.amazonaws.com").await;
@@ -41,7 +52,10 @@ async fn cluster_node_group_irsa_and_token() {
     assert!(s(&c, "endpoint").starts_with("https://"));
     let ca = c.get("certificate_authority").as_list().unwrap()[0].get_str("data").unwrap().to_string();
     assert!(!ca.is_empty());
-    let issuer = c.get("identity").as_list().unwrap()[0].get("oidc").as_list().unwrap()[0].get_str("issuer").unwrap().to_string();
+    let issuer = c.get("identity").as_list().unwrap()[0].get("oidc").as_list().unwrap()[0]
+        .get_str("issuer")
+        .unwrap()
+        .to_string();
     assert!(issuer.starts_with("https://oidc.eks.us-east-1.amazonaws.com/id/"), "{issuer}");
     h.assert_no_changes("aws_eks_cluster", &c, &cfg("a", &["api"])).await;
     let c = h.update("aws_eks_cluster", &c, &cfg("b", &["api", "audit"])).await;
@@ -57,8 +71,12 @@ async fn cluster_node_group_irsa_and_token() {
     let data = h.data("aws_eks_cluster", &obj([("name", Value::from("foo-eks-cluster"))])).await;
     assert_eq!(data.get("endpoint"), c.get("endpoint"));
     assert_eq!(data.get("identity"), c.get("identity"));
-    assert_eq!(data.get("vpc_config").as_list().unwrap()[0].get("vpc_id"), c.get("vpc_config").as_list().unwrap()[0].get("vpc_id"));
-    let mut logs: Vec<&str> = data.get("enabled_cluster_log_types").as_list().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(
+        data.get("vpc_config").as_list().unwrap()[0].get("vpc_id"),
+        c.get("vpc_config").as_list().unwrap()[0].get("vpc_id")
+    );
+    let mut logs: Vec<&str> =
+        data.get("enabled_cluster_log_types").as_list().unwrap().iter().filter_map(Value::as_str).collect();
     logs.sort();
     assert_eq!(logs, ["api", "audit"], "the data source reads the enabled log types");
     let auth = h.data("aws_eks_cluster_auth", &obj([("name", Value::from("foo-eks-cluster"))])).await;
@@ -71,7 +89,13 @@ async fn cluster_node_group_irsa_and_token() {
     .unwrap();
     let expected_prefix = format!("{}/?Action=GetCallerIdentity&Version=2011-06-15&", h.moto.server.url());
     assert!(url.starts_with(&expected_prefix), "presigned against the configured sts endpoint: {url}");
-    for part in ["X-Amz-Expires=60", "X-Amz-SignedHeaders=host%3Bx-k8s-aws-id", "X-Amz-Credential=testing%2F", "%2Fus-east-1%2Fsts%2Faws4_request", "X-Amz-Signature="] {
+    for part in [
+        "X-Amz-Expires=60",
+        "X-Amz-SignedHeaders=host%3Bx-k8s-aws-id",
+        "X-Amz-Credential=testing%2F",
+        "%2Fus-east-1%2Fsts%2Faws4_request",
+        "X-Amz-Signature=",
+    ] {
         assert!(url.contains(part), "{part} missing in {url}");
     }
     // moto routes requests by their Authorization header, which a presigned GET lacks,
@@ -81,12 +105,20 @@ async fn cluster_node_group_irsa_and_token() {
     let oidc = h
         .create(
             "aws_iam_openid_connect_provider",
-            &obj([("url", Value::from(issuer.as_str())), ("client_id_list", list(&["sts.amazonaws.com"])), ("thumbprint_list", list(&["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"]))]),
+            &obj([
+                ("url", Value::from(issuer.as_str())),
+                ("client_id_list", list(&["sts.amazonaws.com"])),
+                ("thumbprint_list", list(&["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"])),
+            ]),
         )
         .await;
     let host = issuer.trim_start_matches("https://");
     let cond = |var: &str, value: &str| {
-        obj([("test", Value::from("StringEquals")), ("variable", Value::from(format!("{host}:{var}"))), ("values", list(&[value]))])
+        obj([
+            ("test", Value::from("StringEquals")),
+            ("variable", Value::from(format!("{host}:{var}"))),
+            ("values", list(&[value])),
+        ])
     };
     let trust = h
         .data(
@@ -95,8 +127,20 @@ async fn cluster_node_group_irsa_and_token() {
                 "statement",
                 Value::List(vec![obj([
                     ("actions", list(&["sts:AssumeRoleWithWebIdentity"])),
-                    ("principals", Value::List(vec![obj([("type", Value::from("Federated")), ("identifiers", Value::List(vec![oidc.get("arn").clone()]))])])),
-                    ("condition", Value::List(vec![cond("sub", "system:serviceaccount:kube-system:ebs-csi-controller-sa"), cond("aud", "sts.amazonaws.com")])),
+                    (
+                        "principals",
+                        Value::List(vec![obj([
+                            ("type", Value::from("Federated")),
+                            ("identifiers", Value::List(vec![oidc.get("arn").clone()])),
+                        ])]),
+                    ),
+                    (
+                        "condition",
+                        Value::List(vec![
+                            cond("sub", "system:serviceaccount:kube-system:ebs-csi-controller-sa"),
+                            cond("aud", "sts.amazonaws.com"),
+                        ]),
+                    ),
                 ])]),
             )]),
         )
@@ -114,9 +158,23 @@ async fn cluster_node_group_irsa_and_token() {
             ("node_role_arn", node_role.get("arn").clone()),
             ("subnet_ids", Value::List(subnets.clone())),
             ("instance_types", list(&["m5.large"])),
-            ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(desired)), ("min_size", Value::from(1i64)), ("max_size", Value::from(3i64))])])),
+            (
+                "scaling_config",
+                Value::List(vec![obj([
+                    ("desired_size", Value::from(desired)),
+                    ("min_size", Value::from(1i64)),
+                    ("max_size", Value::from(3i64)),
+                ])]),
+            ),
             ("labels", tags([("dedicated", label)])),
-            ("taint", Value::List(vec![obj([("key", Value::from("dedicated")), ("value", Value::from("spire-server")), ("effect", Value::from("NO_EXECUTE"))])])),
+            (
+                "taint",
+                Value::List(vec![obj([
+                    ("key", Value::from("dedicated")),
+                    ("value", Value::from("spire-server")),
+                    ("effect", Value::from("NO_EXECUTE")),
+                ])]),
+            ),
         ])
     };
     let ng = h.create("aws_eks_node_group", &ng_cfg(1, "spire-server")).await;

@@ -31,7 +31,12 @@ impl Stack<'_> {
         let ctx = Ctx::new(client.clone(), format!("{type_name}.e2e"));
         let planned = rt.plan(&ctx, PlanRequest { prior: None, config: &config }).await.unwrap();
         let state = rt.create(&ctx, &planned.state).await.unwrap_or_else(|e| panic!("{type_name}: {}", e.message));
-        self.applied.push(Applied { client: client.clone(), type_name: type_name.into(), config, state: state.clone() });
+        self.applied.push(Applied {
+            client: client.clone(),
+            type_name: type_name.into(),
+            config,
+            state: state.clone(),
+        });
         state
     }
 
@@ -48,7 +53,8 @@ impl Stack<'_> {
             let ctx = Ctx::new(a.client.clone(), format!("{}.e2e", a.type_name));
             let counter = &a.client.downcast_ref::<meshplan_provider_aws::AwsClients>().unwrap().calls;
             counter.reset();
-            let refreshed = rt.read(&ctx, &a.state).await.unwrap().unwrap_or_else(|| panic!("{} vanished", a.type_name));
+            let refreshed =
+                rt.read(&ctx, &a.state).await.unwrap().unwrap_or_else(|| panic!("{} vanished", a.type_name));
             let entry = calls.entry(a.type_name.clone()).or_default();
             entry.0 += 1;
             entry.1 += counter.total();
@@ -81,14 +87,24 @@ impl Stack<'_> {
         }
         // Two provider instances (east, west): count each once.
         let east = counter_of(&self.h.client).total();
-        let west = self.applied.iter().map(|a| &a.client).find(|c| !std::sync::Arc::ptr_eq(c, &self.h.client)).map(|c| counter_of(c).total()).unwrap_or(0);
+        let west = self
+            .applied
+            .iter()
+            .map(|a| &a.client)
+            .find(|c| !std::sync::Arc::ptr_eq(c, &self.h.client))
+            .map(|c| counter_of(c).total())
+            .unwrap_or(0);
         east + west
     }
 
     async fn destroy(self) {
         for a in self.applied.iter().rev() {
             let ctx = Ctx::new(a.client.clone(), format!("{}.e2e", a.type_name));
-            self.h.resource(&a.type_name).delete(&ctx, &a.state).await.unwrap_or_else(|e| panic!("destroy {}: {}", a.type_name, e.message));
+            self.h
+                .resource(&a.type_name)
+                .delete(&ctx, &a.state)
+                .await
+                .unwrap_or_else(|e| panic!("destroy {}: {}", a.type_name, e.message));
         }
     }
 }
@@ -100,7 +116,13 @@ fn list(items: &[&str]) -> Value {
 /// One VPC with a public and a private subnet, IGW, NAT gateway and both route tables.
 /// Returns (vpc, private route table).
 async fn network(stack: &mut Stack<'_>, client: &Client, name: &str, cidr_prefix: &str, az: &str) -> (Value, Value) {
-    let vpc = stack.apply_in(client, "aws_vpc", obj([("cidr_block", Value::from(format!("{cidr_prefix}.0.0/16"))), ("tags", tags([("Name", name)]))])).await;
+    let vpc = stack
+        .apply_in(
+            client,
+            "aws_vpc",
+            obj([("cidr_block", Value::from(format!("{cidr_prefix}.0.0/16"))), ("tags", tags([("Name", name)]))]),
+        )
+        .await;
     let id = vpc.get("id").clone();
     let subnet = |n: u8, public: bool| {
         obj([
@@ -114,27 +136,76 @@ async fn network(stack: &mut Stack<'_>, client: &Client, name: &str, cidr_prefix
     let private = stack.apply_in(client, "aws_subnet", subnet(2, false)).await;
     let igw = stack.apply_in(client, "aws_internet_gateway", obj([("vpc_id", id.clone())])).await;
     let eip = stack.apply_in(client, "aws_eip", obj([("domain", Value::from("vpc"))])).await;
-    let nat = stack.apply_in(client, "aws_nat_gateway", obj([("allocation_id", eip.get("id").clone()), ("subnet_id", public.get("id").clone())])).await;
+    let nat = stack
+        .apply_in(
+            client,
+            "aws_nat_gateway",
+            obj([("allocation_id", eip.get("id").clone()), ("subnet_id", public.get("id").clone())]),
+        )
+        .await;
     let mut private_rt = Value::Null;
-    for (sn, target) in [(&public, ("gateway_id", igw.get("id").clone())), (&private, ("nat_gateway_id", nat.get("id").clone()))] {
+    for (sn, target) in
+        [(&public, ("gateway_id", igw.get("id").clone())), (&private, ("nat_gateway_id", nat.get("id").clone()))]
+    {
         let rt = stack.apply_in(client, "aws_route_table", obj([("vpc_id", id.clone())])).await;
-        stack.apply_in(client, "aws_route", obj([("route_table_id", rt.get("id").clone()), ("destination_cidr_block", Value::from("0.0.0.0/0")), target])).await;
-        stack.apply_in(client, "aws_route_table_association", obj([("subnet_id", sn.get("id").clone()), ("route_table_id", rt.get("id").clone())])).await;
+        stack
+            .apply_in(
+                client,
+                "aws_route",
+                obj([
+                    ("route_table_id", rt.get("id").clone()),
+                    ("destination_cidr_block", Value::from("0.0.0.0/0")),
+                    target,
+                ]),
+            )
+            .await;
+        stack
+            .apply_in(
+                client,
+                "aws_route_table_association",
+                obj([("subnet_id", sn.get("id").clone()), ("route_table_id", rt.get("id").clone())]),
+            )
+            .await;
         private_rt = rt;
     }
     (vpc, private_rt)
 }
 
-async fn peer_routes_and_sg(stack: &mut Stack<'_>, client: &Client, vpc: &Value, rt: &Value, peer_cidr: &str, pcx: &Value) {
+async fn peer_routes_and_sg(
+    stack: &mut Stack<'_>,
+    client: &Client,
+    vpc: &Value,
+    rt: &Value,
+    peer_cidr: &str,
+    pcx: &Value,
+) {
     stack
-        .apply_in(client, "aws_route", obj([("route_table_id", rt.get("id").clone()), ("destination_cidr_block", Value::from(peer_cidr)), ("vpc_peering_connection_id", pcx.get("id").clone())]))
+        .apply_in(
+            client,
+            "aws_route",
+            obj([
+                ("route_table_id", rt.get("id").clone()),
+                ("destination_cidr_block", Value::from(peer_cidr)),
+                ("vpc_peering_connection_id", pcx.get("id").clone()),
+            ]),
+        )
         .await;
-    let all = obj([("protocol", Value::from("-1")), ("from_port", Value::from(0i64)), ("to_port", Value::from(0i64)), ("cidr_blocks", list(&[peer_cidr]))]);
+    let all = obj([
+        ("protocol", Value::from("-1")),
+        ("from_port", Value::from(0i64)),
+        ("to_port", Value::from(0i64)),
+        ("cidr_blocks", list(&[peer_cidr])),
+    ]);
     stack
         .apply_in(
             client,
             "aws_security_group",
-            obj([("name", Value::from(format!("from-{peer_cidr}").replace('/', "_"))), ("vpc_id", vpc.get("id").clone()), ("ingress", Value::List(vec![all.clone()])), ("egress", Value::List(vec![all]))]),
+            obj([
+                ("name", Value::from(format!("from-{peer_cidr}").replace('/', "_"))),
+                ("vpc_id", vpc.get("id").clone()),
+                ("ingress", Value::List(vec![all.clone()])),
+                ("egress", Value::List(vec![all])),
+            ]),
         )
         .await;
 }
@@ -155,13 +226,32 @@ async fn end_to_end_apply_plan_destroy() {
     let foo_bar = stack
         .apply(
             "aws_vpc_peering_connection",
-            obj([("vpc_id", foo.get("id").clone()), ("peer_vpc_id", bar.get("id").clone()), ("auto_accept", Value::from(true)), ("requester", dns.clone()), ("accepter", dns.clone())]),
+            obj([
+                ("vpc_id", foo.get("id").clone()),
+                ("peer_vpc_id", bar.get("id").clone()),
+                ("auto_accept", Value::from(true)),
+                ("requester", dns.clone()),
+                ("accepter", dns.clone()),
+            ]),
         )
         .await;
     let foo_baz = stack
-        .apply("aws_vpc_peering_connection", obj([("vpc_id", foo.get("id").clone()), ("peer_vpc_id", baz.get("id").clone()), ("peer_region", Value::from("us-west-2"))]))
+        .apply(
+            "aws_vpc_peering_connection",
+            obj([
+                ("vpc_id", foo.get("id").clone()),
+                ("peer_vpc_id", baz.get("id").clone()),
+                ("peer_region", Value::from("us-west-2")),
+            ]),
+        )
         .await;
-    stack.apply_in(&west, "aws_vpc_peering_connection_accepter", obj([("vpc_peering_connection_id", foo_baz.get("id").clone()), ("auto_accept", Value::from(true))])).await;
+    stack
+        .apply_in(
+            &west,
+            "aws_vpc_peering_connection_accepter",
+            obj([("vpc_peering_connection_id", foo_baz.get("id").clone()), ("auto_accept", Value::from(true))]),
+        )
+        .await;
     peer_routes_and_sg(&mut stack, &east, &foo, &foo_rt, "10.3.0.0/16", &foo_bar).await;
     peer_routes_and_sg(&mut stack, &east, &bar, &bar_rt, "10.2.0.0/16", &foo_bar).await;
     peer_routes_and_sg(&mut stack, &east, &foo, &foo_rt, "10.4.0.0/16", &foo_baz).await;
@@ -169,19 +259,69 @@ async fn end_to_end_apply_plan_destroy() {
 
     // IAM + EKS.
     let trust = |service: &str| {
-        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{{"Service":"{service}"}}}}]}}"#)
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{{"Service":"{service}"}}}}]}}"#
+        )
     };
-    let cluster_role = stack.apply("aws_iam_role", obj([("name", Value::from("EKS-Cluster-Role")), ("assume_role_policy", Value::from(trust("eks.amazonaws.com")))])).await;
-    stack.apply("aws_iam_role_policy_attachment", obj([("role", Value::from("EKS-Cluster-Role")), ("policy_arn", Value::from("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"))])).await;
-    let node_role = stack.apply("aws_iam_role", obj([("name", Value::from("EKS-NodeGroup-Role")), ("assume_role_policy", Value::from(trust("ec2.amazonaws.com")))])).await;
+    let cluster_role = stack
+        .apply(
+            "aws_iam_role",
+            obj([
+                ("name", Value::from("EKS-Cluster-Role")),
+                ("assume_role_policy", Value::from(trust("eks.amazonaws.com"))),
+            ]),
+        )
+        .await;
+    stack
+        .apply(
+            "aws_iam_role_policy_attachment",
+            obj([
+                ("role", Value::from("EKS-Cluster-Role")),
+                ("policy_arn", Value::from("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy")),
+            ]),
+        )
+        .await;
+    let node_role = stack
+        .apply(
+            "aws_iam_role",
+            obj([
+                ("name", Value::from("EKS-NodeGroup-Role")),
+                ("assume_role_policy", Value::from(trust("ec2.amazonaws.com"))),
+            ]),
+        )
+        .await;
     for p in ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"] {
-        stack.apply("aws_iam_role_policy_attachment", obj([("role", Value::from("EKS-NodeGroup-Role")), ("policy_arn", Value::from(format!("arn:aws:iam::aws:policy/{p}")))])).await;
+        stack
+            .apply(
+                "aws_iam_role_policy_attachment",
+                obj([
+                    ("role", Value::from("EKS-NodeGroup-Role")),
+                    ("policy_arn", Value::from(format!("arn:aws:iam::aws:policy/{p}"))),
+                ]),
+            )
+            .await;
     }
-    let subnets = h.data("aws_subnets", &obj([("filter", Value::List(vec![obj([("name", Value::from("vpc-id")), ("values", Value::List(vec![foo.get("id").clone()]))])]))])).await;
+    let subnets = h
+        .data(
+            "aws_subnets",
+            &obj([(
+                "filter",
+                Value::List(vec![obj([
+                    ("name", Value::from("vpc-id")),
+                    ("values", Value::List(vec![foo.get("id").clone()])),
+                ])]),
+            )]),
+        )
+        .await;
     let cluster = stack
         .apply(
             "aws_eks_cluster",
-            obj([("name", Value::from("foo-eks-cluster")), ("role_arn", cluster_role.get("arn").clone()), ("version", Value::from("1.29")), ("vpc_config", Value::List(vec![obj([("subnet_ids", subnets.get("ids").clone())])]))]),
+            obj([
+                ("name", Value::from("foo-eks-cluster")),
+                ("role_arn", cluster_role.get("arn").clone()),
+                ("version", Value::from("1.29")),
+                ("vpc_config", Value::List(vec![obj([("subnet_ids", subnets.get("ids").clone())])])),
+            ]),
         )
         .await;
     stack
@@ -193,16 +333,39 @@ async fn end_to_end_apply_plan_destroy() {
                 ("node_role_arn", node_role.get("arn").clone()),
                 ("subnet_ids", subnets.get("ids").clone()),
                 ("instance_types", list(&["m5.large"])),
-                ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])])),
+                (
+                    "scaling_config",
+                    Value::List(vec![obj([
+                        ("desired_size", Value::from(2i64)),
+                        ("min_size", Value::from(2i64)),
+                        ("max_size", Value::from(2i64)),
+                    ])]),
+                ),
             ]),
         )
         .await;
-    let issuer = cluster.get("identity").as_list().unwrap()[0].get("oidc").as_list().unwrap()[0].get_str("issuer").unwrap().to_string();
+    let issuer = cluster.get("identity").as_list().unwrap()[0].get("oidc").as_list().unwrap()[0]
+        .get_str("issuer")
+        .unwrap()
+        .to_string();
     let oidc = stack
-        .apply("aws_iam_openid_connect_provider", obj([("url", Value::from(issuer.as_str())), ("client_id_list", list(&["sts.amazonaws.com"])), ("thumbprint_list", list(&["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"]))]))
+        .apply(
+            "aws_iam_openid_connect_provider",
+            obj([
+                ("url", Value::from(issuer.as_str())),
+                ("client_id_list", list(&["sts.amazonaws.com"])),
+                ("thumbprint_list", list(&["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"])),
+            ]),
+        )
         .await;
     let host = issuer.trim_start_matches("https://");
-    let cond = |var: &str, value: &str| obj([("test", Value::from("StringEquals")), ("variable", Value::from(format!("{host}:{var}"))), ("values", list(&[value]))]);
+    let cond = |var: &str, value: &str| {
+        obj([
+            ("test", Value::from("StringEquals")),
+            ("variable", Value::from(format!("{host}:{var}"))),
+            ("values", list(&[value])),
+        ])
+    };
     let doc = h
         .data(
             "aws_iam_policy_document",
@@ -210,22 +373,56 @@ async fn end_to_end_apply_plan_destroy() {
                 "statement",
                 Value::List(vec![obj([
                     ("actions", list(&["sts:AssumeRoleWithWebIdentity"])),
-                    ("principals", Value::List(vec![obj([("type", Value::from("Federated")), ("identifiers", Value::List(vec![oidc.get("arn").clone()]))])])),
-                    ("condition", Value::List(vec![cond("sub", "system:serviceaccount:kube-system:ebs-csi-controller-sa"), cond("aud", "sts.amazonaws.com")])),
+                    (
+                        "principals",
+                        Value::List(vec![obj([
+                            ("type", Value::from("Federated")),
+                            ("identifiers", Value::List(vec![oidc.get("arn").clone()])),
+                        ])]),
+                    ),
+                    (
+                        "condition",
+                        Value::List(vec![
+                            cond("sub", "system:serviceaccount:kube-system:ebs-csi-controller-sa"),
+                            cond("aud", "sts.amazonaws.com"),
+                        ]),
+                    ),
                 ])]),
             )]),
         )
         .await;
-    stack.apply("aws_iam_role", obj([("name", Value::from("EKS-EBS-CSI-Role")), ("assume_role_policy", doc.get("json").clone())])).await;
+    stack
+        .apply(
+            "aws_iam_role",
+            obj([("name", Value::from("EKS-EBS-CSI-Role")), ("assume_role_policy", doc.get("json").clone())]),
+        )
+        .await;
 
     // S3.
-    stack.apply("aws_s3_bucket", obj([("bucket", Value::from("foo-oidc")), ("tags", tags([("Name", "foo-oidc")]))])).await;
-    for (key, body) in [(".well-known/openid-configuration", r#"{"issuer":"https://s3-us-east-1.amazonaws.com/foo-oidc"}"#), ("keys.json", r#"{"keys":[]}"#)] {
-        stack.apply("aws_s3_object", obj([("bucket", Value::from("foo-oidc")), ("key", Value::from(key)), ("content", Value::from(body))])).await;
+    stack
+        .apply("aws_s3_bucket", obj([("bucket", Value::from("foo-oidc")), ("tags", tags([("Name", "foo-oidc")]))]))
+        .await;
+    for (key, body) in [
+        (".well-known/openid-configuration", r#"{"issuer":"https://s3-us-east-1.amazonaws.com/foo-oidc"}"#),
+        ("keys.json", r#"{"keys":[]}"#),
+    ] {
+        stack
+            .apply(
+                "aws_s3_object",
+                obj([("bucket", Value::from("foo-oidc")), ("key", Value::from(key)), ("content", Value::from(body))]),
+            )
+            .await;
     }
     let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::foo-oidc/*"}]}"#;
-    stack.apply("aws_s3_bucket_policy", obj([("bucket", Value::from("foo-oidc")), ("policy", Value::from(policy))])).await;
-    stack.apply("aws_s3_bucket_public_access_block", obj([("bucket", Value::from("foo-oidc")), ("block_public_acls", Value::from(true))])).await;
+    stack
+        .apply("aws_s3_bucket_policy", obj([("bucket", Value::from("foo-oidc")), ("policy", Value::from(policy))]))
+        .await;
+    stack
+        .apply(
+            "aws_s3_bucket_public_access_block",
+            obj([("bucket", Value::from("foo-oidc")), ("block_public_acls", Value::from(true))]),
+        )
+        .await;
     let apply_time = started.elapsed();
 
     let calls = stack.refresh_and_plan().await;
@@ -248,12 +445,23 @@ async fn end_to_end_apply_plan_destroy() {
     assert!(vpcs.vpcs().iter().all(|v| v.is_default() == Some(true)), "only default VPCs remain");
     let west_clients = west.downcast_ref::<meshplan_provider_aws::AwsClients>().unwrap();
     assert!(west_clients.ec2.describe_vpcs().send().await.unwrap().vpcs().iter().all(|v| v.is_default() == Some(true)));
-    assert!(c.ec2.describe_nat_gateways().send().await.unwrap().nat_gateways().iter().all(|n| n.state().map(|s| s.as_str()) == Some("deleted")));
+    assert!(c
+        .ec2
+        .describe_nat_gateways()
+        .send()
+        .await
+        .unwrap()
+        .nat_gateways()
+        .iter()
+        .all(|n| n.state().map(|s| s.as_str()) == Some("deleted")));
     assert!(c.ec2.describe_addresses().send().await.unwrap().addresses().is_empty());
     assert!(c.eks.list_clusters().send().await.unwrap().clusters().is_empty());
     assert!(c.iam.list_roles().send().await.unwrap().roles().iter().all(|r| !r.role_name().starts_with("EKS-")));
     assert!(c.iam.list_open_id_connect_providers().send().await.unwrap().open_id_connect_provider_list().is_empty());
     assert!(c.s3.list_buckets().send().await.unwrap().buckets().is_empty());
     let pcx = c.ec2.describe_vpc_peering_connections().send().await.unwrap();
-    assert!(pcx.vpc_peering_connections().iter().all(|p| p.status().and_then(|s| s.code()).map(|c| c.as_str()) == Some("deleted")));
+    assert!(pcx
+        .vpc_peering_connections()
+        .iter()
+        .all(|p| p.status().and_then(|s| s.code()).map(|c| c.as_str()) == Some("deleted")));
 }

@@ -16,7 +16,10 @@ async fn trust_policy(h: &Harness, service: &str) -> String {
                 "statement",
                 Value::List(vec![obj([
                     ("actions", list(&["sts:AssumeRole"])),
-                    ("principals", Value::List(vec![obj([("type", Value::from("Service")), ("identifiers", list(&[service]))])])),
+                    (
+                        "principals",
+                        Value::List(vec![obj([("type", Value::from("Service")), ("identifiers", list(&[service]))])]),
+                    ),
                 ])]),
             )]),
         )
@@ -61,10 +64,13 @@ async fn role_lifecycle_with_semantic_policy_compare() {
 
     // Inline policy.
     let inline = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
-    let rp_cfg = |p: &str| obj([("name", Value::from("read")), ("role", Value::from("EKS-Cluster-Role")), ("policy", Value::from(p))]);
+    let rp_cfg = |p: &str| {
+        obj([("name", Value::from("read")), ("role", Value::from("EKS-Cluster-Role")), ("policy", Value::from(p))])
+    };
     let rp = h.create("aws_iam_role_policy", &rp_cfg(inline)).await;
     assert_eq!(s(&rp, "id"), "EKS-Cluster-Role:read");
-    h.assert_no_changes("aws_iam_role_policy", &rp, &rp_cfg(&inline.replace("\"s3:GetObject\"", "[\"s3:GetObject\"]"))).await;
+    h.assert_no_changes("aws_iam_role_policy", &rp, &rp_cfg(&inline.replace("\"s3:GetObject\"", "[\"s3:GetObject\"]")))
+        .await;
     let rp = h.update("aws_iam_role_policy", &rp, &rp_cfg(&inline.replace("GetObject", "PutObject"))).await;
     assert!(s(&rp, "policy").contains("PutObject"));
     assert!(s(&h.import("aws_iam_role_policy", "EKS-Cluster-Role:read").await, "policy").contains("PutObject"));
@@ -95,18 +101,28 @@ async fn role_delete_detaches_policies_when_forced() {
     let role = h
         .create(
             "aws_iam_role",
-            &obj([("name", Value::from("nodes")), ("assume_role_policy", Value::from(trust)), ("force_detach_policies", Value::from(true))]),
+            &obj([
+                ("name", Value::from("nodes")),
+                ("assume_role_policy", Value::from(trust)),
+                ("force_detach_policies", Value::from(true)),
+            ]),
         )
         .await;
     let arn = "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy";
-    h.create("aws_iam_role_policy_attachment", &obj([("role", Value::from("nodes")), ("policy_arn", Value::from(arn))])).await;
+    h.create(
+        "aws_iam_role_policy_attachment",
+        &obj([("role", Value::from("nodes")), ("policy_arn", Value::from(arn))]),
+    )
+    .await;
     h.delete_and_confirm_gone("aws_iam_role", &role).await;
 }
 
 #[tokio::test]
 async fn managed_policy_lifecycle() {
     let h = Harness::new().await;
-    let doc = |action: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#);
+    let doc = |action: &str| {
+        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#)
+    };
     let cfg = |action: &str, team: &str| {
         obj([("name", Value::from("ebs-csi")), ("policy", Value::from(doc(action))), ("tags", tags([("team", team)]))])
     };
@@ -115,7 +131,11 @@ async fn managed_policy_lifecycle() {
     assert!(arn.ends_with(":policy/ebs-csi"));
     h.assert_no_changes("aws_iam_policy", &p, &cfg("ec2:CreateVolume", "a")).await;
     let mut p2 = p.clone();
-    for (i, action) in ["ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:CreateSnapshot", "ec2:DeleteSnapshot"].iter().enumerate() {
+    for (i, action) in
+        ["ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:CreateSnapshot", "ec2:DeleteSnapshot"]
+            .iter()
+            .enumerate()
+    {
         // More versions than IAM keeps: the oldest are pruned.
         p2 = h.update("aws_iam_policy", &p2, &cfg(action, &format!("t{i}"))).await;
     }
@@ -136,7 +156,12 @@ async fn oidc_provider_lifecycle() {
     let url = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
     let thumb = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
     let cfg = |clients: &[&str], thumbs: &[&str]| {
-        obj([("url", Value::from(url)), ("client_id_list", list(clients)), ("thumbprint_list", list(thumbs)), ("tags", tags([("k", "v")]))])
+        obj([
+            ("url", Value::from(url)),
+            ("client_id_list", list(clients)),
+            ("thumbprint_list", list(thumbs)),
+            ("tags", tags([("k", "v")])),
+        ])
     };
     let p = h.create("aws_iam_openid_connect_provider", &cfg(&["sts.amazonaws.com"], &[thumb])).await;
     let arn = s(&p, "arn");

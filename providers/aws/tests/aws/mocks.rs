@@ -67,7 +67,9 @@ fn cluster(status: ClusterStatus) -> DescribeClusterOutput {
                 .status(status)
                 .endpoint("https://ABC.gr7.us-east-1.eks.amazonaws.com")
                 .certificate_authority(Certificate::builder().data("LS0tLS1CRUdJTg==").build())
-                .resources_vpc_config(VpcConfigResponse::builder().subnet_ids("subnet-1").endpoint_public_access(true).build())
+                .resources_vpc_config(
+                    VpcConfigResponse::builder().subnet_ids("subnet-1").endpoint_public_access(true).build(),
+                )
                 .build(),
         )
         .build()
@@ -108,10 +110,15 @@ async fn cluster_waits_for_active_and_for_deletion_through_retries() {
         .output(|| cluster(ClusterStatus::Active))
         .times(3) // the wait, the read-back, the delete's look (is it DELETING already?)
         .output(|| cluster(ClusterStatus::Deleting))
-        .error(|| DescribeClusterError::ResourceNotFoundException(ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build()))
+        .error(|| {
+            DescribeClusterError::ResourceNotFoundException(
+                ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build(),
+            )
+        })
         .repeatedly()
         .build();
-    let delete = mock!(Eks::delete_cluster).then_output(|| aws_sdk_eks::operation::delete_cluster::DeleteClusterOutput::builder().build());
+    let delete = mock!(Eks::delete_cluster)
+        .then_output(|| aws_sdk_eks::operation::delete_cluster::DeleteClusterOutput::builder().build());
     let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &describe, &delete]);
     let ctx = ctx_with(eks, None, "aws_eks_cluster.foo");
     let rt = resource("aws_eks_cluster");
@@ -164,7 +171,9 @@ fn addon(status: AddonStatus, version: &str) -> DescribeAddonOutput {
 
 #[tokio::test]
 async fn addon_create_update_delete_with_waits() {
-    use aws_sdk_eks::operation::{create_addon::CreateAddonOutput, delete_addon::DeleteAddonOutput, update_addon::UpdateAddonOutput};
+    use aws_sdk_eks::operation::{
+        create_addon::CreateAddonOutput, delete_addon::DeleteAddonOutput, update_addon::UpdateAddonOutput,
+    };
     let create = mock!(Eks::create_addon).then_output(|| CreateAddonOutput::builder().build());
     let update = mock!(Eks::update_addon)
         .match_requests(|r| r.addon_version() == Some("v1.31.0-eksbuild.1"))
@@ -180,7 +189,11 @@ async fn addon_create_update_delete_with_waits() {
         .output(|| addon(AddonStatus::Active, "v1.31.0-eksbuild.1"))
         .times(2)
         .output(|| addon(AddonStatus::Deleting, "v1.31.0-eksbuild.1"))
-        .error(|| DescribeAddonError::ResourceNotFoundException(ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build()))
+        .error(|| {
+            DescribeAddonError::ResourceNotFoundException(
+                ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build(),
+            )
+        })
         .repeatedly()
         .build();
     let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &update, &delete, &describe]);
@@ -238,8 +251,10 @@ async fn pod_identity_association_and_access_entry() {
             .association_arn("arn:aws:eks:us-east-1:123456789012:podidentityassociation/foo/a-123")
             .build()
     };
-    let create_pia = mock!(Eks::create_pod_identity_association).then_output(move || CreatePodIdentityAssociationOutput::builder().association(assoc()).build());
-    let describe_pia = mock!(Eks::describe_pod_identity_association).then_output(move || DescribePodIdentityAssociationOutput::builder().association(assoc()).build());
+    let create_pia = mock!(Eks::create_pod_identity_association)
+        .then_output(move || CreatePodIdentityAssociationOutput::builder().association(assoc()).build());
+    let describe_pia = mock!(Eks::describe_pod_identity_association)
+        .then_output(move || DescribePodIdentityAssociationOutput::builder().association(assoc()).build());
     let entry = || {
         AccessEntry::builder()
             .cluster_name("foo")
@@ -252,8 +267,10 @@ async fn pod_identity_association_and_access_entry() {
             .modified_at(aws_smithy_types::DateTime::from_secs(1_700_000_600))
             .build()
     };
-    let create_ae = mock!(Eks::create_access_entry).then_output(move || CreateAccessEntryOutput::builder().access_entry(entry()).build());
-    let describe_ae = mock!(Eks::describe_access_entry).then_output(move || DescribeAccessEntryOutput::builder().access_entry(entry()).build());
+    let create_ae = mock!(Eks::create_access_entry)
+        .then_output(move || CreateAccessEntryOutput::builder().access_entry(entry()).build());
+    let describe_ae = mock!(Eks::describe_access_entry)
+        .then_output(move || DescribeAccessEntryOutput::builder().access_entry(entry()).build());
     let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create_pia, &describe_pia, &create_ae, &describe_ae]);
     let ctx = ctx_with(eks, None, "aws_eks_pod_identity_association.ebs");
 
@@ -301,7 +318,12 @@ async fn s3_bucket_versioning() {
     let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, Vec::<&aws_smithy_mocks::Rule>::new());
     let ctx = ctx_with(eks, Some(s3), "aws_s3_bucket_versioning.irsa");
     let rt = resource("aws_s3_bucket_versioning");
-    let cfg = |status: &str| obj([("bucket", Value::from("irsa")), ("versioning_configuration", Value::List(vec![obj([("status", Value::from(status))])]))]);
+    let cfg = |status: &str| {
+        obj([
+            ("bucket", Value::from("irsa")),
+            ("versioning_configuration", Value::List(vec![obj([("status", Value::from(status))])])),
+        ])
+    };
     let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg("Enabled")).await).await.unwrap();
     assert_eq!(state.get("versioning_configuration").as_list().unwrap()[0].get("status"), &Value::from("Enabled"));
     let config = complete(&rt.schema(), &cfg("Enabled"));
@@ -350,7 +372,11 @@ async fn node_group_waits_for_active_and_for_deletion() {
         .times(2)
         .output(move || ng(NodegroupStatus::Deleting))
         .times(2)
-        .error(|| DescribeNodegroupError::ResourceNotFoundException(ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build()))
+        .error(|| {
+            DescribeNodegroupError::ResourceNotFoundException(
+                ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build(),
+            )
+        })
         .repeatedly()
         .build();
     let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &delete, &describe]);
@@ -362,7 +388,14 @@ async fn node_group_waits_for_active_and_for_deletion() {
         ("node_role_arn", Value::from("arn:aws:iam::123456789012:role/nodes")),
         ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
         ("instance_types", Value::List(vec![Value::from("m5.large")])),
-        ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])])),
+        (
+            "scaling_config",
+            Value::List(vec![obj([
+                ("desired_size", Value::from(2i64)),
+                ("min_size", Value::from(2i64)),
+                ("max_size", Value::from(2i64)),
+            ])]),
+        ),
     ]);
     let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap();
     assert_eq!(state.get("status"), &Value::from("ACTIVE"));
@@ -389,7 +422,10 @@ async fn cluster_subnet_change_is_an_in_place_update() {
     let rt = resource("aws_eks_cluster");
     let prior = rt.import(&ctx, "foo").await.unwrap();
     let mut cfg = cluster_config();
-    cfg.set("vpc_config", Value::List(vec![obj([("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-2")]))])]));
+    cfg.set(
+        "vpc_config",
+        Value::List(vec![obj([("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-2")]))])]),
+    );
     let config = complete(&rt.schema(), &cfg);
     let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &config }).await.unwrap();
     assert!(!planned.replaces(), "{:?}", planned.requires_replace);
@@ -403,7 +439,10 @@ const TOKEN: &str = "mp-0123456789abcdef01234567";
 fn tagged_cluster(status: ClusterStatus, token: &str) -> DescribeClusterOutput {
     let mut out = cluster(status);
     if let Some(c) = out.cluster.as_mut() {
-        c.tags = Some([(meshplan_provider::INTENT_TAG.to_string(), token.to_string()), ("Name".to_string(), "foo".to_string())].into());
+        c.tags = Some(
+            [(meshplan_provider::INTENT_TAG.to_string(), token.to_string()), ("Name".to_string(), "foo".to_string())]
+                .into(),
+        );
     }
     out
 }
@@ -412,12 +451,19 @@ fn tagged_cluster(status: ClusterStatus, token: &str) -> DescribeClusterOutput {
 async fn cluster_create_whose_answer_is_lost_is_found_not_resent() {
     // The request lands, the answer is a 500: the retry must look before it resends.
     let create = mock!(Eks::create_cluster)
-        .match_requests(|r| r.client_request_token() == Some(TOKEN) && r.tags().and_then(|t| t.get(meshplan_provider::INTENT_TAG)).map(String::as_str) == Some(TOKEN))
+        .match_requests(|r| {
+            r.client_request_token() == Some(TOKEN)
+                && r.tags().and_then(|t| t.get(meshplan_provider::INTENT_TAG)).map(String::as_str) == Some(TOKEN)
+        })
         .sequence()
         .http_status(500, None)
         .output(|| CreateClusterOutput::builder().build())
         .build();
-    let describe = mock!(Eks::describe_cluster).sequence().output(|| tagged_cluster(ClusterStatus::Active, TOKEN)).repeatedly().build();
+    let describe = mock!(Eks::describe_cluster)
+        .sequence()
+        .output(|| tagged_cluster(ClusterStatus::Active, TOKEN))
+        .repeatedly()
+        .build();
     // As the provider's own clients: no SDK-level retry, so only our create loop decides.
     let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &describe], |c| c
         .retry_config(aws_sdk_eks::config::retry::RetryConfig::disabled()));
@@ -428,7 +474,11 @@ async fn cluster_create_whose_answer_is_lost_is_found_not_resent() {
     assert_eq!(create.num_calls(), 1, "found by its token, not sent again");
     assert_eq!(state.get("tags_all"), &obj([("Name", Value::from("foo"))]), "the intent tag is not shown");
     assert_eq!(rt.find(&ctx, TOKEN, &planned).await.unwrap().as_ref(), Some(&state));
-    assert_eq!(rt.find(&ctx, "mp-ffffffffffffffffffffffff", &planned).await.unwrap(), None, "another create's cluster is not ours");
+    assert_eq!(
+        rt.find(&ctx, "mp-ffffffffffffffffffffffff", &planned).await.unwrap(),
+        None,
+        "another create's cluster is not ours"
+    );
 }
 
 #[tokio::test]
@@ -438,7 +488,11 @@ async fn cluster_already_existing_without_our_token_is_an_error() {
             aws_sdk_eks::types::error::ResourceInUseException::builder().meta(meta("ResourceInUseException")).build(),
         )
     });
-    let describe = mock!(Eks::describe_cluster).sequence().output(|| tagged_cluster(ClusterStatus::Active, "mp-someoneelse00000000000")).repeatedly().build();
+    let describe = mock!(Eks::describe_cluster)
+        .sequence()
+        .output(|| tagged_cluster(ClusterStatus::Active, "mp-someoneelse00000000000"))
+        .repeatedly()
+        .build();
     let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&create, &describe]);
     let ctx = ctx_with(eks, None, "aws_eks_cluster.foo").with_idempotency_token(TOKEN);
     let rt = resource("aws_eks_cluster");
@@ -469,12 +523,19 @@ async fn a_read_that_fails_after_create_keeps_the_id() {
 
 #[tokio::test]
 async fn eks_cluster_data_source_reads_network_upgrade_and_zonal_shift() {
-    use aws_sdk_eks::types::{IpFamily, KubernetesNetworkConfigResponse, SupportType, UpgradePolicyResponse, ZonalShiftConfigResponse};
+    use aws_sdk_eks::types::{
+        IpFamily, KubernetesNetworkConfigResponse, SupportType, UpgradePolicyResponse, ZonalShiftConfigResponse,
+    };
     let describe = mock!(Eks::describe_cluster).then_output(|| {
         let c = Cluster::builder()
             .name("foo")
             .status(ClusterStatus::Active)
-            .kubernetes_network_config(KubernetesNetworkConfigResponse::builder().service_ipv4_cidr("172.20.0.0/16").ip_family(IpFamily::Ipv4).build())
+            .kubernetes_network_config(
+                KubernetesNetworkConfigResponse::builder()
+                    .service_ipv4_cidr("172.20.0.0/16")
+                    .ip_family(IpFamily::Ipv4)
+                    .build(),
+            )
             .upgrade_policy(UpgradePolicyResponse::builder().support_type(SupportType::Standard).build())
             .zonal_shift_config(ZonalShiftConfigResponse::builder().enabled(true).build())
             .build();
@@ -507,7 +568,8 @@ async fn cluster_version_upgrade_sends_force_update_version() {
     let mut cfg = cluster_config();
     cfg.set("version", Value::from("1.30"));
     cfg.set("force_update_version", Value::from(true));
-    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg) }).await.unwrap();
+    let planned =
+        rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg) }).await.unwrap();
     assert!(!planned.replaces(), "{planned:?}");
     rt.update(&ctx, &prior, &planned.state).await.unwrap();
     assert_eq!(upgrade.num_calls(), 1, "the upgrade carried force");
@@ -520,7 +582,13 @@ async fn node_group_version_upgrade_sends_force_update_version() {
     use aws_sdk_eks::types::{Nodegroup, NodegroupScalingConfig, NodegroupStatus};
     let describe = mock!(Eks::describe_nodegroup).then_output(|| {
         let scaling = NodegroupScalingConfig::builder().desired_size(2).min_size(2).max_size(2).build();
-        let ng = Nodegroup::builder().nodegroup_name("general").cluster_name("foo").subnets("subnet-1").scaling_config(scaling).status(NodegroupStatus::Active).build();
+        let ng = Nodegroup::builder()
+            .nodegroup_name("general")
+            .cluster_name("foo")
+            .subnets("subnet-1")
+            .scaling_config(scaling)
+            .status(NodegroupStatus::Active)
+            .build();
         DescribeNodegroupOutput::builder().nodegroup(ng).build()
     });
     let upgrade = mock!(Eks::update_nodegroup_version)
@@ -534,12 +602,20 @@ async fn node_group_version_upgrade_sends_force_update_version() {
         ("node_group_name", Value::from("general")),
         ("node_role_arn", Value::from("arn:aws:iam::123456789012:role/nodes")),
         ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
-        ("scaling_config", Value::List(vec![obj([("desired_size", Value::from(2i64)), ("min_size", Value::from(2i64)), ("max_size", Value::from(2i64))])])),
+        (
+            "scaling_config",
+            Value::List(vec![obj([
+                ("desired_size", Value::from(2i64)),
+                ("min_size", Value::from(2i64)),
+                ("max_size", Value::from(2i64)),
+            ])]),
+        ),
     ]);
     let prior = rt.read(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap().unwrap();
     cfg.set("version", Value::from("1.30"));
     cfg.set("force_update_version", Value::from(true));
-    let planned = rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg) }).await.unwrap();
+    let planned =
+        rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg) }).await.unwrap();
     rt.update(&ctx, &prior, &planned.state).await.unwrap();
     assert_eq!(upgrade.num_calls(), 1, "the upgrade carried force");
 }

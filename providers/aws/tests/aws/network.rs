@@ -124,18 +124,25 @@ async fn routing_with_nat_gateway() {
     let h = Harness::new().await;
     let v = vpc(&h, "10.2.0.0/16").await;
     let vpc_id = v.get("id").clone();
-    let sn = h.create("aws_subnet", &obj([("vpc_id", vpc_id.clone()), ("cidr_block", Value::from("10.2.1.0/24"))])).await;
+    let sn =
+        h.create("aws_subnet", &obj([("vpc_id", vpc_id.clone()), ("cidr_block", Value::from("10.2.1.0/24"))])).await;
     let igw = h.create("aws_internet_gateway", &obj([("vpc_id", vpc_id.clone())])).await;
 
     // EIP + NAT gateway (the waiter sees `available`).
     let eip = h.create("aws_eip", &obj([("domain", Value::from("vpc")), ("tags", tags([("Name", "nat")]))])).await;
     assert!(s(&eip, "id").starts_with("eipalloc-"));
     assert!(eip.get_str("public_ip").is_some());
-    h.assert_no_changes("aws_eip", &eip, &obj([("domain", Value::from("vpc")), ("tags", tags([("Name", "nat")]))])).await;
-    let eip = h.update("aws_eip", &eip, &obj([("domain", Value::from("vpc")), ("tags", tags([("Name", "nat2")]))])).await;
+    h.assert_no_changes("aws_eip", &eip, &obj([("domain", Value::from("vpc")), ("tags", tags([("Name", "nat")]))]))
+        .await;
+    let eip =
+        h.update("aws_eip", &eip, &obj([("domain", Value::from("vpc")), ("tags", tags([("Name", "nat2")]))])).await;
     assert_eq!(h.import("aws_eip", &s(&eip, "id")).await.get("public_ip"), eip.get("public_ip"));
     let nat_cfg = |name: &str| {
-        obj([("allocation_id", eip.get("id").clone()), ("subnet_id", sn.get("id").clone()), ("tags", tags([("Name", name)]))])
+        obj([
+            ("allocation_id", eip.get("id").clone()),
+            ("subnet_id", sn.get("id").clone()),
+            ("tags", tags([("Name", name)])),
+        ])
     };
     let nat = h.create("aws_nat_gateway", &nat_cfg("a")).await;
     assert!(s(&nat, "id").starts_with("nat-"));
@@ -176,7 +183,8 @@ async fn routing_with_nat_gateway() {
 
     // Association, moved to a second table in place.
     let rt2 = h.create("aws_route_table", &rt_cfg("other")).await;
-    let assoc_cfg = |table: &Value| obj([("subnet_id", sn.get("id").clone()), ("route_table_id", table.get("id").clone())]);
+    let assoc_cfg =
+        |table: &Value| obj([("subnet_id", sn.get("id").clone()), ("route_table_id", table.get("id").clone())]);
     let assoc = h.create("aws_route_table_association", &assoc_cfg(&rt)).await;
     assert!(s(&assoc, "id").starts_with("rtbassoc-"));
     h.assert_no_changes("aws_route_table_association", &assoc, &assoc_cfg(&rt)).await;
@@ -186,7 +194,13 @@ async fn routing_with_nat_gateway() {
     assert_eq!(imported.get("id"), assoc.get("id"));
 
     // Refresh costs.
-    for (t, st) in [("aws_route_table", &rt), ("aws_route", &route), ("aws_route_table_association", &assoc), ("aws_nat_gateway", &nat), ("aws_eip", &eip)] {
+    for (t, st) in [
+        ("aws_route_table", &rt),
+        ("aws_route", &route),
+        ("aws_route_table_association", &assoc),
+        ("aws_nat_gateway", &nat),
+        ("aws_eip", &eip),
+    ] {
         let calls = h.refresh_calls(t, st).await;
         assert_eq!(calls.values().sum::<u64>(), 1, "{t}: {calls:?}");
     }
@@ -204,7 +218,8 @@ async fn routing_with_nat_gateway() {
 async fn default_route_table_is_adopted_and_forgotten() {
     let h = Harness::new().await;
     let v = vpc(&h, "10.2.0.0/16").await;
-    let cfg = obj([("default_route_table_id", v.get("default_route_table_id").clone()), ("tags", tags([("Name", "main")]))]);
+    let cfg =
+        obj([("default_route_table_id", v.get("default_route_table_id").clone()), ("tags", tags([("Name", "main")]))]);
     let rt = h.create("aws_default_route_table", &cfg).await;
     assert_eq!(rt.get("id"), v.get("default_route_table_id"));
     assert_eq!(rt.get("vpc_id"), v.get("id"));
@@ -240,7 +255,10 @@ async fn security_group_lifecycle() {
         ])
     };
     // Two blocks on one port: AWS merges them; the plan must still be empty.
-    let ingress = vec![rule("tcp", 15017, &["10.3.0.0/16"], Some("istiod")), rule("tcp", 15017, &["10.4.0.0/16"], Some("istiod"))];
+    let ingress = vec![
+        rule("tcp", 15017, &["10.3.0.0/16"], Some("istiod")),
+        rule("tcp", 15017, &["10.4.0.0/16"], Some("istiod")),
+    ];
     let sg = h.create("aws_security_group", &cfg(ingress.clone())).await;
     assert!(s(&sg, "id").starts_with("sg-"));
     h.assert_no_changes("aws_security_group", &sg, &cfg(ingress.clone())).await;
@@ -328,7 +346,11 @@ async fn vpc_peering_cross_region_with_accepter() {
     let pcx = h
         .create(
             "aws_vpc_peering_connection",
-            &obj([("vpc_id", foo.get("id").clone()), ("peer_vpc_id", bar.get("id").clone()), ("peer_region", Value::from("us-west-2"))]),
+            &obj([
+                ("vpc_id", foo.get("id").clone()),
+                ("peer_vpc_id", bar.get("id").clone()),
+                ("peer_region", Value::from("us-west-2")),
+            ]),
         )
         .await;
     assert_eq!(s(&pcx, "accept_status"), "pending-acceptance");
@@ -352,8 +374,10 @@ async fn vpc_peering_cross_region_with_accepter() {
 async fn security_group_rule_resources() {
     let h = Harness::new().await;
     let v = vpc(&h, "10.2.0.0/16").await;
-    let sg = h.create("aws_security_group", &obj([("name", Value::from("nodes")), ("vpc_id", v.get("id").clone())])).await;
-    let cluster_sg = h.create("aws_security_group", &obj([("name", Value::from("cluster")), ("vpc_id", v.get("id").clone())])).await;
+    let sg =
+        h.create("aws_security_group", &obj([("name", Value::from("nodes")), ("vpc_id", v.get("id").clone())])).await;
+    let cluster_sg =
+        h.create("aws_security_group", &obj([("name", Value::from("cluster")), ("vpc_id", v.get("id").clone())])).await;
     // The foo/bar pattern: istiod ports from the cluster security group.
     let from_cluster = obj([
         ("security_group_id", sg.get("id").clone()),
@@ -395,7 +419,11 @@ async fn security_group_rule_resources() {
     assert_eq!(h.refresh_calls("aws_vpc_security_group_ingress_rule", &rule).await.values().sum::<u64>(), 1);
     h.delete_and_confirm_gone("aws_vpc_security_group_ingress_rule", &webhook).await;
 
-    let all_cfg = obj([("security_group_id", sg.get("id").clone()), ("ip_protocol", Value::from("-1")), ("cidr_ipv4", Value::from("10.3.0.0/16"))]);
+    let all_cfg = obj([
+        ("security_group_id", sg.get("id").clone()),
+        ("ip_protocol", Value::from("-1")),
+        ("cidr_ipv4", Value::from("10.3.0.0/16")),
+    ]);
     let egress = h.create("aws_vpc_security_group_egress_rule", &all_cfg).await;
     h.assert_no_changes("aws_vpc_security_group_egress_rule", &egress, &all_cfg).await;
     h.delete_and_confirm_gone("aws_vpc_security_group_egress_rule", &egress).await;
@@ -406,11 +434,18 @@ async fn security_group_rule_resources() {
 async fn aws_errors_name_address_operation_and_code() {
     let h = Harness::new().await;
     let rt = h.resource("aws_subnet");
-    let cfg = crate::support::complete(&rt.schema(), &obj([("vpc_id", Value::from("vpc-doesnotexist")), ("cidr_block", Value::from("10.0.0.0/24"))]));
+    let cfg = crate::support::complete(
+        &rt.schema(),
+        &obj([("vpc_id", Value::from("vpc-doesnotexist")), ("cidr_block", Value::from("10.0.0.0/24"))]),
+    );
     let ctx = h.ctx("module.net.aws_subnet.private[0]");
     let planned = rt.plan(&ctx, meshplan_provider::PlanRequest { prior: None, config: &cfg }).await.unwrap();
     let err = rt.create(&ctx, &planned.state).await.unwrap_err();
-    assert!(err.message.starts_with("module.net.aws_subnet.private[0]: CreateSubnet: InvalidVpcID.NotFound:"), "{}", err.message);
+    assert!(
+        err.message.starts_with("module.net.aws_subnet.private[0]: CreateSubnet: InvalidVpcID.NotFound:"),
+        "{}",
+        err.message
+    );
 }
 
 /// moto is not thread-safe and answers some parallel calls with 5xx; the retry layer
@@ -422,7 +457,14 @@ async fn parallel_creates_survive_moto() {
     let rt = h.resource("aws_subnet");
     let mut tasks = vec![];
     for i in 0..16 {
-        let cfg = crate::support::complete(&rt.schema(), &obj([("vpc_id", v.get("id").clone()), ("cidr_block", Value::from(format!("10.8.{i}.0/24"))), ("tags", tags([("n", "x")]))]));
+        let cfg = crate::support::complete(
+            &rt.schema(),
+            &obj([
+                ("vpc_id", v.get("id").clone()),
+                ("cidr_block", Value::from(format!("10.8.{i}.0/24"))),
+                ("tags", tags([("n", "x")])),
+            ]),
+        );
         let (rt, ctx) = (rt.clone(), h.ctx(&format!("aws_subnet.s[{i}]")));
         tasks.push(tokio::spawn(async move {
             let planned = rt.plan(&ctx, meshplan_provider::PlanRequest { prior: None, config: &cfg }).await?;

@@ -6,7 +6,13 @@ use meshplan_provider::{PlanRequest, Value};
 #[tokio::test]
 async fn bucket_and_objects() {
     let h = Harness::with_config(|c| c.set("default_tags", obj([("tags", tags([("team", "mesh")]))]))).await;
-    let cfg = |env: &str| obj([("bucket", Value::from("oidc-discovery")), ("force_destroy", Value::from(true)), ("tags", tags([("env", env)]))]);
+    let cfg = |env: &str| {
+        obj([
+            ("bucket", Value::from("oidc-discovery")),
+            ("force_destroy", Value::from(true)),
+            ("tags", tags([("env", env)])),
+        ])
+    };
     let b = h.create("aws_s3_bucket", &cfg("dev")).await;
     assert_eq!(s(&b, "arn"), "arn:aws:s3:::oidc-discovery");
     assert_eq!(b.get("tags_all"), &tags([("env", "dev"), ("team", "mesh")]));
@@ -22,7 +28,12 @@ async fn bucket_and_objects() {
     // Objects: content, drift (overwritten by hand), update, import.
     let key = ".well-known/openid-configuration";
     let obj_cfg = |body: &str| {
-        obj([("bucket", Value::from("oidc-discovery")), ("key", Value::from(key)), ("content", Value::from(body)), ("content_type", Value::from("application/json"))])
+        obj([
+            ("bucket", Value::from("oidc-discovery")),
+            ("key", Value::from(key)),
+            ("content", Value::from(body)),
+            ("content_type", Value::from("application/json")),
+        ])
     };
     let o = h.create("aws_s3_object", &obj_cfg(r#"{"issuer":"a"}"#)).await;
     assert_eq!(o.get("etag").as_str().map(str::len), Some(32));
@@ -54,7 +65,14 @@ async fn bucket_and_objects() {
     let file = dir.join("keys.json");
     std::fs::write(&file, r#"{"keys":[]}"#).unwrap();
     let from_file = h
-        .create("aws_s3_object", &obj([("bucket", Value::from("oidc-discovery")), ("key", Value::from("keys.json")), ("source", Value::from(file.to_str().unwrap()))]))
+        .create(
+            "aws_s3_object",
+            &obj([
+                ("bucket", Value::from("oidc-discovery")),
+                ("key", Value::from("keys.json")),
+                ("source", Value::from(file.to_str().unwrap())),
+            ]),
+        )
         .await;
     std::fs::remove_dir_all(&dir).ok();
     assert!(from_file.get_str("etag").is_some());
@@ -82,12 +100,16 @@ async fn bucket_settings() {
     let pol = h.update("aws_s3_bucket_policy", &pol, &obj([bucket(), ("policy", Value::from(policy("Read2")))])).await;
     assert!(s(&h.import("aws_s3_bucket_policy", "irsa").await, "policy").contains("Read2"));
 
-    let pab_cfg = |on: bool| obj([bucket(), ("block_public_acls", Value::from(on)), ("ignore_public_acls", Value::from(on))]);
+    let pab_cfg =
+        |on: bool| obj([bucket(), ("block_public_acls", Value::from(on)), ("ignore_public_acls", Value::from(on))]);
     let pab = h.create("aws_s3_bucket_public_access_block", &pab_cfg(true)).await;
     h.assert_no_changes("aws_s3_bucket_public_access_block", &pab, &pab_cfg(true)).await;
     let pab = h.update("aws_s3_bucket_public_access_block", &pab, &pab_cfg(false)).await;
     assert_eq!(pab.get("block_public_acls"), &Value::from(false));
-    assert_eq!(h.import("aws_s3_bucket_public_access_block", "irsa").await.get("ignore_public_acls"), &Value::from(false));
+    assert_eq!(
+        h.import("aws_s3_bucket_public_access_block", "irsa").await.get("ignore_public_acls"),
+        &Value::from(false)
+    );
 
     // aws_s3_bucket_versioning is tested with mocks (mocks.rs): moto's GetBucketVersioning
     // answer has the wrong XML root element, which the Rust SDK rightly rejects.
@@ -98,13 +120,23 @@ async fn bucket_settings() {
     let own = h.update("aws_s3_bucket_ownership_controls", &own, &own_cfg("BucketOwnerPreferred")).await;
     assert_eq!(h.import("aws_s3_bucket_ownership_controls", "irsa").await.get("rule"), own.get("rule"));
 
-    for (t, st) in [("aws_s3_bucket_policy", &pol), ("aws_s3_bucket_public_access_block", &pab), ("aws_s3_bucket_ownership_controls", &own)] {
+    for (t, st) in [
+        ("aws_s3_bucket_policy", &pol),
+        ("aws_s3_bucket_public_access_block", &pab),
+        ("aws_s3_bucket_ownership_controls", &own),
+    ] {
         assert_eq!(h.refresh_calls(t, st).await.values().sum::<u64>(), 1, "{t}");
-        h.assert_replaces(t, st, &{
-            let mut c = st.clone();
-            c.set("bucket", Value::from("elsewhere"));
-            c
-        }, "bucket").await;
+        h.assert_replaces(
+            t,
+            st,
+            &{
+                let mut c = st.clone();
+                c.set("bucket", Value::from("elsewhere"));
+                c
+            },
+            "bucket",
+        )
+        .await;
     }
     h.delete_and_confirm_gone("aws_s3_bucket_policy", &pol).await;
     h.delete_and_confirm_gone("aws_s3_bucket_public_access_block", &pab).await;
@@ -131,7 +163,14 @@ async fn object_headers_storage_class_and_arn() {
     };
     let o = h.create("aws_s3_object", &cfg("max-age=60")).await;
     assert_eq!(s(&o, "arn"), "arn:aws:s3:::site/index.html");
-    for (attr, want) in [("cache_control", "max-age=60"), ("content_disposition", "inline"), ("content_encoding", "identity"), ("content_language", "en"), ("website_redirect", "/home.html"), ("storage_class", "STANDARD_IA")] {
+    for (attr, want) in [
+        ("cache_control", "max-age=60"),
+        ("content_disposition", "inline"),
+        ("content_encoding", "identity"),
+        ("content_language", "en"),
+        ("website_redirect", "/home.html"),
+        ("storage_class", "STANDARD_IA"),
+    ] {
         assert_eq!(s(&o, attr), want, "{attr} read back");
     }
     assert_eq!(o.get("metadata"), &tags([("build", "42"), ("owner", "web")]));
@@ -143,14 +182,31 @@ async fn object_headers_storage_class_and_arn() {
     assert_eq!(imported.get("storage_class"), &Value::from("STANDARD_IA"));
 
     // Unset: the default class, no headers.
-    let plain = h.create("aws_s3_object", &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))])).await;
+    let plain = h
+        .create(
+            "aws_s3_object",
+            &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))]),
+        )
+        .await;
     assert_eq!(s(&plain, "storage_class"), "STANDARD");
     assert!(plain.get("cache_control").is_null());
     assert!(plain.get("metadata").is_null());
-    let mut upper = obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))]);
+    let mut upper =
+        obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))]);
     upper.set("metadata", tags([("Owner", "web")]));
     let rt = h.resource("aws_s3_object");
-    let err = rt.plan(&h.ctx("aws_s3_object.x"), PlanRequest { prior: None, config: &crate::support::complete(&rt.schema(), &upper) }).await.unwrap_err();
+    let err = rt
+        .plan(
+            &h.ctx("aws_s3_object.x"),
+            PlanRequest { prior: None, config: &crate::support::complete(&rt.schema(), &upper) },
+        )
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("metadata key \"Owner\" must be lowercase"), "{err}");
-    h.assert_no_changes("aws_s3_object", &plain, &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))])).await;
+    h.assert_no_changes(
+        "aws_s3_object",
+        &plain,
+        &obj([("bucket", Value::from("site")), ("key", Value::from("plain.txt")), ("content", Value::from("x"))]),
+    )
+    .await;
 }

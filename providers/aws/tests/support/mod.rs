@@ -48,11 +48,19 @@ impl Harness {
     }
 
     pub fn resource(&self, type_name: &str) -> Arc<dyn ResourceType> {
-        self.provider.resource_types().into_iter().find(|r| r.type_name() == type_name).unwrap_or_else(|| panic!("no {type_name}"))
+        self.provider
+            .resource_types()
+            .into_iter()
+            .find(|r| r.type_name() == type_name)
+            .unwrap_or_else(|| panic!("no {type_name}"))
     }
 
     pub fn data_source(&self, type_name: &str) -> Arc<dyn DataSource> {
-        self.provider.data_sources().into_iter().find(|r| r.type_name() == type_name).unwrap_or_else(|| panic!("no {type_name}"))
+        self.provider
+            .data_sources()
+            .into_iter()
+            .find(|r| r.type_name() == type_name)
+            .unwrap_or_else(|| panic!("no {type_name}"))
     }
 
     pub fn addr(type_name: &str) -> String {
@@ -98,7 +106,11 @@ impl Harness {
     /// Plans `config` over `prior`, checks it is an in-place update, applies it.
     pub async fn update(&self, type_name: &str, prior: &Value, config: &Value) -> Value {
         let planned = self.plan(type_name, Some(prior), config).await;
-        assert!(!planned.replaces(), "{type_name}: expected an in-place update, got replacement of {:?}", planned.requires_replace);
+        assert!(
+            !planned.replaces(),
+            "{type_name}: expected an in-place update, got replacement of {:?}",
+            planned.requires_replace
+        );
         assert_ne!(&planned.state, prior, "{type_name}: expected a change");
         self.resource(type_name)
             .update(&self.ctx(&Self::addr(type_name)), prior, &planned.state)
@@ -147,7 +159,9 @@ impl Harness {
     pub async fn data(&self, type_name: &str, config: &Value) -> Value {
         let ds = self.data_source(type_name);
         let config = complete(&ds.schema(), config);
-        ds.read(&self.ctx(&format!("data.{type_name}.test")), &config).await.unwrap_or_else(|e| panic!("data {type_name}: {e}"))
+        ds.read(&self.ctx(&format!("data.{type_name}.test")), &config)
+            .await
+            .unwrap_or_else(|e| panic!("data {type_name}: {e}"))
     }
 
     /// Refreshes `state` and returns the API calls the refresh made.
@@ -192,7 +206,9 @@ pub fn complete(schema: &Schema, partial: &Value) -> Value {
         let v = match (block.nesting, given) {
             (Nesting::Single, Value::Null) => Value::Null,
             (Nesting::Single, v) => complete(&block.schema, v),
-            (Nesting::List | Nesting::Set, Value::List(items)) => Value::List(items.iter().map(|i| complete(&block.schema, i)).collect()),
+            (Nesting::List | Nesting::Set, Value::List(items)) => {
+                Value::List(items.iter().map(|i| complete(&block.schema, i)).collect())
+            }
             (Nesting::List | Nesting::Set, Value::Null) => Value::List(vec![]),
             (Nesting::List | Nesting::Set, v) => Value::List(vec![complete(&block.schema, v)]),
         };

@@ -114,7 +114,12 @@ pub fn http(port: u16, method: &str, path_and_query: &str) -> std::io::Result<(u
 }
 
 /// Like [`http`], with the given headers (`Host` among them).
-pub fn http_with_headers(port: u16, method: &str, path_and_query: &str, headers: &[(&str, &str)]) -> std::io::Result<(u16, String)> {
+pub fn http_with_headers(
+    port: u16,
+    method: &str,
+    path_and_query: &str,
+    headers: &[(&str, &str)],
+) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
     let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();

@@ -105,13 +105,18 @@ impl EksToken {
         let region = config.region().map(|r| r.to_string()).ok_or_else(|| {
             TokenError::Eks("no AWS region: add \"--region\", REGION to the exec args or set AWS_REGION".into())
         })?;
-        let credentials = config.credentials_provider().ok_or_else(|| TokenError::Eks("no AWS credentials provider".into()))?;
+        let credentials =
+            config.credentials_provider().ok_or_else(|| TokenError::Eks("no AWS credentials provider".into()))?;
         let sts_endpoint = plugin.var("AWS_ENDPOINT_URL_STS").or_else(|| plugin.var("AWS_ENDPOINT_URL"));
         Ok(EksToken { sts_endpoint, cluster: request.cluster, region, credentials })
     }
 
     pub async fn fetch(&self) -> Result<Token, TokenError> {
-        let creds = self.credentials.provide_credentials().await.map_err(|e| TokenError::Eks(format!("no AWS credentials: {e}")))?;
+        let creds = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| TokenError::Eks(format!("no AWS credentials: {e}")))?;
         let now = SystemTime::now();
         let token = meshplan_eks_token::presign(&creds, &self.region, self.sts_endpoint.as_deref(), &self.cluster, now)
             .map_err(|e| TokenError::Eks(e.to_string()))?;
@@ -129,13 +134,30 @@ mod tests {
 
     #[test]
     fn aws_eks_get_token_is_recognised() {
-        let want = |region: Option<&str>| Some(GetToken { cluster: "foo".into(), region: region.map(String::from), profile: None });
+        let want = |region: Option<&str>| {
+            Some(GetToken { cluster: "foo".into(), region: region.map(String::from), profile: None })
+        };
         assert_eq!(GetToken::parse("aws", &args("eks get-token --cluster-name foo")), want(None));
-        assert_eq!(GetToken::parse("/usr/local/bin/aws", &args("--region eu-west-1 eks get-token --cluster-name foo --output json")), want(Some("eu-west-1")));
-        assert_eq!(GetToken::parse("aws", &args("eks get-token --cluster-name=foo --region=eu-west-1")), want(Some("eu-west-1")));
-        assert_eq!(GetToken::parse("aws", &args("eks get-token --cluster-name foo --profile p")).unwrap().profile.as_deref(), Some("p"));
+        assert_eq!(
+            GetToken::parse(
+                "/usr/local/bin/aws",
+                &args("--region eu-west-1 eks get-token --cluster-name foo --output json")
+            ),
+            want(Some("eu-west-1"))
+        );
+        assert_eq!(
+            GetToken::parse("aws", &args("eks get-token --cluster-name=foo --region=eu-west-1")),
+            want(Some("eu-west-1"))
+        );
+        assert_eq!(
+            GetToken::parse("aws", &args("eks get-token --cluster-name foo --profile p")).unwrap().profile.as_deref(),
+            Some("p")
+        );
         // What the built-in cannot do runs the real CLI.
-        assert_eq!(GetToken::parse("aws", &args("eks get-token --cluster-name foo --role-arn arn:aws:iam::1:role/x")), None);
+        assert_eq!(
+            GetToken::parse("aws", &args("eks get-token --cluster-name foo --role-arn arn:aws:iam::1:role/x")),
+            None
+        );
         assert_eq!(GetToken::parse("aws", &args("eks get-token")), None);
         assert_eq!(GetToken::parse("aws", &args("sts get-caller-identity")), None);
         assert_eq!(GetToken::parse("aws-iam-authenticator", &args("token -i foo")), None);
@@ -148,17 +170,26 @@ mod tests {
             api_version: "client.authentication.k8s.io/v1beta1".into(),
             command: "aws".into(),
             args: args("eks get-token --cluster-name foo"),
-            env: [("AWS_ACCESS_KEY_ID", "AKIDENV"), ("AWS_SECRET_ACCESS_KEY", "s"), ("AWS_REGION", "ap-south-1"), ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1")]
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            env: [
+                ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+                ("AWS_SECRET_ACCESS_KEY", "s"),
+                ("AWS_REGION", "ap-south-1"),
+                ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         };
         let eks = EksToken::for_plugin(&plugin).await.expect("built in").expect("configured");
         assert_eq!((eks.region.as_str(), eks.sts_endpoint.as_deref()), ("ap-south-1", Some("http://127.0.0.1:1")));
         let token = eks.fetch().await.unwrap();
         let bearer = token.header.to_str().unwrap().strip_prefix("Bearer ").unwrap().to_string();
         let url = meshplan_eks_token::presigned_url(&bearer).expect("an EKS token");
-        assert!(url.starts_with("http://127.0.0.1:1/?Action=GetCallerIdentity") && url.contains("X-Amz-Credential=AKIDENV%2F"), "{url}");
+        assert!(
+            url.starts_with("http://127.0.0.1:1/?Action=GetCallerIdentity")
+                && url.contains("X-Amz-Credential=AKIDENV%2F"),
+            "{url}"
+        );
         assert!(token.renew_at.is_some_and(|at| at > SystemTime::now() + Duration::from_secs(9 * 60)));
         // A setting the built-in does not know: the real CLI decides.
         let other = ExecPlugin { env: vec![("AWS_ROLE_ARN".into(), "arn:aws:iam::1:role/x".into())], ..plugin };

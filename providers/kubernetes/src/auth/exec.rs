@@ -25,7 +25,8 @@ pub(crate) struct ExecPlugin {
 impl ExecPlugin {
     /// From kube's kubeconfig form (`env` is a list of `{name, value}`).
     pub fn from_kube(exec: &kube::config::ExecConfig) -> Option<ExecPlugin> {
-        let env = exec.env.iter().flatten().filter_map(|e| Some((e.get("name")?.clone(), e.get("value")?.clone()))).collect();
+        let env =
+            exec.env.iter().flatten().filter_map(|e| Some((e.get("name")?.clone(), e.get("value")?.clone()))).collect();
         Some(ExecPlugin {
             api_version: exec.api_version.clone().unwrap_or_else(|| "client.authentication.k8s.io/v1beta1".into()),
             command: exec.command.clone()?,
@@ -72,7 +73,8 @@ impl ExecPlugin {
 /// The token of an `ExecCredential`, renewed [`MARGIN`] before its expiry (or never).
 fn parse(stdout: &[u8], now: SystemTime) -> Result<Token, String> {
     // Never echo the output: it holds the token.
-    let credential: Json = serde_json::from_slice(stdout).map_err(|e| format!("its output is not an ExecCredential JSON document ({e})"))?;
+    let credential: Json = serde_json::from_slice(stdout)
+        .map_err(|e| format!("its output is not an ExecCredential JSON document ({e})"))?;
     let status = &credential["status"];
     let Some(token) = status["token"].as_str().filter(|t| !t.is_empty()) else {
         return Err(match status.get("clientCertificateData") {
@@ -83,7 +85,8 @@ fn parse(stdout: &[u8], now: SystemTime) -> Result<Token, String> {
     let renew_at = match status["expirationTimestamp"].as_str() {
         None => None,
         Some(text) => {
-            let at: jiff::Timestamp = text.parse().map_err(|_| format!("status.expirationTimestamp {text:?} is not an RFC 3339 time"))?;
+            let at: jiff::Timestamp =
+                text.parse().map_err(|_| format!("status.expirationTimestamp {text:?} is not an RFC 3339 time"))?;
             let at = SystemTime::from(at);
             // A short lifetime is renewed near its end, not at every request.
             let margin = at.duration_since(now).unwrap_or_default().min(MARGIN * 4) / 4;
@@ -121,13 +124,24 @@ mod tests {
         let err = parse(b"secret-token-text", now).err().unwrap();
         assert!(!err.contains("secret"), "{err}");
         assert!(parse(br#"{"status":{}}"#, now).err().unwrap().contains("status.token"));
-        assert!(parse(br#"{"status":{"clientCertificateData":"x"}}"#, now).err().unwrap().contains("client certificate"));
-        assert!(parse(br#"{"status":{"token":"t","expirationTimestamp":"soon"}}"#, now).err().unwrap().contains("RFC 3339"));
+        assert!(parse(br#"{"status":{"clientCertificateData":"x"}}"#, now)
+            .err()
+            .unwrap()
+            .contains("client certificate"));
+        assert!(parse(br#"{"status":{"token":"t","expirationTimestamp":"soon"}}"#, now)
+            .err()
+            .unwrap()
+            .contains("RFC 3339"));
     }
 
     #[tokio::test]
     async fn a_failing_plugin_says_why() {
-        let plugin = ExecPlugin { api_version: "client.authentication.k8s.io/v1beta1".into(), command: "sh".into(), args: vec!["-c".into(), "echo no login >&2; exit 3".into()], env: vec![] };
+        let plugin = ExecPlugin {
+            api_version: "client.authentication.k8s.io/v1beta1".into(),
+            command: "sh".into(),
+            args: vec!["-c".into(), "echo no login >&2; exit 3".into()],
+            env: vec![],
+        };
         let err = plugin.run().await.err().unwrap().to_string();
         assert!(err.contains("`sh`") && err.contains("no login"), "{err}");
         let missing = ExecPlugin { command: "/nonexistent/plugin".into(), ..plugin };

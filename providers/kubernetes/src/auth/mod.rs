@@ -42,7 +42,8 @@ pub(crate) struct Token {
 
 impl Token {
     fn new(token: &str, renew_at: Option<SystemTime>) -> Result<Token, String> {
-        let mut header = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| "the token is not a valid HTTP header value".to_string())?;
+        let mut header = HeaderValue::try_from(format!("Bearer {token}"))
+            .map_err(|_| "the token is not a valid HTTP header value".to_string())?;
         header.set_sensitive(true);
         Ok(Token { header, renew_at })
     }
@@ -158,7 +159,12 @@ impl tower_service::Service<Request<Body>> for Authenticated {
 /// The same request, when its body can be copied.
 fn copy(request: &Request<Body>) -> Option<Request<Body>> {
     let body = request.body().try_clone()?;
-    let mut copy = Request::builder().method(request.method().clone()).uri(request.uri().clone()).version(request.version()).body(body).ok()?;
+    let mut copy = Request::builder()
+        .method(request.method().clone())
+        .uri(request.uri().clone())
+        .version(request.version())
+        .body(body)
+        .ok()?;
     *copy.headers_mut() = request.headers().clone();
     Some(copy)
 }

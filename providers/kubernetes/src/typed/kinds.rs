@@ -43,7 +43,11 @@ impl Kind for ServiceAccount {
         true
     }
     fn fields(&self) -> Vec<Field> {
-        vec![Field { attr: "automount_service_account_token", key: "automountServiceAccountToken", attribute: Attribute::optional(Type::Bool) }]
+        vec![Field {
+            attr: "automount_service_account_token",
+            key: "automountServiceAccountToken",
+            attribute: Attribute::optional(Type::Bool),
+        }]
     }
 }
 
@@ -106,7 +110,10 @@ impl Kind for Secret {
         body.insert("type".into(), Json::String(kind.to_string()));
         if kind != SA_TOKEN {
             if let Some(data) = known_map(state.get("data")) {
-                let encoded = data.iter().map(|(k, v)| (k.clone(), Json::String(encode_base64(v.as_str().unwrap_or_default())))).collect();
+                let encoded = data
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Json::String(encode_base64(v.as_str().unwrap_or_default()))))
+                    .collect();
                 body.insert("data".into(), Json::Object(encoded));
             }
         }
@@ -132,8 +139,16 @@ impl Kind for Secret {
         state.set("type", live.get("type").map(Value::from_json).unwrap_or(Value::from("Opaque")));
         state.set("wait_for_service_account_token", Value::Bool(true));
     }
-    async fn settle(&self, cluster: &Cluster, object: &ObjectRef, live: Json, state: &Value, deadline: Deadline) -> Result<Json, Failure> {
-        let wanted = state.get_str("type") == Some(SA_TOKEN) && state.get("wait_for_service_account_token").as_bool().unwrap_or(true);
+    async fn settle(
+        &self,
+        cluster: &Cluster,
+        object: &ObjectRef,
+        live: Json,
+        state: &Value,
+        deadline: Deadline,
+    ) -> Result<Json, Failure> {
+        let wanted = state.get_str("type") == Some(SA_TOKEN)
+            && state.get("wait_for_service_account_token").as_bool().unwrap_or(true);
         if !wanted || has_token(&live) {
             return Ok(live);
         }

@@ -56,7 +56,9 @@ pub fn shaped(schema: &Schema, json: &Json) -> Value {
         let shaped_block = match (block.nesting, v) {
             (Nesting::Single, Value::Object(_)) => shaped(&block.schema, &v.to_json()),
             (Nesting::Single, _) => Value::Null,
-            (Nesting::List | Nesting::Set, Value::List(items)) => Value::List(items.iter().map(|i| shaped(&block.schema, &i.to_json())).collect()),
+            (Nesting::List | Nesting::Set, Value::List(items)) => {
+                Value::List(items.iter().map(|i| shaped(&block.schema, &i.to_json())).collect())
+            }
             // One block written as an object, as `metadata { ... }` is in HCL.
             (Nesting::List | Nesting::Set, Value::Object(_)) => Value::List(vec![shaped(&block.schema, &v.to_json())]),
             (Nesting::List | Nesting::Set, _) => Value::List(vec![]),
@@ -101,7 +103,9 @@ pub async fn update(rt: &dyn ResourceType, ctx: &Ctx, state: &Value, config: &Va
 /// A raw client for out-of-band changes.
 pub async fn raw_client(server: &TestServer) -> kube::Client {
     let kubeconfig = kube::config::Kubeconfig::from_yaml(&server.info().kubeconfig).expect("kubeconfig parses");
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &kube::config::KubeConfigOptions::default()).await.expect("kube config");
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &kube::config::KubeConfigOptions::default())
+        .await
+        .expect("kube config");
     kube::Client::try_from(config).expect("kube client")
 }
 

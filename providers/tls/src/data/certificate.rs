@@ -53,9 +53,8 @@ impl DataSource for CertificateData {
                 };
                 fetch::presented_chain(url, roots).await.map_err(|e| ProviderError::new(e).at_attribute("url"))?
             }
-            (None, Some(content)) => {
-                inspect::certificate_ders(content).map_err(|e| ProviderError::new(format!("content: {e}")).at_attribute("content"))?
-            }
+            (None, Some(content)) => inspect::certificate_ders(content)
+                .map_err(|e| ProviderError::new(format!("content: {e}")).at_attribute("content"))?,
             _ => return Err(ProviderError::new("set exactly one of url and content")),
         };
         let mut certificates = Vec::with_capacity(ders.len());

@@ -46,12 +46,16 @@ pub async fn presented_chain(url: &str, roots: Option<RootCertStore>) -> Result<
         .map_err(|e| format!("TLS setup failed: {e}"))?;
     let config = match roots {
         Some(roots) => builder.with_root_certificates(roots).with_no_client_auth(),
-        None => builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnyChain(provider))).with_no_client_auth(),
+        None => builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyChain(provider)))
+            .with_no_client_auth(),
     };
     let server_name =
         ServerName::try_from(host.clone()).map_err(|_| format!("{host:?} is not a valid TLS server name"))?;
     let connect = async {
-        let tcp = TcpStream::connect((host.as_str(), port)).await.map_err(|e| format!("connecting to {host}:{port}: {e}"))?;
+        let tcp =
+            TcpStream::connect((host.as_str(), port)).await.map_err(|e| format!("connecting to {host}:{port}: {e}"))?;
         let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
             .connect(server_name, tcp)
             .await
@@ -136,7 +140,10 @@ mod tests {
 
     #[test]
     fn parses_urls() {
-        assert_eq!(host_and_port("https://oidc.eks.us-west-2.amazonaws.com/id/X").unwrap(), ("oidc.eks.us-west-2.amazonaws.com".into(), 443));
+        assert_eq!(
+            host_and_port("https://oidc.eks.us-west-2.amazonaws.com/id/X").unwrap(),
+            ("oidc.eks.us-west-2.amazonaws.com".into(), 443)
+        );
         assert_eq!(host_and_port("https://127.0.0.1:8443").unwrap(), ("127.0.0.1".into(), 8443));
         assert_eq!(host_and_port("tls://[::1]:99").unwrap(), ("::1".into(), 99));
         assert!(host_and_port("http://x").is_err());

@@ -15,8 +15,7 @@ pub fn jwks(a: &[Value]) -> Result<Value, FunctionError> {
     let include_empty_kid = args::optional(a, 1).and_then(Value::as_bool).unwrap_or(false);
     let mut keys = Vec::new();
     for (n, text) in pems.iter().enumerate() {
-        let key = PublicKey::from_pem(text)
-            .map_err(|e| FunctionError::arg(0, format!("public_key_pems[{n}]: {e}")))?;
+        let key = PublicKey::from_pem(text).map_err(|e| FunctionError::arg(0, format!("public_key_pems[{n}]: {e}")))?;
         keys.push(jwk::signing_jwk(&key, &jwk::key_id(&key)));
         if include_empty_kid {
             keys.push(jwk::signing_jwk(&key, ""));

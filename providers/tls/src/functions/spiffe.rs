@@ -20,7 +20,8 @@ pub fn spiffe_bundle(a: &[Value]) -> Result<Value, FunctionError> {
         let ders = inspect::certificate_ders(&text).map_err(|e| FunctionError::arg(1, format!("x509_ca_pems: {e}")))?;
         for der in ders {
             let cert = inspect::parse(&der).map_err(|e| FunctionError::arg(1, format!("x509_ca_pems[{n}]: {e}")))?;
-            check_trust_domain(&cert, &trust_domain).map_err(|e| FunctionError::arg(1, format!("x509_ca_pems[{n}]: {e}")))?;
+            check_trust_domain(&cert, &trust_domain)
+                .map_err(|e| FunctionError::arg(1, format!("x509_ca_pems[{n}]: {e}")))?;
             let key = PublicKey::from_spki_der(cert.public_key().raw)
                 .map_err(|e| FunctionError::arg(1, format!("x509_ca_pems[{n}]: {e}")))?;
             let mut m = Map::new();

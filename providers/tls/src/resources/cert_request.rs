@@ -34,7 +34,8 @@ impl ResourceType for CertRequest {
     }
 
     async fn create(&self, _ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
-        let key = PrivateKey::from_pem(required_str(planned, "private_key_pem")?).map_err(key_error("private_key_pem"))?;
+        let key =
+            PrivateKey::from_pem(required_str(planned, "private_key_pem")?).map_err(key_error("private_key_pem"))?;
         let mut params = CertificateParams::default();
         params.distinguished_name = certs::subject_from_config(planned)?;
         params.subject_alt_names = certs::sans_from_config(planned)?;

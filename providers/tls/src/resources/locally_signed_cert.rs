@@ -41,12 +41,13 @@ impl ResourceType for LocallySignedCert {
     }
 
     async fn create(&self, _ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
-        let ca_key =
-            PrivateKey::from_pem(required_str(planned, "ca_private_key_pem")?).map_err(key_error("ca_private_key_pem"))?;
+        let ca_key = PrivateKey::from_pem(required_str(planned, "ca_private_key_pem")?)
+            .map_err(key_error("ca_private_key_pem"))?;
         let ca_cert_pem = required_str(planned, "ca_cert_pem")?;
         let ca_public = PublicKey::from_pem(ca_cert_pem).map_err(key_error("ca_cert_pem"))?;
         if &ca_public != ca_key.public_key() {
-            return Err(ProviderError::new("ca_private_key_pem is not the key of ca_cert_pem").at_attribute("ca_private_key_pem"));
+            return Err(ProviderError::new("ca_private_key_pem is not the key of ca_cert_pem")
+                .at_attribute("ca_private_key_pem"));
         }
         let ca_has_key_id = ca_has_subject_key_id(ca_cert_pem);
         let signing_key = ca_key.signing_key().map_err(key_error("ca_private_key_pem"))?;
@@ -71,9 +72,8 @@ impl ResourceType for LocallySignedCert {
         params.key_identifier_method = KeyIdMethod::PreSpecified(certs::key_identifier(&subject_key));
         // Go links a child to its issuer's subject key id whenever the issuer has one.
         params.use_authority_key_identifier_extension = ca_has_key_id;
-        let cert = csr
-            .signed_by(&issuer)
-            .map_err(|e| ProviderError::new(format!("signing the certificate failed: {e}")))?;
+        let cert =
+            csr.signed_by(&issuer).map_err(|e| ProviderError::new(format!("signing the certificate failed: {e}")))?;
         let mut state = certs::issued_state(planned.clone(), &csr.params, cert.pem());
         state.set("ca_key_algorithm", Value::from(ca_key.algorithm().terraform_name()));
         Ok(state)

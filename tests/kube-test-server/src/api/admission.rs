@@ -19,11 +19,11 @@ pub const SA_TOKEN_TYPE: &str = "kubernetes.io/service-account-token";
 
 fn immutable(kind: &KindInfo, object: &Value, field: &str, message: &str) -> ApiError {
     let name = meta_str(object, "name").unwrap_or("");
-    ApiError::invalid(&kind.kind, Subject::new(&kind.group, &kind.plural, name), vec![Cause {
-        kind: "FieldValueInvalid",
-        field: field.to_string(),
-        message: message.to_string(),
-    }])
+    ApiError::invalid(
+        &kind.kind,
+        Subject::new(&kind.group, &kind.plural, name),
+        vec![Cause { kind: "FieldValueInvalid", field: field.to_string(), message: message.to_string() }],
+    )
 }
 
 /// Defaults and validation for one write (`old` is None on create).
@@ -53,7 +53,12 @@ pub fn admit(cluster: &Cluster, kind: &KindInfo, old: Option<&Value>, new: &mut 
                 if old.get("immutable") == Some(&json!(true)) {
                     let unchanged = |f: &str| old.get(f) == new.get(f);
                     if !(unchanged("data") && unchanged("binaryData") && unchanged("immutable")) {
-                        return Err(immutable(kind, new, "data", "Forbidden: field is immutable when `immutable` is set"));
+                        return Err(immutable(
+                            kind,
+                            new,
+                            "data",
+                            "Forbidden: field is immutable when `immutable` is set",
+                        ));
                     }
                 }
                 if kind.kind == "Secret" && old.get("type") != new.get("type") {
@@ -97,7 +102,9 @@ pub fn admit(cluster: &Cluster, kind: &KindInfo, old: Option<&Value>, new: &mut 
         }
         ("apiextensions.k8s.io", "CustomResourceDefinition") => {
             let name = meta_str(new, "name").unwrap_or("").to_string();
-            crd::served_kinds(new).map_err(|causes| ApiError::invalid(&kind.kind, Subject::new(&kind.group, &kind.plural, &name), causes))?;
+            crd::served_kinds(new).map_err(|causes| {
+                ApiError::invalid(&kind.kind, Subject::new(&kind.group, &kind.plural, &name), causes)
+            })?;
             let names = new.pointer("/spec/names").cloned().unwrap_or_else(|| json!({}));
             let stored: Vec<Value> = new
                 .pointer("/spec/versions")
@@ -125,7 +132,9 @@ pub fn admit(cluster: &Cluster, kind: &KindInfo, old: Option<&Value>, new: &mut 
 /// The Deployment defaults the real API server fills in.
 fn default_deployment(deployment: &mut Value) {
     let Some(Value::Object(spec)) = deployment.get_mut("spec") else { return };
-    spec.entry("strategy").or_insert_with(|| json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}));
+    spec.entry("strategy").or_insert_with(
+        || json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
+    );
     spec.entry("revisionHistoryLimit").or_insert_with(|| json!(10));
     spec.entry("progressDeadlineSeconds").or_insert_with(|| json!(600));
 }
@@ -139,7 +148,10 @@ fn default_pod_spec(spec: &mut Map<String, Value>) {
     for list in ["containers", "initContainers"] {
         let Some(Value::Array(containers)) = spec.get_mut(list) else { continue };
         for container in containers.iter_mut().filter_map(Value::as_object_mut) {
-            let latest = container.get("image").and_then(Value::as_str).is_some_and(|i| !i.contains(':') || i.ends_with(":latest"));
+            let latest = container
+                .get("image")
+                .and_then(Value::as_str)
+                .is_some_and(|i| !i.contains(':') || i.ends_with(":latest"));
             container.entry("imagePullPolicy").or_insert_with(|| json!(if latest { "Always" } else { "IfNotPresent" }));
             container.entry("terminationMessagePath").or_insert_with(|| json!("/dev/termination-log"));
             container.entry("terminationMessagePolicy").or_insert_with(|| json!("File"));
@@ -176,7 +188,12 @@ fn default_service(cluster: &Cluster, kind: &KindInfo, old: Option<&Value>, new:
     let requested = spec.get("clusterIP").and_then(Value::as_str).filter(|ip| !ip.is_empty()).map(str::to_string);
     let ip = match (old_ip, requested) {
         (Some(old), Some(new_ip)) if old != new_ip => {
-            return Err(immutable(kind, new, "spec.clusterIP", &format!("Invalid value: {new_ip:?}: field is immutable")));
+            return Err(immutable(
+                kind,
+                new,
+                "spec.clusterIP",
+                &format!("Invalid value: {new_ip:?}: field is immutable"),
+            ));
         }
         (Some(old), _) => Some(old),
         (None, Some(requested)) => Some(requested),
@@ -253,7 +270,11 @@ fn fill_token_secret(cluster: &Arc<Cluster>, kind: &KindInfo, secret: &Value) {
     }
     let namespace = meta_str(secret, "namespace").unwrap_or("").to_string();
     let name = meta_str(secret, "name").unwrap_or("").to_string();
-    let Some(account) = secret.pointer("/metadata/annotations/kubernetes.io~1service-account.name").and_then(Value::as_str) else { return };
+    let Some(account) =
+        secret.pointer("/metadata/annotations/kubernetes.io~1service-account.name").and_then(Value::as_str)
+    else {
+        return;
+    };
     let account_uid = cluster
         .store
         .get(&ObjectKey::new("", "serviceaccounts", &namespace, account))

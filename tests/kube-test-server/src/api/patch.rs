@@ -5,7 +5,9 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::objects::meta_str;
-use super::write::{check_type, commit, ensure_namespace, finish, prepare_create, prepare_update, put_or_delete, WriteOptions};
+use super::write::{
+    check_type, commit, ensure_namespace, finish, prepare_create, prepare_update, put_or_delete, WriteOptions,
+};
 use super::Target;
 use crate::cluster::Cluster;
 use crate::error::{ApiError, ApiResult, Subject};
@@ -49,12 +51,16 @@ fn apply(cluster: &Arc<Cluster>, target: &Target, name: &str, scope: Scope, req:
     if req.param("fieldManager").is_none() {
         return Err(ApiError::bad_request("PATCH requests with the apply content type must have a fieldManager"));
     }
-    if config.get("apiVersion").and_then(Value::as_str).is_none_or(str::is_empty) || config.get("kind").and_then(Value::as_str).is_none_or(str::is_empty) {
+    if config.get("apiVersion").and_then(Value::as_str).is_none_or(str::is_empty)
+        || config.get("kind").and_then(Value::as_str).is_none_or(str::is_empty)
+    {
         return Err(ApiError::bad_request("apply requires apiVersion and kind in the body"));
     }
     check_type(kind, &config)?;
     if let Some(body_name) = meta_str(&config, "name").filter(|n| *n != name) {
-        return Err(ApiError::bad_request(format!("the name of the object ({body_name}) does not match the name on the URL ({name})")));
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({body_name}) does not match the name on the URL ({name})"
+        )));
     }
     let wanted_version = meta_str(&config, "resourceVersion").filter(|v| !v.is_empty()).map(str::to_string);
     let force = req.flag("force");
@@ -90,4 +96,3 @@ fn apply(cluster: &Arc<Cluster>, target: &Target, name: &str, scope: Scope, req:
     let created = change == Some(super::admission::Change::Created);
     Ok(if created { Reply::created(stored) } else { Reply::ok(stored) })
 }
-

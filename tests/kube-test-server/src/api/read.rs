@@ -29,7 +29,10 @@ pub fn list(cluster: &Cluster, target: &Target, req: &ApiRequest) -> ApiResult<R
     let labels = LabelSelector::parse(req.param("labelSelector").unwrap_or(""))?;
     let fields = FieldSelector::parse(req.param("fieldSelector").unwrap_or(""))?;
     let limit = match req.param("limit") {
-        Some(text) => Some(text.parse::<usize>().map_err(|_| ApiError::bad_request(format!("invalid limit {text:?}")))?).filter(|l| *l > 0),
+        Some(text) => {
+            Some(text.parse::<usize>().map_err(|_| ApiError::bad_request(format!("invalid limit {text:?}")))?)
+                .filter(|l| *l > 0)
+        }
         None => None,
     };
     let after = req.param("continue").map(decode_continue).transpose()?;

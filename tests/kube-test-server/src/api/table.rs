@@ -12,7 +12,11 @@ struct Column {
 
 fn builtin_columns(kind: &KindInfo) -> Vec<(&'static str, &'static str)> {
     match kind.kind.as_str() {
-        "Deployment" => vec![("Ready", "=ready"), ("Up-to-date", ".status.updatedReplicas"), ("Available", ".status.availableReplicas")],
+        "Deployment" => vec![
+            ("Ready", "=ready"),
+            ("Up-to-date", ".status.updatedReplicas"),
+            ("Available", ".status.availableReplicas"),
+        ],
         "StatefulSet" => vec![("Ready", "=ready")],
         "Pod" => vec![("Status", ".status.phase")],
         "Service" => vec![("Type", ".spec.type"), ("Cluster-IP", ".spec.clusterIP")],
@@ -31,7 +35,12 @@ fn columns(kind: &KindInfo) -> Vec<Column> {
             .printer_columns
             .iter()
             .filter(|c| c.get("priority").and_then(Value::as_i64).unwrap_or(0) == 0)
-            .filter_map(|c| Some(Column { name: c.get("name")?.as_str()?.to_string(), path: c.get("jsonPath")?.as_str()?.to_string() }))
+            .filter_map(|c| {
+                Some(Column {
+                    name: c.get("name")?.as_str()?.to_string(),
+                    path: c.get("jsonPath")?.as_str()?.to_string(),
+                })
+            })
             .filter(|c| c.path != ".metadata.creationTimestamp")
             .collect();
     }
@@ -58,9 +67,17 @@ fn cell(object: &Value, path: &str) -> Value {
 
 pub fn render(kind: &KindInfo, objects: &[Value], revision: &str, include_object: Option<&str>) -> Value {
     let columns = columns(kind);
-    let mut definitions = vec![json!({"name": "Name", "type": "string", "format": "name", "description": "Name of the object", "priority": 0})];
-    definitions.extend(columns.iter().map(|c| json!({"name": c.name, "type": "string", "format": "", "description": "", "priority": 0})));
-    definitions.push(json!({"name": "Age", "type": "date", "format": "", "description": "Time since creation", "priority": 0}));
+    let mut definitions = vec![
+        json!({"name": "Name", "type": "string", "format": "name", "description": "Name of the object", "priority": 0}),
+    ];
+    definitions.extend(
+        columns
+            .iter()
+            .map(|c| json!({"name": c.name, "type": "string", "format": "", "description": "", "priority": 0})),
+    );
+    definitions.push(
+        json!({"name": "Age", "type": "date", "format": "", "description": "Time since creation", "priority": 0}),
+    );
     let rows: Vec<Value> = objects
         .iter()
         .map(|object| {
@@ -86,7 +103,9 @@ pub fn render(kind: &KindInfo, objects: &[Value], revision: &str, include_object
 
 /// kubectl's short human duration: `45s`, `12m`, `3h`, `5d`.
 fn age(object: &Value) -> String {
-    let Some(created) = object.pointer("/metadata/creationTimestamp").and_then(Value::as_str) else { return "<unknown>".to_string() };
+    let Some(created) = object.pointer("/metadata/creationTimestamp").and_then(Value::as_str) else {
+        return "<unknown>".to_string();
+    };
     let Ok(created) = created.parse::<jiff::Timestamp>() else { return "<unknown>".to_string() };
     let seconds = (jiff::Timestamp::now().as_second() - created.as_second()).max(0);
     match seconds {

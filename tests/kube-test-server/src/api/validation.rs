@@ -7,8 +7,21 @@ use crate::error::{ApiError, ApiResult, Cause, Subject};
 use crate::kinds::KindInfo;
 
 const METADATA_FIELDS: &[&str] = &[
-    "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
-    "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
 ];
 
 fn invalid(field: &str, message: String) -> Cause {
@@ -52,10 +65,13 @@ fn name_problem(kind: &KindInfo, name: &str) -> Option<&'static str> {
         return Some("name or generateName is required");
     }
     let dns_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
-    let edges_ok = |s: &str| s.starts_with(|c: char| c.is_ascii_alphanumeric()) && s.ends_with(|c: char| c.is_ascii_alphanumeric());
+    let edges_ok = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphanumeric()) && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+    };
     if kind.group == "rbac.authorization.k8s.io" {
         // RBAC names are path segments: `system:aggregate-to-admin` is fine.
-        return (name == "." || name == ".." || name.contains('/') || name.contains('%')).then_some("may not be '.' or '..' or contain '/' or '%'");
+        return (name == "." || name == ".." || name.contains('/') || name.contains('%'))
+            .then_some("may not be '.' or '..' or contain '/' or '%'");
     }
     if kind.is("", "Namespace") || kind.is("", "Service") {
         return (name.len() > 63 || !name.chars().all(dns_char) || !edges_ok(name))
@@ -110,7 +126,10 @@ pub fn check_fields(kind: &KindInfo, object: &mut Value, strict: bool) -> ApiRes
             }
             if !strict && !preserves_unknown(schema) {
                 let props = schema.get("properties");
-                root.retain(|k, _| matches!(k.as_str(), "apiVersion" | "kind" | "metadata") || props.is_some_and(|p| p.get(k).is_some()));
+                root.retain(|k, _| {
+                    matches!(k.as_str(), "apiVersion" | "kind" | "metadata")
+                        || props.is_some_and(|p| p.get(k).is_some())
+                });
             }
         }
         (None, Some(fields)) => {
@@ -130,7 +149,13 @@ pub fn check_fields(kind: &KindInfo, object: &mut Value, strict: bool) -> ApiRes
     Ok(())
 }
 
-fn prune_map(map: &mut Map<String, Value>, prefix: &str, known: impl Fn(&str) -> bool, strict: bool, unknown: &mut Vec<String>) {
+fn prune_map(
+    map: &mut Map<String, Value>,
+    prefix: &str,
+    known: impl Fn(&str) -> bool,
+    strict: bool,
+    unknown: &mut Vec<String>,
+) {
     let doomed: Vec<String> = map.keys().filter(|k| !known(k)).cloned().collect();
     for key in doomed {
         unknown.push(if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") });
@@ -144,10 +169,23 @@ fn preserves_unknown(schema: &Value) -> bool {
     schema.get("x-kubernetes-preserve-unknown-fields").and_then(Value::as_bool).unwrap_or(false)
 }
 
-fn walk_schema(value: &mut Value, schema: &Value, path: &str, strict: bool, unknown: &mut Vec<String>, causes: &mut Vec<Cause>) {
+fn walk_schema(
+    value: &mut Value,
+    schema: &Value,
+    path: &str,
+    strict: bool,
+    unknown: &mut Vec<String>,
+    causes: &mut Vec<Cause>,
+) {
     if value.is_null() {
         if !schema.get("nullable").and_then(Value::as_bool).unwrap_or(false) && schema.get("type").is_some() {
-            causes.push(invalid(path, format!("Invalid value: \"null\": {path} in body must be of type {}", schema["type"].as_str().unwrap_or("object"))));
+            causes.push(invalid(
+                path,
+                format!(
+                    "Invalid value: \"null\": {path} in body must be of type {}",
+                    schema["type"].as_str().unwrap_or("object")
+                ),
+            ));
         }
         return;
     }
@@ -169,7 +207,11 @@ fn walk_schema(value: &mut Value, schema: &Value, path: &str, strict: bool, unkn
     }
     if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
         if !allowed.contains(value) {
-            causes.push(Cause { kind: "FieldValueNotSupported", field: path.to_string(), message: format!("Unsupported value: {value}") });
+            causes.push(Cause {
+                kind: "FieldValueNotSupported",
+                field: path.to_string(),
+                message: format!("Unsupported value: {value}"),
+            });
         }
     }
     match value {
@@ -177,7 +219,11 @@ fn walk_schema(value: &mut Value, schema: &Value, path: &str, strict: bool, unkn
             if let Some(required) = schema.get("required").and_then(Value::as_array) {
                 for field in required.iter().filter_map(Value::as_str) {
                     if !map.contains_key(field) {
-                        causes.push(Cause { kind: "FieldValueRequired", field: format!("{path}.{field}"), message: "Required value".to_string() });
+                        causes.push(Cause {
+                            kind: "FieldValueRequired",
+                            field: format!("{path}.{field}"),
+                            message: "Required value".to_string(),
+                        });
                     }
                 }
             }

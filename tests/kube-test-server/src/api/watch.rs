@@ -40,7 +40,8 @@ impl Filter {
 
     fn line(&self, kind: &str, object: Value) -> Bytes {
         let object = if self.table && kind != "BOOKMARK" && kind != "ERROR" {
-            let revision = object.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or("").to_string();
+            let revision =
+                object.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or("").to_string();
             table::render(&self.target.kind, &[object], &revision, self.include_object.as_deref())
         } else {
             object
@@ -55,7 +56,10 @@ impl Filter {
         if initial_events_end {
             metadata["annotations"] = json!({"k8s.io/initial-events-end": "true"});
         }
-        self.line("BOOKMARK", json!({"kind": self.target.kind.kind, "apiVersion": self.target.kind.api_version(), "metadata": metadata}))
+        self.line(
+            "BOOKMARK",
+            json!({"kind": self.target.kind.kind, "apiVersion": self.target.kind.api_version(), "metadata": metadata}),
+        )
     }
 }
 
@@ -71,7 +75,9 @@ pub fn watch(cluster: &Arc<Cluster>, target: Target, req: &ApiRequest) -> ApiRes
     };
     let requested = match req.param("resourceVersion") {
         None | Some("0") => None,
-        Some(text) => Some(text.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resourceVersion {text:?}")))?),
+        Some(text) => {
+            Some(text.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resourceVersion {text:?}")))?)
+        }
     };
     let send_initial = req.flag("sendInitialEvents") || requested.is_none();
     let timeout = req.param("timeoutSeconds").and_then(|t| t.parse::<u64>().ok()).map(Duration::from_secs);
@@ -107,7 +113,13 @@ pub fn watch(cluster: &Arc<Cluster>, target: Target, req: &ApiRequest) -> ApiRes
     Ok(Reply::Stream(rx))
 }
 
-async fn stream(filter: Filter, mut subscription: crate::store::Subscription, initial: Vec<Bytes>, tx: mpsc::Sender<Bytes>, timeout: Option<Duration>) {
+async fn stream(
+    filter: Filter,
+    mut subscription: crate::store::Subscription,
+    initial: Vec<Bytes>,
+    tx: mpsc::Sender<Bytes>,
+    timeout: Option<Duration>,
+) {
     let mut revision = subscription.revision;
     for line in initial {
         if tx.send(line).await.is_err() {
@@ -116,7 +128,9 @@ async fn stream(filter: Filter, mut subscription: crate::store::Subscription, in
     }
     for event in std::mem::take(&mut subscription.backlog) {
         revision = revision.max(event.revision);
-        if filter.wants(&event) && tx.send(filter.line(event.kind.as_str(), filter.target.present(event.object.clone()))).await.is_err() {
+        if filter.wants(&event)
+            && tx.send(filter.line(event.kind.as_str(), filter.target.present(event.object.clone()))).await.is_err()
+        {
             return;
         }
     }
@@ -149,4 +163,3 @@ async fn stream(filter: Filter, mut subscription: crate::store::Subscription, in
         }
     }
 }
-

@@ -42,7 +42,13 @@ impl WriteOptions {
     }
 
     pub fn writer<'a>(&'a self, kind: &'a KindInfo, scope: Scope, api_version: &'a str) -> Writer<'a> {
-        Writer { manager: &self.manager, api_version, scope, shape: Shape::root(kind.custom, kind.schema.as_ref()), now: &self.now }
+        Writer {
+            manager: &self.manager,
+            api_version,
+            scope,
+            shape: Shape::root(kind.custom, kind.schema.as_ref()),
+            now: &self.now,
+        }
     }
 }
 
@@ -59,10 +65,16 @@ pub fn check_type(kind: &KindInfo, object: &Value) -> ApiResult<()> {
     let api_version = object.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let object_kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
     if !api_version.is_empty() && api_version != kind.api_version() {
-        return Err(ApiError::bad_request(format!("the API version in the data ({api_version}) does not match the expected API version ({})", kind.api_version())));
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({api_version}) does not match the expected API version ({})",
+            kind.api_version()
+        )));
     }
     if !object_kind.is_empty() && object_kind != kind.kind {
-        return Err(ApiError::bad_request(format!("the kind in the data ({object_kind}) does not match the expected kind ({})", kind.kind)));
+        return Err(ApiError::bad_request(format!(
+            "the kind in the data ({object_kind}) does not match the expected kind ({})",
+            kind.kind
+        )));
     }
     Ok(())
 }
@@ -75,11 +87,26 @@ pub fn ensure_namespace(cluster: &Cluster, kind: &KindInfo, namespace: &str) -> 
 }
 
 /// Stamps a new object. `record` adds an Update managedFields entry (apply records its own).
-pub fn prepare_create(cluster: &Cluster, kind: &KindInfo, namespace: &str, mut object: Value, opts: &WriteOptions, record: bool) -> ApiResult<Value> {
+pub fn prepare_create(
+    cluster: &Cluster,
+    kind: &KindInfo,
+    namespace: &str,
+    mut object: Value,
+    opts: &WriteOptions,
+    record: bool,
+) -> ApiResult<Value> {
     object["apiVersion"] = json!(kind.api_version());
     object["kind"] = json!(kind.kind);
     if let Some(meta) = super::objects::meta_mut(&mut object) {
-        for field in ["resourceVersion", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"] {
+        for field in [
+            "resourceVersion",
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+            "selfLink",
+        ] {
             meta.remove(field);
         }
         if record {
@@ -114,7 +141,15 @@ pub fn prepare_create(cluster: &Cluster, kind: &KindInfo, namespace: &str, mut o
 }
 
 /// Turns a new version of `old` into what is stored.
-pub fn prepare_update(cluster: &Cluster, kind: &KindInfo, old: &Value, new: Value, scope: Scope, opts: &WriteOptions, record: bool) -> ApiResult<Value> {
+pub fn prepare_update(
+    cluster: &Cluster,
+    kind: &KindInfo,
+    old: &Value,
+    new: Value,
+    scope: Scope,
+    opts: &WriteOptions,
+    record: bool,
+) -> ApiResult<Value> {
     let mut new = match scope {
         Scope::Status => {
             let mut merged = old.clone();
@@ -139,7 +174,16 @@ pub fn prepare_update(cluster: &Cluster, kind: &KindInfo, old: &Value, new: Valu
     };
     new["apiVersion"] = json!(kind.api_version());
     new["kind"] = json!(kind.kind);
-    let mut carried = vec!["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion"];
+    let mut carried = vec![
+        "name",
+        "namespace",
+        "uid",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "generation",
+        "resourceVersion",
+    ];
     if record {
         carried.push("managedFields");
     }
@@ -194,7 +238,12 @@ fn same_ignoring_times(old: &Value, new: &Value) -> bool {
 }
 
 /// Runs a write decision against the store, or (dry run) against a copy.
-pub fn commit(cluster: &Cluster, key: &ObjectKey, dry_run: bool, decide: impl FnOnce(Option<&Value>) -> ApiResult<Write>) -> ApiResult<(Option<Value>, Option<Change>)> {
+pub fn commit(
+    cluster: &Cluster,
+    key: &ObjectKey,
+    dry_run: bool,
+    decide: impl FnOnce(Option<&Value>) -> ApiResult<Write>,
+) -> ApiResult<(Option<Value>, Option<Change>)> {
     if dry_run {
         let current = cluster.store.get(key);
         return Ok(match decide(current.as_ref())? {
@@ -244,7 +293,9 @@ pub fn create(cluster: &Arc<Cluster>, target: &Target, req: &ApiRequest) -> ApiR
     check_type(kind, &object)?;
     if let Some(ns) = meta_str(&object, "namespace").filter(|ns| kind.namespaced && !ns.is_empty()) {
         if ns != target.namespace {
-            return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
+            return Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
         }
     }
     ensure_namespace(cluster, kind, &target.namespace)?;
@@ -271,7 +322,10 @@ pub fn update(cluster: &Arc<Cluster>, target: &Target, name: &str, scope: Scope,
     let object = req.object()?;
     check_type(kind, &object)?;
     if meta_str(&object, "name").is_some_and(|n| n != name) {
-        return Err(ApiError::bad_request(format!("the name of the object ({}) does not match the name on the URL ({name})", meta_str(&object, "name").unwrap_or(""))));
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({}) does not match the name on the URL ({name})",
+            meta_str(&object, "name").unwrap_or("")
+        )));
     }
     let opts = WriteOptions::from_request(req);
     let wanted_version = meta_str(&object, "resourceVersion").filter(|v| !v.is_empty()).map(str::to_string);
@@ -292,9 +346,11 @@ pub fn delete(cluster: &Arc<Cluster>, target: &Target, name: &str, req: &ApiRequ
     let kind = &target.kind;
     // DeleteOptions are optional; an unreadable body is the client's error.
     let options: Value = if req.body.is_empty() { json!({}) } else { req.object()? };
-    let precondition = |field: &str| options.pointer(&format!("/preconditions/{field}")).and_then(Value::as_str).map(str::to_string);
+    let precondition =
+        |field: &str| options.pointer(&format!("/preconditions/{field}")).and_then(Value::as_str).map(str::to_string);
     let (want_uid, want_version) = (precondition("uid"), precondition("resourceVersion"));
-    let dry_run = req.dry_run() || options.get("dryRun").and_then(Value::as_array).is_some_and(|d| d.iter().any(|v| v == "All"));
+    let dry_run =
+        req.dry_run() || options.get("dryRun").and_then(Value::as_array).is_some_and(|d| d.iter().any(|v| v == "All"));
     let now = crate::time::now_rfc3339();
     let (stored, change) = commit(cluster, &target.key(name), dry_run, |current| {
         let old = current.ok_or_else(|| ApiError::not_found(subject(kind, name)))?;
@@ -337,5 +393,7 @@ pub fn delete_collection(cluster: &Arc<Cluster>, target: &Target, req: &ApiReque
             deleted.push(value);
         }
     }
-    Ok(Reply::ok(json!({"kind": format!("{}List", kind.kind), "apiVersion": kind.api_version(), "metadata": {}, "items": deleted})))
+    Ok(Reply::ok(
+        json!({"kind": format!("{}List", kind.kind), "apiVersion": kind.api_version(), "metadata": {}, "items": deleted}),
+    ))
 }

@@ -83,7 +83,9 @@ impl EksVerifier {
         let access_key = credential.split('/').next().unwrap_or(credential).to_string();
         let username = match (&self.sts_endpoint, &self.client) {
             (Some(endpoint), Some(client)) => {
-                let authorization = format!("AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders={signed_headers}, Signature={signature}");
+                let authorization = format!(
+                    "AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders={signed_headers}, Signature={signature}"
+                );
                 self.call_sts(client, endpoint, url.query().unwrap_or(""), &authorization).await?
             }
             _ => format!("aws:{access_key}"),
@@ -91,7 +93,13 @@ impl EksVerifier {
         Ok(Identity { username, groups: vec!["system:authenticated".to_string()] })
     }
 
-    async fn call_sts(&self, client: &HttpsClient, endpoint: &str, query: &str, authorization: &str) -> Result<String, EksTokenError> {
+    async fn call_sts(
+        &self,
+        client: &HttpsClient,
+        endpoint: &str,
+        query: &str,
+        authorization: &str,
+    ) -> Result<String, EksTokenError> {
         let uri = format!("{}/?{}", endpoint.trim_end_matches('/'), query);
         let request = hyper::Request::get(&uri)
             .header("x-k8s-aws-id", &self.cluster_name)
@@ -135,7 +143,9 @@ fn check_age(date: &str, ttl: Duration, now: jiff::Timestamp) -> Result<(), EksT
 /// The caller ARN from a GetCallerIdentity answer, JSON or XML.
 fn caller_arn(body: &str) -> Option<String> {
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(body) {
-        if let Some(arn) = json.pointer("/GetCallerIdentityResponse/GetCallerIdentityResult/Arn").and_then(|v| v.as_str()) {
+        if let Some(arn) =
+            json.pointer("/GetCallerIdentityResponse/GetCallerIdentityResult/Arn").and_then(|v| v.as_str())
+        {
             return Some(arn.to_string());
         }
     }
@@ -172,7 +182,10 @@ mod tests {
         assert!(check_age("20231114T215820Z", ttl, now).is_ok(), "exactly 15 minutes old");
         assert!(matches!(check_age("20231114T215819Z", ttl, now), Err(EksTokenError::Expired { .. })));
         assert!(check_age("20231114T221315Z", Duration::from_secs(5), now).is_ok());
-        assert!(matches!(check_age("20231114T221314Z", Duration::from_secs(5), now), Err(EksTokenError::Expired { .. })));
+        assert!(matches!(
+            check_age("20231114T221314Z", Duration::from_secs(5), now),
+            Err(EksTokenError::Expired { .. })
+        ));
         assert!(matches!(check_age("yesterday", ttl, now), Err(EksTokenError::Date(_))));
     }
 
@@ -185,7 +198,14 @@ mod tests {
 
     #[test]
     fn arn_is_read_from_xml_and_json() {
-        assert_eq!(caller_arn("<GetCallerIdentityResult><Arn>arn:aws:iam::1:user/x</Arn></GetCallerIdentityResult>").as_deref(), Some("arn:aws:iam::1:user/x"));
-        assert_eq!(caller_arn(r#"{"GetCallerIdentityResponse":{"GetCallerIdentityResult":{"Arn":"a"}}}"#).as_deref(), Some("a"));
+        assert_eq!(
+            caller_arn("<GetCallerIdentityResult><Arn>arn:aws:iam::1:user/x</Arn></GetCallerIdentityResult>")
+                .as_deref(),
+            Some("arn:aws:iam::1:user/x")
+        );
+        assert_eq!(
+            caller_arn(r#"{"GetCallerIdentityResponse":{"GetCallerIdentityResult":{"Arn":"a"}}}"#).as_deref(),
+            Some("a")
+        );
     }
 }

@@ -42,7 +42,10 @@ impl Authenticator {
             .map(str::trim)
             .ok_or_else(ApiError::unauthorized)?;
         if token == self.admin_token {
-            return Ok(Identity { username: "kubernetes-admin".to_string(), groups: vec!["system:masters".to_string(), "system:authenticated".to_string()] });
+            return Ok(Identity {
+                username: "kubernetes-admin".to_string(),
+                groups: vec!["system:masters".to_string(), "system:authenticated".to_string()],
+            });
         }
         if let Some(identity) = self.minted.read().unwrap_or_else(|e| e.into_inner()).get(token) {
             return Ok(identity.clone());
@@ -68,10 +71,15 @@ impl Authenticator {
             "kubernetes.io": {"namespace": namespace, "serviceaccount": {"name": name, "uid": uid}},
         });
         let signature = uuid::Uuid::new_v4().as_bytes().repeat(2);
-        let token = format!("{}.{}.{}", b64.encode(header.to_string()), b64.encode(claims.to_string()), b64.encode(signature));
+        let token =
+            format!("{}.{}.{}", b64.encode(header.to_string()), b64.encode(claims.to_string()), b64.encode(signature));
         let identity = Identity {
             username: format!("system:serviceaccount:{namespace}:{name}"),
-            groups: vec!["system:serviceaccounts".to_string(), format!("system:serviceaccounts:{namespace}"), "system:authenticated".to_string()],
+            groups: vec![
+                "system:serviceaccounts".to_string(),
+                format!("system:serviceaccounts:{namespace}"),
+                "system:authenticated".to_string(),
+            ],
         };
         self.minted.write().unwrap_or_else(|e| e.into_inner()).insert(token.clone(), identity);
         token

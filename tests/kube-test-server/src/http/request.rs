@@ -62,10 +62,12 @@ pub fn decode_object(content_type: &str, body: &[u8]) -> ApiResult<Value> {
     let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let value: Value = match media.as_str() {
         "" | "application/json" | "*/*" | "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
-            serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("couldn't decode the body as JSON: {e}")))?
+            serde_json::from_slice(body)
+                .map_err(|e| ApiError::bad_request(format!("couldn't decode the body as JSON: {e}")))?
         }
         "application/yaml" | "application/apply-patch+yaml" | "application/x-yaml" | "text/yaml" => {
-            serde_norway::from_slice(body).map_err(|e| ApiError::bad_request(format!("couldn't decode the body as YAML: {e}")))?
+            serde_norway::from_slice(body)
+                .map_err(|e| ApiError::bad_request(format!("couldn't decode the body as YAML: {e}")))?
         }
         other => return Err(ApiError::unsupported_media_type(other)),
     };

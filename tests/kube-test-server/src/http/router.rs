@@ -22,9 +22,15 @@ pub enum Route {
     /// `/apis/{group}`
     Group(String),
     /// `/api/v1` or `/apis/{group}/{version}`
-    ResourceList { group: String, version: String },
+    ResourceList {
+        group: String,
+        version: String,
+    },
     OpenApiV3Index,
-    OpenApiV3 { group: String, version: String },
+    OpenApiV3 {
+        group: String,
+        version: String,
+    },
     DebugObjects,
     Resource(ResourcePath),
     NotFound,
@@ -42,7 +48,9 @@ pub fn route(path: &str) -> Route {
         ["apis", group, version] => Route::ResourceList { group: group.to_string(), version: version.to_string() },
         ["openapi", "v3"] => Route::OpenApiV3Index,
         ["openapi", "v3", "api", version] => Route::OpenApiV3 { group: String::new(), version: version.to_string() },
-        ["openapi", "v3", "apis", group, version] => Route::OpenApiV3 { group: group.to_string(), version: version.to_string() },
+        ["openapi", "v3", "apis", group, version] => {
+            Route::OpenApiV3 { group: group.to_string(), version: version.to_string() }
+        }
         ["debug", "objects"] => Route::DebugObjects,
         ["api", version, rest @ ..] => resource(String::new(), version, rest),
         ["apis", group, version, rest @ ..] => resource(group.to_string(), version, rest),
@@ -65,7 +73,14 @@ fn resource(group: String, version: &str, rest: &[&str]) -> Route {
         [resource, name, sub] => (resource, Some(name.to_string()), Some(sub.to_string())),
         _ => return Route::NotFound,
     };
-    Route::Resource(ResourcePath { group, version: version.to_string(), namespace, resource: resource.to_string(), name, subresource })
+    Route::Resource(ResourcePath {
+        group,
+        version: version.to_string(),
+        namespace,
+        resource: resource.to_string(),
+        name,
+        subresource,
+    })
 }
 
 #[cfg(test)]
@@ -89,7 +104,10 @@ mod tests {
         assert_eq!(route("/api/v1/namespaces/foo"), res("", None, "namespaces", Some("foo"), None));
         assert_eq!(route("/api/v1/namespaces/foo/status"), res("", None, "namespaces", Some("foo"), Some("status")));
         assert_eq!(route("/api/v1/namespaces/foo/configmaps/x"), res("", Some("foo"), "configmaps", Some("x"), None));
-        assert_eq!(route("/apis/apps/v1/namespaces/a/deployments/d/status"), res("apps", Some("a"), "deployments", Some("d"), Some("status")));
+        assert_eq!(
+            route("/apis/apps/v1/namespaces/a/deployments/d/status"),
+            res("apps", Some("a"), "deployments", Some("d"), Some("status"))
+        );
         assert_eq!(route("/apis/apps/v1/deployments"), res("apps", None, "deployments", None, None));
         assert_eq!(route("/api/v1/a/b/c/d"), Route::NotFound);
         assert_eq!(route("/openapi/v3/apis/apps/v1"), Route::OpenApiV3 { group: "apps".into(), version: "v1".into() });

@@ -21,7 +21,12 @@ use super::response::{into_response, HttpBody};
 use crate::cluster::Cluster;
 use crate::error::ApiError;
 
-pub async fn serve(listener: TcpListener, tls: Arc<rustls::ServerConfig>, cluster: Arc<Cluster>, mut shutdown: watch::Receiver<bool>) {
+pub async fn serve(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    cluster: Arc<Cluster>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let acceptor = TlsAcceptor::from(tls);
     let mut connections = JoinSet::new();
     loop {
@@ -54,14 +59,16 @@ async fn handle(cluster: Arc<Cluster>, req: Request<Incoming>) -> Response<HttpB
         Err(err) => return into_response(Err(err)),
     };
     let task = tokio::spawn(async move { crate::api::dispatch(&cluster, request).await });
-    let reply = task.await.unwrap_or_else(|join_error| Err(ApiError::internal(format!("handler failed: {join_error}"))));
+    let reply =
+        task.await.unwrap_or_else(|join_error| Err(ApiError::internal(format!("handler failed: {join_error}"))));
     into_response(reply)
 }
 
 async fn read_request(cluster: &Cluster, req: Request<Incoming>) -> Result<ApiRequest, ApiError> {
     let (parts, body) = req.into_parts();
     let limit = cluster.max_body_bytes;
-    let declared = parts.headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        parts.headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|len| len > limit) {
         drain(body).await;
         return Err(ApiError::too_large(limit));
@@ -71,11 +78,8 @@ async fn read_request(cluster: &Cluster, req: Request<Incoming>) -> Result<ApiRe
         Err(err) if err.is::<http_body_util::LengthLimitError>() => return Err(ApiError::too_large(limit)),
         Err(err) => return Err(ApiError::bad_request(format!("reading the request body: {err}"))),
     };
-    let query: HashMap<String, String> = parts
-        .uri
-        .query()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
+    let query: HashMap<String, String> =
+        parts.uri.query().map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
     Ok(ApiRequest { method: parts.method, path: parts.uri.path().to_string(), query, headers: parts.headers, body })
 }
 

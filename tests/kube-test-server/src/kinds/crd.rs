@@ -16,21 +16,37 @@ pub fn served_kinds(crd: &Value) -> Result<Vec<KindInfo>, Vec<Cause>> {
     let name = text("/metadata/name");
     let mut require = |value: &str, field: &str| {
         if value.is_empty() {
-            causes.push(Cause { kind: "FieldValueRequired", field: field.to_string(), message: "Required value".to_string() });
+            causes.push(Cause {
+                kind: "FieldValueRequired",
+                field: field.to_string(),
+                message: "Required value".to_string(),
+            });
         }
     };
     require(&group, "spec.group");
     require(&kind, "spec.names.kind");
     require(&plural, "spec.names.plural");
     if scope != "Namespaced" && scope != "Cluster" {
-        causes.push(Cause { kind: "FieldValueNotSupported", field: "spec.scope".to_string(), message: format!("Unsupported value: {scope:?}: supported values: \"Cluster\", \"Namespaced\"") });
+        causes.push(Cause {
+            kind: "FieldValueNotSupported",
+            field: "spec.scope".to_string(),
+            message: format!("Unsupported value: {scope:?}: supported values: \"Cluster\", \"Namespaced\""),
+        });
     }
     if !group.is_empty() && !plural.is_empty() && name != format!("{plural}.{group}") {
-        causes.push(Cause { kind: "FieldValueInvalid", field: "metadata.name".to_string(), message: format!("Invalid value: {name:?}: must be spec.names.plural+\".\"+spec.group") });
+        causes.push(Cause {
+            kind: "FieldValueInvalid",
+            field: "metadata.name".to_string(),
+            message: format!("Invalid value: {name:?}: must be spec.names.plural+\".\"+spec.group"),
+        });
     }
     let versions = crd.pointer("/spec/versions").and_then(Value::as_array).cloned().unwrap_or_default();
     if versions.is_empty() {
-        causes.push(Cause { kind: "FieldValueRequired", field: "spec.versions".to_string(), message: "Required value: must have exactly one version marked as storage version".to_string() });
+        causes.push(Cause {
+            kind: "FieldValueRequired",
+            field: "spec.versions".to_string(),
+            message: "Required value: must have exactly one version marked as storage version".to_string(),
+        });
     }
     if !causes.is_empty() {
         return Err(causes);

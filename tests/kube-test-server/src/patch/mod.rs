@@ -32,9 +32,10 @@ impl PatchType {
 pub fn apply(kind: PatchType, target: &mut Value, body: &[u8], custom: bool) -> ApiResult<()> {
     match kind {
         PatchType::Json => {
-            let patch: json_patch::Patch = serde_json::from_slice(body)
-                .map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
-            json_patch::patch(target, &patch).map_err(|e| ApiError::unprocessable(format!("the JSON patch could not be applied: {e}")))
+            let patch: json_patch::Patch =
+                serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
+            json_patch::patch(target, &patch)
+                .map_err(|e| ApiError::unprocessable(format!("the JSON patch could not be applied: {e}")))
         }
         PatchType::Merge => {
             let patch: Value = parse_object(body)?;
@@ -56,7 +57,8 @@ pub fn apply(kind: PatchType, target: &mut Value, body: &[u8], custom: bool) -> 
 }
 
 fn parse_object(body: &[u8]) -> ApiResult<Value> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid patch body: {e}")))?;
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid patch body: {e}")))?;
     if !value.is_object() {
         return Err(ApiError::bad_request("patch body must be a JSON object"));
     }

@@ -115,7 +115,10 @@ mod tests {
         let patch = json!({"spec": {"containers": [{"name": "a", "image": "2"}, {"name": "b", "$patch": "delete"}, {"name": "c", "image": "3"}], "args": ["y"]},
                            "metadata": {"labels": {"drop": null}, "finalizers": ["f2"]}});
         apply(&mut target, &patch);
-        assert_eq!(target, json!({"spec": {"containers": [{"name": "a", "image": "2"}, {"name": "c", "image": "3"}], "args": ["y"]},
-                                  "metadata": {"labels": {"keep": "1"}, "finalizers": ["f1", "f2"]}}));
+        assert_eq!(
+            target,
+            json!({"spec": {"containers": [{"name": "a", "image": "2"}, {"name": "c", "image": "3"}], "args": ["y"]},
+                                  "metadata": {"labels": {"keep": "1"}, "finalizers": ["f1", "f2"]}})
+        );
     }
 }

@@ -25,8 +25,8 @@ pub fn merge(live: &mut Value, config: &Value, shape: Shape<'_>, field: &str) {
             ListKind::Map(keys) => {
                 let Value::Array(live_items) = live else { return };
                 for item in config_items {
-                    let existing = element_key(item, &keys)
-                        .and_then(|key| live_items.iter_mut().find(|li| key_matches(li, &key)));
+                    let existing =
+                        element_key(item, &keys).and_then(|key| live_items.iter_mut().find(|li| key_matches(li, &key)));
                     match existing {
                         Some(li) => merge(li, item, shape.items(), ""),
                         None => live_items.push(without_nulls(item)),
@@ -49,9 +49,9 @@ pub fn merge(live: &mut Value, config: &Value, shape: Shape<'_>, field: &str) {
 
 fn without_nulls(value: &Value) -> Value {
     match value {
-        Value::Object(map) => {
-            Value::Object(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect())
-        }
+        Value::Object(map) => Value::Object(
+            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect(),
+        ),
         Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
         other => other.clone(),
     }

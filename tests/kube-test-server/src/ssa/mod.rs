@@ -57,7 +57,9 @@ pub fn tracked(object: &Value, scope: Scope) -> Value {
                     .as_object()
                     .into_iter()
                     .flatten()
-                    .filter(|(mk, _)| matches!(mk.as_str(), "labels" | "annotations" | "finalizers" | "ownerReferences"))
+                    .filter(|(mk, _)| {
+                        matches!(mk.as_str(), "labels" | "annotations" | "finalizers" | "ownerReferences")
+                    })
                     .map(|(mk, mv)| (mk.clone(), mv.clone()))
                     .collect();
                 if !meta.is_empty() {
@@ -132,7 +134,10 @@ fn write_entries(object: &mut Value, entries: Vec<Entry>) {
 
 fn entry_index(entries: &mut Vec<Entry>, writer: &Writer<'_>, operation: &str) -> usize {
     let subresource = writer.scope.subresource();
-    match entries.iter().position(|e| e.manager == writer.manager && e.operation == operation && e.subresource == subresource) {
+    match entries
+        .iter()
+        .position(|e| e.manager == writer.manager && e.operation == operation && e.subresource == subresource)
+    {
         Some(i) => i,
         None => {
             entries.push(Entry {
@@ -170,7 +175,15 @@ pub fn apply(live: &Value, config: &Value, writer: &Writer<'_>, force: bool) -> 
                 conflicts.push(Cause {
                     kind: "FieldManagerConflict",
                     field: display_path(path),
-                    message: format!("conflict with {:?}{}", entry.manager, if entry.operation == "Update" { format!(" using {}", entry.api_version) } else { String::new() }),
+                    message: format!(
+                        "conflict with {:?}{}",
+                        entry.manager,
+                        if entry.operation == "Update" {
+                            format!(" using {}", entry.api_version)
+                        } else {
+                            String::new()
+                        }
+                    ),
                 });
                 forced.push((i, path.clone()));
             }
@@ -262,7 +275,13 @@ mod tests {
     use super::*;
 
     fn writer(manager: &str) -> Writer<'_> {
-        Writer { manager, api_version: "v1", scope: Scope::Main { status_separate: false }, shape: Shape::builtin(), now: "2024-01-01T00:00:00Z" }
+        Writer {
+            manager,
+            api_version: "v1",
+            scope: Scope::Main { status_separate: false },
+            shape: Shape::builtin(),
+            now: "2024-01-01T00:00:00Z",
+        }
     }
 
     #[test]

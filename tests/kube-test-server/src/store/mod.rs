@@ -131,7 +131,11 @@ impl Store {
     /// Reads the current object, lets `decide` choose what to do, and does it atomically.
     /// Returns the object as stored afterwards (for `Delete`, the removed object stamped with
     /// the deletion's revision), or None if there was and is no object.
-    pub fn write(&self, key: &ObjectKey, decide: impl FnOnce(Option<&Value>) -> ApiResult<Write>) -> ApiResult<Option<Value>> {
+    pub fn write(
+        &self,
+        key: &ObjectKey,
+        decide: impl FnOnce(Option<&Value>) -> ApiResult<Write>,
+    ) -> ApiResult<Option<Value>> {
         let mut inner = self.lock();
         let decision = decide(inner.objects.get(key))?;
         Ok(match decision {

@@ -79,7 +79,8 @@ fn parse_term(term: &str) -> Option<Requirement> {
     for (word, negated) in [(" notin ", true), (" in ", false)] {
         if let Some((k, rest)) = term.split_once(word) {
             let values = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
-            let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+            let values: Vec<String> =
+                values.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
             let key = k.trim().to_string();
             return Some(if negated { Requirement::NotIn(key, values) } else { Requirement::In(key, values) });
         }
