@@ -204,10 +204,10 @@ fn wait_exit(child: &mut Child, limit: Duration) -> Option<i32> {
 /// When to interrupt an apply.
 #[derive(Clone, Copy, Debug)]
 enum At {
-    /// After this long.
-    Time(Duration),
     /// Once this many "Creation complete" lines were printed.
     Created(usize),
+    /// Once the first create has started ("Creating..."), before any has completed.
+    FirstCreating,
 }
 
 /// Runs an apply until `at`, then sends it `sig`. Returns the apply and how many creations it
@@ -217,14 +217,14 @@ fn interrupt_apply(f: &Fixture, at: At, sig: &str) -> Option<(Running, usize, mp
     let child = Running(child);
     let started = Instant::now();
     let mut created = 0;
+    let mut seen = Vec::new();
     loop {
-        if let At::Time(t) = at {
-            if started.elapsed() >= t {
-                break;
-            }
-        }
         match rx.recv_timeout(Duration::from_millis(20)) {
             Ok(line) => {
+                seen.push(line.clone());
+                if matches!(at, At::FirstCreating) && line.contains(": Creating...") {
+                    break;
+                }
                 if line.contains("Creation complete") {
                     created += 1;
                     if matches!(at, At::Created(k) if created >= k) {
@@ -233,7 +233,10 @@ fn interrupt_apply(f: &Fixture, at: At, sig: &str) -> Option<(Running, usize, mp
                 }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                eprintln!("the apply ended before {at:?}; its output:\n{}", seen.join("\n"));
+                return None;
+            }
         }
         if started.elapsed() > Duration::from_secs(120) {
             panic!("apply did not reach {at:?} in 120 s");
@@ -389,13 +392,13 @@ fn fixture_applies_replans_clean_and_destroys() {
     );
 }
 
-/// kill -9 at 9 points of an apply (in its first second, then after K of the 51 creations),
+/// kill -9 at 9 points of an apply (as its first create starts, then after K of the 51 creations),
 /// then a plain re-apply.
 #[test]
 fn kill_9_mid_apply_then_plain_reapply_converges() {
     let mut f = Fixture::new();
     let points = [
-        At::Time(Duration::from_millis(700)),
+        At::FirstCreating,
         At::Created(1),
         At::Created(4),
         At::Created(9),
