@@ -76,6 +76,64 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
+impl Envelope {
+    /// An aes_gcm envelope's fixed fields; the key source's and the ciphertext's are filled in.
+    fn aes_gcm() -> Self {
+        Envelope {
+            meshplan_encrypted: 1,
+            method: "aes_gcm".into(),
+            kdf: "pbkdf2".into(),
+            hash: String::new(),
+            iterations: 0,
+            key_length: 32,
+            salt: String::new(),
+            wrapped_key: String::new(),
+            nonce: String::new(),
+            ct: String::new(),
+        }
+    }
+
+    /// Parses `stored`, which must be aes_gcm under the key source `kdf`.
+    fn read(stored: &[u8], kdf: &str) -> Result<Self, CipherError> {
+        if !is_encrypted(stored) {
+            return Err(CipherError::NotEncrypted);
+        }
+        let env: Envelope = serde_json::from_slice(stored).map_err(|e| CipherError::Damaged(e.to_string()))?;
+        if env.method != "aes_gcm" || env.kdf != kdf {
+            return Err(CipherError::WrongKey(format!(
+                "it was encrypted with {}/{}, the configuration has aes_gcm/{kdf}",
+                env.method, env.kdf
+            )));
+        }
+        Ok(env)
+    }
+}
+
+/// AES-256-GCM with a fresh 96-bit nonce; the envelope `env` carrying the result.
+fn seal(key: &[u8; 32], aad: &[u8], plain: &[u8], mut env: Envelope) -> Result<Vec<u8>, CipherError> {
+    let nonce = random(12)?;
+    let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
+    let ct = cipher
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+        .map_err(|e| CipherError::Failed(e.to_string()))?;
+    env.nonce = b64(&nonce);
+    env.ct = b64(&ct);
+    serde_json::to_vec(&env).map_err(|e| CipherError::Failed(e.to_string()))
+}
+
+/// Opens the ciphertext of `env` with `key`.
+fn open(key: &[u8; 32], aad: &[u8], env: &Envelope) -> Result<Vec<u8>, CipherError> {
+    let nonce = unb64(&env.nonce, "nonce")?;
+    let ct = unb64(&env.ct, "ciphertext")?;
+    if nonce.len() != 12 {
+        return Err(CipherError::Damaged("the nonce is not 12 bytes".into()));
+    }
+    let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
+    cipher
+        .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ct, aad })
+        .map_err(|_| CipherError::WrongKey("the authentication tag does not match".into()))
+}
+
 /// Whether `bytes` are an encrypted envelope (cheap: the envelope starts with its marker; no
 /// state record, backup or plan document starts that way).
 pub fn is_encrypted(bytes: &[u8]) -> bool {
@@ -131,45 +189,13 @@ impl StateCipher for AesGcmDataKey {
 
     fn encrypt(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CipherError> {
         let (key, wrapped) = self.current()?;
-        let nonce = random(12)?;
-        let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
-        let ct = cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
-            .map_err(|e| CipherError::Failed(e.to_string()))?;
-        let env = Envelope {
-            meshplan_encrypted: 1,
-            method: "aes_gcm".into(),
-            kdf: self.keys.kind().into(),
-            hash: String::new(),
-            iterations: 0,
-            key_length: 32,
-            salt: String::new(),
-            wrapped_key: b64(&wrapped),
-            nonce: b64(&nonce),
-            ct: b64(&ct),
-        };
-        serde_json::to_vec(&env).map_err(|e| CipherError::Failed(e.to_string()))
+        let env = Envelope { kdf: self.keys.kind().into(), wrapped_key: b64(&wrapped), ..Envelope::aes_gcm() };
+        seal(&key, aad, plain, env)
     }
 
     fn decrypt(&self, aad: &[u8], stored: &[u8]) -> Result<Vec<u8>, CipherError> {
-        if !is_encrypted(stored) {
-            return Err(CipherError::NotEncrypted);
-        }
-        let env: Envelope = serde_json::from_slice(stored).map_err(|e| CipherError::Damaged(e.to_string()))?;
-        if env.method != "aes_gcm" || env.kdf != self.keys.kind() {
-            return Err(CipherError::WrongKey(format!(
-                "it was encrypted with {}/{}, the configuration has aes_gcm/{}",
-                env.method,
-                env.kdf,
-                self.keys.kind()
-            )));
-        }
+        let env = Envelope::read(stored, self.keys.kind())?;
         let wrapped = unb64(&env.wrapped_key, "wrapped key")?;
-        let nonce = unb64(&env.nonce, "nonce")?;
-        let ct = unb64(&env.ct, "ciphertext")?;
-        if nonce.len() != 12 {
-            return Err(CipherError::Damaged("the nonce is not 12 bytes".into()));
-        }
         let cached = self.unwrapped.lock().unwrap_or_else(|p| p.into_inner()).get(&wrapped).cloned();
         let key = match cached {
             Some(k) => k,
@@ -179,10 +205,7 @@ impl StateCipher for AesGcmDataKey {
                 k
             }
         };
-        let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
-        cipher
-            .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ct, aad })
-            .map_err(|_| CipherError::WrongKey("the authentication tag does not match".into()))
+        open(&key, aad, &env)
     }
 }
 
@@ -343,53 +366,21 @@ impl StateCipher for AesGcm {
         let p = &self.params;
         let salt = self.salt()?;
         let key = derive(&p.passphrase, p.hash, p.iterations, &salt);
-        let nonce = random(12)?;
-        let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
-        let ct = cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
-            .map_err(|e| CipherError::Failed(e.to_string()))?;
-        let env = Envelope {
-            meshplan_encrypted: 1,
-            method: "aes_gcm".into(),
-            kdf: "pbkdf2".into(),
-            hash: p.hash.name().into(),
-            iterations: p.iterations,
-            key_length: 32,
-            salt: b64(&salt),
-            wrapped_key: String::new(),
-            nonce: b64(&nonce),
-            ct: b64(&ct),
-        };
-        serde_json::to_vec(&env).map_err(|e| CipherError::Failed(e.to_string()))
+        let env =
+            Envelope { hash: p.hash.name().into(), iterations: p.iterations, salt: b64(&salt), ..Envelope::aes_gcm() };
+        seal(&key, aad, plain, env)
     }
 
     fn decrypt(&self, aad: &[u8], stored: &[u8]) -> Result<Vec<u8>, CipherError> {
-        if !is_encrypted(stored) {
-            return Err(CipherError::NotEncrypted);
-        }
-        let env: Envelope = serde_json::from_slice(stored).map_err(|e| CipherError::Damaged(e.to_string()))?;
-        if env.method != "aes_gcm" || env.kdf != "pbkdf2" {
-            return Err(CipherError::WrongKey(format!(
-                "it was encrypted with {}/{}, the configuration has aes_gcm/pbkdf2",
-                env.method, env.kdf
-            )));
-        }
+        let env = Envelope::read(stored, "pbkdf2")?;
         let hash =
             Pbkdf2Hash::parse(&env.hash).ok_or_else(|| CipherError::Damaged(format!("unknown hash {:?}", env.hash)))?;
         if env.key_length != 32 || env.iterations == 0 || env.iterations > 100_000_000 {
             return Err(CipherError::Damaged("implausible key derivation parameters".into()));
         }
         let salt = unb64(&env.salt, "salt")?;
-        let nonce = unb64(&env.nonce, "nonce")?;
-        let ct = unb64(&env.ct, "ciphertext")?;
-        if nonce.len() != 12 {
-            return Err(CipherError::Damaged("the nonce is not 12 bytes".into()));
-        }
         let key = derive(&self.params.passphrase, hash, env.iterations, &salt);
-        let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|e| CipherError::Failed(e.to_string()))?;
-        let plain = cipher
-            .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ct, aad })
-            .map_err(|_| CipherError::WrongKey("the authentication tag does not match".into()))?;
+        let plain = open(&key, aad, &env)?;
         // Opened with our key and parameters: encrypt with its salt too (no second derivation).
         if hash == self.params.hash && env.iterations == self.params.iterations && salt.len() >= 16 {
             let mut slot = self.salt.lock().unwrap_or_else(|p| p.into_inner());

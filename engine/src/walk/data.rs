@@ -71,24 +71,7 @@ impl Walker<'_> {
             let planned = plan_with_schema(&nc.schema, PlanRequest { prior: None, config: &config });
             let after = self.mark(nc, planned.state, &marks);
             self.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(nc.ni);
-            out.changes.push(ResourceChange {
-                address: addr.to_string(),
-                module_address: c.module.address(),
-                mode: "data".into(),
-                type_name: nc.res.key.type_name.clone(),
-                name: nc.res.key.name.clone(),
-                index: c.key.clone(),
-                provider: provider_key_address(&nc.provider_key),
-                action: Action::Read,
-                before: None,
-                after: Some(after.clone()),
-                replace_paths: vec![],
-                reasons,
-                deferred: None,
-                importing: None,
-                drifted: false,
-                adopted: false,
-            });
+            out.changes.push(read_change(nc, c, addr, after.clone(), reasons));
             return Ok(after);
         }
         let (ctx, limit) = self.ctx(nc, addr)?;
@@ -101,25 +84,30 @@ impl Walker<'_> {
         if nc.res.check.is_some() && self.phase == Phase::Plan {
             // As Terraform: read now for the plan's checks, and again during apply so the
             // check judges what apply made.
-            out.changes.push(ResourceChange {
-                address: addr.to_string(),
-                module_address: c.module.address(),
-                mode: "data".into(),
-                type_name: nc.res.key.type_name.clone(),
-                name: nc.res.key.name.clone(),
-                index: c.key.clone(),
-                provider: provider_key_address(&nc.provider_key),
-                action: Action::Read,
-                before: None,
-                after: Some(v.clone()),
-                replace_paths: vec![],
-                reasons: vec![CHECK_READ_REASON.to_string()],
-                deferred: None,
-                importing: None,
-                drifted: false,
-                adopted: false,
-            });
+            out.changes.push(read_change(nc, c, addr, v.clone(), vec![CHECK_READ_REASON.to_string()]));
         }
         Ok(v)
+    }
+}
+
+/// A data source's planned read of `addr`, with the reasons it is read then.
+fn read_change(nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, after: Value, reasons: Vec<String>) -> ResourceChange {
+    ResourceChange {
+        address: addr.to_string(),
+        module_address: c.module.address(),
+        mode: "data".into(),
+        type_name: nc.res.key.type_name.clone(),
+        name: nc.res.key.name.clone(),
+        index: c.key.clone(),
+        provider: provider_key_address(&nc.provider_key),
+        action: Action::Read,
+        before: None,
+        after: Some(after),
+        replace_paths: vec![],
+        reasons,
+        deferred: None,
+        importing: None,
+        drifted: false,
+        adopted: false,
     }
 }
