@@ -26,7 +26,7 @@ if [ ! -x "$venv/bin/checkov" ]; then
   "$venv/bin/pip" install -q checkov
 fi
 
-cargo build -q -p meshplan-engine --manifest-path "$repo/Cargo.toml"
+cargo build -q -p meshplan-cli --manifest-path "$repo/Cargo.toml"
 plan="$(mktemp /tmp/meshplan-plan.XXXXXX.json)"
 trap 'rm -f "$plan"' EXIT
 (cd "$config" && "$target/debug/meshplan" plan -json) > "$plan"

@@ -2,10 +2,10 @@
 //!
 //! Data flow (see ARCHITECTURE.md): [`config`] loads `*.mp.hcl` into a module tree;
 //! [`graph`] builds the dependency graph; [`plan`] walks it to compute changes; [`apply`]
-//! executes them; [`render`] is the only module that writes to the terminal.
+//! executes them. The engine never writes to the terminal: operations report through
+//! [`hooks`] and return values that the CLI crate (`meshplan-cli`) renders.
 
 pub mod apply;
-pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod eval;
@@ -15,5 +15,4 @@ pub mod ops;
 pub mod plan;
 pub mod registry;
 pub mod remote_state;
-pub mod render;
 pub mod walk;

@@ -150,10 +150,7 @@ fn main() {
     let meshplan =
         Tool { name: "meshplan", bin: exe.with_file_name("meshplan"), file: "main.mp.hcl", kind: "meshplan_data" };
     if !meshplan.bin.exists() {
-        eprintln!(
-            "build the CLI first: cargo build --release -p meshplan-engine (looked for {})",
-            meshplan.bin.display()
-        );
+        eprintln!("build the CLI first: cargo build --release -p meshplan-cli (looked for {})", meshplan.bin.display());
         std::process::exit(1);
     }
     let root = std::env::temp_dir().join(format!("meshplan-bench-{}", std::process::id()));

@@ -1,0 +1,163 @@
+//! What every subcommand shares: the working directory, the shell, and state access.
+
+use crate::render::{render_diagnostics, Shell};
+use meshplan_engine::diag::Diagnostics;
+use meshplan_engine::ops::{VarSource, Workspace};
+use meshplan_engine::registry::Registry;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub struct Ctx {
+    pub dir: PathBuf,
+    pub registry: Registry,
+    pub shell: Shell,
+    pub color: bool,
+}
+
+impl Ctx {
+    pub fn new(dir: PathBuf, registry: Registry, color: bool) -> Self {
+        let shell = Shell::new(color);
+        let color = shell.style.color;
+        Ctx { dir, registry, shell, color }
+    }
+    pub fn workspace(&self) -> Workspace {
+        Workspace::new(&self.dir, self.registry.clone())
+    }
+    /// Loads the configuration, opens the state, takes its lock and reads it: what every
+    /// state-changing command starts with. On failure, diagnostics are printed and the exit
+    /// code returned.
+    /// `lock_timeout` None is `-lock=false`: the lock is not taken.
+    pub fn open(&self, ws: &mut Workspace, operation: &str, lock_timeout: Option<Duration>) -> Result<Session, i32> {
+        let root = ws.load().map_err(|d| self.report(ws, &d))?;
+        ws.configure_encryption(&root).map_err(|d| self.report(ws, &d))?;
+        let backend = ws.backend().map_err(|d| self.report(ws, &d))?;
+        let guard = match lock_timeout {
+            Some(t) => Some(ws.lock(backend.as_ref(), operation, t).map_err(|d| self.report(ws, &d))?),
+            None => None,
+        };
+        if let Some(dead) = guard.as_ref().and_then(|g| g.taken_over.as_ref()) {
+            self.shell.err(&format!(
+                "Warning: took over the state lock of {} (pid {}, `{}` since {}), which ended without releasing it.\n",
+                dead.who, dead.pid, dead.operation, dead.since
+            ));
+        }
+        let snapshot = ws.read_state(backend.as_ref()).map_err(|d| self.report(ws, &d))?;
+        Ok(Session { root, backend, guard, snapshot })
+    }
+
+    /// Reports a run's warnings now, or, under `-compact-warnings` (and when there are no
+    /// errors), keeps them for `finish_warnings` at the end.
+    pub fn warnings(&self, ws: &Workspace, diags: &Diagnostics, compact: bool, later: &mut Diagnostics) -> i32 {
+        if compact && !diags.has_errors() {
+            later.extend(diags.clone());
+            0
+        } else {
+            self.report(ws, diags)
+        }
+    }
+    /// Prints the warnings kept by `warnings` in Terraform's compact form.
+    pub fn finish_warnings(&self, ws: &Workspace, later: &Diagnostics) {
+        self.shell.err(&crate::render::render_compact_warnings(later, &ws.sources));
+    }
+
+    /// Prints diagnostics to stderr; returns exit code 1 when any is an error.
+    pub fn report(&self, ws: &Workspace, diags: &Diagnostics) -> i32 {
+        if !diags.is_empty() {
+            self.shell.err(&render_diagnostics(diags, &ws.sources, self.color));
+        }
+        i32::from(diags.has_errors())
+    }
+}
+
+/// Flags shared by plan, apply and destroy.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RunFlags {
+    /// Set a root variable: -var 'name=value' (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = in_order(VarSource::Arg))]
+    pub var: Vec<(usize, VarSource)>,
+    /// Load variables from a file (repeatable).
+    #[arg(long = "var-file", value_name = "FILE", value_parser = in_order(|s| VarSource::File(PathBuf::from(s))))]
+    pub var_file: Vec<(usize, VarSource)>,
+    /// Limit the run to these resources and their dependencies (repeatable).
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub target: Vec<String>,
+    /// Plan to replace this resource instance (repeatable).
+    #[arg(long = "replace", value_name = "ADDRESS")]
+    pub replace: Vec<String>,
+    /// Whether to refresh from providers first (default true).
+    #[arg(long = "refresh", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub refresh: bool,
+    /// Operations in flight at once.
+    #[arg(long = "parallelism", default_value_t = 10)]
+    pub parallelism: usize,
+    /// How long to wait for the state lock (e.g. 30s).
+    #[arg(long = "lock-timeout", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+    /// Only refresh: show (plan) or record in the state (apply) what changed outside meshplan.
+    #[arg(long = "refresh-only")]
+    pub refresh_only: bool,
+    /// Show warnings as one line each, after the run (errors still show in full).
+    #[arg(long = "compact-warnings")]
+    pub compact_warnings: bool,
+    /// Take the state lock (default true); `-lock=false` skips it, as Terraform.
+    #[arg(long = "lock", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub lock: bool,
+    /// Ask for input (variables, approval); meshplan never prompts for variables.
+    #[arg(long = "input", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub input: bool,
+    /// Requested by the first interrupt (not a flag: set by the signal listener).
+    #[arg(skip)]
+    pub stop: meshplan_engine::walk::Stop,
+}
+
+impl RunFlags {
+    /// -var and -var-file in their command-line order (later wins, Terraform's rule).
+    pub fn var_sources(&self) -> Vec<VarSource> {
+        let mut v: Vec<&(usize, VarSource)> = self.var.iter().chain(self.var_file.iter()).collect();
+        v.sort_by_key(|(seq, _)| *seq);
+        v.into_iter().map(|(_, s)| s.clone()).collect()
+    }
+    /// The lock timeout for `Ctx::open`, None under `-lock=false`.
+    pub fn lock(&self) -> Option<Duration> {
+        self.lock.then_some(self.lock_timeout)
+    }
+}
+
+/// Clap parses the command line left to right and calls value parsers as it goes, so a
+/// shared counter numbers -var and -var-file values in command-line order.
+fn in_order(
+    make: fn(String) -> VarSource,
+) -> impl Fn(&str) -> Result<(usize, VarSource), String> + Clone + Send + Sync + 'static {
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    move |s: &str| Ok((SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst), make(s.to_string())))
+}
+
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("invalid duration {s:?}: {e}"))
+}
+
+/// `-lock` and `-lock-timeout` for commands without the other run flags (state, taint).
+#[derive(clap::Args, Debug, Clone)]
+pub struct LockFlags {
+    /// Take the state lock (default true).
+    #[arg(long = "lock", value_name = "BOOL", default_value = "true", action = clap::ArgAction::Set)]
+    pub lock: bool,
+    /// How long to wait for the state lock (e.g. 30s).
+    #[arg(long = "lock-timeout", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+}
+
+/// An open, locked state and the loaded configuration. Closing releases sled, then the lock.
+pub struct Session {
+    pub root: std::sync::Arc<meshplan_engine::config::Module>,
+    pub backend: std::sync::Arc<dyn meshplan_state::StateBackend>,
+    guard: Option<meshplan_state::LockGuard>,
+    pub snapshot: meshplan_state::Snapshot,
+}
+
+impl Session {
+    pub fn close(mut self) {
+        let _ = self.backend.close();
+        drop(self.guard.take());
+    }
+}

@@ -1,0 +1,108 @@
+//! Apply progress, Terraform style: `x: Creating...`, `Still creating... [10s elapsed]`,
+//! `Creation complete after 2s [id=...]`.
+
+use meshplan_engine::hooks::{Event, Hook};
+use meshplan_engine::plan::Action;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub struct Progress {
+    running: Arc<Mutex<HashMap<String, (Action, Instant)>>>,
+    /// The latest provider message per running operation.
+    notes: Arc<Mutex<HashMap<String, String>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    /// Print refresh lines (plan) or not (apply, where refresh already happened).
+    pub show_refresh: bool,
+}
+
+fn verbs(a: Action) -> (&'static str, &'static str, &'static str) {
+    match a {
+        Action::Delete => ("Destroying...", "Still destroying...", "Destruction complete"),
+        Action::Update => ("Modifying...", "Still modifying...", "Modifications complete"),
+        Action::Read => ("Reading...", "Still reading...", "Read complete"),
+        _ => ("Creating...", "Still creating...", "Creation complete"),
+    }
+}
+
+fn secs(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+impl Progress {
+    /// Starts the ticker that reports long-running operations every 10 seconds.
+    pub fn start(show_refresh: bool) -> Self {
+        let running: Arc<Mutex<HashMap<String, (Action, Instant)>>> = Arc::default();
+        let notes: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (r, s, n) = (running.clone(), stop.clone(), notes.clone());
+        std::thread::spawn(move || {
+            let mut last = Instant::now();
+            while !s.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(250));
+                if last.elapsed() < Duration::from_secs(10) {
+                    continue;
+                }
+                last = Instant::now();
+                let now: Vec<(String, Action, Duration)> = r
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .iter()
+                    .map(|(k, (a, t))| (k.clone(), *a, t.elapsed()))
+                    .collect();
+                let notes = n.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                for (addr, a, el) in now {
+                    if el >= Duration::from_secs(10) {
+                        let note = notes.get(&addr).map(|m| format!(" ({m})")).unwrap_or_default();
+                        println!("{addr}: {} [{} elapsed]{note}", verbs(a).1, secs(el));
+                    }
+                }
+            }
+        });
+        Progress { running, notes, stop, show_refresh }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Hook for Progress {
+    fn event(&self, e: Event<'_>) {
+        match e {
+            Event::Refreshing { address } if self.show_refresh => println!("{address}: Refreshing state..."),
+            Event::Reading { address } if self.show_refresh => println!("{address}: Reading..."),
+            Event::Refreshing { .. } | Event::Reading { .. } => {}
+            Event::ApplyStart { address, action } => {
+                self.running
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(address.to_string(), (action, Instant::now()));
+                println!("{address}: {}", verbs(action).0);
+            }
+            Event::ApplyDone { address, action, elapsed, id } => {
+                self.running.lock().unwrap_or_else(|e| e.into_inner()).remove(address);
+                self.notes.lock().unwrap_or_else(|e| e.into_inner()).remove(address);
+                let id = id.map(|i| format!(" [id={i}]")).unwrap_or_default();
+                println!("{address}: {} after {}{id}", verbs(action).2, secs(elapsed));
+            }
+            Event::ApplyFailed { address, .. } => {
+                self.running.lock().unwrap_or_else(|e| e.into_inner()).remove(address);
+            }
+            Event::ProviderConfigured { provider, .. } => {
+                println!("{provider}: configured during apply; planning its deferred resources");
+            }
+            Event::ProvisionerOutput { address, line } => println!("{address} (local-exec): {line}"),
+            Event::Progress { address, message } => {
+                self.notes.lock().unwrap_or_else(|e| e.into_inner()).insert(address.to_string(), message.to_string());
+            }
+        }
+    }
+}
