@@ -5,6 +5,7 @@
 //! executes them. The engine never writes to the terminal: operations report through
 //! [`hooks`] and return values that the CLI crate (`meshplan-cli`) renders.
 
+pub mod addrs;
 pub mod apply;
 pub mod config;
 pub mod diag;

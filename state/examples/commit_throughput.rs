@@ -1,14 +1,14 @@
 //! Prints how long 1000 single-record commits take, one thread and eight threads.
 //! `cargo run --release -p meshplan-state --example commit_throughput`
 
-use meshplan_state::{Commit, RecordStatus, ResourceMode, ResourceRecord, SledBackend, StateBackend};
+use meshplan_state::{Commit, Mode, RecordStatus, ResourceRecord, SledBackend, StateBackend};
 use std::sync::Arc;
 use std::time::Instant;
 
 fn record(i: usize) -> ResourceRecord {
     ResourceRecord {
         address: format!("meshplan_data.r[{i}]"),
-        mode: ResourceMode::Managed,
+        mode: Mode::Managed,
         type_name: "meshplan_data".into(),
         provider: "provider[\"meshplan\"]".into(),
         attributes: serde_json::json!({"id": i, "input": "x".repeat(64)}),

@@ -23,7 +23,7 @@ pub use backend::{Commit, StateBackend};
 pub use cipher::{CipherError, Encryption, StateCipher};
 pub use error::StateError;
 pub use lock::{LockGuard, LockInfo};
-pub use record::{OutputRecord, RecordStatus, ResourceMode, ResourceRecord, Snapshot};
+pub use record::{Mode, OutputRecord, RecordStatus, ResourceRecord, Snapshot};
 pub use sled_backend::SledBackend;
 
 /// The document form of a whole state (`state pull`, backups, one-object backends).

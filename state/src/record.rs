@@ -2,9 +2,10 @@ use meshplan_provider::Path;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A resource's mode: the one enum configuration, plans and state share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ResourceMode {
+pub enum Mode {
     Managed,
     Data,
 }
@@ -27,7 +28,7 @@ pub enum RecordStatus {
 pub struct ResourceRecord {
     /// Full address: `module.foo.aws_vpc.this["a"]`, `data.http.x`.
     pub address: String,
-    pub mode: ResourceMode,
+    pub mode: Mode,
     pub type_name: String,
     /// The provider configuration address: `provider["aws"]`, `provider["kubernetes"].foo`,
     /// `module.m.provider["aws"]`.

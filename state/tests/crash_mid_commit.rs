@@ -5,7 +5,7 @@
 //! The test re-invokes its own executable, running only `child_commits_forever` with
 //! `CRASH_CHILD_DIR` set; that child commits in a loop and prints each serial it got back.
 
-use meshplan_state::{Commit, RecordStatus, ResourceMode, ResourceRecord, SledBackend, StateBackend};
+use meshplan_state::{Commit, Mode, RecordStatus, ResourceRecord, SledBackend, StateBackend};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -20,7 +20,7 @@ const RECORDS_PER_COMMIT: usize = 8;
 fn record(i: usize, generation: u64) -> ResourceRecord {
     ResourceRecord {
         address: format!("meshplan_data.r[{i}]"),
-        mode: ResourceMode::Managed,
+        mode: Mode::Managed,
         type_name: "meshplan_data".into(),
         provider: "provider[\"meshplan\"]".into(),
         // Large enough that one commit spans several sled writes.

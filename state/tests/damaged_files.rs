@@ -1,11 +1,11 @@
 //! A damaged database is an error, never a panic, and never a silently empty state.
 
-use meshplan_state::{Commit, RecordStatus, ResourceMode, ResourceRecord, SledBackend, StateBackend, StateError};
+use meshplan_state::{Commit, Mode, RecordStatus, ResourceRecord, SledBackend, StateBackend, StateError};
 
 fn record() -> ResourceRecord {
     ResourceRecord {
         address: "meshplan_data.a".into(),
-        mode: ResourceMode::Managed,
+        mode: Mode::Managed,
         type_name: "meshplan_data".into(),
         provider: "provider[\"meshplan\"]".into(),
         attributes: serde_json::json!({"id": "1"}),

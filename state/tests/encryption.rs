@@ -3,7 +3,7 @@
 
 use meshplan_state::cipher::{AesGcm, Pbkdf2Params, Unencrypted};
 use meshplan_state::{
-    Commit, Encryption, LockInfo, OutputRecord, RecordStatus, ResourceMode, ResourceRecord, SledBackend, StateBackend,
+    Commit, Encryption, LockInfo, Mode, OutputRecord, RecordStatus, ResourceRecord, SledBackend, StateBackend,
     StateCipher, StateError,
 };
 use serde_json::json;
@@ -16,7 +16,7 @@ const SECRET: &str = "-----BEGIN PRIVATE KEY-----zzz";
 fn record(address: &str) -> ResourceRecord {
     ResourceRecord {
         address: address.into(),
-        mode: ResourceMode::Managed,
+        mode: Mode::Managed,
         type_name: "tls_private_key".into(),
         provider: "provider[\"tls\"]".into(),
         attributes: json!({"id": "x", "private_key_pem": SECRET}),

@@ -2,7 +2,7 @@
 
 use meshplan_provider::Path as AttrPath;
 use meshplan_state::{
-    Commit, LockInfo, OutputRecord, RecordStatus, ResourceMode, ResourceRecord, SledBackend, StateBackend, StateError,
+    Commit, LockInfo, Mode, OutputRecord, RecordStatus, ResourceRecord, SledBackend, StateBackend, StateError,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 fn record(address: &str, n: i64) -> ResourceRecord {
     ResourceRecord {
         address: address.to_string(),
-        mode: ResourceMode::Managed,
+        mode: Mode::Managed,
         type_name: "meshplan_data".into(),
         provider: "provider[\"meshplan\"]".into(),
         attributes: json!({"id": format!("id-{n}"), "input": n, "secret": "s3cr3t"}),

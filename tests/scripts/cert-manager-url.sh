@@ -35,7 +35,8 @@ HCL
 export MESHPLAN_VAR_host="$(kc_server "$work/cm.kubeconfig")"
 export MESHPLAN_VAR_token="$(kc_token "$work/cm.kubeconfig")"
 export MESHPLAN_VAR_ca="$(kc_ca "$work/cm.kubeconfig")"
-sleep 0.3
+# python's http.server can take seconds to listen on a loaded machine: wait for it.
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 timed apply "$MESHPLAN" apply -auto-approve -var "sha=$sha"
 timed replan "$MESHPLAN" plan -detailed-exitcode -var "sha=$sha"
 k() { kubectl --kubeconfig "$work/cm.kubeconfig" "$@"; }

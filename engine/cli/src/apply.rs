@@ -51,7 +51,7 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         session.close();
         return code;
     }
-    let progress = Progress::start(saved.is_none());
+    let progress = Progress::start(&ctx.shell, saved.is_none());
     // Warnings kept for the end under -compact-warnings.
     let mut later = meshplan_engine::diag::Diagnostics::default();
     let plan = match saved {
@@ -124,7 +124,7 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         ctx.shell.line("\nOutputs:\n");
         let width = report.outputs.keys().map(String::len).max().unwrap_or(0);
         for (k, v) in &report.outputs {
-            ctx.shell.line(&format!("{k:width$} = {}", super::misc::output_text(v)));
+            ctx.shell.line(&format!("{k:width$} = {}", crate::render::output_text(v)));
         }
     }
     ctx.finish_warnings(&ws, &later);
@@ -157,7 +157,7 @@ async fn refresh_only(
     backend: &dyn meshplan_state::StateBackend,
     snapshot: &meshplan_state::Snapshot,
 ) -> i32 {
-    let progress = Progress::start(true);
+    let progress = Progress::start(&ctx.shell, true);
     let (plan, warnings) = match ops::plan(ws, root, snapshot, &options(&a.flags, false), &progress).await {
         Ok(p) => p,
         Err(d) => return ctx.report(ws, &d),

@@ -2,7 +2,7 @@
 
 use crate::render::{render_diagnostics, Shell};
 use meshplan_engine::diag::Diagnostics;
-use meshplan_engine::ops::{VarSource, Workspace};
+use meshplan_engine::ops::{Session, VarSource, Workspace};
 use meshplan_engine::registry::Registry;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -23,26 +23,35 @@ impl Ctx {
     pub fn workspace(&self) -> Workspace {
         Workspace::new(&self.dir, self.registry.clone())
     }
-    /// Loads the configuration, opens the state, takes its lock and reads it: what every
-    /// state-changing command starts with. On failure, diagnostics are printed and the exit
-    /// code returned.
-    /// `lock_timeout` None is `-lock=false`: the lock is not taken.
+    /// Loads the configuration and opens, locks and reads the state (`Workspace::open`),
+    /// warning about a dead holder's lock taken over. On failure, diagnostics are printed and
+    /// the exit code returned. `lock_timeout` None is `-lock=false`.
     pub fn open(&self, ws: &mut Workspace, operation: &str, lock_timeout: Option<Duration>) -> Result<Session, i32> {
-        let root = ws.load().map_err(|d| self.report(ws, &d))?;
-        ws.configure_encryption(&root).map_err(|d| self.report(ws, &d))?;
-        let backend = ws.backend().map_err(|d| self.report(ws, &d))?;
-        let guard = match lock_timeout {
-            Some(t) => Some(ws.lock(backend.as_ref(), operation, t).map_err(|d| self.report(ws, &d))?),
-            None => None,
-        };
-        if let Some(dead) = guard.as_ref().and_then(|g| g.taken_over.as_ref()) {
+        let session = ws.open(operation, lock_timeout).map_err(|d| self.report(ws, &d))?;
+        self.warn_taken_over(&session);
+        Ok(session)
+    }
+
+    /// Opens, locks and reads the state alone (`Workspace::open_state`).
+    pub fn open_state(
+        &self,
+        ws: &mut Workspace,
+        operation: &str,
+        lock_timeout: Option<Duration>,
+        tolerate_unreadable: bool,
+    ) -> Result<Session, i32> {
+        let session = ws.open_state(operation, lock_timeout, tolerate_unreadable).map_err(|d| self.report(ws, &d))?;
+        self.warn_taken_over(&session);
+        Ok(session)
+    }
+
+    fn warn_taken_over(&self, session: &Session) {
+        if let Some(dead) = session.taken_over() {
             self.shell.err(&format!(
                 "Warning: took over the state lock of {} (pid {}, `{}` since {}), which ended without releasing it.\n",
                 dead.who, dead.pid, dead.operation, dead.since
             ));
         }
-        let snapshot = ws.read_state(backend.as_ref()).map_err(|d| self.report(ws, &d))?;
-        Ok(Session { root, backend, guard, snapshot })
     }
 
     /// Reports a run's warnings now, or, under `-compact-warnings` (and when there are no
@@ -133,7 +142,8 @@ fn in_order(
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("invalid duration {s:?}: {e}"))
+    // Go duration syntax (`30s`, `1m30s`), as Terraform reads -lock-timeout.
+    meshplan_provider::duration::parse_duration(s)
 }
 
 /// `-lock` and `-lock-timeout` for commands without the other run flags (state, taint).
@@ -147,17 +157,9 @@ pub struct LockFlags {
     pub lock_timeout: Duration,
 }
 
-/// An open, locked state and the loaded configuration. Closing releases sled, then the lock.
-pub struct Session {
-    pub root: std::sync::Arc<meshplan_engine::config::Module>,
-    pub backend: std::sync::Arc<dyn meshplan_state::StateBackend>,
-    guard: Option<meshplan_state::LockGuard>,
-    pub snapshot: meshplan_state::Snapshot,
-}
-
-impl Session {
-    pub fn close(mut self) {
-        let _ = self.backend.close();
-        drop(self.guard.take());
+impl LockFlags {
+    /// The lock timeout for `Ctx::open`, None under `-lock=false`.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.lock.then_some(self.lock_timeout)
     }
 }

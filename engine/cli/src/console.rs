@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, a: ConsoleArgs) -> i32 {
         }
         match console.eval_line(&ws, line, n + 1) {
             Ok(v) if v.contains_sensitive() => ctx.shell.line("(sensitive value)"),
-            Ok(v) => ctx.shell.line(&super::misc::output_text(&v)),
+            Ok(v) => ctx.shell.line(&crate::render::output_text(&v)),
             Err(d) => code = code.max(ctx.report(&ws, &d)),
         }
     }

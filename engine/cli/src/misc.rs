@@ -1,7 +1,7 @@
 //! The smaller subcommands: init (module installation in `ops::modules`), validate, show, output, import, graph, fmt, force-unlock.
 
 use super::common::{Ctx, RunFlags};
-use crate::render::{module_event, outputs_json, plan_json, render_plan, state_json, validate_json};
+use crate::render::{module_event, output_text, outputs_json, plan_json, render_plan, state_json, validate_json};
 use meshplan_engine::graph::{build_graph, to_dot, to_dot_resources};
 use meshplan_engine::ops;
 use meshplan_engine::plan::read_plan_file;
@@ -249,43 +249,10 @@ pub fn show(ctx: &Ctx, a: ShowArgs) -> i32 {
 }
 
 fn read_state(ctx: &Ctx, ws: &mut ops::Workspace) -> Result<meshplan_state::Snapshot, i32> {
-    ws.load_state_settings().map_err(|d| ctx.report(ws, &d))?;
-    let ws = &*ws;
-    let backend = ws.backend().map_err(|d| ctx.report(ws, &d))?;
-    let guard = ws.lock(backend.as_ref(), "read", Duration::from_secs(5)).map_err(|d| ctx.report(ws, &d))?;
-    let snap = ws.read_state(backend.as_ref()).map_err(|d| ctx.report(ws, &d));
-    let _ = backend.close();
-    drop(guard);
-    snap
-}
-
-/// An output value as `output` prints it (HCL syntax); sensitive ones hidden.
-pub fn output_text(v: &Value) -> String {
-    if v.contains_sensitive() {
-        return "<sensitive>".into();
-    }
-    hcl_text(v, 0)
-}
-
-fn hcl_text(v: &Value, indent: usize) -> String {
-    let pad = " ".repeat(indent + 2);
-    match v {
-        Value::String(s) if s.contains('\n') => format!("<<EOT\n{s}{}EOT", if s.ends_with('\n') { "" } else { "\n" }),
-        Value::List(l) if !l.is_empty() => {
-            let items: Vec<String> = l.iter().map(|x| format!("{pad}{},", hcl_text(x, indent + 2))).collect();
-            format!("[\n{}\n{}]", items.join("\n"), " ".repeat(indent))
-        }
-        Value::Object(m) if !m.is_empty() => {
-            let width = m.keys().map(|k| crate::render::quote(k).len()).max().unwrap_or(0);
-            let items: Vec<String> = m
-                .iter()
-                .map(|(k, x)| format!("{pad}{:width$} = {}", crate::render::quote(k), hcl_text(x, indent + 2)))
-                .collect();
-            format!("{{\n{}\n{}}}", items.join("\n"), " ".repeat(indent))
-        }
-        Value::Unknown => "(known after apply)".into(),
-        other => crate::render::scalar(other),
-    }
+    let session = ctx.open_state(ws, "read", Some(Duration::from_secs(5)), false)?;
+    let snapshot = session.snapshot.clone();
+    session.close();
+    Ok(snapshot)
 }
 
 pub fn output(ctx: &Ctx, a: OutputArgs) -> i32 {
@@ -374,57 +341,30 @@ pub fn fmt(ctx: &Ctx, a: FmtArgs) -> i32 {
     if a.targets.iter().any(|t| t.as_os_str() == "-") {
         return fmt_stdin(ctx, &a);
     }
-    let mut files = Vec::new();
-    if a.targets.is_empty() {
-        collect_files(&ctx.dir, a.recursive, &mut files);
-    }
-    for t in &a.targets {
-        let p = ctx.dir.join(t);
-        if p.is_dir() {
-            collect_files(&p, a.recursive, &mut files);
-        } else if p.is_file() {
-            files.push(p);
-        } else {
-            ctx.shell.err(&format!("Error: No file or directory at {}\n", t.display()));
-            return 1;
-        }
-    }
-    files.sort();
-    let mut unformatted = false;
-    let mut invalid = false;
+    let files = match ops::format_files(&ctx.dir, &a.targets, a.recursive, a.write && !a.check) {
+        Ok(f) => f,
+        Err(d) => return ctx.report(&ctx.workspace(), &d),
+    };
+    let (mut unformatted, mut failed) = (false, false);
     for f in files {
-        let Ok(src) = std::fs::read_to_string(&f) else { continue };
-        // A file that does not parse is reported, never rewritten (Terraform's fmt refuses
-        // too): the line-based formatter would re-indent it by guesswork and exit 0.
-        if let Err(e) = hcl_edit::parser::parse_body(&src) {
-            let (line, col) = meshplan_engine::diag::line_col(&src, e.location().offset());
-            ctx.shell.err(&format!(
-                "Error: {}:{line}:{col}: invalid HCL syntax, not formatted: {}\n",
-                f.display(),
-                e.message()
-            ));
-            invalid = true;
-            continue;
-        }
-        let formatted = ops::format_source(&src);
-        if formatted != src {
-            unformatted = true;
-            let name = f.strip_prefix(&ctx.dir).unwrap_or(&f).display().to_string();
-            if a.list {
-                ctx.shell.line(&name);
-            }
-            if a.diff {
-                ctx.shell.out(&ops::fmt_diff(&name, &src, &formatted));
-            }
-            if a.write && !a.check {
-                if let Err(e) = std::fs::write(&f, formatted) {
-                    ctx.shell.err(&format!("Error: cannot write {}: {e}\n", f.display()));
-                    return 1;
+        match f.outcome {
+            ops::FmtOutcome::Unchanged => {}
+            ops::FmtOutcome::Changed { before, after } => {
+                unformatted = true;
+                if a.list {
+                    ctx.shell.line(&f.name);
+                }
+                if a.diff {
+                    ctx.shell.out(&ops::fmt_diff(&f.name, &before, &after));
                 }
             }
+            ops::FmtOutcome::Invalid { message } | ops::FmtOutcome::WriteFailed { message } => {
+                ctx.shell.err(&format!("Error: {message}\n"));
+                failed = true;
+            }
         }
     }
-    if invalid {
+    if failed {
         1
     } else if a.check && unformatted {
         3
@@ -440,12 +380,13 @@ fn fmt_stdin(ctx: &Ctx, a: &FmtArgs) -> i32 {
         ctx.shell.err(&format!("Error: cannot read standard input: {e}\n"));
         return 1;
     }
-    if let Err(e) = hcl_edit::parser::parse_body(&src) {
-        let (line, col) = meshplan_engine::diag::line_col(&src, e.location().offset());
-        ctx.shell.err(&format!("Error: <stdin>:{line}:{col}: invalid HCL syntax, not formatted: {}\n", e.message()));
-        return 1;
-    }
-    let formatted = ops::format_source(&src);
+    let formatted = match ops::format_text(&src, "<stdin>") {
+        Ok(f) => f,
+        Err(message) => {
+            ctx.shell.err(&format!("Error: {message}\n"));
+            return 1;
+        }
+    };
     if a.check {
         return if formatted == src { 0 } else { 3 };
     }
@@ -457,33 +398,14 @@ fn fmt_stdin(ctx: &Ctx, a: &FmtArgs) -> i32 {
     0
 }
 
-fn collect_files(dir: &std::path::Path, recursive: bool, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() && recursive && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
-            collect_files(&p, recursive, out);
-        } else if [".mp.hcl", ".mpvars", ".tf", ".tfvars"].iter().any(|ext| p.to_string_lossy().ends_with(ext)) {
-            out.push(p);
-        }
-    }
-}
-
 pub fn force_unlock(ctx: &Ctx, a: ForceUnlockArgs) -> i32 {
     let mut ws = ctx.workspace();
-    if let Err(d) = ws.load_state_settings() {
-        return ctx.report(&ws, &d);
-    }
-    let backend = match ws.backend() {
-        Ok(b) => b,
-        Err(d) => return ctx.report(&ws, &d),
-    };
     let _ = a.force;
-    match backend.force_unlock(&a.lock_id) {
+    match ws.force_unlock(&a.lock_id) {
         Ok(()) => {
             ctx.shell.line("meshplan state has been successfully unlocked!");
             0
         }
-        Err(e) => ctx.report(&ws, &ops::state_diag(e).into()),
+        Err(d) => ctx.report(&ws, &d),
     }
 }

@@ -73,7 +73,7 @@ pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
     let result = if a.json {
         ops::plan(&ws, &root, &snapshot, &opts, &NoHook).await
     } else {
-        let progress = Progress::start(true);
+        let progress = Progress::start(&ctx.shell, true);
         ops::plan(&ws, &root, &snapshot, &opts, &progress).await
     };
     session.close();

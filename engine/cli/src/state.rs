@@ -1,10 +1,8 @@
 //! `meshplan state list|show|rm|mv|pull|push`
 
 use super::common::{Ctx, LockFlags};
-use crate::render::render_change;
-use meshplan_engine::plan::{Action, ResourceChange};
-use meshplan_provider::Value;
-use meshplan_state::Commit;
+use crate::render::render_state_instance;
+use meshplan_engine::ops::{state_edit, state_io};
 use std::time::Duration;
 
 #[derive(clap::Subcommand, Debug)]
@@ -41,138 +39,48 @@ pub enum StateCommand {
 
 pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
     let mut ws = ctx.workspace();
-    if let Err(d) = ws.load_state_settings() {
-        return ctx.report(&ws, &d);
-    }
-    let backend = match ws.backend() {
-        Ok(b) => b,
-        Err(d) => return ctx.report(&ws, &d),
-    };
-    let op = match &c {
-        StateCommand::List { .. } | StateCommand::Show { .. } | StateCommand::Pull => "state-read",
-        _ => "state-write",
-    };
-    let lock = match &c {
-        StateCommand::Rm { lock, .. } | StateCommand::Mv { lock, .. } | StateCommand::Push { lock, .. } => {
-            Some(lock.clone())
+    let (op, lock, restoring) = match &c {
+        StateCommand::List { .. } | StateCommand::Show { .. } | StateCommand::Pull => {
+            ("state-read", Some(Duration::ZERO), false)
         }
-        _ => None,
+        StateCommand::Rm { lock, .. } | StateCommand::Mv { lock, .. } => ("state-write", lock.timeout(), false),
+        // A push restores a database moved aside after damage: there may be nothing to read.
+        StateCommand::Push { lock, .. } => ("state-write", lock.timeout(), true),
     };
-    // -lock=false (Terraform's flag for state-writing commands): no lock is taken.
-    let guard = match lock {
-        Some(LockFlags { lock: false, .. }) => None,
-        l => match ws.lock(backend.as_ref(), op, l.map_or(Duration::ZERO, |l| l.lock_timeout)) {
-            Ok(g) => Some(g),
-            Err(d) => return ctx.report(&ws, &d),
-        },
+    let session = match ctx.open_state(&mut ws, op, lock, restoring) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    let snap = match (ws.read_state(backend.as_ref()), &c) {
-        (Ok(s), _) => s,
-        // A push restores a database moved aside after damage: there is nothing to read.
-        (Err(_), StateCommand::Push { .. }) => meshplan_state::Snapshot::default(),
-        (Err(d), _) => return ctx.report(&ws, &d),
-    };
-    let code = match c {
-        StateCommand::List { addresses } => {
-            for a in snap.resources.keys() {
-                if addresses.is_empty()
-                    || addresses
-                        .iter()
-                        .any(|p| a == p || a.starts_with(&format!("{p}.")) || a.starts_with(&format!("{p}[")))
-                {
-                    ctx.shell.line(a);
-                }
+    let result = match c {
+        StateCommand::List { addresses } => state_edit::list(&session, &addresses).map(|list| {
+            for a in list {
+                ctx.shell.line(&a);
             }
-            0
+        }),
+        StateCommand::Show { address } => {
+            state_edit::show(&session, &address).map(|c| ctx.shell.out(&render_state_instance(&c, &ctx.shell.style)))
         }
-        StateCommand::Show { address } => match snap.resources.get(&address) {
-            Some(r) => {
-                let v = Value::from_json(&r.attributes).mark_paths(&r.sensitive_paths);
-                let name =
-                    address.rsplit('.').next().unwrap_or_default().split('[').next().unwrap_or_default().to_string();
-                let c = ResourceChange {
-                    address: address.clone(),
-                    module_address: String::new(),
-                    mode: "managed".into(),
-                    type_name: r.type_name.clone(),
-                    name,
-                    index: None,
-                    provider: r.provider.clone(),
-                    action: Action::Create,
-                    before: None,
-                    after: Some(v),
-                    replace_paths: vec![],
-                    reasons: vec![],
-                    deferred: None,
-                    importing: None,
-                    drifted: false,
-                    adopted: false,
-                };
-                let text = render_change(&c, &ctx.shell.style);
-                // State shows attributes plainly, without the plan's markers.
-                for line in text.lines().skip(1) {
-                    ctx.shell.line(&line.replacen("  + ", "    ", 1).replacen("+ resource", "resource", 1));
-                }
-                0
+        StateCommand::Rm { addresses, .. } => state_edit::rm(&session, &addresses).map(|removed| {
+            for a in &removed {
+                ctx.shell.line(&format!("Removed {a}"));
             }
-            None => {
-                ctx.shell.err(&format!("Error: no resource instance {address:?} in the state\n"));
-                1
+            ctx.shell.line(&format!("Successfully removed {} resource instance(s).", removed.len()));
+        }),
+        StateCommand::Mv { from, to, .. } => state_edit::mv(&session, &from, &to).map(|moves| {
+            for (from, to) in &moves {
+                ctx.shell.line(&format!("Move \"{from}\" to \"{to}\""));
             }
-        },
-        StateCommand::Rm { addresses, .. } => {
-            let missing: Vec<&String> = addresses.iter().filter(|a| !snap.resources.contains_key(*a)).collect();
-            if !missing.is_empty() {
-                ctx.shell.err(&format!(
-                    "Error: not in the state: {}\n",
-                    missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                ));
-                1
-            } else {
-                match backend.commit(addresses.iter().cloned().map(Commit::Remove).collect()) {
-                    Ok(_) => {
-                        for a in &addresses {
-                            ctx.shell.line(&format!("Removed {a}"));
-                        }
-                        ctx.shell.line(&format!("Successfully removed {} resource instance(s).", addresses.len()));
-                        0
-                    }
-                    Err(e) => ctx.report(&ws, &meshplan_engine::ops::state_diag(e).into()),
-                }
-            }
-        }
-        StateCommand::Pull => {
-            ctx.shell.out(&meshplan_engine::ops::state_io::pull(&snap));
-            0
-        }
+            ctx.shell.line(&format!("Successfully moved {} object(s).", moves.len()));
+        }),
+        StateCommand::Pull => Ok(ctx.shell.out(&state_io::pull(&session.snapshot))),
         StateCommand::Push { path, force, .. } => {
-            match meshplan_engine::ops::state_io::push(backend.as_ref(), &ws.encryption.state, &snap, &path, force) {
-                Ok(serial) => {
-                    ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display()));
-                    0
-                }
-                Err(d) => ctx.report(&ws, &d),
-            }
-        }
-        StateCommand::Mv { from, to, .. } => {
-            if !snap.resources.contains_key(&from) {
-                ctx.shell.err(&format!("Error: no resource instance {from:?} in the state\n"));
-                1
-            } else if snap.resources.contains_key(&to) {
-                ctx.shell.err(&format!("Error: {to:?} already exists in the state\n"));
-                1
-            } else {
-                match backend.commit(vec![Commit::Move { from: from.clone(), to: to.clone() }]) {
-                    Ok(_) => {
-                        ctx.shell.line(&format!("Move \"{from}\" to \"{to}\"\nSuccessfully moved 1 object(s)."));
-                        0
-                    }
-                    Err(e) => ctx.report(&ws, &meshplan_engine::ops::state_diag(e).into()),
-                }
-            }
+            state_io::push(session.backend.as_ref(), &ws.encryption.state, &session.snapshot, &path, force)
+                .map(|serial| ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display())))
         }
     };
-    let _ = backend.close();
-    drop(guard);
-    code
+    session.close();
+    match result {
+        Ok(()) => 0,
+        Err(d) => ctx.report(&ws, &d),
+    }
 }

@@ -1,5 +1,6 @@
 //! The configuration model: blocks of one module, expressions kept unevaluated with spans.
 
+pub use crate::addrs::{Mode, ProviderRef, ResourceKey};
 use crate::diag::{FileId, Span};
 use hcl_edit::expr::Expression;
 use hcl_edit::Span as _;
@@ -30,45 +31,6 @@ pub struct Body {
     /// Written in JSON syntax, where a provider's nested blocks look like attributes
     /// (`"ingress": [{...}]`); the evaluator reads those by the schema.
     pub from_json: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Mode {
-    Managed,
-    Data,
-}
-
-/// `aws_vpc.main` or `data.http.x` within one module.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ResourceKey {
-    pub mode: Mode,
-    pub type_name: String,
-    pub name: String,
-}
-
-impl std::fmt::Display for ResourceKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.mode {
-            Mode::Managed => write!(f, "{}.{}", self.type_name, self.name),
-            Mode::Data => write!(f, "data.{}.{}", self.type_name, self.name),
-        }
-    }
-}
-
-/// `aws.foo` in `provider = aws.foo` or `providers = { aws = aws.foo }`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ProviderRef {
-    pub name: String,
-    pub alias: Option<String>,
-}
-
-impl std::fmt::Display for ProviderRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.alias {
-            Some(a) => write!(f, "{}.{a}", self.name),
-            None => write!(f, "{}", self.name),
-        }
-    }
 }
 
 #[derive(Clone, Debug, Default)]

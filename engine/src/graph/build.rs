@@ -1,7 +1,7 @@
 //! Building the graph, step by step.
 
-use super::address::config_address;
-use super::{provider_key_address, Graph, ModulePath, Node, ProviderKey};
+use super::{Graph, ModulePath, Node, ProviderConfigAddr};
+use crate::addrs::config_address;
 use crate::config::references::{body_references, expr_references, Reference, Target};
 use crate::config::{Expr, Module, ProviderRef};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, FileId, Span};
@@ -27,7 +27,7 @@ pub struct DestroyEdgeInput {
     pub dependencies: Vec<String>,
     /// Config addresses of surviving instances that depended on it.
     pub dependents: Vec<String>,
-    pub provider: ProviderKey,
+    pub provider: ProviderConfigAddr,
     pub order: DestroyOrder,
 }
 
@@ -72,7 +72,7 @@ pub fn build_graph_with(
 struct Builder {
     g: DiGraph<Node, ()>,
     index: HashMap<Node, NodeIndex>,
-    resource_provider: HashMap<NodeIndex, ProviderKey>,
+    resource_provider: HashMap<NodeIndex, ProviderConfigAddr>,
     diags: Diagnostics,
 }
 
@@ -379,7 +379,7 @@ impl Builder {
             let me = self.index[&Node::Resource { module: path.clone(), key: r.key.clone() }];
             match resolve_provider(root, path, &r.provider_ref()) {
                 Ok(pk) => {
-                    let p = self.add(Node::Provider { module: pk.0.clone(), provider: pk.1.clone() });
+                    let p = self.add(Node::Provider { module: pk.module.clone(), provider: pk.provider.clone() });
                     self.edge(p, me);
                     self.resource_provider.insert(me, pk);
                 }
@@ -412,7 +412,8 @@ impl Builder {
         let mut nodes = Vec::new();
         for d in destroys {
             let me = self.add(Node::Destroy { address: d.address.clone() });
-            let p = self.add(Node::Provider { module: d.provider.0.clone(), provider: d.provider.1.clone() });
+            let p =
+                self.add(Node::Provider { module: d.provider.module.clone(), provider: d.provider.provider.clone() });
             self.edge(p, me);
             let config = resource_by_addr.get(&config_address(&d.address)).copied();
             match (d.order, config) {
@@ -438,13 +439,13 @@ impl Builder {
         let graph = Graph { graph: self.g.clone(), index: self.index.clone(), resource_provider: HashMap::new() };
         let mut provider_deps: HashMap<String, Vec<String>> = HashMap::new();
         for d in destroys {
-            let key = provider_key_address(&d.provider);
+            let key = d.provider.to_string();
             if provider_deps.contains_key(&key) {
                 continue;
             }
             let deps = self
                 .index
-                .get(&Node::Provider { module: d.provider.0.clone(), provider: d.provider.1.clone() })
+                .get(&Node::Provider { module: d.provider.module.clone(), provider: d.provider.provider.clone() })
                 .map(|p| graph.resource_dependencies(*p).into_iter().map(|r| graph.graph[r].label()).collect())
                 .unwrap_or_default();
             provider_deps.insert(key, deps);
@@ -454,7 +455,7 @@ impl Builder {
             by_config.entry(cfg.as_str()).or_default().push(*n);
         }
         for (a, _, da) in &nodes {
-            let pdeps = &provider_deps[&provider_key_address(&da.provider)];
+            let pdeps = &provider_deps[&da.provider.to_string()];
             for dep in da.dependencies.iter().chain(pdeps.iter()) {
                 for b in by_config.get(dep.as_str()).into_iter().flatten() {
                     if a != b {
@@ -552,10 +553,10 @@ pub(crate) fn node_span(root: &Module, n: &Node) -> Option<Span> {
 /// Which provider configuration `pref`, used in module `path`, means: one declared in that
 /// module, one passed in by the call's `providers` map, or (for unaliased providers) the
 /// parent's, up to an implicit empty configuration at the root.
-pub fn resolve_provider(root: &Module, path: &[String], pref: &ProviderRef) -> Result<ProviderKey, String> {
+pub fn resolve_provider(root: &Module, path: &[String], pref: &ProviderRef) -> Result<ProviderConfigAddr, String> {
     let m = module_at(root, path).ok_or_else(|| "internal error: module path not found".to_string())?;
     if m.providers.iter().any(|p| &p.reference() == pref) {
-        return Ok((path.to_vec(), pref.clone()));
+        return Ok(ProviderConfigAddr::new(path.to_vec(), pref.clone()));
     }
     if let Some((last, parent)) = path.split_last() {
         let pm = module_at(root, parent).ok_or_else(|| "internal error: parent module not found".to_string())?;
@@ -572,5 +573,5 @@ pub fn resolve_provider(root: &Module, path: &[String], pref: &ProviderRef) -> R
     if pref.alias.is_some() {
         return Err(format!("provider configuration `{pref}` is not declared"));
     }
-    Ok((Vec::new(), pref.clone()))
+    Ok(ProviderConfigAddr::new(Vec::new(), pref.clone()))
 }

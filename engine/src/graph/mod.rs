@@ -5,12 +5,10 @@
 //! Built in a few named steps ([`build`]): config nodes, reference edges, provider edges,
 //! destroy nodes (from a plan or the state), then a cycle check.
 
-mod address;
 pub(crate) mod build;
 mod dot;
 
-pub use address::config_address;
-pub use address::{InstanceKey, ModuleInstance, ModulePath};
+pub use crate::addrs::{config_address, InstanceKey, ModuleInstanceAddr, ModulePath, ProviderConfigAddr};
 pub(crate) use build::module_at;
 pub use build::{build_graph, build_graph_with, resolve_provider, DestroyEdgeInput, DestroyOrder, ImpliedInput};
 pub use dot::{to_dot, to_dot_resources};
@@ -64,34 +62,20 @@ impl Node {
                 let (last, parent) = module.split_last().map(|(l, p)| (l.clone(), p.to_vec())).unwrap_or_default();
                 format!("{}module.{last} (expand)", prefix(&parent))
             }
-            Node::Provider { module, provider } => format!("{}{}", prefix(module), provider_address(provider)),
+            Node::Provider { module, provider } => {
+                format!("{}{}", prefix(module), ProviderConfigAddr::local_address(provider))
+            }
             Node::Resource { module, key } => format!("{}{key}", prefix(module)),
             Node::Destroy { address } => format!("{address} (destroy)"),
         }
     }
 }
 
-/// `provider["aws"]` or `provider["aws"].west`, as Terraform writes provider addresses.
-pub fn provider_address(p: &ProviderRef) -> String {
-    match &p.alias {
-        Some(a) => format!("provider[\"{}\"].{a}", p.name),
-        None => format!("provider[\"{}\"]", p.name),
-    }
-}
-
-/// The resolved provider configuration a resource uses: where it is declared and which.
-pub type ProviderKey = (ModulePath, ProviderRef);
-
-pub fn provider_key_address(k: &ProviderKey) -> String {
-    let prefix: String = k.0.iter().map(|c| format!("module.{c}.")).collect();
-    format!("{prefix}{}", provider_address(&k.1))
-}
-
 pub struct Graph {
     pub graph: DiGraph<Node, ()>,
     pub index: HashMap<Node, NodeIndex>,
     /// Which provider configuration each resource node uses.
-    pub resource_provider: HashMap<NodeIndex, ProviderKey>,
+    pub resource_provider: HashMap<NodeIndex, ProviderConfigAddr>,
 }
 
 impl Graph {

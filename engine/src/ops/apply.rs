@@ -1,11 +1,11 @@
 //! `apply`: execute a plan, committing each change as it completes.
 
 use super::workspace::Workspace;
+use crate::addrs::{Mode, ProviderConfigAddr, Target};
 use crate::config::Module;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{build_graph_with, config_address, DestroyEdgeInput, DestroyOrder, ImpliedInput};
 use crate::plan::{Action, Plan};
-use crate::walk::destroy::parse_provider_address;
 use crate::walk::{Hook, Phase, Stop, WalkOptions, Walker};
 use meshplan_provider::Value;
 use meshplan_state::{Commit, OutputRecord, Snapshot, StateBackend};
@@ -95,7 +95,7 @@ pub async fn apply(
     let options = WalkOptions {
         refresh: false,
         parallelism,
-        targets: plan.targets.clone(),
+        targets: super::plan::parse_addresses(&plan.targets, "-target", Target::parse)?,
         replace: vec![],
         destroy: plan.destroy,
         variables: plan.variables.iter().map(|(k, v)| (k.clone(), v.unmarked())).collect(),
@@ -185,7 +185,7 @@ fn destroy_inputs(plan: &Plan, snapshot: &Snapshot) -> Vec<DestroyEdgeInput> {
         .iter()
         .filter(|c| c.action.deletes())
         .filter_map(|c| {
-            let provider = parse_provider_address(&c.provider)?;
+            let provider = ProviderConfigAddr::parse(&c.provider).ok()?;
             let cfg = config_address(&c.address);
             let dependencies = snapshot.resources.get(&c.address).map(|r| r.dependencies.clone()).unwrap_or_default();
             let dependents = dependents_of.get(cfg.as_str()).cloned().unwrap_or_default();
@@ -202,7 +202,7 @@ fn destroy_inputs(plan: &Plan, snapshot: &Snapshot) -> Vec<DestroyEdgeInput> {
 /// Providers' ordering keys for every instance the plan creates, updates or deletes.
 fn implied_inputs(ws: &Workspace, plan: &Plan) -> Vec<ImpliedInput> {
     let mut out = Vec::new();
-    for c in plan.changes.iter().filter(|c| c.mode == "managed" && c.action != Action::NoOp) {
+    for c in plan.changes.iter().filter(|c| c.mode == Mode::Managed && c.action != Action::NoOp) {
         let Some(rt) = ws.registry.resources.get(&c.type_name) else { continue };
         if let Some(after) = c.after.as_ref().filter(|_| c.action != Action::Delete) {
             let keys = rt.implied_keys(&after.unmarked());

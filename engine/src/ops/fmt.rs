@@ -236,3 +236,89 @@ mod tests {
         assert_eq!(normalize_spacing("e = [ ]"), "e = []");
     }
 }
+
+/// What `fmt` found in one file.
+pub struct FmtFile {
+    pub path: std::path::PathBuf,
+    /// The path as given (relative to the working directory).
+    pub name: String,
+    pub outcome: FmtOutcome,
+}
+
+pub enum FmtOutcome {
+    Unchanged,
+    /// Not in canonical layout: the formatted text (written back when asked).
+    Changed {
+        before: String,
+        after: String,
+    },
+    /// Not valid HCL: reported, never rewritten (Terraform's fmt refuses too; the line-based
+    /// formatter would re-indent it by guesswork).
+    Invalid {
+        message: String,
+    },
+    WriteFailed {
+        message: String,
+    },
+}
+
+/// Formats the configuration and variable files in `targets` (files or directories,
+/// relative to `dir`; none means `dir`), writing each changed file back when `write`.
+pub fn format_files(
+    dir: &std::path::Path,
+    targets: &[std::path::PathBuf],
+    recursive: bool,
+    write: bool,
+) -> Result<Vec<FmtFile>, crate::diag::Diagnostics> {
+    let mut files = Vec::new();
+    if targets.is_empty() {
+        collect_files(dir, recursive, &mut files);
+    }
+    for t in targets {
+        let p = dir.join(t);
+        if p.is_dir() {
+            collect_files(&p, recursive, &mut files);
+        } else if p.is_file() {
+            files.push(p);
+        } else {
+            return Err(crate::diag::Diagnostic::error(format!("No file or directory at {}", t.display())).into());
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let Ok(src) = std::fs::read_to_string(&path) else { continue };
+        let name = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+        let outcome = match format_text(&src, &path.display().to_string()) {
+            Err(message) => FmtOutcome::Invalid { message },
+            Ok(after) if after == src => FmtOutcome::Unchanged,
+            Ok(after) => match write.then(|| std::fs::write(&path, &after)) {
+                Some(Err(e)) => FmtOutcome::WriteFailed { message: format!("cannot write {}: {e}", path.display()) },
+                _ => FmtOutcome::Changed { before: src, after },
+            },
+        };
+        out.push(FmtFile { path, name, outcome });
+    }
+    Ok(out)
+}
+
+/// The canonical layout of `src`, or why it is not valid HCL (`NAME:LINE:COL: ...`).
+pub fn format_text(src: &str, name: &str) -> Result<String, String> {
+    if let Err(e) = hcl_edit::parser::parse_body(src) {
+        let (line, col) = crate::diag::line_col(src, e.location().offset());
+        return Err(format!("{name}:{line}:{col}: invalid HCL syntax, not formatted: {}", e.message()));
+    }
+    Ok(format_source(src))
+}
+
+fn collect_files(dir: &std::path::Path, recursive: bool, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() && recursive && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            collect_files(&p, recursive, out);
+        } else if [".mp.hcl", ".mpvars", ".tf", ".tfvars"].iter().any(|ext| p.to_string_lossy().ends_with(ext)) {
+            out.push(p);
+        }
+    }
+}

@@ -3,9 +3,10 @@
 use super::plan::PlanOptions;
 use super::variables::collect;
 use super::workspace::{now_rfc3339, Workspace};
+use crate::addrs::{ResourceInstanceAddr, Target};
 use crate::config::Module;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::graph::{build_graph, config_address, config_address_of, Node};
+use crate::graph::{build_graph, config_address_of, Node};
 use crate::walk::{NoHook, Phase, WalkOptions, Walker};
 use meshplan_state::{Snapshot, StateBackend};
 
@@ -29,7 +30,8 @@ pub async fn import(
     if diags.has_errors() {
         return Err(diags);
     }
-    let cfg = config_address(address);
+    let addr = super::plan::parse_addresses(&[address.to_string()], "import", ResourceInstanceAddr::parse)?.remove(0);
+    let cfg = addr.config_address();
     let Some(node) = graph
         .graph
         .node_indices()
@@ -42,7 +44,7 @@ pub async fn import(
     let options = WalkOptions {
         refresh: false,
         parallelism: opts.parallelism,
-        targets: vec![cfg.clone()],
+        targets: vec![Target::Resource(addr.resource.clone())],
         replace: vec![],
         destroy: false,
         variables,

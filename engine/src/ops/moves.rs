@@ -1,5 +1,6 @@
 //! `moved` and `import` blocks of the root module.
 
+use crate::addrs::{ResourceInstanceAddr, Target};
 use crate::config::{Expr, Module};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{eval, EvalEnv, Scope, UnknownLookup};
@@ -11,20 +12,25 @@ use std::collections::BTreeMap;
 pub fn apply_moved_blocks(root: &Module, snapshot: &mut Snapshot) -> Result<Vec<(String, String)>, Diagnostics> {
     let mut moves = Vec::new();
     for m in &root.moved {
-        let (Some(from), Some(to)) = (address_text(&m.from), address_text(&m.to)) else {
+        let parsed = (address_text(&m.from), address_text(&m.to));
+        let (Some(Ok(from)), Some(Ok(to))) =
+            (parsed.0.as_deref().map(Target::parse), parsed.1.as_deref().map(Target::parse))
+        else {
             return Err(Diagnostic::error("`moved` needs resource or module addresses")
                 .at(m.span.clone())
                 .hint("e.g. from = aws_vpc.old, to = aws_vpc.new")
                 .into());
         };
-        let matching: Vec<String> = snapshot
+        let matching: Vec<(String, ResourceInstanceAddr)> = snapshot
             .resources
             .keys()
-            .filter(|a| *a == &from || a.starts_with(&format!("{from}[")) || a.starts_with(&format!("{from}.")))
-            .cloned()
+            .filter_map(|a| {
+                let inst = ResourceInstanceAddr::parse(a).ok()?;
+                Some((a.clone(), from.moved_to(&to, &inst)?))
+            })
             .collect();
-        for old in matching {
-            let new = format!("{to}{}", &old[from.len()..]);
+        for (old, new) in matching {
+            let new = new.to_string();
             if snapshot.resources.contains_key(&new) {
                 return Err(Diagnostic::error(format!(
                     "cannot move {old} to {new}: {new} already exists in the state"

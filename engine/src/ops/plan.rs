@@ -2,6 +2,7 @@
 
 use super::variables::{collect, VarSource};
 use super::workspace::{now_rfc3339, Workspace};
+use crate::addrs::{AddrError, ResourceInstanceAddr, Target};
 use crate::config::Module;
 use crate::diag::Diagnostics;
 use crate::graph::build_graph;
@@ -40,6 +41,32 @@ impl Default for PlanOptions {
     }
 }
 
+/// Addresses given on the command line (`-target`, `-replace`), parsed; a malformed one is
+/// an error, never a target that silently matches nothing.
+pub(crate) fn parse_addresses<T>(
+    texts: &[String],
+    flag: &str,
+    parse: fn(&str) -> Result<T, AddrError>,
+) -> Result<Vec<T>, Diagnostics> {
+    let mut out = Vec::new();
+    let mut diags = Diagnostics::default();
+    for text in texts {
+        match parse(text) {
+            Ok(a) => out.push(a),
+            Err(e) => diags.push(
+                crate::diag::Diagnostic::error(format!("Invalid {flag} address {text:?}"))
+                    .detail(e.to_string())
+                    .hint("a resource (`aws_vpc.main`), an instance (`aws_vpc.main[0]`, `aws_vpc.main[\"key\"]`) or, for -target, a module (`module.net`)"),
+            ),
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(out)
+    }
+}
+
 /// Plans against `snapshot` (the caller holds the lock). Returns the plan and any warnings.
 pub async fn plan(
     ws: &Workspace,
@@ -62,8 +89,8 @@ pub async fn plan(
     let options = WalkOptions {
         refresh: opts.refresh,
         parallelism: opts.parallelism,
-        targets: opts.targets.clone(),
-        replace: opts.replace.clone(),
+        targets: parse_addresses(&opts.targets, "-target", Target::parse)?,
+        replace: parse_addresses(&opts.replace, "-replace", ResourceInstanceAddr::parse)?,
         destroy: opts.destroy,
         variables: variables.clone(),
         imports,

@@ -1,6 +1,7 @@
 //! `providers` and `providers schema -json`: which providers a configuration (and its
 //! state) needs, and the schemas of the providers built into this binary.
 
+use crate::addrs::ProviderConfigAddr;
 use crate::config::Module;
 use crate::registry::{source_address, Registry};
 use meshplan_provider::schema_json::provider_schema_json;
@@ -61,9 +62,7 @@ pub fn state_providers(snapshot: &Snapshot) -> BTreeSet<String> {
     snapshot
         .resources
         .values()
-        .filter_map(|r| {
-            r.provider.split("provider[\"").nth(1).and_then(|rest| rest.split('"').next()).map(source_address)
-        })
+        .filter_map(|r| ProviderConfigAddr::parse(&r.provider).ok().map(|p| source_address(&p.provider.name)))
         .collect()
 }
 

@@ -13,7 +13,7 @@ use meshplan_state::{Commit, RecordStatus, Snapshot, StateBackend};
 pub fn drift(plan: &Plan, snapshot: &Snapshot) -> Vec<ResourceChange> {
     plan.changes
         .iter()
-        .filter(|c| c.mode == "managed" && !c.adopted && c.importing.is_none())
+        .filter(|c| c.mode == crate::addrs::Mode::Managed && !c.adopted && c.importing.is_none())
         .filter_map(|c| {
             let r =
                 snapshot.resources.get(&c.address).filter(|r| r.deposed.is_none() && r.status == RecordStatus::Ok)?;

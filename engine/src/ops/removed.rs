@@ -2,11 +2,11 @@
 //! destroyed (`destroy = true`, the default: the usual orphan delete) or forgotten
 //! (`destroy = false`: dropped from the state, the object left alone).
 
+use crate::addrs::{ResourceInstanceAddr, Target};
 use crate::config::Module;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::plan::{Action, ResourceChange};
-use meshplan_provider::Value;
-use meshplan_state::{ResourceMode, Snapshot};
+use meshplan_state::{Mode, Snapshot};
 
 /// Checks the root module's `removed` blocks and takes the records to forget out of the
 /// snapshot (in memory); returns them as changes for the plan to show and apply to commit.
@@ -64,56 +64,37 @@ fn in_module(
             continue;
         }
         // Every instance, of the resource or of the module's resources, whatever their keys.
-        let from = format!("{prefix}{from}");
-        let matching: Vec<String> = snapshot
+        let Ok(target) = Target::parse(&format!("{prefix}{from}")) else { continue };
+        let matching: Vec<(String, ResourceInstanceAddr)> = snapshot
             .resources
             .keys()
-            .filter(|a| {
-                let cfg = crate::graph::config_address(a);
-                cfg == from || cfg.starts_with(&format!("{from}."))
-            })
-            .cloned()
+            .filter_map(|a| ResourceInstanceAddr::parse(a).ok().map(|i| (a.clone(), i)))
+            .filter(|(_, i)| target.contains(i))
             .collect();
-        for address in matching {
+        for (address, inst) in matching {
             let Some(rec) = snapshot.resources.remove(&address) else { continue };
-            if rec.mode != ResourceMode::Managed {
+            if rec.mode != Mode::Managed {
                 continue;
             }
-            let (module_address, name, index) = crate::walk::destroy::split_address(&rec.address, &rec.type_name);
-            forgets.push(ResourceChange {
-                address: rec.address.clone(),
-                module_address,
-                mode: "managed".into(),
-                type_name: rec.type_name.clone(),
-                name,
-                index,
-                provider: rec.provider.clone(),
-                action: Action::Delete,
-                before: Some(Value::from_json(&rec.attributes).mark_paths(&rec.sensitive_paths)),
-                after: None,
-                replace_paths: vec![],
-                reasons: vec!["removed from the configuration with lifecycle { destroy = false }".into()],
-                deferred: None,
-                importing: None,
-                drifted: false,
-                adopted: false,
-            });
+            let mut change = ResourceChange::of_record(&inst, &rec, Action::Delete);
+            change.reasons = vec!["removed from the configuration with lifecycle { destroy = false }".into()];
+            forgets.push(change);
         }
     }
 }
 
 /// True when `address` (`aws_x.y`, `module.m`, `module.m.aws_x.y`) is still declared.
 fn still_configured(root: &Module, address: &str) -> bool {
+    let (calls, key) = match Target::parse(address) {
+        Ok(Target::Module(m)) => (m.path(), None),
+        Ok(Target::Resource(r)) => (r.module.path(), Some(r.key)),
+        Ok(Target::Instance(i)) => (i.resource.module.path(), Some(i.resource.key)),
+        Err(_) => return false,
+    };
     let mut module = root;
-    let mut rest = address;
-    while let Some(after) = rest.strip_prefix("module.") {
-        let (call, tail) = after.split_once('.').unwrap_or((after, ""));
+    for call in &calls {
         let Some(child) = module.children.get(call) else { return false };
-        if tail.is_empty() {
-            return true;
-        }
         module = child;
-        rest = tail;
     }
-    module.resources.keys().any(|k| k.to_string() == rest)
+    key.is_none_or(|k| module.resources.contains_key(&k))
 }

@@ -33,7 +33,7 @@ pub fn set_tainted(
             .detail(format!("Resource instance {address} was not found in the current state."))
             .hint(hint)));
     };
-    if record.mode == meshplan_state::ResourceMode::Data {
+    if record.mode == meshplan_state::Mode::Data {
         return Err(err(Diagnostic::error("Cannot taint a data resource").detail(format!(
             "{address} is a data source: it is read again on every plan, there is nothing to replace."
         ))));

@@ -7,7 +7,7 @@
 //! sensitive variables are left out: secrets never reach output.
 
 use crate::config::references::{expr_references, Reference, Target};
-use crate::config::{traversal_path, Body, Expr, Mode, Module, ProviderRef, Resource};
+use crate::config::{traversal_path, Body, Expr, Mode, Module, ProviderRef, Resource, ResourceKey};
 use crate::eval::{eval, EvalEnv, Scope, UnknownLookup};
 use crate::plan::{Action, ResourceChange};
 use crate::registry::Registry;
@@ -361,7 +361,7 @@ pub fn relevant_attributes(root: &Module, changes: &[ResourceChange]) -> J {
         .map(|c| {
             (
                 strip_keys(&c.module_address),
-                format!("{}{}.{}", if c.mode == "data" { "data." } else { "" }, c.type_name, c.name),
+                ResourceKey { mode: c.mode, type_name: c.type_name.clone(), name: c.name.clone() }.to_string(),
             )
         })
         .collect();

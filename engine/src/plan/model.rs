@@ -1,5 +1,6 @@
-use crate::graph::InstanceKey;
+use crate::addrs::{InstanceKey, Mode, ResourceInstanceAddr};
 use meshplan_provider::{Path, Value};
+use meshplan_state::ResourceRecord;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -58,7 +59,7 @@ pub struct ResourceChange {
     pub address: String,
     /// `module.a["x"]`, empty for the root module.
     pub module_address: String,
-    pub mode: String,
+    pub mode: Mode,
     pub type_name: String,
     pub name: String,
     pub index: Option<InstanceKey>,
@@ -89,6 +90,31 @@ pub struct ResourceChange {
     /// the object it made: apply records it before anything else.
     #[serde(default)]
     pub adopted: bool,
+}
+
+impl ResourceChange {
+    /// A change whose prior object is a state record (deletions, `removed`, `state show`):
+    /// `before` is the record's attributes with their sensitive marks.
+    pub fn of_record(addr: &ResourceInstanceAddr, rec: &ResourceRecord, action: Action) -> Self {
+        ResourceChange {
+            address: rec.address.clone(),
+            module_address: addr.resource.module.to_string(),
+            mode: rec.mode,
+            type_name: rec.type_name.clone(),
+            name: addr.resource.key.name.clone(),
+            index: addr.key.clone(),
+            provider: rec.provider.clone(),
+            action,
+            before: Some(Value::from_json(&rec.attributes).mark_paths(&rec.sensitive_paths)),
+            after: None,
+            replace_paths: vec![],
+            reasons: vec![],
+            deferred: None,
+            importing: None,
+            drifted: false,
+            adopted: false,
+        }
+    }
 }
 
 /// An output's change.

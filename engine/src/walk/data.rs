@@ -2,10 +2,10 @@
 //! after what they depend on (Terraform's rule).
 
 use super::expand::InstanceCtx;
+use super::locked;
 use super::resource::{provider_error, NodeCtx, Slot};
 use super::{Event, NodeReport, Phase, Walker};
 use crate::diag::Diagnostics;
-use crate::graph::provider_key_address;
 use crate::plan::{Action, ResourceChange};
 use meshplan_provider::{plan_with_schema, PlanRequest, Value};
 
@@ -48,7 +48,7 @@ impl Walker<'_> {
     ) -> R<Value> {
         let (config, marks) = self.config(nc, c)?;
         let deps_pending = {
-            let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            let pending = locked(&self.pending);
             self.graph.resource_dependencies(nc.ni).iter().any(|d| pending.contains(d))
         };
         if let Slot::Failed(d) = &nc.slot {
@@ -70,7 +70,7 @@ impl Walker<'_> {
             }
             let planned = plan_with_schema(&nc.schema, PlanRequest { prior: None, config: &config });
             let after = self.mark(nc, planned.state, &marks);
-            self.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(nc.ni);
+            locked(&self.pending).insert(nc.ni);
             out.changes.push(read_change(nc, c, addr, after.clone(), reasons));
             return Ok(after);
         }
@@ -95,11 +95,11 @@ fn read_change(nc: &NodeCtx<'_>, c: &InstanceCtx, addr: &str, after: Value, reas
     ResourceChange {
         address: addr.to_string(),
         module_address: c.module.address(),
-        mode: "data".into(),
+        mode: crate::addrs::Mode::Data,
         type_name: nc.res.key.type_name.clone(),
         name: nc.res.key.name.clone(),
         index: c.key.clone(),
-        provider: provider_key_address(&nc.provider_key),
+        provider: nc.provider_key.to_string(),
         action: Action::Read,
         before: None,
         after: Some(after),

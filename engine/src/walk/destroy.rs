@@ -1,11 +1,11 @@
 //! Destroy nodes (one per instance deleted) and the plan's orphans.
 
+use super::locked;
 use super::{Event, NodeReport, Phase, ProviderSlot, Walker};
+use crate::addrs::{ProviderConfigAddr, ResourceInstanceAddr};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::graph::{InstanceKey, ProviderKey};
 use crate::plan::{Action, ResourceChange};
-use meshplan_provider::Value;
-use meshplan_state::{Commit, RecordStatus, ResourceMode};
+use meshplan_state::{Commit, Mode, RecordStatus};
 use petgraph::graph::NodeIndex;
 use std::collections::HashSet;
 use std::time::Instant;
@@ -22,13 +22,9 @@ impl Walker<'_> {
             Some(b) => b.unmarked(),
             None => return Ok(()),
         };
-        let pk = parse_provider_address(&change.provider).ok_or_else(|| {
-            Diagnostics::from(Diagnostic::error(format!(
-                "{address}: unreadable provider address {:?}",
-                change.provider
-            )))
-        })?;
-        let (client, limit) = match self.providers.lock().unwrap_or_else(|e| e.into_inner()).get(&pk) {
+        let pk = ProviderConfigAddr::parse(&change.provider)
+            .map_err(|e| Diagnostics::from(Diagnostic::error(format!("{address}: {e}"))))?;
+        let (client, limit) = match locked(&self.providers).get(&pk) {
             Some(ProviderSlot::Configured { client, limit, .. }) => (client.clone(), limit.clone()),
             Some(ProviderSlot::Failed(d)) => return Err(d.clone().into()),
             _ => {
@@ -89,96 +85,25 @@ impl Walker<'_> {
 
     /// State records the configuration no longer produces: planned for deletion.
     pub(crate) fn orphan_changes(&self, visited: &HashSet<String>) -> Vec<ResourceChange> {
-        let targets: Vec<String> = self.options.targets.iter().map(|t| crate::graph::config_address(t)).collect();
         let mut out = Vec::new();
         for rec in self.snapshot.resources.values() {
-            if rec.mode != ResourceMode::Managed || rec.deposed.is_some() || visited.contains(&rec.address) {
+            if rec.mode != Mode::Managed || rec.deposed.is_some() || visited.contains(&rec.address) {
                 continue;
             }
-            let cfg = crate::graph::config_address(&rec.address);
-            if !targets.is_empty() && !targets.iter().any(|t| &cfg == t || cfg.starts_with(&format!("{t}."))) {
+            let Ok(addr) = ResourceInstanceAddr::parse(&rec.address) else { continue };
+            if !self.options.targets.is_empty() && !self.options.targets.iter().any(|t| t.contains(&addr)) {
                 continue;
             }
-            let (module_address, name, index) = split_address(&rec.address, &rec.type_name);
-            let before = Value::from_json(&rec.attributes).mark_paths(&rec.sensitive_paths);
-            out.push(ResourceChange {
-                address: rec.address.clone(),
-                module_address,
-                mode: "managed".into(),
-                type_name: rec.type_name.clone(),
-                name,
-                index,
-                provider: rec.provider.clone(),
-                action: Action::Delete,
-                before: Some(before),
-                after: None,
-                replace_paths: vec![],
-                reasons: match (&rec.status, self.options.destroy) {
-                    (RecordStatus::Intent { .. }, _) => {
-                        vec!["an interrupted create: destroyed if the provider finds the object".into()]
-                    }
-                    (_, true) => vec![],
-                    (_, false) => vec!["no longer in the configuration".into()],
-                },
-                deferred: None,
-                importing: None,
-                drifted: false,
-                adopted: false,
-            });
+            let mut change = ResourceChange::of_record(&addr, rec, Action::Delete);
+            change.reasons = match (&rec.status, self.options.destroy) {
+                (RecordStatus::Intent { .. }, _) => {
+                    vec!["an interrupted create: destroyed if the provider finds the object".into()]
+                }
+                (_, true) => vec![],
+                (_, false) => vec!["no longer in the configuration".into()],
+            };
+            out.push(change);
         }
         out
-    }
-}
-
-/// `module.a["x"].aws_vpc.main[0]` → (`module.a["x"]`, `main`, Some(0)).
-pub(crate) fn split_address(address: &str, type_name: &str) -> (String, String, Option<InstanceKey>) {
-    let needle = format!("{type_name}.");
-    let start =
-        if address.starts_with(&needle) { Some(0) } else { address.rfind(&format!(".{needle}")).map(|i| i + 1) };
-    let Some(start) = start else { return (String::new(), address.to_string(), None) };
-    let module = address[..start].trim_end_matches('.').to_string();
-    let rest = &address[start + needle.len()..];
-    let (name, index) = match rest.find('[') {
-        Some(i) => {
-            let raw = rest[i + 1..].trim_end_matches(']');
-            let key = match raw.parse::<usize>() {
-                Ok(n) => InstanceKey::Int(n),
-                Err(_) => InstanceKey::Str(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string())),
-            };
-            (rest[..i].to_string(), Some(key))
-        }
-        None => (rest.to_string(), None),
-    };
-    (module, name, index)
-}
-
-/// `module.a.provider["aws"].west` → (["a"], aws.west).
-pub fn parse_provider_address(s: &str) -> Option<ProviderKey> {
-    let i = s.find("provider[\"")?;
-    let path: Vec<String> = s[..i].split('.').filter(|p| !p.is_empty() && *p != "module").map(str::to_string).collect();
-    let rest = &s[i + "provider[\"".len()..];
-    let end = rest.find("\"]")?;
-    let name = rest[..end].to_string();
-    let alias = rest[end + 2..].strip_prefix('.').map(str::to_string);
-    Some((path, crate::config::ProviderRef { name, alias }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_split() {
-        assert_eq!(
-            split_address("module.a[\"x\"].aws_vpc.main[0]", "aws_vpc"),
-            ("module.a[\"x\"]".into(), "main".into(), Some(InstanceKey::Int(0)))
-        );
-        assert_eq!(
-            split_address("aws_vpc.v[\"k\"]", "aws_vpc"),
-            ("".into(), "v".into(), Some(InstanceKey::Str("k".into())))
-        );
-        let (p, r) = parse_provider_address("module.a.module.b.provider[\"aws\"].west").unwrap();
-        assert_eq!(p, vec!["a".to_string(), "b".to_string()]);
-        assert_eq!(r.alias.as_deref(), Some("west"));
     }
 }

@@ -1,11 +1,13 @@
 //! Expansion: module instances × `count`/`for_each` keys → resource instances; `-target` scope.
 
+use super::locked;
 use super::store::{ExpansionKind, InstanceLookup};
 use super::Walker;
+use crate::addrs::Target;
 use crate::config::{Expr, Module};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{eval, Scope};
-use crate::graph::{config_address_of, Graph, InstanceKey, ModuleInstance, ModulePath, Node};
+use crate::graph::{Graph, InstanceKey, ModuleInstanceAddr, ModulePath, Node};
 use meshplan_provider::Value;
 use petgraph::graph::NodeIndex;
 use std::collections::HashSet;
@@ -13,18 +15,18 @@ use std::collections::HashSet;
 /// One instance to evaluate: where, which key, and what `count.index`/`each` are.
 #[derive(Clone, Debug)]
 pub(crate) struct InstanceCtx {
-    pub module: ModuleInstance,
+    pub module: ModuleInstanceAddr,
     pub key: Option<InstanceKey>,
     pub count_index: Option<Value>,
     pub each: Option<(Value, Value)>,
 }
 
 impl Walker<'_> {
-    pub(crate) fn module_instances(&self, path: &ModulePath) -> Vec<ModuleInstance> {
+    pub(crate) fn module_instances(&self, path: &ModulePath) -> Vec<ModuleInstanceAddr> {
         if path.is_empty() {
-            return vec![ModuleInstance::root()];
+            return vec![ModuleInstanceAddr::root()];
         }
-        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let store = locked(&self.store);
         store.module_instances.get(path).cloned().unwrap_or_default()
     }
 
@@ -32,7 +34,7 @@ impl Walker<'_> {
         crate::graph::module_at(self.root, path).unwrap_or(self.root)
     }
 
-    pub(crate) fn lookup<'s>(&'s self, path: &ModulePath, mi: &ModuleInstance) -> InstanceLookup<'s> {
+    pub(crate) fn lookup<'s>(&'s self, path: &ModulePath, mi: &ModuleInstanceAddr) -> InstanceLookup<'s> {
         InstanceLookup { store: &self.store, module: self.module(path), instance: mi.clone() }
     }
 
@@ -54,7 +56,7 @@ impl Walker<'_> {
     pub(crate) fn expand(
         &self,
         path: &ModulePath,
-        mi: &ModuleInstance,
+        mi: &ModuleInstanceAddr,
         count: Option<&Expr>,
         for_each: Option<&Expr>,
         what: &str,
@@ -175,28 +177,32 @@ fn unknown_expansion(e: &Expr, what: &str, arg: &str) -> Diagnostics {
         .into()
 }
 
-/// Resource nodes within `-target`: the targets and everything they depend on.
-pub(crate) fn targeted_nodes(g: &Graph, targets: &[String]) -> Option<HashSet<NodeIndex>> {
+/// Resource nodes within `-target`: the targets and everything they depend on; and, of
+/// those, the nodes named only by partial targets (`aws_vpc.a[0]`, `module.m["b"]`) that no
+/// other target needs, of which only the named instances are planned (as Terraform does).
+pub(crate) fn targeted_nodes(g: &Graph, targets: &[Target]) -> Option<(HashSet<NodeIndex>, HashSet<NodeIndex>)> {
     if targets.is_empty() {
         return None;
     }
-    let wanted: Vec<String> = targets.iter().map(|t| crate::graph::config_address(t)).collect();
-    let mut set = HashSet::new();
-    let mut stack: Vec<NodeIndex> = g
-        .graph
-        .node_indices()
-        .filter(|i| match &g.graph[*i] {
-            Node::Resource { .. } => {
-                let a = config_address_of(&g.graph[*i]);
-                wanted.iter().any(|w| &a == w || a.starts_with(&format!("{w}.")))
+    let mut named = Vec::new();
+    for i in g.graph.node_indices() {
+        if let Node::Resource { module, key } = &g.graph[i] {
+            let naming: Vec<&Target> = targets.iter().filter(|t| t.contains_config(module, key)).collect();
+            if !naming.is_empty() {
+                named.push((i, naming.iter().all(|t| t.is_partial())));
             }
-            _ => false,
-        })
-        .collect();
+        }
+    }
+    // Everything the named nodes depend on, directly or not.
+    let mut needed = HashSet::new();
+    let mut stack: Vec<NodeIndex> =
+        named.iter().flat_map(|(i, _)| g.graph.neighbors_directed(*i, petgraph::Direction::Incoming)).collect();
     while let Some(n) = stack.pop() {
-        if set.insert(n) {
+        if needed.insert(n) {
             stack.extend(g.graph.neighbors_directed(n, petgraph::Direction::Incoming));
         }
     }
-    Some(set)
+    let partly = named.iter().filter(|(i, only)| *only && !needed.contains(i)).map(|(i, _)| *i).collect();
+    needed.extend(named.into_iter().map(|(i, _)| i));
+    Some((needed, partly))
 }

@@ -1,5 +1,6 @@
 //! Importing an existing object into the state through its configured provider.
 
+use super::locked;
 use super::resource::{record_for, NodeCtx, Slot};
 use super::{ProviderSlot, Walker};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -26,7 +27,7 @@ impl Walker<'_> {
             .get(&ni)
             .cloned()
             .ok_or_else(|| Diagnostics::from(Diagnostic::error("no provider")))?;
-        let (client, limit) = match self.providers.lock().unwrap_or_else(|e| e.into_inner()).get(&provider_key) {
+        let (client, limit) = match locked(&self.providers).get(&provider_key) {
             Some(ProviderSlot::Configured { client, limit }) => (client.clone(), limit.clone()),
             _ => {
                 return Err(Diagnostic::error(format!("{address}: its provider cannot be configured yet"))

@@ -26,18 +26,19 @@ pub(crate) use expand::check_instance_count;
 pub use stop::Stop;
 pub use store::Store;
 
+use crate::addrs::{ResourceInstanceAddr, Target};
 use crate::apply::{critical_path_priorities, run_dag, PriorityPermits};
 use crate::config::Module;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::EvalEnv;
-use crate::graph::{Graph, Node, ProviderKey};
+use crate::graph::{Graph, Node, ProviderConfigAddr};
 use crate::plan::{Plan, ResourceChange};
 use crate::registry::Registry;
 use meshplan_provider::{Client, Value};
 use meshplan_state::{Commit, Snapshot, StateBackend};
 use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Semaphore;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,10 +51,10 @@ pub enum Phase {
 pub struct WalkOptions {
     pub refresh: bool,
     pub parallelism: usize,
-    /// Resource addresses (config or instance) to limit the run to, with their dependencies.
-    pub targets: Vec<String>,
-    /// Instance addresses to replace (`-replace`).
-    pub replace: Vec<String>,
+    /// What `-target` names: the run is limited to these and their dependencies.
+    pub targets: Vec<Target>,
+    /// Instances to replace (`-replace`).
+    pub replace: Vec<ResourceInstanceAddr>,
     pub destroy: bool,
     /// Root module variable values (from -var, files, environment), not yet type-converted.
     pub variables: BTreeMap<String, Value>,
@@ -101,13 +102,22 @@ pub struct Walker<'a> {
     progress_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<(String, String)>>>,
     /// Values of evaluated nodes, read by the nodes that reference them.
     pub(crate) store: Mutex<Store>,
-    pub(crate) providers: Mutex<HashMap<ProviderKey, ProviderSlot>>,
+    pub(crate) providers: Mutex<HashMap<ProviderConfigAddr, ProviderSlot>>,
     /// Resource nodes with changes pending (data sources depending on them read during apply).
     pub(crate) pending: Mutex<HashSet<NodeIndex>>,
     /// Resource nodes in scope for `-target` (None: everything).
     pub(crate) targeted: Option<HashSet<NodeIndex>>,
+    /// Targeted nodes of which only the instances a target names are planned (named by
+    /// partial targets only, and no other target depends on them).
+    pub(crate) partly_targeted: HashSet<NodeIndex>,
     pub(crate) permits: Arc<PriorityPermits>,
     pub(crate) priorities: Vec<u64>,
+}
+
+/// Locks what nodes share. A node that panicked must not poison the value store or the
+/// provider slots for the nodes still running, so a poisoned lock is taken as it is.
+pub(crate) fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// What one node produced. Each node returns its own report to the walk, which gathers
@@ -156,7 +166,10 @@ impl<'a> Walker<'a> {
     ) -> Self {
         let priorities = critical_path_priorities(&graph.graph);
         let permits = PriorityPermits::new(options.parallelism.max(1));
-        let targeted = crate::walk::expand::targeted_nodes(graph, &options.targets);
+        let (targeted, partly_targeted) = match crate::walk::expand::targeted_nodes(graph, &options.targets) {
+            Some((all, partly)) => (Some(all), partly),
+            None => (None, HashSet::new()),
+        };
         let (progress_tx, progress_rx) = tokio::sync::mpsc::unbounded_channel();
         Walker {
             root,
@@ -182,6 +195,7 @@ impl<'a> Walker<'a> {
             providers: Mutex::new(HashMap::new()),
             pending: Mutex::new(HashSet::new()),
             targeted,
+            partly_targeted,
             permits,
             priorities,
         }
@@ -235,7 +249,7 @@ impl<'a> Walker<'a> {
             self.options.stop.wait().await;
             tokio::time::sleep(grace).await;
         };
-        let mut rx = self.progress_rx.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let mut rx = locked(&self.progress_rx).take();
         tokio::pin!(dag);
         tokio::pin!(deadline);
         let outcomes = loop {
@@ -321,12 +335,15 @@ impl<'a> Walker<'a> {
     }
 
     fn root_outputs(&self) -> BTreeMap<String, Value> {
-        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let store = locked(&self.store);
         self.root
             .outputs
             .keys()
             .filter_map(|n| {
-                store.outputs.get(&(crate::graph::ModuleInstance::root(), n.clone())).map(|v| (n.clone(), v.clone()))
+                store
+                    .outputs
+                    .get(&(crate::graph::ModuleInstanceAddr::root(), n.clone()))
+                    .map(|v| (n.clone(), v.clone()))
             })
             .collect()
     }

@@ -1,12 +1,13 @@
 //! Variable, local, output, module-expansion and provider nodes.
 
+use super::locked;
 use super::store::ExpansionKind;
 use super::{Event, Phase, ProviderSlot, Walker};
 use crate::config::ProviderRef;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::types::TypeConstraint;
 use crate::eval::{eval, eval_body, BodyMode};
-use crate::graph::{provider_key_address, ModuleInstance, ModulePath};
+use crate::graph::{ModuleInstanceAddr, ModulePath, ProviderConfigAddr};
 use meshplan_provider::Value;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -34,8 +35,7 @@ impl Walker<'_> {
                     Some(e) => {
                         let lookup = self.lookup(&parent_path.to_vec(), &parent);
                         let mut scope = self.scope(&lookup, &parent_path.to_vec(), None);
-                        let iteration =
-                            self.store.lock().unwrap_or_else(|e| e.into_inner()).module_iteration.get(&mi).cloned();
+                        let iteration = locked(&self.store).module_iteration.get(&mi).cloned();
                         if let Some((count_index, each)) = iteration {
                             scope.count_index = count_index;
                             scope.each = each;
@@ -79,11 +79,7 @@ impl Walker<'_> {
             if var.sensitive {
                 value = value.mark_sensitive();
             }
-            self.store
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .vars
-                .insert((mi.clone(), name.to_string()), value.clone());
+            locked(&self.store).vars.insert((mi.clone(), name.to_string()), value.clone());
             for v in &var.validations {
                 let lookup = self.lookup(path, &mi);
                 let scope = self.scope(&lookup, path, None);
@@ -115,7 +111,7 @@ impl Walker<'_> {
         for mi in self.module_instances(path) {
             let lookup = self.lookup(path, &mi);
             let v = eval(&l.expr.inner, l.expr.file, &self.scope(&lookup, path, None))?;
-            self.store.lock().unwrap_or_else(|e| e.into_inner()).locals.insert((mi, name.to_string()), v);
+            locked(&self.store).locals.insert((mi, name.to_string()), v);
         }
         Ok(())
     }
@@ -139,7 +135,7 @@ impl Walker<'_> {
             if o.sensitive {
                 v = v.mark_sensitive();
             }
-            self.store.lock().unwrap_or_else(|e| e.into_inner()).outputs.insert((mi, name.to_string()), v);
+            locked(&self.store).outputs.insert((mi, name.to_string()), v);
         }
         Ok(())
     }
@@ -163,11 +159,7 @@ impl Walker<'_> {
             kind = k;
             for c in ctxs {
                 let mi = parent.child(&name, c.key.clone());
-                self.store
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .module_iteration
-                    .insert(mi.clone(), (c.count_index, c.each));
+                locked(&self.store).module_iteration.insert(mi.clone(), (c.count_index, c.each));
                 instances.push(mi);
             }
         }
@@ -180,15 +172,15 @@ impl Walker<'_> {
             .hint("declare the providers in the caller and pass them with `providers = { ... }`")
             .into());
         }
-        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let mut store = locked(&self.store);
         store.module_instances.insert(path.clone(), instances);
         store.module_kinds.insert(path.clone(), kind);
         Ok(())
     }
 
     pub(crate) async fn provider_node(&self, path: &ModulePath, pref: &ProviderRef) -> R {
-        let key = (path.clone(), pref.clone());
-        let addr = provider_key_address(&key);
+        let key = ProviderConfigAddr::new(path.clone(), pref.clone());
+        let addr = key.to_string();
         let Some(provider) = self.registry.providers.get(&pref.name).cloned() else {
             let names: Vec<&str> = self.registry.providers.keys().map(String::as_str).collect();
             let span = self.module(path).providers.iter().find(|p| &p.reference() == pref).and_then(|p| p.span.clone());
@@ -204,7 +196,7 @@ impl Walker<'_> {
         };
         let schema = provider.config_schema();
         let decl = self.module(path).providers.iter().find(|p| &p.reference() == pref);
-        let mi = ModuleInstance(path.iter().map(|c| (c.clone(), None)).collect());
+        let mi = ModuleInstanceAddr(path.iter().map(|c| (c.clone(), None)).collect());
         let (config, max_concurrency) = match decl {
             Some(p) => {
                 let lookup = self.lookup(path, &mi);
@@ -236,7 +228,7 @@ impl Walker<'_> {
         };
         if !config.is_wholly_known() {
             let reason = format!("provider {} is configured during apply", display_ref(path, pref));
-            self.providers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, ProviderSlot::Deferred { reason });
+            locked(&self.providers).insert(key, ProviderSlot::Deferred { reason });
             return Ok(());
         }
         let bare = config.unmarked();
@@ -249,7 +241,7 @@ impl Walker<'_> {
                     .detail(e.message.clone())
                     .at(decl.and_then(|d| d.span.clone()))
                     .maybe_hint(e.hint.clone());
-                self.providers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, ProviderSlot::Failed(d));
+                locked(&self.providers).insert(key, ProviderSlot::Failed(d));
                 return Ok(());
             }
         };
@@ -258,10 +250,7 @@ impl Walker<'_> {
         ));
         let was_deferred = self.phase == Phase::Apply
             && self.plan.is_some_and(|p| p.changes.iter().any(|c| c.deferred.is_some() && c.provider == addr));
-        self.providers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, ProviderSlot::Configured { client, limit });
+        locked(&self.providers).insert(key, ProviderSlot::Configured { client, limit });
         if was_deferred {
             self.hook.event(Event::ProviderConfigured { provider: &addr, deferred: true });
         }

@@ -4,12 +4,13 @@
 //! `ignore_changes`, the provider's plan and the action with its reasons.
 
 use super::expand::InstanceCtx;
+use super::locked;
 use super::resource::{provider_error, with_echoes, NodeCtx, Slot};
 use super::{Event, NodeReport, Walker};
 use crate::config::references::{expr_references, Target};
 use crate::config::IgnoreChanges;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::graph::{provider_key_address, Node};
+use crate::graph::Node;
 use crate::plan::{Action, ResourceChange};
 use meshplan_provider::{plan_with_schema, Ctx, Path, PlanRequest, Planned, ResourceType, Value};
 use meshplan_state::RecordStatus;
@@ -50,16 +51,16 @@ impl Walker<'_> {
             self.mark(nc, prior, &marks)
         });
         if p.action != Action::NoOp {
-            self.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(nc.ni);
+            locked(&self.pending).insert(nc.ni);
         }
         let change = ResourceChange {
             address: addr.to_string(),
             module_address: c.module.address(),
-            mode: "managed".into(),
+            mode: crate::addrs::Mode::Managed,
             type_name: nc.res.key.type_name.clone(),
             name: nc.res.key.name.clone(),
             index: c.key.clone(),
-            provider: provider_key_address(&nc.provider_key),
+            provider: nc.provider_key.to_string(),
             action: p.action,
             before,
             after: Some(after.clone()),
@@ -151,9 +152,7 @@ impl Walker<'_> {
                 // A replacement forced from outside the provider's diff (-replace,
                 // replace_triggered_by) is planned as a create, like a tainted object: otherwise
                 // the plan shows the old computed values (id, output) that apply then changes.
-                let forced = tainted
-                    || self.options.replace.iter().any(|r| r == addr)
-                    || (prior.is_some() && self.replace_triggered(nc));
+                let forced = tainted || self.replace_requested(addr) || (prior.is_some() && self.replace_triggered(nc));
                 p.planned = self.final_plan(nc, &ctx, rt.as_ref(), addr, prior.as_ref(), forced, &mut config).await?;
             }
         }
@@ -207,7 +206,7 @@ impl Walker<'_> {
         } else if tainted {
             reasons.push("tainted: a previous create failed part-way".into());
             replace_kind
-        } else if self.options.replace.iter().any(|r| r == addr) {
+        } else if self.replace_requested(addr) {
             reasons.push("requested with -replace".into());
             replace_kind
         } else if self.replace_triggered(nc) {
@@ -233,7 +232,7 @@ impl Walker<'_> {
     }
 
     fn replace_triggered(&self, nc: &NodeCtx<'_>) -> bool {
-        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let pending = locked(&self.pending);
         nc.res.lifecycle.replace_triggered_by.iter().any(|e| {
             expr_references(&e.inner).iter().any(|r| match &r.target {
                 Target::Resource(k) => self

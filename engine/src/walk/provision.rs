@@ -49,7 +49,7 @@ impl Walker<'_> {
         &self,
         path: &crate::graph::ModulePath,
         c: Option<&InstanceCtx>,
-        mi: &crate::graph::ModuleInstance,
+        mi: &crate::graph::ModuleInstanceAddr,
         ps: &[&Provisioner],
         addr: &str,
         state: &Value,

@@ -1,14 +1,16 @@
 //! Resource nodes: expand to instances; plan or apply each.
 
 use super::expand::InstanceCtx;
+use super::locked;
 use super::store::Expanded;
 use super::{NodeReport, Phase, ProviderSlot, Walker};
+use crate::addrs::ResourceInstanceAddr;
 use crate::config::{Mode, Resource, ResourceKey};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{eval_body, BodyMode};
-use crate::graph::{provider_key_address, ModulePath, ProviderKey};
+use crate::graph::{ModulePath, ProviderConfigAddr};
 use meshplan_provider::{Client, Ctx, Path, ResourceType, Schema, Value};
-use meshplan_state::{RecordStatus, ResourceMode, ResourceRecord};
+use meshplan_state::{RecordStatus, ResourceRecord};
 use petgraph::graph::NodeIndex;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -28,7 +30,7 @@ pub(crate) struct NodeCtx<'r> {
     pub ni: NodeIndex,
     pub path: ModulePath,
     pub res: &'r Resource,
-    pub provider_key: ProviderKey,
+    pub provider_key: ProviderConfigAddr,
     pub slot: Slot,
     pub schema: Schema,
 }
@@ -45,7 +47,7 @@ impl Walker<'_> {
         let Some(provider_key) = self.graph.resource_provider.get(&ni).cloned() else {
             return Err(Diagnostic::error(format!("{key}: no provider configuration")).at(res.span.clone()).into());
         };
-        let slot = match self.providers.lock().unwrap_or_else(|e| e.into_inner()).get(&provider_key) {
+        let slot = match locked(&self.providers).get(&provider_key) {
             Some(ProviderSlot::Configured { client, limit, .. }) => {
                 Slot::Ready { client: client.clone(), limit: limit.clone() }
             }
@@ -54,7 +56,7 @@ impl Walker<'_> {
             None => {
                 return Err(Diagnostic::error(format!(
                     "{key}: provider {} was not configured",
-                    provider_key_address(&provider_key)
+                    provider_key.to_string()
                 ))
                 .into())
             }
@@ -77,9 +79,10 @@ impl Walker<'_> {
             let futs = ctxs.into_iter().map(|c| {
                 let nc = &nc;
                 async move {
-                    let addr = c.module.resource_address(key, c.key.as_ref());
+                    let inst = c.module.instance(key, c.key.as_ref());
+                    let addr = inst.to_string();
                     let mut rep = NodeReport::default();
-                    let r = if from_state {
+                    let r = if from_state || !self.instance_targeted(ni, &inst) {
                         Ok(self.prior_value(&addr))
                     } else {
                         if key.mode == Mode::Managed {
@@ -110,16 +113,23 @@ impl Walker<'_> {
                     }
                 }
             }
-            self.store
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .resources
-                .insert((mi.clone(), key.clone()), Expanded::from_instances(kind, values));
+            locked(&self.store).resources.insert((mi.clone(), key.clone()), Expanded::from_instances(kind, values));
         }
         if errors.has_errors() {
             return Err(errors);
         }
         Ok(())
+    }
+
+    /// Whether this instance is planned under `-target`: all instances of a targeted node,
+    /// except where only instance targets name it.
+    fn instance_targeted(&self, ni: NodeIndex, inst: &ResourceInstanceAddr) -> bool {
+        !self.partly_targeted.contains(&ni) || self.options.targets.iter().any(|t| t.contains(inst))
+    }
+
+    /// Whether `-replace` names this instance.
+    pub(crate) fn replace_requested(&self, addr: &str) -> bool {
+        self.options.replace.iter().any(|r| r.to_string() == addr)
     }
 
     pub(crate) fn resource_type(&self, res: &Resource) -> R<Arc<dyn ResourceType>> {
@@ -193,9 +203,9 @@ pub(crate) fn record_for(
     paths.dedup();
     ResourceRecord {
         address: addr.to_string(),
-        mode: ResourceMode::Managed,
+        mode: Mode::Managed,
         type_name: nc.res.key.type_name.clone(),
-        provider: provider_key_address(&nc.provider_key),
+        provider: nc.provider_key.to_string(),
         attributes: state.to_json(),
         sensitive_paths: paths,
         dependencies,

@@ -1,11 +1,12 @@
 //! Values computed during a walk, by module instance, and the [`Lookup`] that lets an
 //! expression in one module instance see them.
 
+use super::locked;
 use crate::config::references::Target;
 use crate::config::{Module, ResourceKey};
 use crate::diag::did_you_mean;
 use crate::eval::Lookup;
-use crate::graph::{InstanceKey, ModuleInstance, ModulePath};
+use crate::graph::{InstanceKey, ModuleInstanceAddr, ModulePath};
 use meshplan_provider::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -60,27 +61,27 @@ pub enum ExpansionKind {
 
 #[derive(Default)]
 pub struct Store {
-    pub vars: HashMap<(ModuleInstance, String), Value>,
-    pub locals: HashMap<(ModuleInstance, String), Value>,
-    pub outputs: HashMap<(ModuleInstance, String), Value>,
-    pub resources: HashMap<(ModuleInstance, ResourceKey), Expanded>,
+    pub vars: HashMap<(ModuleInstanceAddr, String), Value>,
+    pub locals: HashMap<(ModuleInstanceAddr, String), Value>,
+    pub outputs: HashMap<(ModuleInstanceAddr, String), Value>,
+    pub resources: HashMap<(ModuleInstanceAddr, ResourceKey), Expanded>,
     /// The instances of each module path, known once its call has been expanded.
-    pub module_instances: HashMap<ModulePath, Vec<ModuleInstance>>,
+    pub module_instances: HashMap<ModulePath, Vec<ModuleInstanceAddr>>,
     pub module_kinds: HashMap<ModulePath, ExpansionKind>,
     /// `count.index` / `each` of each module instance, for evaluating its call's inputs.
-    pub module_iteration: HashMap<ModuleInstance, (Option<Value>, Option<(Value, Value)>)>,
+    pub module_iteration: HashMap<ModuleInstanceAddr, (Option<Value>, Option<(Value, Value)>)>,
 }
 
 /// Name resolution for expressions evaluated in one module instance.
 pub struct InstanceLookup<'a> {
     pub store: &'a Mutex<Store>,
     pub module: &'a Module,
-    pub instance: ModuleInstance,
+    pub instance: ModuleInstanceAddr,
 }
 
 impl Lookup for InstanceLookup<'_> {
     fn lookup(&self, target: &Target) -> Result<Value, String> {
-        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let store = locked(&self.store);
         let mi = &self.instance;
         match target {
             Target::Var(name) => store.vars.get(&(mi.clone(), name.clone())).cloned().ok_or_else(|| {
@@ -118,7 +119,7 @@ impl Lookup for InstanceLookup<'_> {
                 let mut path = mi.path();
                 path.push(call.clone());
                 let Some(instances) = store.module_instances.get(&path) else { return Ok(Value::Unknown) };
-                let outputs_of = |ci: &ModuleInstance| {
+                let outputs_of = |ci: &ModuleInstanceAddr| {
                     Value::Object(
                         child
                             .outputs
@@ -132,7 +133,7 @@ impl Lookup for InstanceLookup<'_> {
                             .collect(),
                     )
                 };
-                let mine: Vec<&ModuleInstance> =
+                let mine: Vec<&ModuleInstanceAddr> =
                     instances.iter().filter(|ci| ci.parent().as_ref() == Some(mi)).collect();
                 Ok(match store.module_kinds.get(&path).copied().unwrap_or(ExpansionKind::Single) {
                     ExpansionKind::Single => mine.first().map(|ci| outputs_of(ci)).unwrap_or(Value::Unknown),

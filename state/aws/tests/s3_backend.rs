@@ -2,9 +2,7 @@
 //! encryption. Each test gets its own bucket on one shared moto.
 
 use meshplan_emulators::{Emulators, Options};
-use meshplan_state::{
-    Commit, Encryption, LockInfo, RecordStatus, ResourceMode, ResourceRecord, StateBackend, StateError,
-};
+use meshplan_state::{Commit, Encryption, LockInfo, Mode, RecordStatus, ResourceRecord, StateBackend, StateError};
 use meshplan_state_aws::{S3Config, S3Store};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -37,7 +35,7 @@ fn store(bucket: &str, versioned: bool) -> S3Store {
 fn record(address: &str, secret: &str) -> ResourceRecord {
     ResourceRecord {
         address: address.into(),
-        mode: ResourceMode::Managed,
+        mode: Mode::Managed,
         type_name: "tls_private_key".into(),
         provider: "provider[\"tls\"]".into(),
         attributes: serde_json::json!({"id": address, "private_key_pem": secret}),

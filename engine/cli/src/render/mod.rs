@@ -17,13 +17,13 @@ pub use diagnostics::{render_compact_warnings, render_diagnostics};
 pub use drift::render_refresh_only;
 pub use modules::module_event;
 pub use plan_json::{plan_json, state_json};
-pub use plan_text::{render_change, render_plan};
+pub use plan_text::{render_change, render_plan, render_state_instance};
 pub use progress::Progress;
 pub use providers::render_providers;
 pub use shell::Shell;
 pub use state_json::outputs_json;
 pub use validate_json::validate_json;
-pub use value::{quote, scalar};
+pub use value::{output_text, quote, scalar};
 
 /// Terminal styling (ANSI colors unless -no-color).
 #[derive(Clone, Copy, Debug)]

@@ -5,6 +5,7 @@
 //! meshplan writes `null` in their place and marks them in `*_sensitive`, so secrets never
 //! leave the state.
 
+use meshplan_engine::addrs::{Mode, ProviderConfigAddr, ResourceInstanceAddr};
 use meshplan_engine::plan::{Action, Plan, ResourceChange};
 use meshplan_provider::Value;
 use meshplan_state::Snapshot;
@@ -116,9 +117,9 @@ fn action_reason(c: &ResourceChange) -> Option<&'static str> {
 /// `provider["aws"]` → `registry.terraform.io/hashicorp/aws`, the key of its schema in
 /// `providers schema -json`.
 fn provider_name(addr: &str) -> String {
-    match addr.split("provider[\"").nth(1).and_then(|r| r.split('"').next()) {
-        Some(n) => meshplan_engine::registry::source_address(n),
-        None => addr.to_string(),
+    match ProviderConfigAddr::parse(addr) {
+        Ok(p) => meshplan_engine::registry::source_address(&p.provider.name),
+        Err(_) => addr.to_string(),
     }
 }
 
@@ -180,7 +181,7 @@ pub fn plan_json(plan: &Plan, prior: Option<&Snapshot>) -> J {
     let planned: Vec<(String, J)> = plan
         .changes
         .iter()
-        .filter(|c| c.mode == "managed" && c.action != Action::Delete)
+        .filter(|c| c.mode == Mode::Managed && c.action != Action::Delete)
         .filter_map(|c| c.after.as_ref().map(|a| (c.module_address.clone(), planned_resource(c, a))))
         .collect();
     let outputs: Map<String, J> = plan
@@ -277,32 +278,11 @@ pub fn state_json(s: &Snapshot) -> J {
     let resources: Vec<(String, J)> = s
         .resources
         .values()
-        .map(|r| {
+        .filter_map(|r| {
             let v = Value::from_json(&r.attributes).mark_paths(&r.sensitive_paths);
-            let (mode, name, index, module) = super::state_json::record_identity(r);
-            let c = ResourceChange {
-                address: r.address.clone(),
-                module_address: module.clone(),
-                mode: mode.into(),
-                type_name: r.type_name.clone(),
-                name,
-                index: index.and_then(|i| match i {
-                    J::Number(n) => n.as_u64().map(|n| meshplan_engine::graph::InstanceKey::Int(n as usize)),
-                    J::String(k) => Some(meshplan_engine::graph::InstanceKey::Str(k)),
-                    _ => None,
-                }),
-                provider: r.provider.clone(),
-                action: Action::NoOp,
-                before: None,
-                after: None,
-                replace_paths: vec![],
-                reasons: vec![],
-                deferred: None,
-                importing: None,
-                drifted: false,
-                adopted: false,
-            };
-            (module, planned_resource(&c, &v))
+            let Ok(addr) = ResourceInstanceAddr::parse(&r.address) else { return None };
+            let c = ResourceChange::of_record(&addr, r, Action::NoOp);
+            Some((c.module_address.clone(), planned_resource(&c, &v)))
         })
         .collect();
     let outputs: Map<String, J> = s

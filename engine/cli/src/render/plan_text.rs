@@ -2,6 +2,7 @@
 
 use super::value::{attr_diff, object_diff, Line};
 use super::Style;
+use meshplan_engine::addrs::Mode;
 use meshplan_engine::plan::{Action, Plan, ResourceChange};
 use meshplan_provider::Path;
 
@@ -115,7 +116,7 @@ pub fn render_change(c: &ResourceChange, style: &Style) -> String {
         s.push_str("  # (adopted after an interrupted create)\n");
     }
     let symbol = if c.deferred.is_some() && c.action == Action::NoOp { "~" } else { c.action.symbol() };
-    let kind = if c.mode == "data" { "data" } else { "resource" };
+    let kind = if c.mode == Mode::Data { "data" } else { "resource" };
     s.push_str(&format!("{} {kind} \"{}\" \"{}\" {{\n", style.marker(&format!("{symbol:>3}")), c.type_name, c.name));
     let (before, after) = match c.action {
         Action::Create | Action::Read => (None, c.after.as_ref()),
@@ -129,6 +130,21 @@ pub fn render_change(c: &ResourceChange, style: &Style) -> String {
     }
     s.push_str(&lines_text(&lines, style));
     s.push_str("    }\n");
+    s
+}
+
+/// One state record as `state show` prints it: its attributes in configuration syntax,
+/// sensitive values hidden, without a plan's markers.
+pub fn render_state_instance(c: &ResourceChange, style: &Style) -> String {
+    let kind = if c.mode == Mode::Data { "data" } else { "resource" };
+    let mut s = format!("# {}:\n{kind} \"{}\" \"{}\" {{\n", c.address, c.type_name, c.name);
+    let mut lines = Vec::new();
+    object_diff(None, c.after.as_ref(), 0, &Path::root(), &[], &mut lines);
+    for l in &mut lines {
+        l.marker = "";
+    }
+    s.push_str(&lines_text(&lines, style));
+    s.push_str("}\n");
     s
 }
 

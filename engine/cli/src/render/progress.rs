@@ -1,6 +1,7 @@
 //! Apply progress, Terraform style: `x: Creating...`, `Still creating... [10s elapsed]`,
 //! `Creation complete after 2s [id=...]`.
 
+use super::Shell;
 use meshplan_engine::hooks::{Event, Hook};
 use meshplan_engine::plan::Action;
 use std::collections::HashMap;
@@ -8,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct Progress {
+    shell: Shell,
     running: Arc<Mutex<HashMap<String, (Action, Instant)>>>,
     /// The latest provider message per running operation.
     notes: Arc<Mutex<HashMap<String, String>>>,
@@ -36,11 +38,12 @@ fn secs(d: Duration) -> String {
 
 impl Progress {
     /// Starts the ticker that reports long-running operations every 10 seconds.
-    pub fn start(show_refresh: bool) -> Self {
+    pub fn start(shell: &Shell, show_refresh: bool) -> Self {
+        let shell = shell.clone();
         let running: Arc<Mutex<HashMap<String, (Action, Instant)>>> = Arc::default();
         let notes: Arc<Mutex<HashMap<String, String>>> = Arc::default();
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (r, s, n) = (running.clone(), stop.clone(), notes.clone());
+        let (r, s, n, sh) = (running.clone(), stop.clone(), notes.clone(), shell.clone());
         std::thread::spawn(move || {
             let mut last = Instant::now();
             while !s.load(std::sync::atomic::Ordering::Relaxed) {
@@ -59,12 +62,12 @@ impl Progress {
                 for (addr, a, el) in now {
                     if el >= Duration::from_secs(10) {
                         let note = notes.get(&addr).map(|m| format!(" ({m})")).unwrap_or_default();
-                        println!("{addr}: {} [{} elapsed]{note}", verbs(a).1, secs(el));
+                        sh.line(&format!("{addr}: {} [{} elapsed]{note}", verbs(a).1, secs(el)));
                     }
                 }
             }
         });
-        Progress { running, notes, stop, show_refresh }
+        Progress { shell, running, notes, stop, show_refresh }
     }
 }
 
@@ -77,29 +80,31 @@ impl Drop for Progress {
 impl Hook for Progress {
     fn event(&self, e: Event<'_>) {
         match e {
-            Event::Refreshing { address } if self.show_refresh => println!("{address}: Refreshing state..."),
-            Event::Reading { address } if self.show_refresh => println!("{address}: Reading..."),
+            Event::Refreshing { address } if self.show_refresh => {
+                self.shell.line(&format!("{address}: Refreshing state..."))
+            }
+            Event::Reading { address } if self.show_refresh => self.shell.line(&format!("{address}: Reading...")),
             Event::Refreshing { .. } | Event::Reading { .. } => {}
             Event::ApplyStart { address, action } => {
                 self.running
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(address.to_string(), (action, Instant::now()));
-                println!("{address}: {}", verbs(action).0);
+                self.shell.line(&format!("{address}: {}", verbs(action).0));
             }
             Event::ApplyDone { address, action, elapsed, id } => {
                 self.running.lock().unwrap_or_else(|e| e.into_inner()).remove(address);
                 self.notes.lock().unwrap_or_else(|e| e.into_inner()).remove(address);
                 let id = id.map(|i| format!(" [id={i}]")).unwrap_or_default();
-                println!("{address}: {} after {}{id}", verbs(action).2, secs(elapsed));
+                self.shell.line(&format!("{address}: {} after {}{id}", verbs(action).2, secs(elapsed)));
             }
             Event::ApplyFailed { address, .. } => {
                 self.running.lock().unwrap_or_else(|e| e.into_inner()).remove(address);
             }
             Event::ProviderConfigured { provider, .. } => {
-                println!("{provider}: configured during apply; planning its deferred resources");
+                self.shell.line(&format!("{provider}: configured during apply; planning its deferred resources"));
             }
-            Event::ProvisionerOutput { address, line } => println!("{address} (local-exec): {line}"),
+            Event::ProvisionerOutput { address, line } => self.shell.line(&format!("{address} (local-exec): {line}")),
             Event::Progress { address, message } => {
                 self.notes.lock().unwrap_or_else(|e| e.into_inner()).insert(address.to_string(), message.to_string());
             }

@@ -3,6 +3,7 @@
 use super::Style;
 use std::io::Write;
 
+#[derive(Clone)]
 pub struct Shell {
     pub style: Style,
 }
