@@ -16,6 +16,13 @@ use meshplan_state::{SledBackend, StateBackend};
 use std::sync::Arc;
 
 const CONFIG: &str = r#"
+terraform {
+  required_providers {
+    kubernetes = { source = "hashicorp/kubernetes", version = ">= 2.0" }
+    kubectl    = { source = "gavinbunney/kubectl", version = ">= 1.14.0" }
+  }
+}
+
 # Stands in for aws_eks_cluster: values known only after apply.
 resource "meshplan_data" "foo" {
   input = { endpoint = file("foo.url"), ca = file("foo.ca.pem"), token = file("foo.token") }
@@ -251,4 +258,9 @@ async fn foo_bar_plans_applies_in_one_run_and_destroys() {
     }
     assert!(backend.read().unwrap().resources.is_empty());
     backend.close().unwrap();
+}
+
+#[test]
+fn kubectl_is_gavinbunneys_provider() {
+    assert_eq!(meshplan_engine::registry::source_address("kubectl"), "registry.terraform.io/gavinbunney/kubectl");
 }
