@@ -24,27 +24,29 @@ impl DataSource for FileDocuments {
     }
     async fn read(&self, _ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
         let content = config.get_str("content").unwrap_or_default();
-        let mut documents = Vec::new();
-        let mut manifests = BTreeMap::new();
-        for text in split(content) {
-            let docs = parse_all(&text).map_err(|e| e.at_attribute("content"))?;
-            let Some(doc) = docs.into_iter().next() else { continue };
-            let key = api_path(&doc).ok_or_else(|| {
-                ProviderError::new("a document has no apiVersion, kind or metadata.name").at_attribute("content")
-            })?;
-            if manifests.insert(key.clone(), Value::from(text.clone())).is_some() {
-                return Err(
-                    ProviderError::new(format!("two documents are the same object ({key})")).at_attribute("content")
-                );
-            }
-            documents.push(Value::from(text));
-        }
+        let (documents, manifests) = documents_and_manifests(split(content)).map_err(|e| e.at_attribute("content"))?;
         let mut out = config.clone();
-        out.set("id", Value::from(format!("{}", documents.len())));
-        out.set("documents", Value::List(documents));
-        out.set("manifests", Value::Object(manifests));
+        out.set("id", Value::from(format!("{}", documents.as_list().map_or(0, Vec::len))));
+        out.set("documents", documents);
+        out.set("manifests", manifests);
         Ok(out)
     }
+}
+
+/// `documents` (the texts, in order) and `manifests` (the same keyed by API path).
+pub(crate) fn documents_and_manifests(texts: Vec<String>) -> Result<(Value, Value), ProviderError> {
+    let mut documents = Vec::new();
+    let mut manifests = BTreeMap::new();
+    for text in texts {
+        let Some(doc) = parse_all(&text)?.into_iter().next() else { continue };
+        let key =
+            api_path(&doc).ok_or_else(|| ProviderError::new("a document has no apiVersion, kind or metadata.name"))?;
+        if manifests.insert(key.clone(), Value::from(text.clone())).is_some() {
+            return Err(ProviderError::new(format!("two documents are the same object ({key})")));
+        }
+        documents.push(Value::from(text));
+    }
+    Ok((Value::List(documents), Value::Object(manifests)))
 }
 
 /// The non-empty documents of a YAML stream as parsed values.
@@ -60,7 +62,7 @@ pub(crate) fn parse_all(yaml: &str) -> Result<Vec<Json>, ProviderError> {
 }
 
 /// The text of each document that holds something (not only comments or blank lines).
-fn split(content: &str) -> Vec<String> {
+pub(crate) fn split(content: &str) -> Vec<String> {
     let mut docs = vec![String::new()];
     for line in content.lines() {
         if line.trim_end() == "---" || line.starts_with("--- ") {

@@ -1,11 +1,12 @@
 //! The `kubectl` provider: the widely used gavinbunney/kubectl provider's `kubectl_manifest`
-//! resource and its `kubectl_file_documents` data source, on this crate's server-side-apply
+//! resource and its `kubectl_file_documents` / `kubectl_path_documents` data sources, on this crate's server-side-apply
 //! path. Its provider block takes the kubernetes provider's settings (the cluster client is
 //! the same), plus the kubectl provider's own `load_config_file` and `apply_retry_count`,
 //! accepted and not needed (missing kinds and namespaces are always retried).
 
 mod documents;
 mod manifest;
+mod path_documents;
 
 use meshplan_provider::{
     async_trait, Attribute, Client, DataSource, Provider, ProviderError, ResourceType, Schema, Type, Value,
@@ -31,7 +32,7 @@ impl Provider for KubectlProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(documents::FileDocuments)]
+        vec![Arc::new(documents::FileDocuments), Arc::new(path_documents::PathDocuments)]
     }
 
     async fn configure(&self, config: &Value) -> Result<Client, ProviderError> {
