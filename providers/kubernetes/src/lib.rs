@@ -74,7 +74,7 @@ mod tests {
         let mut names: Vec<&str> = p.resource_types().iter().map(|t| t.type_name()).collect();
         names.extend(p.data_sources().iter().map(|d| d.type_name()));
         assert!(names.iter().all(|n| n.starts_with("kubernetes_")), "{names:?}");
-        assert_eq!(names.len(), 38, "{names:?}");
+        assert_eq!(names.len(), 46, "{names:?}");
         for typed in ["namespace", "service_account", "config_map", "secret", "deployment", "stateful_set", "service"] {
             assert!(
                 names.contains(&format!("kubernetes_{typed}").as_str())

@@ -41,6 +41,10 @@ fn live_kind(rt: &dyn ResourceType) -> String {
         "RoleBinding",
         "Role",
         "NetworkPolicy",
+        "Ingress",
+        "CronJob",
+        "PodDisruptionBudget",
+        "PriorityClass",
     ]
     .into_iter()
     .find(|k| k.to_lowercase() == name)
@@ -310,4 +314,40 @@ fn kubectl(server: &TestServer, args: &[&str]) -> String {
 
 fn kubectl_fails(server: &TestServer, args: &[&str]) -> bool {
     !kubectl_command(server, args).status.success()
+}
+
+#[tokio::test]
+async fn ingress_cron_job_disruption_budget_priority_class() {
+    let server = server("more");
+    let ctx = ctx(&server, "kubernetes_x.y").await;
+    let ing = |host: &str| {
+        json!({"metadata": {"name": "web", "namespace": "default"}, "spec": {
+            "ingress_class_name": "alb",
+            "rule": [{"host": host, "http": {"path": [{"path": "/", "path_type": "Prefix",
+                "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}],
+            "tls": [{"hosts": [host], "secret_name": "web-tls"}]}})
+    };
+    lifecycle(&ctx, &server, "kubernetes_ingress_v1", ing("a.example.com"), ing("b.example.com")).await;
+    let live = |kind: &str| server.objects().into_iter().find(|o| o["kind"] == kind);
+    let cron = |schedule: &str| {
+        json!({"metadata": {"name": "backup", "namespace": "default"}, "spec": {
+            "schedule": schedule,
+            "job_template": {"metadata": {}, "spec": {"template": {"metadata": {}, "spec": {
+                "container": [{"name": "backup", "image": "backup:1"}]}}}}}})
+    };
+    let rt = resource("kubernetes_cron_job_v1");
+    let state = create_and_check_no_op(rt.as_ref(), &ctx, &config("kubernetes_cron_job_v1", cron("0 3 * * *"))).await;
+    let stored_job = live("CronJob").unwrap();
+    assert_eq!(stored_job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["restartPolicy"], "Never");
+    let state = update(rt.as_ref(), &ctx, &state, &config("kubernetes_cron_job_v1", cron("0 4 * * *"))).await;
+    rt.delete(&ctx, &state).await.unwrap();
+
+    let pdb = |n: &str| {
+        json!({"metadata": {"name": "web", "namespace": "default"}, "spec": {
+            "max_unavailable": n, "selector": {"match_labels": {"app": "web"}}}})
+    };
+    lifecycle(&ctx, &server, "kubernetes_pod_disruption_budget_v1", pdb("1"), pdb("50%")).await;
+    let pc =
+        |description: &str| json!({"metadata": {"name": "critical"}, "value": 1000000, "description": description});
+    lifecycle(&ctx, &server, "kubernetes_priority_class_v1", pc("a"), pc("b")).await;
 }

@@ -1,5 +1,5 @@
 //! Typed kinds declared by their fields alone ([`super::fields`]): workloads, services,
-//! storage, RBAC and network policies under the Terraform provider's names. Conversion, drift
+//! ingresses, storage, RBAC, network policies, disruption budgets and priority classes under the Terraform provider's names. Conversion, drift
 //! and import come from the declaration; what differs per kind is its wait.
 
 use super::fields::*;
@@ -150,6 +150,110 @@ pub(crate) fn all() -> Vec<Declared> {
             network_policy,
             Settle::None,
         ),
+        d(
+            ["kubernetes_ingress", "kubernetes_ingress_v1"],
+            "networking.k8s.io/v1",
+            "Ingress",
+            true,
+            ingress,
+            Settle::None,
+        ),
+        d(["kubernetes_cron_job", "kubernetes_cron_job_v1"], "batch/v1", "CronJob", true, cron_job, Settle::None),
+        d(
+            ["kubernetes_pod_disruption_budget", "kubernetes_pod_disruption_budget_v1"],
+            "policy/v1",
+            "PodDisruptionBudget",
+            true,
+            pod_disruption_budget,
+            Settle::None,
+        ),
+        d(
+            ["kubernetes_priority_class", "kubernetes_priority_class_v1"],
+            "scheduling.k8s.io/v1",
+            "PriorityClass",
+            false,
+            priority_class,
+            Settle::None,
+        ),
+    ]
+}
+
+fn ingress() -> Vec<F> {
+    let backend = || {
+        one(
+            "backend",
+            vec![one(
+                "service",
+                vec![string("name").required(), one("port", vec![string("name"), number("number")]).required()],
+            )],
+        )
+    };
+    vec![one(
+        "spec",
+        vec![
+            string("ingress_class_name"),
+            backend().key("defaultBackend"),
+            many(
+                "rule",
+                vec![
+                    string("host"),
+                    one(
+                        "http",
+                        vec![many(
+                            "path",
+                            vec![string("path"), string("path_type").default("ImplementationSpecific"), backend()],
+                        )
+                        .key("paths")
+                        .required()],
+                    ),
+                ],
+            )
+            .key("rules"),
+            many("tls", vec![strings("hosts"), string("secret_name")]),
+        ],
+    )
+    .required()]
+}
+
+fn cron_job() -> Vec<F> {
+    vec![one(
+        "spec",
+        vec![
+            string("concurrency_policy").default("Allow"),
+            number("failed_jobs_history_limit").default(1),
+            string("schedule").required(),
+            number("starting_deadline_seconds"),
+            number("successful_jobs_history_limit").default(3),
+            boolean("suspend").default(false),
+            string("timezone").key("timeZone"),
+            one(
+                "job_template",
+                vec![one("metadata", vec![map("labels"), map("annotations")]), one("spec", job_spec()).required()],
+            )
+            .required(),
+        ],
+    )
+    .required()]
+}
+
+fn pod_disruption_budget() -> Vec<F> {
+    vec![one(
+        "spec",
+        vec![
+            int_or_string("max_unavailable"),
+            int_or_string("min_available"),
+            one("selector", label_selector()).required(),
+        ],
+    )
+    .required()]
+}
+
+fn priority_class() -> Vec<F> {
+    vec![
+        number("value").required().force_new(),
+        string("description"),
+        boolean("global_default").default(false),
+        string("preemption_policy").computed(),
     ]
 }
 
@@ -231,21 +335,21 @@ fn stateful_set() -> Vec<F> {
 }
 
 fn job() -> Vec<F> {
-    vec![one(
-        "spec",
-        vec![
-            number("active_deadline_seconds"),
-            number("backoff_limit").default(6),
-            string("completion_mode").computed(),
-            number("completions").default(1),
-            boolean("manual_selector"),
-            number("parallelism").default(1),
-            one("selector", label_selector()),
-            pod_template("Never"),
-            int_text("ttl_seconds_after_finished"),
-        ],
-    )
-    .required()]
+    vec![one("spec", job_spec()).required()]
+}
+
+fn job_spec() -> Vec<F> {
+    vec![
+        number("active_deadline_seconds"),
+        number("backoff_limit").default(6),
+        string("completion_mode").computed(),
+        number("completions").default(1),
+        boolean("manual_selector"),
+        number("parallelism").default(1),
+        one("selector", label_selector()),
+        pod_template("Never"),
+        int_text("ttl_seconds_after_finished"),
+    ]
 }
 
 fn service() -> Vec<F> {
