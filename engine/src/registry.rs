@@ -12,6 +12,8 @@ pub fn source_address(name: &str) -> String {
     match name {
         "terraform" => "terraform.io/builtin/terraform".into(),
         "meshplan" => "meshplan.local/builtin/meshplan".into(),
+        // The widely used kubectl provider is not HashiCorp's.
+        "kubectl" => "registry.terraform.io/gavinbunney/kubectl".into(),
         other => format!("registry.terraform.io/hashicorp/{other}"),
     }
 }

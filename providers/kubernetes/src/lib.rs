@@ -4,9 +4,10 @@
 //! | type | what |
 //! |---|---|
 //! | `kubernetes_manifest` | any object, custom resources included, with waits ([`manifest`]) |
-//! | `kubernetes_namespace`, `_service_account`, `_config_map`, `_secret` | typed conveniences over the same apply ([`typed`]) |
+//! | `kubernetes_namespace`, `_service_account`, `_config_map`, `_secret`, `_deployment`, `_service`, ... | typed resources in the Terraform provider's block form over the same apply ([`typed`]) |
 //! | `kubernetes_labels`, `kubernetes_annotations` | a few fields of an object owned elsewhere ([`field_patch`]) |
 //! | data `kubernetes_resource`, `_resources`, `_server_version` | reads ([`data_sources`]) |
+//! | `kubectl_manifest`, data `kubectl_file_documents` | the second provider, `kubectl` ([`KubectlProvider`], [`kubectl`]) |
 //!
 //! Neighbours: depends on the provider SDK only; the engine registers [`KubernetesProvider`].
 //! The cluster is reached in `configure`, never in `plan`, so a provider configured from a
@@ -21,6 +22,7 @@ mod config;
 mod data_sources;
 mod errors;
 mod field_patch;
+mod kubectl;
 mod managed;
 mod manifest;
 mod object_ref;
@@ -31,6 +33,8 @@ mod wait;
 
 use meshplan_provider::{async_trait, Client, DataSource, Provider, ProviderError, ResourceType, Schema, Value};
 use std::sync::Arc;
+
+pub use kubectl::KubectlProvider;
 
 pub struct KubernetesProvider;
 
@@ -70,13 +74,20 @@ mod tests {
         let mut names: Vec<&str> = p.resource_types().iter().map(|t| t.type_name()).collect();
         names.extend(p.data_sources().iter().map(|d| d.type_name()));
         assert!(names.iter().all(|n| n.starts_with("kubernetes_")), "{names:?}");
-        assert_eq!(names.len(), 14, "{names:?}");
-        for typed in ["namespace", "service_account", "config_map", "secret"] {
+        assert_eq!(names.len(), 46, "{names:?}");
+        for typed in ["namespace", "service_account", "config_map", "secret", "deployment", "stateful_set", "service"] {
             assert!(
                 names.contains(&format!("kubernetes_{typed}").as_str())
                     && names.contains(&format!("kubernetes_{typed}_v1").as_str()),
                 "{typed}: {names:?}"
             );
         }
+        for other in
+            ["kubernetes_daemonset", "kubernetes_daemon_set_v1", "kubernetes_network_policy_v1", "kubernetes_job"]
+        {
+            assert!(names.contains(&other), "{other}: {names:?}");
+        }
+        let kubectl: Vec<&str> = KubectlProvider.resource_types().iter().map(|t| t.type_name()).collect();
+        assert_eq!(kubectl, ["kubectl_manifest"]);
     }
 }

@@ -17,7 +17,10 @@ use serde_json::{json, Map, Value as Json};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod declared;
+mod fields;
 mod kinds;
+mod pod;
 
 /// Typed resources have no `timeouts` block; this bounds their applies, waits and deletes.
 const TYPED_TIMEOUT: Duration = Duration::from_secs(300);
@@ -42,6 +45,10 @@ pub(crate) trait Kind: Send + Sync + 'static {
     /// Attributes that are not plain copies (handled by `body` / `read_back` overrides).
     fn extra_attributes(&self) -> Vec<(&'static str, Attribute)> {
         Vec::new()
+    }
+    /// Adds what `fields` and `extra_attributes` cannot say (nested blocks) to the schema.
+    fn extend_schema(&self, schema: Schema) -> Schema {
+        schema
     }
     /// Adds the kind's fields to the manifest built from `state`.
     fn body(&self, state: &Value, body: &mut Map<String, Json>) {
@@ -81,7 +88,7 @@ pub(crate) trait Kind: Send + Sync + 'static {
 }
 
 /// Each kind under the Terraform provider's two names: `kubernetes_namespace` and
-/// `kubernetes_namespace_v1`.
+/// `kubernetes_namespace_v1` (`kubernetes_daemonset` and `kubernetes_daemon_set_v1`).
 pub(crate) fn all() -> Vec<Arc<dyn ResourceType>> {
     fn both<K: Kind + Copy + 'static>(k: K, v1: &'static str) -> [Arc<dyn ResourceType>; 2] {
         [Arc::new(Typed(k, k.type_name())), Arc::new(Typed(k, v1))]
@@ -94,6 +101,9 @@ pub(crate) fn all() -> Vec<Arc<dyn ResourceType>> {
     ]
     .into_iter()
     .flatten()
+    .chain(
+        declared::all().into_iter().flat_map(|d| d.names.map(|name| Arc::new(Typed(d, name)) as Arc<dyn ResourceType>)),
+    )
     .collect()
 }
 
@@ -247,7 +257,7 @@ impl<K: Kind> ResourceType for Typed<K> {
         for (name, attribute) in self.0.extra_attributes() {
             schema = schema.attr(name, attribute);
         }
-        schema
+        self.0.extend_schema(schema)
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {

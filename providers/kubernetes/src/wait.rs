@@ -60,6 +60,11 @@ impl WaitFor {
         WaitFor { conditions: vec![(kind.to_string(), status.to_string())], ..WaitFor::default() }
     }
 
+    /// Waiting for a workload's rollout only (`wait_for_rollout`).
+    pub fn rollout() -> WaitFor {
+        WaitFor { rollout: true, ..WaitFor::default() }
+    }
+
     pub fn is_empty(&self) -> bool {
         !self.rollout && self.conditions.is_empty() && self.fields.is_empty()
     }

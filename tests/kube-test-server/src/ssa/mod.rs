@@ -202,6 +202,11 @@ pub fn apply(live: &Value, config: &Value, writer: &Writer<'_>, force: bool) -> 
     let mine = entry_index(&mut entries, writer, "Apply");
     let previous = std::mem::take(&mut entries[mine].fields);
     for path in previous.0.iter().rev() {
+        // A keyed item's key fields go with the item (removed after its other fields, as
+        // paths sort the item first): removing them alone would orphan what is left of it.
+        if is_key_field(path) {
+            continue;
+        }
         let still_applied = new_set.covers(path);
         let owned_elsewhere = entries.iter().enumerate().any(|(i, e)| i != mine && e.fields.covers(path));
         if !still_applied && !owned_elsewhere {
@@ -213,6 +218,13 @@ pub fn apply(live: &Value, config: &Value, writer: &Writer<'_>, force: bool) -> 
     entries[mine].api_version = writer.api_version.to_string();
     write_entries(&mut result, entries);
     Ok(result)
+}
+
+/// Whether `path` is `…/k:{"port":80}/f:port`: a field of a keyed list item's key.
+fn is_key_field(path: &FieldPath) -> bool {
+    let [.., item, field] = &path[..] else { return false };
+    let (Some(key), Some(field)) = (item.strip_prefix("k:"), field.strip_prefix("f:")) else { return false };
+    serde_json::from_str::<Map<String, Value>>(key).is_ok_and(|k| k.contains_key(field))
 }
 
 /// Records an ordinary write (`Update` operation): the writer owns what it changed,
@@ -298,6 +310,20 @@ mod tests {
         // a no longer owns data.k: dropping it from a's config does not remove it.
         let a_again = apply(&forced, &json!({"data": {"only-a": "x"}}), &writer("a"), false).unwrap();
         assert_eq!(a_again["data"], json!({"k": "2", "only-a": "x"}));
+    }
+
+    #[test]
+    fn a_dropped_keyed_item_goes_whole() {
+        let empty = json!({"metadata": {"name": "x"}});
+        let ports = |port: i64| json!({"spec": {"ports": [{"name": "http", "port": port, "targetPort": 8080}]}});
+        let one = apply(&empty, &ports(80), &writer("m"), false).unwrap();
+        let mut defaulted = one.clone();
+        defaulted["spec"]["ports"][0]["protocol"] = json!("TCP");
+        let two = apply(&defaulted, &ports(81), &writer("m"), false).unwrap();
+        let live: Vec<i64> =
+            two["spec"]["ports"].as_array().unwrap().iter().filter_map(|p| p["port"].as_i64()).collect();
+        assert_eq!(live, [81]);
+        assert_eq!(two["spec"]["ports"].as_array().unwrap().len(), 1, "{two}");
     }
 
     #[test]
