@@ -232,7 +232,5 @@ impl ResourceType for FieldPatch {
 fn ours(configured: &Value, live: &Json, pointer: &str) -> Value {
     let Some(keys) = configured.as_object() else { return configured.clone() };
     let current = live.pointer(pointer).and_then(Json::as_object);
-    Value::Object(
-        keys.keys().filter_map(|k| Some((k.clone(), Value::from_json(current?.get(k)?)))).collect(),
-    )
+    Value::Object(keys.keys().filter_map(|k| Some((k.clone(), Value::from_json(current?.get(k)?)))).collect())
 }

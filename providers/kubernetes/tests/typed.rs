@@ -246,7 +246,9 @@ async fn template_annotations_on_a_daemonset_we_do_not_own() {
     dss.patch(
         "aws-node",
         &PatchParams::default(),
-        &Patch::Merge(json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": "y"}}}}})),
+        &Patch::Merge(
+            json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": "y"}}}}}),
+        ),
     )
     .await
     .unwrap();
@@ -256,10 +258,7 @@ async fn template_annotations_on_a_daemonset_we_do_not_own() {
     let mut forced = planned.state.clone();
     forced.set("force", Value::Bool(true));
     let state = ann.update(&ctx, &drifted, &forced).await.unwrap();
-    assert_eq!(
-        live_template().await.0["kubectl.kubernetes.io/restartedAt"],
-        json!("2026-02-02T00:00:00Z")
-    );
+    assert_eq!(live_template().await.0["kubectl.kubernetes.io/restartedAt"], json!("2026-02-02T00:00:00Z"));
     assert!(ann.find(&ctx, "token", &state).await.unwrap().is_some());
 
     // Deleting gives our template key up; theirs stays.
