@@ -109,6 +109,15 @@ locals {
   on_aws = length(var.aws_endpoints) == 0
 }
 
+variable "aws_load_balancer_controller" {
+  description = "Install the AWS Load Balancer Controller in both clusters (as the seed runs it): iam_policy_path = its IAM policy JSON, manifests_path = the chart rendered with serviceAccount.create=false, read through templatefile() with cluster_name and region. null: not installed (the in-tree service controller makes the load balancers)."
+  type = object({
+    iam_policy_path = string
+    manifests_path  = string
+  })
+  default = null
+}
+
 provider "aws" {
   region     = var.region
   access_key = var.aws_access_key
@@ -219,6 +228,42 @@ module "storage_bar" {
   depends_on = [module.clusters]
 }
 
+# --- Optional, in both clusters: the AWS Load Balancer Controller (IRSA role + its objects) ----
+# Before the mesh: its Services' load balancers are then the controller's.
+
+locals {
+  lbc        = var.aws_load_balancer_controller
+  lbc_policy = local.lbc == null ? "" : file(abspath("${path.module}/${local.lbc.iam_policy_path}"))
+  # Only values known at plan go into the YAML: its objects are keyed by what it holds. (The
+  # controller finds its VPC from the instance metadata.)
+  lbc_manifests = local.lbc == null ? {} : {
+    for c, v in { foo = module.clusters.foo, bar = module.clusters.bar } :
+    c => templatefile(abspath("${path.module}/${local.lbc.manifests_path}"), { cluster_name = v.cluster_name, region = v.region })
+  }
+}
+
+module "lbc_foo" {
+  count             = local.lbc == null ? 0 : 1
+  source            = "../../modules/aws-load-balancer-controller"
+  providers         = { aws = aws, kubernetes = kubernetes.foo }
+  cluster_name      = module.clusters.foo.cluster_name
+  oidc_provider_arn = module.clusters.foo.oidc_provider_arn
+  oidc_issuer_url   = module.clusters.foo.oidc_issuer_url
+  iam_policy_json   = local.lbc_policy
+  manifests         = lookup(local.lbc_manifests, "foo", "")
+}
+
+module "lbc_bar" {
+  count             = local.lbc == null ? 0 : 1
+  source            = "../../modules/aws-load-balancer-controller"
+  providers         = { aws = aws.bar, kubernetes = kubernetes.bar }
+  cluster_name      = module.clusters.bar.cluster_name
+  oidc_provider_arn = module.clusters.bar.oidc_provider_arn
+  oidc_issuer_url   = module.clusters.bar.oidc_issuer_url
+  iam_policy_json   = local.lbc_policy
+  manifests         = lookup(local.lbc_manifests, "bar", "")
+}
+
 # --- In both clusters: cert-manager → SPIRE → federation → Istio + remote secrets ---------------
 
 module "mesh" {
@@ -230,7 +275,7 @@ module "mesh" {
   spire_crds             = { path = abspath("${path.module}/${var.spire_crds_path}") }
   istio_manifests        = { path = abspath("${path.module}/${var.istio_manifests_path}") }
   cacerts_duration       = var.cacerts_duration
-  depends_on             = [module.storage_foo, module.storage_bar]
+  depends_on             = [module.storage_foo, module.storage_bar, module.lbc_foo, module.lbc_bar]
 }
 
 # --- The seed's demo: sleep and helloworld (v1 on foo, v2 on bar), after Istio ----------------

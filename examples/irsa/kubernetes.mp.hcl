@@ -43,12 +43,38 @@ resource "kubernetes_manifest" "aws_auth" {
   }
 }
 
-# The seed's sa_aws_node.yaml: aws-node annotated with its role. (EKS created the
-# ServiceAccount; server-side apply takes over the annotation. aws-node pods pick the role up
-# when they are next created: the seed's `kubectl rollout restart`.)
-module "aws_node_service_account" {
-  source    = "../../modules/irsa-role/service-account"
-  name      = "aws-node"
-  namespace = "kube-system"
-  role_arn  = module.aws_node_irsa.role_arn
+# The seed's sa_aws_node.yaml: aws-node annotated with its role. EKS created the
+# ServiceAccount (and, with enable_addons, the vpc-cni addon writes the same annotation): we
+# patch the one key, and destroy gives it back.
+resource "kubernetes_annotations" "aws_node_role" {
+  api_version = "v1"
+  kind        = "ServiceAccount"
+  metadata {
+    name      = "aws-node"
+    namespace = "kube-system"
+  }
+  annotations = { "eks.amazonaws.com/role-arn" = module.aws_node_irsa.role_arn }
+  force       = true
+}
+
+# The seed's `kubectl rollout restart daemonset/aws-node`: pods get the role's credentials
+# only when created, so the pod template's restartedAt changes (rolling aws-node) whenever the
+# role does. A time_sleep's id is the RFC 3339 time it was created, and a new role ARN
+# replaces it: one restart per role, as kubectl's restartedAt.
+resource "time_sleep" "aws_node_role_changed" {
+  create_duration = "0s"
+  triggers        = { role_arn = module.aws_node_irsa.role_arn }
+}
+
+resource "kubernetes_annotations" "aws_node_restart" {
+  api_version = "apps/v1"
+  kind        = "DaemonSet"
+  metadata {
+    name      = "aws-node"
+    namespace = "kube-system"
+  }
+  template_annotations = { "kubectl.kubernetes.io/restartedAt" = time_sleep.aws_node_role_changed.id }
+  force                = true
+  # After the annotation: restarted pods must see the new role.
+  depends_on = [kubernetes_annotations.aws_node_role]
 }

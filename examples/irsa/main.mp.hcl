@@ -1,9 +1,10 @@
 # IAM roles for service accounts (seed irsa-terraform.md): a VPC, the EKS cluster
 # demo-eks-oidc-test with worker nodes and its IAM OIDC provider, the IRSA role
 # <cluster>-aws-node for the VPC CNI's kube-system:aws-node (AmazonEKS_CNI_Policy), and, in
-# the cluster (same apply), the aws-auth ConfigMap mapping the worker role and the aws-node
-# ServiceAccount annotated with the role — what the seed does with kubectl after terraform
-# (those two are in kubernetes.mp.hcl).
+# the cluster (same apply), the aws-auth ConfigMap mapping the worker role, the aws-node
+# ServiceAccount annotated with the role and aws-node restarted — what the seed does with
+# kubectl after terraform (those are in kubernetes.mp.hcl). The node role carries no
+# AmazonEKS_CNI_Policy: aws-node's rights come from its IRSA role only.
 #
 # With the variables unset this targets real AWS through the standard credential chain;
 # README.md shows the run against a local moto (+ a kube test server).
@@ -70,6 +71,12 @@ variable "oidc_thumbprint" {
   default = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 }
 
+variable "aws_node_role_name" {
+  description = "Name of aws-node's IRSA role; null: <cluster_name>-aws-node (the seed's)."
+  type        = string
+  default     = null
+}
+
 variable "enable_addons" {
   description = "EKS addons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver). null: on against AWS, off when aws_endpoints is set (moto has no addon API)."
   type        = bool
@@ -119,6 +126,11 @@ module "eks" {
   subnet_ids         = module.vpc.private_subnet_ids
   oidc_thumbprint    = var.oidc_thumbprint
   enable_addons      = local.enable_addons
+  # The seed's point: the VPC CNI's rights come from aws-node's own role, not from the node
+  # role (whose pods would all share them). The addon annotates aws-node with the role; against
+  # the emulators (no addon API) kubernetes.mp.hcl does, as the seed's kubectl does.
+  node_role_attach_cni_policy = false
+  vpc_cni_role_arn            = module.aws_node_irsa.role_arn
   node_groups = {
     workers = {
       instance_types = [var.worker_instance_type]
@@ -132,13 +144,13 @@ module "eks" {
 # The VPC CNI's own role: without credentials aws-node cannot assign pod IPs and coredns
 # stays ContainerCreating (the seed's "what's the problem with the coredns pods?").
 module "aws_node_irsa" {
-  source                 = "../../modules/irsa-role"
-  name                   = "${var.cluster_name}-aws-node"
-  oidc_provider_arn      = module.eks.oidc_provider_arn
-  oidc_issuer_url        = module.eks.oidc_issuer_url
-  namespace              = "kube-system"
-  service_account        = "aws-node"
-  policy_arns            = { cni = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" }
+  source            = "../../modules/irsa-role"
+  name              = coalesce(var.aws_node_role_name, "${var.cluster_name}-aws-node")
+  oidc_provider_arn = module.eks.oidc_provider_arn
+  oidc_issuer_url   = module.eks.oidc_issuer_url
+  namespace         = "kube-system"
+  service_account   = "aws-node"
+  policy_arns       = { cni = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" }
 }
 
 output "eks_cluster_name" {
@@ -151,6 +163,11 @@ output "eks_cluster_endpoint" {
 
 output "worker_node_role_arn" {
   value = module.eks.node_role_arn
+}
+
+output "worker_node_role_policy_arns" {
+  description = "The node role's managed policies: no AmazonEKS_CNI_Policy (aws-node has its own role)."
+  value       = module.eks.node_role_policy_arns
 }
 
 output "aws_node_role_arn" {

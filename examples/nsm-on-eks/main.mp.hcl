@@ -78,6 +78,12 @@ variable "spire_crds_path" {
   default = "../../tests/fixtures/manifests/spire-crds.yaml"
 }
 
+variable "storage_test" {
+  description = "The seed's storage check: a 1Gi PVC on the default class (test-pvc) and a pod that mounts it. false: leave them out (the seed deletes its PVC after looking)."
+  type        = bool
+  default     = true
+}
+
 variable "nsm_manifests_path" {
   description = "NSM basic v1.14.0 (deployments-k8s examples/basic, rendered with kustomize)."
   type        = string
@@ -298,6 +304,48 @@ resource "kubernetes_manifest" "gp2" {
     volumeBindingMode = "WaitForFirstConsumer"
     parameters        = { type = "gp2", fsType = "ext4" }
   }
+  depends_on = [aws_eks_node_group.this, aws_eks_addon.vpc_cni, aws_eks_addon.ebs_csi]
+}
+
+# --- the seed's "Test PVC creation": a claim on the default class, and a consumer -----------
+# gp2 binds WaitForFirstConsumer: the claim stays Pending until a pod uses it, so the pod is
+# part of the check and the claim gets no wait of its own (the pod's Running is the proof
+# that the volume was provisioned and attached). The claim names no class: the default's.
+
+resource "kubernetes_manifest" "test_pvc" {
+  count = var.storage_test ? 1 : 0
+  manifest = {
+    apiVersion = "v1"
+    kind       = "PersistentVolumeClaim"
+    metadata   = { name = "test-pvc", namespace = "default" }
+    spec = {
+      accessModes = ["ReadWriteOnce"]
+      resources   = { requests = { storage = "1Gi" } }
+    }
+  }
+  depends_on = [kubernetes_annotations.gp2_default, kubernetes_manifest.gp2]
+}
+
+resource "kubernetes_manifest" "test_pvc_consumer" {
+  count = var.storage_test ? 1 : 0
+  manifest = {
+    apiVersion = "v1"
+    kind       = "Pod"
+    metadata   = { name = "test-pvc-consumer", namespace = "default" }
+    spec = {
+      containers = [{
+        name         = "probe"
+        image        = "public.ecr.aws/docker/library/busybox:1.36"
+        command      = ["sh", "-c", "echo ok > /data/probe && sleep 3600"]
+        volumeMounts = [{ name = "data", mountPath = "/data" }]
+      }]
+      volumes = [{ name = "data", persistentVolumeClaim = { claimName = kubernetes_manifest.test_pvc[0].manifest.metadata.name } }]
+    }
+  }
+  wait {
+    fields = { "status.phase" = "Running" }
+  }
+  # Pods need nodes and the CNI (and the EBS CSI driver for the volume).
   depends_on = [aws_eks_node_group.this, aws_eks_addon.vpc_cni, aws_eks_addon.ebs_csi]
 }
 

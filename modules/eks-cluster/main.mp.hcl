@@ -33,6 +33,14 @@ resource "aws_iam_role_policy_attachment" "cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+# Security groups for pods: EKS's VPC resource controller gives pods branch ENIs with the
+# cluster role's rights.
+resource "aws_iam_role_policy_attachment" "vpc_resource_controller" {
+  count      = var.enable_pod_security_groups ? 1 : 0
+  role       = aws_iam_role.cluster.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController"
+}
+
 # --- IAM: node role ----------------------------------------------------------------------
 
 data "aws_iam_policy_document" "node_assume" {
@@ -51,12 +59,21 @@ resource "aws_iam_role" "node" {
   tags               = var.tags
 }
 
+locals {
+  # AmazonEKS_CNI_Policy on the node role lends every pod on the node the VPC CNI's rights;
+  # with node_role_attach_cni_policy = false aws-node gets them from its own IRSA role
+  # (vpc_cni_role_arn) instead.
+  node_policy_arns = merge(
+    {
+      worker = "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"
+      ecr    = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
+    },
+    var.node_role_attach_cni_policy ? { cni = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" } : {},
+  )
+}
+
 resource "aws_iam_role_policy_attachment" "node" {
-  for_each = {
-    worker = "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"
-    cni    = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
-    ecr    = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
-  }
+  for_each   = local.node_policy_arns
   role       = aws_iam_role.node.name
   policy_arn = each.value
 }
@@ -77,7 +94,7 @@ resource "aws_eks_cluster" "this" {
   tags = var.tags
   # EKS checks the role's permissions when it creates the cluster (and deletes the cluster
   # before the attachment goes).
-  depends_on = [aws_iam_role_policy_attachment.cluster]
+  depends_on = [aws_iam_role_policy_attachment.cluster, aws_iam_role_policy_attachment.vpc_resource_controller]
 }
 
 resource "aws_vpc_security_group_ingress_rule" "cluster_self" {
@@ -166,12 +183,28 @@ module "ebs_csi_irsa" {
   tags              = var.tags
 }
 
+locals {
+  # ENABLE_POD_ENI: aws-node attaches trunk ENIs so SecurityGroupPolicy pods get branch ENIs
+  # (the seed's security groups for pods); standard mode keeps node SG rules for pod traffic
+  # to its own node (kubelet probes) working.
+  vpc_cni_configuration = merge(
+    var.vpc_cni_configuration,
+    var.enable_pod_security_groups ? {
+      env = merge(try(var.vpc_cni_configuration.env, {}), {
+        ENABLE_POD_ENI                    = "true"
+        POD_SECURITY_GROUP_ENFORCING_MODE = "standard"
+      })
+    } : {},
+  )
+}
+
 resource "aws_eks_addon" "vpc_cni" {
   count                       = var.enable_addons ? 1 : 0
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "vpc-cni"
   addon_version               = lookup(var.addon_versions, "vpc-cni", null)
-  configuration_values        = jsonencode(var.vpc_cni_configuration)
+  service_account_role_arn    = var.vpc_cni_role_arn
+  configuration_values        = jsonencode(local.vpc_cni_configuration)
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
   tags                        = var.tags

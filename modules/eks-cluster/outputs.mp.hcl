@@ -51,6 +51,11 @@ output "node_role_arn" {
   value = aws_iam_role.node.arn
 }
 
+output "node_role_policy_arns" {
+  description = "Managed policies attached to the node role, by key (worker, ecr and, unless node_role_attach_cni_policy = false, cni)."
+  value       = { for k, a in aws_iam_role_policy_attachment.node : k => a.policy_arn }
+}
+
 output "node_role_name" {
   value = aws_iam_role.node.name
 }
@@ -61,6 +66,11 @@ output "node_group_ids" {
 
 output "ebs_csi_role_arn" {
   value = module.ebs_csi_irsa.role_arn
+}
+
+output "vpc_cni_configuration" {
+  description = "The vpc-cni addon's configuration_values (JSON), whether or not addons are installed."
+  value       = jsonencode(local.vpc_cni_configuration)
 }
 
 output "addons" {

@@ -95,6 +95,24 @@ variable "vpc_cni_configuration" {
   default     = { enableNetworkPolicy = "true" }
 }
 
+variable "node_role_attach_cni_policy" {
+  description = "Attach AmazonEKS_CNI_Policy to the node role. false when aws-node has its own IRSA role (vpc_cni_role_arn, or its ServiceAccount annotated by the caller): the seed irsa-terraform.md's setup, where pods then get no CNI rights from the node."
+  type        = bool
+  default     = true
+}
+
+variable "vpc_cni_role_arn" {
+  description = "IRSA role of the vpc-cni addon's aws-node ServiceAccount (the addon's service_account_role_arn); null: none."
+  type        = string
+  default     = null
+}
+
+variable "enable_pod_security_groups" {
+  description = "Security groups for pods: ENABLE_POD_ENI on aws-node (vpc-cni configuration_values env) and AmazonEKSVPCResourceController on the cluster role. Needs instance types with ENI trunking (e.g. m5)."
+  type        = bool
+  default     = false
+}
+
 variable "ebs_csi_role_name" {
   description = "Name of the EBS CSI driver's IRSA role; null: <name>-ebs-csi-driver."
   type        = string

@@ -10,6 +10,7 @@ output "foo" {
     cluster_ca_certificate     = module.eks_foo.cluster_ca_certificate
     certificate_authority_data = module.eks_foo.certificate_authority_data
     oidc_provider_arn          = module.eks_foo.oidc_provider_arn
+    oidc_issuer_url            = module.eks_foo.oidc_issuer_url
     ebs_csi_role_arn           = module.eks_foo.ebs_csi_role_arn
     vpc_id                     = module.vpc_foo.vpc_id
   }
@@ -25,6 +26,7 @@ output "bar" {
     cluster_ca_certificate     = module.eks_bar.cluster_ca_certificate
     certificate_authority_data = module.eks_bar.certificate_authority_data
     oidc_provider_arn          = module.eks_bar.oidc_provider_arn
+    oidc_issuer_url            = module.eks_bar.oidc_issuer_url
     ebs_csi_role_arn           = module.eks_bar.ebs_csi_role_arn
     vpc_id                     = module.vpc_bar.vpc_id
   }

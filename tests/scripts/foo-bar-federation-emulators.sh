@@ -42,6 +42,13 @@ cp -r "$repo/tests/fixtures" "$work/repo/tests/"
 cd "$work/repo/examples/foo-bar-federation"
 rm -f ./*.svg
 cp "$emu/emulators.auto.mpvars" .
+# The optional AWS Load Balancer Controller, from our fixtures.
+cat > lbc.auto.mpvars <<'V'
+aws_load_balancer_controller = {
+  iam_policy_path = "../../tests/fixtures/manifests/aws-load-balancer-controller-iam-policy.json"
+  manifests_path  = "../../tests/fixtures/manifests/aws-load-balancer-controller.yaml"
+}
+V
 
 "$MESHPLAN" init >/dev/null
 timed plan "$MESHPLAN" plan
@@ -114,6 +121,19 @@ elif what == "left":
     print(n)
 PY
 }
+lbc_check() {
+  python3 - "$1" <<'PY'
+import boto3, json, os, sys, urllib.parse
+iam = boto3.client("iam", endpoint_url=os.environ["MOTO_URL"])
+role = sys.argv[1] + "-aws-load-balancer-controller"
+r = iam.get_role(RoleName=role)["Role"]
+doc = r["AssumeRolePolicyDocument"]
+doc = json.loads(urllib.parse.unquote(doc)) if isinstance(doc, str) else doc
+cond = doc["Statement"][0]["Condition"]["StringEquals"]
+sub = [v for k, v in cond.items() if k.endswith(":sub")][0]
+print(r["Arn"], sub if isinstance(sub, str) else sub[0], ",".join(iam.list_role_policies(RoleName=role)["PolicyNames"]))
+PY
+}
 expect "VPCs" "$(aws_check vpcs)" "10.2.0.0/16,10.3.0.0/16"
 expect "peering active foo→bar" "$(aws_check peering)" "1 10.2.0.0/16 10.3.0.0/16"
 expect "EKS clusters" "$(aws_check clusters)" "bar-eks-cluster,foo-eks-cluster"
@@ -169,6 +189,19 @@ expect "foo: no north-south Gateway" "$(foo get gateway.networking.istio.io -n h
 expect "spire-server on the dedicated nodes" "$(bar get statefulset -n spire spire-server -o jsonpath='{.spec.template.spec.nodeSelector.dedicated}')" "spire-server"
 
 # The seed's demo and storage setup, on both clusters.
+# The AWS Load Balancer Controller in each cluster: its IRSA role is the one its
+# ServiceAccount names, and its Deployment runs as that ServiceAccount for its own cluster/VPC.
+for c in foo bar; do
+  k() { kubectl --kubeconfig "$emu/$c-eks-cluster.kubeconfig" "$@"; }
+  read -r lbc_arn lbc_sub lbc_policies <<<"$(lbc_check "$c-eks-cluster")"
+  expect "$c: LB controller role trusts its ServiceAccount, has its policy" "$lbc_sub $lbc_policies" \
+    "system:serviceaccount:kube-system:aws-load-balancer-controller aws-load-balancer-controller"
+  expect "$c: LB controller ServiceAccount annotated with the role" \
+    "$(k get sa -n kube-system aws-load-balancer-controller -o jsonpath='{.metadata.annotations.eks\.amazonaws\.com/role-arn}')" "$lbc_arn"
+  expect "$c: LB controller runs as it, for its cluster" \
+    "$(k get deploy -n kube-system aws-load-balancer-controller -o jsonpath='{.spec.template.spec.serviceAccountName} {.spec.template.spec.containers[0].args[0]}')" \
+    "aws-load-balancer-controller --cluster-name=$c-eks-cluster"
+done
 expect "foo: helloworld deployments" "$(foo get deploy -n helloworld -o jsonpath='{.items[*].metadata.name}')" "helloworld-v1"
 expect "bar: helloworld deployments" "$(bar get deploy -n helloworld -o jsonpath='{.items[*].metadata.name}')" "helloworld-v2"
 expect "foo: helloworld-v1 pods federate with bar.com" "$(foo get deploy -n helloworld helloworld-v1 -o jsonpath='{.spec.template.metadata.annotations.spiffe\.io/federatesWith}')" "bar.com"

@@ -2,8 +2,9 @@
 # End to end: examples/irsa against the local emulators (moto + a kube test server for EKS
 # cluster demo-eks-oidc-test). plan (kubernetes parts deferred) → ONE apply → plan
 # -detailed-exitcode must exit 0 → boto3 / kubectl checks (aws-node IRSA role, its trust
-# policy, the OIDC provider, the aws-node ServiceAccount annotation, aws-auth) → destroy →
-# nothing left.
+# policy, no CNI policy on the node role, the OIDC provider, the aws-node ServiceAccount
+# annotation, aws-node's restartedAt, aws-auth) → a renamed role re-annotates and restarts
+# aws-node → destroy → nothing left (EKS's aws-node objects stay, without our keys).
 #   MESHPLAN=/path/to/meshplan MESHPLAN_EMULATORS=/path/to/meshplan-emulators \
 #     tests/scripts/irsa-emulators.sh
 set -euo pipefail
@@ -60,6 +61,10 @@ if what == "role-arn":
 elif what == "node-role-arn":
     ng = eks.list_nodegroups(clusterName=cluster)["nodegroups"]
     print(eks.describe_nodegroup(clusterName=cluster, nodegroupName=ng[0])["nodegroup"]["nodeRole"])
+elif what == "node-role-policies":
+    ng = eks.list_nodegroups(clusterName=cluster)["nodegroups"]
+    node_role = eks.describe_nodegroup(clusterName=cluster, nodegroupName=ng[0])["nodegroup"]["nodeRole"].rsplit("/", 1)[1]
+    print(",".join(sorted(p["PolicyArn"].split(":policy/")[1] for p in iam.list_attached_role_policies(RoleName=node_role)["AttachedPolicies"])))
 elif what == "role":
     st = trust(role)["Statement"][0]
     pols = sorted(p["PolicyArn"].split(":policy/")[1] for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"])
@@ -100,8 +105,17 @@ expect "IRSA role" "$(aws_check role)" "sts:AssumeRoleWithWebIdentity True Amazo
 expect "IRSA trust (:aud, :sub)" "$(aws_check trust)" \
   "issuer:aud=sts.amazonaws.com,issuer:sub=system:serviceaccount:kube-system:aws-node"
 expect "OIDC provider for the issuer" "$(aws_check oidc)" "1 True sts.amazonaws.com"
-expect "aws-node annotation = role ARN" \
-  "$(k get sa -n kube-system aws-node -o jsonpath='{.metadata.annotations.eks\.amazonaws\.com/role-arn}')" "$role_arn"
+# The seed's coredns-ContainerCreating symptom is aws-node without CNI rights: they must come
+# from its IRSA role (above), and the node role must not lend them to every pod.
+expect "node role: no AmazonEKS_CNI_Policy" "$(aws_check node-role-policies)" \
+  "AmazonEC2ContainerRegistryReadOnly,AmazonEKSWorkerNodePolicy"
+sa_role() { k get sa -n kube-system aws-node -o jsonpath='{.metadata.annotations.eks\.amazonaws\.com/role-arn}'; }
+restarted_at() { k get ds -n kube-system aws-node -o jsonpath='{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}'; }
+expect "aws-node annotation = role ARN" "$(sa_role)" "$role_arn"
+# The seed's `kubectl rollout restart daemonset/aws-node`: a restartedAt on the pod template.
+first_restart="$(restarted_at)"
+expect "aws-node restarted (restartedAt is an RFC 3339 time)" \
+  "$(echo "$first_restart" | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$')" 1
 map_roles() {
   k get cm -n kube-system aws-auth -o jsonpath='{.data.mapRoles}' | python3 -c '
 import sys, yaml
@@ -111,8 +125,22 @@ for r in yaml.safe_load(sys.stdin):
 expect "aws-auth maps the node role" "$(map_roles)" \
   "$(aws_check node-role-arn) system:node:{{EC2PrivateDNSName}} system:bootstrappers,system:nodes"
 
-timed destroy "$MESHPLAN" destroy -auto-approve
+# A new role ARN (renamed role) re-annotates aws-node and restarts it again.
+sleep 1 # restartedAt has whole seconds
+timed rename "$MESHPLAN" apply -auto-approve -var aws_node_role_name=$cluster-aws-node-2
+new_arn="$("$MESHPLAN" output -raw aws_node_role_arn)"
+expect "new role ARN" "${new_arn##*/}" "$cluster-aws-node-2"
+expect "aws-node annotation = the new role ARN" "$(sa_role)" "$new_arn"
+[ "$(restarted_at)" != "$first_restart" ] && [ -n "$(restarted_at)" ] || { echo "FAIL aws-node not restarted after the role changed: '$(restarted_at)'" >&2; exit 1; }
+echo "ok   aws-node restarted after the role changed ($first_restart -> $(restarted_at))"
+timed replan2 "$MESHPLAN" plan -detailed-exitcode -var aws_node_role_name=$cluster-aws-node-2
+
+timed destroy "$MESHPLAN" destroy -auto-approve -var aws_node_role_name=$cluster-aws-node-2
 expect "moto: nothing left" "$(aws_check left)" 0
-expect "no aws-node ServiceAccount left" "$(k get sa -n kube-system -o name | grep -c '^serviceaccount/aws-node$' || true)" 0
+# aws-node is EKS's: destroy gives our keys back and leaves the objects.
+expect "aws-node ServiceAccount kept, without the role annotation" \
+  "$(k get sa -n kube-system aws-node -o name)|$(sa_role)" "serviceaccount/aws-node|"
+expect "aws-node DaemonSet kept, without restartedAt" "$(k get ds -n kube-system aws-node -o name)|$(restarted_at)" \
+  "daemonset.apps/aws-node|"
 expect "no aws-auth ConfigMap left" "$(k get cm -n kube-system -o name | grep -c '^configmap/aws-auth$' || true)" 0
 echo "PASS irsa-emulators"

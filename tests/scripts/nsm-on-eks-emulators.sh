@@ -115,6 +115,16 @@ expect "EKS-EBS-CSI-Role trust (:aud, :sub)" "$(aws_check ebs-trust)" \
   "aud=sts.amazonaws.com,sub=system:serviceaccount:kube-system:ebs-csi-controller-sa"
 expect "OIDC provider for the issuer" "$(aws_check oidc)" "1 True sts.amazonaws.com"
 expect "gp2 default class" "$(k get sc gp2 -o jsonpath='{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}')" "true"
+# The seed's "Test PVC creation", with a pod that mounts the claim (gp2 binds on first use).
+expect "test-pvc: 1Gi RWO, Bound" \
+  "$(k get pvc -n default test-pvc -o jsonpath='{.spec.resources.requests.storage} {.spec.accessModes[0]} {.status.phase}')" \
+  "1Gi ReadWriteOnce Bound"
+# No class named: the default's (a real API server's admission writes gp2 in; ours leaves it empty).
+pvc_class="$(k get pvc -n default test-pvc -o jsonpath='{.spec.storageClassName}')"
+expect "test-pvc: the default class" "${pvc_class:-gp2}" gp2
+expect "test-pvc consumer: Running, mounts test-pvc at /data" \
+  "$(k get pod -n default test-pvc-consumer -o jsonpath='{.status.phase} {.spec.volumes[0].persistentVolumeClaim.claimName} {.spec.containers[0].volumeMounts[0].mountPath}')" \
+  "Running test-pvc /data"
 expect "ClusterSPIFFEID template" "$(k get clusterspiffeid nsm-workloads -o jsonpath='{.spec.spiffeIDTemplate}')" 'spiffe://k8s.nsm/ns/{{.PodMeta.Namespace}}/pod/{{.PodMeta.Name}}'
 expect "ClusterSPIFFEID selector" "$(k get clusterspiffeid nsm-workloads -o jsonpath='{.spec.podSelector.matchLabels.spiffe\.io/spiffe-id}')" 'true'
 expect "trust domain" "$(k get cm -n spire spire-server -o jsonpath='{.data.server\.conf}' | grep -o 'trust_domain *= "k8s.nsm"' | tr -s ' ')" 'trust_domain = "k8s.nsm"'
@@ -153,6 +163,7 @@ timed destroy "$MESHPLAN" destroy -auto-approve
 expect "moto: nothing left" "$(aws_check left)" 0
 expect "no namespaces left" "$(k get ns -o name | grep -cvE 'namespace/(default|kube-system|kube-public|kube-node-lease)$' || true)" 0
 expect "no CRDs left" "$(k get crd -o name | wc -l)" 0
+expect "no test PVC or pod left" "$(k get pvc,pod -n default -o name | wc -l)" 0
 expect "no StorageClasses left" "$(k get sc -o name | wc -l)" 0
 expect "kubeconfig file removed" "$(ls nsm-test.kubeconfig 2>/dev/null | wc -l)" 0
 echo "PASS nsm-on-eks-emulators"

@@ -56,6 +56,15 @@ fn irsa_in_one_apply_against_the_emulators() {
 }
 
 #[test]
+fn eks_network_security_in_one_apply_against_the_emulators() {
+    let (ok, text) = run_script("tests/scripts/eks-network-security-emulators.sh");
+    assert!(
+        ok && text.contains("PASS eks-network-security-emulators") && !text.contains("FAIL"),
+        "eks-network-security failed:\n{text}"
+    );
+}
+
+#[test]
 fn eks_anywhere_irsa_against_the_emulators() {
     let (ok, text) = run_script("tests/scripts/eks-anywhere-irsa-emulators.sh");
     assert!(

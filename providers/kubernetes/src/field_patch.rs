@@ -2,6 +2,9 @@
 //! someone else owns (e.g. mark the gp2 StorageClass non-default). Server-side apply with a
 //! field manager of their own, so only those keys are ours; an existing object is required
 //! (an apply would otherwise create it) and deletion gives the keys up.
+//! `kubernetes_annotations.template_annotations` (as in Terraform's provider) writes the keys
+//! into a workload's `spec.template.metadata.annotations`: changing one rolls the pods, which
+//! is how a configuration does `kubectl rollout restart` (`kubectl.kubernetes.io/restartedAt`).
 
 use crate::cluster::{poll_until, Cluster, Deadline, Poll};
 use crate::managed::strip_automatic;
@@ -22,12 +25,18 @@ pub(crate) struct FieldPatch {
     type_name: &'static str,
     /// `labels` or `annotations`: the attribute and the metadata field.
     field: &'static str,
+    /// The attribute for the same keys on the pod template (`template_annotations`).
+    template: Option<&'static str>,
 }
 
 pub(crate) fn all() -> Vec<Arc<dyn ResourceType>> {
     vec![
-        Arc::new(FieldPatch { type_name: "kubernetes_labels", field: "labels" }),
-        Arc::new(FieldPatch { type_name: "kubernetes_annotations", field: "annotations" }),
+        Arc::new(FieldPatch { type_name: "kubernetes_labels", field: "labels", template: None }),
+        Arc::new(FieldPatch {
+            type_name: "kubernetes_annotations",
+            field: "annotations",
+            template: Some("template_annotations"),
+        }),
     ]
 }
 
@@ -52,8 +61,25 @@ impl FieldPatch {
             .unwrap_or_else(|| format!("{}-{}", cluster.field_manager, self.field))
     }
 
-    /// Applies `values` as this resource's whole set of keys (an empty map gives them all up).
-    async fn patch(&self, cluster: &Cluster, state: &Value, values: Json, force: bool) -> Result<Json, ProviderError> {
+    /// The keys `state` sets: on the object, and on its pod template (None: not managed).
+    fn keys(&self, state: &Value) -> (Json, Option<Json>) {
+        let own = match state.get(self.field) {
+            Value::Null => json!({}),
+            v => v.to_json(),
+        };
+        let template = self.template.map(|t| state.get(t)).filter(|v| !v.is_null()).map(Value::to_json);
+        (own, template)
+    }
+
+    /// Applies `values` (and `template`) as this resource's whole set of keys: a key left out
+    /// is given up, so empty maps give them all up.
+    async fn patch(
+        &self,
+        cluster: &Cluster,
+        state: &Value,
+        (values, template): (Json, Option<Json>),
+        force: bool,
+    ) -> Result<Json, ProviderError> {
         let object = Self::object(state)?;
         let mut metadata = Map::new();
         metadata.insert("name".into(), json!(object.name));
@@ -61,7 +87,10 @@ impl FieldPatch {
             metadata.insert("namespace".into(), json!(ns));
         }
         metadata.insert(self.field.into(), values);
-        let body = json!({"apiVersion": object.api_version, "kind": object.kind, "metadata": metadata});
+        let mut body = json!({"apiVersion": object.api_version, "kind": object.kind, "metadata": metadata});
+        if let Some(template) = template {
+            body["spec"] = json!({"template": {"metadata": {self.field: template}}});
+        }
         Ok(cluster.apply(&object, &body, &self.manager(state, cluster), force, Deadline::after(APPLY_TIMEOUT)).await?)
     }
 
@@ -76,7 +105,7 @@ impl FieldPatch {
         })
         .await?;
         let force = planned.get("force").as_bool().unwrap_or(false);
-        self.patch(cluster, planned, planned.get(self.field).to_json(), force).await?;
+        self.patch(cluster, planned, self.keys(planned), force).await?;
         let mut state = planned.clone();
         state.set("id", Value::from(object.id()));
         Ok(state)
@@ -90,11 +119,18 @@ impl ResourceType for FieldPatch {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new()
+        let schema = Schema::new()
             .attr("id", Attribute::computed(Type::String))
             .attr("api_version", Attribute::required(Type::String).force_new())
-            .attr("kind", Attribute::required(Type::String).force_new())
-            .attr(self.field, Attribute::required(Type::map(Type::String)))
+            .attr("kind", Attribute::required(Type::String).force_new());
+        // As in Terraform: with template keys on offer, the object's own are optional.
+        let schema = match self.template {
+            Some(template) => schema
+                .attr(self.field, Attribute::optional(Type::map(Type::String)))
+                .attr(template, Attribute::optional(Type::map(Type::String))),
+            None => schema.attr(self.field, Attribute::required(Type::map(Type::String))),
+        };
+        schema
             .attr("force", Attribute::optional(Type::Bool).default(false))
             .attr("field_manager", Attribute::optional(Type::String).force_new())
             .block(
@@ -122,16 +158,12 @@ impl ResourceType for FieldPatch {
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
         let Some(live) = cluster.get(&Self::object(state)?).await? else { return Ok(None) };
-        let current = live.pointer(&format!("/metadata/{}", self.field)).and_then(Json::as_object);
-        let ours: std::collections::BTreeMap<String, Value> = state
-            .get(self.field)
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter_map(|(k, _)| Some((k.clone(), Value::from_json(current?.get(k)?))))
-            .collect();
         let mut refreshed = state.clone();
-        refreshed.set(self.field, Value::Object(ours));
+        refreshed.set(self.field, ours(state.get(self.field), &live, &format!("/metadata/{}", self.field)));
+        if let Some(template) = self.template {
+            let pointer = format!("/spec/template/metadata/{}", self.field);
+            refreshed.set(template, ours(state.get(template), &live, &pointer));
+        }
         Ok(Some(refreshed))
     }
 
@@ -148,17 +180,19 @@ impl ResourceType for FieldPatch {
         if cluster.get(&Self::object(state)?).await?.is_none() {
             return Ok(()); // the object went first; so did our keys
         }
-        self.patch(cluster, state, json!({}), true).await.map(|_| ())
+        let template = self.keys(state).1.map(|_| json!({}));
+        self.patch(cluster, state, (json!({}), template), true).await.map(|_| ())
     }
 
     /// The patch is content: it is ours when the object holds every planned key with the
     /// planned value; otherwise the create (an idempotent apply) runs again.
     async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
-        if !planned.get(self.field).is_wholly_known() {
+        let attrs = std::iter::once(self.field).chain(self.template);
+        if !attrs.clone().all(|a| planned.get(a).is_wholly_known()) {
             return Ok(None);
         }
         let Some(mut state) = self.read(ctx, planned).await? else { return Ok(None) };
-        if state.get(self.field) != planned.get(self.field) {
+        if attrs.into_iter().any(|a| state.get(a) != planned.get(a)) {
             return Ok(None);
         }
         state.set("id", Value::from(Self::object(planned)?.id()));
@@ -177,7 +211,7 @@ impl ResourceType for FieldPatch {
         strip_automatic(&mut meta, "annotations", &["kubectl.kubernetes.io/last-applied-configuration"]);
         let mut metadata = Value::object([("name", Value::from(object.name.clone()))]);
         metadata.set("namespace", object.namespace.clone().into());
-        Ok(Value::object([
+        let mut state = Value::object([
             ("id", Value::from(object.id())),
             ("api_version", Value::from(object.api_version.clone())),
             ("kind", Value::from(object.kind.clone())),
@@ -185,6 +219,18 @@ impl ResourceType for FieldPatch {
             ("force", Value::Bool(false)),
             ("field_manager", Value::Null),
             ("metadata", Value::List(vec![metadata])),
-        ]))
+        ]);
+        // Template keys cannot be told apart from others' on import: none are claimed.
+        if let Some(template) = self.template {
+            state.set(template, Value::Null);
+        }
+        Ok(state)
     }
+}
+
+/// The live values of the keys `configured` names (null stays null: the attribute is unset).
+fn ours(configured: &Value, live: &Json, pointer: &str) -> Value {
+    let Some(keys) = configured.as_object() else { return configured.clone() };
+    let current = live.pointer(pointer).and_then(Json::as_object);
+    Value::Object(keys.keys().filter_map(|k| Some((k.clone(), Value::from_json(current?.get(k)?)))).collect())
 }

@@ -208,6 +208,64 @@ async fn labels_and_annotations_on_objects_we_do_not_own() {
     assert!(!stored(&server, "ConfigMap", "nope"));
 }
 
+/// `template_annotations`: keys on a workload's pod template (a changed value rolls the
+/// pods, as `kubectl rollout restart` does), the object's own annotations untouched.
+#[tokio::test]
+async fn template_annotations_on_a_daemonset_we_do_not_own() {
+    let server = server("template");
+    let ctx = ctx(&server, "kubernetes_annotations.restart").await;
+    let raw = raw_client(&server).await;
+    let ds = json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+        "metadata": {"name": "aws-node", "namespace": "kube-system", "annotations": {"owner": "eks"}},
+        "spec": {"selector": {"matchLabels": {"k8s-app": "aws-node"}},
+                 "template": {"metadata": {"labels": {"k8s-app": "aws-node"}, "annotations": {"theirs": "x"}},
+                              "spec": {"containers": [{"name": "aws-node", "image": "amazon-k8s-cni"}]}}}});
+    let dss = raw_api(&raw, "apps/v1", "DaemonSet", Some("kube-system"));
+    dss.patch("aws-node", &PatchParams::apply("eks"), &Patch::Apply(ds)).await.unwrap();
+
+    let ann = resource("kubernetes_annotations");
+    let cfg = |at: &str| {
+        config(
+            "kubernetes_annotations",
+            json!({"api_version": "apps/v1", "kind": "DaemonSet",
+                   "metadata": {"name": "aws-node", "namespace": "kube-system"},
+                   "template_annotations": {"kubectl.kubernetes.io/restartedAt": at}}),
+        )
+    };
+    let live_template = || async {
+        let live = dss.get("aws-node").await.unwrap();
+        (live.data["spec"]["template"]["metadata"]["annotations"].clone(), live.metadata.annotations.clone())
+    };
+    let state = create_and_check_no_op(ann.as_ref(), &ctx, &cfg("2026-01-01T00:00:00Z")).await;
+    assert!(state.get("annotations").is_null());
+    let (template, own) = live_template().await;
+    assert_eq!(template, json!({"theirs": "x", "kubectl.kubernetes.io/restartedAt": "2026-01-01T00:00:00Z"}));
+    assert_eq!(own.unwrap().get("owner").map(String::as_str), Some("eks"));
+
+    // Drift on our key is seen; an update writes the new value.
+    dss.patch(
+        "aws-node",
+        &PatchParams::default(),
+        &Patch::Merge(
+            json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": "y"}}}}}),
+        ),
+    )
+    .await
+    .unwrap();
+    let drifted = ann.read(&ctx, &state).await.unwrap().unwrap();
+    assert_eq!(drifted.get("template_annotations").get_str("kubectl.kubernetes.io/restartedAt"), Some("y"));
+    let planned = plan(ann.as_ref(), &ctx, Some(&drifted), &cfg("2026-02-02T00:00:00Z")).await;
+    let mut forced = planned.state.clone();
+    forced.set("force", Value::Bool(true));
+    let state = ann.update(&ctx, &drifted, &forced).await.unwrap();
+    assert_eq!(live_template().await.0["kubectl.kubernetes.io/restartedAt"], json!("2026-02-02T00:00:00Z"));
+    assert!(ann.find(&ctx, "token", &state).await.unwrap().is_some());
+
+    // Deleting gives our template key up; theirs stays.
+    ann.delete(&ctx, &state).await.unwrap();
+    assert_eq!(live_template().await.0, json!({"theirs": "x"}));
+}
+
 #[tokio::test]
 async fn data_sources_read_objects_lists_and_version() {
     let server = server("data");

@@ -12,6 +12,7 @@
 //! Everything binds 127.0.0.1. Used by the engine's end-to-end tests (dev-dependency) and by
 //! the `meshplan-emulators` binary (`scripts/demo`).
 
+mod eks_bootstrap;
 pub mod fault_proxy;
 pub mod inventory;
 mod moto;
@@ -116,6 +117,7 @@ impl Emulators {
                 }),
                 // EKS load balancers have a DNS name, never an ip.
                 load_balancer: kube_test_server::LoadBalancerStatus::AwsHostname { region: options.region.clone() },
+                initial_objects: eks_bootstrap::objects(),
                 ..kube_test_server::Config::named(name)
             };
             let server = TestServer::start(config).map_err(|e| Error::KubeServer(name.clone(), e))?;

@@ -21,6 +21,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// What LoadBalancer Services report in `status.loadBalancer.ingress`.
     pub load_balancer: LoadBalancerStatus,
+    /// Objects of built-in kinds created with the namespaces, before any client connects: what
+    /// a managed cluster starts with (EKS's aws-node, for the emulators).
+    pub initial_objects: Vec<serde_json::Value>,
 }
 
 /// Cloud load balancers differ: MetalLB/GCE/Azure report an `ip`, AWS (ELB/NLB) only a
@@ -70,6 +73,7 @@ impl Default for Config {
             ready_delay: Duration::ZERO,
             max_body_bytes: 3 * 1024 * 1024,
             load_balancer: LoadBalancerStatus::Ip,
+            initial_objects: Vec::new(),
         }
     }
 }

@@ -109,7 +109,7 @@ impl RunningServer {
         let (shutdown, shutdown_rx) = watch::channel(false);
         // Controllers first, so they see the bootstrap objects.
         let controllers = controllers::spawn(cluster.clone(), shutdown_rx.clone());
-        bootstrap(&cluster).map_err(StartError::Bootstrap)?;
+        bootstrap(&cluster, &config.initial_objects).map_err(StartError::Bootstrap)?;
         let server = tokio::spawn(http::serve(listener, tls.config.clone(), cluster.clone(), shutdown_rx));
         let url = cluster.server_url();
         let info = ServerInfo {
@@ -148,13 +148,24 @@ impl Deref for RunningServer {
     }
 }
 
-/// The namespaces every cluster starts with (each gets its `default` ServiceAccount).
-fn bootstrap(cluster: &Arc<Cluster>) -> Result<(), ApiError> {
+/// The namespaces every cluster starts with (each gets its `default` ServiceAccount), then
+/// the configured initial objects.
+fn bootstrap(cluster: &Arc<Cluster>, initial: &[Value]) -> Result<(), ApiError> {
     let namespace_kind =
         cluster.kinds.builtin("", "Namespace").ok_or_else(|| ApiError::internal("no Namespace kind"))?;
     for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
         let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
         api::write::create_internal(cluster, &namespace_kind, "", namespace)?;
+    }
+    for object in initial {
+        let text = |field: &str| object[field].as_str().unwrap_or_default();
+        let group = text("apiVersion").rsplit_once('/').map_or("", |(group, _)| group);
+        let kind = cluster
+            .kinds
+            .builtin(group, text("kind"))
+            .ok_or_else(|| ApiError::internal(format!("initial object of unknown kind {}", text("kind"))))?;
+        let namespace = object["metadata"]["namespace"].as_str().unwrap_or_default();
+        api::write::create_internal(cluster, &kind, namespace, object.clone())?;
     }
     Ok(())
 }
