@@ -16,12 +16,14 @@ mod eks;
 mod error;
 mod iam;
 mod intent;
+mod kms;
 mod network;
 pub mod policy_json;
 mod provider_config;
 mod resource;
 mod retry;
 mod s3;
+mod skeleton;
 mod tags;
 mod values;
 mod waiter;
@@ -54,6 +56,7 @@ impl Provider for AwsProvider {
         all.extend(iam::resource_types());
         all.extend(eks::resource_types());
         all.extend(s3::resource_types());
+        all.extend(kms::resource_types());
         all
     }
 

@@ -2,8 +2,10 @@
 
 mod eks;
 mod identity;
+mod lookup;
 mod network;
 mod policy_document;
+mod session_context;
 
 use meshplan_provider::DataSource;
 use std::sync::Arc;
@@ -16,6 +18,10 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(network::AvailabilityZones),
         Arc::new(network::VpcData),
         Arc::new(network::Subnets),
+        Arc::new(lookup::Vpcs),
+        Arc::new(lookup::SecurityGroupData),
+        Arc::new(lookup::SecurityGroups),
+        Arc::new(session_context::SessionContext),
         Arc::new(policy_document::PolicyDocument),
         Arc::new(eks::EksCluster),
         Arc::new(eks::EksClusterAuth),

@@ -9,6 +9,8 @@ mod data;
 mod eks;
 mod end_to_end;
 mod iam;
+mod kms;
 mod mocks;
 mod network;
 mod s3;
+mod skeleton;
