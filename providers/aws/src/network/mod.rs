@@ -11,6 +11,7 @@ mod dhcp_options;
 mod ec2_tag;
 mod egress_only_gateway;
 mod eip;
+mod flow_log;
 mod internet_gateway;
 mod legacy_sg_rule;
 mod located;
@@ -47,6 +48,7 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(Managed(dhcp_options::DhcpOptions)),
         Arc::new(Managed(dhcp_options::DhcpOptionsAssociation)),
         Arc::new(Managed(ec2_tag::Ec2Tag)),
+        Arc::new(Managed(flow_log::FlowLog)),
         Arc::new(Managed(default_security_group::DefaultSecurityGroup)),
         Arc::new(Managed(legacy_sg_rule::LegacyRule)),
         Arc::new(Managed(acl_rule::AclRule)),

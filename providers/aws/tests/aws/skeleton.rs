@@ -367,3 +367,38 @@ async fn default_security_group_adoption_strips_rules() {
     h.delete("aws_default_security_group", &g2).await;
     assert!(h.read("aws_default_security_group", &g2).await.is_some());
 }
+
+#[tokio::test]
+async fn flow_log_to_s3() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.14.0.0/16").await;
+    let bucket = h.create("aws_s3_bucket", &obj([("bucket", Value::from("flow-logs"))])).await;
+    let cfg = |name: &str| {
+        obj([
+            ("vpc_id", v.get("id").clone()),
+            ("traffic_type", Value::from("ALL")),
+            ("log_destination_type", Value::from("s3")),
+            ("log_destination", bucket.get("arn").clone()),
+            ("tags", tags([("Name", name)])),
+        ])
+    };
+    let (planned, f) = h.create_with_token("aws_flow_log", &cfg("fl"), TOKEN).await;
+    assert!(s(&f, "id").starts_with("fl-"), "{f}");
+    assert!(s(&f, "arn").ends_with(&format!(":vpc-flow-log/{}", s(&f, "id"))), "{f}");
+    assert_eq!(f.get("vpc_id"), v.get("id"));
+    assert_eq!(f.get("subnet_id"), &Value::Null);
+    assert_eq!(f.get("log_destination"), bucket.get("arn"));
+    assert_eq!(f.get("max_aggregation_interval"), &Value::from(600i64));
+    h.assert_no_changes("aws_flow_log", &f, &cfg("fl")).await;
+    assert_eq!(h.find("aws_flow_log", TOKEN, &planned).await.map(|x| s(&x, "id")), Some(s(&f, "id")));
+    let f2 = h.update("aws_flow_log", &f, &cfg("renamed")).await;
+    assert_eq!(f2.get("tags"), &tags([("Name", "renamed")]));
+    let mut reject = cfg("renamed");
+    reject.set("traffic_type", Value::from("REJECT"));
+    h.assert_replaces("aws_flow_log", &f2, &reject, "traffic_type").await;
+    let imported = h.import("aws_flow_log", &s(&f2, "id")).await;
+    assert_eq!(imported.get("log_destination_type"), &Value::from("s3"));
+    assert_eq!(imported.get("vpc_id"), v.get("id"));
+    h.delete_and_confirm_gone("aws_flow_log", &f2).await;
+    h.delete("aws_flow_log", &f2).await;
+}
