@@ -4,6 +4,7 @@ mod described;
 mod ec2;
 pub(crate) use ec2::{set_tags as ec2_set_tags, user_tags};
 pub(crate) use vpc::{main_route_table_id, vpc_attribute};
+mod acl;
 mod acl_rule;
 mod cidr_association;
 mod default_security_group;
@@ -48,6 +49,8 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(Managed(dhcp_options::DhcpOptions)),
         Arc::new(Managed(dhcp_options::DhcpOptionsAssociation)),
         Arc::new(Managed(ec2_tag::Ec2Tag)),
+        Arc::new(Managed(acl::NetworkAclType)),
+        Arc::new(Managed(acl::DefaultNetworkAcl)),
         Arc::new(Managed(flow_log::FlowLog)),
         Arc::new(Managed(default_security_group::DefaultSecurityGroup)),
         Arc::new(Managed(legacy_sg_rule::LegacyRule)),

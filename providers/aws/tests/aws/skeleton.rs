@@ -402,3 +402,85 @@ async fn flow_log_to_s3() {
     h.delete_and_confirm_gone("aws_flow_log", &f2).await;
     h.delete("aws_flow_log", &f2).await;
 }
+
+async fn subnet(h: &Harness, v: &Value, cidr: &str) -> Value {
+    h.create("aws_subnet", &obj([("vpc_id", v.get("id").clone()), ("cidr_block", Value::from(cidr))])).await
+}
+
+fn acl_entry(rule_no: i64, protocol: &str, port: i64) -> Value {
+    obj([
+        ("rule_no", Value::from(rule_no)),
+        ("action", Value::from("allow")),
+        ("protocol", Value::from(protocol)),
+        ("from_port", Value::from(port)),
+        ("to_port", Value::from(port)),
+        ("cidr_block", Value::from("0.0.0.0/0")),
+    ])
+}
+
+#[tokio::test]
+async fn network_acl_entries_and_subnets() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.15.0.0/16").await;
+    let (a, b) = (subnet(&h, &v, "10.15.1.0/24").await, subnet(&h, &v, "10.15.2.0/24").await);
+    let cfg = |subnets: Vec<&Value>, ingress: Vec<Value>| {
+        obj([
+            ("vpc_id", v.get("id").clone()),
+            ("subnet_ids", Value::List(subnets.into_iter().map(|s| s.get("id").clone()).collect())),
+            ("ingress", Value::List(ingress)),
+            ("egress", Value::List(vec![acl_entry(100, "-1", 0)])),
+            ("tags", tags([("Name", "public")])),
+        ])
+    };
+    let c1 = cfg(vec![&a], vec![acl_entry(100, "tcp", 443), acl_entry(110, "tcp", 80)]);
+    let (planned, acl) = h.create_with_token("aws_network_acl", &c1, TOKEN).await;
+    assert!(s(&acl, "id").starts_with("acl-"), "{acl}");
+    assert_eq!(acl.get("subnet_ids"), &Value::List(vec![a.get("id").clone()]));
+    assert_eq!(acl.get("ingress").as_list().map(Vec::len), Some(2), "{acl}");
+    // Written as `tcp`, held as 6: no diff either way.
+    h.assert_no_changes("aws_network_acl", &acl, &c1).await;
+    assert_eq!(h.find("aws_network_acl", TOKEN, &planned).await.map(|x| s(&x, "id")), Some(s(&acl, "id")));
+
+    let c2 = cfg(vec![&b], vec![acl_entry(100, "tcp", 443)]);
+    let acl2 = h.update("aws_network_acl", &acl, &c2).await;
+    assert_eq!(acl2.get("subnet_ids"), &Value::List(vec![b.get("id").clone()]));
+    assert_eq!(acl2.get("ingress").as_list().map(Vec::len), Some(1));
+    h.assert_no_changes("aws_network_acl", &acl2, &c2).await;
+    let imported = h.import("aws_network_acl", &s(&acl2, "id")).await;
+    assert_eq!(imported.get("egress").as_list().map(Vec::len), Some(1));
+    assert_eq!(imported.get("tags"), &tags([("Name", "public")]));
+
+    // Delete hands subnet b back to the default ACL first.
+    h.delete_and_confirm_gone("aws_network_acl", &acl2).await;
+    let default_id = h
+        .clients()
+        .ec2
+        .describe_network_acls()
+        .filters(aws_sdk_ec2::types::Filter::builder().name("association.subnet-id").values(s(&b, "id")).build())
+        .send()
+        .await
+        .unwrap()
+        .network_acls()[0]
+        .network_acl_id()
+        .unwrap()
+        .to_string();
+
+    // The default ACL: adoption replaces AWS's allow-all entries with the configured ones.
+    let dcfg = |ingress: Vec<Value>| {
+        obj([
+            ("default_network_acl_id", Value::from(default_id.as_str())),
+            ("ingress", Value::List(ingress)),
+            ("egress", Value::List(vec![])),
+        ])
+    };
+    let d = h.create("aws_default_network_acl", &dcfg(vec![acl_entry(100, "tcp", 22)])).await;
+    assert_eq!(d.get("vpc_id"), v.get("id"));
+    assert_eq!(d.get("ingress").as_list().map(Vec::len), Some(1), "{d}");
+    assert_eq!(d.get("egress"), &Value::List(vec![]), "no egress block: no egress entries");
+    assert_eq!(d.get("subnet_ids"), &Value::Null, "unmanaged unless configured");
+    h.assert_no_changes("aws_default_network_acl", &d, &dcfg(vec![acl_entry(100, "tcp", 22)])).await;
+    let d2 = h.update("aws_default_network_acl", &d, &dcfg(vec![])).await;
+    assert_eq!(d2.get("ingress"), &Value::List(vec![]));
+    h.delete("aws_default_network_acl", &d2).await;
+    assert!(h.read("aws_default_network_acl", &d2).await.is_some(), "destroy forgets the default ACL");
+}
