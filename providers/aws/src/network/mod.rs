@@ -8,6 +8,7 @@ mod acl;
 mod acl_rule;
 mod cidr_association;
 mod default_security_group;
+mod default_vpc;
 mod dhcp_options;
 mod ec2_tag;
 mod egress_only_gateway;
@@ -49,6 +50,7 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(Managed(dhcp_options::DhcpOptions)),
         Arc::new(Managed(dhcp_options::DhcpOptionsAssociation)),
         Arc::new(Managed(ec2_tag::Ec2Tag)),
+        Arc::new(Managed(default_vpc::DefaultVpc)),
         Arc::new(Managed(acl::NetworkAclType)),
         Arc::new(Managed(acl::DefaultNetworkAcl)),
         Arc::new(Managed(flow_log::FlowLog)),

@@ -484,3 +484,23 @@ async fn network_acl_entries_and_subnets() {
     h.delete("aws_default_network_acl", &d2).await;
     assert!(h.read("aws_default_network_acl", &d2).await.is_some(), "destroy forgets the default ACL");
 }
+
+#[tokio::test]
+async fn default_vpc_is_adopted_and_forgotten() {
+    let h = Harness::new().await;
+    let cfg = |hostnames: bool| {
+        obj([("enable_dns_hostnames", Value::from(hostnames)), ("tags", tags([("Name", "default")]))])
+    };
+    let v = h.create("aws_default_vpc", &cfg(true)).await;
+    assert!(s(&v, "id").starts_with("vpc-"));
+    assert_eq!(v.get("existing_default_vpc"), &Value::from(true), "moto's region has a default VPC");
+    assert_eq!(v.get("enable_dns_hostnames"), &Value::from(true));
+    assert!(s(&v, "default_security_group_id").starts_with("sg-"));
+    assert_eq!(v.get("tags"), &tags([("Name", "default")]));
+    h.assert_no_changes("aws_default_vpc", &v, &cfg(true)).await;
+    let v2 = h.update("aws_default_vpc", &v, &cfg(false)).await;
+    assert_eq!(v2.get("enable_dns_hostnames"), &Value::from(false));
+    assert_eq!(h.import("aws_default_vpc", &s(&v2, "id")).await.get("cidr_block"), v2.get("cidr_block"));
+    h.delete("aws_default_vpc", &v2).await;
+    assert!(h.read("aws_default_vpc", &v2).await.is_some(), "without force_destroy the VPC stays");
+}
