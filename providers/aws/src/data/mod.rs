@@ -1,11 +1,13 @@
 //! Data sources.
 
+mod ami;
 mod eks;
 mod identity;
 mod lookup;
 mod network;
 mod policy_document;
 mod session_context;
+mod subnet;
 
 use meshplan_provider::DataSource;
 use std::sync::Arc;
@@ -19,6 +21,8 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(network::VpcData),
         Arc::new(network::Subnets),
         Arc::new(lookup::Vpcs),
+        Arc::new(subnet::SubnetData),
+        Arc::new(ami::Ami),
         Arc::new(lookup::SecurityGroupData),
         Arc::new(lookup::SecurityGroups),
         Arc::new(session_context::SessionContext),

@@ -504,3 +504,52 @@ async fn default_vpc_is_adopted_and_forgotten() {
     h.delete("aws_default_vpc", &v2).await;
     assert!(h.read("aws_default_vpc", &v2).await.is_some(), "without force_destroy the VPC stays");
 }
+
+#[tokio::test]
+async fn subnet_and_ami_lookups() {
+    let h = Harness::new().await;
+    let v = vpc(&h, "10.16.0.0/16").await;
+    let sn = h
+        .create(
+            "aws_subnet",
+            &obj([
+                ("vpc_id", v.get("id").clone()),
+                ("cidr_block", Value::from("10.16.3.0/24")),
+                ("availability_zone", Value::from("us-east-1b")),
+                ("tags", tags([("tier", "private")])),
+            ]),
+        )
+        .await;
+    let by_id = h.data("aws_subnet", &obj([("id", sn.get("id").clone())])).await;
+    assert_eq!(by_id.get("cidr_block"), &Value::from("10.16.3.0/24"));
+    assert_eq!(by_id.get("availability_zone"), &Value::from("us-east-1b"));
+    assert_eq!(by_id.get("vpc_id"), v.get("id"));
+    assert_eq!(by_id.get("arn"), sn.get("arn"));
+    assert_eq!(by_id.get("tags"), &tags([("tier", "private")]));
+    let by_tags =
+        h.data("aws_subnet", &obj([("vpc_id", v.get("id").clone()), ("tags", tags([("tier", "private")]))])).await;
+    assert_eq!(by_tags.get("id"), sn.get("id"));
+
+    // moto's built-in Amazon Linux images (owner 137112412989).
+    let cfg = |regex: &str, most_recent: bool| {
+        obj([
+            ("owners", Value::List(vec![Value::from("137112412989")])),
+            ("name_regex", Value::from(regex)),
+            ("most_recent", Value::from(most_recent)),
+        ])
+    };
+    let ami = h.data("aws_ami", &cfg("^amzn-ami-vpc-nat-2018", false)).await;
+    assert_eq!(ami.get("id"), &Value::from("ami-00a36856283d67c39"));
+    assert_eq!(ami.get("image_id"), ami.get("id"));
+    assert_eq!(ami.get("owner_id"), &Value::from("137112412989"));
+    assert!(s(&ami, "arn").ends_with(":image/ami-00a36856283d67c39"));
+    let ds = h.data_source("aws_ami");
+    let many = crate::support::complete(&ds.schema(), &cfg("^al2022-ami-", false));
+    let err = ds.read(&h.ctx("data.aws_ami.x"), &many).await.unwrap_err();
+    assert!(err.message.contains("set most_recent = true"), "{}", err.message);
+    let newest = h.data("aws_ami", &cfg("^al2022-ami-", true)).await;
+    assert!(s(&newest, "name").starts_with("al2022-ami-"));
+    let bad = crate::support::complete(&ds.schema(), &cfg("([", true));
+    let err = ds.read(&h.ctx("data.aws_ami.x"), &bad).await.unwrap_err();
+    assert_eq!(err.attribute.as_deref(), Some("name_regex"), "{}", err.message);
+}
