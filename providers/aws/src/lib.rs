@@ -17,6 +17,7 @@ mod error;
 mod iam;
 mod intent;
 mod kms;
+mod logs;
 mod network;
 pub mod policy_json;
 mod provider_config;
@@ -57,6 +58,7 @@ impl Provider for AwsProvider {
         all.extend(eks::resource_types());
         all.extend(s3::resource_types());
         all.extend(kms::resource_types());
+        all.extend(logs::resource_types());
         all
     }
 

@@ -10,6 +10,7 @@ mod eks;
 mod end_to_end;
 mod iam;
 mod kms;
+mod logs;
 mod mocks;
 mod network;
 mod s3;
