@@ -1,5 +1,6 @@
 //! Data sources.
 
+mod addon_version;
 mod ami;
 mod eks;
 mod identity;
@@ -7,6 +8,7 @@ mod lookup;
 mod network;
 mod policy_document;
 mod session_context;
+mod ssm;
 mod subnet;
 
 use meshplan_provider::DataSource;
@@ -23,6 +25,8 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(lookup::Vpcs),
         Arc::new(subnet::SubnetData),
         Arc::new(ami::Ami),
+        Arc::new(ssm::SsmParameter),
+        Arc::new(addon_version::AddonVersion),
         Arc::new(lookup::SecurityGroupData),
         Arc::new(lookup::SecurityGroups),
         Arc::new(session_context::SessionContext),

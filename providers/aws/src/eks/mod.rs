@@ -4,6 +4,7 @@ mod access;
 mod addon;
 pub(crate) mod cluster;
 pub(crate) mod common;
+mod fargate_profile;
 mod node_group;
 
 use meshplan_provider::ResourceType;
@@ -16,5 +17,6 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(addon::Addon),
         Arc::new(access::PodIdentityAssociation),
         Arc::new(access::AccessEntry),
+        Arc::new(crate::skeleton::Managed(fargate_profile::FargateProfile)),
     ]
 }

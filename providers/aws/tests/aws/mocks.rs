@@ -619,3 +619,43 @@ async fn node_group_version_upgrade_sends_force_update_version() {
     rt.update(&ctx, &prior, &planned.state).await.unwrap();
     assert_eq!(upgrade.num_calls(), 1, "the upgrade carried force");
 }
+
+#[tokio::test]
+async fn eks_addon_version_default_and_most_recent() {
+    use aws_sdk_eks::operation::describe_addon_versions::DescribeAddonVersionsOutput;
+    use aws_sdk_eks::types::{AddonInfo, AddonVersionInfo, Compatibility};
+    let version = |v: &str, default: bool| {
+        AddonVersionInfo::builder()
+            .addon_version(v)
+            .compatibilities(Compatibility::builder().cluster_version("1.29").default_version(default).build())
+            .build()
+    };
+    let answer = DescribeAddonVersionsOutput::builder()
+        .addons(
+            AddonInfo::builder()
+                .addon_name("vpc-cni")
+                .addon_versions(version("v1.18.1-eksbuild.3", true))
+                .addon_versions(version("v1.19.0-eksbuild.1", false))
+                .addon_versions(version("v1.9.3-eksbuild.7", false))
+                .build(),
+        )
+        .build();
+    let rule = mock!(Eks::describe_addon_versions).then_output(move || answer.clone());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&rule]);
+    let ctx = ctx_with(eks, None, "data.aws_eks_addon_version.cni");
+    let ds = AwsProvider.data_sources().into_iter().find(|d| d.type_name() == "aws_eks_addon_version").unwrap();
+    let read = |most_recent: bool| {
+        let cfg = complete(
+            &ds.schema(),
+            &obj([
+                ("addon_name", Value::from("vpc-cni")),
+                ("kubernetes_version", Value::from("1.29")),
+                ("most_recent", Value::from(most_recent)),
+            ]),
+        );
+        let (ds, ctx) = (ds.clone(), ctx.clone());
+        async move { ds.read(&ctx, &cfg).await }
+    };
+    assert_eq!(read(false).await.unwrap().get("version"), &Value::from("v1.18.1-eksbuild.3"), "the default");
+    assert_eq!(read(true).await.unwrap().get("version"), &Value::from("v1.19.0-eksbuild.1"), "newest by number");
+}
