@@ -2,6 +2,7 @@
 
 mod bucket;
 mod bucket_settings;
+mod encryption;
 mod object;
 
 use meshplan_provider::ResourceType;
@@ -15,5 +16,6 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(bucket_settings::PublicAccessBlock),
         Arc::new(bucket_settings::Versioning),
         Arc::new(bucket_settings::OwnershipControlsResource),
+        Arc::new(crate::skeleton::Managed(encryption::Encryption)),
     ]
 }

@@ -210,3 +210,43 @@ async fn object_headers_storage_class_and_arn() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn bucket_encryption_configuration() {
+    let h = crate::support::Harness::new().await;
+    let b = h.create("aws_s3_bucket", &crate::support::obj([("bucket", Value::from("encrypted"))])).await;
+    let cfg = |alg: &str, key: Option<&str>| {
+        let mut default = crate::support::obj([("sse_algorithm", Value::from(alg))]);
+        if let Some(k) = key {
+            default.set("kms_master_key_id", Value::from(k));
+        }
+        crate::support::obj([
+            ("bucket", b.get("id").clone()),
+            (
+                "rule",
+                Value::List(vec![crate::support::obj([(
+                    "apply_server_side_encryption_by_default",
+                    Value::List(vec![default]),
+                )])]),
+            ),
+        ])
+    };
+    let e = h.create("aws_s3_bucket_server_side_encryption_configuration", &cfg("aws:kms", Some("alias/s3"))).await;
+    assert_eq!(e.get("id"), b.get("id"));
+    let rule = &e.get("rule").as_list().unwrap()[0];
+    let default = &rule.get("apply_server_side_encryption_by_default").as_list().unwrap()[0];
+    assert_eq!(default.get("sse_algorithm"), &Value::from("aws:kms"));
+    assert_eq!(default.get("kms_master_key_id"), &Value::from("alias/s3"));
+    h.assert_no_changes("aws_s3_bucket_server_side_encryption_configuration", &e, &cfg("aws:kms", Some("alias/s3")))
+        .await;
+    let e2 = h.update("aws_s3_bucket_server_side_encryption_configuration", &e, &cfg("AES256", None)).await;
+    let default2 =
+        &e2.get("rule").as_list().unwrap()[0].get("apply_server_side_encryption_by_default").as_list().unwrap()[0]
+            .clone();
+    assert_eq!(default2.get("sse_algorithm"), &Value::from("AES256"));
+    let imported = h.import("aws_s3_bucket_server_side_encryption_configuration", "encrypted").await;
+    assert_eq!(imported.get("rule"), e2.get("rule"));
+    let planned = h.plan("aws_s3_bucket_server_side_encryption_configuration", None, &cfg("AES256", None)).await.state;
+    assert!(h.find("aws_s3_bucket_server_side_encryption_configuration", "mp-1", &planned).await.is_some());
+    h.delete_and_confirm_gone("aws_s3_bucket_server_side_encryption_configuration", &e2).await;
+}
