@@ -3,6 +3,7 @@
 mod bucket;
 mod bucket_settings;
 mod encryption;
+mod logging;
 mod object;
 
 use meshplan_provider::ResourceType;
@@ -17,5 +18,6 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(bucket_settings::Versioning),
         Arc::new(bucket_settings::OwnershipControlsResource),
         Arc::new(crate::skeleton::Managed(encryption::Encryption)),
+        Arc::new(crate::skeleton::Managed(logging::Logging)),
     ]
 }

@@ -250,3 +250,34 @@ async fn bucket_encryption_configuration() {
     assert!(h.find("aws_s3_bucket_server_side_encryption_configuration", "mp-1", &planned).await.is_some());
     h.delete_and_confirm_gone("aws_s3_bucket_server_side_encryption_configuration", &e2).await;
 }
+
+#[tokio::test]
+async fn bucket_logging_into_a_bucket_whose_policy_allows_it() {
+    let h = Harness::new().await;
+    let source = h.create("aws_s3_bucket", &obj([("bucket", Value::from("app"))])).await;
+    let logs = h.create("aws_s3_bucket", &obj([("bucket", Value::from("app-logs"))])).await;
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"arn:aws:s3:::app-logs/*"}]}"#;
+    h.create("aws_s3_bucket_policy", &obj([("bucket", logs.get("id").clone()), ("policy", Value::from(policy))])).await;
+    let cfg = |prefix: &str| {
+        obj([
+            ("bucket", source.get("id").clone()),
+            ("target_bucket", logs.get("id").clone()),
+            ("target_prefix", Value::from(prefix)),
+        ])
+    };
+    let l = h.create("aws_s3_bucket_logging", &cfg("access/")).await;
+    assert_eq!(s(&l, "id"), "app");
+    assert_eq!(l.get("target_bucket"), &Value::from("app-logs"));
+    assert_eq!(l.get("target_object_key_format"), &Value::List(vec![]));
+    h.assert_no_changes("aws_s3_bucket_logging", &l, &cfg("access/")).await;
+    let l2 = h.update("aws_s3_bucket_logging", &l, &cfg("other/")).await;
+    assert_eq!(l2.get("target_prefix"), &Value::from("other/"));
+    assert_eq!(h.import("aws_s3_bucket_logging", "app").await.get("target_prefix"), &Value::from("other/"));
+    let planned = h.plan("aws_s3_bucket_logging", None, &cfg("other/")).await.state;
+    assert!(h.find("aws_s3_bucket_logging", "mp-1", &planned).await.is_some());
+    assert!(h
+        .find("aws_s3_bucket_logging", "mp-1", &h.plan("aws_s3_bucket_logging", None, &cfg("x/")).await.state)
+        .await
+        .is_none());
+    h.delete_and_confirm_gone("aws_s3_bucket_logging", &l2).await;
+}
