@@ -1,6 +1,7 @@
 //! EKS resources: clusters, node groups, addons, pod identity, access entries.
 
 mod access;
+mod access_policy;
 mod addon;
 pub(crate) mod cluster;
 pub(crate) mod common;
@@ -17,6 +18,7 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(addon::Addon),
         Arc::new(access::PodIdentityAssociation),
         Arc::new(access::AccessEntry),
+        Arc::new(crate::skeleton::Managed(access_policy::AccessPolicyAssociation)),
         Arc::new(crate::skeleton::Managed(fargate_profile::FargateProfile)),
     ]
 }

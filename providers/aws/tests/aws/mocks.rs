@@ -659,3 +659,61 @@ async fn eks_addon_version_default_and_most_recent() {
     assert_eq!(read(false).await.unwrap().get("version"), &Value::from("v1.18.1-eksbuild.3"), "the default");
     assert_eq!(read(true).await.unwrap().get("version"), &Value::from("v1.19.0-eksbuild.1"), "newest by number");
 }
+
+#[tokio::test]
+async fn eks_access_policy_association() {
+    use aws_sdk_eks::operation::associate_access_policy::AssociateAccessPolicyOutput;
+    use aws_sdk_eks::operation::disassociate_access_policy::DisassociateAccessPolicyOutput;
+    use aws_sdk_eks::operation::list_associated_access_policies::ListAssociatedAccessPoliciesOutput;
+    use aws_sdk_eks::types::{AccessScope, AccessScopeType, AssociatedAccessPolicy};
+    let policy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
+    let associated = move || {
+        AssociatedAccessPolicy::builder()
+            .policy_arn(policy)
+            .access_scope(
+                AccessScope::builder().r#type(AccessScopeType::Namespace).namespaces("b").namespaces("a").build(),
+            )
+            .associated_at(aws_smithy_types::DateTime::from_secs(1_700_000_000))
+            .modified_at(aws_smithy_types::DateTime::from_secs(1_700_000_600))
+            .build()
+    };
+    let associate = mock!(Eks::associate_access_policy).then_output(|| AssociateAccessPolicyOutput::builder().build());
+    let list = mock!(Eks::list_associated_access_policies)
+        .sequence()
+        // Read back after the create, then the import; afterwards it is gone.
+        .output(move || ListAssociatedAccessPoliciesOutput::builder().associated_access_policies(associated()).build())
+        .times(2)
+        .output(|| ListAssociatedAccessPoliciesOutput::builder().build())
+        .repeatedly()
+        .build();
+    let disassociate =
+        mock!(Eks::disassociate_access_policy).then_output(|| DisassociateAccessPolicyOutput::builder().build());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&associate, &list, &disassociate]);
+    let ctx = ctx_with(eks, None, "aws_eks_access_policy_association.view");
+    let rt = resource("aws_eks_access_policy_association");
+    let principal = "arn:aws:iam::123456789012:role/dev";
+    let cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        ("principal_arn", Value::from(principal)),
+        ("policy_arn", Value::from(policy)),
+        (
+            "access_scope",
+            Value::List(vec![obj([
+                ("type", Value::from("namespace")),
+                ("namespaces", Value::List(vec![Value::from("a"), Value::from("b")])),
+            ])]),
+        ),
+    ]);
+    let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap();
+    let id = format!("foo#{principal}#{policy}");
+    assert_eq!(state.get("id"), &Value::from(id.as_str()));
+    assert_eq!(state.get("associated_at"), &Value::from("2023-11-14T22:13:20Z"));
+    assert_eq!(state.get("modified_at"), &Value::from("2023-11-14T22:23:20Z"));
+    let scope = &state.get("access_scope").as_list().unwrap()[0];
+    assert_eq!(scope.get("namespaces"), &Value::List(vec![Value::from("a"), Value::from("b")]));
+    let imported = rt.import(&ctx, &id).await.unwrap();
+    assert_eq!(imported.get("policy_arn"), &Value::from(policy));
+    assert!(rt.import(&ctx, "no-hashes").await.is_err());
+    rt.delete(&ctx, &state).await.unwrap();
+    assert!(rt.read(&ctx, &state).await.unwrap().is_none(), "gone once the list no longer holds it");
+}
