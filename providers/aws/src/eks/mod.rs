@@ -6,6 +6,7 @@ mod addon;
 pub(crate) mod cluster;
 pub(crate) mod common;
 mod fargate_profile;
+mod identity_provider;
 mod node_group;
 
 use meshplan_provider::ResourceType;
@@ -20,5 +21,6 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(access::AccessEntry),
         Arc::new(crate::skeleton::Managed(access_policy::AccessPolicyAssociation)),
         Arc::new(crate::skeleton::Managed(fargate_profile::FargateProfile)),
+        Arc::new(crate::skeleton::Managed(identity_provider::IdentityProviderConfigResource)),
     ]
 }

@@ -717,3 +717,75 @@ async fn eks_access_policy_association() {
     rt.delete(&ctx, &state).await.unwrap();
     assert!(rt.read(&ctx, &state).await.unwrap().is_none(), "gone once the list no longer holds it");
 }
+
+#[tokio::test]
+async fn eks_identity_provider_config_waits_for_active_and_gone() {
+    use aws_sdk_eks::operation::associate_identity_provider_config::AssociateIdentityProviderConfigOutput;
+    use aws_sdk_eks::operation::describe_identity_provider_config::{
+        DescribeIdentityProviderConfigError, DescribeIdentityProviderConfigOutput,
+    };
+    use aws_sdk_eks::operation::disassociate_identity_provider_config::DisassociateIdentityProviderConfigOutput;
+    use aws_sdk_eks::types::{ConfigStatus, IdentityProviderConfigResponse, OidcIdentityProviderConfig};
+    let answer = |status: ConfigStatus| {
+        DescribeIdentityProviderConfigOutput::builder()
+            .identity_provider_config(
+                IdentityProviderConfigResponse::builder()
+                    .oidc(
+                        OidcIdentityProviderConfig::builder()
+                            .identity_provider_config_name("okta")
+                            .identity_provider_config_arn(
+                                "arn:aws:eks:us-east-1:123456789012:identityproviderconfig/foo/oidc/okta/1",
+                            )
+                            .issuer_url("https://example.okta.com")
+                            .client_id("kubernetes")
+                            .username_claim("email")
+                            .status(status)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    };
+    let associate = mock!(Eks::associate_identity_provider_config)
+        .then_output(|| AssociateIdentityProviderConfigOutput::builder().build());
+    let describe = mock!(Eks::describe_identity_provider_config)
+        .sequence()
+        .output(move || answer(ConfigStatus::Creating))
+        .output(move || answer(ConfigStatus::Active))
+        .times(3)
+        .output(move || answer(ConfigStatus::Deleting))
+        .error(|| {
+            DescribeIdentityProviderConfigError::ResourceNotFoundException(
+                ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build(),
+            )
+        })
+        .repeatedly()
+        .build();
+    let disassociate = mock!(Eks::disassociate_identity_provider_config)
+        .then_output(|| DisassociateIdentityProviderConfigOutput::builder().build());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&associate, &describe, &disassociate]);
+    let ctx = ctx_with(eks, None, "aws_eks_identity_provider_config.okta");
+    let rt = resource("aws_eks_identity_provider_config");
+    let cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        (
+            "oidc",
+            Value::List(vec![obj([
+                ("identity_provider_config_name", Value::from("okta")),
+                ("issuer_url", Value::from("https://example.okta.com")),
+                ("client_id", Value::from("kubernetes")),
+                ("username_claim", Value::from("email")),
+            ])]),
+        ),
+    ]);
+    // CREATING, then ACTIVE: the waiter polls; the read back sees ACTIVE.
+    let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap();
+    assert_eq!(state.get("id"), &Value::from("foo:okta"));
+    assert_eq!(state.get("status"), &Value::from("ACTIVE"));
+    assert!(state.get_str("arn").unwrap().contains(":identityproviderconfig/foo/oidc/okta/"));
+    let imported = rt.import(&ctx, "foo:okta").await.unwrap();
+    assert_eq!(imported.get("oidc").as_list().unwrap()[0].get("username_claim"), &Value::from("email"));
+    // DELETING, then not found: delete waits until it is gone.
+    rt.delete(&ctx, &state).await.unwrap();
+    assert!(rt.read(&ctx, &state).await.unwrap().is_none());
+}
