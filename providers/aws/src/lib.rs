@@ -7,6 +7,7 @@
 //! This crate depends on the provider SDK only, never on the engine.
 
 mod api;
+mod autoscaling;
 mod call_counter;
 mod clients;
 mod coalescer;
@@ -59,6 +60,7 @@ impl Provider for AwsProvider {
         all.extend(s3::resource_types());
         all.extend(kms::resource_types());
         all.extend(logs::resource_types());
+        all.extend(autoscaling::resource_types());
         all
     }
 

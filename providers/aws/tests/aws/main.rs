@@ -5,6 +5,7 @@
 mod support;
 
 mod adoption;
+mod autoscaling;
 mod data;
 mod eks;
 mod end_to_end;
