@@ -28,7 +28,7 @@ impl AwsResource for DefaultVpc {
     }
 
     fn schema(&self) -> Schema {
-        let computed = |t: Type| Attribute::computed(t);
+        let computed = Attribute::computed;
         Schema::new()
             .attr("arn", computed(Type::String))
             .attr("cidr_block", computed(Type::String))
