@@ -1,5 +1,6 @@
 //! S3 resources.
 
+mod acl;
 mod bucket;
 mod bucket_settings;
 mod encryption;
@@ -19,5 +20,6 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(bucket_settings::OwnershipControlsResource),
         Arc::new(crate::skeleton::Managed(encryption::Encryption)),
         Arc::new(crate::skeleton::Managed(logging::Logging)),
+        Arc::new(crate::skeleton::Managed(acl::BucketAcl)),
     ]
 }

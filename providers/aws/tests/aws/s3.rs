@@ -281,3 +281,29 @@ async fn bucket_logging_into_a_bucket_whose_policy_allows_it() {
         .is_none());
     h.delete_and_confirm_gone("aws_s3_bucket_logging", &l2).await;
 }
+
+#[tokio::test]
+async fn bucket_canned_acl() {
+    let h = Harness::new().await;
+    let b = h.create("aws_s3_bucket", &obj([("bucket", Value::from("acl-bucket"))])).await;
+    let cfg = |acl: &str| obj([("bucket", b.get("id").clone()), ("acl", Value::from(acl))]);
+    let a = h.create("aws_s3_bucket_acl", &cfg("private")).await;
+    assert_eq!(s(&a, "id"), "acl-bucket,private");
+    h.assert_no_changes("aws_s3_bucket_acl", &a, &cfg("private")).await;
+    let a2 = h.update("aws_s3_bucket_acl", &a, &cfg("log-delivery-write")).await;
+    assert_eq!(a2.get("acl"), &Value::from("log-delivery-write"));
+    let grants = h.clients().s3.get_bucket_acl().bucket("acl-bucket").send().await.unwrap();
+    assert!(
+        grants.grants().iter().any(|g| g.grantee().and_then(|x| x.uri()).is_some_and(|u| u.ends_with("/LogDelivery"))),
+        "the canned ACL reached S3: {grants:?}"
+    );
+    assert_eq!(h.import("aws_s3_bucket_acl", "acl-bucket,private").await.get("acl"), &Value::from("private"));
+    let rt = h.resource("aws_s3_bucket_acl");
+    let planned = h.plan("aws_s3_bucket_acl", None, &obj([("bucket", b.get("id").clone())])).await.state;
+    let err = rt.create(&h.ctx("aws_s3_bucket_acl.x"), &planned).await.unwrap_err();
+    assert_eq!(err.attribute.as_deref(), Some("acl"), "{}", err.message);
+    // Destroy forgets; a deleted bucket reads as gone.
+    h.delete("aws_s3_bucket_acl", &a2).await;
+    h.delete("aws_s3_bucket", &b).await;
+    assert!(h.read("aws_s3_bucket_acl", &a2).await.is_none());
+}
