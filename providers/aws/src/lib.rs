@@ -7,6 +7,7 @@
 //! This crate depends on the provider SDK only, never on the engine.
 
 mod api;
+mod autoscaling;
 mod call_counter;
 mod clients;
 mod coalescer;
@@ -16,12 +17,15 @@ mod eks;
 mod error;
 mod iam;
 mod intent;
+mod kms;
+mod logs;
 mod network;
 pub mod policy_json;
 mod provider_config;
 mod resource;
 mod retry;
 mod s3;
+mod skeleton;
 mod tags;
 mod values;
 mod waiter;
@@ -54,6 +58,9 @@ impl Provider for AwsProvider {
         all.extend(iam::resource_types());
         all.extend(eks::resource_types());
         all.extend(s3::resource_types());
+        all.extend(kms::resource_types());
+        all.extend(logs::resource_types());
+        all.extend(autoscaling::resource_types());
         all
     }
 

@@ -1,9 +1,15 @@
 //! Data sources.
 
+mod addon_version;
+mod ami;
 mod eks;
 mod identity;
+mod lookup;
 mod network;
 mod policy_document;
+mod session_context;
+mod ssm;
+mod subnet;
 
 use meshplan_provider::DataSource;
 use std::sync::Arc;
@@ -16,6 +22,14 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(network::AvailabilityZones),
         Arc::new(network::VpcData),
         Arc::new(network::Subnets),
+        Arc::new(lookup::Vpcs),
+        Arc::new(subnet::SubnetData),
+        Arc::new(ami::Ami),
+        Arc::new(ssm::SsmParameter),
+        Arc::new(addon_version::AddonVersion),
+        Arc::new(lookup::SecurityGroupData),
+        Arc::new(lookup::SecurityGroups),
+        Arc::new(session_context::SessionContext),
         Arc::new(policy_document::PolicyDocument),
         Arc::new(eks::EksCluster),
         Arc::new(eks::EksClusterAuth),

@@ -15,7 +15,7 @@ fn association_type() -> Type {
     Type::Object(["association_id", "cidr_block", "state"].into_iter().map(|k| (k.to_string(), Type::String)).collect())
 }
 
-fn filter_block() -> Block {
+pub(super) fn filter_block() -> Block {
     Block::set(
         Schema::new()
             .attr("name", Attribute::required(Type::String))
@@ -24,7 +24,7 @@ fn filter_block() -> Block {
 }
 
 /// `filter { name, values }` blocks plus `tags` as EC2 filters.
-fn filters(config: &Value) -> Vec<Filter> {
+pub(super) fn filters(config: &Value) -> Vec<Filter> {
     let mut out: Vec<Filter> = config
         .get("filter")
         .as_list()
@@ -150,7 +150,7 @@ impl DataSource for VpcData {
         s.set("default", Value::from(v.is_default().unwrap_or(false)));
         s.set("cidr_block", opt_str(v.cidr_block()));
         s.set("state", opt_str(v.state().map(|x| x.as_str())));
-        s.set("tags", map_value(crate::network::tags_map(v.tags())));
+        s.set("tags", map_value(crate::network::user_tags(v.tags())));
         s.set("arn", Value::from(format!("arn:{}:ec2:{}:{owner}:vpc/{id}", api.partition(), api.region)));
         s.set("owner_id", opt_str(v.owner_id()));
         s.set("instance_tenancy", opt_str(v.instance_tenancy().map(|x| x.as_str())));

@@ -1,9 +1,12 @@
 //! EKS resources: clusters, node groups, addons, pod identity, access entries.
 
 mod access;
+mod access_policy;
 mod addon;
 pub(crate) mod cluster;
 pub(crate) mod common;
+mod fargate_profile;
+mod identity_provider;
 mod node_group;
 
 use meshplan_provider::ResourceType;
@@ -16,5 +19,8 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(addon::Addon),
         Arc::new(access::PodIdentityAssociation),
         Arc::new(access::AccessEntry),
+        Arc::new(crate::skeleton::Managed(access_policy::AccessPolicyAssociation)),
+        Arc::new(crate::skeleton::Managed(fargate_profile::FargateProfile)),
+        Arc::new(crate::skeleton::Managed(identity_provider::IdentityProviderConfigResource)),
     ]
 }

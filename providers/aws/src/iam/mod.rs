@@ -2,6 +2,7 @@
 
 mod common;
 pub(crate) use common::NOT_FOUND;
+mod instance_profile;
 pub(crate) mod oidc_provider;
 mod policy;
 pub(crate) mod role;
@@ -15,8 +16,9 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
     vec![
         Arc::new(role::Role),
         Arc::new(policy::Policy),
-        Arc::new(role_policy::RolePolicy),
+        Arc::new(crate::skeleton::Managed(role_policy::RolePolicy)),
         Arc::new(role_policy_attachment::RolePolicyAttachment),
         Arc::new(oidc_provider::OidcProvider),
+        Arc::new(crate::skeleton::Managed(instance_profile::InstanceProfile)),
     ]
 }

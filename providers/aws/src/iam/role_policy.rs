@@ -1,101 +1,95 @@
 //! `aws_iam_role_policy` (inline policy). ID and import ID: `<role>:<name>`.
 
 use super::common::{document, NOT_FOUND};
-use crate::api::{Api, NotFound};
+use crate::api::Api;
 use crate::error::AwsError;
 use crate::policy_json::keep_equivalent_prior;
-use crate::resource::{find_by_content, import_via_read, read_after_write};
-use crate::values::blank_state;
-use meshplan_provider::{
-    async_trait, plan_with_schema, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type,
-    Value,
-};
+use crate::skeleton::{AwsResource, Create, Naming, Options};
+use meshplan_provider::{async_trait, Attribute, Planned, Schema, Type, Value};
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 pub struct RolePolicy;
 
+fn role_and_name(id: &str) -> Option<(&str, &str)> {
+    id.split_once(':')
+}
+
 #[async_trait]
-impl ResourceType for RolePolicy {
+impl AwsResource for RolePolicy {
     fn type_name(&self) -> &'static str {
         "aws_iam_role_policy"
     }
 
     fn schema(&self) -> Schema {
         Schema::new()
-            .attr("id", Attribute::computed(Type::String))
-            .attr("name", Attribute::required(Type::String).force_new())
             .attr("role", Attribute::required(Type::String).force_new())
             .attr("policy", Attribute::required(Type::String))
     }
 
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
-        let mut planned = plan_with_schema(&self.schema(), req);
-        keep_equivalent_prior(&mut planned.state, req.prior, "policy");
-        Ok(planned)
+    fn options(&self) -> Options {
+        Options { naming: Some(Naming::with_prefix()), ..Options::default() }
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
-        let api = Api::new(ctx)?;
-        let (Some(role), Some(name)) = (state.get_str("role"), state.get_str("name")) else { return Ok(None) };
-        let out = api
-            .call("GetRolePolicy", || api.iam.get_role_policy().role_name(role).policy_name(name).send())
-            .await
-            .or_not_found(NOT_FOUND)?;
-        let Some(out) = out else { return Ok(None) };
-        let mut s = state.clone();
-        s.set("id", Value::from(format!("{role}:{name}")));
-        s.set("policy", document(state, "policy", out.policy_document()));
-        Ok(Some(s))
+    fn not_found(&self) -> &'static [&'static str] {
+        NOT_FOUND
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
-        put(ctx, planned).await?;
-        let mut state = planned.clone();
-        if let (Some(role), Some(name)) = (planned.get_str("role"), planned.get_str("name")) {
-            state.set("id", Value::from(format!("{role}:{name}")));
-        }
-        read_after_write(self, ctx, state).await
+    fn plan_more(&self, planned: &mut Planned, prior: Option<&Value>) {
+        keep_equivalent_prior(&mut planned.state, prior, "policy");
     }
 
-    async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
-        put(ctx, planned).await?;
-        read_after_write(self, ctx, planned.clone()).await
+    /// PutRolePolicy is idempotent: a resend after a lost answer is harmless.
+    async fn create(&self, api: &Api<'_>, req: &Create<'_>) -> Result<String, AwsError> {
+        put(api, req.planned).await?;
+        Ok(format!("{}:{}", req.planned.get_str("role").unwrap_or_default(), req.name()))
     }
 
-    /// No tags: the role's inline policy of the planned name is ours when it holds the planned
-    /// document (PutRolePolicy is idempotent, so a resend after a lost answer is harmless).
-    async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
-        find_by_content(self, ctx, planned, |s| s.get("policy") == planned.get("policy")).await
+    async fn read(&self, api: &Api<'_>, id: &str, s: &mut Value) -> Result<Option<BTreeMap<String, String>>, AwsError> {
+        let Some((role, name)) = role_and_name(id) else { return Ok(None) };
+        let out =
+            api.call("GetRolePolicy", || api.iam.get_role_policy().role_name(role).policy_name(name).send()).await?;
+        let policy = document(s, "policy", out.policy_document());
+        s.set("role", Value::from(role));
+        s.set("name", Value::from(name));
+        s.set("policy", policy);
+        Ok(Some(BTreeMap::new()))
     }
 
-    async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
-        let api = Api::new(ctx)?;
-        let (role, name) = (state.get_str("role").unwrap_or_default(), state.get_str("name").unwrap_or_default());
-        api.call("DeleteRolePolicy", || api.iam.delete_role_policy().role_name(role).policy_name(name).send())
-            .await
-            .or_not_found(NOT_FOUND)?;
+    async fn update(&self, api: &Api<'_>, _id: &str, _prior: &Value, planned: &Value) -> Result<(), AwsError> {
+        put(api, planned).await
+    }
+
+    async fn delete(&self, api: &Api<'_>, id: &str, _state: &Value, _timeout: Duration) -> Result<(), AwsError> {
+        let Some((role, name)) = role_and_name(id) else { return Ok(()) };
+        api.call("DeleteRolePolicy", || api.iam.delete_role_policy().role_name(role).policy_name(name).send()).await?;
         Ok(())
     }
 
-    async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
-        let Some((role, name)) = id.split_once(':') else {
-            return Err(AwsError::Import {
-                address: ctx.address.clone(),
-                message: format!("expected ROLE:POLICYNAME, got {id:?}"),
+    /// No tags: the role's inline policy of the planned (token-derived) name is ours when it
+    /// holds the planned document.
+    async fn locate(&self, api: &Api<'_>, _token: &str, planned: &Value) -> Result<Option<String>, AwsError> {
+        let (Some(role), Some(name)) = (planned.get_str("role"), planned.get_str("name")) else { return Ok(None) };
+        let id = format!("{role}:{name}");
+        let mut s = planned.clone();
+        match self.read(api, &id, &mut s).await {
+            Ok(Some(_)) if s.get("policy") == planned.get("policy") => Ok(Some(id)),
+            Err(e) if !e.code().is_some_and(|c| NOT_FOUND.contains(&c)) => Err(e),
+            _ => Ok(None),
+        }
+    }
+
+    fn import_seed(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
+        match role_and_name(id) {
+            Some((role, name)) => {
+                Ok(vec![("id", Value::from(id)), ("role", Value::from(role)), ("name", Value::from(name))])
             }
-            .into());
-        };
-        import_via_read(
-            self,
-            ctx,
-            id,
-            blank_state(&self.schema(), [("role", Value::from(role)), ("name", Value::from(name))]),
-        )
-        .await
+            None => Err(format!("expected ROLE:POLICYNAME, got {id:?}")),
+        }
     }
 }
 
-async fn put(ctx: &Ctx, planned: &Value) -> Result<(), ProviderError> {
-    let api = Api::new(ctx)?;
+async fn put(api: &Api<'_>, planned: &Value) -> Result<(), AwsError> {
     let req = api
         .iam
         .put_role_policy()

@@ -3,7 +3,7 @@
 //! call when one object is gone).
 
 use super::ec2::filter;
-use crate::api::Api;
+use crate::api::{Api, NotFound};
 use crate::error::AwsError;
 use aws_sdk_ec2::types::{
     Address, InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcPeeringConnection,
@@ -104,4 +104,15 @@ pub async fn peering(api: &Api<'_>, id: &str) -> Result<Option<VpcPeeringConnect
             Ok(keyed(out.vpc_peering_connections(), |p| p.vpc_peering_connection_id()))
         })
         .await
+}
+
+/// Not coalesced: network ACLs are few per configuration. By ID, not by filter (moto has no
+/// `network-acl-id` filter); moto says InvalidRouteTableID.NotFound for a missing ACL.
+pub async fn network_acl(api: &Api<'_>, id: &str) -> Result<Option<aws_sdk_ec2::types::NetworkAcl>, AwsError> {
+    let req = api.ec2.describe_network_acls().network_acl_ids(id);
+    let out = api
+        .call("DescribeNetworkAcls", || req.clone().send())
+        .await
+        .or_not_found(&["InvalidNetworkAclID.NotFound", "InvalidRouteTableID.NotFound"])?;
+    Ok(out.and_then(|o| o.network_acls().iter().find(|a| a.network_acl_id() == Some(id)).cloned()))
 }

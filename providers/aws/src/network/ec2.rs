@@ -35,19 +35,36 @@ pub async fn sync_tags(api: &Api<'_>, id: &str, prior: &Value, planned: &Value) 
     let old = crate::values::string_map(prior.get("tags_all"));
     let new = tags::desired(api, planned);
     let (removed, changed) = tags::diff(&old, &new);
+    set_tags(api, id, &removed, &changed).await
+}
+
+/// Removes `removed` and sets `changed` on the EC2 object `id`.
+pub async fn set_tags(
+    api: &Api<'_>,
+    id: &str,
+    removed: &[String],
+    changed: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
     if !removed.is_empty() {
         let mut req = api.ec2.delete_tags().resources(id);
-        for k in &removed {
+        for k in removed {
             req = req.tags(Tag::builder().key(k).build());
         }
         api.call("DeleteTags", || req.clone().send()).await?;
     }
     if !changed.is_empty() {
         let mut req = api.ec2.create_tags().resources(id);
-        for (k, v) in &changed {
+        for (k, v) in changed {
             req = req.tags(Tag::builder().key(k).value(v).build());
         }
         api.call("CreateTags", || req.clone().send()).await?;
     }
     Ok(())
+}
+
+/// The tags a user owns: the intent tag is ours (data sources never show it).
+pub fn user_tags(tags: &[Tag]) -> BTreeMap<String, String> {
+    let mut out = tags_map(tags);
+    out.remove(meshplan_provider::INTENT_TAG);
+    out
 }

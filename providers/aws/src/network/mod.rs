@@ -2,10 +2,20 @@
 
 mod described;
 mod ec2;
-pub(crate) use ec2::tags_map;
+pub(crate) use ec2::{set_tags as ec2_set_tags, user_tags};
 pub(crate) use vpc::{main_route_table_id, vpc_attribute};
+mod acl;
+mod acl_rule;
+mod cidr_association;
+mod default_security_group;
+mod default_vpc;
+mod dhcp_options;
+mod ec2_tag;
+mod egress_only_gateway;
 mod eip;
+mod flow_log;
 mod internet_gateway;
+mod legacy_sg_rule;
 mod located;
 mod nat_gateway;
 mod route;
@@ -18,6 +28,7 @@ mod subnet;
 mod vpc;
 mod vpc_peering;
 
+use crate::skeleton::Managed;
 use meshplan_provider::ResourceType;
 use std::sync::Arc;
 
@@ -25,7 +36,7 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
     vec![
         Arc::new(vpc::Vpc),
         Arc::new(subnet::Subnet),
-        Arc::new(internet_gateway::InternetGateway),
+        Arc::new(Managed(internet_gateway::InternetGateway)),
         Arc::new(eip::Eip),
         Arc::new(nat_gateway::NatGateway),
         Arc::new(route_table::RouteTable),
@@ -35,6 +46,18 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(security_group::SecurityGroup),
         Arc::new(sg_rule::SecurityGroupRule { egress: false }),
         Arc::new(sg_rule::SecurityGroupRule { egress: true }),
+        Arc::new(Managed(egress_only_gateway::EgressOnlyGateway)),
+        Arc::new(Managed(dhcp_options::DhcpOptions)),
+        Arc::new(Managed(dhcp_options::DhcpOptionsAssociation)),
+        Arc::new(Managed(ec2_tag::Ec2Tag)),
+        Arc::new(Managed(default_vpc::DefaultVpc)),
+        Arc::new(Managed(acl::NetworkAclType)),
+        Arc::new(Managed(acl::DefaultNetworkAcl)),
+        Arc::new(Managed(flow_log::FlowLog)),
+        Arc::new(Managed(default_security_group::DefaultSecurityGroup)),
+        Arc::new(Managed(legacy_sg_rule::LegacyRule)),
+        Arc::new(Managed(acl_rule::AclRule)),
+        Arc::new(Managed(cidr_association::CidrAssociation)),
         Arc::new(vpc_peering::PeeringConnection),
         Arc::new(vpc_peering::PeeringAccepter),
         Arc::new(vpc_peering::PeeringOptions),

@@ -24,19 +24,19 @@ pub struct SecurityGroup;
 const NOT_FOUND: &[&str] = &["InvalidGroup.NotFound", "InvalidSecurityGroupID.NotFound"];
 
 #[derive(Clone, Copy, PartialEq)]
-enum Direction {
+pub(super) enum Direction {
     Ingress,
     Egress,
 }
 
 impl Direction {
-    fn attr(self) -> &'static str {
+    pub(super) fn attr(self) -> &'static str {
         match self {
             Direction::Ingress => "ingress",
             Direction::Egress => "egress",
         }
     }
-    fn permissions(self, g: &Ec2Group) -> &[IpPermission] {
+    pub(super) fn permissions(self, g: &Ec2Group) -> &[IpPermission] {
         match self {
             Direction::Ingress => g.ip_permissions(),
             Direction::Egress => g.ip_permissions_egress(),
@@ -210,7 +210,7 @@ impl SecurityGroup {
 }
 
 /// No block of this direction written (the engine hands absent blocks over as `[]`).
-fn unconfigured(rules: &Value) -> bool {
+pub(super) fn unconfigured(rules: &Value) -> bool {
     rules.is_null() || rules.as_list().is_some_and(|l| l.is_empty())
 }
 
@@ -220,7 +220,7 @@ fn default_egress() -> IpPermission {
 
 /// Resent after a lost answer, a revoke says InvalidPermission.NotFound and an authorize
 /// InvalidPermission.Duplicate: both mean the lost attempt did the work (each call is atomic).
-async fn change_rules(
+pub(super) async fn change_rules(
     api: &Api<'_>,
     id: &str,
     dir: Direction,

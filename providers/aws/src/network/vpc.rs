@@ -149,7 +149,7 @@ pub(crate) async fn vpc_attribute(
     Ok(value.and_then(|v| v.value()).unwrap_or(false))
 }
 
-async fn set_dns_attributes(
+pub(super) async fn set_dns_attributes(
     api: &Api<'_>,
     id: &str,
     prior: &Value,
@@ -183,7 +183,7 @@ pub(crate) async fn main_route_table_id(api: &Api<'_>, id: &str) -> Result<Optio
     Ok(rts.route_tables().first().and_then(|r| r.route_table_id()).map(str::to_string))
 }
 
-async fn fill_defaults(api: &Api<'_>, id: &str, s: &mut Value) -> Result<(), crate::error::AwsError> {
+pub(super) async fn fill_defaults(api: &Api<'_>, id: &str, s: &mut Value) -> Result<(), crate::error::AwsError> {
     let main = main_route_table_id(api, id).await?;
     s.set("main_route_table_id", opt_str(main.as_deref()));
     s.set("default_route_table_id", opt_str(main.as_deref()));

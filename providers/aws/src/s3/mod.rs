@@ -1,7 +1,10 @@
 //! S3 resources.
 
+mod acl;
 mod bucket;
 mod bucket_settings;
+mod encryption;
+mod logging;
 mod object;
 
 use meshplan_provider::ResourceType;
@@ -15,5 +18,8 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(bucket_settings::PublicAccessBlock),
         Arc::new(bucket_settings::Versioning),
         Arc::new(bucket_settings::OwnershipControlsResource),
+        Arc::new(crate::skeleton::Managed(encryption::Encryption)),
+        Arc::new(crate::skeleton::Managed(logging::Logging)),
+        Arc::new(crate::skeleton::Managed(acl::BucketAcl)),
     ]
 }

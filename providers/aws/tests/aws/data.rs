@@ -59,3 +59,34 @@ async fn vpc_and_subnets_lookup() {
         .await;
     assert_eq!(private.get("ids").as_list().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn ssm_parameter_value_is_sensitive_and_insecure_value_only_for_plain_types() {
+    let h = crate::support::Harness::new().await;
+    let ssm = &h.clients().ssm;
+    let put = |name: &str, value: &str, kind: aws_sdk_ssm::types::ParameterType| {
+        ssm.put_parameter().name(name).value(value).r#type(kind).send()
+    };
+    put("/eks/ami", "ami-0123", aws_sdk_ssm::types::ParameterType::String).await.unwrap();
+    put("/db/password", "hunter2", aws_sdk_ssm::types::ParameterType::SecureString).await.unwrap();
+    let plain =
+        h.data("aws_ssm_parameter", &crate::support::obj([("name", meshplan_provider::Value::from("/eks/ami"))])).await;
+    assert_eq!(plain.get("value"), &meshplan_provider::Value::from("ami-0123"));
+    assert_eq!(plain.get("insecure_value"), &meshplan_provider::Value::from("ami-0123"));
+    assert_eq!(plain.get("type"), &meshplan_provider::Value::from("String"));
+    assert_eq!(plain.get("version"), &meshplan_provider::Value::from(1i64));
+    assert!(crate::support::s(&plain, "arn").ends_with(":parameter/eks/ami"), "{plain}");
+    let secret = h
+        .data("aws_ssm_parameter", &crate::support::obj([("name", meshplan_provider::Value::from("/db/password"))]))
+        .await;
+    assert_eq!(secret.get("value"), &meshplan_provider::Value::from("hunter2"), "decrypted by default");
+    assert_eq!(secret.get("insecure_value"), &meshplan_provider::Value::Null);
+    let ds = h.data_source("aws_ssm_parameter");
+    assert!(ds.schema().attributes["value"].sensitive, "the value is marked sensitive");
+    let cfg = crate::support::complete(
+        &ds.schema(),
+        &crate::support::obj([("name", meshplan_provider::Value::from("/nope"))]),
+    );
+    let err = ds.read(&h.ctx("data.aws_ssm_parameter.x"), &cfg).await.unwrap_err();
+    assert_eq!(err.attribute.as_deref(), Some("name"), "{}", err.message);
+}

@@ -196,3 +196,62 @@ async fn cluster_node_group_irsa_and_token() {
     h.delete_and_confirm_gone("aws_iam_role", &irsa).await;
     h.delete_and_confirm_gone("aws_iam_openid_connect_provider", &oidc).await;
 }
+
+#[tokio::test]
+async fn fargate_profile_lifecycle() {
+    let h = Harness::new().await;
+    let vpc = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.3.0.0/16"))])).await;
+    let sn = h
+        .create(
+            "aws_subnet",
+            &obj([
+                ("vpc_id", vpc.get("id").clone()),
+                ("cidr_block", Value::from("10.3.1.0/24")),
+                ("availability_zone", Value::from("us-east-1a")),
+            ]),
+        )
+        .await;
+    let cluster_role = role(&h, "Fargate-Cluster-Role", "eks.amazonaws.com").await;
+    let pod_role = role(&h, "Fargate-Pod-Role", "eks-fargate-pods.amazonaws.com").await;
+    let cluster = h
+        .create(
+            "aws_eks_cluster",
+            &obj([
+                ("name", Value::from("fargate")),
+                ("role_arn", cluster_role.get("arn").clone()),
+                ("vpc_config", Value::List(vec![obj([("subnet_ids", Value::List(vec![sn.get("id").clone()]))])])),
+            ]),
+        )
+        .await;
+    let cfg = |team: &str| {
+        obj([
+            ("cluster_name", cluster.get("name").clone()),
+            ("fargate_profile_name", Value::from("kube-system")),
+            ("pod_execution_role_arn", pod_role.get("arn").clone()),
+            ("subnet_ids", Value::List(vec![sn.get("id").clone()])),
+            ("selector", Value::List(vec![obj([("namespace", Value::from("kube-system"))])])),
+            ("tags", tags([("team", team)])),
+            ("timeouts", obj([("create", Value::from("2m"))])),
+        ])
+    };
+    let token = "mp-0000000000000000000000ee";
+    let (planned, p) = h.create_with_token("aws_eks_fargate_profile", &cfg("a"), token).await;
+    assert_eq!(s(&p, "id"), "fargate:kube-system");
+    assert_eq!(s(&p, "status"), "ACTIVE");
+    assert!(s(&p, "arn").contains(":fargateprofile/fargate/kube-system"), "{p}");
+    h.assert_no_changes("aws_eks_fargate_profile", &p, &cfg("a")).await;
+    assert_eq!(h.find("aws_eks_fargate_profile", token, &planned).await.map(|f| s(&f, "id")), Some(s(&p, "id")));
+    assert_eq!(p.get("tags"), &tags([("team", "a")]));
+    // (moto's TagResource knows clusters only: a tag change is planned in place, not sent here.)
+    let retag = h.plan("aws_eks_fargate_profile", Some(&p), &cfg("b")).await;
+    assert!(!retag.replaces(), "tags change in place");
+    let p2 = p.clone();
+    let mut other_ns = cfg("b");
+    other_ns.set("selector", Value::List(vec![obj([("namespace", Value::from("apps"))])]));
+    h.assert_replaces("aws_eks_fargate_profile", &p2, &other_ns, "selector").await;
+    assert_eq!(
+        h.import("aws_eks_fargate_profile", "fargate:kube-system").await.get("pod_execution_role_arn"),
+        pod_role.get("arn")
+    );
+    h.delete_and_confirm_gone("aws_eks_fargate_profile", &p2).await;
+}

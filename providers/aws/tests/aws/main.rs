@@ -5,10 +5,14 @@
 mod support;
 
 mod adoption;
+mod autoscaling;
 mod data;
 mod eks;
 mod end_to_end;
 mod iam;
+mod kms;
+mod logs;
 mod mocks;
 mod network;
 mod s3;
+mod skeleton;

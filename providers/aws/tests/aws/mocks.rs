@@ -619,3 +619,173 @@ async fn node_group_version_upgrade_sends_force_update_version() {
     rt.update(&ctx, &prior, &planned.state).await.unwrap();
     assert_eq!(upgrade.num_calls(), 1, "the upgrade carried force");
 }
+
+#[tokio::test]
+async fn eks_addon_version_default_and_most_recent() {
+    use aws_sdk_eks::operation::describe_addon_versions::DescribeAddonVersionsOutput;
+    use aws_sdk_eks::types::{AddonInfo, AddonVersionInfo, Compatibility};
+    let version = |v: &str, default: bool| {
+        AddonVersionInfo::builder()
+            .addon_version(v)
+            .compatibilities(Compatibility::builder().cluster_version("1.29").default_version(default).build())
+            .build()
+    };
+    let answer = DescribeAddonVersionsOutput::builder()
+        .addons(
+            AddonInfo::builder()
+                .addon_name("vpc-cni")
+                .addon_versions(version("v1.18.1-eksbuild.3", true))
+                .addon_versions(version("v1.19.0-eksbuild.1", false))
+                .addon_versions(version("v1.9.3-eksbuild.7", false))
+                .build(),
+        )
+        .build();
+    let rule = mock!(Eks::describe_addon_versions).then_output(move || answer.clone());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&rule]);
+    let ctx = ctx_with(eks, None, "data.aws_eks_addon_version.cni");
+    let ds = AwsProvider.data_sources().into_iter().find(|d| d.type_name() == "aws_eks_addon_version").unwrap();
+    let read = |most_recent: bool| {
+        let cfg = complete(
+            &ds.schema(),
+            &obj([
+                ("addon_name", Value::from("vpc-cni")),
+                ("kubernetes_version", Value::from("1.29")),
+                ("most_recent", Value::from(most_recent)),
+            ]),
+        );
+        let (ds, ctx) = (ds.clone(), ctx.clone());
+        async move { ds.read(&ctx, &cfg).await }
+    };
+    assert_eq!(read(false).await.unwrap().get("version"), &Value::from("v1.18.1-eksbuild.3"), "the default");
+    assert_eq!(read(true).await.unwrap().get("version"), &Value::from("v1.19.0-eksbuild.1"), "newest by number");
+}
+
+#[tokio::test]
+async fn eks_access_policy_association() {
+    use aws_sdk_eks::operation::associate_access_policy::AssociateAccessPolicyOutput;
+    use aws_sdk_eks::operation::disassociate_access_policy::DisassociateAccessPolicyOutput;
+    use aws_sdk_eks::operation::list_associated_access_policies::ListAssociatedAccessPoliciesOutput;
+    use aws_sdk_eks::types::{AccessScope, AccessScopeType, AssociatedAccessPolicy};
+    let policy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
+    let associated = move || {
+        AssociatedAccessPolicy::builder()
+            .policy_arn(policy)
+            .access_scope(
+                AccessScope::builder().r#type(AccessScopeType::Namespace).namespaces("b").namespaces("a").build(),
+            )
+            .associated_at(aws_smithy_types::DateTime::from_secs(1_700_000_000))
+            .modified_at(aws_smithy_types::DateTime::from_secs(1_700_000_600))
+            .build()
+    };
+    let associate = mock!(Eks::associate_access_policy).then_output(|| AssociateAccessPolicyOutput::builder().build());
+    let list = mock!(Eks::list_associated_access_policies)
+        .sequence()
+        // Read back after the create, then the import; afterwards it is gone.
+        .output(move || ListAssociatedAccessPoliciesOutput::builder().associated_access_policies(associated()).build())
+        .times(2)
+        .output(|| ListAssociatedAccessPoliciesOutput::builder().build())
+        .repeatedly()
+        .build();
+    let disassociate =
+        mock!(Eks::disassociate_access_policy).then_output(|| DisassociateAccessPolicyOutput::builder().build());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&associate, &list, &disassociate]);
+    let ctx = ctx_with(eks, None, "aws_eks_access_policy_association.view");
+    let rt = resource("aws_eks_access_policy_association");
+    let principal = "arn:aws:iam::123456789012:role/dev";
+    let cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        ("principal_arn", Value::from(principal)),
+        ("policy_arn", Value::from(policy)),
+        (
+            "access_scope",
+            Value::List(vec![obj([
+                ("type", Value::from("namespace")),
+                ("namespaces", Value::List(vec![Value::from("a"), Value::from("b")])),
+            ])]),
+        ),
+    ]);
+    let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap();
+    let id = format!("foo#{principal}#{policy}");
+    assert_eq!(state.get("id"), &Value::from(id.as_str()));
+    assert_eq!(state.get("associated_at"), &Value::from("2023-11-14T22:13:20Z"));
+    assert_eq!(state.get("modified_at"), &Value::from("2023-11-14T22:23:20Z"));
+    let scope = &state.get("access_scope").as_list().unwrap()[0];
+    assert_eq!(scope.get("namespaces"), &Value::List(vec![Value::from("a"), Value::from("b")]));
+    let imported = rt.import(&ctx, &id).await.unwrap();
+    assert_eq!(imported.get("policy_arn"), &Value::from(policy));
+    assert!(rt.import(&ctx, "no-hashes").await.is_err());
+    rt.delete(&ctx, &state).await.unwrap();
+    assert!(rt.read(&ctx, &state).await.unwrap().is_none(), "gone once the list no longer holds it");
+}
+
+#[tokio::test]
+async fn eks_identity_provider_config_waits_for_active_and_gone() {
+    use aws_sdk_eks::operation::associate_identity_provider_config::AssociateIdentityProviderConfigOutput;
+    use aws_sdk_eks::operation::describe_identity_provider_config::{
+        DescribeIdentityProviderConfigError, DescribeIdentityProviderConfigOutput,
+    };
+    use aws_sdk_eks::operation::disassociate_identity_provider_config::DisassociateIdentityProviderConfigOutput;
+    use aws_sdk_eks::types::{ConfigStatus, IdentityProviderConfigResponse, OidcIdentityProviderConfig};
+    let answer = |status: ConfigStatus| {
+        DescribeIdentityProviderConfigOutput::builder()
+            .identity_provider_config(
+                IdentityProviderConfigResponse::builder()
+                    .oidc(
+                        OidcIdentityProviderConfig::builder()
+                            .identity_provider_config_name("okta")
+                            .identity_provider_config_arn(
+                                "arn:aws:eks:us-east-1:123456789012:identityproviderconfig/foo/oidc/okta/1",
+                            )
+                            .issuer_url("https://example.okta.com")
+                            .client_id("kubernetes")
+                            .username_claim("email")
+                            .status(status)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    };
+    let associate = mock!(Eks::associate_identity_provider_config)
+        .then_output(|| AssociateIdentityProviderConfigOutput::builder().build());
+    let describe = mock!(Eks::describe_identity_provider_config)
+        .sequence()
+        .output(move || answer(ConfigStatus::Creating))
+        .output(move || answer(ConfigStatus::Active))
+        .times(3)
+        .output(move || answer(ConfigStatus::Deleting))
+        .error(|| {
+            DescribeIdentityProviderConfigError::ResourceNotFoundException(
+                ResourceNotFoundException::builder().meta(meta("ResourceNotFoundException")).build(),
+            )
+        })
+        .repeatedly()
+        .build();
+    let disassociate = mock!(Eks::disassociate_identity_provider_config)
+        .then_output(|| DisassociateIdentityProviderConfigOutput::builder().build());
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&associate, &describe, &disassociate]);
+    let ctx = ctx_with(eks, None, "aws_eks_identity_provider_config.okta");
+    let rt = resource("aws_eks_identity_provider_config");
+    let cfg = obj([
+        ("cluster_name", Value::from("foo")),
+        (
+            "oidc",
+            Value::List(vec![obj([
+                ("identity_provider_config_name", Value::from("okta")),
+                ("issuer_url", Value::from("https://example.okta.com")),
+                ("client_id", Value::from("kubernetes")),
+                ("username_claim", Value::from("email")),
+            ])]),
+        ),
+    ]);
+    // CREATING, then ACTIVE: the waiter polls; the read back sees ACTIVE.
+    let state = rt.create(&ctx, &plan_create(&rt, &ctx, &cfg).await).await.unwrap();
+    assert_eq!(state.get("id"), &Value::from("foo:okta"));
+    assert_eq!(state.get("status"), &Value::from("ACTIVE"));
+    assert!(state.get_str("arn").unwrap().contains(":identityproviderconfig/foo/oidc/okta/"));
+    let imported = rt.import(&ctx, "foo:okta").await.unwrap();
+    assert_eq!(imported.get("oidc").as_list().unwrap()[0].get("username_claim"), &Value::from("email"));
+    // DELETING, then not found: delete waits until it is gone.
+    rt.delete(&ctx, &state).await.unwrap();
+    assert!(rt.read(&ctx, &state).await.unwrap().is_none());
+}

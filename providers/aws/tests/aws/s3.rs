@@ -210,3 +210,100 @@ async fn object_headers_storage_class_and_arn() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn bucket_encryption_configuration() {
+    let h = crate::support::Harness::new().await;
+    let b = h.create("aws_s3_bucket", &crate::support::obj([("bucket", Value::from("encrypted"))])).await;
+    let cfg = |alg: &str, key: Option<&str>| {
+        let mut default = crate::support::obj([("sse_algorithm", Value::from(alg))]);
+        if let Some(k) = key {
+            default.set("kms_master_key_id", Value::from(k));
+        }
+        crate::support::obj([
+            ("bucket", b.get("id").clone()),
+            (
+                "rule",
+                Value::List(vec![crate::support::obj([(
+                    "apply_server_side_encryption_by_default",
+                    Value::List(vec![default]),
+                )])]),
+            ),
+        ])
+    };
+    let e = h.create("aws_s3_bucket_server_side_encryption_configuration", &cfg("aws:kms", Some("alias/s3"))).await;
+    assert_eq!(e.get("id"), b.get("id"));
+    let rule = &e.get("rule").as_list().unwrap()[0];
+    let default = &rule.get("apply_server_side_encryption_by_default").as_list().unwrap()[0];
+    assert_eq!(default.get("sse_algorithm"), &Value::from("aws:kms"));
+    assert_eq!(default.get("kms_master_key_id"), &Value::from("alias/s3"));
+    h.assert_no_changes("aws_s3_bucket_server_side_encryption_configuration", &e, &cfg("aws:kms", Some("alias/s3")))
+        .await;
+    let e2 = h.update("aws_s3_bucket_server_side_encryption_configuration", &e, &cfg("AES256", None)).await;
+    let default2 =
+        &e2.get("rule").as_list().unwrap()[0].get("apply_server_side_encryption_by_default").as_list().unwrap()[0]
+            .clone();
+    assert_eq!(default2.get("sse_algorithm"), &Value::from("AES256"));
+    let imported = h.import("aws_s3_bucket_server_side_encryption_configuration", "encrypted").await;
+    assert_eq!(imported.get("rule"), e2.get("rule"));
+    let planned = h.plan("aws_s3_bucket_server_side_encryption_configuration", None, &cfg("AES256", None)).await.state;
+    assert!(h.find("aws_s3_bucket_server_side_encryption_configuration", "mp-1", &planned).await.is_some());
+    h.delete_and_confirm_gone("aws_s3_bucket_server_side_encryption_configuration", &e2).await;
+}
+
+#[tokio::test]
+async fn bucket_logging_into_a_bucket_whose_policy_allows_it() {
+    let h = Harness::new().await;
+    let source = h.create("aws_s3_bucket", &obj([("bucket", Value::from("app"))])).await;
+    let logs = h.create("aws_s3_bucket", &obj([("bucket", Value::from("app-logs"))])).await;
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"arn:aws:s3:::app-logs/*"}]}"#;
+    h.create("aws_s3_bucket_policy", &obj([("bucket", logs.get("id").clone()), ("policy", Value::from(policy))])).await;
+    let cfg = |prefix: &str| {
+        obj([
+            ("bucket", source.get("id").clone()),
+            ("target_bucket", logs.get("id").clone()),
+            ("target_prefix", Value::from(prefix)),
+        ])
+    };
+    let l = h.create("aws_s3_bucket_logging", &cfg("access/")).await;
+    assert_eq!(s(&l, "id"), "app");
+    assert_eq!(l.get("target_bucket"), &Value::from("app-logs"));
+    assert_eq!(l.get("target_object_key_format"), &Value::List(vec![]));
+    h.assert_no_changes("aws_s3_bucket_logging", &l, &cfg("access/")).await;
+    let l2 = h.update("aws_s3_bucket_logging", &l, &cfg("other/")).await;
+    assert_eq!(l2.get("target_prefix"), &Value::from("other/"));
+    assert_eq!(h.import("aws_s3_bucket_logging", "app").await.get("target_prefix"), &Value::from("other/"));
+    let planned = h.plan("aws_s3_bucket_logging", None, &cfg("other/")).await.state;
+    assert!(h.find("aws_s3_bucket_logging", "mp-1", &planned).await.is_some());
+    assert!(h
+        .find("aws_s3_bucket_logging", "mp-1", &h.plan("aws_s3_bucket_logging", None, &cfg("x/")).await.state)
+        .await
+        .is_none());
+    h.delete_and_confirm_gone("aws_s3_bucket_logging", &l2).await;
+}
+
+#[tokio::test]
+async fn bucket_canned_acl() {
+    let h = Harness::new().await;
+    let b = h.create("aws_s3_bucket", &obj([("bucket", Value::from("acl-bucket"))])).await;
+    let cfg = |acl: &str| obj([("bucket", b.get("id").clone()), ("acl", Value::from(acl))]);
+    let a = h.create("aws_s3_bucket_acl", &cfg("private")).await;
+    assert_eq!(s(&a, "id"), "acl-bucket,private");
+    h.assert_no_changes("aws_s3_bucket_acl", &a, &cfg("private")).await;
+    let a2 = h.update("aws_s3_bucket_acl", &a, &cfg("log-delivery-write")).await;
+    assert_eq!(a2.get("acl"), &Value::from("log-delivery-write"));
+    let grants = h.clients().s3.get_bucket_acl().bucket("acl-bucket").send().await.unwrap();
+    assert!(
+        grants.grants().iter().any(|g| g.grantee().and_then(|x| x.uri()).is_some_and(|u| u.ends_with("/LogDelivery"))),
+        "the canned ACL reached S3: {grants:?}"
+    );
+    assert_eq!(h.import("aws_s3_bucket_acl", "acl-bucket,private").await.get("acl"), &Value::from("private"));
+    let rt = h.resource("aws_s3_bucket_acl");
+    let planned = h.plan("aws_s3_bucket_acl", None, &obj([("bucket", b.get("id").clone())])).await.state;
+    let err = rt.create(&h.ctx("aws_s3_bucket_acl.x"), &planned).await.unwrap_err();
+    assert_eq!(err.attribute.as_deref(), Some("acl"), "{}", err.message);
+    // Destroy forgets; a deleted bucket reads as gone.
+    h.delete("aws_s3_bucket_acl", &a2).await;
+    h.delete("aws_s3_bucket", &b).await;
+    assert!(h.read("aws_s3_bucket_acl", &a2).await.is_none());
+}

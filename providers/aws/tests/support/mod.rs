@@ -180,7 +180,9 @@ impl Harness {
 }
 
 pub fn provider_config(url: &str, region: &str) -> Value {
-    let endpoints = Value::object(["ec2", "iam", "eks", "s3", "sts"].map(|s| (s, Value::from(url))));
+    let endpoints = Value::object(
+        ["autoscaling", "ec2", "iam", "eks", "kms", "logs", "s3", "ssm", "sts"].map(|s| (s, Value::from(url))),
+    );
     complete(
         &AwsProvider.config_schema(),
         &Value::object([
