@@ -15,7 +15,7 @@ variable "region" {
 }
 
 variable "aws_endpoints" {
-  description = "Service endpoint overrides (ec2, iam, eks, s3, sts), e.g. a local emulator; empty for AWS itself."
+  description = "Service endpoint overrides (ec2, iam, eks, s3, sts, logs), e.g. a local emulator; empty for AWS itself."
   type        = map(string)
   default     = {}
 }
@@ -92,7 +92,8 @@ provider "aws" {
     iam = lookup(var.aws_endpoints, "iam", null)
     eks = lookup(var.aws_endpoints, "eks", null)
     s3  = lookup(var.aws_endpoints, "s3", null)
-    sts = lookup(var.aws_endpoints, "sts", null)
+    sts  = lookup(var.aws_endpoints, "sts", null)
+    logs = lookup(var.aws_endpoints, "logs", null)
   }
   s3_use_path_style = length(var.aws_endpoints) > 0
   default_tags {

@@ -51,11 +51,14 @@ url = os.environ["MOTO_URL"]
 ec2 = boto3.client("ec2", endpoint_url=url)
 eks = boto3.client("eks", endpoint_url=url)
 iam = boto3.client("iam", endpoint_url=url)
+logs = boto3.client("logs", endpoint_url=url)
 cluster, what = sys.argv[1], sys.argv[2]
 role = cluster + "-aws-node"
-def trust(r):
-    doc = iam.get_role(RoleName=r)["Role"]["AssumeRolePolicyDocument"]
+def trust_of(role):
+    doc = role["AssumeRolePolicyDocument"]
     return json.loads(urllib.parse.unquote(doc)) if isinstance(doc, str) else doc
+def trust(r):
+    return trust_of(iam.get_role(RoleName=r)["Role"])
 if what == "role-arn":
     print(iam.get_role(RoleName=role)["Role"]["Arn"])
 elif what == "node-role-arn":
@@ -78,6 +81,14 @@ elif what == "oidc":
     ps = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
     p = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=ps[0]["Arn"])
     print(len(ps), p["Url"] == issuer.replace("https://", ""), ",".join(p["ClientIDList"]))
+elif what == "flow-logs":
+    vpc = [v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")][0]["VpcId"]
+    fl = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc]}])["FlowLogs"]
+    group = cluster + "-vpc-flow-logs-cw-group"
+    groups = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    role = iam.get_role(RoleName=cluster + "-vpc-flow-logs")["Role"]
+    print(len(fl), fl[0]["TrafficType"], group in (fl[0].get("LogGroupName"), fl[0].get("LogDestination", "").split("log-group:")[-1].removesuffix(":*")), fl[0]["DeliverLogsPermissionArn"] == role["Arn"],
+          [g["retentionInDays"] for g in groups], trust_of(role)["Statement"][0]["Principal"]["Service"])
 elif what == "left":
     n = len(eks.list_clusters()["clusters"])
     n += len([r for r in iam.list_roles()["Roles"] if not r["Path"].startswith("/aws-service-role/")])
@@ -85,6 +96,8 @@ elif what == "left":
     n += len([v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")])
     n += len(ec2.describe_nat_gateways(Filters=[{"Name": "state", "Values": ["pending", "available"]}])["NatGateways"])
     n += len(ec2.describe_addresses()["Addresses"])
+    n += len(ec2.describe_flow_logs()["FlowLogs"])
+    n += len(logs.describe_log_groups()["logGroups"])
     print(n)
 PY
 }
@@ -100,6 +113,8 @@ echo "graph: $("$MESHPLAN" graph | grep -cE '^  "[^"]+" \[') nodes, $("$MESHPLAN
 k() { kubectl --kubeconfig "$emu/$cluster.kubeconfig" "$@"; }
 
 role_arn="$(aws_check role-arn)"
+expect "VPC flow logs to the seed's log group, written by their own role" "$(aws_check flow-logs)" \
+  "1 ALL True True [30] vpc-flow-logs.amazonaws.com"
 expect "aws_node_role_arn output = the role" "$("$MESHPLAN" output -raw aws_node_role_arn)" "$role_arn"
 expect "IRSA role" "$(aws_check role)" "sts:AssumeRoleWithWebIdentity True AmazonEKS_CNI_Policy"
 expect "IRSA trust (:aud, :sub)" "$(aws_check trust)" \
