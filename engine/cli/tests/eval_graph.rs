@@ -53,6 +53,7 @@ fn env() -> EvalEnv {
         plan_timestamp: "2030-01-01T00:00:00Z".into(),
         functions: std::sync::Arc::new(reg.functions.clone()),
         workspace: "default".into(),
+        timestamp_known: true,
     }
 }
 

@@ -206,3 +206,15 @@ fn constant_locals_in_nested_modules_are_known() {
     w.run(&["apply", "-auto-approve"]).ok();
     w.run(&["plan", "-detailed-exitcode"]).code(0);
 }
+
+/// `timestamp()` is unknown while planning and known during apply, as in Terraform: a
+/// resource argument using it plans as "(known after apply)" and applies without an
+/// "inconsistent final plan" (it used to have a value at plan time that apply then changed).
+#[test]
+fn timestamp_is_known_only_during_apply() {
+    let w = Work::new("resource \"meshplan_data\" \"t\" {\n  input = timestamp()\n}\n\noutput \"t\" {\n  value = meshplan_data.t.output\n}\n");
+    w.run(&["plan"]).ok().stdout_has("input  = (known after apply)");
+    w.run(&["apply", "-auto-approve"]).ok();
+    let t = w.run(&["output", "-raw", "t"]).ok().stdout.clone();
+    assert!(t.len() == 20 && t.ends_with('Z') && t.as_bytes()[10] == b'T', "not an RFC 3339 UTC time: {t:?}");
+}

@@ -45,6 +45,9 @@ pub struct Env<'a> {
     pub base_dir: &'a std::path::Path,
     /// The plan's timestamp in RFC 3339, returned by `plantimestamp()`.
     pub plan_timestamp: &'a str,
+    /// Whether `timestamp()` has a value: during apply. While planning it is unknown, as in
+    /// Terraform, so that the value apply computes is never "inconsistent" with the plan.
+    pub timestamp_known: bool,
 }
 
 /// Calls the builtin function `name`.

@@ -16,7 +16,10 @@ pub(crate) fn plantimestamp(_: &[Value], env: &Env) -> Result {
 }
 
 /// Now, in UTC. Impure: changes on every call.
-pub(crate) fn timestamp(_: &[Value], _: &Env) -> Result {
+pub(crate) fn timestamp(_: &[Value], env: &Env) -> Result {
+    if !env.timestamp_known {
+        return Ok(Value::Unknown);
+    }
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|_| FunctionError::new("the system clock is before 1970"))?;

@@ -43,6 +43,8 @@ pub struct EvalEnv {
     pub functions: Arc<HashMap<String, Function>>,
     /// `terraform.workspace`.
     pub workspace: String,
+    /// `timestamp()` is known during apply (and in `console`), unknown while planning.
+    pub timestamp_known: bool,
 }
 
 /// Everything an expression can see.

@@ -217,7 +217,11 @@ pub(super) fn call_function(ev: &Evaluator<'_, '_>, f: &FuncCall) -> R {
                 .map_err(|m| fn_error(&full, func.signature, redact(m, &args), f, ev));
         }
     }
-    let env = meshplan_functions::Env { base_dir: &ev.scope.module_dir, plan_timestamp: &ev.scope.env.plan_timestamp };
+    let env = meshplan_functions::Env {
+        base_dir: &ev.scope.module_dir,
+        plan_timestamp: &ev.scope.env.plan_timestamp,
+        timestamp_known: ev.scope.env.timestamp_known,
+    };
     if !meshplan_functions::exists(&full) {
         let mut names: Vec<&str> = meshplan_functions::names().to_vec();
         names.extend(EVALUATOR_FUNCTIONS);

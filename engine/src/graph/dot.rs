@@ -4,7 +4,7 @@
 use super::{Graph, Node};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Every node (`graph -type=plan`): Terraform's `[root] name` ids, `(expand)` on the nodes a
 /// walk expands into instances.
@@ -67,11 +67,51 @@ pub fn to_dot_resources(g: &Graph) -> String {
             }
         }
     }
-    for (a, b) in edges {
-        s.push_str(&format!("  \"{}\" -> \"{}\";\n", esc(&a), esc(&b)));
+    for (a, b) in transitive_reduction(&edges) {
+        s.push_str(&format!("  \"{}\" -> \"{}\";\n", esc(a), esc(b)));
     }
     s.push_str("}\n");
     s
+}
+
+/// Drops every edge `a -> c` that a longer path `a -> b -> ... -> c` already implies, as
+/// Terraform reduces its graph before printing it: a large configuration otherwise draws
+/// thousands of redundant arrows that Graphviz cannot lay out.
+fn transitive_reduction(edges: &BTreeSet<(String, String)>) -> Vec<(&str, &str)> {
+    let mut deps: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (a, b) in edges {
+        deps.entry(a.as_str()).or_default().insert(b.as_str());
+    }
+    fn fill<'a>(
+        n: &'a str,
+        deps: &BTreeMap<&'a str, BTreeSet<&'a str>>,
+        memo: &mut BTreeMap<&'a str, BTreeSet<&'a str>>,
+    ) {
+        if memo.contains_key(n) {
+            return;
+        }
+        memo.insert(n, BTreeSet::new()); // the graph is acyclic; this only guards recursion
+        let mut all = BTreeSet::new();
+        for d in deps.get(n).into_iter().flatten() {
+            fill(d, deps, memo);
+            all.insert(*d);
+            all.extend(memo[d].iter().copied());
+        }
+        memo.insert(n, all);
+    }
+    let mut reach = BTreeMap::new();
+    for n in deps.keys() {
+        fill(n, &deps, &mut reach);
+    }
+    let mut out = Vec::new();
+    for (a, direct) in &deps {
+        for b in direct {
+            if !direct.iter().any(|c| c != b && reach[c].contains(b)) {
+                out.push((*a, *b));
+            }
+        }
+    }
+    out
 }
 
 /// Terraform's node id: `[root] aws_vpc.a (expand)`, `[root] var.v`, `[root] provider["aws"]`.
@@ -85,4 +125,20 @@ fn id(n: &Node) -> String {
 
 fn esc(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::transitive_reduction;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn implied_edges_are_dropped() {
+        let edges: BTreeSet<(String, String)> =
+            [("a", "b"), ("b", "c"), ("a", "c"), ("a", "d"), ("c", "d"), ("e", "d")]
+                .iter()
+                .map(|(x, y)| (x.to_string(), y.to_string()))
+                .collect();
+        assert_eq!(transitive_reduction(&edges), [("a", "b"), ("b", "c"), ("c", "d"), ("e", "d")]);
+    }
 }

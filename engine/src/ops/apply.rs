@@ -4,6 +4,7 @@ use super::workspace::Workspace;
 use crate::addrs::{Mode, ProviderConfigAddr, Target};
 use crate::config::Module;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::eval::EvalEnv;
 use crate::graph::{build_graph_with, config_address, DestroyEdgeInput, DestroyOrder, ImpliedInput};
 use crate::plan::{Action, Plan};
 use crate::walk::{Hook, Phase, Stop, WalkOptions, Walker};
@@ -107,7 +108,7 @@ pub async fn apply(
         root,
         &graph,
         &ws.registry,
-        ws.env(plan.timestamp.clone()),
+        EvalEnv { timestamp_known: true, ..ws.env(plan.timestamp.clone()) },
         Phase::Apply,
         options,
         hook,

@@ -24,7 +24,7 @@ pub struct Console<'a> {
 
 impl<'a> Console<'a> {
     pub fn new(ws: &Workspace, root: &'a Module, snapshot: &'a Snapshot) -> Result<Self, Diagnostics> {
-        let env = ws.env(super::workspace::now_rfc3339());
+        let env = EvalEnv { timestamp_known: true, ..ws.env(super::workspace::now_rfc3339()) };
         let mut vars = collect(root, &ws.dir, &ws.sources, &ws.vars, &env)?;
         let scope = Scope::new(&crate::eval::UnknownLookup, &env, root.dir.clone());
         for (name, v) in &root.variables {

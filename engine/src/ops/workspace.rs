@@ -118,6 +118,7 @@ impl Workspace {
             plan_timestamp,
             functions: Arc::new(self.registry.functions.clone()),
             workspace: self.name.clone(),
+            timestamp_known: false,
         }
     }
 

@@ -25,7 +25,7 @@ pub fn fixtures() -> PathBuf {
 
 pub fn run(name: &str, args: &[Value]) -> Result<Value, FunctionError> {
     let base = fixtures();
-    call(name, args, &Env { base_dir: &base, plan_timestamp: PLAN_TIMESTAMP })
+    call(name, args, &Env { base_dir: &base, plan_timestamp: PLAN_TIMESTAMP, timestamp_known: true })
 }
 
 pub fn json(text: &str) -> Value {
