@@ -72,7 +72,10 @@ pub fn run(ctx: &Ctx, c: StateCommand) -> i32 {
             }
             ctx.shell.line(&format!("Successfully moved {} object(s).", moves.len()));
         }),
-        StateCommand::Pull => Ok(ctx.shell.out(&state_io::pull(&session.snapshot))),
+        StateCommand::Pull => {
+            ctx.shell.out(&state_io::pull(&session.snapshot));
+            Ok(())
+        }
         StateCommand::Push { path, force, .. } => {
             state_io::push(session.backend.as_ref(), &ws.encryption.state, &session.snapshot, &path, force)
                 .map(|serial| ctx.shell.line(&format!("State pushed from {} (serial {serial}).", path.display())))

@@ -207,36 +207,6 @@ fn align_equals(lines: &mut [String], verbatim: &[bool]) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn indents_and_aligns() {
-        let src =
-            "resource \"a\" \"b\" {\nx = 1\n    longer_name   =   \"v\"\ntags = {\nName = \"n\"\n\"a.b/c\"=1\n}\n}\n";
-        let want = "resource \"a\" \"b\" {\n  x           = 1\n  longer_name = \"v\"\n  tags = {\n    Name    = \"n\"\n    \"a.b/c\" = 1\n  }\n}\n";
-        assert_eq!(format_source(src), want);
-        assert_eq!(format_source(want), want, "formatting is idempotent");
-        let heredoc = "x = <<-EOT\n  a = 1\n  bbb = 2\nEOT\n";
-        assert_eq!(format_source(heredoc), heredoc, "heredoc content is a string, left as written");
-        // As terraform fmt: a heredoc's opening line aligns with its neighbours, across the body.
-        let mixed =
-            "resource \"x\" \"y\" {\n  filename = \"a\"\n  content = <<-EOT\n    b = 1\n  EOT\n  mode = \"0600\"\n}\n";
-        assert_eq!(format_source(mixed), "resource \"x\" \"y\" {\n  filename = \"a\"\n  content  = <<-EOT\n    b = 1\n  EOT\n  mode     = \"0600\"\n}\n");
-    }
-
-    #[test]
-    fn spacing_inside_lines() {
-        assert_eq!(normalize_spacing("a = [ 1,2 ]"), "a = [1, 2]");
-        assert_eq!(normalize_spacing("c = max(1 ,2 )  # keep  [ this ]"), "c = max(1, 2) # keep  [ this ]");
-        // Strings and interpolations (with strings inside) are content.
-        assert_eq!(normalize_spacing(r#"f = ["a,b" ,"${join(",", [ x ])}"]"#), r#"f = ["a,b", "${join(",", [x])}"]"#);
-        assert_eq!(normalize_spacing(r#"s = "x\" [ 1 ]""#), r#"s = "x\" [ 1 ]""#);
-        assert_eq!(normalize_spacing("e = [ ]"), "e = []");
-    }
-}
-
 /// What `fmt` found in one file.
 pub struct FmtFile {
     pub path: std::path::PathBuf,
@@ -320,5 +290,35 @@ fn collect_files(dir: &std::path::Path, recursive: bool, out: &mut Vec<std::path
         } else if [".mp.hcl", ".mpvars", ".tf", ".tfvars"].iter().any(|ext| p.to_string_lossy().ends_with(ext)) {
             out.push(p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indents_and_aligns() {
+        let src =
+            "resource \"a\" \"b\" {\nx = 1\n    longer_name   =   \"v\"\ntags = {\nName = \"n\"\n\"a.b/c\"=1\n}\n}\n";
+        let want = "resource \"a\" \"b\" {\n  x           = 1\n  longer_name = \"v\"\n  tags = {\n    Name    = \"n\"\n    \"a.b/c\" = 1\n  }\n}\n";
+        assert_eq!(format_source(src), want);
+        assert_eq!(format_source(want), want, "formatting is idempotent");
+        let heredoc = "x = <<-EOT\n  a = 1\n  bbb = 2\nEOT\n";
+        assert_eq!(format_source(heredoc), heredoc, "heredoc content is a string, left as written");
+        // As terraform fmt: a heredoc's opening line aligns with its neighbours, across the body.
+        let mixed =
+            "resource \"x\" \"y\" {\n  filename = \"a\"\n  content = <<-EOT\n    b = 1\n  EOT\n  mode = \"0600\"\n}\n";
+        assert_eq!(format_source(mixed), "resource \"x\" \"y\" {\n  filename = \"a\"\n  content  = <<-EOT\n    b = 1\n  EOT\n  mode     = \"0600\"\n}\n");
+    }
+
+    #[test]
+    fn spacing_inside_lines() {
+        assert_eq!(normalize_spacing("a = [ 1,2 ]"), "a = [1, 2]");
+        assert_eq!(normalize_spacing("c = max(1 ,2 )  # keep  [ this ]"), "c = max(1, 2) # keep  [ this ]");
+        // Strings and interpolations (with strings inside) are content.
+        assert_eq!(normalize_spacing(r#"f = ["a,b" ,"${join(",", [ x ])}"]"#), r#"f = ["a,b", "${join(",", [x])}"]"#);
+        assert_eq!(normalize_spacing(r#"s = "x\" [ 1 ]""#), r#"s = "x\" [ 1 ]""#);
+        assert_eq!(normalize_spacing("e = [ ]"), "e = []");
     }
 }

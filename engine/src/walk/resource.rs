@@ -53,13 +53,7 @@ impl Walker<'_> {
             }
             Some(ProviderSlot::Deferred { reason }) => Slot::Deferred(reason.clone()),
             Some(ProviderSlot::Failed(d)) => Slot::Failed(d.clone()),
-            None => {
-                return Err(Diagnostic::error(format!(
-                    "{key}: provider {} was not configured",
-                    provider_key.to_string()
-                ))
-                .into())
-            }
+            None => return Err(Diagnostic::error(format!("{key}: provider {provider_key} was not configured")).into()),
         };
         let schema = match key.mode {
             Mode::Managed => self.resource_type(res)?.schema(),

@@ -81,7 +81,7 @@ pub struct InstanceLookup<'a> {
 
 impl Lookup for InstanceLookup<'_> {
     fn lookup(&self, target: &Target) -> Result<Value, String> {
-        let store = locked(&self.store);
+        let store = locked(self.store);
         let mi = &self.instance;
         match target {
             Target::Var(name) => store.vars.get(&(mi.clone(), name.clone())).cloned().ok_or_else(|| {

@@ -307,6 +307,33 @@ fn text_diff(name: &str, opener: &str, before: &str, after: &str, indent: usize,
     out.push(Line::new(indent + 4, "", if opener == "jsonencode(" { ")" } else { "EOT" }));
 }
 
+/// An output value as `output` prints it (HCL syntax); sensitive ones hidden.
+pub fn output_text(v: &Value) -> String {
+    if v.contains_sensitive() {
+        return "<sensitive>".into();
+    }
+    hcl_text(v, 0)
+}
+
+fn hcl_text(v: &Value, indent: usize) -> String {
+    let pad = " ".repeat(indent + 2);
+    match v {
+        Value::String(s) if s.contains('\n') => format!("<<EOT\n{s}{}EOT", if s.ends_with('\n') { "" } else { "\n" }),
+        Value::List(l) if !l.is_empty() => {
+            let items: Vec<String> = l.iter().map(|x| format!("{pad}{},", hcl_text(x, indent + 2))).collect();
+            format!("[\n{}\n{}]", items.join("\n"), " ".repeat(indent))
+        }
+        Value::Object(m) if !m.is_empty() => {
+            let width = m.keys().map(|k| quote(k).len()).max().unwrap_or(0);
+            let items: Vec<String> =
+                m.iter().map(|(k, x)| format!("{pad}{:width$} = {}", quote(k), hcl_text(x, indent + 2))).collect();
+            format!("{{\n{}\n{}}}", items.join("\n"), " ".repeat(indent))
+        }
+        Value::Unknown => "(known after apply)".into(),
+        other => scalar(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,32 +376,5 @@ mod tests {
         let t = text(&out);
         assert!(t.contains("-   \"Action\": \"s3:Get\""), "{t}");
         assert!(t.contains("+   \"Action\": \"s3:Put\""), "{t}");
-    }
-}
-
-/// An output value as `output` prints it (HCL syntax); sensitive ones hidden.
-pub fn output_text(v: &Value) -> String {
-    if v.contains_sensitive() {
-        return "<sensitive>".into();
-    }
-    hcl_text(v, 0)
-}
-
-fn hcl_text(v: &Value, indent: usize) -> String {
-    let pad = " ".repeat(indent + 2);
-    match v {
-        Value::String(s) if s.contains('\n') => format!("<<EOT\n{s}{}EOT", if s.ends_with('\n') { "" } else { "\n" }),
-        Value::List(l) if !l.is_empty() => {
-            let items: Vec<String> = l.iter().map(|x| format!("{pad}{},", hcl_text(x, indent + 2))).collect();
-            format!("[\n{}\n{}]", items.join("\n"), " ".repeat(indent))
-        }
-        Value::Object(m) if !m.is_empty() => {
-            let width = m.keys().map(|k| quote(k).len()).max().unwrap_or(0);
-            let items: Vec<String> =
-                m.iter().map(|(k, x)| format!("{pad}{:width$} = {}", quote(k), hcl_text(x, indent + 2))).collect();
-            format!("{{\n{}\n{}}}", items.join("\n"), " ".repeat(indent))
-        }
-        Value::Unknown => "(known after apply)".into(),
-        other => scalar(other),
     }
 }
