@@ -575,3 +575,19 @@ fn registry_tokens_go_to_the_registry_only_and_are_never_printed() {
     let archives: Vec<_> = seen.iter().filter(|(p, _)| p.contains(".tar.gz")).collect();
     assert!(!archives.is_empty() && archives.iter().all(|(_, a)| a.is_none()), "{seen:?}");
 }
+
+#[test]
+fn a_missing_cli_configuration_file_is_a_warning() {
+    // Terraform warns and goes on when TF_CLI_CONFIG_FILE names no file (as in CI images
+    // that export it unconditionally).
+    let w = Work::new("");
+    let server = Server::start();
+    server.route("/m.tar.gz", 200, &[], targz(&[("main.tf", greeter("1", ""))]));
+    w.config(&format!("module \"m\" {{\n  source = \"{}\"\n  name   = \"x\"\n}}\n", server.url("/m.tar.gz")));
+    let missing = w.path().join("no-such.tfrc").display().to_string();
+    run(&w, &missing, &["init"])
+        .ok()
+        .stdout_has("- m in .meshplan/modules/m")
+        .stderr_has("Unable to open CLI configuration file")
+        .stderr_has("no-such.tfrc");
+}
