@@ -558,10 +558,15 @@ fn registry_tokens_go_to_the_registry_only_and_are_never_printed() {
     init(&plain, &[("TF_TOKEN_other_test", TOKEN)]).code(1);
 
     // TF_TOKEN_<host>: `.` as `_`.
-    init(&plain, &[("TF_TOKEN_registry_test", TOKEN)]).ok().stdout_has("Downloading registry.test/acme/greeter/test 1.0.0");
+    init(&plain, &[("TF_TOKEN_registry_test", TOKEN)])
+        .ok()
+        .stdout_has("Downloading registry.test/acme/greeter/test 1.0.0");
 
     // A credentials block in the CLI configuration; TF_TOKEN_ wins over it.
-    let with_block = format!("{}credentials \"registry.test\" {{\n  token = \"{TOKEN}\"\n}}\n", std::fs::read_to_string(&plain).unwrap());
+    let with_block = format!(
+        "{}credentials \"registry.test\" {{\n  token = \"{TOKEN}\"\n}}\n",
+        std::fs::read_to_string(&plain).unwrap()
+    );
     w.write("creds.tfrc", &with_block);
     let creds = w.file("creds.tfrc").display().to_string();
     init(&creds, &[]).ok();

@@ -157,7 +157,7 @@ fn yamldecode_follows_terraform_yaml_1_1() {
             "[true, false, true, false, true, false, true, false]",
         ),
         ("yamldecode", r#"["{y: 2, n: 3, 0755: a}"]"#, r#"{"true": 2, "false": 3, "755": "a"}"#),
-("yamldecode", r#"["[true, false, True, FALSE]"]"#, "[true, false, true, false]"),
+        ("yamldecode", r#"["[true, false, True, FALSE]"]"#, "[true, false, true, false]"),
         ("yamldecode", r#"["[0o17, 0x1F, 1_000, 12:30, +12, -0.5e1]"]"#, r#"[15, 31, "1_000", "12:30", 12, -5]"#),
         ("yamldecode", r#"["[null, ~, Null, '']"]"#, r#"[null, null, null, ""]"#),
     ]);
