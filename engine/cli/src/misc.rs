@@ -137,8 +137,9 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> i32 {
     let mut ws = ctx.workspace();
     let header = if a.upgrade { "Upgrading modules..." } else { "Initializing modules..." };
     let (diags, said_header) = install_modules(ctx, &ws, a.upgrade, Some(header));
-    if diags.has_errors() {
-        return ctx.report(&ws, &diags);
+    // Warnings (a missing CLI configuration file) are shown too; only errors stop init.
+    if ctx.report(&ws, &diags) != 0 {
+        return 1;
     }
     let root = match ws.load_for_init() {
         Ok(r) => r,

@@ -298,3 +298,15 @@ fn an_error_in_every_module_instance_is_reported_once_naming_them() {
     assert_eq!(r.stderr.matches("error in function call file()").count(), 1, "{}", r.stderr);
     assert!(r.stderr.contains(r#"in module.m["a"], module.m["b"]"#), "{}", r.stderr);
 }
+
+#[test]
+fn console_treats_required_variables_without_a_value_as_unknown() {
+    // As Terraform's console: a module opened on its own (no -var) still evaluates its
+    // locals; what depends on an unset required variable is known after apply.
+    let w = Work::new(
+        "variable \"name\" {\n  type = string\n}\nvariable \"o\" {\n  type    = object({ a = optional(bool, true) })\n  default = {}\n}\nlocals {\n  path = try(var.o.a, true) ? \"/p/${var.name}/q\" : \"\"\n  n    = 2\n}\n",
+    );
+    let (out, err, ok) = console(&w, "local.path\nlocal.n\n");
+    assert!(ok && err.is_empty(), "{err}");
+    assert_eq!(out, "(known after apply)\n2\n");
+}

@@ -29,6 +29,7 @@ struct Reply {
 struct Server {
     port: u16,
     routes: Arc<Mutex<HashMap<String, Reply>>>,
+    auth: Arc<Mutex<Auth>>,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -38,19 +39,20 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().unwrap().port();
         let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
+        let auth: Arc<Mutex<Auth>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
-        let (r, s) = (routes.clone(), stop.clone());
+        let (r, s, a) = (routes.clone(), stop.clone(), auth.clone());
         let thread = std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if s.load(Ordering::SeqCst) {
                     break;
                 }
                 if let Ok(stream) = stream {
-                    serve_one(stream, &r);
+                    serve_one(stream, &r, &a);
                 }
             }
         });
-        Server { port, routes, stop, thread: Some(thread) }
+        Server { port, routes, auth, stop, thread: Some(thread) }
     }
     fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
@@ -71,22 +73,45 @@ impl Drop for Server {
     }
 }
 
-fn serve_one(mut stream: TcpStream, routes: &Mutex<HashMap<String, Reply>>) {
+/// Registry API calls (`/v1/...` but archives) answer 401 without `required` as a bearer
+/// token; every request's path and `Authorization` header is kept in `seen`.
+#[derive(Default)]
+struct Auth {
+    required: Option<String>,
+    seen: Vec<(String, Option<String>)>,
+}
+
+fn serve_one(mut stream: TcpStream, routes: &Mutex<HashMap<String, Reply>>, auth: &Mutex<Auth>) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
         return;
     }
+    let mut authorization = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).map(|n| n == 0).unwrap_or(true) || line == "\r\n" {
             break;
         }
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("authorization") {
+                authorization = Some(v.trim().to_string());
+            }
+        }
     }
     let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
     let routes = routes.lock().unwrap();
-    let reply = routes.get(&target).or_else(|| routes.get(target.split('?').next().unwrap_or(""))).cloned();
+    let mut reply = routes.get(&target).or_else(|| routes.get(target.split('?').next().unwrap_or(""))).cloned();
     drop(routes);
+    let mut a = auth.lock().unwrap();
+    a.seen.push((target.clone(), authorization.clone()));
+    if let Some(token) = &a.required {
+        let api = target.starts_with("/v1/") && !target.contains(".tar.gz");
+        if api && authorization.as_deref() != Some(&format!("Bearer {token}")) {
+            reply = Some(Reply { status: 401, headers: vec![], body: b"unauthorized".to_vec() });
+        }
+    }
+    drop(a);
     let reply = reply.unwrap_or(Reply { status: 404, headers: vec![], body: b"not found".to_vec() });
     let mut head = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", reply.status);
     if reply.status != 204 {
@@ -510,4 +535,64 @@ fn registry_subdir_joins_the_download_subdir() {
         .stdout_has("- inner in .meshplan/modules/inner/pkg/inner");
     drop(server);
     run(&w, &cfg, &["apply", "-auto-approve"]).ok().stdout_has("x = 1");
+}
+
+#[test]
+fn registry_tokens_go_to_the_registry_only_and_are_never_printed() {
+    const TOKEN: &str = "tok-5ecret-registry";
+    let w = Work::new(&root_config("1.0.0"));
+    let server = registry(&["1.0.0"], &w.path().join("no-git"));
+    server.auth.lock().unwrap().required = Some(TOKEN.into());
+    let plain = cli_config(&w, &server);
+    let home = w.path().display().to_string();
+    let init = |cfg: &str, env: &[(&str, &str)]| {
+        let mut all = vec![("MESHPLAN_CLI_CONFIG_FILE", cfg), ("HOME", home.as_str())];
+        all.extend_from_slice(env);
+        let r = meshplan_env(w.path(), &["init", "-upgrade"], &all);
+        assert!(!r.all().contains(TOKEN), "the token was printed:\n{}", r.all());
+        r
+    };
+
+    // Without a token (or with one for another host) the registry refuses.
+    init(&plain, &[]).code(1).stderr_has("401");
+    init(&plain, &[("TF_TOKEN_other_test", TOKEN)]).code(1);
+
+    // TF_TOKEN_<host>: `.` as `_`.
+    init(&plain, &[("TF_TOKEN_registry_test", TOKEN)])
+        .ok()
+        .stdout_has("Downloading registry.test/acme/greeter/test 1.0.0");
+
+    // A credentials block in the CLI configuration; TF_TOKEN_ wins over it.
+    let with_block = format!(
+        "{}credentials \"registry.test\" {{\n  token = \"{TOKEN}\"\n}}\n",
+        std::fs::read_to_string(&plain).unwrap()
+    );
+    w.write("creds.tfrc", &with_block);
+    let creds = w.file("creds.tfrc").display().to_string();
+    init(&creds, &[]).ok();
+    init(&creds, &[("TF_TOKEN_registry_test", "wrong")]).code(1);
+
+    // The token went with registry calls only, never with the archive download.
+    let seen = std::mem::take(&mut server.auth.lock().unwrap().seen);
+    let bearer = Some(format!("Bearer {TOKEN}"));
+    assert!(seen.iter().any(|(p, a)| p.ends_with("/versions") && *a == bearer), "{seen:?}");
+    assert!(seen.iter().any(|(p, a)| p.ends_with("/download") && *a == bearer), "{seen:?}");
+    let archives: Vec<_> = seen.iter().filter(|(p, _)| p.contains(".tar.gz")).collect();
+    assert!(!archives.is_empty() && archives.iter().all(|(_, a)| a.is_none()), "{seen:?}");
+}
+
+#[test]
+fn a_missing_cli_configuration_file_is_a_warning() {
+    // Terraform warns and goes on when TF_CLI_CONFIG_FILE names no file (as in CI images
+    // that export it unconditionally).
+    let w = Work::new("");
+    let server = Server::start();
+    server.route("/m.tar.gz", 200, &[], targz(&[("main.tf", greeter("1", ""))]));
+    w.config(&format!("module \"m\" {{\n  source = \"{}\"\n  name   = \"x\"\n}}\n", server.url("/m.tar.gz")));
+    let missing = w.path().join("no-such.tfrc").display().to_string();
+    run(&w, &missing, &["init"])
+        .ok()
+        .stdout_has("- m in .meshplan/modules/m")
+        .stderr_has("Unable to open CLI configuration file")
+        .stderr_has("no-such.tfrc");
 }

@@ -378,3 +378,25 @@ fn json_dynamic_blocks_and_module_providers() {
         .ok()
         .stdout_has(r#""[root] module.m.meshplan_data.d (expand)" -> "[root] provider[\"meshplan\"].second""#);
 }
+
+#[test]
+fn json_templates_with_escaped_quotes_inside_interpolations() {
+    // In JSON the quotes of an expression's strings are escaped (`\"k\"`); the template is
+    // the decoded string, so they are expression syntax, not literal text.
+    let w = Work::files(&[(
+        "main.tf.json",
+        r#"{
+  "locals": { "m": { "k": "v" } },
+  "output": {
+    "a": { "value": "${local.m[\"k\"]}" },
+    "b": { "value": "x-${join(\",\", [\"p\", \"q\"])}-y" },
+    "c": { "value": "say \"hi\" ${upper(\"a\")} $${not} ${\"}\"}" }
+  }
+}"#,
+    )]);
+    w.run(&["apply", "-auto-approve"]).ok();
+    let out = w.run(&["output", "-json"]).ok().json();
+    assert_eq!(out["a"]["value"], "v");
+    assert_eq!(out["b"]["value"], "x-p,q-y");
+    assert_eq!(out["c"]["value"], "say \"hi\" A ${not} }");
+}

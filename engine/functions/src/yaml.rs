@@ -8,8 +8,10 @@
 
 use crate::args::{string, string_value};
 use crate::{Env, FunctionError, Value};
-use serde::Deserialize;
 use std::fmt::Write;
+
+#[path = "yaml11.rs"]
+mod yaml11;
 
 type Result<T = Value> = std::result::Result<T, FunctionError>;
 
@@ -37,7 +39,7 @@ pub(crate) fn yamldecode_all(args: &[Value], _: &Env) -> Result {
 fn decode_documents(text: &str) -> Result<Vec<Value>> {
     let mut out = Vec::new();
     for (i, document) in serde_norway::Deserializer::from_str(text).enumerate() {
-        let mut raw = serde_norway::Value::deserialize(document)
+        let mut raw = serde::de::DeserializeSeed::deserialize(yaml11::Resolve { input: text }, document)
             .map_err(|e| FunctionError::arg(0, format!("invalid YAML in document {}: {e}", i + 1)))?;
         raw.apply_merge().map_err(|e| FunctionError::arg(0, format!("invalid YAML merge key: {e}")))?;
         out.push(from_yaml(raw)?);

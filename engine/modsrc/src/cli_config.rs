@@ -1,7 +1,8 @@
 //! The CLI configuration file, as Terraform reads it: `MESHPLAN_CLI_CONFIG_FILE`, else
-//! `TF_CLI_CONFIG_FILE`, else `~/.meshplanrc`. Only `host "NAME" { services = {...} }` blocks
-//! matter here (they replace service discovery for that host); other blocks
-//! (`provider_installation`, `credentials`, ...) are ignored.
+//! `TF_CLI_CONFIG_FILE`, else `~/.meshplanrc`. `host "NAME" { services = {...} }` blocks
+//! replace service discovery for that host; `credentials "NAME" { token = "..." }` blocks
+//! (and `TF_TOKEN_<host>` variables, which win) give the registry's API token; other blocks
+//! (`provider_installation`, ...) are ignored.
 
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::Structure;
@@ -12,6 +13,18 @@ use std::path::{Path, PathBuf};
 pub struct CliConfig {
     /// host → service id (`modules.v1`) → URL.
     pub hosts: BTreeMap<String, BTreeMap<String, String>>,
+    /// host → API token, from `credentials` blocks.
+    pub credentials: BTreeMap<String, Token>,
+}
+
+/// A registry API token; its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(pub String);
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(redacted)")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +59,23 @@ pub fn parse(text: &str) -> Result<CliConfig, String> {
     let mut config = CliConfig::default();
     for s in body.into_iter() {
         let Structure::Block(b) = s else { continue };
+        if b.ident.as_str() == "credentials" {
+            let [label] = &b.labels[..] else {
+                return Err("a `credentials` block takes one label, the hostname".into());
+            };
+            let host = label.as_str().to_ascii_lowercase();
+            let token = b.body.into_iter().find_map(|s| match s {
+                Structure::Attribute(a) if a.key.as_str() == "token" => Some(a.value),
+                _ => None,
+            });
+            match token {
+                Some(Expression::String(t)) => {
+                    config.credentials.insert(host, Token(t.as_str().to_string()));
+                }
+                _ => return Err(format!("credentials {host:?}: `token` must be a string")),
+            }
+            continue;
+        }
         if b.ident.as_str() != "host" {
             continue;
         }
@@ -79,7 +109,23 @@ pub fn parse(text: &str) -> Result<CliConfig, String> {
     Ok(config)
 }
 
+/// The hostname a `TF_TOKEN_` variable's suffix names: `__` is `-`, `_` is `.`.
+pub fn env_token_host(suffix: &str) -> String {
+    suffix.split("__").map(|part| part.replace('_', ".")).collect::<Vec<_>>().join("-").to_ascii_lowercase()
+}
+
 impl CliConfig {
+    /// The API token for `host`: a `TF_TOKEN_<host>` variable first (as Terraform), else
+    /// a `credentials` block.
+    pub fn token(&self, host: &str) -> Option<String> {
+        let host = host.to_ascii_lowercase();
+        let from_env = std::env::vars_os().find_map(|(k, v)| {
+            let suffix = k.to_str()?.strip_prefix("TF_TOKEN_")?;
+            (env_token_host(suffix) == host).then(|| v.into_string().ok()).flatten()
+        });
+        from_env.filter(|t| !t.is_empty()).or_else(|| self.credentials.get(&host).map(|t| t.0.clone()))
+    }
+
     pub fn service(&self, host: &str, id: &str) -> Option<&str> {
         self.hosts.get(&host.to_ascii_lowercase()).and_then(|s| s.get(id)).map(String::as_str)
     }
@@ -107,6 +153,17 @@ mod tests {
         assert_eq!(c.service("registry.test", "modules.v1"), Some("http://127.0.0.1:8080/v1/modules/"));
         assert_eq!(c.service("registry.test", "providers.v1"), None);
         assert_eq!(c.hosts.len(), 1);
+    }
+
+    #[test]
+    fn credentials_blocks_and_env_names() {
+        let c = parse("credentials \"Registry.Example.com\" {\n  token = \"abc\"\n}\n").unwrap();
+        assert_eq!(c.credentials["registry.example.com"], Token("abc".into()));
+        assert!(!format!("{c:?}").contains("abc"));
+        assert_eq!(env_token_host("my__registry_example_com"), "my-registry.example.com");
+        assert_eq!(env_token_host("App_Terraform_io"), "app.terraform.io");
+        assert!(parse("credentials {\n  token = \"x\"\n}\n").is_err());
+        assert!(parse("credentials \"h\" {\n  token = 1\n}\n").is_err());
     }
 
     #[test]

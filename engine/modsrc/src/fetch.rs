@@ -110,7 +110,8 @@ impl Fetcher {
                 Ok(dest.to_path_buf())
             }
             RemoteKind::Http { archive } => {
-                let r = self.http.get_ok(&remote.url)?;
+                // An archive gets no registry token: it may be on any host.
+                let r = self.http.get_ok(&remote.url, None)?;
                 let kind = match (archive, r.terraform_get) {
                     (Some(k), _) => *k,
                     (None, Some(next)) if hops < MAX_INDIRECTIONS => {

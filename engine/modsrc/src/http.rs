@@ -30,18 +30,23 @@ impl Http {
         Http { agent }
     }
 
-    /// GET `url`; any answer (404 included) is `Ok`, only transport failures are errors.
-    pub fn get(&self, url: &str) -> Result<Response, FetchError> {
+    /// GET `url`, with `token` as a bearer token when given (ureq drops it on a redirect);
+    /// any answer (404 included) is `Ok`, only transport failures are errors.
+    pub fn get(&self, url: &str, token: Option<&str>) -> Result<Response, FetchError> {
         let unreachable = |e: ureq::Error| FetchError::Unreachable { url: redact(url), reason: e.to_string() };
-        let mut resp = self.agent.get(url).call().map_err(unreachable)?;
+        let mut req = self.agent.get(url);
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        let mut resp = req.call().map_err(unreachable)?;
         let terraform_get = resp.headers().get("x-terraform-get").and_then(|v| v.to_str().ok()).map(str::to_string);
         let body = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(unreachable)?;
         Ok(Response { status: resp.status().as_u16(), terraform_get, body })
     }
 
     /// GET `url` expecting 2xx: 404 is [`FetchError::NotFound`], other statuses [`FetchError::Status`].
-    pub fn get_ok(&self, url: &str) -> Result<Response, FetchError> {
-        let r = self.get(url)?;
+    pub fn get_ok(&self, url: &str, token: Option<&str>) -> Result<Response, FetchError> {
+        let r = self.get(url, token)?;
         match r.status {
             200..=299 => Ok(r),
             404 => Err(FetchError::NotFound { url: redact(url) }),

@@ -1,6 +1,7 @@
 //! The module registry protocol: service discovery (`/.well-known/terraform.json` →
 //! `modules.v1`, or the CLI configuration's `host` block), `.../versions` and
-//! `.../VERSION/download` (the `X-Terraform-Get` header, or a JSON `location`).
+//! `.../VERSION/download` (the `X-Terraform-Get` header, or a JSON `location`). These
+//! calls carry the host's API token (`CliConfig::token`), as Terraform's registry client does.
 
 use crate::address::{resolve_relative, RegistryAddr};
 use crate::fetch::{FetchError, Fetcher};
@@ -16,7 +17,7 @@ impl Fetcher {
         let base = match self.config.service(host, "modules.v1") {
             Some(url) => url.to_string(),
             None => {
-                let r = self.http.get_ok(&discovery)?;
+                let r = self.http.get_ok(&discovery, self.config.token(host).as_deref())?;
                 let doc: serde_json::Value = serde_json::from_slice(&r.body).map_err(|e| FetchError::Protocol {
                     url: discovery.clone(),
                     reason: format!("not a service discovery document: {e}"),
@@ -44,7 +45,7 @@ impl Fetcher {
     /// Every version the registry lists for `addr`.
     pub fn versions(&self, addr: &RegistryAddr) -> Result<Vec<String>, FetchError> {
         let url = format!("{}/versions", self.package_url(addr)?);
-        let r = self.http.get_ok(&url).map_err(|e| match e {
+        let r = self.http.get_ok(&url, self.config.token(&addr.host).as_deref()).map_err(|e| match e {
             FetchError::NotFound { url } => FetchError::ModuleNotFound { address: addr.to_string(), url },
             e => e,
         })?;
@@ -73,7 +74,7 @@ impl Fetcher {
     /// Where the registry says `addr` at `version` is: any other source address.
     pub fn download_location(&self, addr: &RegistryAddr, version: &str) -> Result<String, FetchError> {
         let url = format!("{}/{version}/download", self.package_url(addr)?);
-        let r = self.http.get_ok(&url)?;
+        let r = self.http.get_ok(&url, self.config.token(&addr.host).as_deref())?;
         let location = match r.terraform_get {
             Some(l) => l,
             None => serde_json::from_slice::<serde_json::Value>(&r.body)

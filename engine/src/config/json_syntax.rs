@@ -290,16 +290,12 @@ impl Writer {
         let span = node.span.clone();
         match &node.value {
             Json::String { raw, value } => {
-                // JSON and native strings share their common escapes; copy those verbatim
-                // so spans inside the template map byte for byte.
-                let verbatim =
-                    !raw.contains("\\/") && !raw.contains("\\b") && !raw.contains("\\f") && !raw.contains("\\u");
+                // Where JSON and native text agree (the common escapes, outside
+                // interpolations) copy verbatim so spans map byte for byte.
+                let native = native_template(value);
                 self.out.push('"');
-                if verbatim {
-                    self.mapped(span.start + 1..span.end - 1, true, |w| w.out.push_str(raw));
-                } else {
-                    self.mapped(span.start + 1..span.end - 1, false, |w| w.out.push_str(&escape(value)));
-                }
+                let exact = native == *raw;
+                self.mapped(span.start + 1..span.end - 1, exact, |w| w.out.push_str(&native));
                 self.out.push('"');
             }
             _ => self.mapped(span, false, |w| w.structure(node, Writer::value)),
@@ -360,6 +356,71 @@ impl Writer {
     }
 }
 
+/// A template's text as the body of a native quoted template: literal parts escaped,
+/// the text of `${...}` / `%{...}` sequences as written, since a JSON string's escapes
+/// (`\"` around a key) are decoded before its template is parsed.
+fn native_template(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    let mut literal = String::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        if rest.starts_with("$${") || rest.starts_with("%%{") {
+            literal.push_str(&rest[..3]);
+            rest = &rest[3..];
+        } else if rest.starts_with("${") || rest.starts_with("%{") {
+            out.push_str(&escape(&literal));
+            literal.clear();
+            let end = interpolation_end(rest);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            literal.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out.push_str(&escape(&literal));
+    out
+}
+
+/// The length of the interpolation `s` starts with (`${` or `%{` through its matching
+/// `}`, skipping quoted strings and the interpolations inside them); all of `s` when it
+/// is not closed (the parser reports that).
+fn interpolation_end(s: &str) -> usize {
+    // Each entry: Some(brace depth) inside an expression, None inside a quoted string.
+    let mut stack: Vec<Option<usize>> = vec![Some(0)];
+    let bytes = s.as_bytes();
+    let mut i = 2;
+    while i < bytes.len() {
+        match (stack.last_mut(), bytes[i]) {
+            (Some(Some(_)), b'"') => stack.push(None),
+            (Some(Some(depth)), b'{') => *depth += 1,
+            (Some(Some(0)), b'}') => {
+                stack.pop();
+                if stack.is_empty() {
+                    return i + 1;
+                }
+            }
+            (Some(Some(depth)), b'}') => *depth -= 1,
+            (Some(None), b'\\') => i += 1,
+            (Some(None), b'"') => {
+                stack.pop();
+            }
+            (Some(None), b'$' | b'%') if bytes.get(i + 1) == Some(&b'{') => {
+                if i > 0 && bytes[i - 1] == bytes[i] {
+                    // `$${`: an escaped sequence, literal text.
+                } else {
+                    stack.push(Some(0));
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    s.len()
+}
+
 /// The string's body escaped for a native string literal (without the quotes).
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -418,6 +479,15 @@ mod tests {
         let (gen, orig, exact) = g.map.iter().find(|(g, _, _)| g.contains(&at) && g.len() < 20).unwrap();
         assert!(exact);
         assert_eq!(&json[orig.start + (at - gen.start)..][..8], "var.nope");
+    }
+
+    #[test]
+    fn escaped_quotes_inside_interpolations_are_expression_text() {
+        let json = r#"{"output": {"o": {"value": "say \"hi\" ${m[\"k\"]} ${f(\"${x}\", \"}\")}!"}}}"#;
+        let (g, d) = to_hcl(&parse(json).unwrap(), 0);
+        assert!(d.is_empty());
+        assert!(g.text.contains(r#""say \"hi\" ${m["k"]} ${f("${x}", "}")}!""#), "{}", g.text);
+        hcl_edit::parser::parse_body(&g.text).unwrap();
     }
 
     #[test]

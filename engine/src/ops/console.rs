@@ -28,9 +28,18 @@ impl<'a> Console<'a> {
         let mut vars = collect(root, &ws.dir, &ws.sources, &ws.vars, &env)?;
         let scope = Scope::new(&crate::eval::UnknownLookup, &env, root.dir.clone());
         for (name, v) in &root.variables {
-            if let (false, Some(d)) = (vars.contains_key(name), &v.default) {
-                if let Ok(value) = eval(&d.inner, d.file, &scope) {
-                    vars.insert(name.clone(), value);
+            if vars.contains_key(name) {
+                continue;
+            }
+            match &v.default {
+                Some(d) => {
+                    if let Ok(value) = eval(&d.inner, d.file, &scope) {
+                        vars.insert(name.clone(), value);
+                    }
+                }
+                // As Terraform's console: a required variable given no value is unknown.
+                None => {
+                    vars.insert(name.clone(), Value::Unknown);
                 }
             }
         }

@@ -169,6 +169,14 @@ impl Installer<'_> {
             None if self.config_failed => None,
             None => match cli_config::load_from_env() {
                 Ok(config) => Some(Fetcher::new(config)),
+                // As Terraform: a named file that does not exist is only a warning.
+                Err(cli_config::CliConfigError::Read { path, err }) if err.kind() == std::io::ErrorKind::NotFound => {
+                    self.diags.push(Diagnostic::warning("Unable to open CLI configuration file").detail(format!(
+                        "The CLI configuration file at {:?} does not exist.",
+                        path.display().to_string()
+                    )));
+                    Some(Fetcher::new(cli_config::CliConfig::default()))
+                }
                 Err(e) => {
                     self.config_failed = true;
                     self.diags.push(

@@ -54,10 +54,22 @@ fn yaml_encoding_matches_terraform() {
         ("yamldecode", r#"[""]"#, "null"),
         (
             "yamldecode",
-            r#"["base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2"]"#,
-            r#"{"base": {"x": 1}, "derived": {"x": 1, "y": 2}}"#,
+            r#"["base: &b {x: 1}\nderived:\n  <<: *b\n  z: 2"]"#,
+            r#"{"base": {"x": 1}, "derived": {"x": 1, "z": 2}}"#,
         ),
-        ("yamldecode", r#"["1: one\ntrue: yes"]"#, r#"{"1": "one", "true": "yes"}"#),
+        ("yamldecode", r#"["1: one\ntrue: yes"]"#, r#"{"1": "one", "true": true}"#),
+        // YAML 1.1 plain scalars as Terraform 1.11 resolves them (checked with its console);
+        // quoted ones stay strings.
+        (
+            "yamldecode",
+            r#"["a: [yes, no, on, off, y, n, Yes, OFF, oN, 'yes', \"on\", 0755, 012, '0755', 0o17, 0x1F, +12, 1e3, .5, 1_0]"]"#,
+            r#"{"a": [true, false, true, false, true, false, true, false, "oN", "yes", "on", 755, 12, "0755", 15, 31, 12, 1000, 0.5, "1_0"]}"#,
+        ),
+        (
+            "yamldecode",
+            r#"["[2001-12-14, 2001-12-14t21:59:43.10-05:00, 2001-12-14 21:59:43.10, 2001-12-14T21:59:43+00:00, 2001-12-14 21:59:43.10 -5, '2001-12-14']"]"#,
+            r#"["2001-12-14T00:00:00Z", "2001-12-14T21:59:43-05:00", "2001-12-14T21:59:43Z", "2001-12-14T21:59:43Z", "2001-12-14 21:59:43.10 -5", "2001-12-14"]"#,
+        ),
         ("yamldecode", r#"["x: !Ref thing"]"#, r#"{"x": "thing"}"#),
         ("yamldecode_all", r#"["a: 1\n---\n---\nb: 2\n"]"#, r#"[{"a": 1}, {"b": 2}]"#),
         ("manifest_decode_multi", r#"["---\nkind: A\n---\nkind: B\n...\n"]"#, r#"[{"kind": "A"}, {"kind": "B"}]"#),
@@ -135,15 +147,16 @@ fn base64gzip_compresses_then_encodes() {
 }
 
 #[test]
-fn yamldecode_follows_yaml_1_2() {
-    // YAML 1.1's booleans and sexagesimals are plain strings in YAML 1.2. (Terraform 1.11's
-    // own yamldecode still reads yes/no/on/off/y as booleans; meshplan follows 1.2.)
+fn yamldecode_follows_terraform_yaml_1_1() {
+    // Terraform 1.11's yamldecode (go-yaml) reads YAML 1.1's yes/no/on/off/y/n as booleans,
+    // also as keys; sexagesimals stay strings.
     assert_results(&[
         (
             "yamldecode",
             r#"["[yes, no, on, off, y, n, Yes, NO]"]"#,
-            r#"["yes", "no", "on", "off", "y", "n", "Yes", "NO"]"#,
+            "[true, false, true, false, true, false, true, false]",
         ),
+        ("yamldecode", r#"["{y: 2, n: 3, 0755: a}"]"#, r#"{"true": 2, "false": 3, "755": "a"}"#),
         ("yamldecode", r#"["[true, false, True, FALSE]"]"#, "[true, false, true, false]"),
         ("yamldecode", r#"["[0o17, 0x1F, 1_000, 12:30, +12, -0.5e1]"]"#, r#"[15, 31, "1_000", "12:30", 12, -5]"#),
         ("yamldecode", r#"["[null, ~, Null, '']"]"#, r#"[null, null, null, ""]"#),
