@@ -21,12 +21,22 @@ pub fn tags_arg(tags: BTreeMap<String, String>) -> Option<HashMap<String, String
 /// Brings the tags of the object at `arn` from the prior `tags_all` to the planned tags.
 pub async fn sync_tags(api: &Api<'_>, arn: &str, prior: &Value, planned: &Value) -> Result<(), AwsError> {
     let (removed, changed) = tags::diff(&string_map(prior.get("tags_all")), &tags::desired(api, planned));
+    retag(api, arn, &removed, &changed).await
+}
+
+/// Removes the `removed` tag keys from the EKS object at `arn` and sets the `changed` ones.
+pub async fn retag(
+    api: &Api<'_>,
+    arn: &str,
+    removed: &[String],
+    changed: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
     if !removed.is_empty() {
-        let req = api.eks.untag_resource().resource_arn(arn).set_tag_keys(Some(removed));
+        let req = api.eks.untag_resource().resource_arn(arn).set_tag_keys(Some(removed.to_vec()));
         api.call("UntagResource", || req.clone().send()).await?;
     }
     if !changed.is_empty() {
-        let req = api.eks.tag_resource().resource_arn(arn).set_tags(tags_arg(changed));
+        let req = api.eks.tag_resource().resource_arn(arn).set_tags(tags_arg(changed.clone()));
         api.call("TagResource", || req.clone().send()).await?;
     }
     Ok(())

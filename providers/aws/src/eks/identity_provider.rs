@@ -174,15 +174,7 @@ impl AwsResource for IdentityProviderConfigResource {
     ) -> Result<(), AwsError> {
         let (cluster, name) = split(id).unwrap_or_default();
         let arn = describe(api, cluster, name).await?.identity_provider_config_arn().unwrap_or_default().to_string();
-        if !removed.is_empty() {
-            let req = api.eks.untag_resource().resource_arn(&arn).set_tag_keys(Some(removed.to_vec()));
-            api.call("UntagResource", || req.clone().send()).await?;
-        }
-        if !changed.is_empty() {
-            let req = api.eks.tag_resource().resource_arn(&arn).set_tags(tags_arg(changed.clone()));
-            api.call("TagResource", || req.clone().send()).await?;
-        }
-        Ok(())
+        super::common::retag(api, &arn, removed, changed).await
     }
 
     async fn delete(&self, api: &Api<'_>, id: &str, _state: &Value, timeout: Duration) -> Result<(), AwsError> {
