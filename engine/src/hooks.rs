@@ -15,6 +15,8 @@ pub enum Event<'a> {
     ApplyStart {
         address: &'a str,
         action: Action,
+        /// The existing object's id (updates and deletes), shown as `[id=...]`.
+        id: Option<&'a str>,
     },
     ApplyDone {
         address: &'a str,

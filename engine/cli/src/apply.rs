@@ -2,7 +2,7 @@
 
 use super::common::{Ctx, RunFlags};
 use super::plan::options;
-use crate::render::{render_plan, render_refresh_only, Progress};
+use crate::render::{render_plan, render_refresh_only, JsonUi, Progress};
 use meshplan_engine::ops;
 use meshplan_engine::plan::read_plan_file;
 use std::path::PathBuf;
@@ -16,9 +16,31 @@ pub struct ApplyArgs {
     pub auto_approve: bool,
     /// A plan saved with `plan -out` (apply only).
     pub plan_file: Option<PathBuf>,
+    /// Stream Terraform's machine-readable UI messages, one JSON object per line
+    /// (needs -auto-approve or a plan file; `-json=ui` is accepted too).
+    #[arg(long = "json", value_name = "FORM", num_args = 0..=1, require_equals = true, default_missing_value = "ui")]
+    pub json: Option<UiForm>,
+}
+
+/// `apply -json` has one form: the UI stream.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UiForm {
+    Ui,
 }
 
 pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
+    let ui = a.json.map(|_| ctx.json_ui());
+    if let (Some(ui), false, None) = (&ui, a.auto_approve, &a.plan_file) {
+        ui.error(
+            "Plan file or auto-approve required",
+            "meshplan cannot ask for interactive approval when -json is set. You can either apply a saved plan file, or enable the -auto-approve option.",
+        );
+        return 1;
+    }
+    if ui.is_some() && a.flags.refresh_only {
+        ctx.shell.err("Error: -refresh-only cannot be combined with -json yet\n");
+        return 1;
+    }
     let mut ws = ctx.workspace();
     ws.vars = a.flags.var_sources();
     if a.plan_file.is_some() && destroy {
@@ -51,7 +73,10 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         session.close();
         return code;
     }
-    let progress = Progress::start(&ctx.shell, saved.is_none());
+    let progress = match &ui {
+        Some(ui) => Progress::start_json(ui, &ctx.shell, saved.is_none()),
+        None => Progress::start(&ctx.shell, saved.is_none()),
+    };
     // Warnings kept for the end under -compact-warnings.
     let mut later = meshplan_engine::diag::Diagnostics::default();
     let plan = match saved {
@@ -63,8 +88,14 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
                 Err(d) => return ctx.report(&ws, &d),
             };
             ctx.warnings(&ws, &warnings, a.flags.compact_warnings, &mut later);
-            ctx.shell.out(&render_plan(&plan, &ctx.shell.style));
+            match &ui {
+                Some(ui) => ui.plan(&plan),
+                None => ctx.shell.out(&render_plan(&plan, &ctx.shell.style)),
+            }
             if plan.is_empty() {
+                if let Some(ui) = &ui {
+                    ui.applied(destroy, (0, 0, 0), false);
+                }
                 ctx.finish_warnings(&ws, &later);
                 return 0;
             }
@@ -75,7 +106,9 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
                     return code;
                 }
             }
-            ctx.shell.line("");
+            if ui.is_none() {
+                ctx.shell.line("");
+            }
             plan
         }
     };
@@ -87,6 +120,9 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
     drop(progress);
     session.close();
     let code = ctx.warnings(&ws, &report.diags, a.flags.compact_warnings, &mut later);
+    if let Some(ui) = &ui {
+        return json_summary(ui, &report, plan.destroy, code);
+    }
     if !report.deferred.is_empty() {
         ctx.shell.line("\nDeferred resources, planned and applied once their provider was configured:");
         for (addr, action) in &report.deferred {
@@ -128,6 +164,22 @@ pub async fn run(ctx: &Ctx, a: ApplyArgs, destroy: bool) -> i32 {
         }
     }
     ctx.finish_warnings(&ws, &later);
+    code
+}
+
+/// The end of an apply's UI stream: the summary line and the outputs.
+fn json_summary(ui: &JsonUi, report: &ops::ApplyReport, destroy: bool, code: i32) -> i32 {
+    let counts = (report.added, report.changed, report.destroyed);
+    if let Some(not_started) = report.interrupted {
+        let applied = counts.0 + counts.1 + counts.2;
+        ui.log("error", &format!("Interrupted: {applied} changes applied, {not_started} not started"));
+        ui.applied(destroy, counts, true);
+        return 1;
+    }
+    ui.applied(destroy, counts, code != 0);
+    if !destroy && code == 0 {
+        ui.outputs(&report.outputs);
+    }
     code
 }
 

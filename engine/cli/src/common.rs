@@ -1,6 +1,6 @@
 //! What every subcommand shares: the working directory, the shell, and state access.
 
-use crate::render::{render_diagnostics, Shell};
+use crate::render::{render_diagnostics, JsonUi, Shell};
 use meshplan_engine::diag::Diagnostics;
 use meshplan_engine::ops::{Session, VarSource, Workspace};
 use meshplan_engine::registry::Registry;
@@ -12,13 +12,22 @@ pub struct Ctx {
     pub registry: Registry,
     pub shell: Shell,
     pub color: bool,
+    /// Set once a command switches to machine-readable UI messages (`-json`): diagnostics
+    /// are then UI messages on stdout.
+    ui: std::cell::OnceCell<JsonUi>,
 }
 
 impl Ctx {
     pub fn new(dir: PathBuf, registry: Registry, color: bool) -> Self {
         let shell = Shell::new(color);
         let color = shell.style.color;
-        Ctx { dir, registry, shell, color }
+        Ctx { dir, registry, shell, color, ui: std::cell::OnceCell::new() }
+    }
+    /// Switches this run to machine-readable UI messages and writes the first (`version`).
+    pub fn json_ui(&self) -> JsonUi {
+        let ui = self.ui.get_or_init(|| JsonUi::new(&self.shell)).clone();
+        ui.version();
+        ui
     }
     pub fn workspace(&self) -> Workspace {
         Workspace::new(&self.dir, self.registry.clone())
@@ -57,7 +66,7 @@ impl Ctx {
     /// Reports a run's warnings now, or, under `-compact-warnings` (and when there are no
     /// errors), keeps them for `finish_warnings` at the end.
     pub fn warnings(&self, ws: &Workspace, diags: &Diagnostics, compact: bool, later: &mut Diagnostics) -> i32 {
-        if compact && !diags.has_errors() {
+        if compact && !diags.has_errors() && self.ui.get().is_none() {
             later.extend(diags.clone());
             0
         } else {
@@ -71,7 +80,9 @@ impl Ctx {
 
     /// Prints diagnostics to stderr; returns exit code 1 when any is an error.
     pub fn report(&self, ws: &Workspace, diags: &Diagnostics) -> i32 {
-        if !diags.is_empty() {
+        if let Some(ui) = self.ui.get() {
+            ui.diagnostics(diags, &ws.sources);
+        } else if !diags.is_empty() {
             self.shell.err(&render_diagnostics(diags, &ws.sources, self.color));
         }
         i32::from(diags.has_errors())

@@ -1,7 +1,7 @@
 //! `meshplan plan`
 
 use super::common::{Ctx, RunFlags};
-use crate::render::{plan_json, render_plan, render_refresh_only, Progress};
+use crate::render::{plan_json, render_plan, render_refresh_only, JsonUi, Progress};
 use meshplan_engine::ops::{self, PlanOptions};
 use meshplan_engine::plan::write_plan_file;
 use meshplan_engine::walk::NoHook;
@@ -14,15 +14,24 @@ pub struct PlanArgs {
     /// Save the plan to this file for `apply FILE`.
     #[arg(long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Print the plan in Terraform's JSON plan format.
-    #[arg(long = "json")]
-    pub json: bool,
+    /// `-json`: print the plan in Terraform's JSON plan format (what policy tools read);
+    /// `-json=ui`: stream Terraform's machine-readable UI messages instead, one per line.
+    #[arg(long = "json", value_name = "FORM", num_args = 0..=1, require_equals = true, default_missing_value = "plan")]
+    pub json: Option<JsonForm>,
     /// Exit 0 when there are no changes, 2 when there are, 1 on error.
     #[arg(long = "detailed-exitcode")]
     pub detailed_exitcode: bool,
     /// Plan to destroy everything.
     #[arg(long = "destroy")]
     pub destroy: bool,
+}
+
+/// What `plan -json` prints. Terraform's `plan -json` is the UI stream; meshplan's prints the
+/// plan document (as `show -json PLANFILE`), which policy tools read, and `-json=ui` the stream.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonForm {
+    Plan,
+    Ui,
 }
 
 pub fn options(flags: &RunFlags, destroy: bool) -> PlanOptions {
@@ -60,17 +69,21 @@ pub fn refresh_only_conflict(flags: &RunFlags, destroy: bool, saved_or_json: boo
 pub async fn run(ctx: &Ctx, a: PlanArgs) -> i32 {
     let mut ws = ctx.workspace();
     ws.vars = a.flags.var_sources();
-    if let Some(e) = refresh_only_conflict(&a.flags, a.destroy, a.out.is_some() || a.json) {
+    if let Some(e) = refresh_only_conflict(&a.flags, a.destroy, a.out.is_some() || a.json.is_some()) {
         ctx.shell.err(&e);
         return 1;
     }
+    let ui = (a.json == Some(JsonForm::Ui)).then(|| ctx.json_ui());
     let session = match ctx.open(&mut ws, "plan", a.flags.lock()) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let (root, snapshot) = (session.root.clone(), session.snapshot.clone());
     let opts = options(&a.flags, a.destroy);
-    let result = if a.json {
+    let result = if let Some(ui) = &ui {
+        let progress = Progress::start_json(ui, &ctx.shell, true);
+        ops::plan(&ws, &root, &snapshot, &opts, &progress).await
+    } else if a.json.is_some() {
         ops::plan(&ws, &root, &snapshot, &opts, &NoHook).await
     } else {
         let progress = Progress::start(&ctx.shell, true);
@@ -101,17 +114,17 @@ fn show(
         ctx.shell.out(&render_refresh_only(&drift, &ctx.shell.style));
         return if a.detailed_exitcode && !drift.is_empty() { 2 } else { 0 };
     }
-    if a.json {
-        ctx.shell.line(&plan_json(plan, Some(snapshot)).to_string());
-    } else {
-        ctx.shell.out(&render_plan(plan, &ctx.shell.style));
+    match a.json {
+        Some(JsonForm::Ui) => JsonUi::new(&ctx.shell).plan(plan),
+        Some(JsonForm::Plan) => ctx.shell.line(&plan_json(plan, Some(snapshot)).to_string()),
+        None => ctx.shell.out(&render_plan(plan, &ctx.shell.style)),
     }
     if let Some(out) = &a.out {
         if let Err(e) = write_plan_file(out, plan, &ws.encryption.plan) {
             ctx.shell.err(&format!("Error: {e}\n"));
             return 1;
         }
-        if !a.json {
+        if a.json.is_none() {
             ctx.shell.line(&format!(
                 "\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n  meshplan apply {}",
                 out.display(),

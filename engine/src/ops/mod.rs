@@ -30,4 +30,4 @@ pub use plan::{plan, PlanOptions};
 pub use session::Session;
 pub use validate::validate;
 pub use variables::VarSource;
-pub use workspace::{state_diag, Workspace};
+pub use workspace::{now_rfc3339_micros, state_diag, Workspace};

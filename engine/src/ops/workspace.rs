@@ -164,3 +164,8 @@ pub fn state_diag(e: StateError) -> Diagnostic {
 pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
+
+/// Now, RFC 3339 UTC with microseconds (the machine-readable UI's `@timestamp`).
+pub fn now_rfc3339_micros() -> String {
+    humantime::format_rfc3339_micros(std::time::SystemTime::now()).to_string()
+}

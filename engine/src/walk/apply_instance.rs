@@ -99,13 +99,21 @@ impl Walker<'_> {
             let prior = if change.action.creates() { None } else { before };
             (change.action, prior, planned, config, cfg_marks, None)
         };
+        if action == Action::Update && prior.as_ref() == Some(&planned.state) {
+            // A value unknown at plan time turned out unchanged: with everything known the
+            // update changes nothing, so the provider is not called (Terraform skips it too).
+            out.applied.push((addr.to_string(), Action::NoOp, false));
+            let cfg_marks = with_echoes(&config, &cfg_marks, &planned.state);
+            return Ok(self.mark(nc, planned.state, &cfg_marks));
+        }
         let _l = limit.acquire().await;
         let _p = self.permits.acquire(prio).await;
         if self.stopping() {
             return Err(Diagnostics::default());
         }
         let shown = if action.creates() { Action::Create } else { action };
-        self.hook.event(Event::ApplyStart { address: addr, action: shown });
+        let prior_id = prior.as_ref().filter(|_| !action.creates()).and_then(|p| p.get_str("id"));
+        self.hook.event(Event::ApplyStart { address: addr, action: shown, id: prior_id });
         let started = Instant::now();
         let result = if action.creates() {
             let token = meshplan_state::new_intent_token();
@@ -193,7 +201,7 @@ impl Walker<'_> {
         if self.stopping() {
             return Err(Diagnostics::default());
         }
-        self.hook.event(Event::ApplyStart { address: addr, action: Action::Delete });
+        self.hook.event(Event::ApplyStart { address: addr, action: Action::Delete, id: old.get_str("id") });
         let started = Instant::now();
         rt.delete(ctx, old).await.map_err(|e| provider_error(addr, "deleting", e))?;
         if forget {

@@ -66,7 +66,7 @@ impl Walker<'_> {
             }
         }
         self.run_destroy_provisioners(address, &change.type_name, &change.before).await?;
-        self.hook.event(Event::ApplyStart { address, action: Action::Delete });
+        self.hook.event(Event::ApplyStart { address, action: Action::Delete, id: value.get_str("id") });
         let started = Instant::now();
         if let Err(e) = rt.delete(&ctx, &value).await {
             self.hook.event(Event::ApplyFailed { address, action: Action::Delete, elapsed: started.elapsed() });

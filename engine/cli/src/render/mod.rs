@@ -3,6 +3,7 @@
 
 mod diagnostics;
 mod drift;
+mod json_ui;
 mod modules;
 mod plan_json;
 mod plan_text;
@@ -15,6 +16,7 @@ mod value;
 
 pub use diagnostics::{render_compact_warnings, render_diagnostics};
 pub use drift::render_refresh_only;
+pub use json_ui::JsonUi;
 pub use modules::module_event;
 pub use plan_json::{plan_json, state_json};
 pub use plan_text::{render_change, render_plan, render_state_instance};

@@ -95,7 +95,7 @@ fn resource_change(c: &ResourceChange) -> J {
     J::Object(o)
 }
 
-fn action_reason(c: &ResourceChange) -> Option<&'static str> {
+pub(super) fn action_reason(c: &ResourceChange) -> Option<&'static str> {
     let r = c.reasons.first()?;
     Some(if r.starts_with("tainted") {
         "replace_because_tainted"

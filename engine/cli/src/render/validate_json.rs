@@ -16,7 +16,7 @@ pub fn validate_json(diags: &Diagnostics, sources: &Sources) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
-fn diagnostic(d: &Diagnostic, sources: &Sources) -> J {
+pub(super) fn diagnostic(d: &Diagnostic, sources: &Sources) -> J {
     // Terraform has no hint field: the hint goes at the end of the detail.
     let detail = match (&d.detail, &d.hint) {
         (Some(x), Some(h)) => format!("{x}\n\n{h}"),
