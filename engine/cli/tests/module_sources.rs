@@ -596,3 +596,60 @@ fn a_missing_cli_configuration_file_is_a_warning() {
         .stderr_has("Unable to open CLI configuration file")
         .stderr_has("no-such.tfrc");
 }
+
+#[test]
+fn gcs_objects_and_prefixes_and_file_paths() {
+    let w = Work::new("");
+    let s = Server::start();
+    // An archive object, and a prefix holding a module's files (listing + media downloads).
+    s.route("/storage/v1/b/mods/o/pkg%2Fgreeter.zip", 200, &[], zip(&[("main.tf", greeter("gcs zip", ""))]));
+    s.route(
+        "/storage/v1/b/mods/o?prefix=tree%2F",
+        200,
+        &[],
+        br#"{"items":[{"name":"tree/main.tf"},{"name":"tree/sub/extra.tf"}]}"#.to_vec(),
+    );
+    s.route("/storage/v1/b/mods/o/tree%2Fmain.tf", 200, &[], greeter("gcs tree", "").into_bytes());
+    s.route("/storage/v1/b/mods/o/tree%2Fsub%2Fextra.tf", 200, &[], b"# a file in a subdirectory\n".to_vec());
+    // file:: a directory and an archive on disk.
+    let local = tempfile::tempdir().expect("tempdir");
+    std::fs::write(local.path().join("main.tf"), greeter("file dir", "")).unwrap();
+    std::fs::write(local.path().join("m.tar.gz"), targz(&[("main.tf", greeter("file tgz", ""))])).unwrap();
+    let cfg = empty_cli_config(&w);
+    let gcs = "https://www.googleapis.com/storage/v1/mods";
+    let d = local.path().display();
+    w.config(&format!(
+        "module \"z\" {{\n  source = \"gcs::{gcs}/pkg/greeter.zip\"\n  name   = \"z\"\n}}\nmodule \"t\" {{\n  source = \"gcs::{gcs}/tree\"\n  name   = \"t\"\n}}\nmodule \"fd\" {{\n  source = \"file::{d}\"\n  name   = \"fd\"\n}}\nmodule \"fa\" {{\n  source = \"file::{d}/m.tar.gz\"\n  name   = \"fa\"\n}}\n"
+    ));
+    let host = format!("127.0.0.1:{}", s.port);
+    let env = [
+        ("MESHPLAN_CLI_CONFIG_FILE", cfg.as_str()),
+        ("STORAGE_EMULATOR_HOST", host.as_str()),
+        ("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.test-token"),
+    ];
+    let r = meshplan_env(w.path(), &["init"], &env);
+    r.ok();
+    assert!(!r.all().contains("ya29.test-token"), "the access token was printed");
+    assert!(w.file(".meshplan/modules/t/sub/extra.tf").is_file(), "the prefix's subdirectory was not kept");
+    let seen = s.auth.lock().unwrap().seen.clone();
+    assert!(seen.iter().all(|(_, a)| a.as_deref() == Some("Bearer ya29.test-token")), "{seen:?}");
+    drop(s);
+    // Installed: the sources (server, directory) are no longer needed.
+    drop(local);
+    run(&w, &cfg, &["apply", "-auto-approve"])
+        .ok()
+        .stdout_has("hello z from gcs zip")
+        .stdout_has("hello t from gcs tree")
+        .stdout_has("hello fd from file dir")
+        .stdout_has("hello fa from file tgz");
+
+    w.config("module \"x\" {\n  source = \"file::relative/path\"\n}\n");
+    run(&w, &cfg, &["init"]).code(1).stderr_has("file:: sources are absolute paths");
+    let missing = format!("module \"g\" {{\n  source = \"gcs::{gcs}/nothing/here\"\n}}\n");
+    w.config(&missing);
+    let s = Server::start();
+    let host = format!("127.0.0.1:{}", s.port);
+    meshplan_env(w.path(), &["init"], &[("MESHPLAN_CLI_CONFIG_FILE", &cfg), ("STORAGE_EMULATOR_HOST", &host)])
+        .code(1)
+        .stderr_has("module \"g\"");
+}

@@ -1,8 +1,8 @@
 //! Module source addresses: the forms Terraform accepts in a `module` block's `source`.
 //!
 //! Order of detection follows Terraform: local paths, registry addresses, then go-getter's
-//! detectors (`github.com/...` shorthand, scp-like git) and forced getters (`git::`, `s3::`),
-//! then plain http(s) URLs.
+//! detectors (`github.com/...` shorthand, scp-like git) and forced getters (`git::`, `s3::`,
+//! `gcs::`, `file::`), then plain http(s) URLs.
 
 use std::fmt;
 
@@ -55,6 +55,11 @@ pub enum RemoteKind {
         archive: Option<ArchiveKind>,
     },
     S3,
+    /// `gcs::https://www.googleapis.com/storage/v1/BUCKET/PATH`: one archive object, or every
+    /// object under a prefix.
+    Gcs,
+    /// `file::PATH`: a directory copied as it is, or an archive file unpacked.
+    File,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,9 +162,22 @@ fn remote(original: &str, base: &str, subdir: Option<String>) -> Result<Remote, 
             return match forced {
                 "git" => git(rest, subdir).map_err(|r| invalid(&r)),
                 "s3" => Ok(Remote { kind: RemoteKind::S3, url: rest.to_string(), subdir }),
+                "gcs" if rest.starts_with("https://") || rest.starts_with("http://") => {
+                    Ok(Remote { kind: RemoteKind::Gcs, url: rest.to_string(), subdir })
+                }
+                "gcs" => Err(invalid("gcs:: sources are gcs::https://www.googleapis.com/storage/v1/BUCKET/PATH URLs")),
+                "file" => {
+                    let path = rest.strip_prefix("file://").unwrap_or(rest);
+                    if !path.starts_with('/') {
+                        return Err(invalid(
+                            "file:: sources are absolute paths (file::/path/to/module or .zip/.tar.gz)",
+                        ));
+                    }
+                    Ok(Remote { kind: RemoteKind::File, url: path.to_string(), subdir })
+                }
                 "http" | "https" => http(rest, subdir).ok_or_else(|| invalid("not an http(s) URL")),
                 other => Err(invalid(&format!(
-                    "the `{other}::` getter is not supported (use git::, s3:: or an http(s) URL)"
+                    "the `{other}::` getter is not supported (use git::, s3::, gcs::, file:: or an http(s) URL)"
                 ))),
             };
         }
@@ -450,6 +468,28 @@ mod tests {
             http("https://example.com/get?sig=abc", Some(ArchiveKind::Zip), None)
         );
         assert_eq!(parse("https://example.com/module").unwrap(), http("https://example.com/module", None, None));
+    }
+
+    #[test]
+    fn gcs_and_file_sources() {
+        assert_eq!(
+            parse("gcs::https://www.googleapis.com/storage/v1/b/mods/vpc.zip//sub").unwrap(),
+            Source::Remote(Remote {
+                kind: RemoteKind::Gcs,
+                url: "https://www.googleapis.com/storage/v1/b/mods/vpc.zip".into(),
+                subdir: Some("sub".into())
+            })
+        );
+        assert_eq!(
+            parse("file::/srv/modules/vpc").unwrap(),
+            Source::Remote(Remote { kind: RemoteKind::File, url: "/srv/modules/vpc".into(), subdir: None })
+        );
+        assert_eq!(
+            parse("file::file:///srv/m.tar.gz").unwrap(),
+            Source::Remote(Remote { kind: RemoteKind::File, url: "/srv/m.tar.gz".into(), subdir: None })
+        );
+        assert!(matches!(parse("file::relative/dir"), Err(AddressError::Invalid { .. })));
+        assert!(matches!(parse("gcs::bucket/x"), Err(AddressError::Invalid { .. })));
     }
 
     #[test]

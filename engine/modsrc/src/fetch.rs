@@ -1,5 +1,6 @@
 //! Fetching a source into a directory: registry addresses resolve to another source, git
-//! repositories are cloned, http(s) archives downloaded and unpacked.
+//! repositories are cloned, http(s), S3 and GCS archives downloaded and unpacked, local
+//! directories (`file::`) copied.
 
 use crate::address::{self, AddressError, RegistryAddr, Remote, RemoteKind, Source};
 use crate::archive;
@@ -95,19 +96,18 @@ impl Fetcher {
             }
             RemoteKind::S3 => {
                 let (bytes, key) = crate::s3::get_object(&remote.url)?;
-                let kind = crate::address::archive_kind(&key).or_else(|| archive::sniff(&bytes)).ok_or_else(|| {
-                    FetchError::BadArchive {
-                        url: address::redact(&remote.url),
-                        kind: "zip or tar.gz",
-                        reason: "the object is neither".into(),
-                    }
-                })?;
-                archive::unpack(kind, &bytes, dest).map_err(|reason| FetchError::BadArchive {
-                    url: address::redact(&remote.url),
-                    kind: archive::kind_name(kind),
-                    reason,
-                })?;
-                Ok(dest.to_path_buf())
+                unpack_object(&remote.url, &key, &bytes, dest)
+            }
+            RemoteKind::Gcs => crate::gcs::fetch(&self.http, &remote.url, dest),
+            RemoteKind::File => {
+                let path = Path::new(&remote.url);
+                let io = |err| FetchError::Io { path: path.to_path_buf(), err };
+                if path.is_dir() {
+                    copy_dir(path, dest).map_err(io)?;
+                    return Ok(dest.to_path_buf());
+                }
+                let bytes = std::fs::read(path).map_err(io)?;
+                unpack_object(&remote.url, &remote.url, &bytes, dest)
             }
             RemoteKind::Http { archive } => {
                 // An archive gets no registry token: it may be on any host.
@@ -133,6 +133,41 @@ impl Fetcher {
             }
         }
     }
+}
+
+/// Unpacks a downloaded object, its archive kind read from its name or, failing that, its bytes.
+pub(crate) fn unpack_object(url: &str, name: &str, bytes: &[u8], dest: &Path) -> Result<PathBuf, FetchError> {
+    let kind = address::archive_kind(name).or_else(|| archive::sniff(bytes)).ok_or_else(|| FetchError::BadArchive {
+        url: address::redact(url),
+        kind: "zip or tar.gz",
+        reason: "the object is neither".into(),
+    })?;
+    archive::unpack(kind, bytes, dest).map_err(|reason| FetchError::BadArchive {
+        url: address::redact(url),
+        kind: archive::kind_name(kind),
+        reason,
+    })?;
+    Ok(dest.to_path_buf())
+}
+
+/// Copies a module directory (files and subdirectories; `.git` and `.terraform` left out, as
+/// they are never part of a module).
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == ".git" || name == ".terraform" || name == ".meshplan" {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_dir(&entry.path(), &to.join(&name))?;
+        } else if kind.is_file() || entry.path().is_file() {
+            std::fs::copy(entry.path(), to.join(&name))?;
+        }
+    }
+    Ok(())
 }
 
 /// Parses a `version` argument.

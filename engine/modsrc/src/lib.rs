@@ -1,6 +1,6 @@
 //! Module sources for `meshplan init`, as Terraform reads them: the source address forms
 //! ([`address`]), version constraints ([`version`]), the module registry protocol
-//! ([`registry`]), the fetchers (git CLI, http and S3 archives: [`fetch`]) and the
+//! ([`registry`]), the fetchers (git CLI, http, S3 and GCS archives, local paths: [`fetch`]) and the
 //! `.meshplan/modules/modules.json` manifest ([`manifest`]) that later commands load offline.
 //!
 //! Its own crate so HTTP, TLS and archive code compiles once, not with every engine edit. The
@@ -11,6 +11,7 @@ pub mod address;
 mod archive;
 pub mod cli_config;
 pub mod fetch;
+mod gcs;
 mod git;
 mod http;
 pub mod manifest;
