@@ -8,6 +8,7 @@
 //! | `kubernetes_labels`, `kubernetes_annotations` | a few fields of an object owned elsewhere ([`field_patch`]) |
 //! | data `kubernetes_resource`, `_resources`, `_server_version` | reads ([`data_sources`]) |
 //! | `kubectl_manifest`, data `kubectl_file_documents` | the second provider, `kubectl` ([`KubectlProvider`], [`kubectl`]) |
+//! | `helm_release` | the third, `helm`: charts rendered by the helm CLI, applied on the same path ([`HelmProvider`], [`helm`]) |
 //!
 //! Neighbours: depends on the provider SDK only; the engine registers [`KubernetesProvider`].
 //! The cluster is reached in `configure`, never in `plan`, so a provider configured from a
@@ -22,6 +23,7 @@ mod config;
 mod data_sources;
 mod errors;
 mod field_patch;
+mod helm;
 mod kubectl;
 mod managed;
 mod manifest;
@@ -34,6 +36,7 @@ mod wait;
 use meshplan_provider::{async_trait, Client, DataSource, Provider, ProviderError, ResourceType, Schema, Value};
 use std::sync::Arc;
 
+pub use helm::HelmProvider;
 pub use kubectl::KubectlProvider;
 
 pub struct KubernetesProvider;
