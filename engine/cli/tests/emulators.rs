@@ -75,10 +75,7 @@ impl Run {
         assert_eq!(code, 0, "a plan right after apply must find nothing to do:\n{text}");
         // With `check` blocks whose data sources are read again during apply, as Terraform
         // shows them, the plan lists those reads and nothing else.
-        assert!(
-            text.contains("No changes.") || text.contains("Plan: 0 to add, 0 to change, 0 to destroy."),
-            "{text}"
-        );
+        assert!(text.contains("No changes.") || text.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "{text}");
         assert_no_check_warnings(&text);
         took
     }
@@ -246,11 +243,7 @@ fn eks_irsa_cluster_and_objects_in_one_apply() {
     let shown: Value = serde_json::from_str(&run.ok(&["show", "-json", "checks.tfplan"])).unwrap();
     let checks = shown["checks"].as_array().cloned().unwrap_or_default();
     let status: Vec<_> = checks.iter().map(|c| (c["address"]["to_display"].clone(), c["status"].clone())).collect();
-    assert_eq!(
-        status,
-        vec![(Value::from("check.service_account_names_the_role"), Value::from("pass"))],
-        "{shown}"
-    );
+    assert_eq!(status, vec![(Value::from("check.service_account_names_the_role"), Value::from("pass"))], "{shown}");
 
     // AWS side, read with boto3.
     let aws = run.boto3_json(

@@ -156,11 +156,15 @@ fn a_plan_against_aws_with_other_inputs_gets_to_aws() {
     // Relative to the example, as the variables are.
     std::fs::write(dir.join("pinned.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n").unwrap();
     let (endpoint, calls) = aws_stand_in();
-    let mut child = plan_against_aws(&dir, &endpoint, &["-var", "spire_crds_path=pinned.yaml", "-var", "nsm_manifests_path=pinned.yaml"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = plan_against_aws(
+        &dir,
+        &endpoint,
+        &["-var", "spire_crds_path=pinned.yaml", "-var", "nsm_manifests_path=pinned.yaml"],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
     // The AWS calls are retried while the stand-in closes them: stop at the first.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while calls.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < deadline {
@@ -199,7 +203,8 @@ fn manifests_module_checks_the_sha256_of_a_file_given_by_path() {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    let out = Command::new("sha256sum").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn();
+    let out =
+        Command::new("sha256sum").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn();
     let mut child = out.unwrap();
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), bytes).unwrap();
     let out = child.wait_with_output().unwrap();
