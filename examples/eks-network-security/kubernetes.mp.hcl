@@ -110,6 +110,7 @@ module "cert_manager" {
   count  = local.istio_csr ? 1 : 0
   source = "../../modules/manifests"
   path   = abspath("${path.module}/${var.cert_manager_manifests_path}")
+  sha256 = var.cert_manager_manifests_sha256
 }
 
 # Step 2: istio-csr's certificate requests live in istio-system.
@@ -137,6 +138,7 @@ module "istio_csr" {
   count      = local.istio_csr ? 1 : 0
   source     = "../../modules/manifests"
   path       = abspath("${path.module}/${var.istio_csr_manifests_path}")
+  sha256     = var.istio_csr_manifests_sha256
   depends_on = [module.cert_manager, kubernetes_namespace.istio_system, kubernetes_secret.istio_root_ca, module.baseline]
 }
 

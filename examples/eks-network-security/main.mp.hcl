@@ -17,6 +17,14 @@ variable "aws_endpoints" {
   description = "Service endpoint overrides (ec2, iam, eks, s3, sts), e.g. a local emulator; empty for AWS itself."
   type        = map(string)
   default     = {}
+
+  # Against AWS, the install manifests must be the pinned upstream files: our test fixtures
+  # (tests/fixtures/manifests) name placeholder images (example.invalid) and open CRD schemas.
+  # Checked here because every AWS call waits for this variable: a plan stops before any.
+  validation {
+    condition     = length(var.aws_endpoints) > 0 || var.awspca_arn == null || length([for k, p in { cert_manager_manifests_path = var.cert_manager_manifests_path, istio_csr_manifests_path = var.istio_csr_manifests_path, istio_manifests_path = var.istio_manifests_path } : k if length(regexall("example\\.invalid|^# Test fixture", file("${path.module}/${p}"))) > 0]) == 0
+    error_message = "against AWS (aws_endpoints is empty) these inputs are still meshplan's test fixtures (placeholder example.invalid images, open CRD schemas): ${join(", ", [for k, p in { cert_manager_manifests_path = var.cert_manager_manifests_path, istio_csr_manifests_path = var.istio_csr_manifests_path, istio_manifests_path = var.istio_manifests_path } : k if length(regexall("example\\.invalid|^# Test fixture", file("${path.module}/${p}"))) > 0])}. Pass the pinned upstream files listed in README.md, \"Pinned inputs\"."
+  }
 }
 
 variable "aws_access_key" {

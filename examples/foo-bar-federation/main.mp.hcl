@@ -23,6 +23,14 @@ variable "aws_endpoints" {
   description = "Service endpoint overrides (ec2, iam, eks, s3, sts), e.g. a local emulator; empty for AWS itself."
   type        = map(string)
   default     = {}
+
+  # Against AWS, the install manifests must be the pinned upstream files: our test fixtures
+  # (tests/fixtures/manifests) name placeholder images (example.invalid) and open CRD schemas.
+  # Checked here because every AWS call waits for this variable: a plan stops before any.
+  validation {
+    condition     = length(var.aws_endpoints) > 0 || length([for k, p in { cert_manager_manifests_path = var.cert_manager_manifests_path, spire_crds_path = var.spire_crds_path, istio_manifests_path = var.istio_manifests_path } : k if length(regexall("example\\.invalid|^# Test fixture", file("${path.module}/${p}"))) > 0]) == 0
+    error_message = "against AWS (aws_endpoints is empty) these inputs are still meshplan's test fixtures (placeholder example.invalid images, open CRD schemas): ${join(", ", [for k, p in { cert_manager_manifests_path = var.cert_manager_manifests_path, spire_crds_path = var.spire_crds_path, istio_manifests_path = var.istio_manifests_path } : k if length(regexall("example\\.invalid|^# Test fixture", file("${path.module}/${p}"))) > 0])}. Pass the pinned upstream files listed in README.md, \"Pinned inputs\"."
+  }
 }
 
 variable "aws_access_key" {
@@ -90,6 +98,22 @@ variable "spire_crds_path" {
 variable "istio_manifests_path" {
   type    = string
   default = "../../tests/fixtures/manifests/istio.yaml"
+}
+
+# SHA-256 of the files above (README.md, "Pinned inputs"): a file that differs fails the plan.
+variable "cert_manager_manifests_sha256" {
+  type    = string
+  default = null
+}
+
+variable "spire_crds_sha256" {
+  type    = string
+  default = null
+}
+
+variable "istio_manifests_sha256" {
+  type    = string
+  default = null
 }
 
 # The seed's "Automatic Certificate Rotation" step (cert-rotation.yaml): istiod's CA
@@ -271,9 +295,9 @@ module "mesh" {
   providers              = { kubernetes.foo = kubernetes.foo, kubernetes.bar = kubernetes.bar }
   foo                    = module.clusters.foo
   bar                    = module.clusters.bar
-  cert_manager_manifests = { path = abspath("${path.module}/${var.cert_manager_manifests_path}") }
-  spire_crds             = { path = abspath("${path.module}/${var.spire_crds_path}") }
-  istio_manifests        = { path = abspath("${path.module}/${var.istio_manifests_path}") }
+  cert_manager_manifests = { path = abspath("${path.module}/${var.cert_manager_manifests_path}"), sha256 = var.cert_manager_manifests_sha256 }
+  spire_crds             = { path = abspath("${path.module}/${var.spire_crds_path}"), sha256 = var.spire_crds_sha256 }
+  istio_manifests        = { path = abspath("${path.module}/${var.istio_manifests_path}"), sha256 = var.istio_manifests_sha256 }
   cacerts_duration       = var.cacerts_duration
   depends_on             = [module.storage_foo, module.storage_bar, module.lbc_foo, module.lbc_bar]
 }
@@ -287,7 +311,9 @@ module "demo" {
   bar        = module.clusters.bar
   enabled     = var.demo_apps
   istio_ready = module.mesh.istio_ready
-  depends_on  = [module.mesh]
+  # The verification Job (checks.mp.hcl) also fetches bar's bundle endpoint from foo.
+  bar_bundle_endpoint_url = module.mesh.bar_bundle_endpoint_url
+  depends_on              = [module.mesh]
 }
 
 output "foo_endpoint" {

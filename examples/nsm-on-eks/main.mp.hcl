@@ -16,6 +16,14 @@ variable "aws_endpoints" {
   description = "Service endpoint overrides (ec2, iam, eks, s3, sts), e.g. a local emulator; empty for AWS itself."
   type        = map(string)
   default     = {}
+
+  # Against AWS, the install manifests must be the pinned upstream files: our test fixtures
+  # (tests/fixtures/manifests) name placeholder images (example.invalid) and open CRD schemas.
+  # Checked here because every AWS call waits for this variable: a plan stops before any.
+  validation {
+    condition     = length(var.aws_endpoints) > 0 || length([for k, p in { spire_crds_path = var.spire_crds_path, nsm_manifests_path = var.nsm_manifests_path } : k if length(regexall("example\\.invalid|^# Test fixture", file("${path.module}/${p}"))) > 0]) == 0
+    error_message = "against AWS (aws_endpoints is empty) these inputs are still meshplan's test fixtures (placeholder example.invalid images, open CRD schemas): ${join(", ", [for k, p in { spire_crds_path = var.spire_crds_path, nsm_manifests_path = var.nsm_manifests_path } : k if length(regexall("example\\.invalid|^# Test fixture", file("${path.module}/${p}"))) > 0])}. Pass the pinned upstream files listed in README.md, \"Pinned inputs\"."
+  }
 }
 
 variable "aws_access_key" {
@@ -88,6 +96,17 @@ variable "nsm_manifests_path" {
   description = "NSM basic v1.14.0 (deployments-k8s examples/basic, rendered with kustomize)."
   type        = string
   default     = "../../tests/fixtures/manifests/nsm-basic.yaml"
+}
+
+# SHA-256 of the files above (README.md, "Pinned inputs"): a file that differs fails the plan.
+variable "spire_crds_sha256" {
+  type    = string
+  default = null
+}
+
+variable "nsm_manifests_sha256" {
+  type    = string
+  default = null
 }
 
 locals {
@@ -355,8 +374,10 @@ module "nsm" {
   source          = "../../modules/nsm"
   cluster_name    = aws_eks_cluster.this.name
   trust_domain    = "k8s.nsm"
-  spire_crds_path = abspath("${path.module}/${var.spire_crds_path}")
-  manifests_path  = abspath("${path.module}/${var.nsm_manifests_path}")
+  spire_crds_path   = abspath("${path.module}/${var.spire_crds_path}")
+  spire_crds_sha256 = var.spire_crds_sha256
+  manifests_path    = abspath("${path.module}/${var.nsm_manifests_path}")
+  manifests_sha256  = var.nsm_manifests_sha256
   # Pods need nodes (and the CNI) to run; the seed sets up storage first.
   depends_on = [aws_eks_node_group.this, aws_eks_addon.vpc_cni, aws_eks_addon.ebs_csi, kubernetes_annotations.gp2_default, kubernetes_manifest.gp2]
 }

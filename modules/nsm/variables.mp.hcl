@@ -35,8 +35,14 @@ variable "manifests_url" {
 }
 
 variable "manifests_sha256" {
-  type    = string
-  default = null
+  description = "Expected SHA-256 of the NSM manifests (at manifests_url, or the file at manifests_path: checked at plan)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.manifests_sha256 == null ? true : (var.manifests_path == null ? true : filesha256(var.manifests_path) == lower(var.manifests_sha256))
+    error_message = "${coalesce(var.manifests_path, "-")} does not have SHA-256 ${coalesce(var.manifests_sha256, "-")}: it is not the pinned NSM manifests (see the example's README, \"Pinned inputs\")"
+  }
 }
 
 variable "namespace" {

@@ -104,7 +104,10 @@ timed plan "$MESHPLAN" plan
 grep -E '^Plan:' plan.log
 timed apply "$MESHPLAN" apply -auto-approve
 grep -E '^Apply complete' apply.log
+no_check_warnings apply.log
 timed replan "$MESHPLAN" plan -detailed-exitcode
+# The seed's verification (checks.mp.hcl): the documents served where STS reads them.
+checks_pass oidc_discovery_document oidc_jwks s3_tester_job
 echo "graph: $("$MESHPLAN" graph | grep -cE '^  "[^"]+" \[') nodes, $("$MESHPLAN" graph | grep -c -- '->') edges"
 
 issuer="https://s3-$region.amazonaws.com/$bucket"
@@ -164,6 +167,17 @@ k get -n kube-system secret pod-identity-webhook -o jsonpath='{.data.tls\.crt}' 
 expect "serving certificate names the Service" "$(openssl x509 -in webhook.crt -noout -ext subjectAltName | grep -o 'DNS:pod-identity-webhook.kube-system.svc,')" "DNS:pod-identity-webhook.kube-system.svc,"
 expect "s3-echoer ServiceAccount → role" "$(k get sa -n default s3-echoer -o jsonpath='{.metadata.annotations.eks\.amazonaws\.com/role-arn}')" "$("$MESHPLAN" output -raw s3_echoer_role_arn)"
 expect "s3-tester-job runs as s3-echoer" "$(k get job -n default s3-tester-job -o jsonpath='{.spec.template.spec.serviceAccountName} {.spec.template.spec.containers[0].env[?(@.name=="AWS_DEFAULT_REGION")].value}')" "s3-echoer $region"
+
+# The check catches a JWKS that is not where it is looked for: read from a wrong path, it
+# warns (the plan still succeeds). (Deleting keys.json instead would not do: the plan then
+# makes it again, and Terraform defers a check's read until after pending changes.)
+cp checks.mp.hcl checks.mp.hcl.good
+sed -i 's#oidc_documents_url}/keys.json"#oidc_documents_url}/wrong/keys.json"#' checks.mp.hcl
+expect "the JWKS check now reads a wrong path" "$(grep -c 'wrong/keys.json' checks.mp.hcl)" 1
+"$MESHPLAN" plan -no-color -detailed-exitcode >broken-plan.log 2>&1 || { cat broken-plan.log >&2; exit 1; }
+check_warns oidc_jwks broken-plan.log
+expect "the broken JWKS check says what is wrong" "$(tr -d ' \n' <broken-plan.log | grep -c 'help:theJWKSisnotservedathttp://[^(]*/wrong/keys.json[^(]*(HTTP404)')" 1
+mv checks.mp.hcl.good checks.mp.hcl
 
 timed destroy "$MESHPLAN" destroy -auto-approve
 expect "moto: nothing left" "$(aws_check left)" 0

@@ -90,7 +90,10 @@ timed plan "$MESHPLAN" plan
 grep -E '^(Plan|Deferred):' plan.log
 timed apply "$MESHPLAN" apply -auto-approve
 grep -E '^Apply complete' apply.log
+no_check_warnings apply.log
 timed replan "$MESHPLAN" plan -detailed-exitcode
+# The seed's verification (checks.mp.hcl), on what the kube test server simulates.
+checks_pass istio_csr_available istio_uses_istio_csr
 
 pod_sg="$("$MESHPLAN" output -raw pod_security_group_id)"
 cluster_sg="$("$MESHPLAN" output -raw cluster_security_group_id)"
@@ -122,6 +125,15 @@ expect "istio-csr root CA = Secret $secret's ca.pem" \
   "$(k get secret -n cert-manager "$secret" -o jsonpath='{.data.ca\.pem}' | base64 -d | head -1)" "-----BEGIN CERTIFICATE-----"
 expect "istio-csr Service 443 → 6443" \
   "$(k get svc -n cert-manager cert-manager-istio-csr -o jsonpath='{.spec.ports[0].port}-{.spec.ports[0].targetPort}')" "443-6443"
+
+# Step 4: Istio with istio-csr as its CA (the seed's IstioOperator and istiod overlays).
+io() { k get istiooperator -n istio-system istio -o jsonpath="$1"; }
+expect "Istio: caAddress = istio-csr's Service" "$(io '{.spec.values.global.caAddress}')" \
+  "$(k get svc -n cert-manager cert-manager-istio-csr -o jsonpath='{.metadata.name}.{.metadata.namespace}.svc:{.spec.ports[0].port}')"
+expect "Istio: istiod's CA server off" "$(io '{.spec.components.pilot.k8s.env[?(@.name=="ENABLE_CA_SERVER")].value}')" "false"
+expect "Istio: istiod serves istio-csr's certificate, trusts the CA root" \
+  "$(io '{.spec.components.pilot.k8s.overlays[0].name} {.spec.components.pilot.k8s.overlays[0].patches[*].value}' | grep -o -e 'istiod --tlsCertFile=/etc/cert-manager/tls/tls.crt --tlsKeyFile=/etc/cert-manager/tls/tls.key --caCertFile=/etc/cert-manager/ca/root-cert.pem' -e '"secretName":"istiod-tls"' -e '"name":"istio-ca-root-cert"' | wc -l)" 3
+expect "Istio: HEALTHY" "$(io '{.status.status}')" HEALTHY
 
 # Network policy enforcement and pod ENI are turned on by the vpc-cni addon in the same apply:
 # moto has no addon API, so the planned addon (enable_addons) is checked.

@@ -55,7 +55,10 @@ timed plan "$MESHPLAN" plan
 grep -E '^(Plan|Deferred):' plan.log
 timed apply "$MESHPLAN" apply -auto-approve
 grep -E '^Apply complete' apply.log
+no_check_warnings apply.log
 timed replan "$MESHPLAN" plan -detailed-exitcode
+# The seed's verification (checks.mp.hcl): what the kube test servers simulate.
+checks_pass foo_cacerts_ready bar_cacerts_ready foo_bundle_endpoint bar_bundle_endpoint cross_cluster_curl helloworld_v2_on_bar
 echo "graph: $("$MESHPLAN" graph | grep -cE '^  "[^"]+" \[') nodes, $("$MESHPLAN" graph | grep -c -- '->') edges"
 
 # Istio before the workloads: cacerts is issued (Ready) before the control plane, the control
@@ -202,6 +205,12 @@ for c in foo bar; do
     "$(k get deploy -n kube-system aws-load-balancer-controller -o jsonpath='{.spec.template.spec.serviceAccountName} {.spec.template.spec.containers[0].args[0]}')" \
     "aws-load-balancer-controller --cluster-name=$c-eks-cluster"
 done
+# The verification Job: foo's sleep identity, curls helloworld for both versions and bar's
+# bundle endpoint, stops its sidecar; the apply waited for it to complete.
+job_script="$(foo get job -n sleep cross-cluster-curl -o jsonpath='{.spec.template.spec.containers[0].command[2]}')"
+expect "foo: verification Job curls helloworld and bar's bundle endpoint" \
+  "$(for p in 'http://helloworld.helloworld:5000/hello' "https://$bar_lb:8443" quitquitquit; do echo "$job_script" | grep -qF -- "$p" && echo "$p"; done | wc -l)" 3
+expect "foo: verification Job federates like sleep" "$(foo get job -n sleep cross-cluster-curl -o jsonpath='{.spec.template.metadata.annotations.spiffe\.io/federatesWith} {.spec.template.metadata.annotations.inject\.istio\.io/templates} {.status.succeeded}')" "bar.com sidecar,spire 1"
 expect "foo: helloworld deployments" "$(foo get deploy -n helloworld -o jsonpath='{.items[*].metadata.name}')" "helloworld-v1"
 expect "bar: helloworld deployments" "$(bar get deploy -n helloworld -o jsonpath='{.items[*].metadata.name}')" "helloworld-v2"
 expect "foo: helloworld-v1 pods federate with bar.com" "$(foo get deploy -n helloworld helloworld-v1 -o jsonpath='{.spec.template.metadata.annotations.spiffe\.io/federatesWith}')" "bar.com"

@@ -107,7 +107,11 @@ timed plan "$MESHPLAN" plan
 grep -E '^(Plan|Deferred):' plan.log
 timed apply "$MESHPLAN" apply -auto-approve
 grep -E '^Apply complete' apply.log
+no_check_warnings apply.log
 timed replan "$MESHPLAN" plan -detailed-exitcode
+# The seed's verification (checks.mp.hcl); a kube test server runs no pods, so the pods' env
+# check holds for none (README.md "Verification").
+checks_pass aws_node_service_account_role aws_node_restarted_for_the_role aws_node_pods_carry_aws_role_arn
 echo "graph: $("$MESHPLAN" graph | grep -cE '^  "[^"]+" \[') nodes, $("$MESHPLAN" graph | grep -c -- '->') edges"
 
 k() { kubectl --kubeconfig "$emu/$cluster.kubeconfig" "$@"; }
@@ -140,6 +144,18 @@ for r in yaml.safe_load(sys.stdin):
 expect "aws-auth maps the node role" "$(map_roles)" \
   "$(aws_check node-role-arn) system:node:{{EC2PrivateDNSName}} system:bootstrappers,system:nodes"
 
+# What EKS shows when the webhook did not inject the role: an aws-node pod without
+# AWS_ROLE_ARN (made by hand: the test server runs none). The pods' check warns.
+k apply -f - >/dev/null <<'POD'
+apiVersion: v1
+kind: Pod
+metadata: {name: aws-node-uninjected, namespace: kube-system, labels: {k8s-app: aws-node}}
+spec: {containers: [{name: aws-node, image: example.invalid/aws-node:fixture, env: [{name: AWS_REGION, value: us-east-1}]}]}
+POD
+"$MESHPLAN" plan -no-color -detailed-exitcode >broken-plan.log 2>&1 || { cat broken-plan.log >&2; exit 1; }
+check_warns aws_node_pods_carry_aws_role_arn broken-plan.log
+k delete pod -n kube-system aws-node-uninjected >/dev/null
+
 # A new role ARN (renamed role) re-annotates aws-node and restarts it again.
 sleep 1 # restartedAt has whole seconds
 timed rename "$MESHPLAN" apply -auto-approve -var aws_node_role_name=$cluster-aws-node-2
@@ -148,6 +164,7 @@ expect "new role ARN" "${new_arn##*/}" "$cluster-aws-node-2"
 expect "aws-node annotation = the new role ARN" "$(sa_role)" "$new_arn"
 [ "$(restarted_at)" != "$first_restart" ] && [ -n "$(restarted_at)" ] || { echo "FAIL aws-node not restarted after the role changed: '$(restarted_at)'" >&2; exit 1; }
 echo "ok   aws-node restarted after the role changed ($first_restart -> $(restarted_at))"
+no_check_warnings rename.log
 timed replan2 "$MESHPLAN" plan -detailed-exitcode -var aws_node_role_name=$cluster-aws-node-2
 
 timed destroy "$MESHPLAN" destroy -auto-approve -var aws_node_role_name=$cluster-aws-node-2

@@ -48,3 +48,38 @@ timed() {
   printf 'time %-8s %6.2fs (exit %d)\n' "$label" "$(echo "$end - $start" | bc)" "$rc"
   if [ "$rc" -ne 0 ]; then tail -40 "$label.log" >&2; exit 1; fi
 }
+
+# no_check_warnings LOG: no `check` block warned in LOG (a failed assertion, or a failed read
+# of a check's scoped data source).
+no_check_warnings() {
+  if grep -E 'Check block assertion failed|check "[^"]+":' "$1" >&2; then
+    echo "FAIL check warnings in $1" >&2; exit 1
+  fi
+  echo "ok   no check warnings in $(basename "$1" .log)"
+}
+
+# checks_pass NAME...: a plan of the applied configuration judges each named check block
+# "pass" (not fail, not unknown) in its JSON form (show -json of a saved plan).
+checks_pass() {
+  "$MESHPLAN" plan -no-color -out=checks.tfplan >checks-plan.log 2>&1 || { cat checks-plan.log >&2; exit 1; }
+  no_check_warnings checks-plan.log
+  "$MESHPLAN" show -json checks.tfplan >checks.json
+  python3 - "$@" <<'PY'
+import json, sys
+got = {c["address"]["to_display"]: c["status"] for c in json.load(open("checks.json")).get("checks", [])}
+bad = [f"{n}={got.get('check.' + n, 'missing')}" for n in sys.argv[1:] if got.get("check." + n) != "pass"]
+if bad:
+    print("FAIL checks not passing: " + ", ".join(bad) + f" (all: {got})", file=sys.stderr)
+    sys.exit(1)
+print(f"ok   checks pass: {' '.join(sys.argv[1:])}")
+PY
+}
+
+# check_warns NAME LOG: LOG holds check NAME's warning (a failed assertion or scoped read).
+check_warns() {
+  if grep -qE "Check block assertion failed \(check\.$1\)|check \"$1\":" "$2"; then
+    echo "ok   check $1 warns when broken"
+  else
+    echo "FAIL check $1 did not warn:" >&2; cat "$2" >&2; exit 1
+  fi
+}

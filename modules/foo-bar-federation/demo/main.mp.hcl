@@ -190,3 +190,72 @@ resource "kubernetes_manifest" "bar_helloworld_virtual_service" {
     }
   }
 }
+
+# --- The seed's verification: foo's sleep reaches helloworld v1 (foo) and v2 (bar) -----------
+# A Job in foo's sleep namespace (the same pod template annotations as sleep) curls
+# helloworld.helloworld:5000/hello until both versions answered (cross-cluster mTLS through the
+# east-west gateways, SPIFFE identities federated both ways), and, when given, bar's SPIRE
+# bundle endpoint (it answers with a JWKS-shaped SPIFFE bundle). The apply waits until the Job
+# is Complete: on a real cluster that needs every link of the chain. The sidecar is stopped at
+# the end (/quitquitquit) so the pod can complete; the app waits for it to start.
+
+locals {
+  cross_cluster_curl = <<-SH
+    set -u
+    v1=""; v2=""
+    for i in $(seq 1 ${var.verify_attempts}); do
+      out="$(curl -s --max-time 5 http://helloworld.helloworld:5000/hello || true)"
+      case "$out" in *v1*) v1=yes ;; *v2*) v2=yes ;; esac
+      [ -n "$v1" ] && [ -n "$v2" ] && break
+      sleep 2
+    done
+    bundle=ok
+    if [ -n "${var.bar_bundle_endpoint_url}" ]; then
+      curl -sk --max-time 5 "${var.bar_bundle_endpoint_url}" | grep -q '"keys"' || bundle=""
+    fi
+    curl -s -X POST http://127.0.0.1:15020/quitquitquit >/dev/null || true
+    echo "helloworld v1: $${v1:-no}, v2: $${v2:-no}, bar's bundle endpoint: $${bundle:-no}"
+    [ -n "$v1" ] && [ -n "$v2" ] && [ -n "$bundle" ]
+  SH
+}
+
+resource "kubernetes_manifest" "foo_cross_cluster_curl" {
+  count    = var.enabled && var.verify_job ? 1 : 0
+  provider = kubernetes.foo
+  manifest = {
+    apiVersion = "batch/v1"
+    kind       = "Job"
+    metadata   = { name = "cross-cluster-curl", namespace = "sleep", labels = { app = "cross-cluster-curl" } }
+    spec = {
+      backoffLimit = 2
+      template = {
+        metadata = {
+          labels = { app = "cross-cluster-curl" }
+          annotations = merge(local.pod_annotations.foo, {
+            "proxy.istio.io/config" = "{ \"holdApplicationUntilProxyStarts\": true }"
+          })
+        }
+        spec = {
+          restartPolicy = "Never"
+          containers = [{
+            name    = "curl"
+            image   = var.sleep_image
+            command = ["/bin/sh", "-c", local.cross_cluster_curl]
+          }]
+        }
+      }
+    }
+  }
+
+  wait {
+    condition {
+      type   = "Complete"
+      status = "True"
+    }
+  }
+  timeouts {
+    create = "10m"
+  }
+  # Both helloworld versions and foo's sleep namespace exist first.
+  depends_on = [kubernetes_manifest.foo_helloworld, kubernetes_manifest.bar_helloworld, kubernetes_manifest.foo_helloworld_service, kubernetes_manifest.bar_helloworld_service, kubernetes_manifest.foo_sleep]
+}

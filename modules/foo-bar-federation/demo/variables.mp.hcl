@@ -36,3 +36,21 @@ variable "north_south" {
   type        = bool
   default     = true
 }
+
+variable "verify_job" {
+  description = "Run the seed's verification as a Job on foo (cross-cluster curl to helloworld v1 and v2, bar's bundle endpoint) and wait for it to complete."
+  type        = bool
+  default     = true
+}
+
+variable "verify_attempts" {
+  description = "How many times the Job curls helloworld (2 s apart) before it gives up."
+  type        = number
+  default     = 90
+}
+
+variable "bar_bundle_endpoint_url" {
+  description = "bar's SPIRE bundle endpoint (https://<lb>:8443), fetched by the Job from foo; \"\" to leave it out."
+  type        = string
+  default     = ""
+}
