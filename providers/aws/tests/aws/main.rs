@@ -10,6 +10,7 @@ mod data;
 mod eks;
 mod end_to_end;
 mod iam;
+mod iam_users;
 mod kms;
 mod logs;
 mod mocks;
