@@ -164,7 +164,10 @@ impl AwsResource for GroupMembership {
             return Ok(None);
         }
         let users: BTreeSet<String> = users.into_iter().collect();
-        s.set("users", list_value(&users));
+        // A set: in the prior order when it holds the same users.
+        if user_set(s) != users || s.get("users").as_list().map(Vec::len) != Some(users.len()) {
+            s.set("users", list_value(&users));
+        }
         Ok(Some(BTreeMap::new()))
     }
 

@@ -3,9 +3,14 @@
 mod acl;
 mod bucket;
 mod bucket_settings;
+mod cors;
+mod doc;
 mod encryption;
+mod flags;
+mod lifecycle;
 mod logging;
 mod object;
+mod website;
 
 use meshplan_provider::ResourceType;
 use std::sync::Arc;
@@ -21,5 +26,10 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(crate::skeleton::Managed(encryption::Encryption)),
         Arc::new(crate::skeleton::Managed(logging::Logging)),
         Arc::new(crate::skeleton::Managed(acl::BucketAcl)),
+        Arc::new(crate::skeleton::Managed(lifecycle::Lifecycle)),
+        Arc::new(crate::skeleton::Managed(cors::Cors)),
+        Arc::new(crate::skeleton::Managed(flags::BucketFlag(flags::Flag::Accelerate))),
+        Arc::new(crate::skeleton::Managed(flags::BucketFlag(flags::Flag::RequestPayment))),
+        Arc::new(crate::skeleton::Managed(website::Website)),
     ]
 }

@@ -133,9 +133,9 @@ pub trait AwsResource: Send + Sync + 'static {
     /// Type-specific planning after the schema's rules (e.g. keeping an equivalent policy text).
     fn plan_more(&self, _planned: &mut Planned, _prior: Option<&Value>) {}
 
-    /// Refuses, at plan time, what the type cannot do (an error naming `address`, at an
-    /// attribute, with a hint).
-    fn check(&self, _address: &str, _planned: &Value) -> Result<(), ProviderError> {
+    /// Refuses, at plan time, configurations the type cannot apply (an error naming
+    /// `address`, at an attribute, with a hint).
+    fn check(&self, _address: &str, _config: &Value) -> Result<(), ProviderError> {
         Ok(())
     }
 }

@@ -16,4 +16,5 @@ mod logs;
 mod mocks;
 mod network;
 mod s3;
+mod s3_config;
 mod skeleton;

@@ -1,0 +1,269 @@
+//! The S3 bucket sub-configurations (what terraform-aws-modules/s3-bucket declares) and the
+//! data sources aws_arn / aws_canonical_user_id against moto: create, clean re-plan,
+//! in-place update, replacement, import, find, delete twice.
+
+use crate::support::{obj, s, Harness};
+use meshplan_provider::Value;
+
+fn list(v: Vec<Value>) -> Value {
+    Value::List(v)
+}
+
+fn strs(items: &[&str]) -> Value {
+    Value::List(items.iter().map(|i| Value::from(*i)).collect())
+}
+
+#[tokio::test]
+async fn lifecycle_rules_with_filters_transitions_and_expirations() {
+    let h = Harness::new().await;
+    let b = h.create("aws_s3_bucket", &obj([("bucket", Value::from("lifecycle"))])).await;
+    let rule = |days: i64| {
+        obj([
+            ("id", Value::from("logs")),
+            ("status", Value::from("Enabled")),
+            ("filter", list(vec![obj([("prefix", Value::from("logs/"))])])),
+            ("expiration", list(vec![obj([("days", Value::from(days))])])),
+            (
+                "transition",
+                list(vec![obj([("days", Value::from(30i64)), ("storage_class", Value::from("STANDARD_IA"))])]),
+            ),
+            ("noncurrent_version_expiration", list(vec![obj([("noncurrent_days", Value::from(90i64))])])),
+            ("abort_incomplete_multipart_upload", list(vec![obj([("days_after_initiation", Value::from(7i64))])])),
+        ])
+    };
+    let tagged = obj([
+        ("id", Value::from("tagged")),
+        ("status", Value::from("Disabled")),
+        (
+            "filter",
+            list(vec![obj([("tag", list(vec![obj([("key", Value::from("tier")), ("value", Value::from("tmp"))])]))])]),
+        ),
+        ("expiration", list(vec![obj([("days", Value::from(1i64))])])),
+    ]);
+    let cfg = |days: i64| obj([("bucket", b.get("id").clone()), ("rule", list(vec![rule(days), tagged.clone()]))]);
+    let (planned, l) = h.create_with_token("aws_s3_bucket_lifecycle_configuration", &cfg(365), "mp-1").await;
+    assert_eq!(s(&l, "id"), "lifecycle");
+    let rules = l.get("rule").as_list().unwrap().clone();
+    assert_eq!(rules.len(), 2);
+    assert_eq!(rules[0].get("filter").as_list().unwrap()[0].get("prefix"), &Value::from("logs/"));
+    assert_eq!(
+        rules[1].get("filter").as_list().unwrap()[0].get("tag").as_list().unwrap()[0].get("key"),
+        &Value::from("tier")
+    );
+    h.assert_no_changes("aws_s3_bucket_lifecycle_configuration", &l, &cfg(365)).await;
+    assert!(h.find("aws_s3_bucket_lifecycle_configuration", "mp-1", &planned).await.is_some());
+    let l2 = h.update("aws_s3_bucket_lifecycle_configuration", &l, &cfg(30)).await;
+    assert_eq!(
+        l2.get("rule").as_list().unwrap()[0].get("expiration").as_list().unwrap()[0].get("days"),
+        &Value::from(30i64)
+    );
+    h.assert_no_changes("aws_s3_bucket_lifecycle_configuration", &l2, &cfg(30)).await;
+    h.assert_replaces("aws_s3_bucket_lifecycle_configuration", &l2, &obj([("bucket", Value::from("other"))]), "bucket")
+        .await;
+    let imported = h.import("aws_s3_bucket_lifecycle_configuration", "lifecycle").await;
+    assert_eq!(imported.get("rule"), l2.get("rule"));
+    // A bad date is an error at `rule`, before anything is sent.
+    let mut bad = cfg(30);
+    bad.set(
+        "rule",
+        list(vec![obj([
+            ("id", Value::from("x")),
+            ("status", Value::from("Enabled")),
+            ("expiration", list(vec![obj([("date", Value::from("soon"))])])),
+        ])]),
+    );
+    let planned_bad = h.plan("aws_s3_bucket_lifecycle_configuration", None, &bad).await.state;
+    let err = h.resource("aws_s3_bucket_lifecycle_configuration").create(&h.ctx("x"), &planned_bad).await.unwrap_err();
+    assert_eq!(err.attribute.as_deref(), Some("rule"), "{}", err.message);
+    h.delete_and_confirm_gone("aws_s3_bucket_lifecycle_configuration", &l2).await;
+    h.delete("aws_s3_bucket_lifecycle_configuration", &l2).await;
+    assert!(h.find("aws_s3_bucket_lifecycle_configuration", "mp-1", &planned).await.is_none());
+}
+
+#[tokio::test]
+async fn cors_rules() {
+    let h = Harness::new().await;
+    let b = h.create("aws_s3_bucket", &obj([("bucket", Value::from("site"))])).await;
+    let cfg = |origins: &[&str]| {
+        obj([
+            ("bucket", b.get("id").clone()),
+            (
+                "cors_rule",
+                list(vec![obj([
+                    ("allowed_methods", strs(&["PUT", "GET"])),
+                    ("allowed_origins", strs(origins)),
+                    ("allowed_headers", strs(&["*"])),
+                    ("max_age_seconds", Value::from(3000i64)),
+                ])]),
+            ),
+        ])
+    };
+    let (planned, c) =
+        h.create_with_token("aws_s3_bucket_cors_configuration", &cfg(&["https://a.example"]), "mp-1").await;
+    assert_eq!(s(&c, "id"), "site");
+    let rule = &c.get("cors_rule").as_list().unwrap()[0];
+    assert_eq!(rule.get("allowed_methods"), &strs(&["PUT", "GET"]), "a set: in the configured order");
+    assert_eq!(rule.get("max_age_seconds"), &Value::from(3000i64));
+    h.assert_no_changes("aws_s3_bucket_cors_configuration", &c, &cfg(&["https://a.example"])).await;
+    assert!(h.find("aws_s3_bucket_cors_configuration", "mp-1", &planned).await.is_some());
+    let c2 = h.update("aws_s3_bucket_cors_configuration", &c, &cfg(&["https://b.example", "https://a.example"])).await;
+    assert_eq!(
+        c2.get("cors_rule").as_list().unwrap()[0].get("allowed_origins"),
+        &strs(&["https://b.example", "https://a.example"])
+    );
+    h.assert_replaces("aws_s3_bucket_cors_configuration", &c2, &obj([("bucket", Value::from("x"))]), "bucket").await;
+    // Without a prior order, sets read back sorted.
+    let imported = h.import("aws_s3_bucket_cors_configuration", "site").await;
+    let irule = &imported.get("cors_rule").as_list().unwrap()[0];
+    assert_eq!(irule.get("allowed_origins"), &strs(&["https://a.example", "https://b.example"]));
+    assert_eq!(irule.get("max_age_seconds"), &Value::from(3000i64));
+    h.delete_and_confirm_gone("aws_s3_bucket_cors_configuration", &c2).await;
+    h.delete("aws_s3_bucket_cors_configuration", &c2).await;
+}
+
+#[tokio::test]
+async fn arn_parts_and_canonical_user_id() {
+    let h = Harness::new().await;
+    let a = h.data("aws_arn", &obj([("arn", Value::from("arn:aws:iam::123456789012:role/app"))])).await;
+    assert_eq!(a.get("partition"), &Value::from("aws"));
+    assert_eq!(a.get("service"), &Value::from("iam"));
+    assert_eq!(a.get("region"), &Value::from(""));
+    assert_eq!(a.get("account"), &Value::from("123456789012"));
+    assert_eq!(a.get("resource"), &Value::from("role/app"));
+    let ds = h.data_source("aws_arn");
+    let cfg = crate::support::complete(&ds.schema(), &obj([("arn", Value::from("nope"))]));
+    let err = ds.read(&h.ctx("data.aws_arn.x"), &cfg).await.unwrap_err();
+    assert_eq!(err.attribute.as_deref(), Some("arn"));
+    assert!(err.hint.is_some());
+
+    let c = h.data("aws_canonical_user_id", &obj([])).await;
+    assert!(s(&c, "id").len() >= 32, "{c}");
+}
+
+/// One value setting through its whole life against mocked S3 calls: create, clean
+/// re-plan, find, in-place update, replacement, import, delete twice.
+async fn one_value_setting(ctx: &meshplan_provider::Ctx, type_name: &str, key: &str, first: &str, second: &str) {
+    use crate::mocks::plan_create;
+    use meshplan_provider::{PlanRequest, Provider};
+    let rt =
+        meshplan_provider_aws::AwsProvider.resource_types().into_iter().find(|r| r.type_name() == type_name).unwrap();
+    let cfg = |v: &str| {
+        crate::support::complete(&rt.schema(), &obj([("bucket", Value::from("paid")), (key, Value::from(v))]))
+    };
+    let planned = plan_create(&rt, ctx, &cfg(first)).await;
+    let state = rt.create(ctx, &planned).await.unwrap();
+    assert_eq!(s(&state, "id"), "paid");
+    assert_eq!(state.get(key), &Value::from(first));
+    let refreshed = rt.read(ctx, &state).await.unwrap().unwrap();
+    assert_eq!(
+        rt.plan(ctx, PlanRequest { prior: Some(&refreshed), config: &cfg(first) }).await.unwrap().state,
+        refreshed
+    );
+    assert!(rt.find(ctx, "mp-1", &planned).await.unwrap().is_some());
+    let planned2 = rt.plan(ctx, PlanRequest { prior: Some(&refreshed), config: &cfg(second) }).await.unwrap();
+    assert!(!planned2.replaces());
+    let updated = rt.update(ctx, &refreshed, &planned2.state).await.unwrap();
+    assert_eq!(updated.get(key), &Value::from(second));
+    let other = crate::support::complete(&rt.schema(), &obj([("bucket", Value::from("x")), (key, Value::from(first))]));
+    assert!(rt.plan(ctx, PlanRequest { prior: Some(&updated), config: &other }).await.unwrap().replaces());
+    assert_eq!(rt.import(ctx, "paid").await.unwrap().get(key), &Value::from(second));
+    rt.delete(ctx, &updated).await.unwrap();
+    rt.delete(ctx, &updated).await.unwrap();
+}
+
+/// moto has no request-payment API: the calls are checked against aws-smithy-mocks.
+#[tokio::test]
+async fn request_payment_configuration() {
+    use aws_sdk_s3::operation::get_bucket_request_payment::GetBucketRequestPaymentOutput;
+    use aws_sdk_s3::operation::put_bucket_request_payment::PutBucketRequestPaymentOutput;
+    use aws_sdk_s3::types::Payer;
+    use aws_sdk_s3::Client as S3;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    let put = mock!(S3::put_bucket_request_payment)
+        .match_requests(|r| r.bucket() == Some("paid"))
+        .then_output(|| PutBucketRequestPaymentOutput::builder().build());
+    let get = mock!(S3::get_bucket_request_payment)
+        .sequence()
+        .output(|| GetBucketRequestPaymentOutput::builder().payer(Payer::Requester).build())
+        .times(3)
+        .output(|| GetBucketRequestPaymentOutput::builder().payer(Payer::BucketOwner).build())
+        .repeatedly()
+        .build();
+    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&put, &get]);
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, Vec::<&aws_smithy_mocks::Rule>::new());
+    let ctx = crate::mocks::ctx_with(eks, Some(s3), "aws_s3_bucket_request_payment_configuration.p");
+    one_value_setting(&ctx, "aws_s3_bucket_request_payment_configuration", "payer", "Requester", "BucketOwner").await;
+    assert_eq!(put.num_calls(), 4, "create, update, two deletes (each a PUT of BucketOwner)");
+}
+
+/// moto's GetBucketAccelerateConfiguration answer has the wrong XML root (as its versioning
+/// one): checked against aws-smithy-mocks.
+#[tokio::test]
+async fn accelerate_configuration() {
+    use aws_sdk_s3::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationOutput;
+    use aws_sdk_s3::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationOutput;
+    use aws_sdk_s3::types::BucketAccelerateStatus;
+    use aws_sdk_s3::Client as S3;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    let put = mock!(S3::put_bucket_accelerate_configuration)
+        .then_output(|| PutBucketAccelerateConfigurationOutput::builder().build());
+    let get = mock!(S3::get_bucket_accelerate_configuration)
+        .sequence()
+        .output(|| GetBucketAccelerateConfigurationOutput::builder().status(BucketAccelerateStatus::Enabled).build())
+        .times(3)
+        .output(|| GetBucketAccelerateConfigurationOutput::builder().status(BucketAccelerateStatus::Suspended).build())
+        .repeatedly()
+        .build();
+    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&put, &get]);
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, Vec::<&aws_smithy_mocks::Rule>::new());
+    let ctx = crate::mocks::ctx_with(eks, Some(s3), "aws_s3_bucket_accelerate_configuration.a");
+    one_value_setting(&ctx, "aws_s3_bucket_accelerate_configuration", "status", "Enabled", "Suspended").await;
+    assert_eq!(put.num_calls(), 4, "create, update, two deletes (each a PUT of Suspended)");
+}
+
+#[tokio::test]
+async fn website_with_routing_rules() {
+    let h = Harness::new().await;
+    let b = h.create("aws_s3_bucket", &obj([("bucket", Value::from("www"))])).await;
+    let cfg = |index: &str| {
+        obj([
+            ("bucket", b.get("id").clone()),
+            ("index_document", list(vec![obj([("suffix", Value::from(index))])])),
+            ("error_document", list(vec![obj([("key", Value::from("error.html"))])])),
+            (
+                "routing_rule",
+                list(vec![obj([
+                    ("condition", list(vec![obj([("key_prefix_equals", Value::from("docs/"))])])),
+                    ("redirect", list(vec![obj([("replace_key_prefix_with", Value::from("documents/"))])])),
+                ])]),
+            ),
+        ])
+    };
+    let (planned, w) = h.create_with_token("aws_s3_bucket_website_configuration", &cfg("index.html"), "mp-1").await;
+    assert_eq!(s(&w, "id"), "www");
+    assert_eq!(s(&w, "website_domain"), "s3-website-us-east-1.amazonaws.com");
+    assert_eq!(s(&w, "website_endpoint"), "www.s3-website-us-east-1.amazonaws.com");
+    assert_eq!(
+        s(&w, "routing_rules"),
+        r#"[{"Condition":{"KeyPrefixEquals":"docs/"},"Redirect":{"ReplaceKeyPrefixWith":"documents/"}}]"#
+    );
+    h.assert_no_changes("aws_s3_bucket_website_configuration", &w, &cfg("index.html")).await;
+    assert!(h.find("aws_s3_bucket_website_configuration", "mp-1", &planned).await.is_some());
+    let w2 = h.update("aws_s3_bucket_website_configuration", &w, &cfg("home.html")).await;
+    assert_eq!(w2.get("index_document").as_list().unwrap()[0].get("suffix"), &Value::from("home.html"));
+    assert!(h.find("aws_s3_bucket_website_configuration", "mp-1", &planned).await.is_none(), "another index");
+    h.assert_replaces("aws_s3_bucket_website_configuration", &w2, &obj([("bucket", Value::from("x"))]), "bucket").await;
+    assert_eq!(
+        h.import("aws_s3_bucket_website_configuration", "www").await.get("routing_rule"),
+        w2.get("routing_rule")
+    );
+    // routing_rules JSON as an argument: a plan-time error at the attribute.
+    let rt = h.resource("aws_s3_bucket_website_configuration");
+    let mut json = cfg("index.html");
+    json.set("routing_rules", Value::from("[]"));
+    let json = crate::support::complete(&rt.schema(), &json);
+    let err = rt.plan(&h.ctx("x"), meshplan_provider::PlanRequest { prior: None, config: &json }).await.unwrap_err();
+    assert_eq!(err.attribute.as_deref(), Some("routing_rules"));
+    h.delete_and_confirm_gone("aws_s3_bucket_website_configuration", &w2).await;
+    h.delete("aws_s3_bucket_website_configuration", &w2).await;
+}
