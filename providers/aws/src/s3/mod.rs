@@ -7,9 +7,13 @@ mod cors;
 mod doc;
 mod encryption;
 mod flags;
+mod inventory;
 mod lifecycle;
 mod logging;
+mod metric;
+mod notification;
 mod object;
+mod object_lock;
 mod website;
 
 use meshplan_provider::ResourceType;
@@ -31,5 +35,9 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(crate::skeleton::Managed(flags::BucketFlag(flags::Flag::Accelerate))),
         Arc::new(crate::skeleton::Managed(flags::BucketFlag(flags::Flag::RequestPayment))),
         Arc::new(crate::skeleton::Managed(website::Website)),
+        Arc::new(crate::skeleton::Managed(notification::Notification)),
+        Arc::new(crate::skeleton::Managed(object_lock::ObjectLock)),
+        Arc::new(crate::skeleton::Managed(inventory::Inventory)),
+        Arc::new(crate::skeleton::Managed(metric::Metric)),
     ]
 }
