@@ -14,6 +14,7 @@ mod metric;
 mod notification;
 mod object;
 mod object_lock;
+mod replication;
 mod website;
 
 use meshplan_provider::ResourceType;
@@ -39,5 +40,6 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(crate::skeleton::Managed(object_lock::ObjectLock)),
         Arc::new(crate::skeleton::Managed(inventory::Inventory)),
         Arc::new(crate::skeleton::Managed(metric::Metric)),
+        Arc::new(crate::skeleton::Managed(replication::Replication)),
     ]
 }
