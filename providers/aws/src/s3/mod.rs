@@ -15,6 +15,7 @@ mod notification;
 mod object;
 mod object_lock;
 mod replication;
+mod tiering;
 mod website;
 
 use meshplan_provider::ResourceType;
@@ -41,5 +42,6 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(crate::skeleton::Managed(inventory::Inventory)),
         Arc::new(crate::skeleton::Managed(metric::Metric)),
         Arc::new(crate::skeleton::Managed(replication::Replication)),
+        Arc::new(crate::skeleton::Managed(tiering::IntelligentTiering)),
     ]
 }

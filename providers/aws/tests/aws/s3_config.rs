@@ -547,3 +547,88 @@ async fn replication_rules() {
     h.delete("aws_s3_bucket_replication_configuration", &r2).await;
     assert!(h.find("aws_s3_bucket_replication_configuration", "mp-1", &planned).await.is_none());
 }
+
+/// moto has no Intelligent-Tiering API: the calls are checked against aws-smithy-mocks.
+#[tokio::test]
+async fn intelligent_tiering_configuration() {
+    use crate::mocks::{ctx_with, plan_create};
+    use aws_sdk_s3::operation::delete_bucket_intelligent_tiering_configuration::DeleteBucketIntelligentTieringConfigurationOutput as DeleteOut;
+    use aws_sdk_s3::operation::get_bucket_intelligent_tiering_configuration::GetBucketIntelligentTieringConfigurationOutput as GetOut;
+    use aws_sdk_s3::operation::put_bucket_intelligent_tiering_configuration::PutBucketIntelligentTieringConfigurationOutput as PutOut;
+    use aws_sdk_s3::types::{
+        IntelligentTieringAccessTier as Tier, IntelligentTieringConfiguration, IntelligentTieringFilter,
+        IntelligentTieringStatus, Tiering,
+    };
+    use aws_sdk_s3::Client as S3;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use meshplan_provider::{PlanRequest, Provider};
+    let conf = |status: IntelligentTieringStatus| {
+        GetOut::builder()
+            .intelligent_tiering_configuration(
+                IntelligentTieringConfiguration::builder()
+                    .id("archive")
+                    .status(status)
+                    .filter(IntelligentTieringFilter::builder().prefix("docs/").build())
+                    .tierings(Tiering::builder().days(180).access_tier(Tier::DeepArchiveAccess).build().unwrap())
+                    .tierings(Tiering::builder().days(90).access_tier(Tier::ArchiveAccess).build().unwrap())
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let put = mock!(S3::put_bucket_intelligent_tiering_configuration)
+        .match_requests(|r| r.intelligent_tiering_configuration().is_some_and(|c| c.tierings().len() == 2))
+        .then_output(|| PutOut::builder().build());
+    let get = mock!(S3::get_bucket_intelligent_tiering_configuration)
+        .sequence()
+        .output(move || conf(IntelligentTieringStatus::Enabled))
+        .times(3)
+        .output(move || conf(IntelligentTieringStatus::Disabled))
+        .repeatedly()
+        .build();
+    let delete =
+        mock!(S3::delete_bucket_intelligent_tiering_configuration).then_output(|| DeleteOut::builder().build());
+    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&put, &get, &delete]);
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, Vec::<&aws_smithy_mocks::Rule>::new());
+    let ctx = ctx_with(eks, Some(s3), "aws_s3_bucket_intelligent_tiering_configuration.t");
+    let rt = meshplan_provider_aws::AwsProvider
+        .resource_types()
+        .into_iter()
+        .find(|r| r.type_name() == "aws_s3_bucket_intelligent_tiering_configuration")
+        .unwrap();
+    let tier = |access: &str, days: i64| obj([("access_tier", Value::from(access)), ("days", Value::from(days))]);
+    let cfg = |status: &str| {
+        crate::support::complete(
+            &rt.schema(),
+            &obj([
+                ("bucket", Value::from("b")),
+                ("name", Value::from("archive")),
+                ("status", Value::from(status)),
+                ("filter", list(vec![obj([("prefix", Value::from("docs/"))])])),
+                ("tiering", list(vec![tier("ARCHIVE_ACCESS", 90), tier("DEEP_ARCHIVE_ACCESS", 180)])),
+            ]),
+        )
+    };
+    let planned = plan_create(&rt, &ctx, &cfg("Enabled")).await;
+    let state = rt.create(&ctx, &planned).await.unwrap();
+    assert_eq!(s(&state, "id"), "b:archive");
+    let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
+    // The tierings come back in another order: a set, no change.
+    assert_eq!(
+        rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &cfg("Enabled") }).await.unwrap().state,
+        refreshed
+    );
+    assert!(rt.find(&ctx, "mp-1", &planned).await.unwrap().is_some());
+    let planned2 = rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &cfg("Disabled") }).await.unwrap();
+    assert!(!planned2.replaces());
+    let updated = rt.update(&ctx, &refreshed, &planned2.state).await.unwrap();
+    assert_eq!(updated.get("status"), &Value::from("Disabled"));
+    let renamed =
+        crate::support::complete(&rt.schema(), &obj([("bucket", Value::from("b")), ("name", Value::from("x"))]));
+    assert!(rt.plan(&ctx, PlanRequest { prior: Some(&updated), config: &renamed }).await.unwrap().replaces());
+    let imported = rt.import(&ctx, "b:archive").await.unwrap();
+    assert_eq!(imported.get("filter"), updated.get("filter"));
+    assert!(rt.import(&ctx, "b").await.is_err());
+    rt.delete(&ctx, &updated).await.unwrap();
+    assert_eq!((put.num_calls(), delete.num_calls()), (2, 1));
+}
