@@ -1,6 +1,7 @@
 //! S3 resources.
 
 mod acl;
+mod analytics;
 mod bucket;
 mod bucket_settings;
 mod cors;
@@ -43,5 +44,6 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(crate::skeleton::Managed(metric::Metric)),
         Arc::new(crate::skeleton::Managed(replication::Replication)),
         Arc::new(crate::skeleton::Managed(tiering::IntelligentTiering)),
+        Arc::new(crate::skeleton::Managed(analytics::Analytics)),
     ]
 }

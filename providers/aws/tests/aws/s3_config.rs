@@ -632,3 +632,99 @@ async fn intelligent_tiering_configuration() {
     rt.delete(&ctx, &updated).await.unwrap();
     assert_eq!((put.num_calls(), delete.num_calls()), (2, 1));
 }
+
+/// moto has no analytics-configuration API: the calls are checked against aws-smithy-mocks.
+#[tokio::test]
+async fn analytics_configuration() {
+    use crate::mocks::{ctx_with, plan_create};
+    use aws_sdk_s3::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationOutput as DeleteOut;
+    use aws_sdk_s3::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationOutput as GetOut;
+    use aws_sdk_s3::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationOutput as PutOut;
+    use aws_sdk_s3::types::{
+        AnalyticsConfiguration, AnalyticsExportDestination, AnalyticsFilter, AnalyticsS3BucketDestination,
+        AnalyticsS3ExportFileFormat, StorageClassAnalysis, StorageClassAnalysisDataExport,
+        StorageClassAnalysisSchemaVersion,
+    };
+    use aws_sdk_s3::Client as S3;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use meshplan_provider::{PlanRequest, Provider};
+    let conf = |prefix: &str| {
+        let dest = AnalyticsS3BucketDestination::builder()
+            .format(AnalyticsS3ExportFileFormat::Csv)
+            .bucket("arn:aws:s3:::reports")
+            .prefix("analytics")
+            .build()
+            .unwrap();
+        let export = StorageClassAnalysisDataExport::builder()
+            .output_schema_version(StorageClassAnalysisSchemaVersion::V1)
+            .destination(AnalyticsExportDestination::builder().s3_bucket_destination(dest).build())
+            .build()
+            .unwrap();
+        GetOut::builder()
+            .analytics_configuration(
+                AnalyticsConfiguration::builder()
+                    .id("docs")
+                    .filter(AnalyticsFilter::Prefix(prefix.into()))
+                    .storage_class_analysis(StorageClassAnalysis::builder().data_export(export).build())
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let put = mock!(S3::put_bucket_analytics_configuration)
+        .match_requests(|r| {
+            matches!(r.analytics_configuration().and_then(|c| c.filter()), Some(AnalyticsFilter::Prefix(_)))
+        })
+        .then_output(|| PutOut::builder().build());
+    let get = mock!(S3::get_bucket_analytics_configuration)
+        .sequence()
+        .output(move || conf("docs/"))
+        .times(3)
+        .output(move || conf("logs/"))
+        .repeatedly()
+        .build();
+    let delete = mock!(S3::delete_bucket_analytics_configuration).then_output(|| DeleteOut::builder().build());
+    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&put, &get, &delete]);
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, Vec::<&aws_smithy_mocks::Rule>::new());
+    let ctx = ctx_with(eks, Some(s3), "aws_s3_bucket_analytics_configuration.a");
+    let rt = meshplan_provider_aws::AwsProvider
+        .resource_types()
+        .into_iter()
+        .find(|r| r.type_name() == "aws_s3_bucket_analytics_configuration")
+        .unwrap();
+    let cfg = |prefix: &str| {
+        let dest = obj([("bucket_arn", Value::from("arn:aws:s3:::reports")), ("prefix", Value::from("analytics"))]);
+        let export = obj([("destination", list(vec![obj([("s3_bucket_destination", list(vec![dest]))])]))]);
+        crate::support::complete(
+            &rt.schema(),
+            &obj([
+                ("bucket", Value::from("b")),
+                ("name", Value::from("docs")),
+                ("filter", list(vec![obj([("prefix", Value::from(prefix))])])),
+                ("storage_class_analysis", list(vec![obj([("data_export", list(vec![export]))])])),
+            ]),
+        )
+    };
+    let planned = plan_create(&rt, &ctx, &cfg("docs/")).await;
+    let state = rt.create(&ctx, &planned).await.unwrap();
+    assert_eq!(s(&state, "id"), "b:docs");
+    let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
+    assert_eq!(
+        rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &cfg("docs/") }).await.unwrap().state,
+        refreshed
+    );
+    assert!(rt.find(&ctx, "mp-1", &planned).await.unwrap().is_some());
+    let planned2 = rt.plan(&ctx, PlanRequest { prior: Some(&refreshed), config: &cfg("logs/") }).await.unwrap();
+    assert!(!planned2.replaces());
+    let updated = rt.update(&ctx, &refreshed, &planned2.state).await.unwrap();
+    assert_eq!(updated.get("filter").as_list().unwrap()[0].get("prefix"), &Value::from("logs/"));
+    let renamed =
+        crate::support::complete(&rt.schema(), &obj([("bucket", Value::from("b")), ("name", Value::from("x"))]));
+    assert!(rt.plan(&ctx, PlanRequest { prior: Some(&updated), config: &renamed }).await.unwrap().replaces());
+    assert_eq!(
+        rt.import(&ctx, "b:docs").await.unwrap().get("storage_class_analysis"),
+        updated.get("storage_class_analysis")
+    );
+    rt.delete(&ctx, &updated).await.unwrap();
+    assert_eq!((put.num_calls(), delete.num_calls()), (2, 1));
+}
