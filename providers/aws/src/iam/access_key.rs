@@ -24,8 +24,9 @@ use std::time::{Duration, UNIX_EPOCH};
 pub struct AccessKey;
 
 /// Refuses `pgp_key`: there is no OpenPGP implementation here to encrypt the secret with.
+/// `""` is unset (terraform-aws-modules/iam passes `pgp_key = ""` by default).
 pub fn refuse_pgp_key(address: &str, planned: &Value, secret: &str) -> Result<(), ProviderError> {
-    if planned.get("pgp_key").is_null() {
+    if planned.get("pgp_key").is_null() || planned.get_str("pgp_key") == Some("") {
         return Ok(());
     }
     Err(ProviderError::new(format!("{address}: pgp_key is not supported: the {secret} cannot be PGP-encrypted here"))

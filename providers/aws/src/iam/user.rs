@@ -7,7 +7,7 @@ use super::common::{carries_token, iam_tags, tags_map, NOT_FOUND};
 use crate::api::{Api, CreateCall};
 use crate::error::AwsError;
 use crate::skeleton::{AwsResource, Create, Options, Tagging};
-use crate::values::{get_string, opt_str};
+use crate::values::opt_str;
 use aws_sdk_iam::types::User as IamUser;
 use meshplan_provider::{async_trait, Attribute, Schema, Type, Value};
 use std::collections::BTreeMap;
@@ -24,6 +24,11 @@ async fn get(api: &Api<'_>, name: &str) -> Result<IamUser, AwsError> {
         message: "no user in the answer".into(),
         status: None,
     })
+}
+
+/// The configured boundary; `""` is none (terraform-aws-modules/iam passes "" by default).
+fn boundary(v: &Value) -> Option<&str> {
+    v.get_str("permissions_boundary").filter(|b| !b.is_empty())
 }
 
 /// Takes an error whose code says "not there" as done.
@@ -102,7 +107,7 @@ impl AwsResource for User {
             .create_user()
             .user_name(name)
             .path(req.planned.get_str("path").unwrap_or("/"))
-            .set_permissions_boundary(get_string(req.planned, "permissions_boundary"))
+            .set_permissions_boundary(boundary(req.planned).map(str::to_string))
             .set_tags(iam_tags(&req.tags));
         let conflicts = CreateCall { conflicts: &["EntityAlreadyExists"], ..CreateCall::default() };
         let created = api
@@ -117,7 +122,11 @@ impl AwsResource for User {
         s.set("arn", Value::from(u.arn()));
         s.set("path", Value::from(u.path()));
         s.set("unique_id", Value::from(u.user_id()));
-        s.set("permissions_boundary", opt_str(u.permissions_boundary().and_then(|b| b.permissions_boundary_arn())));
+        let remote = u.permissions_boundary().and_then(|b| b.permissions_boundary_arn());
+        // "" is no boundary (as Terraform's SDKv2 reads it): keep the configured "".
+        if remote.is_some() || boundary(s).is_some() {
+            s.set("permissions_boundary", opt_str(remote));
+        }
         if s.get("force_destroy").is_null() {
             s.set("force_destroy", Value::from(false));
         }
@@ -129,8 +138,8 @@ impl AwsResource for User {
             let req = api.iam.update_user().user_name(id).new_path(planned.get_str("path").unwrap_or("/"));
             api.call("UpdateUser", || req.clone().send()).await?;
         }
-        if prior.get("permissions_boundary") != planned.get("permissions_boundary") {
-            match planned.get_str("permissions_boundary") {
+        if boundary(prior) != boundary(planned) {
+            match boundary(planned) {
                 Some(arn) => {
                     let req = api.iam.put_user_permissions_boundary().user_name(id).permissions_boundary(arn);
                     api.call("PutUserPermissionsBoundary", || req.clone().send()).await?;

@@ -15,8 +15,14 @@ fn users(names: &[&str]) -> Value {
 #[tokio::test]
 async fn user_group_membership_and_attachments() {
     let h = Harness::new().await;
+    // permissions_boundary = "" is none (what terraform-aws-modules/iam passes by default).
     let ucfg = |path: &str, team: &str| {
-        obj([("name", Value::from("alice")), ("path", Value::from(path)), ("tags", tags([("team", team)]))])
+        obj([
+            ("name", Value::from("alice")),
+            ("path", Value::from(path)),
+            ("permissions_boundary", Value::from("")),
+            ("tags", tags([("team", team)])),
+        ])
     };
     let (planned, u) = h.create_with_token("aws_iam_user", &ucfg("/", "a"), TOKEN).await;
     assert_eq!(s(&u, "id"), "alice");
@@ -136,11 +142,13 @@ async fn access_key_login_profile_ssh_key_and_force_destroy() {
     // Login profile: a generated password, kept (sensitive) in the state.
     let lrt = h.resource("aws_iam_user_login_profile");
     assert!(lrt.schema().attributes["password"].sensitive);
+    // pgp_key = "" is unset (terraform-aws-modules/iam's default), not refused.
     let lcfg = |reset: bool| {
         obj([
             ("user", Value::from("ci")),
             ("password_length", Value::from(24i64)),
             ("password_reset_required", Value::from(reset)),
+            ("pgp_key", Value::from("")),
         ])
     };
     let (lplanned, l) = h.create_with_token("aws_iam_user_login_profile", &lcfg(false), TOKEN).await;

@@ -40,11 +40,20 @@ async fn lifecycle_rules_with_filters_transitions_and_expirations() {
         ),
         ("expiration", list(vec![obj([("days", Value::from(1i64))])])),
     ]);
-    let cfg = |days: i64| obj([("bucket", b.get("id").clone()), ("rule", list(vec![rule(days), tagged.clone()]))]);
+    // What terraform-aws-modules/s3-bucket writes for a rule without a filter: `filter {}`.
+    let everything = obj([
+        ("id", Value::from("uploads")),
+        ("status", Value::from("Enabled")),
+        ("filter", list(vec![obj([])])),
+        ("abort_incomplete_multipart_upload", list(vec![obj([("days_after_initiation", Value::from(2i64))])])),
+    ]);
+    let cfg = |days: i64| {
+        obj([("bucket", b.get("id").clone()), ("rule", list(vec![rule(days), tagged.clone(), everything.clone()]))])
+    };
     let (planned, l) = h.create_with_token("aws_s3_bucket_lifecycle_configuration", &cfg(365), "mp-1").await;
     assert_eq!(s(&l, "id"), "lifecycle");
     let rules = l.get("rule").as_list().unwrap().clone();
-    assert_eq!(rules.len(), 2);
+    assert_eq!(rules.len(), 3);
     assert_eq!(rules[0].get("filter").as_list().unwrap()[0].get("prefix"), &Value::from("logs/"));
     assert_eq!(
         rules[1].get("filter").as_list().unwrap()[0].get("tag").as_list().unwrap()[0].get("key"),
