@@ -2,6 +2,7 @@
 
 mod addon_version;
 mod ami;
+mod arn;
 mod eks;
 mod identity;
 mod lookup;
@@ -34,5 +35,7 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(eks::EksCluster),
         Arc::new(eks::EksClusterAuth),
         Arc::new(eks::OidcProviderData),
+        Arc::new(arn::Arn),
+        Arc::new(arn::CanonicalUserId),
     ]
 }

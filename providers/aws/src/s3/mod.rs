@@ -1,11 +1,23 @@
 //! S3 resources.
 
 mod acl;
+mod analytics;
 mod bucket;
 mod bucket_settings;
+mod cors;
+mod doc;
 mod encryption;
+mod flags;
+mod inventory;
+mod lifecycle;
 mod logging;
+mod metric;
+mod notification;
 mod object;
+mod object_lock;
+mod replication;
+mod tiering;
+mod website;
 
 use meshplan_provider::ResourceType;
 use std::sync::Arc;
@@ -21,5 +33,17 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(crate::skeleton::Managed(encryption::Encryption)),
         Arc::new(crate::skeleton::Managed(logging::Logging)),
         Arc::new(crate::skeleton::Managed(acl::BucketAcl)),
+        Arc::new(crate::skeleton::Managed(lifecycle::Lifecycle)),
+        Arc::new(crate::skeleton::Managed(cors::Cors)),
+        Arc::new(crate::skeleton::Managed(flags::BucketFlag(flags::Flag::Accelerate))),
+        Arc::new(crate::skeleton::Managed(flags::BucketFlag(flags::Flag::RequestPayment))),
+        Arc::new(crate::skeleton::Managed(website::Website)),
+        Arc::new(crate::skeleton::Managed(notification::Notification)),
+        Arc::new(crate::skeleton::Managed(object_lock::ObjectLock)),
+        Arc::new(crate::skeleton::Managed(inventory::Inventory)),
+        Arc::new(crate::skeleton::Managed(metric::Metric)),
+        Arc::new(crate::skeleton::Managed(replication::Replication)),
+        Arc::new(crate::skeleton::Managed(tiering::IntelligentTiering)),
+        Arc::new(crate::skeleton::Managed(analytics::Analytics)),
     ]
 }

@@ -84,6 +84,7 @@ impl<T: AwsResource> ResourceType for Managed<T> {
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        self.0.check(&ctx.address, req.config)?;
         let mut planned = plan_with_schema(&self.schema(), req);
         for op in self.0.options().timeouts {
             self.timeout(&ctx.address, &planned.state, op)?;

@@ -12,7 +12,7 @@ pub use naming::Naming;
 
 use crate::api::Api;
 use crate::error::AwsError;
-use meshplan_provider::{async_trait, Planned, Schema, Value};
+use meshplan_provider::{async_trait, Planned, ProviderError, Schema, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -132,6 +132,12 @@ pub trait AwsResource: Send + Sync + 'static {
 
     /// Type-specific planning after the schema's rules (e.g. keeping an equivalent policy text).
     fn plan_more(&self, _planned: &mut Planned, _prior: Option<&Value>) {}
+
+    /// Refuses, at plan time, configurations the type cannot apply (an error naming
+    /// `address`, at an attribute, with a hint).
+    fn check(&self, _address: &str, _config: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
 }
 
 /// A create call answered without the object's ID (never expected from AWS).

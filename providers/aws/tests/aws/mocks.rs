@@ -21,7 +21,7 @@ use std::time::Duration;
 use crate::support::{complete, obj};
 
 /// Clients whose EKS (and optionally S3) client is mocked; the others point nowhere.
-fn ctx_with(eks: Eks, s3: Option<aws_sdk_s3::Client>, address: &str) -> Ctx {
+pub(crate) fn ctx_with(eks: Eks, s3: Option<aws_sdk_s3::Client>, address: &str) -> Ctx {
     let sdk = SdkConfig::builder()
         .region(Region::new("us-east-1"))
         .behavior_version(BehaviorVersion::latest())
@@ -47,7 +47,7 @@ fn resource(name: &str) -> Arc<dyn ResourceType> {
     AwsProvider.resource_types().into_iter().find(|r| r.type_name() == name).unwrap()
 }
 
-async fn plan_create(rt: &Arc<dyn ResourceType>, ctx: &Ctx, config: &Value) -> Value {
+pub(crate) async fn plan_create(rt: &Arc<dyn ResourceType>, ctx: &Ctx, config: &Value) -> Value {
     let config = complete(&rt.schema(), config);
     rt.plan(ctx, PlanRequest { prior: None, config: &config }).await.unwrap().state
 }
