@@ -482,4 +482,10 @@ check "c" {
     w.run(&["plan", "-out=p.plan"]).ok();
     w.write("other.tfstate", r#"{"version": 4, "serial": 3, "lineage": "x", "outputs": {"name": {"value": "changed", "type": "string"}}, "resources": []}"#);
     w.run(&["apply", "p.plan"]).ok().stderr_has("not n");
+    // With nothing else to do, the re-read alone is no change.
+    let r = w.run(&["plan", "-detailed-exitcode"]);
+    r.code(0)
+        .stdout_has("No changes.")
+        .stdout_has("1 data source(s) of check blocks will be read again during apply")
+        .stderr_has("not n");
 }

@@ -92,7 +92,16 @@ pub struct ResourceChange {
     pub adopted: bool,
 }
 
+/// The reason of a check block's data source read at plan time and again during apply.
+pub const CHECK_READ_REASON: &str = "config will be reloaded to verify a check block";
+
 impl ResourceChange {
+    /// A check block's data source, read now and again during apply (Terraform lists these
+    /// reads; they change nothing).
+    pub fn is_check_reread(&self) -> bool {
+        self.action == Action::Read && self.reasons.iter().any(|r| r == CHECK_READ_REASON)
+    }
+
     /// A change whose prior object is a state record (deletions, `removed`, `state show`):
     /// `before` is the record's attributes with their sensitive marks.
     pub fn of_record(addr: &ResourceInstanceAddr, rec: &ResourceRecord, action: Action) -> Self {

@@ -11,9 +11,6 @@ use meshplan_provider::{plan_with_schema, PlanRequest, Value};
 
 type R<T> = Result<T, Diagnostics>;
 
-/// Why a `check` block's data source is read again during apply (Terraform's words).
-pub(crate) const CHECK_READ_REASON: &str = "config will be reloaded to verify a check block";
-
 impl Walker<'_> {
     pub(crate) async fn data_instance(
         &self,
@@ -84,7 +81,7 @@ impl Walker<'_> {
         if nc.res.check.is_some() && self.phase == Phase::Plan {
             // As Terraform: read now for the plan's checks, and again during apply so the
             // check judges what apply made.
-            out.changes.push(read_change(nc, c, addr, v.clone(), vec![CHECK_READ_REASON.to_string()]));
+            out.changes.push(read_change(nc, c, addr, v.clone(), vec![crate::plan::CHECK_READ_REASON.to_string()]));
         }
         Ok(v)
     }

@@ -9,13 +9,24 @@ use meshplan_provider::Path;
 /// Renders the whole plan as text.
 pub fn render_plan(plan: &Plan, style: &Style) -> String {
     let mut s = String::new();
-    let shown: Vec<&ResourceChange> =
+    let mut shown: Vec<&ResourceChange> =
         plan.changes.iter().filter(|c| c.action != Action::NoOp || c.deferred.is_some() || c.adopted).collect();
     let outputs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
+    // Check blocks' data sources are read again during apply; alone, they are no change
+    // (Terraform lists them and says "Plan: 0 to add..."; meshplan says so in one line).
+    let rereads = shown.iter().filter(|c| c.is_check_reread()).count();
+    if rereads == shown.len() {
+        shown.clear();
+    }
     if shown.is_empty() && outputs.is_empty() && plan.moves.is_empty() && plan.forgets.is_empty() {
         s.push_str(&style.bold("No changes."));
         s.push_str(" Your infrastructure matches the configuration.\n\n");
         s.push_str("meshplan compared your real infrastructure against your configuration and found no\ndifferences, so no changes are needed.\n");
+        if rereads > 0 {
+            s.push_str(&format!(
+                "\n{rereads} data source(s) of check blocks will be read again during apply to verify the checks.\n"
+            ));
+        }
         return s;
     }
     if !shown.is_empty() {
