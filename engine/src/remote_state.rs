@@ -85,7 +85,14 @@ fn read_local(config: &Value, workspace: &str, base_dir: &Path) -> Result<BTreeM
         }
         return tfstate_outputs(&path);
     }
-    let mut dir = if path.join(".meshplan").is_dir() { path.join(".meshplan") } else { path.clone() };
+    // A Terraform configuration's `../network/terraform.tfstate`, when `../network` was applied
+    // by meshplan: its state is the `.meshplan` directory beside where that file would be.
+    let beside = path.file_name().filter(|n| *n == "terraform.tfstate").and_then(|_| path.parent());
+    let mut dir = match beside {
+        Some(parent) if !path.exists() && parent.join(".meshplan").is_dir() => parent.join(".meshplan"),
+        _ if path.join(".meshplan").is_dir() => path.join(".meshplan"),
+        _ => path.clone(),
+    };
     if workspace != "default" {
         dir = crate::ops::workspaces::state_dir(&dir, workspace);
     }

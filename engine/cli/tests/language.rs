@@ -252,6 +252,22 @@ output "token" {{
     assert!(!r.all().contains("s3cr3t"), "{}", r.all());
 }
 
+/// A Terraform configuration reads its sibling's `terraform.tfstate`; when meshplan applied
+/// that sibling, its state is the `.meshplan` directory there (the seed's 1.foo-eks reads
+/// `../0.vpc/terraform.tfstate`).
+#[test]
+fn terraform_remote_state_finds_a_meshplan_state_beside_a_tfstate_path() {
+    let vpc = Work::new("output \"vpc_id\" {\n  value = \"vpc-123\"\n}\n");
+    vpc.run(&["apply", "-auto-approve"]).ok();
+    let eks = Work::new(&format!(
+        "data \"terraform_remote_state\" \"vpc\" {{\n  backend = \"local\"\n  config = {{\n    path = \"{}/terraform.tfstate\"\n  }}\n}}\noutput \"id\" {{\n  value = data.terraform_remote_state.vpc.outputs.vpc_id\n}}\n",
+        vpc.path().display()
+    ));
+    eks.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(eks.run(&["output", "-raw", "id"]).ok().stdout, "vpc-123");
+    assert!(!vpc.file("terraform.tfstate").exists(), "nothing written where the file would be");
+}
+
 #[test]
 fn terraform_remote_state_reads_a_terraform_state_file_and_names_its_errors() {
     let w = Work::new("");

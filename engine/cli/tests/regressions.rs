@@ -218,3 +218,16 @@ fn timestamp_is_known_only_during_apply() {
     let t = w.run(&["output", "-raw", "t"]).ok().stdout.clone();
     assert!(t.len() == 20 && t.ends_with('Z') && t.as_bytes()[10] == b'T', "not an RFC 3339 UTC time: {t:?}");
 }
+
+/// Destroy needs no data: a data source whose configuration depends on an object that is not
+/// in the state (here never created, outside an earlier -target) stays unread and the destroy
+/// completes (it failed with "configuration still unknown during apply").
+#[test]
+fn destroy_leaves_unreadable_data_sources_unread() {
+    let w = Work::new(
+        "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\nresource \"terraform_data\" \"b\" {\n  input = \"y\"\n}\ndata \"http\" \"h\" {\n  url = \"http://127.0.0.1:9/${terraform_data.a.output}\"\n}\n",
+    );
+    w.run(&["apply", "-auto-approve", "-target=terraform_data.b"]).ok();
+    w.run(&["destroy", "-auto-approve"]).ok().stdout_has("Destroy complete! Resources: 1 destroyed.");
+    assert!(w.state_list().is_empty());
+}

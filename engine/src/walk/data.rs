@@ -54,6 +54,11 @@ impl Walker<'_> {
         let ready = matches!(nc.slot, Slot::Ready { .. });
         let now = config.is_wholly_known() && ready && (self.phase == Phase::Apply || !deps_pending);
         if !now {
+            if self.phase == Phase::Apply && self.options.destroy {
+                // Destroying needs no data: one whose configuration depends on an object not
+                // in the state (never created, or already destroyed) is left unread, as Terraform.
+                return Ok(Value::Unknown);
+            }
             if self.phase == Phase::Apply {
                 return Err(super::apply_instance::unknown_after_apply(addr));
             }

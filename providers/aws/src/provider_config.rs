@@ -23,6 +23,13 @@ pub fn schema() -> Schema {
         .attr("s3_use_path_style", Attribute::optional(Type::Bool).default(false))
         .attr("max_retries", Attribute::optional(Type::Number).default(25i64))
         .attr("max_concurrency", Attribute::optional(Type::Number))
+        // Accepted for Terraform configurations (emulator and CI setups set them): meshplan
+        // validates no credentials or region up front, reads the account id only when an ARN
+        // needs it, and never asks the EC2 metadata API unless the credential chain does.
+        .attr("skip_credentials_validation", Attribute::optional(Type::Bool))
+        .attr("skip_region_validation", Attribute::optional(Type::Bool))
+        .attr("skip_requesting_account_id", Attribute::optional(Type::Bool))
+        .attr("skip_metadata_api_check", Attribute::optional(Type::String))
         .block(
             "assume_role",
             Block::single(

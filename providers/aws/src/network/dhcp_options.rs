@@ -56,7 +56,9 @@ impl AwsResource for DhcpOptions {
             let values = if *list {
                 string_list(req.planned.get(attr))
             } else {
-                req.planned.get_str(attr).map(str::to_string).into_iter().collect()
+                // "" is unset, as the Terraform provider reads it (the vpc module's default
+                // `netbios_node_type = ""`; EC2 refuses an empty value).
+                req.planned.get_str(attr).filter(|v| !v.is_empty()).map(str::to_string).into_iter().collect()
             };
             if !values.is_empty() {
                 call = call
@@ -96,6 +98,8 @@ impl AwsResource for DhcpOptions {
                 .flat_map(|c| c.values().iter().filter_map(|v| v.value()))
                 .collect();
             let v = match (values.is_empty(), list) {
+                // Configured as "", sent as nothing: still "" (no diff against the configuration).
+                (true, false) if s.get(attr).as_str() == Some("") => continue,
                 (true, _) => Value::Null,
                 (false, true) => list_value(values),
                 (false, false) => Value::from(values[0]),

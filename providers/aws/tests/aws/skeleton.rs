@@ -135,6 +135,14 @@ async fn dhcp_options_and_association() {
     // Deleting the association puts the VPC back on the default options: then it reads as gone.
     h.delete_and_confirm_gone("aws_vpc_dhcp_options_association", &a).await;
     h.delete_and_confirm_gone("aws_vpc_dhcp_options", &d).await;
+
+    // The vpc module's `netbios_node_type = ""` is unset (EC2 refuses an empty value) and
+    // re-plans clean.
+    let empty = obj([("domain_name", Value::from("corp.internal")), ("netbios_node_type", Value::from(""))]);
+    let e = h.create("aws_vpc_dhcp_options", &empty).await;
+    assert_eq!(e.get("netbios_node_type"), &Value::from(""));
+    h.assert_no_changes("aws_vpc_dhcp_options", &e, &empty).await;
+    h.delete_and_confirm_gone("aws_vpc_dhcp_options", &e).await;
 }
 
 #[tokio::test]
