@@ -505,3 +505,39 @@ check "c" {
         .stdout_has("1 data source(s) of check blocks will be read again during apply")
         .stderr_has("not n");
 }
+
+/// `validate` checks the attribute a reference names against the resource type's schema, as
+/// Terraform's validate does (it used to pass, and plan failed later).
+#[test]
+fn validate_reports_unsupported_attributes_of_resources() {
+    let w = Work::new(
+        r#"
+resource "meshplan_data" "one" {
+  input = "x"
+}
+resource "meshplan_data" "many" {
+  count = 2
+  input = "y"
+}
+data "http" "h" {
+  url = "http://127.0.0.1:9/"
+}
+output "ok" {
+  value = [meshplan_data.one.output, meshplan_data.many[0].id, meshplan_data.many[*].output, data.http.h.status_code]
+}
+output "bad" {
+  value = meshplan_data.one.outptu
+}
+output "bad_data" {
+  value = data.http.h.nosuch
+}
+output "bad_indexed" {
+  value = meshplan_data.many[1].inptu
+}
+"#,
+    );
+    let r = w.run(&["validate"]);
+    r.code(1).stderr_has("Unsupported attribute").stderr_has("named `outptu`").stderr_has("did you mean `output`");
+    r.stderr_has("named `nosuch`").stderr_has("named `inptu`");
+    assert_eq!(r.stderr.matches("Unsupported attribute").count(), 3, "{}", r.stderr);
+}

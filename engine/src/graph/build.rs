@@ -52,12 +52,7 @@ pub fn build_graph_with(
     destroys: &[DestroyEdgeInput],
     implied: &[ImpliedInput],
 ) -> (Graph, Diagnostics) {
-    let mut b = Builder {
-        g: DiGraph::new(),
-        index: HashMap::new(),
-        resource_provider: HashMap::new(),
-        diags: Diagnostics::default(),
-    };
+    let mut b = Builder::default();
     b.config_nodes(root, &Vec::new());
     b.reference_edges(root, &Vec::new());
     b.check_block_references(root, &Vec::new());
@@ -69,11 +64,31 @@ pub fn build_graph_with(
     (g, b.diags)
 }
 
+#[derive(Default)]
 struct Builder {
     g: DiGraph<Node, ()>,
     index: HashMap<Node, NodeIndex>,
     resource_provider: HashMap<NodeIndex, ProviderConfigAddr>,
     diags: Diagnostics,
+    /// Every reference to a declared resource, for `validate`'s attribute check.
+    resource_refs: Vec<ResourceReference>,
+}
+
+/// A reference to a declared resource: where, and the steps written after its name.
+pub struct ResourceReference {
+    pub module: ModulePath,
+    pub key: crate::config::ResourceKey,
+    pub steps: Vec<String>,
+    pub span: Option<Span>,
+}
+
+/// The references the configuration makes to its resources (no graph is kept).
+pub fn resource_references(root: &Module) -> Vec<ResourceReference> {
+    let mut b = Builder::default();
+    b.config_nodes(root, &Vec::new());
+    b.reference_edges(root, &Vec::new());
+    b.check_block_references(root, &Vec::new());
+    b.resource_refs
 }
 
 pub(crate) fn module_at<'m>(root: &'m Module, path: &[String]) -> Option<&'m Module> {
@@ -290,7 +305,11 @@ impl Builder {
                 }
             },
             Target::Resource(key) => match self.index.get(&Node::Resource { module: path.clone(), key: key.clone() }) {
-                Some(i) => vec![*i],
+                Some(i) => {
+                    let (module, key, steps) = (path.clone(), key.clone(), r.steps.clone());
+                    self.resource_refs.push(ResourceReference { module, key, steps, span: span.clone() });
+                    vec![*i]
+                }
                 None => {
                     let names: Vec<String> = m.resources.keys().map(|k| k.to_string()).collect();
                     let hint = did_you_mean(&key.to_string(), names.iter().map(String::as_str));

@@ -4,14 +4,50 @@ use super::workspace::Workspace;
 use crate::config::{IgnoreChanges, Mode, Module};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::eval::{eval_body, BodyMode, Scope, UnknownLookup};
-use crate::graph::build_graph;
+use crate::graph::{build_graph, resource_references};
 use meshplan_provider::Value;
 
 pub fn validate(ws: &Workspace, root: &Module) -> Diagnostics {
     let (_, mut diags) = build_graph(root, &[]);
     let env = ws.env(String::new());
     check_module(ws, root, &env, &mut diags);
+    check_attribute_references(ws, root, &mut diags);
     diags
+}
+
+/// `aws_vpc.main.nosuch`: an attribute the resource type's schema does not have, as
+/// Terraform's validate reports it ("Unsupported attribute"). Only the first attribute after
+/// the resource (and its instance key) is checked: nested values may be dynamic.
+fn check_attribute_references(ws: &Workspace, root: &Module, diags: &mut Diagnostics) {
+    for r in resource_references(root) {
+        let schema = match r.key.mode {
+            Mode::Managed => ws.registry.resources.get(&r.key.type_name).map(|t| t.schema()),
+            Mode::Data => ws.registry.data_sources.get(&r.key.type_name).map(|t| t.schema()),
+        };
+        let Some(schema) = schema else { continue };
+        // Steps: the root, then `.name` (`data`: `.type`, `.name`), an optional `[key]`, `.attr`.
+        let skip = if r.key.mode == Mode::Data { 3 } else { 2 };
+        let mut rest = r.steps.iter().skip(skip).peekable();
+        if rest.peek().is_some_and(|s| s.starts_with('[')) {
+            rest.next();
+        }
+        let Some(attr) = rest.next().and_then(|s| s.strip_prefix('.')) else { continue };
+        let known = schema.attributes.contains_key(attr) || schema.blocks.contains_key(attr) || attr == "id";
+        let expanded = crate::graph::module_at(root, &r.module)
+            .and_then(|m| m.resources.get(&r.key))
+            .is_some_and(|res| res.count.is_some() || res.for_each.is_some());
+        // `aws_x.a.attr` on a counted resource is another error, reported when evaluated.
+        if known || (expanded && !r.steps.iter().skip(skip).any(|s| s.starts_with('['))) {
+            continue;
+        }
+        let names = schema.attributes.keys().chain(schema.blocks.keys()).map(String::as_str);
+        diags.push(
+            Diagnostic::error("Unsupported attribute")
+                .detail(format!("`{}` has no argument, nested block or exported attribute named `{attr}`", r.key))
+                .at(r.span.clone())
+                .maybe_hint(did_you_mean(attr, names)),
+        );
+    }
 }
 
 fn check_module(ws: &Workspace, m: &Module, env: &crate::eval::EvalEnv, diags: &mut Diagnostics) {
