@@ -27,6 +27,7 @@ mod retry;
 mod s3;
 mod skeleton;
 mod tags;
+mod timed;
 mod values;
 mod waiter;
 

@@ -32,6 +32,7 @@ impl ResourceType for Policy {
                 .attr("policy_id", Attribute::computed(Type::String))
                 .attr("attachment_count", Attribute::computed(Type::Number))
                 .attr("name", Attribute::optional_computed(Type::String).force_new())
+                .attr("name_prefix", Attribute::optional_computed(Type::String).force_new())
                 .attr("path", Attribute::optional(Type::String).default("/").force_new())
                 .attr("description", Attribute::optional(Type::String).force_new())
                 .attr("policy", Attribute::required(Type::String)),
@@ -145,6 +146,7 @@ fn with_arn(planned: &Value, arn: &str, name: &str) -> Value {
     state.set("id", Value::from(arn));
     state.set("arn", Value::from(arn));
     state.set("name", Value::from(name));
+    super::common::settle_name_prefix(&mut state);
     state
 }
 

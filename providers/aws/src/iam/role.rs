@@ -29,6 +29,7 @@ impl ResourceType for Role {
                 .attr("unique_id", Attribute::computed(Type::String))
                 .attr("create_date", Attribute::computed(Type::String))
                 .attr("name", Attribute::optional_computed(Type::String).force_new())
+                .attr("name_prefix", Attribute::optional_computed(Type::String).force_new())
                 .attr("path", Attribute::optional(Type::String).default("/").force_new())
                 .attr("assume_role_policy", Attribute::required(Type::String))
                 .attr("description", Attribute::optional(Type::String))
@@ -162,6 +163,7 @@ fn named(planned: &Value, name: &str) -> Value {
     let mut state = planned.clone();
     state.set("id", Value::from(name));
     state.set("name", Value::from(name));
+    super::common::settle_name_prefix(&mut state);
     state
 }
 

@@ -29,6 +29,7 @@ mod vpc;
 mod vpc_peering;
 
 use crate::skeleton::Managed;
+use crate::timed::Timed;
 use meshplan_provider::ResourceType;
 use std::sync::Arc;
 
@@ -40,10 +41,10 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(eip::Eip),
         Arc::new(nat_gateway::NatGateway),
         Arc::new(route_table::RouteTable),
-        Arc::new(route_table::DefaultRouteTable),
-        Arc::new(route::Route),
-        Arc::new(route_table_association::RouteTableAssociation),
-        Arc::new(security_group::SecurityGroup),
+        Arc::new(Timed::new(route_table::DefaultRouteTable, &["create", "update"])),
+        Arc::new(Timed::new(route::Route, &["create", "delete", "update"])),
+        Arc::new(Timed::new(route_table_association::RouteTableAssociation, &["create", "delete", "update"])),
+        Arc::new(Timed::new(security_group::SecurityGroup, &["create", "delete"])),
         Arc::new(sg_rule::SecurityGroupRule { egress: false }),
         Arc::new(sg_rule::SecurityGroupRule { egress: true }),
         Arc::new(Managed(egress_only_gateway::EgressOnlyGateway)),

@@ -182,3 +182,36 @@ async fn oidc_provider_lifecycle() {
     assert_eq!(h.refresh_calls("aws_iam_openid_connect_provider", &p2).await.values().sum::<u64>(), 1);
     h.delete_and_confirm_gone("aws_iam_openid_connect_provider", &p2).await;
 }
+
+/// `name_prefix` (the community modules' `role_name_prefix`, `name_prefix` on policies): the
+/// name is the prefix and 26 characters from the create's token, so `find` after a crash
+/// arrives at the same name.
+#[tokio::test]
+async fn role_and_policy_names_from_a_prefix() {
+    let h = Harness::new().await;
+    let trust = trust_policy(&h, "ec2.amazonaws.com").await;
+    let cfg = obj([("name_prefix", Value::from("nodes-")), ("assume_role_policy", Value::from(trust.as_str()))]);
+    let token = "mp-0123456789abcdef01234567";
+    let (planned, role) = h.create_with_token("aws_iam_role", &cfg, token).await;
+    assert_eq!(s(&role, "name"), "nodes-mp0123456789abcdef01234567");
+    assert_eq!(role.get("name_prefix"), &Value::from("nodes-"));
+    h.assert_no_changes("aws_iam_role", &role, &cfg).await;
+    assert_eq!(h.find("aws_iam_role", token, &planned).await.as_ref().map(|r| s(r, "name")), Some(s(&role, "name")));
+    let mut other = cfg.clone();
+    other.set("name_prefix", Value::from("other-"));
+    h.assert_replaces("aws_iam_role", &role, &other, "name_prefix").await;
+
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#;
+    let pcfg = obj([("name_prefix", Value::from("ebs-csi-")), ("policy", Value::from(doc))]);
+    let (_, policy) = h.create_with_token("aws_iam_policy", &pcfg, "mp-00000000000000000000000a").await;
+    assert_eq!(s(&policy, "name"), "ebs-csi-mp00000000000000000000000a");
+    h.assert_no_changes("aws_iam_policy", &policy, &pcfg).await;
+    // Without either, the name still comes from the token alone.
+    let unnamed = obj([("policy", Value::from(doc))]);
+    let (_, p2) = h.create_with_token("aws_iam_policy", &unnamed, "mp-00000000000000000000000b").await;
+    assert!(s(&p2, "name").starts_with("meshplan-"), "{}", s(&p2, "name"));
+    assert_eq!(p2.get("name_prefix"), &Value::Null);
+    h.delete("aws_iam_policy", &policy).await;
+    h.delete("aws_iam_policy", &p2).await;
+    h.delete("aws_iam_role", &role).await;
+}

@@ -494,3 +494,46 @@ async fn parallel_creates_survive_moto() {
     let calls = h.clients().calls.snapshot();
     assert!(calls.get("EC2.DescribeSubnets").copied().unwrap_or(0) <= 2, "{calls:?}");
 }
+
+/// The community modules' `timeouts {}` blocks on routes and security groups, and
+/// `name_prefix` on security groups: accepted, round-tripped, and honoured (a bound too short
+/// fails the operation; a bad duration fails the plan at the block).
+#[tokio::test]
+async fn timeouts_blocks_and_security_group_name_prefix() {
+    let h = Harness::new().await;
+    let vpc = h.create("aws_vpc", &vpc_config("10.40.0.0/16", "timeouts")).await;
+    let vpc_id = vpc.get("id").clone();
+    let timeouts = |create: &str| obj([("create", Value::from(create)), ("delete", Value::from("10m"))]);
+    let cfg = obj([("name_prefix", Value::from("web-")), ("vpc_id", vpc_id.clone()), ("timeouts", timeouts("10m"))]);
+    let token = "mp-0123456789abcdef0123456f";
+    let (planned, sg) = h.create_with_token("aws_security_group", &cfg, token).await;
+    assert_eq!(s(&sg, "name"), "web-mp0123456789abcdef0123456f");
+    assert_eq!(sg.get("name_prefix"), &Value::from("web-"));
+    assert_eq!(sg.get("timeouts").get_str("create"), Some("10m"));
+    h.assert_no_changes("aws_security_group", &sg, &cfg).await;
+    assert_eq!(h.find("aws_security_group", token, &planned).await.map(|f| s(&f, "id")), Some(s(&sg, "id")));
+
+    // A bad duration is a plan-time error at the block.
+    let rt = h.resource("aws_security_group");
+    let bad = obj([("vpc_id", vpc_id.clone()), ("timeouts", timeouts("10 minutes"))]);
+    let bad = h.plan_result("aws_security_group", None, &bad).await.unwrap_err();
+    assert_eq!(bad.attribute.as_deref(), Some("timeouts"), "{bad}");
+    // A bound the operation cannot meet fails it, naming the block.
+    let igw = h.create("aws_internet_gateway", &obj([("vpc_id", vpc_id.clone())])).await;
+    let rtab = h.create("aws_route_table", &obj([("vpc_id", vpc_id.clone())])).await;
+    let route = |create: &str| {
+        obj([
+            ("route_table_id", rtab.get("id").clone()),
+            ("destination_cidr_block", Value::from("0.0.0.0/0")),
+            ("gateway_id", igw.get("id").clone()),
+            ("timeouts", obj([("create", Value::from(create))])),
+        ])
+    };
+    let planned = h.plan("aws_route", None, &route("1ns")).await;
+    let err = h.resource("aws_route").create(&h.ctx("aws_route.r"), &planned.state).await.unwrap_err();
+    assert!(err.to_string().contains("did not finish within 1ns (timeouts.create)"), "{err}");
+    let r = h.create("aws_route", &route("5m")).await;
+    h.assert_no_changes("aws_route", &r, &route("5m")).await;
+    h.delete("aws_route", &r).await;
+    rt.delete(&h.ctx("aws_security_group.sg"), &sg).await.unwrap();
+}

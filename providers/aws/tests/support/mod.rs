@@ -68,9 +68,19 @@ impl Harness {
     }
 
     pub async fn plan(&self, type_name: &str, prior: Option<&Value>, config: &Value) -> Planned {
+        self.plan_result(type_name, prior, config).await.expect("plan")
+    }
+
+    /// The plan, or the provider's error (for configurations that must be refused).
+    pub async fn plan_result(
+        &self,
+        type_name: &str,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<Planned, meshplan_provider::ProviderError> {
         let rt = self.resource(type_name);
         let config = complete(&rt.schema(), config);
-        rt.plan(&self.ctx(&Self::addr(type_name)), PlanRequest { prior, config: &config }).await.expect("plan")
+        rt.plan(&self.ctx(&Self::addr(type_name)), PlanRequest { prior, config: &config }).await
     }
 
     pub async fn create(&self, type_name: &str, config: &Value) -> Value {
