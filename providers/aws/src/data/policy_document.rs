@@ -2,7 +2,10 @@
 //! renders it (field order Sid, Effect, Action, NotAction, Resource, NotResource,
 //! Principal, NotPrincipal, Condition; one-element sets as plain strings; sets of
 //! several in reverse lexical order; two-space indentation), so documents compare
-//! textually equal to those a Terraform run produced.
+//! textually equal to those a Terraform run produced. `source_*` and `override_*` documents
+//! are merged as the Terraform provider merges them: sources in order, then this document's
+//! statements, then overrides; a statement replaces an earlier one with the same `Sid`, and
+//! statements without one are appended.
 
 use crate::values::string_list;
 use meshplan_provider::{async_trait, Attribute, Block, Ctx, DataSource, ProviderError, Schema, Type, Value};
@@ -48,6 +51,10 @@ impl DataSource for PolicyDocument {
             .attr("id", Attribute::computed(Type::String))
             .attr("version", Attribute::optional(Type::String).default("2012-10-17"))
             .attr("policy_id", Attribute::optional(Type::String))
+            .attr("source_json", Attribute::optional(Type::String))
+            .attr("source_policy_documents", Attribute::optional(Type::list(Type::String)))
+            .attr("override_json", Attribute::optional(Type::String))
+            .attr("override_policy_documents", Attribute::optional(Type::list(Type::String)))
             .attr("json", Attribute::computed(Type::String))
             .attr("minified_json", Attribute::computed(Type::String))
             .block("statement", Block::list(statement))
@@ -55,7 +62,7 @@ impl DataSource for PolicyDocument {
 
     /// Pure computation: no API call.
     async fn read(&self, _ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
-        let doc = render(config);
+        let doc = merged(config, render(config))?;
         let pretty = serde_json::to_string_pretty(&doc).map_err(|e| ProviderError::new(e.to_string()))?;
         let minified = serde_json::to_string(&doc).map_err(|e| ProviderError::new(e.to_string()))?;
         let mut out = config.clone();
@@ -76,6 +83,83 @@ pub fn render(config: &Value) -> Json {
     let statements: Vec<Json> = config.get("statement").as_list().into_iter().flatten().map(render_statement).collect();
     doc.insert("Statement".into(), Json::Array(statements));
     Json::Object(doc)
+}
+
+/// The documents to merge, in order: sources, this one, overrides (empty strings skipped, as
+/// modules pass `""` for "none").
+fn merged(config: &Value, own: Json) -> Result<Json, ProviderError> {
+    let texts = |attr: &str| -> Vec<String> {
+        match config.get(attr) {
+            Value::List(items) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            v => v.as_str().map(str::to_string).into_iter().collect(),
+        }
+    };
+    let parse = |attr: &str, text: &str| -> Result<Json, ProviderError> {
+        serde_json::from_str(text).map_err(|e| {
+            ProviderError::new(format!("{attr}: not a JSON policy document: {e}")).at_attribute(attr.to_string())
+        })
+    };
+    let sources = ["source_json", "source_policy_documents"];
+    let overrides = ["override_policy_documents", "override_json"];
+    if sources.iter().chain(&overrides).all(|a| texts(a).iter().all(|t| t.trim().is_empty())) {
+        return Ok(own);
+    }
+    let mut doc = Map::new();
+    let merge_attr = |doc: &mut Map<String, Json>, attr: &str| -> Result<(), ProviderError> {
+        for text in texts(attr).iter().filter(|t| !t.trim().is_empty()) {
+            merge_into(doc, &parse(attr, text)?);
+        }
+        Ok(())
+    };
+    for attr in sources {
+        merge_attr(&mut doc, attr)?;
+    }
+    merge_into(&mut doc, &own);
+    for attr in overrides {
+        merge_attr(&mut doc, attr)?;
+    }
+    Ok(Json::Object(doc))
+}
+
+/// Merges `new` into `doc`: its `Id`, a later `Version`, and its statements (replacing one
+/// with the same non-empty `Sid`, else appended), each in the rendered field order.
+fn merge_into(doc: &mut Map<String, Json>, new: &Json) {
+    let version = new.get("Version").and_then(Json::as_str).unwrap_or_default();
+    if doc.get("Version").and_then(Json::as_str).is_none_or(|v| v < version) {
+        doc.insert("Version".into(), Json::from(version));
+    }
+    if let Some(id) = new.get("Id").and_then(Json::as_str).filter(|i| !i.is_empty()) {
+        doc.insert("Id".into(), Json::from(id));
+    }
+    let statements = match new.get("Statement") {
+        Some(Json::Array(items)) => items.clone(),
+        Some(one @ Json::Object(_)) => vec![one.clone()],
+        _ => vec![],
+    };
+    let existing = doc.entry("Statement").or_insert_with(|| Json::Array(vec![]));
+    let Json::Array(list) = existing else { return };
+    for st in statements.iter().map(ordered) {
+        let sid = st.get("Sid").and_then(Json::as_str).filter(|s| !s.is_empty());
+        match sid.and_then(|sid| list.iter().position(|x| x.get("Sid").and_then(Json::as_str) == Some(sid))) {
+            Some(i) => list[i] = st,
+            None => list.push(st),
+        }
+    }
+}
+
+/// A statement's fields in the order `render_statement` writes them (others after).
+fn ordered(st: &Json) -> Json {
+    const ORDER: [&str; 9] =
+        ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"];
+    let Json::Object(m) = st else { return st.clone() };
+    let mut out = Map::new();
+    for k in ORDER.iter().filter(|k| m.contains_key(**k)) {
+        out.insert(k.to_string(), m[*k].clone());
+    }
+    for (k, v) in m.iter().filter(|(k, _)| !ORDER.contains(&k.as_str())) {
+        out.insert(k.clone(), v.clone());
+    }
+    Json::Object(out)
 }
 
 fn render_statement(s: &Value) -> Json {
@@ -180,6 +264,57 @@ fn crc_id(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Checked against terraform 1.11 with hashicorp/aws 5.100.0 on the same configuration:
+    /// the source's statement with the same Sid is replaced in place, the override replaces
+    /// this document's, statements without a Sid are kept, `""` is skipped.
+    #[test]
+    fn merges_sources_and_overrides_as_the_terraform_provider() {
+        let list = |items: &[&str]| Value::List(items.iter().map(|i| Value::from(*i)).collect());
+        let stmt = |sid: &str, actions: &[&str]| {
+            Value::object([("sid", Value::from(sid)), ("actions", list(actions)), ("resources", list(&["*"]))])
+        };
+        let source = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Shared","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}]}"#;
+        let over =
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"Own","Effect":"Deny","Resource":"*","Action":"kms:*"}]}"#;
+        let config = Value::object([
+            ("source_policy_documents", list(&[source, ""])),
+            ("override_policy_documents", list(&[over])),
+            (
+                "statement",
+                Value::List(vec![stmt("Shared", &["s3:PutObject", "s3:GetObject"]), stmt("Own", &["ec2:Describe*"])]),
+            ),
+        ]);
+        let doc = merged(&config, render(&config)).unwrap();
+        let want = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Shared",
+      "Effect": "Allow",
+      "Action": [
+        "s3:PutObject",
+        "s3:GetObject"
+      ],
+      "Resource": "*"
+    },
+    {
+      "Effect": "Allow",
+      "Action": "s3:ListBucket",
+      "Resource": "arn:aws:s3:::b"
+    },
+    {
+      "Sid": "Own",
+      "Effect": "Deny",
+      "Action": "kms:*",
+      "Resource": "*"
+    }
+  ]
+}"#;
+        assert_eq!(serde_json::to_string_pretty(&doc).unwrap(), want);
+        let bad = Value::object([("override_json", Value::from("{not json"))]);
+        assert_eq!(merged(&bad, render(&bad)).unwrap_err().attribute.as_deref(), Some("override_json"));
+    }
 
     fn irsa_trust() -> Value {
         let statement = Value::object([
