@@ -21,6 +21,7 @@ mod null_resource;
 mod providers;
 mod random_id;
 mod random_password;
+mod random_values;
 mod randomness;
 mod time_sleep;
 

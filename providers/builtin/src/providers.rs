@@ -1,7 +1,7 @@
 //! The provider structs: each hands out its resource types and data sources. None needs
 //! configuration, so they keep the SDK's default `configure`.
 
-use crate::{http, local_file, meshplan_data, null_resource, random_id, random_password, time_sleep};
+use crate::{http, local_file, meshplan_data, null_resource, random_id, random_password, random_values, time_sleep};
 use meshplan_provider::{DataSource, Provider, ResourceType};
 use std::sync::Arc;
 
@@ -25,7 +25,8 @@ pub struct NullProvider;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TimeProvider;
 
-/// `random`: `random_id`, `random_password`.
+/// `random`: `random_id`, `random_password`, `random_string`, `random_pet`, `random_bytes`,
+/// `random_uuid`, `random_integer`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RandomProvider;
 
@@ -92,7 +93,15 @@ impl Provider for RandomProvider {
         "random"
     }
     fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
-        vec![Arc::new(random_id::RandomId), Arc::new(random_password::RandomPassword)]
+        vec![
+            Arc::new(random_id::RandomId),
+            Arc::new(random_password::RandomPassword),
+            Arc::new(random_values::RandomString),
+            Arc::new(random_values::RandomPet),
+            Arc::new(random_values::RandomBytes),
+            Arc::new(random_values::RandomUuid),
+            Arc::new(random_values::RandomInteger),
+        ]
     }
 }
 
