@@ -1,5 +1,6 @@
 //! `kubernetes_labels` / `kubernetes_annotations`: a few labels or annotations on an object
-//! someone else owns (e.g. mark the gp2 StorageClass non-default). Server-side apply with a
+//! someone else owns (e.g. mark the gp2 StorageClass non-default); `kubernetes_config_map_v1_data`:
+//! a few keys of a ConfigMap's `data` (the eks modules' `aws-auth`). Server-side apply with a
 //! field manager of their own, so only those keys are ours; an existing object is required
 //! (an apply would otherwise create it) and deletion gives the keys up.
 //! `kubernetes_annotations.template_annotations` (as in Terraform's provider) writes the keys
@@ -23,32 +24,45 @@ const APPLY_TIMEOUT: Duration = Duration::from_secs(120);
 
 pub(crate) struct FieldPatch {
     type_name: &'static str,
-    /// `labels` or `annotations`: the attribute and the metadata field.
+    /// `labels` or `annotations`: the attribute and the metadata field (`data`: top level).
     field: &'static str,
     /// The attribute for the same keys on the pod template (`template_annotations`).
     template: Option<&'static str>,
+    /// The one kind this type patches (`v1` `ConfigMap`); None: `api_version` and `kind` are arguments.
+    fixed: Option<(&'static str, &'static str)>,
 }
 
 pub(crate) fn all() -> Vec<Arc<dyn ResourceType>> {
     vec![
-        Arc::new(FieldPatch { type_name: "kubernetes_labels", field: "labels", template: None }),
+        Arc::new(FieldPatch { type_name: "kubernetes_labels", field: "labels", template: None, fixed: None }),
         Arc::new(FieldPatch {
             type_name: "kubernetes_annotations",
             field: "annotations",
             template: Some("template_annotations"),
+            fixed: None,
+        }),
+        Arc::new(FieldPatch {
+            type_name: "kubernetes_config_map_v1_data",
+            field: "data",
+            template: None,
+            fixed: Some(("v1", "ConfigMap")),
         }),
     ]
 }
 
 impl FieldPatch {
-    fn object(state: &Value) -> Result<ObjectRef, ProviderError> {
+    fn object(&self, state: &Value) -> Result<ObjectRef, ProviderError> {
         let meta = crate::object_ref::meta(state);
         let required = |v: Option<&str>, what: &str| {
             v.map(str::to_string).ok_or_else(|| ProviderError::new(format!("{what} is required")))
         };
+        let (api_version, kind) = match self.fixed {
+            Some(fixed) => (Some(fixed.0), Some(fixed.1)),
+            None => (state.get_str("api_version"), state.get_str("kind")),
+        };
         Ok(ObjectRef {
-            api_version: required(state.get_str("api_version"), "api_version")?,
-            kind: required(state.get_str("kind"), "kind")?,
+            api_version: required(api_version, "api_version")?,
+            kind: required(kind, "kind")?,
             namespace: meta.get_str("namespace").map(str::to_string),
             name: required(meta.get_str("name"), "metadata.name")?,
         })
@@ -59,6 +73,14 @@ impl FieldPatch {
             .get_str("field_manager")
             .map(str::to_string)
             .unwrap_or_else(|| format!("{}-{}", cluster.field_manager, self.field))
+    }
+
+    /// Where the keys live in the object: `metadata.<field>`, or `data` at the top.
+    fn pointer(&self) -> String {
+        match self.fixed {
+            Some(_) => format!("/{}", self.field),
+            None => format!("/metadata/{}", self.field),
+        }
     }
 
     /// The keys `state` sets: on the object, and on its pod template (None: not managed).
@@ -80,14 +102,20 @@ impl FieldPatch {
         (values, template): (Json, Option<Json>),
         force: bool,
     ) -> Result<Json, ProviderError> {
-        let object = Self::object(state)?;
+        let object = self.object(state)?;
         let mut metadata = Map::new();
         metadata.insert("name".into(), json!(object.name));
         if let Some(ns) = &object.namespace {
             metadata.insert("namespace".into(), json!(ns));
         }
-        metadata.insert(self.field.into(), values);
+        let top_level = self.fixed.is_some();
+        if !top_level {
+            metadata.insert(self.field.into(), values.clone());
+        }
         let mut body = json!({"apiVersion": object.api_version, "kind": object.kind, "metadata": metadata});
+        if top_level {
+            body[self.field] = values;
+        }
         if let Some(template) = template {
             body["spec"] = json!({"template": {"metadata": {self.field: template}}});
         }
@@ -96,7 +124,7 @@ impl FieldPatch {
 
     async fn apply(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
-        let object = Self::object(planned)?;
+        let object = self.object(planned)?;
         poll_until(Deadline::after(EXISTENCE_TIMEOUT), &object, "exist", || async {
             Ok(match cluster.get(&object).await? {
                 Some(_) => Poll::Ready(()),
@@ -119,10 +147,13 @@ impl ResourceType for FieldPatch {
     }
 
     fn schema(&self) -> Schema {
-        let schema = Schema::new()
-            .attr("id", Attribute::computed(Type::String))
-            .attr("api_version", Attribute::required(Type::String).force_new())
-            .attr("kind", Attribute::required(Type::String).force_new());
+        let schema = Schema::new().attr("id", Attribute::computed(Type::String));
+        let schema = match self.fixed {
+            Some(_) => schema,
+            None => schema
+                .attr("api_version", Attribute::required(Type::String).force_new())
+                .attr("kind", Attribute::required(Type::String).force_new()),
+        };
         // As in Terraform: with template keys on offer, the object's own are optional.
         let schema = match self.template {
             Some(template) => schema
@@ -148,7 +179,7 @@ impl ResourceType for FieldPatch {
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
         let mut planned = plan_with_schema(&self.schema(), req);
         if planned.state.get("id").is_unknown() {
-            if let Ok(object) = Self::object(&planned.state) {
+            if let Ok(object) = self.object(&planned.state) {
                 planned.state.set("id", Value::from(object.id()));
             }
         }
@@ -157,9 +188,9 @@ impl ResourceType for FieldPatch {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
-        let Some(live) = cluster.get(&Self::object(state)?).await? else { return Ok(None) };
+        let Some(live) = cluster.get(&self.object(state)?).await? else { return Ok(None) };
         let mut refreshed = state.clone();
-        refreshed.set(self.field, ours(state.get(self.field), &live, &format!("/metadata/{}", self.field)));
+        refreshed.set(self.field, ours(state.get(self.field), &live, &self.pointer()));
         if let Some(template) = self.template {
             let pointer = format!("/spec/template/metadata/{}", self.field);
             refreshed.set(template, ours(state.get(template), &live, &pointer));
@@ -177,7 +208,7 @@ impl ResourceType for FieldPatch {
 
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let cluster = ctx.client::<Cluster>()?;
-        if cluster.get(&Self::object(state)?).await?.is_none() {
+        if cluster.get(&self.object(state)?).await?.is_none() {
             return Ok(()); // the object went first; so did our keys
         }
         let template = self.keys(state).1.map(|_| json!({}));
@@ -195,7 +226,7 @@ impl ResourceType for FieldPatch {
         if attrs.into_iter().any(|a| state.get(a) != planned.get(a)) {
             return Ok(None);
         }
-        state.set("id", Value::from(Self::object(planned)?.id()));
+        state.set("id", Value::from(self.object(planned)?.id()));
         Ok(Some(state))
     }
 
@@ -211,15 +242,19 @@ impl ResourceType for FieldPatch {
         strip_automatic(&mut meta, "annotations", &["kubectl.kubernetes.io/last-applied-configuration"]);
         let mut metadata = Value::object([("name", Value::from(object.name.clone()))]);
         metadata.set("namespace", object.namespace.clone().into());
+        let keys = live.pointer(&self.pointer()).map(Value::from_json).unwrap_or_else(Value::empty_object);
+        let keys = if self.fixed.is_some() { keys } else { meta.get(self.field).map(Value::from_json).unwrap_or(keys) };
         let mut state = Value::object([
             ("id", Value::from(object.id())),
-            ("api_version", Value::from(object.api_version.clone())),
-            ("kind", Value::from(object.kind.clone())),
-            (self.field, meta.get(self.field).map(Value::from_json).unwrap_or_else(Value::empty_object)),
+            (self.field, keys),
             ("force", Value::Bool(false)),
             ("field_manager", Value::Null),
             ("metadata", Value::List(vec![metadata])),
         ]);
+        if self.fixed.is_none() {
+            state.set("api_version", Value::from(object.api_version.clone()));
+            state.set("kind", Value::from(object.kind.clone()));
+        }
         // Template keys cannot be told apart from others' on import: none are claimed.
         if let Some(template) = self.template {
             state.set(template, Value::Null);

@@ -305,3 +305,44 @@ async fn data_sources_read_objects_lists_and_version() {
     assert!(v.get_str("version").is_some_and(|s| s.starts_with('v')), "{v}");
     assert!(v.get_str("major").is_some() && v.get_str("git_version").is_some(), "{v}");
 }
+
+/// `kubernetes_config_map_v1_data`: keys of a ConfigMap made elsewhere (EKS's `aws-auth`, as
+/// the eks modules manage it): ours by field manager, others' keys left alone, given up on
+/// delete.
+#[tokio::test]
+async fn config_map_data_keys_on_a_config_map_we_do_not_own() {
+    let server = server("cmdata");
+    let ctx = ctx(&server, "kubernetes_config_map_v1_data.aws_auth").await;
+    let raw = raw_client(&server).await;
+    raw_api(&raw, "v1", "ConfigMap", Some("kube-system"))
+        .patch(
+            "aws-auth",
+            &PatchParams::apply("eks"),
+            &Patch::Apply(json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "aws-auth", "namespace": "kube-system"}, "data": {"mapRoles": "- eks-nodes"}})),
+        )
+        .await
+        .unwrap();
+    let rt = resource("kubernetes_config_map_v1_data");
+    assert!(!rt.schema().attributes.contains_key("kind"));
+    let cfg = |users: &str, force: bool| {
+        shaped(
+            &rt.schema(),
+            &json!({"metadata": {"name": "aws-auth", "namespace": "kube-system"}, "data": {"mapUsers": users}, "force": force}),
+        )
+    };
+    let state = create_and_check_no_op(rt.as_ref(), &ctx, &cfg("- admin", false)).await;
+    let live = || server.objects().into_iter().find(|o| o["metadata"]["name"] == "aws-auth").unwrap();
+    assert_eq!(live()["data"], json!({"mapRoles": "- eks-nodes", "mapUsers": "- admin"}));
+    let state = update(rt.as_ref(), &ctx, &state, &cfg("- admin\n- ops", false)).await;
+    assert_eq!(live()["data"]["mapUsers"], "- admin\n- ops");
+    // Someone else's key is theirs: claiming it needs force.
+    let theirs = shaped(
+        &rt.schema(),
+        &json!({"metadata": {"name": "aws-auth", "namespace": "kube-system"}, "data": {"mapRoles": "- mine"}}),
+    );
+    let planned = plan(rt.as_ref(), &ctx, Some(&state), &theirs).await;
+    assert!(rt.update(&ctx, &state, &planned.state).await.is_err());
+    rt.delete(&ctx, &state).await.unwrap();
+    assert_eq!(live()["data"], json!({"mapRoles": "- eks-nodes"}), "our key given up, theirs kept");
+}
