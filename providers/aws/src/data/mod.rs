@@ -3,7 +3,9 @@
 mod addon_version;
 mod ami;
 mod eks;
+mod endpoint_service;
 mod identity;
+mod instance_types;
 mod lookup;
 mod network;
 mod policy_document;
@@ -34,5 +36,8 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(eks::EksCluster),
         Arc::new(eks::EksClusterAuth),
         Arc::new(eks::OidcProviderData),
+        Arc::new(instance_types::InstanceTypeOfferings),
+        Arc::new(instance_types::InstanceType),
+        Arc::new(endpoint_service::VpcEndpointService),
     ]
 }

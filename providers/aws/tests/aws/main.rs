@@ -6,7 +6,9 @@ mod support;
 
 mod adoption;
 mod autoscaling;
+mod compute;
 mod data;
+mod ec2_data;
 mod eks;
 mod end_to_end;
 mod iam;
@@ -16,3 +18,4 @@ mod mocks;
 mod network;
 mod s3;
 mod skeleton;
+mod vpn;
