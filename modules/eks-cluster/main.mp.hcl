@@ -119,6 +119,38 @@ resource "aws_vpc_security_group_ingress_rule" "peer" {
 
 # --- Node groups -------------------------------------------------------------------------
 
+# Extra security groups reach the nodes only through a launch template; EKS then adds no
+# group of its own, so the cluster security group is listed too. The root volume moves
+# into the template (EKS refuses disk_size with one).
+locals {
+  node_template = length(var.node_security_group_ids) > 0
+}
+
+resource "aws_launch_template" "nodes" {
+  for_each               = local.node_template ? var.node_groups : {}
+  name_prefix            = "${var.name}-${each.key}-"
+  update_default_version = true
+  vpc_security_group_ids = concat([aws_eks_cluster.this.vpc_config[0].cluster_security_group_id], var.node_security_group_ids)
+
+  dynamic "block_device_mappings" {
+    for_each = each.value.disk_size != null ? [each.value.disk_size] : []
+    content {
+      device_name = "/dev/xvda"
+      ebs {
+        volume_size = block_device_mappings.value
+        volume_type = "gp3"
+      }
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = merge(var.tags, { Name = "${var.name}-${each.key}" })
+  }
+
+  tags = var.tags
+}
+
 resource "aws_eks_node_group" "this" {
   for_each        = var.node_groups
   cluster_name    = aws_eks_cluster.this.name
@@ -128,8 +160,16 @@ resource "aws_eks_node_group" "this" {
   instance_types  = each.value.instance_types
   capacity_type   = each.value.capacity_type
   ami_type        = each.value.ami_type
-  disk_size       = each.value.disk_size
+  disk_size       = local.node_template ? null : each.value.disk_size
   labels          = each.value.labels
+
+  dynamic "launch_template" {
+    for_each = local.node_template ? [aws_launch_template.nodes[each.key]] : []
+    content {
+      id      = launch_template.value.id
+      version = tostring(launch_template.value.latest_version)
+    }
+  }
 
   scaling_config {
     desired_size = each.value.desired_size

@@ -131,6 +131,12 @@ variable "peer_cidrs" {
   default     = []
 }
 
+variable "node_security_group_ids" {
+  description = "Security groups the nodes carry besides the cluster security group (e.g. modules/vpc-peering's peer groups), through one launch template per node group; empty: no launch template."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   type    = map(string)
   default = {}

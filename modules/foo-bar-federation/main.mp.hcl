@@ -73,7 +73,7 @@ module "eks_foo" {
   kubernetes_version       = var.kubernetes_version
   subnet_ids               = module.vpc_foo.private_subnet_ids
   cluster_sg_ingress_ports = var.cluster_sg_ingress_ports
-  peer_cidrs               = [var.bar.cidr]
+  node_security_group_ids  = [module.peering.requester_security_group_id]
   node_groups              = local.node_groups
   oidc_thumbprint          = var.oidc_thumbprint
   enable_addons            = var.enable_addons
@@ -87,7 +87,7 @@ module "eks_bar" {
   kubernetes_version       = var.kubernetes_version
   subnet_ids               = module.vpc_bar.private_subnet_ids
   cluster_sg_ingress_ports = var.cluster_sg_ingress_ports
-  peer_cidrs               = [var.foo.cidr]
+  node_security_group_ids  = [module.peering.accepter_security_group_id]
   node_groups              = local.node_groups
   oidc_thumbprint          = var.oidc_thumbprint
   enable_addons            = var.enable_addons

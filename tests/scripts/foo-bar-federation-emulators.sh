@@ -111,12 +111,18 @@ elif what == "ebs-trust":
     cond = doc["Statement"][0]["Condition"]["StringEquals"]
     print(",".join(sorted(k.rsplit(":", 1)[1] + "=" + (v if isinstance(v, str) else v[0]) for k, v in cond.items())))
 elif what == "node-sg":
-    # The security group managed nodes get (the cluster SG, no launch template): what it admits.
-    sg = eks.describe_cluster(name=sys.argv[2])["cluster"]["resourcesVpcConfig"]["clusterSecurityGroupId"]
-    perms = ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"]
-    rules = sorted(f"{p['IpProtocol']}:{p.get('FromPort', '')}:{r['CidrIpv4'] if 'CidrIpv4' in r else r.get('CidrIp')}" for p in perms for r in p.get("IpRanges", []))
-    rules += sorted(f"{p['IpProtocol']}:{p.get('FromPort', '')}:self" for p in perms for g in p.get("UserIdGroupPairs", []) if g["GroupId"] == sg)
-    print(",".join(rules))
+    # The security groups managed nodes get (their launch template's: the cluster SG and the
+    # peering module's SG of the VPC): how many, and what they admit.
+    ng = eks.describe_nodegroup(clusterName=sys.argv[2], nodegroupName="spire_server")["nodegroup"]
+    lt = ng["launchTemplate"]
+    data = ec2.describe_launch_template_versions(LaunchTemplateId=lt["id"], Versions=[lt["version"]])["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+    sgs = data["SecurityGroupIds"]
+    cluster_sg = eks.describe_cluster(name=sys.argv[2])["cluster"]["resourcesVpcConfig"]["clusterSecurityGroupId"]
+    groups = ec2.describe_security_groups(GroupIds=sgs)["SecurityGroups"]
+    perms = [(g["GroupId"], p) for g in groups for p in g["IpPermissions"]]
+    rules = sorted(f"{p['IpProtocol']}:{p.get('FromPort', '')}:{r['CidrIpv4'] if 'CidrIpv4' in r else r.get('CidrIp')}" for _, p in perms for r in p.get("IpRanges", []))
+    rules += sorted(f"{p['IpProtocol']}:{p.get('FromPort', '')}:self" for sg, p in perms for g in p.get("UserIdGroupPairs", []) if g["GroupId"] == sg)
+    print(len(sgs), "cluster-sg" if cluster_sg in sgs else "no-cluster-sg", ",".join(rules))
 elif what == "left":
     n = len(ec2.describe_vpcs(Filters=[{"Name": "tag:example", "Values": ["foo-bar-federation"]}])["Vpcs"])
     n += len(eks.list_clusters()["clusters"])
@@ -143,8 +149,8 @@ expect "EKS clusters" "$(aws_check clusters)" "bar-eks-cluster,foo-eks-cluster"
 expect "bar's spire_server node group" "$(aws_check nodegroups bar-eks-cluster)" \
   '{"labels": {"dedicated": "spire-server"}, "size": 1, "taints": [{"effect": "NO_EXECUTE", "key": "dedicated", "value": "spire-server"}]}'
 # Peer traffic reaches the nodes: the other VPC is admitted on the SG the nodes carry.
-expect "foo's nodes admit bar's VPC" "$(aws_check node-sg foo-eks-cluster)" "-1::10.3.0.0/16"
-expect "bar's nodes admit foo's VPC" "$(aws_check node-sg bar-eks-cluster)" "-1::10.2.0.0/16"
+expect "foo's nodes carry the peer SG and admit bar's VPC" "$(aws_check node-sg foo-eks-cluster)" "2 cluster-sg -1::10.3.0.0/16"
+expect "bar's nodes carry the peer SG and admit foo's VPC" "$(aws_check node-sg bar-eks-cluster)" "2 cluster-sg -1::10.2.0.0/16"
 expect "EBS CSI IRSA trust (:aud, :sub)" "$(aws_check ebs-trust foo-eks-cluster)" \
   "aud=sts.amazonaws.com,sub=system:serviceaccount:kube-system:ebs-csi-controller-sa"
 

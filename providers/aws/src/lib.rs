@@ -11,6 +11,7 @@ mod autoscaling;
 mod call_counter;
 mod clients;
 mod coalescer;
+mod compute;
 mod data;
 mod ec2_batches;
 mod eks;
@@ -62,6 +63,7 @@ impl Provider for AwsProvider {
         all.extend(kms::resource_types());
         all.extend(logs::resource_types());
         all.extend(autoscaling::resource_types());
+        all.extend(compute::resource_types());
         all
     }
 

@@ -4,7 +4,9 @@ mod addon_version;
 mod ami;
 mod arn;
 mod eks;
+mod endpoint_service;
 mod identity;
+mod instance_types;
 mod lookup;
 mod network;
 mod policy_document;
@@ -37,5 +39,8 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(eks::OidcProviderData),
         Arc::new(arn::Arn),
         Arc::new(arn::CanonicalUserId),
+        Arc::new(instance_types::InstanceTypeOfferings),
+        Arc::new(instance_types::InstanceType),
+        Arc::new(endpoint_service::VpcEndpointService),
     ]
 }

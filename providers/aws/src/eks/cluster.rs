@@ -1,5 +1,6 @@
 //! `aws_eks_cluster`: waits CREATING → ACTIVE, UPDATING → ACTIVE, DELETING → gone.
 
+use super::cluster_options;
 use super::common::{
     carries_token, computed_cluster_attributes, set_computed_cluster_attributes, sync_tags, tags_arg, tags_map,
     vpc_config_value, ALREADY_EXISTS, NOT_FOUND,
@@ -143,7 +144,7 @@ impl ResourceType for Cluster {
                 .max_items(1),
             )
             .block("timeouts", timeouts_block());
-        tags::with_tags(computed_cluster_attributes(schema))
+        tags::with_tags(computed_cluster_attributes(cluster_options::blocks(schema)))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
@@ -152,7 +153,15 @@ impl ResourceType for Cluster {
         let upgraded =
             req.prior.filter(|p| p.get("bootstrap_self_managed_addons").is_null()).map(with_bootstrap_default);
         let req = PlanRequest { prior: upgraded.as_ref().or(req.prior), ..req };
-        tags::plan_tagged(&self.schema(), ctx, req).await
+        let planned = tags::plan_tagged(&self.schema(), ctx, req).await?;
+        let mut kept = planned.clone();
+        if planned.replaces() || !cluster_options::plan(&mut kept, req.config, req.prior) {
+            return Ok(if planned.replaces() { planned } else { kept });
+        }
+        // A replacement is a new cluster: plan it as one.
+        let mut fresh = tags::plan_tagged(&self.schema(), ctx, PlanRequest { prior: None, ..req }).await?;
+        fresh.requires_replace.push(cluster_options::replace_path());
+        Ok(fresh)
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
@@ -204,6 +213,7 @@ impl ResourceType for Cluster {
                 ])),
             );
         }
+        cluster_options::read(&mut s, state, &c);
         tags::set_from_remote(&api, &mut s, tags_map(c.tags()));
         if s.get("bootstrap_self_managed_addons").is_null() {
             s = with_bootstrap_default(&s);
@@ -215,6 +225,7 @@ impl ResourceType for Cluster {
         let api = Api::new(ctx)?;
         let timeout = timeout_of(planned, "create", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let name = planned.get_str("name").unwrap_or_default().to_string();
+        cluster_options::check(&api, planned)?;
         let vpc = one_block(planned.get("vpc_config"));
         let cidrs = string_list(vpc.get("public_access_cidrs"));
         let vpc_req = VpcConfigRequest::builder()
@@ -247,6 +258,7 @@ impl ResourceType for Cluster {
             .set_logging((!logs.is_empty()).then(|| logging_for(&logs)))
             .client_request_token(&token)
             .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
+        let req = cluster_options::create_args(req, planned);
         let call = CreateCall { settling: ROLE_NOT_READY, conflicts: ALREADY_EXISTS };
         api.create("CreateCluster", call, || req.clone().send(), || located(&api, &name, &token)).await?;
         self.finish(ctx, &api, planned, &name, timeout).await
@@ -266,6 +278,7 @@ impl ResourceType for Cluster {
         let api = Api::new(ctx)?;
         let timeout = timeout_of(planned, "update", UPDATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let name = prior.get_str("name").unwrap_or_default();
+        cluster_options::check(&api, planned)?;
         if let Some(v) = planned.get_str("version").filter(|v| Some(*v) != prior.get_str("version")) {
             let force = planned.get("force_update_version").as_bool();
             api.call("UpdateClusterVersion", || {
@@ -312,6 +325,9 @@ impl ResourceType for Cluster {
                 .build();
             let req = api.eks.update_cluster_config().name(name).access_config(access);
             api.call("UpdateClusterConfig", || req.clone().send()).await?;
+            wait_active(&api, name, timeout).await?;
+        }
+        if cluster_options::update(&api, name, prior, planned).await? {
             wait_active(&api, name, timeout).await?;
         }
         sync_tags(&api, prior.get_str("arn").unwrap_or_default(), prior, planned).await?;

@@ -12,8 +12,8 @@ use crate::values::{
 };
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_eks::types::{
-    AmiTypes, CapacityTypes, Nodegroup, NodegroupScalingConfig, NodegroupStatus, NodegroupUpdateConfig, Taint,
-    TaintEffect, UpdateLabelsPayload, UpdateTaintsPayload,
+    AmiTypes, CapacityTypes, LaunchTemplateSpecification, Nodegroup, NodegroupScalingConfig, NodegroupStatus,
+    NodegroupUpdateConfig, RemoteAccessConfig, Taint, TaintEffect, UpdateLabelsPayload, UpdateTaintsPayload,
 };
 use meshplan_provider::{
     async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
@@ -109,6 +109,45 @@ fn update_config_of(v: &Value) -> Option<NodegroupUpdateConfig> {
     })
 }
 
+/// `launch_template { id | name, version }`; EKS takes the ID or the name, not both.
+fn launch_template_of(v: &Value) -> Option<LaunchTemplateSpecification> {
+    if v.is_null() {
+        return None;
+    }
+    let id = get_string(v, "id");
+    let name = if id.is_some() { None } else { get_string(v, "name") };
+    Some(LaunchTemplateSpecification::builder().set_id(id).set_name(name).set_version(get_string(v, "version")).build())
+}
+
+fn launch_template_value(lt: Option<&LaunchTemplateSpecification>) -> Value {
+    let Some(lt) = lt else { return Value::List(vec![]) };
+    block_list(Value::object([
+        ("id", opt_str(lt.id())),
+        ("name", opt_str(lt.name())),
+        ("version", opt_str(lt.version())),
+    ]))
+}
+
+fn remote_access_of(v: &Value) -> Option<RemoteAccessConfig> {
+    if v.is_null() {
+        return None;
+    }
+    let groups = string_list(v.get("source_security_group_ids"));
+    Some(
+        RemoteAccessConfig::builder()
+            .set_ec2_ssh_key(get_string(v, "ec2_ssh_key"))
+            .set_source_security_groups((!groups.is_empty()).then_some(groups))
+            .build(),
+    )
+}
+
+fn remote_access_value(ra: Option<&RemoteAccessConfig>, prior: &Value) -> Value {
+    let Some(ra) = ra else { return Value::List(vec![]) };
+    let groups =
+        crate::iam::oidc_provider::in_prior_order(prior.get("source_security_group_ids"), ra.source_security_groups());
+    block_list(Value::object([("ec2_ssh_key", opt_str(ra.ec2_ssh_key())), ("source_security_group_ids", groups)]))
+}
+
 /// Configured, or derived from the create's token (so find can look it up).
 fn node_group_name(planned: &Value, token: &str) -> String {
     get_string(planned, "node_group_name").unwrap_or_else(|| crate::intent::generated_name("meshplan-", token))
@@ -197,6 +236,26 @@ impl ResourceType for NodeGroup {
             )
             .max_items(1),
         )
+        .block(
+            "launch_template",
+            Block::list(
+                Schema::new()
+                    .attr("id", Attribute::optional_computed(Type::String).force_new())
+                    .attr("name", Attribute::optional_computed(Type::String).force_new())
+                    .attr("version", Attribute::required(Type::String)),
+            )
+            .max_items(1),
+        )
+        .block(
+            "remote_access",
+            Block::list(
+                Schema::new()
+                    .attr("ec2_ssh_key", Attribute::optional(Type::String))
+                    .attr("source_security_group_ids", Attribute::optional(Type::set(Type::String))),
+            )
+            .max_items(1)
+            .force_new(),
+        )
         .block("timeouts", timeouts_block())
     }
 
@@ -266,6 +325,12 @@ impl ResourceType for NodeGroup {
                 );
             }
         }
+        s.set("launch_template", launch_template_value(ng.launch_template()));
+        // Kept as configured: EKS (and moto, which reports a default key) may describe
+        // remote access a node group was not given.
+        if !one_block(state.get("remote_access")).is_null() {
+            s.set("remote_access", remote_access_value(ng.remote_access(), one_block(state.get("remote_access"))));
+        }
         tags::set_from_remote(&api, &mut s, tags_map(ng.tags()));
         Ok(Some(s))
     }
@@ -296,6 +361,8 @@ impl ResourceType for NodeGroup {
             .set_update_config(update_config_of(one_block(planned.get("update_config"))))
             .set_labels((!labels.is_empty()).then(|| labels.into_iter().collect()))
             .set_taints((!taints.is_empty()).then_some(taints))
+            .set_launch_template(launch_template_of(one_block(planned.get("launch_template"))))
+            .set_remote_access(remote_access_of(one_block(planned.get("remote_access"))))
             .client_request_token(&token)
             .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
         let call = CreateCall { settling: ROLE_NOT_READY, conflicts: ALREADY_EXISTS };
@@ -355,14 +422,22 @@ impl ResourceType for NodeGroup {
             api.call("UpdateNodegroupConfig", || req.clone().send()).await?;
             wait_active(&api, cluster, name, timeout).await?;
         }
-        if changed("version") || changed("release_version") {
+        let template_version = |v: &Value| one_block(v.get("launch_template")).get("version").clone();
+        let new_template = template_version(prior) != template_version(planned);
+        if changed("version") || changed("release_version") || new_template {
+            // With a launch template, the version to roll to is the template's.
+            let template =
+                new_template.then(|| launch_template_of(one_block(planned.get("launch_template")))).flatten();
+            // A roll to a new template version names only what changed.
+            let keep = |a: &str| !new_template || changed(a);
             let req = api
                 .eks
                 .update_nodegroup_version()
                 .cluster_name(cluster)
                 .nodegroup_name(name)
-                .set_version(get_string(planned, "version"))
-                .set_release_version(get_string(planned, "release_version"))
+                .set_version(keep("version").then(|| get_string(planned, "version")).flatten())
+                .set_release_version(keep("release_version").then(|| get_string(planned, "release_version")).flatten())
+                .set_launch_template(template)
                 .set_force(planned.get("force_update_version").as_bool());
             api.call("UpdateNodegroupVersion", || req.clone().send()).await?;
             wait_active(&api, cluster, name, timeout).await?;

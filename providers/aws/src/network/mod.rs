@@ -2,11 +2,12 @@
 
 mod described;
 mod ec2;
-pub(crate) use ec2::{set_tags as ec2_set_tags, user_tags};
+pub(crate) use ec2::{filter as ec2_filter, set_tags as ec2_set_tags, tag_spec as ec2_tag_spec, user_tags};
 pub(crate) use vpc::{main_route_table_id, vpc_attribute};
 mod acl;
 mod acl_rule;
 mod cidr_association;
+mod customer_gateway;
 mod default_security_group;
 mod default_vpc;
 mod dhcp_options;
@@ -27,6 +28,7 @@ mod sg_rules;
 mod subnet;
 mod vpc;
 mod vpc_peering;
+mod vpn_gateway;
 
 use crate::skeleton::Managed;
 use crate::timed::Timed;
@@ -62,5 +64,8 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(vpc_peering::PeeringConnection),
         Arc::new(vpc_peering::PeeringAccepter),
         Arc::new(vpc_peering::PeeringOptions),
+        Arc::new(Managed(customer_gateway::CustomerGateway)),
+        Arc::new(Managed(vpn_gateway::VpnGateway)),
+        Arc::new(Managed(vpn_gateway::VpnGatewayAttachment)),
     ]
 }

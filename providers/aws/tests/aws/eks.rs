@@ -255,3 +255,144 @@ async fn fargate_profile_lifecycle() {
     );
     h.delete_and_confirm_gone("aws_eks_fargate_profile", &p2).await;
 }
+
+/// The options terraform-aws-modules/eks sets: cluster encryption, service CIDR and IP family,
+/// upgrade policy; node groups on a launch template, or with remote access.
+#[tokio::test]
+async fn cluster_options_and_node_group_launch_template_remote_access() {
+    let h = Harness::new().await;
+    let vpc = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.12.0.0/16"))])).await;
+    let subnet_cfg = obj([
+        ("vpc_id", vpc.get("id").clone()),
+        ("cidr_block", Value::from("10.12.1.0/24")),
+        ("availability_zone", Value::from("us-east-1a")),
+    ]);
+    let subnet = h.create("aws_subnet", &subnet_cfg).await;
+    let subnets = Value::List(vec![subnet.get("id").clone()]);
+    let cluster_role = role(&h, "opts-cluster", "eks.amazonaws.com").await;
+    let node_role = role(&h, "opts-nodes", "ec2.amazonaws.com").await;
+    let key = h.create("aws_kms_key", &obj([("description", Value::from("eks secrets"))])).await;
+
+    let cfg = |support: &str, cidr: &str| {
+        obj([
+            ("name", Value::from("opts")),
+            ("role_arn", cluster_role.get("arn").clone()),
+            ("vpc_config", Value::List(vec![obj([("subnet_ids", subnets.clone())])])),
+            (
+                "encryption_config",
+                obj([("resources", list(&["secrets"])), ("provider", obj([("key_arn", key.get("arn").clone())]))]),
+            ),
+            (
+                "kubernetes_network_config",
+                obj([("service_ipv4_cidr", Value::from(cidr)), ("ip_family", Value::from("ipv4"))]),
+            ),
+            (
+                "access_config",
+                obj([
+                    ("authentication_mode", Value::from("API_AND_CONFIG_MAP")),
+                    ("bootstrap_cluster_creator_admin_permissions", Value::from(false)),
+                ]),
+            ),
+            ("upgrade_policy", obj([("support_type", Value::from(support))])),
+        ])
+    };
+    let c = h.create("aws_eks_cluster", &cfg("STANDARD", "172.16.0.0/16")).await;
+    let block = |v: &Value, name: &str| v.get(name).as_list().unwrap()[0].clone();
+    assert_eq!(block(&c, "kubernetes_network_config").get("service_ipv4_cidr"), &Value::from("172.16.0.0/16"));
+    assert_eq!(block(&c, "kubernetes_network_config").get("ip_family"), &Value::from("ipv4"));
+    assert_eq!(block(&block(&c, "encryption_config"), "provider").get("key_arn"), key.get("arn"));
+    assert_eq!(block(&c, "upgrade_policy").get("support_type"), &Value::from("STANDARD"));
+    assert_eq!(block(&c, "access_config").get("bootstrap_cluster_creator_admin_permissions"), &Value::from(false));
+    h.assert_no_changes("aws_eks_cluster", &c, &cfg("STANDARD", "172.16.0.0/16")).await;
+    // moto does not keep the upgrade policy: the configured one stays in the state.
+    let c = h.update("aws_eks_cluster", &c, &cfg("EXTENDED", "172.16.0.0/16")).await;
+    assert_eq!(block(&c, "upgrade_policy").get("support_type"), &Value::from("EXTENDED"));
+    h.assert_no_changes("aws_eks_cluster", &c, &cfg("EXTENDED", "172.16.0.0/16")).await;
+    h.assert_replaces(
+        "aws_eks_cluster",
+        &c,
+        &cfg("EXTENDED", "172.17.0.0/16"),
+        "kubernetes_network_config[0].service_ipv4_cidr",
+    )
+    .await;
+    let mut other_key = cfg("EXTENDED", "172.16.0.0/16");
+    other_key.set("encryption_config", Value::List(vec![]));
+    h.assert_replaces("aws_eks_cluster", &c, &other_key, "encryption_config").await;
+    // Left out, the computed blocks keep what EKS reports.
+    let mut bare = cfg("EXTENDED", "172.16.0.0/16");
+    bare.set("kubernetes_network_config", Value::Null);
+    bare.set("upgrade_policy", Value::Null);
+    h.assert_no_changes("aws_eks_cluster", &c, &bare).await;
+    let imported = h.import("aws_eks_cluster", "opts").await;
+    assert_eq!(imported.get("encryption_config"), c.get("encryption_config"));
+    assert_eq!(imported.get("kubernetes_network_config"), c.get("kubernetes_network_config"));
+
+    // A node group on a launch template named by name: the ID is read back.
+    let lt_cfg = obj([("name", Value::from("opts-nodes")), ("instance_type", Value::from("m5.large"))]);
+    let lt = h.create("aws_launch_template", &lt_cfg).await;
+    let scaling = Value::List(vec![obj([
+        ("desired_size", Value::from(1i64)),
+        ("min_size", Value::from(1i64)),
+        ("max_size", Value::from(2i64)),
+    ])]);
+    let ng_cfg = |name: &str, extra: (&str, Value)| {
+        let mut v = obj([
+            ("cluster_name", Value::from("opts")),
+            ("node_group_name", Value::from(name)),
+            ("node_role_arn", node_role.get("arn").clone()),
+            ("subnet_ids", subnets.clone()),
+            ("scaling_config", scaling.clone()),
+        ]);
+        v.set(extra.0, extra.1);
+        v
+    };
+    let with_lt = ng_cfg(
+        "templated",
+        ("launch_template", obj([("name", lt.get("name").clone()), ("version", Value::from("1"))])),
+    );
+    let ng = h.create("aws_eks_node_group", &with_lt).await;
+    let spec = block(&ng, "launch_template");
+    assert_eq!((spec.get("id"), spec.get("name")), (lt.get("id"), lt.get("name")), "{ng}");
+    assert_eq!(spec.get("version"), &Value::from("1"));
+    h.assert_no_changes("aws_eks_node_group", &ng, &with_lt).await;
+    let mut by_id = with_lt.clone();
+    by_id.set(
+        "launch_template",
+        Value::List(vec![obj([("id", Value::from("lt-0123")), ("version", Value::from("1"))])]),
+    );
+    h.assert_replaces("aws_eks_node_group", &ng, &by_id, "launch_template[0].id").await;
+    let imported = h.import("aws_eks_node_group", "opts:templated").await;
+    assert_eq!(imported.get("launch_template"), ng.get("launch_template"));
+    h.delete_and_confirm_gone("aws_eks_node_group", &ng).await;
+
+    let sg = h
+        .create(
+            "aws_security_group",
+            &obj([
+                ("name", Value::from("ssh")),
+                ("description", Value::from("ssh")),
+                ("vpc_id", vpc.get("id").clone()),
+            ]),
+        )
+        .await;
+    let remote = |key: &str| {
+        ng_cfg(
+            "ssh",
+            (
+                "remote_access",
+                obj([
+                    ("ec2_ssh_key", Value::from(key)),
+                    ("source_security_group_ids", Value::List(vec![sg.get("id").clone()])),
+                ]),
+            ),
+        )
+    };
+    let ng = h.create("aws_eks_node_group", &remote("ops")).await;
+    let ra = block(&ng, "remote_access");
+    assert_eq!(ra.get("ec2_ssh_key"), &Value::from("ops"));
+    assert_eq!(ra.get("source_security_group_ids"), &Value::List(vec![sg.get("id").clone()]));
+    h.assert_no_changes("aws_eks_node_group", &ng, &remote("ops")).await;
+    h.assert_replaces("aws_eks_node_group", &ng, &remote("other"), "remote_access").await;
+    h.delete_and_confirm_gone("aws_eks_node_group", &ng).await;
+    h.delete_and_confirm_gone("aws_eks_cluster", &c).await;
+}

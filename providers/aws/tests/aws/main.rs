@@ -6,7 +6,9 @@ mod support;
 
 mod adoption;
 mod autoscaling;
+mod compute;
 mod data;
+mod ec2_data;
 mod eks;
 mod end_to_end;
 mod iam;
@@ -18,3 +20,4 @@ mod network;
 mod s3;
 mod s3_config;
 mod skeleton;
+mod vpn;

@@ -789,3 +789,106 @@ async fn eks_identity_provider_config_waits_for_active_and_gone() {
     rt.delete(&ctx, &state).await.unwrap();
     assert!(rt.read(&ctx, &state).await.unwrap().is_none());
 }
+
+/// A new launch template version rolls the node group (UpdateNodegroupVersion with the
+/// template only: no Kubernetes version rides along). moto has no UpdateNodegroupVersion.
+#[tokio::test]
+async fn node_group_rolls_to_a_new_launch_template_version() {
+    use aws_sdk_eks::operation::describe_nodegroup::DescribeNodegroupOutput;
+    use aws_sdk_eks::operation::update_nodegroup_version::UpdateNodegroupVersionOutput;
+    use aws_sdk_eks::types::{LaunchTemplateSpecification, Nodegroup, NodegroupScalingConfig, NodegroupStatus};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let rolled = Arc::new(AtomicBool::new(false));
+    let seen = rolled.clone();
+    let describe = mock!(Eks::describe_nodegroup).then_output(move || {
+        let version = if seen.load(Ordering::SeqCst) { "2" } else { "1" };
+        let scaling = NodegroupScalingConfig::builder().desired_size(1).min_size(1).max_size(1).build();
+        let lt = LaunchTemplateSpecification::builder().id("lt-0abc").name("nodes").version(version).build();
+        let ng = Nodegroup::builder()
+            .nodegroup_name("general")
+            .cluster_name("foo")
+            .node_role("arn:aws:iam::123456789012:role/nodes")
+            .instance_types("t3.medium")
+            .subnets("subnet-1")
+            .scaling_config(scaling)
+            .launch_template(lt)
+            .status(NodegroupStatus::Active)
+            .build();
+        DescribeNodegroupOutput::builder().nodegroup(ng).build()
+    });
+    let flag = rolled.clone();
+    let upgrade = mock!(Eks::update_nodegroup_version)
+        .match_requests(|r| {
+            r.version().is_none()
+                && r.release_version().is_none()
+                && r.launch_template().is_some_and(|t| t.id() == Some("lt-0abc") && t.version() == Some("2"))
+        })
+        .then_output(move || {
+            flag.store(true, Ordering::SeqCst);
+            UpdateNodegroupVersionOutput::builder().build()
+        });
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&describe, &upgrade]);
+    let ctx = ctx_with(eks, None, "aws_eks_node_group.general");
+    let rt = resource("aws_eks_node_group");
+    let cfg = |version: &str| {
+        obj([
+            ("cluster_name", Value::from("foo")),
+            ("node_group_name", Value::from("general")),
+            ("node_role_arn", Value::from("arn:aws:iam::123456789012:role/nodes")),
+            ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
+            (
+                "scaling_config",
+                Value::List(vec![obj([
+                    ("desired_size", Value::from(1i64)),
+                    ("min_size", Value::from(1i64)),
+                    ("max_size", Value::from(1i64)),
+                ])]),
+            ),
+            (
+                "launch_template",
+                Value::List(vec![obj([("id", Value::from("lt-0abc")), ("version", Value::from(version))])]),
+            ),
+        ])
+    };
+    let prior = rt.read(&ctx, &plan_create(&rt, &ctx, &cfg("1")).await).await.unwrap().unwrap();
+    let planned =
+        rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg("2")) }).await.unwrap();
+    assert!(!planned.replaces(), "a version is changed in place: {:?}", planned.requires_replace);
+    let after = rt.update(&ctx, &prior, &planned.state).await.unwrap();
+    assert_eq!(upgrade.num_calls(), 1);
+    assert_eq!(after.get("launch_template").as_list().unwrap()[0].get("version"), &Value::from("2"));
+}
+
+/// An encryption_config added to a cluster without one is associated in place (moto has no
+/// AssociateEncryptionConfig); the cluster waits for ACTIVE again.
+#[tokio::test]
+#[allow(deprecated)] // EncryptionConfig::resources: still in the API and in Terraform's schema
+async fn cluster_encryption_is_associated_in_place() {
+    use aws_sdk_eks::operation::associate_encryption_config::AssociateEncryptionConfigOutput;
+    let associate = mock!(Eks::associate_encryption_config)
+        .match_requests(|r| {
+            r.cluster_name() == Some("foo")
+                && r.encryption_config().first().is_some_and(|e| {
+                    e.resources() == ["secrets"] && e.provider().and_then(|p| p.key_arn()) == Some("arn:aws:kms:k")
+                })
+        })
+        .then_output(|| AssociateEncryptionConfigOutput::builder().build());
+    let describe = mock!(Eks::describe_cluster).then_output(|| cluster(ClusterStatus::Active));
+    let eks = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&associate, &describe]);
+    let ctx = ctx_with(eks, None, "aws_eks_cluster.foo");
+    let rt = resource("aws_eks_cluster");
+    let prior = rt.read(&ctx, &plan_create(&rt, &ctx, &cluster_config()).await).await.unwrap().unwrap();
+    let mut cfg = cluster_config();
+    cfg.set(
+        "encryption_config",
+        Value::List(vec![obj([
+            ("resources", Value::List(vec![Value::from("secrets")])),
+            ("provider", Value::List(vec![obj([("key_arn", Value::from("arn:aws:kms:k"))])])),
+        ])]),
+    );
+    let planned =
+        rt.plan(&ctx, PlanRequest { prior: Some(&prior), config: &complete(&rt.schema(), &cfg) }).await.unwrap();
+    assert!(!planned.replaces(), "adding encryption does not replace the cluster: {:?}", planned.requires_replace);
+    rt.update(&ctx, &prior, &planned.state).await.unwrap();
+    assert_eq!(associate.num_calls(), 1);
+}
