@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub struct AwsClients {
+    pub acmpca: aws_sdk_acmpca::Client,
     pub autoscaling: aws_sdk_autoscaling::Client,
     pub ec2: aws_sdk_ec2::Client,
     pub iam: aws_sdk_iam::Client,
@@ -87,6 +88,7 @@ impl AwsClients {
         }
         let s3_config = client!(aws_sdk_s3, "s3").force_path_style(settings.s3_use_path_style).build();
         AwsClients {
+            acmpca: aws_sdk_acmpca::Client::from_conf(client!(aws_sdk_acmpca, "acmpca").build()),
             autoscaling: aws_sdk_autoscaling::Client::from_conf(client!(aws_sdk_autoscaling, "autoscaling").build()),
             ec2: aws_sdk_ec2::Client::from_conf(client!(aws_sdk_ec2, "ec2").build()),
             iam: aws_sdk_iam::Client::from_conf(client!(aws_sdk_iam, "iam").build()),

@@ -6,6 +6,7 @@
 //! operation and AWS's error code. Long transitions use the one waiter ([`waiter`]).
 //! This crate depends on the provider SDK only, never on the engine.
 
+mod acmpca;
 mod api;
 mod autoscaling;
 mod call_counter;
@@ -61,6 +62,7 @@ impl Provider for AwsProvider {
         all.extend(kms::resource_types());
         all.extend(logs::resource_types());
         all.extend(autoscaling::resource_types());
+        all.extend(acmpca::resource_types());
         all
     }
 

@@ -34,5 +34,6 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(eks::EksCluster),
         Arc::new(eks::EksClusterAuth),
         Arc::new(eks::OidcProviderData),
+        Arc::new(crate::acmpca::AuthorityData),
     ]
 }

@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod acmpca;
 mod adoption;
 mod autoscaling;
 mod data;
