@@ -27,6 +27,7 @@ mod resource;
 mod retry;
 mod s3;
 mod skeleton;
+mod sqs;
 mod tags;
 mod values;
 mod waiter;
@@ -63,6 +64,7 @@ impl Provider for AwsProvider {
         all.extend(logs::resource_types());
         all.extend(autoscaling::resource_types());
         all.extend(acmpca::resource_types());
+        all.extend(sqs::resource_types());
         all
     }
 

@@ -17,3 +17,4 @@ mod mocks;
 mod network;
 mod s3;
 mod skeleton;
+mod sqs;
