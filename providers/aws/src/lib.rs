@@ -16,6 +16,7 @@ mod data;
 mod ec2_batches;
 mod eks;
 mod error;
+mod events;
 mod iam;
 mod intent;
 mod kms;
@@ -65,6 +66,7 @@ impl Provider for AwsProvider {
         all.extend(autoscaling::resource_types());
         all.extend(acmpca::resource_types());
         all.extend(sqs::resource_types());
+        all.extend(events::resource_types());
         all
     }
 

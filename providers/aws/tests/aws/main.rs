@@ -10,6 +10,7 @@ mod autoscaling;
 mod data;
 mod eks;
 mod end_to_end;
+mod events;
 mod iam;
 mod kms;
 mod logs;

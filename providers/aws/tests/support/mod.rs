@@ -181,7 +181,7 @@ impl Harness {
 
 pub fn provider_config(url: &str, region: &str) -> Value {
     let endpoints = Value::object(
-        ["acmpca", "autoscaling", "ec2", "iam", "eks", "kms", "logs", "s3", "sqs", "ssm", "sts"]
+        ["acmpca", "autoscaling", "ec2", "events", "iam", "eks", "kms", "logs", "s3", "sqs", "ssm", "sts"]
             .map(|s| (s, Value::from(url))),
     );
     complete(
