@@ -14,13 +14,13 @@ variable "cert_manager_manifests_path" {
 }
 
 variable "awspca_arn" {
-  description = "ARN of the ACM Private CA the AWSPCAClusterIssuer and istio-csr use; null: neither is installed. (TODO: the CA itself, once the aws provider has aws_acmpca_*; see README.)"
+  description = "ARN of an existing ACM Private CA for the AWSPCAClusterIssuer and istio-csr; null: the one private-ca.mp.hcl makes (create_private_ca)."
   type        = string
   default     = null
 }
 
 variable "root_ca_pem" {
-  description = "PEM of the Private CA's root certificate: istio-csr's root CA file (Secret cert-manager/istio-root-ca, ca.pem)."
+  description = "With awspca_arn: PEM of that CA's root certificate, istio-csr's root CA file (Secret cert-manager/istio-root-ca, ca.pem). Unused for the CA made here (its own root is used)."
   type        = string
   default     = null
 }
@@ -49,7 +49,7 @@ locals {
     var.aws_access_key == null ? {} : { AWS_ACCESS_KEY_ID = var.aws_access_key, AWS_SECRET_ACCESS_KEY = var.aws_secret_key },
   )
   aws_crds_path = var.aws_crds_path != null ? var.aws_crds_path : (local.on_aws ? null : "../../tests/fixtures/manifests/aws-crds.yaml")
-  istio_csr     = var.awspca_arn != null
+  istio_csr     = local.make_ca || var.awspca_arn != null
 }
 
 module "aws_crds" {
@@ -100,7 +100,7 @@ module "baseline" {
     }
   }
 
-  awspca_cluster_issuer = local.istio_csr ? { name = "aws-pca-issuer", arn = var.awspca_arn, region = var.region } : null
+  awspca_cluster_issuer = local.istio_csr ? { name = "aws-pca-issuer", arn = local.pca_arn, region = var.region } : null
   depends_on            = [module.aws_crds]
 }
 
@@ -123,12 +123,12 @@ resource "kubernetes_namespace" "istio_system" {
 
 # The chart's volumes[0]: the CA root istio-csr hands to workloads.
 resource "kubernetes_secret" "istio_root_ca" {
-  count = local.istio_csr && var.root_ca_pem != null ? 1 : 0
+  count = local.istio_csr && (local.make_ca || var.root_ca_pem != null) ? 1 : 0
   metadata {
     name      = "istio-root-ca"
     namespace = "cert-manager"
   }
-  data       = { "ca.pem" = var.root_ca_pem }
+  data       = { "ca.pem" = local.root_ca_pem }
   depends_on = [module.cert_manager]
 }
 

@@ -14,7 +14,7 @@ variable "region" {
 }
 
 variable "aws_endpoints" {
-  description = "Service endpoint overrides (ec2, iam, eks, s3, sts), e.g. a local emulator; empty for AWS itself."
+  description = "Service endpoint overrides (acmpca, ec2, iam, eks, s3, sts), e.g. a local emulator; empty for AWS itself."
   type        = map(string)
   default     = {}
 
@@ -82,11 +82,12 @@ provider "aws" {
   access_key = var.aws_access_key
   secret_key = var.aws_secret_key
   endpoints {
-    ec2 = lookup(var.aws_endpoints, "ec2", null)
-    iam = lookup(var.aws_endpoints, "iam", null)
-    eks = lookup(var.aws_endpoints, "eks", null)
-    s3  = lookup(var.aws_endpoints, "s3", null)
-    sts = lookup(var.aws_endpoints, "sts", null)
+    acmpca = lookup(var.aws_endpoints, "acmpca", null)
+    ec2    = lookup(var.aws_endpoints, "ec2", null)
+    iam    = lookup(var.aws_endpoints, "iam", null)
+    eks    = lookup(var.aws_endpoints, "eks", null)
+    s3     = lookup(var.aws_endpoints, "s3", null)
+    sts    = lookup(var.aws_endpoints, "sts", null)
   }
   s3_use_path_style = length(var.aws_endpoints) > 0
   default_tags {

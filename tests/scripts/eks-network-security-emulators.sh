@@ -3,8 +3,10 @@
 # server for EKS cluster netsec). plan (kubernetes parts deferred) → ONE apply → plan
 # -detailed-exitcode must exit 0 → boto3 / kubectl checks (the pod security group's DNS and
 # probe rules on both groups, the cluster role's VPC resource controller policy, the
-# SecurityGroupPolicy naming that group, default deny + DNS + allow rules, istio-csr wired to
-# the AWSPCAClusterIssuer and the root CA Secret) → the vpc-cni addon's planned
+# SecurityGroupPolicy naming that group, default deny + DNS + allow rules, the ACM Private CA
+# ACTIVE with its root installed, the issuer plugin's IRSA role allowed the seed's actions on
+# it, istio-csr wired to the AWSPCAClusterIssuer and the CA's root in its Secret, istiod's
+# Certificate from that issuer) → the vpc-cni addon's planned
 # configuration_values (network policy, pod ENI) → destroy → nothing left.
 #   MESHPLAN=/path/to/meshplan MESHPLAN_EMULATORS=/path/to/meshplan-emulators \
 #     tests/scripts/eks-network-security-emulators.sh
@@ -44,14 +46,6 @@ cd "$work/repo/examples/eks-network-security"
 rm -f ./*.svg
 cp "$emu/emulators.auto.mpvars" .
 k() { kubectl --kubeconfig "$emu/$cluster.kubeconfig" "$@"; }
-# An ACM PCA stands in by its ARN (no aws_acmpca_* yet); its root is any CA certificate.
-pca_arn="arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555"
-{
-  echo "awspca_arn = \"$pca_arn\""
-  echo "root_ca_pem = <<PEM"
-  kc_ca "$emu/$cluster.kubeconfig"
-  echo "PEM"
-} > pca.auto.mpvars
 
 aws_check() {
   python3 - "$cluster" "$@" <<'PY'
@@ -60,6 +54,7 @@ url = os.environ["MOTO_URL"]
 ec2 = boto3.client("ec2", endpoint_url=url)
 eks = boto3.client("eks", endpoint_url=url)
 iam = boto3.client("iam", endpoint_url=url)
+pca = boto3.client("acm-pca", endpoint_url=url)
 cluster, what = sys.argv[1], sys.argv[2]
 def rules(sg):
     out = []
@@ -76,11 +71,21 @@ if what == "pod-sg":
 elif what == "cluster-role-policies":
     role = eks.describe_cluster(name=cluster)["cluster"]["roleArn"].rsplit("/", 1)[1]
     print(",".join(sorted(p["PolicyArn"].split(":policy/")[1] for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"])))
+elif what == "pca":
+    ca = pca.describe_certificate_authority(CertificateAuthorityArn=sys.argv[3])["CertificateAuthority"]
+    print(ca["Status"], ca["Type"])
+elif what == "pca-root":
+    print(pca.get_certificate_authority_certificate(CertificateAuthorityArn=sys.argv[3])["Certificate"].strip())
+elif what == "issuer-policy":
+    doc = iam.get_role_policy(RoleName=f"{cluster}-aws-privateca-issuer", PolicyName="awspcaissuer")["PolicyDocument"]
+    [st] = doc["Statement"]
+    print(st["Sid"], ",".join(sorted(st["Action"])), st["Resource"] == sys.argv[3])
 elif what == "left":
     n = len(eks.list_clusters()["clusters"])
     n += len([r for r in iam.list_roles()["Roles"] if not r["Path"].startswith("/aws-service-role/")])
     n += len([v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")])
     n += len([g for g in ec2.describe_security_groups()["SecurityGroups"] if g["GroupName"] != "default"])
+    n += len([c for c in pca.list_certificate_authorities()["CertificateAuthorities"] if c["Status"] != "DELETED"])
     print(n)
 PY
 }
@@ -113,6 +118,20 @@ expect "helloworld admits sleep on 5000" \
   "$(k get networkpolicy -n helloworld allow-helloworld-from-sleep -o jsonpath='{.spec.ingress[0].from[0].podSelector.matchLabels.app} {.spec.ingress[0].ports[0].port}')" \
   "sleep 5000"
 
+# The Private CA: ACTIVE with its root installed; the plugin's role may use exactly it.
+pca_arn="$("$MESHPLAN" output -raw private_ca_arn)"
+expect "private CA: active root" "$(aws_check pca "$pca_arn")" "ACTIVE ROOT"
+expect "issuer plugin's IRSA policy: the seed's actions on the CA" "$(aws_check issuer-policy "$pca_arn")" \
+  "awspcaissuer acm-pca:DescribeCertificateAuthority,acm-pca:GetCertificate,acm-pca:IssueCertificate True"
+expect "issuer plugin's ServiceAccount → its role" \
+  "$(k get sa -n cert-manager aws-privateca-issuer -o jsonpath='{.metadata.annotations.eks\.amazonaws\.com/role-arn}')" \
+  "arn:aws:iam::123456789012:role/$cluster-aws-privateca-issuer"
+expect "issuer plugin runs as that ServiceAccount" \
+  "$(k get deploy -n cert-manager aws-privateca-issuer -o jsonpath='{.spec.template.spec.serviceAccountName}')" "aws-privateca-issuer"
+expect "istiod's Certificate: from the AWSPCAClusterIssuer" \
+  "$(k get certificate -n istio-system istiod -o jsonpath='{.spec.issuerRef.kind}/{.spec.issuerRef.name} {.spec.secretName}')" \
+  "AWSPCAClusterIssuer/aws-pca-issuer istiod-tls"
+
 # istio-csr: the issuer it names exists, and so does the root CA it mounts.
 args="$(k get deploy -n cert-manager cert-manager-istio-csr -o jsonpath='{.spec.template.spec.containers[0].args[*]}')"
 arg() { echo "$args" | tr ' ' '\n' | sed -n "s/^--$1=//p"; }
@@ -121,8 +140,8 @@ expect "istio-csr issuer = the AWSPCAClusterIssuer" \
   "$(arg issuer-kind) $pca_arn"
 expect "istio-csr: preserved requests, 48h max" "$(arg preserve-certificate-requests) $(arg max-client-certificate-duration)" "true 48h"
 secret="$(k get deploy -n cert-manager cert-manager-istio-csr -o jsonpath='{.spec.template.spec.volumes[0].secret.secretName}')"
-expect "istio-csr root CA = Secret $secret's ca.pem" \
-  "$(k get secret -n cert-manager "$secret" -o jsonpath='{.data.ca\.pem}' | base64 -d | head -1)" "-----BEGIN CERTIFICATE-----"
+expect "istio-csr root CA = Secret $secret's ca.pem = the Private CA's root" \
+  "$(k get secret -n cert-manager "$secret" -o jsonpath='{.data.ca\.pem}' | base64 -d | sed '/^$/d')" "$(aws_check pca-root "$pca_arn")"
 expect "istio-csr Service 443 → 6443" \
   "$(k get svc -n cert-manager cert-manager-istio-csr -o jsonpath='{.spec.ports[0].port}-{.spec.ports[0].targetPort}')" "443-6443"
 

@@ -11,14 +11,17 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub struct AwsClients {
+    pub acmpca: aws_sdk_acmpca::Client,
     pub autoscaling: aws_sdk_autoscaling::Client,
     pub ec2: aws_sdk_ec2::Client,
     pub iam: aws_sdk_iam::Client,
     pub eks: aws_sdk_eks::Client,
+    pub events: aws_sdk_eventbridge::Client,
     pub kms: aws_sdk_kms::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub s3: aws_sdk_s3::Client,
+    pub sqs: aws_sdk_sqs::Client,
     pub sts: aws_sdk_sts::Client,
     pub region: String,
     pub default_tags: BTreeMap<String, String>,
@@ -87,14 +90,17 @@ impl AwsClients {
         }
         let s3_config = client!(aws_sdk_s3, "s3").force_path_style(settings.s3_use_path_style).build();
         AwsClients {
+            acmpca: aws_sdk_acmpca::Client::from_conf(client!(aws_sdk_acmpca, "acmpca").build()),
             autoscaling: aws_sdk_autoscaling::Client::from_conf(client!(aws_sdk_autoscaling, "autoscaling").build()),
             ec2: aws_sdk_ec2::Client::from_conf(client!(aws_sdk_ec2, "ec2").build()),
             iam: aws_sdk_iam::Client::from_conf(client!(aws_sdk_iam, "iam").build()),
             eks: aws_sdk_eks::Client::from_conf(client!(aws_sdk_eks, "eks").build()),
+            events: aws_sdk_eventbridge::Client::from_conf(client!(aws_sdk_eventbridge, "events").build()),
             kms: aws_sdk_kms::Client::from_conf(client!(aws_sdk_kms, "kms").build()),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(client!(aws_sdk_cloudwatchlogs, "logs").build()),
             ssm: aws_sdk_ssm::Client::from_conf(client!(aws_sdk_ssm, "ssm").build()),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
+            sqs: aws_sdk_sqs::Client::from_conf(client!(aws_sdk_sqs, "sqs").build()),
             sts: aws_sdk_sts::Client::from_conf(client!(aws_sdk_sts, "sts").build()),
             region: sdk_config.region().map(|r| r.to_string()).unwrap_or_default(),
             default_tags: settings.default_tags.clone(),

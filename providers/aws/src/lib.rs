@@ -6,6 +6,7 @@
 //! operation and AWS's error code. Long transitions use the one waiter ([`waiter`]).
 //! This crate depends on the provider SDK only, never on the engine.
 
+mod acmpca;
 mod api;
 mod autoscaling;
 mod call_counter;
@@ -16,6 +17,7 @@ mod data;
 mod ec2_batches;
 mod eks;
 mod error;
+mod events;
 mod iam;
 mod intent;
 mod kms;
@@ -27,6 +29,7 @@ mod resource;
 mod retry;
 mod s3;
 mod skeleton;
+mod sqs;
 mod tags;
 mod timed;
 mod values;
@@ -64,6 +67,9 @@ impl Provider for AwsProvider {
         all.extend(logs::resource_types());
         all.extend(autoscaling::resource_types());
         all.extend(compute::resource_types());
+        all.extend(acmpca::resource_types());
+        all.extend(sqs::resource_types());
+        all.extend(events::resource_types());
         all
     }
 

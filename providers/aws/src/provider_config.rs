@@ -4,7 +4,8 @@ use crate::retry::RetryPolicy;
 use meshplan_provider::{Attribute, Block, Schema, Type, Value};
 use std::collections::BTreeMap;
 
-pub const SERVICES: [&str; 9] = ["autoscaling", "ec2", "iam", "eks", "kms", "logs", "s3", "ssm", "sts"];
+pub const SERVICES: [&str; 12] =
+    ["acmpca", "autoscaling", "ec2", "events", "iam", "eks", "kms", "logs", "s3", "sqs", "ssm", "sts"];
 
 pub fn schema() -> Schema {
     let mut endpoints = Schema::new();

@@ -42,5 +42,6 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(instance_types::InstanceTypeOfferings),
         Arc::new(instance_types::InstanceType),
         Arc::new(endpoint_service::VpcEndpointService),
+        Arc::new(crate::acmpca::AuthorityData),
     ]
 }

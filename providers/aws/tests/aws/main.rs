@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod acmpca;
 mod adoption;
 mod autoscaling;
 mod compute;
@@ -11,6 +12,7 @@ mod data;
 mod ec2_data;
 mod eks;
 mod end_to_end;
+mod events;
 mod iam;
 mod iam_users;
 mod kms;
@@ -20,4 +22,5 @@ mod network;
 mod s3;
 mod s3_config;
 mod skeleton;
+mod sqs;
 mod vpn;

@@ -191,7 +191,8 @@ impl Harness {
 
 pub fn provider_config(url: &str, region: &str) -> Value {
     let endpoints = Value::object(
-        ["autoscaling", "ec2", "iam", "eks", "kms", "logs", "s3", "ssm", "sts"].map(|s| (s, Value::from(url))),
+        ["acmpca", "autoscaling", "ec2", "events", "iam", "eks", "kms", "logs", "s3", "sqs", "ssm", "sts"]
+            .map(|s| (s, Value::from(url))),
     );
     complete(
         &AwsProvider.config_schema(),
