@@ -2,6 +2,7 @@
 //! ID and import ID: `bucket:name`, as in Terraform. Crash safety: a PUT of the whole named
 //! configuration (idempotent); found when the bucket has the planned name and filter.
 
+use super::named::split;
 use crate::api::Api;
 use crate::error::AwsError;
 use crate::skeleton::{AwsResource, Create};
@@ -18,10 +19,6 @@ use std::time::Duration;
 pub struct Analytics;
 
 const NOT_FOUND: &[&str] = &["NoSuchConfiguration", "NoSuchBucket", "NotFound"];
-
-fn split(id: &str) -> Option<(&str, &str)> {
-    id.split_once(':').filter(|(b, n)| !b.is_empty() && !n.is_empty())
-}
 
 /// One condition alone, several under `And` (as Terraform sends it).
 fn filter_of(f: &Value) -> Option<AnalyticsFilter> {
@@ -178,20 +175,10 @@ impl AwsResource for Analytics {
     }
 
     async fn locate(&self, api: &Api<'_>, _token: &str, planned: &Value) -> Result<Option<String>, AwsError> {
-        let (Some(b), Some(n)) = (planned.get_str("bucket"), planned.get_str("name")) else { return Ok(None) };
-        let id = format!("{b}:{n}");
-        let mut s = planned.clone();
-        match self.read(api, &id, &mut s).await {
-            Ok(Some(_)) if s.get("filter") == planned.get("filter") => Ok(Some(id)),
-            Err(e) if !e.code().is_some_and(|c| NOT_FOUND.contains(&c)) => Err(e),
-            _ => Ok(None),
-        }
+        super::named::locate(self, api, planned, "filter", NOT_FOUND).await
     }
 
     fn import_seed(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
-        match split(id) {
-            Some(_) => Ok(vec![("id", Value::from(id))]),
-            None => Err(format!("expected BUCKET:NAME, got {id:?}")),
-        }
+        super::named::import_seed(id)
     }
 }

@@ -3,6 +3,7 @@
 //! (idempotent); found when the bucket has the planned name with the planned destination.
 
 use super::doc::{blocks, string_set};
+use super::named::split;
 use crate::api::Api;
 use crate::error::AwsError;
 use crate::skeleton::{AwsResource, Create};
@@ -19,10 +20,6 @@ use std::time::Duration;
 pub struct Inventory;
 
 const NOT_FOUND: &[&str] = &["NoSuchConfiguration", "NoSuchBucket", "NotFound"];
-
-fn split(id: &str) -> Option<(&str, &str)> {
-    id.split_once(':').filter(|(b, n)| !b.is_empty() && !n.is_empty())
-}
 
 fn opt(v: &Value, k: &str) -> Option<String> {
     v.get_str(k).map(str::to_string)
@@ -204,23 +201,10 @@ impl AwsResource for Inventory {
     }
 
     async fn locate(&self, api: &Api<'_>, _token: &str, planned: &Value) -> Result<Option<String>, AwsError> {
-        let id = format!(
-            "{}:{}",
-            planned.get_str("bucket").unwrap_or_default(),
-            planned.get_str("name").unwrap_or_default()
-        );
-        let mut s = planned.clone();
-        match self.read(api, &id, &mut s).await {
-            Ok(Some(_)) if s.get("destination") == planned.get("destination") => Ok(Some(id)),
-            Err(e) if !e.code().is_some_and(|c| NOT_FOUND.contains(&c)) => Err(e),
-            _ => Ok(None),
-        }
+        super::named::locate(self, api, planned, "destination", NOT_FOUND).await
     }
 
     fn import_seed(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
-        match split(id) {
-            Some(_) => Ok(vec![("id", Value::from(id))]),
-            None => Err(format!("expected BUCKET:NAME, got {id:?}")),
-        }
+        super::named::import_seed(id)
     }
 }

@@ -12,6 +12,7 @@ mod inventory;
 mod lifecycle;
 mod logging;
 mod metric;
+mod named;
 mod notification;
 mod object;
 mod object_lock;

@@ -4,6 +4,7 @@
 //! has the planned name and tierings.
 
 use super::doc::{blocks, int, num};
+use super::named::split;
 use crate::api::Api;
 use crate::error::AwsError;
 use crate::skeleton::{AwsResource, Create};
@@ -19,10 +20,6 @@ use std::time::Duration;
 pub struct IntelligentTiering;
 
 const NOT_FOUND: &[&str] = &["NoSuchConfiguration", "NoSuchBucket", "NotFound"];
-
-fn split(id: &str) -> Option<(&str, &str)> {
-    id.split_once(':').filter(|(b, n)| !b.is_empty() && !n.is_empty())
-}
 
 /// One condition alone, several under `And` (as Terraform sends it).
 fn filter_of(f: &Value) -> Option<IntelligentTieringFilter> {
@@ -156,20 +153,10 @@ impl AwsResource for IntelligentTiering {
     }
 
     async fn locate(&self, api: &Api<'_>, _token: &str, planned: &Value) -> Result<Option<String>, AwsError> {
-        let (Some(b), Some(n)) = (planned.get_str("bucket"), planned.get_str("name")) else { return Ok(None) };
-        let id = format!("{b}:{n}");
-        let mut s = planned.clone();
-        match self.read(api, &id, &mut s).await {
-            Ok(Some(_)) if s.get("tiering") == planned.get("tiering") => Ok(Some(id)),
-            Err(e) if !e.code().is_some_and(|c| NOT_FOUND.contains(&c)) => Err(e),
-            _ => Ok(None),
-        }
+        super::named::locate(self, api, planned, "tiering", NOT_FOUND).await
     }
 
     fn import_seed(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
-        match split(id) {
-            Some(_) => Ok(vec![("id", Value::from(id))]),
-            None => Err(format!("expected BUCKET:NAME, got {id:?}")),
-        }
+        super::named::import_seed(id)
     }
 }
