@@ -93,6 +93,8 @@ impl ResourceType for Addon {
                 .attr("configuration_values", Attribute::optional_computed(Type::String))
                 .attr("resolve_conflicts_on_create", Attribute::optional(Type::String))
                 .attr("resolve_conflicts_on_update", Attribute::optional(Type::String))
+                // Deprecated in the Terraform provider (v5 still takes it): both of the above.
+                .attr("resolve_conflicts", Attribute::optional(Type::String))
                 .attr("preserve", Attribute::optional(Type::Bool)),
         )
         .block("timeouts", timeouts_block())
@@ -137,7 +139,7 @@ impl ResourceType for Addon {
             .set_addon_version(get_string(planned, "addon_version"))
             .set_service_account_role_arn(get_string(planned, "service_account_role_arn"))
             .set_configuration_values(get_string(planned, "configuration_values").filter(|v| !v.is_empty()))
-            .set_resolve_conflicts(planned.get_str("resolve_conflicts_on_create").map(ResolveConflicts::from))
+            .set_resolve_conflicts(resolve(planned, "resolve_conflicts_on_create").map(ResolveConflicts::from))
             .client_request_token(&token)
             .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
         // An IRSA role created a moment ago may not be usable yet.
@@ -173,7 +175,7 @@ impl ResourceType for Addon {
                 .set_addon_version(get_string(planned, "addon_version"))
                 .service_account_role_arn(planned.get_str("service_account_role_arn").unwrap_or_default())
                 .configuration_values(planned.get_str("configuration_values").unwrap_or_default())
-                .set_resolve_conflicts(planned.get_str("resolve_conflicts_on_update").map(ResolveConflicts::from));
+                .set_resolve_conflicts(resolve(planned, "resolve_conflicts_on_update").map(ResolveConflicts::from));
             api.call("UpdateAddon", || req.clone().send()).await?;
             wait_active(&api, cluster, name, timeout).await?;
         }
@@ -222,5 +224,27 @@ impl ResourceType for Addon {
         let seed =
             blank_state(&self.schema(), [("cluster_name", Value::from(cluster)), ("addon_name", Value::from(name))]);
         import_via_read(self, ctx, id, seed).await
+    }
+}
+
+/// `resolve_conflicts_on_create` / `_on_update`, else the deprecated `resolve_conflicts`.
+fn resolve<'a>(planned: &'a Value, attribute: &str) -> Option<&'a str> {
+    planned.get_str(attribute).or_else(|| planned.get_str("resolve_conflicts"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deprecated_resolve_conflicts_stands_in_for_both() {
+        let old = Value::object([("resolve_conflicts", Value::from("OVERWRITE"))]);
+        assert_eq!(resolve(&old, "resolve_conflicts_on_create"), Some("OVERWRITE"));
+        assert_eq!(resolve(&old, "resolve_conflicts_on_update"), Some("OVERWRITE"));
+        let both = Value::object([
+            ("resolve_conflicts", Value::from("OVERWRITE")),
+            ("resolve_conflicts_on_update", Value::from("PRESERVE")),
+        ]);
+        assert_eq!(resolve(&both, "resolve_conflicts_on_update"), Some("PRESERVE"));
     }
 }

@@ -191,6 +191,7 @@ impl ResourceType for NodeGroup {
                 .attr("id", Attribute::computed(Type::String))
                 .attr("arn", Attribute::computed(Type::String))
                 .attr("status", Attribute::computed(Type::String))
+                .attr("resources", Attribute::computed(resources_type()))
                 .attr("cluster_name", Attribute::required(Type::String).force_new())
                 .attr("node_group_name", Attribute::optional_computed(Type::String).force_new())
                 .attr("node_role_arn", Attribute::required(Type::String).force_new())
@@ -285,6 +286,7 @@ impl ResourceType for NodeGroup {
         s.set("id", Value::from(format!("{cluster}:{name}")));
         s.set("arn", opt_str(ng.nodegroup_arn()));
         s.set("status", opt_str(ng.status().map(|x| x.as_str())));
+        s.set("resources", resources_value(ng.resources()));
         s.set("node_role_arn", opt_str(ng.node_role()));
         s.set("subnet_ids", ordered("subnet_ids", ng.subnets()));
         s.set("instance_types", ordered("instance_types", ng.instance_types()));
@@ -489,4 +491,27 @@ impl ResourceType for NodeGroup {
         );
         import_via_read(self, ctx, id, seed).await
     }
+}
+
+/// `resources`: the node group's Auto Scaling groups and remote-access security group, in the
+/// Terraform provider's shape (the eks modules read `resources[0].autoscaling_groups[*].name`).
+fn resources_value(r: Option<&aws_sdk_eks::types::NodegroupResources>) -> Value {
+    let Some(r) = r else { return Value::List(vec![]) };
+    let groups = r.auto_scaling_groups().iter().map(|g| Value::object([("name", opt_str(g.name()))])).collect();
+    Value::List(vec![Value::object([
+        ("autoscaling_groups", Value::List(groups)),
+        ("remote_access_security_group_id", opt_str(r.remote_access_security_group())),
+    ])])
+}
+
+fn resources_type() -> Type {
+    let group = Type::Object([("name".to_string(), Type::String)].into_iter().collect());
+    Type::list(Type::Object(
+        [
+            ("autoscaling_groups".to_string(), Type::list(group)),
+            ("remote_access_security_group_id".to_string(), Type::String),
+        ]
+        .into_iter()
+        .collect(),
+    ))
 }

@@ -180,6 +180,10 @@ async fn cluster_node_group_irsa_and_token() {
     let ng = h.create("aws_eks_node_group", &ng_cfg(1, "spire-server")).await;
     assert_eq!(s(&ng, "id"), "foo-eks-cluster:spire_server");
     assert_eq!(s(&ng, "status"), "ACTIVE");
+    // `resources[0].autoscaling_groups[*].name`, which the eks modules read.
+    let resources = ng.get("resources").as_list().expect("resources").clone();
+    assert_eq!(resources.len(), 1, "{}", ng.get("resources"));
+    assert!(resources[0].get("autoscaling_groups").as_list().is_some());
     h.assert_no_changes("aws_eks_node_group", &ng, &ng_cfg(1, "spire-server")).await;
     let ng = h.update("aws_eks_node_group", &ng, &ng_cfg(2, "spire")).await;
     assert_eq!(ng.get("scaling_config").as_list().unwrap()[0].get("desired_size"), &Value::from(2i64));
