@@ -222,25 +222,25 @@ fn compact_warnings_are_one_line_each_at_the_end() {
 fn unknown_types_are_named_plainly_once_and_tf_only_directories_load() {
     let w = Work::files(&[
         ("main.tf", "module \"m\" {\n  source = \"./m\"\n  count  = 2\n}\nresource \"terraform_dta\" \"t\" {}\nresource \"aws_foo\" \"a\" {}\nresource \"aws_foo\" \"b\" {}\n"),
-        ("m/main.tf", "resource \"random_integer\" \"r\" {}\n"),
+        ("m/main.tf", "resource \"random_shuffle\" \"r\" {}\n"),
     ]);
     let r = w.run(&["validate", "-no-color"]);
     r.code(1);
     assert!(!r.stderr.contains("no configuration files"), "{}", r.stderr);
     let once = |text: &str, needle: &str| assert_eq!(text.matches(needle).count(), 1, "{needle:?} once in:\n{text}");
     once(&r.stderr, "meshplan's aws provider does not implement aws_foo yet");
-    once(&r.stderr, "meshplan's random provider does not implement random_integer yet");
+    once(&r.stderr, "meshplan's random provider does not implement random_shuffle yet");
     let squashed = r.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(squashed.contains("did you mean `terraform_data`?"), "{}", r.stderr);
 
     // In a plan, the error of a module's two instances is one error.
     let p = Work::files(&[
         ("main.tf", "module \"m\" {\n  source = \"./m\"\n  count  = 2\n}\n"),
-        ("m/main.tf", "resource \"random_integer\" \"r\" {}\n"),
+        ("m/main.tf", "resource \"random_shuffle\" \"r\" {}\n"),
     ]);
     let r = p.run(&["plan", "-no-color"]);
     r.code(1);
-    once(&r.stderr, "does not implement random_integer yet");
+    once(&r.stderr, "does not implement random_shuffle yet");
 }
 
 /// `echo EXPR | meshplan console`: stdout and stderr, and whether it succeeded.
