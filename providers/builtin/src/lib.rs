@@ -70,8 +70,13 @@ mod tests {
                 "local_file",
                 "meshplan_data",
                 "null_resource",
+                "random_bytes",
                 "random_id",
+                "random_integer",
                 "random_password",
+                "random_pet",
+                "random_string",
+                "random_uuid",
                 "terraform_data",
                 "time_sleep"
             ]
