@@ -77,7 +77,8 @@ mod tests {
         let mut names: Vec<&str> = p.resource_types().iter().map(|t| t.type_name()).collect();
         names.extend(p.data_sources().iter().map(|d| d.type_name()));
         assert!(names.iter().all(|n| n.starts_with("kubernetes_")), "{names:?}");
-        assert_eq!(names.len(), 46, "{names:?}");
+        assert_eq!(names.len(), 47, "{names:?}");
+        assert!(names.contains(&"kubernetes_config_map_v1_data"));
         for typed in ["namespace", "service_account", "config_map", "secret", "deployment", "stateful_set", "service"] {
             assert!(
                 names.contains(&format!("kubernetes_{typed}").as_str())
@@ -92,5 +93,7 @@ mod tests {
         }
         let kubectl: Vec<&str> = KubectlProvider.resource_types().iter().map(|t| t.type_name()).collect();
         assert_eq!(kubectl, ["kubectl_manifest"]);
+        let helm: Vec<&str> = HelmProvider.resource_types().iter().map(|t| t.type_name()).collect();
+        assert_eq!(helm, ["helm_release"]);
     }
 }
