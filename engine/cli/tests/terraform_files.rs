@@ -400,3 +400,38 @@ fn json_templates_with_escaped_quotes_inside_interpolations() {
     assert_eq!(out["b"]["value"], "x-p,q-y");
     assert_eq!(out["c"]["value"], "say \"hi\" A ${not} }");
 }
+
+/// helm provider 3.x moved `set`, `set_sensitive`, `postrender` and the provider's
+/// `kubernetes` block to attributes; configurations written for 2.x (blocks) and 3.x
+/// (`set = [{ ... }]`) both work, the way Terraform's "attributes as blocks" mode reads them.
+#[test]
+fn blocks_written_as_attributes_for_helm_3() {
+    let provider = "provider \"helm\" {\n  kubernetes = {\n    host = \"https://127.0.0.1:1\"\n    token = \"t\"\n    exec = {\n      api_version = \"client.authentication.k8s.io/v1beta1\"\n      command = \"aws\"\n    }\n  }\n}\n";
+    let release = |sets: &str| {
+        format!(
+            "{provider}variable \"sets\" {{\n  default = {sets}\n}}\nresource \"helm_release\" \"x\" {{\n  name = \"x\"\n  chart = \"demo\"\n  set = var.sets\n  set_sensitive = [{{ name = \"pw\", value = \"hunter2\" }}]\n  postrender = {{ binary_path = \"/bin/cat\" }}\n}}\n"
+        )
+    };
+    let w =
+        Work::files(&[("main.tf", &release("[{ name = \"a\", value = \"1\" }, { name = \"b\", type = \"string\" }]"))]);
+    w.run(&["validate"]).ok();
+    let run = w.run(&["plan", "-json"]);
+    let plan = run.ok().json();
+    let after = &plan["resource_changes"][0]["change"]["after"];
+    assert_eq!(after["set"][0]["name"], "a");
+    assert_eq!(after["set"][1]["type"], "string");
+    assert_eq!(after["postrender"][0]["binary_path"], "/bin/cat");
+    assert_eq!(plan["resource_changes"][0]["change"]["after_sensitive"]["set_sensitive"][0]["value"], true);
+    assert!(!run.all().contains("hunter2"), "a set_sensitive value was printed");
+
+    let w = Work::files(&[("main.tf", &release("[{ name = \"a\" }, { nmae = \"b\" }]"))]);
+    w.run(&["plan"])
+        .code(1)
+        .stderr_has("invalid value for `set`")
+        .stderr_has("unsupported attribute `nmae`")
+        .stderr_has("did you mean `name`?");
+    let w = Work::files(&[("main.tf", &release("[{ value = \"1\" }]"))]);
+    w.run(&["plan"]).code(1).stderr_has("attribute `name` is required");
+    let w = Work::files(&[("main.tf", &release("\"a=1\""))]);
+    w.run(&["plan"]).code(1).stderr_has("expected a list of objects");
+}

@@ -60,6 +60,8 @@ fn object(
     // they must not also be reported as "missing required argument".
     let mut rejected: Vec<&str> = Vec::new();
     let mut blocks: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // Blocks written as an attribute whose value is not known until apply.
+    let mut unknown_blocks: Vec<&str> = Vec::new();
     for s in body.iter() {
         match s {
             Structure::Attribute(a) => {
@@ -72,6 +74,24 @@ fn object(
                         blocks.entry(name.to_string()).or_default().extend(items);
                         continue;
                     }
+                }
+                if let Some(bs) = schema.blocks.get(name).filter(|b| b.attribute_syntax) {
+                    match ev.expr(&a.value).and_then(|v| {
+                        attribute_blocks(v, &bs.schema).map_err(|m| {
+                            Diagnostic::error(format!("invalid value for `{name}`"))
+                                .detail(m.clone())
+                                .at(ev.span(&a.value))
+                                .label(m)
+                                .hint(format!("`{name}` takes a list of objects, as its blocks would be written"))
+                        })
+                    }) {
+                        Ok(Some(items)) => blocks.entry(name.to_string()).or_default().extend(items),
+                        Ok(None) => {
+                            unknown_blocks.push(name);
+                        }
+                        Err(d) => diags.push(d),
+                    }
+                    continue;
                 }
                 let Some(attr) = schema.attributes.get(name) else {
                     if matches!(mode, BodyMode::Provider(_)) && PROVIDER_META.contains(&name) {
@@ -167,6 +187,10 @@ fn object(
         }
     }
     for (name, bs) in &schema.blocks {
+        if unknown_blocks.contains(&name.as_str()) {
+            out.insert(name.clone(), Value::Unknown);
+            continue;
+        }
         let items = blocks.remove(name).unwrap_or_default();
         if items.len() < bs.min_items || bs.max_items.is_some_and(|m| items.len() > m) {
             let want = match bs.max_items {
@@ -186,6 +210,66 @@ fn object(
         out.insert(name.clone(), v);
     }
     Value::Object(out)
+}
+
+/// A block written as an attribute (`set = [{ name = "a", value = "1" }]`): each object
+/// becomes one block, checked against the block's schema. `None` when the value is unknown.
+fn attribute_blocks(value: Value, schema: &Schema) -> Result<Option<Vec<Value>>, String> {
+    let items = match value {
+        Value::Null => Vec::new(),
+        Value::Unknown => return Ok(None),
+        Value::Sensitive(inner) => {
+            let items = attribute_blocks(*inner, schema)?;
+            return Ok(items.map(|items| items.into_iter().map(Value::mark_sensitive).collect()));
+        }
+        Value::List(items) => items,
+        object @ Value::Object(_) => vec![object],
+        other => return Err(format!("expected a list of objects, found {}", other.type_name())),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Value::Object(fields) => out.push(block_object(fields, schema)?),
+            Value::Unknown => return Ok(None),
+            other => return Err(format!("expected an object, found {}", other.type_name())),
+        }
+    }
+    Ok(Some(out))
+}
+
+fn block_object(mut fields: BTreeMap<String, Value>, schema: &Schema) -> Result<Value, String> {
+    if let Some(extra) = fields.keys().find(|k| !schema.attributes.contains_key(*k) && !schema.blocks.contains_key(*k))
+    {
+        let hint = did_you_mean(extra, schema.attributes.keys().chain(schema.blocks.keys()).map(String::as_str));
+        return Err(format!("unsupported attribute `{extra}`{}", hint.map(|h| format!(" ({h})")).unwrap_or_default()));
+    }
+    let mut out = BTreeMap::new();
+    for (name, attr) in &schema.attributes {
+        let v = fields.remove(name).unwrap_or(Value::Null);
+        if v.is_null() {
+            if attr.mode == AttributeMode::Required {
+                return Err(format!("attribute `{name}` is required"));
+            }
+            out.insert(name.clone(), Value::Null);
+            continue;
+        }
+        if attr.mode == AttributeMode::Computed {
+            return Err(format!("`{name}` cannot be set"));
+        }
+        out.insert(
+            name.clone(),
+            TypeConstraint::from_schema(&attr.ty).convert(v).map_err(|m| format!("`{name}`: {m}"))?,
+        );
+    }
+    for (name, bs) in &schema.blocks {
+        let v = match attribute_blocks(fields.remove(name).unwrap_or(Value::Null), &bs.schema)? {
+            None => Value::Unknown,
+            Some(items) if bs.nesting == Nesting::Single => items.into_iter().next().unwrap_or(Value::Null),
+            Some(items) => Value::List(items),
+        };
+        out.insert(name.clone(), v);
+    }
+    Ok(Value::Object(out))
 }
 
 /// `dynamic "name" { for_each = ..., iterator = it, content { ... } }`.

@@ -233,7 +233,12 @@ impl Describer<'_> {
             match s {
                 Structure::Attribute(a) => {
                     let name = a.key.as_str();
-                    let sensitive = schema.and_then(|s| s.attributes.get(name)).is_some_and(|x| x.sensitive);
+                    // A block written as an attribute (helm 3's `set_sensitive = [...]`) is
+                    // secret when anything in its schema is.
+                    let sensitive = schema.is_some_and(|s| {
+                        s.attributes.get(name).is_some_and(|x| x.sensitive)
+                            || s.blocks.get(name).is_some_and(|b| holds_sensitive(&b.schema))
+                    });
                     let e = Expr { file, inner: a.value.clone() };
                     out.insert(name.to_string(), self.expression(&e, m, sensitive));
                 }
@@ -288,6 +293,10 @@ impl Describer<'_> {
         let v = eval(&e.inner, e.file, &scope).ok()?;
         (v.is_wholly_known() && !v.contains_sensitive()).then(|| v.to_json())
     }
+}
+
+fn holds_sensitive(schema: &Schema) -> bool {
+    schema.attributes.values().any(|a| a.sensitive) || schema.blocks.values().any(|b| holds_sensitive(&b.schema))
 }
 
 fn calls_a_function(e: &hcl_edit::expr::Expression) -> bool {

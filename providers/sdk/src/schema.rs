@@ -111,17 +111,34 @@ pub struct Block {
     pub min_items: usize,
     pub max_items: Option<usize>,
     pub force_new: bool,
+    /// Also accepts `name = [{ ... }]` (or `name = { ... }`): Terraform's "attributes as
+    /// blocks" mode, which providers use while moving a block to an attribute (helm 3).
+    pub attribute_syntax: bool,
 }
 
 impl Block {
     pub fn list(schema: Schema) -> Self {
-        Block { nesting: Nesting::List, schema, min_items: 0, max_items: None, force_new: false }
+        Block {
+            nesting: Nesting::List,
+            schema,
+            min_items: 0,
+            max_items: None,
+            force_new: false,
+            attribute_syntax: false,
+        }
     }
     pub fn set(schema: Schema) -> Self {
         Block { nesting: Nesting::Set, ..Block::list(schema) }
     }
     pub fn single(schema: Schema) -> Self {
-        Block { nesting: Nesting::Single, schema, min_items: 0, max_items: Some(1), force_new: false }
+        Block {
+            nesting: Nesting::Single,
+            schema,
+            min_items: 0,
+            max_items: Some(1),
+            force_new: false,
+            attribute_syntax: false,
+        }
     }
     pub fn max_items(mut self, n: usize) -> Self {
         self.max_items = Some(n);
@@ -133,6 +150,10 @@ impl Block {
     }
     pub fn force_new(mut self) -> Self {
         self.force_new = true;
+        self
+    }
+    pub fn attribute_syntax(mut self) -> Self {
+        self.attribute_syntax = true;
         self
     }
 }

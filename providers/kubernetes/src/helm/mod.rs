@@ -32,11 +32,13 @@ impl Provider for HelmProvider {
             .fold(Schema::new(), |s, name| s.attr(name, Attribute::optional(Type::String)))
             .attr("debug", Attribute::optional(Type::Bool))
             .attr("burst_limit", Attribute::optional(Type::Number))
-            .block("kubernetes", Block::list(crate::config::schema()).max_items(1))
-            .block("registry", Block::list(registry))
+            .block("kubernetes", Block::list(crate::config::schema()).max_items(1).attribute_syntax())
+            .block("registry", Block::list(registry).attribute_syntax())
             .block(
                 "experiments",
-                Block::list(Schema::new().attr("manifest", Attribute::optional(Type::Bool))).max_items(1),
+                Block::list(Schema::new().attr("manifest", Attribute::optional(Type::Bool)))
+                    .max_items(1)
+                    .attribute_syntax(),
             )
     }
 

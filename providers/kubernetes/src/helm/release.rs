@@ -118,14 +118,15 @@ impl ResourceType for HelmRelease {
             .attr("status", Attribute::computed(Type::String))
             .attr("manifest", Attribute::computed(Type::String))
             .attr("metadata", Attribute::computed(Type::list(metadata_type())))
-            .block("set", Block::set(set.clone()))
+            .block("set", Block::set(set.clone()).attribute_syntax())
             .block(
                 "set_list",
                 Block::list(
                     Schema::new()
                         .attr("name", Attribute::required(Type::String))
                         .attr("value", Attribute::required(Type::list(Type::String))),
-                ),
+                )
+                .attribute_syntax(),
             )
             .block(
                 "set_sensitive",
@@ -134,7 +135,8 @@ impl ResourceType for HelmRelease {
                         .attr("name", Attribute::required(Type::String))
                         .attr("value", Attribute::required(Type::String).sensitive())
                         .attr("type", Attribute::optional(Type::String)),
-                ),
+                )
+                .attribute_syntax(),
             )
             .block(
                 "postrender",
@@ -143,7 +145,8 @@ impl ResourceType for HelmRelease {
                         .attr("binary_path", Attribute::required(Type::String))
                         .attr("args", Attribute::optional(Type::list(Type::String))),
                 )
-                .max_items(1),
+                .max_items(1)
+                .attribute_syntax(),
             )
     }
 
