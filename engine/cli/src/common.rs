@@ -23,11 +23,16 @@ impl Ctx {
         let color = shell.style.color;
         Ctx { dir, registry, shell, color, ui: std::cell::OnceCell::new() }
     }
-    /// Switches this run to machine-readable UI messages and writes the first (`version`).
+    /// Switches this run to machine-readable UI messages; the first call writes the first
+    /// message (`version`), later calls return the same stream.
     pub fn json_ui(&self) -> JsonUi {
-        let ui = self.ui.get_or_init(|| JsonUi::new(&self.shell)).clone();
-        ui.version();
-        ui
+        self.ui
+            .get_or_init(|| {
+                let ui = JsonUi::new(&self.shell);
+                ui.version();
+                ui
+            })
+            .clone()
     }
     pub fn workspace(&self) -> Workspace {
         Workspace::new(&self.dir, self.registry.clone())

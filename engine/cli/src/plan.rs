@@ -1,7 +1,7 @@
 //! `meshplan plan`
 
 use super::common::{Ctx, RunFlags};
-use crate::render::{plan_json, render_plan, render_refresh_only, JsonUi, Progress};
+use crate::render::{plan_json, render_plan, render_refresh_only, Progress};
 use meshplan_engine::ops::{self, PlanOptions};
 use meshplan_engine::plan::write_plan_file;
 use meshplan_engine::walk::NoHook;
@@ -115,7 +115,7 @@ fn show(
         return if a.detailed_exitcode && !drift.is_empty() { 2 } else { 0 };
     }
     match a.json {
-        Some(JsonForm::Ui) => JsonUi::new(&ctx.shell).plan(plan),
+        Some(JsonForm::Ui) => ctx.json_ui().plan(plan),
         Some(JsonForm::Plan) => ctx.shell.line(&plan_json(plan, Some(snapshot)).to_string()),
         None => ctx.shell.out(&render_plan(plan, &ctx.shell.style)),
     }

@@ -53,13 +53,7 @@ pub fn build_graph_with(
     implied: &[ImpliedInput],
 ) -> (Graph, Diagnostics) {
     let mut b = Builder::default();
-    b.config_nodes(root, &Vec::new());
-    b.reference_edges(root, &Vec::new());
-    b.check_block_references(root, &Vec::new());
-    b.provider_edges(root, root, &Vec::new());
-    b.destroy_nodes(destroys);
-    b.implied_edges(implied);
-    b.check_cycles(root);
+    b.build(root, destroys, implied);
     let g = Graph { graph: b.g, index: b.index, resource_provider: b.resource_provider };
     (g, b.diags)
 }
@@ -82,13 +76,12 @@ pub struct ResourceReference {
     pub span: Option<Span>,
 }
 
-/// The references the configuration makes to its resources (no graph is kept).
-pub fn resource_references(root: &Module) -> Vec<ResourceReference> {
+/// For `validate`: the graph's diagnostics and the references the configuration makes to
+/// its resources, from one pass (the graph itself is not kept).
+pub fn check_graph(root: &Module) -> (Diagnostics, Vec<ResourceReference>) {
     let mut b = Builder::default();
-    b.config_nodes(root, &Vec::new());
-    b.reference_edges(root, &Vec::new());
-    b.check_block_references(root, &Vec::new());
-    b.resource_refs
+    b.build(root, &[], &[]);
+    (b.diags, b.resource_refs)
 }
 
 pub(crate) fn module_at<'m>(root: &'m Module, path: &[String]) -> Option<&'m Module> {
@@ -100,6 +93,17 @@ pub(crate) fn module_at<'m>(root: &'m Module, path: &[String]) -> Option<&'m Mod
 }
 
 impl Builder {
+    /// The transforms, in order.
+    fn build(&mut self, root: &Module, destroys: &[DestroyEdgeInput], implied: &[ImpliedInput]) {
+        self.config_nodes(root, &Vec::new());
+        self.reference_edges(root, &Vec::new());
+        self.check_block_references(root, &Vec::new());
+        self.provider_edges(root, root, &Vec::new());
+        self.destroy_nodes(destroys);
+        self.implied_edges(implied);
+        self.check_cycles(root);
+    }
+
     fn add(&mut self, n: Node) -> NodeIndex {
         if let Some(i) = self.index.get(&n) {
             return *i;

@@ -11,7 +11,7 @@ mod dot;
 pub use crate::addrs::{config_address, InstanceKey, ModuleInstanceAddr, ModulePath, ProviderConfigAddr};
 pub(crate) use build::module_at;
 pub use build::{
-    build_graph, build_graph_with, resolve_provider, resource_references, DestroyEdgeInput, DestroyOrder, ImpliedInput,
+    build_graph, build_graph_with, check_graph, resolve_provider, DestroyEdgeInput, DestroyOrder, ImpliedInput,
     ResourceReference,
 };
 pub use dot::{to_dot, to_dot_resources};

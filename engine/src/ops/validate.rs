@@ -4,22 +4,27 @@ use super::workspace::Workspace;
 use crate::config::{IgnoreChanges, Mode, Module};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::eval::{eval_body, BodyMode, Scope, UnknownLookup};
-use crate::graph::{build_graph, resource_references};
+use crate::graph::{check_graph, ResourceReference};
 use meshplan_provider::Value;
 
 pub fn validate(ws: &Workspace, root: &Module) -> Diagnostics {
-    let (_, mut diags) = build_graph(root, &[]);
+    let (mut diags, references) = check_graph(root);
     let env = ws.env(String::new());
     check_module(ws, root, &env, &mut diags);
-    check_attribute_references(ws, root, &mut diags);
+    check_attribute_references(ws, root, &references, &mut diags);
     diags
 }
 
 /// `aws_vpc.main.nosuch`: an attribute the resource type's schema does not have, as
 /// Terraform's validate reports it ("Unsupported attribute"). Only the first attribute after
 /// the resource (and its instance key) is checked: nested values may be dynamic.
-fn check_attribute_references(ws: &Workspace, root: &Module, diags: &mut Diagnostics) {
-    for r in resource_references(root) {
+fn check_attribute_references(
+    ws: &Workspace,
+    root: &Module,
+    references: &[ResourceReference],
+    diags: &mut Diagnostics,
+) {
+    for r in references {
         let schema = match r.key.mode {
             Mode::Managed => ws.registry.resources.get(&r.key.type_name).map(|t| t.schema()),
             Mode::Data => ws.registry.data_sources.get(&r.key.type_name).map(|t| t.schema()),

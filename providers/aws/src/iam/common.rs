@@ -26,22 +26,6 @@ pub fn carries_token(tags: &[Tag], token: &str) -> bool {
     crate::intent::carries(tags.iter().map(|t| (t.key(), t.value())), token)
 }
 
-/// The name of an IAM object: configured, `name_prefix` + a suffix from the create's token,
-/// or derived from the token alone (so a retried create or `find` arrives at the same name).
-pub fn name_of(planned: &Value, token: &str) -> String {
-    if planned.get_str("name").is_none() && planned.get_str("name_prefix").is_some() {
-        return crate::skeleton::Naming::with_prefix().resolve(planned, token);
-    }
-    crate::values::get_string(planned, "name").unwrap_or_else(|| crate::intent::generated_name("meshplan-", token))
-}
-
-/// `name_prefix` once the name is chosen: as configured, else null (a fixed or generated name).
-pub fn settle_name_prefix(state: &mut Value) {
-    if state.get("name_prefix").is_unknown() {
-        state.set("name_prefix", Value::Null);
-    }
-}
-
 /// A policy document as AWS returns it (URL-encoded), in the prior text when it means the same.
 pub fn document(prior: &Value, attribute: &str, remote: &str) -> Value {
     Value::from(prefer_prior(prior.get_str(attribute), &url_decode(remote)))

@@ -1,12 +1,13 @@
 //! `aws_iam_policy` (customer managed). ID and import ID: the policy ARN.
 
-use super::common::{carries_token, document, iam_tags, name_of, sync_tags, tags_map, Taggable, NOT_FOUND};
+use super::common::{carries_token, document, iam_tags, sync_tags, tags_map, Taggable, NOT_FOUND};
 use crate::api::{Api, CreateCall, NotFound};
 use crate::error::AwsError;
 use crate::intent;
 use crate::policy_json::keep_equivalent_prior;
 use crate::resource::{adopt, missing_id};
 use crate::resource::{import_via_read, read_after_write};
+use crate::skeleton::name_or_prefixed;
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
 use meshplan_provider::{
@@ -74,7 +75,7 @@ impl ResourceType for Policy {
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let token = intent::token(ctx);
-        let name = name_of(planned, &token);
+        let name = name_or_prefixed(planned, &token);
         let req = api
             .iam
             .create_policy()
@@ -93,7 +94,7 @@ impl ResourceType for Policy {
 
     async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
-        let name = name_of(planned, token);
+        let name = name_or_prefixed(planned, token);
         match located(&api, planned, &name, token).await? {
             Some(arn) => adopt(self, ctx, with_arn(planned, &arn, &name)).await,
             None => Ok(None),
@@ -146,7 +147,7 @@ fn with_arn(planned: &Value, arn: &str, name: &str) -> Value {
     state.set("id", Value::from(arn));
     state.set("arn", Value::from(arn));
     state.set("name", Value::from(name));
-    super::common::settle_name_prefix(&mut state);
+    crate::skeleton::settle_name_prefix(&mut state);
     state
 }
 

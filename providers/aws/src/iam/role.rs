@@ -1,12 +1,13 @@
 //! `aws_iam_role`. ID and import ID: the role name.
 
-use super::common::{carries_token, document, iam_tags, name_of, sync_tags, tags_map, Taggable, NOT_FOUND};
+use super::common::{carries_token, document, iam_tags, sync_tags, tags_map, Taggable, NOT_FOUND};
 use crate::api::{Api, CreateCall, NotFound};
 use crate::error::AwsError;
 use crate::intent;
 use crate::policy_json::keep_equivalent_prior;
 use crate::resource::adopt;
 use crate::resource::{import_via_read, read_after_write};
+use crate::skeleton::name_or_prefixed;
 use crate::tags;
 use crate::values::{blank_state, get_i32, get_string, opt_str};
 use meshplan_provider::{
@@ -71,7 +72,7 @@ impl ResourceType for Role {
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let token = intent::token(ctx);
-        let name = name_of(planned, &token);
+        let name = name_or_prefixed(planned, &token);
         let req = api
             .iam
             .create_role()
@@ -90,7 +91,7 @@ impl ResourceType for Role {
 
     async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
-        let name = name_of(planned, token);
+        let name = name_or_prefixed(planned, token);
         match located(&api, &name, token).await? {
             Some(_) => adopt(self, ctx, named(planned, &name)).await,
             None => Ok(None),
@@ -163,7 +164,7 @@ fn named(planned: &Value, name: &str) -> Value {
     let mut state = planned.clone();
     state.set("id", Value::from(name));
     state.set("name", Value::from(name));
-    super::common::settle_name_prefix(&mut state);
+    crate::skeleton::settle_name_prefix(&mut state);
     state
 }
 

@@ -115,7 +115,7 @@ impl ResourceType for SecurityGroup {
     async fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let token = intent::token(ctx);
-        let name = group_name(planned, &token);
+        let name = crate::skeleton::name_or_prefixed(planned, &token);
         let req = api
             .ec2
             .create_security_group()
@@ -179,13 +179,6 @@ impl ResourceType for SecurityGroup {
 
 /// `name`, else `name_prefix` + 26 characters of the create's token, else `meshplan-` + the
 /// token: a retried create arrives at the same name.
-fn group_name(planned: &Value, token: &str) -> String {
-    if planned.get_str("name").is_none() && planned.get_str("name_prefix").is_some() {
-        return crate::skeleton::Naming::with_prefix().resolve(planned, token);
-    }
-    get_string(planned, "name").unwrap_or_else(|| intent::generated_name("meshplan-", token))
-}
-
 impl SecurityGroup {
     /// Brings the new group's rules from what AWS holds to the planned ones (AWS's default
     /// allow-all egress is removed unless configured). Computed from the live group, so it
@@ -193,9 +186,7 @@ impl SecurityGroup {
     async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("id", Value::from(id));
-        if state.get("name_prefix").is_unknown() {
-            state.set("name_prefix", Value::Null);
-        }
+        crate::skeleton::settle_name_prefix(&mut state);
         let live = describe(api, id).await.map_err(|e| {
             // Unread: assume what a group just made holds, AWS's default egress rule.
             let mut fresh = state.clone();

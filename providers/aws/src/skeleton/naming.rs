@@ -42,6 +42,23 @@ impl Naming {
     }
 }
 
+/// The name of a type that predates `Naming` (IAM roles and policies, security groups): as
+/// `Naming::resolve` when `name_prefix` is set, else `name` or `meshplan-<token>` as these
+/// types always named unnamed objects (so `find` still matches objects made before).
+pub fn name_or_prefixed(planned: &Value, token: &str) -> String {
+    if planned.get_str("name").is_none() && planned.get_str("name_prefix").is_some() {
+        return Naming::with_prefix().resolve(planned, token);
+    }
+    crate::values::get_string(planned, "name").unwrap_or_else(|| crate::intent::generated_name("meshplan-", token))
+}
+
+/// `name_prefix` once the name is chosen: as configured, else null (a fixed or generated name).
+pub fn settle_name_prefix(state: &mut Value) {
+    if state.get("name_prefix").is_unknown() {
+        state.set("name_prefix", Value::Null);
+    }
+}
+
 /// The token without its dashes: `mp-<24 hex>` becomes 26 `[a-z0-9]` characters, valid in
 /// every AWS name.
 fn suffix(token: &str) -> String {
