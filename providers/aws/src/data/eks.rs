@@ -26,6 +26,27 @@ fn network_config_type() -> Type {
     ])
 }
 
+fn compute_type() -> Type {
+    object_type(vec![("enabled", Type::Bool), ("node_pools", Type::set(Type::String)), ("node_role_arn", Type::String)])
+}
+
+fn outpost_type() -> Type {
+    object_type(vec![
+        ("control_plane_instance_type", Type::String),
+        ("control_plane_placement", Type::list(object_type(vec![("group_name", Type::String)]))),
+        ("outpost_arns", Type::set(Type::String)),
+    ])
+}
+
+fn remote_network_type() -> Type {
+    let cidrs = || Type::list(object_type(vec![("cidrs", Type::set(Type::String))]));
+    object_type(vec![("remote_node_networks", cidrs()), ("remote_pod_networks", cidrs())])
+}
+
+fn storage_type() -> Type {
+    object_type(vec![("block_storage", Type::list(object_type(vec![("enabled", Type::Bool)])))])
+}
+
 fn not_found(ctx: &Ctx, what: String) -> ProviderError {
     AwsError::Invalid { address: ctx.address.clone(), message: format!("{what} not found"), attribute: None }.into()
 }
@@ -68,6 +89,10 @@ impl DataSource for EksCluster {
             .attr("upgrade_policy", Attribute::computed(Type::list(object_type(vec![("support_type", Type::String)]))))
             .attr("zonal_shift_config", Attribute::computed(Type::list(object_type(vec![("enabled", Type::Bool)]))))
             .attr("tags", Attribute::computed(Type::map(Type::String)))
+            .attr("compute_config", Attribute::computed(Type::list(compute_type())))
+            .attr("outpost_config", Attribute::computed(Type::list(outpost_type())))
+            .attr("remote_network_config", Attribute::computed(Type::list(remote_network_type())))
+            .attr("storage_config", Attribute::computed(Type::list(storage_type())))
     }
     async fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
@@ -121,6 +146,8 @@ impl DataSource for EksCluster {
             .zonal_shift_config()
             .map(|z| Value::object([("enabled", z.enabled().map(Value::from).unwrap_or(Value::Null))]));
         s.set("zonal_shift_config", Value::List(zonal.into_iter().collect()));
+        // Auto Mode, Outposts and hybrid-node networks, read as the resource reads them.
+        crate::eks::cluster_features::read(&mut s, &Value::Null, &c);
         s.set("tags", map_value(tags_map(c.tags())));
         Ok(s)
     }

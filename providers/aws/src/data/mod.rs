@@ -3,6 +3,7 @@
 mod addon_version;
 mod ami;
 mod arn;
+mod cluster_versions;
 mod eks;
 mod endpoint_service;
 mod identity;
@@ -30,6 +31,7 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(ami::Ami),
         Arc::new(ssm::SsmParameter),
         Arc::new(addon_version::AddonVersion),
+        Arc::new(cluster_versions::ClusterVersions),
         Arc::new(lookup::SecurityGroupData),
         Arc::new(lookup::SecurityGroups),
         Arc::new(session_context::SessionContext),

@@ -8,9 +8,9 @@ use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
 use crate::waiter::{timeout_of, timeouts_block, Poll};
-use aws_sdk_eks::types::{Addon as EksAddon, AddonStatus, ResolveConflicts};
+use aws_sdk_eks::types::{Addon as EksAddon, AddonPodIdentityAssociations, AddonStatus, ResolveConflicts};
 use meshplan_provider::{
-    async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
+    async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
 };
 use std::time::Duration;
 
@@ -97,6 +97,14 @@ impl ResourceType for Addon {
                 .attr("resolve_conflicts", Attribute::optional(Type::String))
                 .attr("preserve", Attribute::optional(Type::Bool)),
         )
+        .block(
+            "pod_identity_association",
+            Block::set(
+                Schema::new()
+                    .attr("role_arn", Attribute::required(Type::String))
+                    .attr("service_account", Attribute::required(Type::String)),
+            ),
+        )
         .block("timeouts", timeouts_block())
     }
 
@@ -121,6 +129,7 @@ impl ResourceType for Addon {
         s.set("configuration_values", Value::from(a.configuration_values().unwrap_or_default()));
         s.set("created_at", opt_str(a.created_at().map(|d| d.to_string()).as_deref()));
         s.set("modified_at", opt_str(a.modified_at().map(|d| d.to_string()).as_deref()));
+        s.set("pod_identity_association", associations_value(&api, cluster, &a, state).await?);
         tags::set_from_remote(&api, &mut s, tags_map(a.tags()));
         Ok(Some(s))
     }
@@ -140,6 +149,7 @@ impl ResourceType for Addon {
             .set_service_account_role_arn(get_string(planned, "service_account_role_arn"))
             .set_configuration_values(get_string(planned, "configuration_values").filter(|v| !v.is_empty()))
             .set_resolve_conflicts(resolve(planned, "resolve_conflicts_on_create").map(ResolveConflicts::from))
+            .set_pod_identity_associations(Some(associations_of(planned)).filter(|a| !a.is_empty()))
             .client_request_token(&token)
             .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
         // An IRSA role created a moment ago may not be usable yet.
@@ -166,7 +176,9 @@ impl ResourceType for Addon {
         let cluster = prior.get_str("cluster_name").unwrap_or_default();
         let name = prior.get_str("addon_name").unwrap_or_default();
         let changed = |a: &str| prior.get(a) != planned.get(a);
-        if changed("addon_version") || changed("service_account_role_arn") || changed("configuration_values") {
+        let associations = changed("pod_identity_association");
+        let settings = ["addon_version", "service_account_role_arn", "configuration_values"];
+        if associations || settings.iter().any(|a| changed(a)) {
             let req = api
                 .eks
                 .update_addon()
@@ -175,7 +187,9 @@ impl ResourceType for Addon {
                 .set_addon_version(get_string(planned, "addon_version"))
                 .service_account_role_arn(planned.get_str("service_account_role_arn").unwrap_or_default())
                 .configuration_values(planned.get_str("configuration_values").unwrap_or_default())
-                .set_resolve_conflicts(resolve(planned, "resolve_conflicts_on_update").map(ResolveConflicts::from));
+                .set_resolve_conflicts(resolve(planned, "resolve_conflicts_on_update").map(ResolveConflicts::from))
+                // An empty list removes them all; left out, EKS keeps what the addon has.
+                .set_pod_identity_associations(associations.then(|| associations_of(planned)));
             api.call("UpdateAddon", || req.clone().send()).await?;
             wait_active(&api, cluster, name, timeout).await?;
         }
@@ -225,6 +239,44 @@ impl ResourceType for Addon {
             blank_state(&self.schema(), [("cluster_name", Value::from(cluster)), ("addon_name", Value::from(name))]);
         import_via_read(self, ctx, id, seed).await
     }
+}
+
+fn associations_of(planned: &Value) -> Vec<AddonPodIdentityAssociations> {
+    let items = planned.get("pod_identity_association").as_list().map(|l| l.to_vec()).unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|a| {
+            AddonPodIdentityAssociations::builder()
+                .set_role_arn(get_string(a, "role_arn"))
+                .set_service_account(get_string(a, "service_account"))
+                .build()
+                .ok()
+        })
+        .collect()
+}
+
+/// The addon's associations: DescribeAddon gives their ARNs, each association its role and
+/// service account. Listed in the prior order when the same.
+async fn associations_value(api: &Api<'_>, cluster: &str, a: &EksAddon, prior: &Value) -> Result<Value, AwsError> {
+    let mut items = Vec::new();
+    for arn in a.pod_identity_associations() {
+        let Some(id) = arn.rsplit('/').next() else { continue };
+        let out = api
+            .call("DescribePodIdentityAssociation", || {
+                api.eks.describe_pod_identity_association().cluster_name(cluster).association_id(id).send()
+            })
+            .await
+            .or_not_found(NOT_FOUND)?;
+        if let Some(p) = out.and_then(|o| o.association) {
+            items.push(Value::object([
+                ("role_arn", opt_str(p.role_arn())),
+                ("service_account", opt_str(p.service_account())),
+            ]));
+        }
+    }
+    let prior_items = prior.get("pod_identity_association").as_list().map(|l| l.to_vec()).unwrap_or_default();
+    let same = prior_items.len() == items.len() && prior_items.iter().all(|p| items.contains(p));
+    Ok(Value::List(if same { prior_items } else { items }))
 }
 
 /// `resolve_conflicts_on_create` / `_on_update`, else the deprecated `resolve_conflicts`.

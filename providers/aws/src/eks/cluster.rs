@@ -1,10 +1,10 @@
 //! `aws_eks_cluster`: waits CREATING → ACTIVE, UPDATING → ACTIVE, DELETING → gone.
 
-use super::cluster_options;
 use super::common::{
     carries_token, computed_cluster_attributes, set_computed_cluster_attributes, sync_tags, tags_arg, tags_map,
     vpc_config_value, ALREADY_EXISTS, NOT_FOUND,
 };
+use super::{cluster_features, cluster_options};
 use crate::api::{Api, CreateCall, NotFound};
 use crate::error::AwsError;
 use crate::intent;
@@ -144,7 +144,7 @@ impl ResourceType for Cluster {
                 .max_items(1),
             )
             .block("timeouts", timeouts_block());
-        tags::with_tags(computed_cluster_attributes(cluster_options::blocks(schema)))
+        tags::with_tags(computed_cluster_attributes(cluster_features::blocks(cluster_options::blocks(schema))))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
@@ -214,6 +214,7 @@ impl ResourceType for Cluster {
             );
         }
         cluster_options::read(&mut s, state, &c);
+        cluster_features::read(&mut s, state, &c);
         tags::set_from_remote(&api, &mut s, tags_map(c.tags()));
         if s.get("bootstrap_self_managed_addons").is_null() {
             s = with_bootstrap_default(&s);
@@ -225,7 +226,6 @@ impl ResourceType for Cluster {
         let api = Api::new(ctx)?;
         let timeout = timeout_of(planned, "create", CREATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let name = planned.get_str("name").unwrap_or_default().to_string();
-        cluster_options::check(&api, planned)?;
         let vpc = one_block(planned.get("vpc_config"));
         let cidrs = string_list(vpc.get("public_access_cidrs"));
         let vpc_req = VpcConfigRequest::builder()
@@ -258,7 +258,7 @@ impl ResourceType for Cluster {
             .set_logging((!logs.is_empty()).then(|| logging_for(&logs)))
             .client_request_token(&token)
             .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
-        let req = cluster_options::create_args(req, planned);
+        let req = cluster_features::create_args(cluster_options::create_args(req, planned), planned);
         let call = CreateCall { settling: ROLE_NOT_READY, conflicts: ALREADY_EXISTS };
         api.create("CreateCluster", call, || req.clone().send(), || located(&api, &name, &token)).await?;
         self.finish(ctx, &api, planned, &name, timeout).await
@@ -278,7 +278,6 @@ impl ResourceType for Cluster {
         let api = Api::new(ctx)?;
         let timeout = timeout_of(planned, "update", UPDATE_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
         let name = prior.get_str("name").unwrap_or_default();
-        cluster_options::check(&api, planned)?;
         if let Some(v) = planned.get_str("version").filter(|v| Some(*v) != prior.get_str("version")) {
             let force = planned.get("force_update_version").as_bool();
             api.call("UpdateClusterVersion", || {
@@ -328,6 +327,9 @@ impl ResourceType for Cluster {
             wait_active(&api, name, timeout).await?;
         }
         if cluster_options::update(&api, name, prior, planned).await? {
+            wait_active(&api, name, timeout).await?;
+        }
+        if cluster_features::update(&api, name, prior, planned).await? {
             wait_active(&api, name, timeout).await?;
         }
         sync_tags(&api, prior.get_str("arn").unwrap_or_default(), prior, planned).await?;

@@ -8,7 +8,8 @@ use crate::iam::oidc_provider::in_prior_order;
 use crate::values::{block_list, finalize, get_string, one_block, opt_str, string_list};
 use aws_sdk_eks::operation::create_cluster::builders::CreateClusterFluentBuilder;
 use aws_sdk_eks::types::{
-    Cluster, EncryptionConfig, IpFamily, KubernetesNetworkConfigRequest, Provider, SupportType, UpgradePolicyRequest,
+    Cluster, ElasticLoadBalancing, EncryptionConfig, IpFamily, KubernetesNetworkConfigRequest, Provider, SupportType,
+    UpgradePolicyRequest,
 };
 use meshplan_provider::{Attribute, Block, Path, Planned, Schema, Type, Value};
 
@@ -40,18 +41,6 @@ pub fn blocks(schema: Schema) -> Schema {
             .max_items(1),
         )
         .block("upgrade_policy", Block::list(Schema::new().attr("support_type", oc())).max_items(1))
-}
-
-/// Load balancing is part of EKS Auto Mode, which needs `compute_config` (not supported yet).
-pub fn check(api: &Api<'_>, planned: &Value) -> Result<(), AwsError> {
-    let elb = one_block(one_block(planned.get("kubernetes_network_config")).get("elastic_load_balancing"));
-    if elb.get("enabled").as_bool() == Some(true) {
-        return Err(api.invalid(
-            "kubernetes_network_config",
-            "elastic_load_balancing needs EKS Auto Mode (compute_config), which is not supported yet",
-        ));
-    }
-    Ok(())
 }
 
 fn configured(config: &Value, block: &str) -> bool {
@@ -90,6 +79,12 @@ fn encryption_of(v: &Value) -> Option<Vec<EncryptionConfig>> {
     })
 }
 
+/// Load balancing is part of EKS Auto Mode (`compute_config`, see cluster_features).
+pub(super) fn elb_of(net: &Value) -> Option<ElasticLoadBalancing> {
+    let elb = one_block(net.get("elastic_load_balancing"));
+    (!elb.is_null()).then(|| ElasticLoadBalancing::builder().set_enabled(elb.get("enabled").as_bool()).build())
+}
+
 fn upgrade_policy_of(v: &Value) -> Option<UpgradePolicyRequest> {
     let u = one_block(v.get("upgrade_policy"));
     u.get_str("support_type").map(|t| UpgradePolicyRequest::builder().support_type(SupportType::from(t)).build())
@@ -101,6 +96,7 @@ pub fn create_args(req: CreateClusterFluentBuilder, planned: &Value) -> CreateCl
         KubernetesNetworkConfigRequest::builder()
             .set_service_ipv4_cidr(get_string(net, "service_ipv4_cidr"))
             .set_ip_family(net.get_str("ip_family").map(IpFamily::from))
+            .set_elastic_load_balancing(elb_of(net))
             .build()
     });
     req.set_encryption_config(encryption_of(planned))

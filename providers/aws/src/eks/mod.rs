@@ -4,6 +4,7 @@ mod access;
 mod access_policy;
 mod addon;
 pub(crate) mod cluster;
+pub(crate) mod cluster_features;
 mod cluster_options;
 pub(crate) mod common;
 mod fargate_profile;

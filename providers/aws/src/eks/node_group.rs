@@ -8,12 +8,13 @@ use crate::intent;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{
-    blank_state, block_list, get_i32, get_string, map_value, one_block, opt_str, string_list, string_map,
+    blank_state, block_list, finalize, get_i32, get_string, map_value, one_block, opt_str, string_list, string_map,
 };
 use crate::waiter::{timeout_of, timeouts_block, Poll};
 use aws_sdk_eks::types::{
-    AmiTypes, CapacityTypes, LaunchTemplateSpecification, Nodegroup, NodegroupScalingConfig, NodegroupStatus,
-    NodegroupUpdateConfig, RemoteAccessConfig, Taint, TaintEffect, UpdateLabelsPayload, UpdateTaintsPayload,
+    AmiTypes, CapacityTypes, LaunchTemplateSpecification, NodeRepairConfig, Nodegroup, NodegroupScalingConfig,
+    NodegroupStatus, NodegroupUpdateConfig, RemoteAccessConfig, Taint, TaintEffect, UpdateLabelsPayload,
+    UpdateTaintsPayload,
 };
 use meshplan_provider::{
     async_trait, Attribute, Block, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
@@ -150,7 +151,18 @@ fn remote_access_value(ra: Option<&RemoteAccessConfig>, prior: &Value) -> Value 
 
 /// Configured, or derived from the create's token (so find can look it up).
 fn node_group_name(planned: &Value, token: &str) -> String {
-    get_string(planned, "node_group_name").unwrap_or_else(|| crate::intent::generated_name("meshplan-", token))
+    if let Some(name) = get_string(planned, "node_group_name") {
+        return name;
+    }
+    match planned.get_str("node_group_name_prefix") {
+        Some(prefix) => crate::skeleton::prefixed(prefix, token),
+        None => crate::intent::generated_name("meshplan-", token),
+    }
+}
+
+fn node_repair_of(v: &Value) -> Option<NodeRepairConfig> {
+    let r = one_block(v.get("node_repair_config"));
+    (!r.is_null()).then(|| NodeRepairConfig::builder().set_enabled(r.get("enabled").as_bool()).build())
 }
 
 /// The node group `name` of `cluster` when it carries our token.
@@ -173,6 +185,9 @@ impl NodeGroup {
     ) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("node_group_name", Value::from(name));
+        if state.get("node_group_name_prefix").is_unknown() {
+            state.set("node_group_name_prefix", Value::Null);
+        }
         state.set("id", Value::from(format!("{cluster}:{name}")));
         wait_active(api, cluster, name, timeout).await.map_err(|e| with_partial(e, &state))?;
         read_after_write(self, ctx, state).await
@@ -194,6 +209,7 @@ impl ResourceType for NodeGroup {
                 .attr("resources", Attribute::computed(resources_type()))
                 .attr("cluster_name", Attribute::required(Type::String).force_new())
                 .attr("node_group_name", Attribute::optional_computed(Type::String).force_new())
+                .attr("node_group_name_prefix", Attribute::optional_computed(Type::String).force_new())
                 .attr("node_role_arn", Attribute::required(Type::String).force_new())
                 .attr("subnet_ids", Attribute::required(Type::set(Type::String)).force_new())
                 .attr("instance_types", Attribute::optional_computed(Type::list(Type::String)).force_new())
@@ -256,6 +272,10 @@ impl ResourceType for NodeGroup {
             )
             .max_items(1)
             .force_new(),
+        )
+        .block(
+            "node_repair_config",
+            Block::list(Schema::new().attr("enabled", Attribute::optional(Type::Bool))).max_items(1),
         )
         .block("timeouts", timeouts_block())
     }
@@ -328,6 +348,17 @@ impl ResourceType for NodeGroup {
             }
         }
         s.set("launch_template", launch_template_value(ng.launch_template()));
+        // Unreported (older EKS answers, emulators): what was configured.
+        let repair = ng
+            .node_repair_config()
+            .map(|r| block_list(Value::object([("enabled", r.enabled().map(Value::from).unwrap_or(Value::Null))])));
+        s.set("node_repair_config", repair.unwrap_or_else(|| finalize(state.get("node_repair_config").clone())));
+        if s.get("node_repair_config").is_null() {
+            s.set("node_repair_config", Value::List(vec![]));
+        }
+        if s.get("node_group_name_prefix").is_unknown() {
+            s.set("node_group_name_prefix", Value::Null);
+        }
         // Kept as configured: EKS (and moto, which reports a default key) may describe
         // remote access a node group was not given.
         if !one_block(state.get("remote_access")).is_null() {
@@ -365,6 +396,7 @@ impl ResourceType for NodeGroup {
             .set_taints((!taints.is_empty()).then_some(taints))
             .set_launch_template(launch_template_of(one_block(planned.get("launch_template"))))
             .set_remote_access(remote_access_of(one_block(planned.get("remote_access"))))
+            .set_node_repair_config(node_repair_of(planned))
             .client_request_token(&token)
             .set_tags(tags_arg(tags::desired_with_intent(&api, planned, &token)));
         let call = CreateCall { settling: ROLE_NOT_READY, conflicts: ALREADY_EXISTS };
@@ -389,7 +421,8 @@ impl ResourceType for NodeGroup {
         let cluster = prior.get_str("cluster_name").unwrap_or_default();
         let name = prior.get_str("node_group_name").unwrap_or_default();
         let changed = |a: &str| prior.get(a) != planned.get(a);
-        if changed("scaling_config") || changed("labels") || changed("taint") || changed("update_config") {
+        let config_changes = ["scaling_config", "labels", "taint", "update_config", "node_repair_config"];
+        if config_changes.iter().any(|a| changed(a)) {
             let mut req = api.eks.update_nodegroup_config().cluster_name(cluster).nodegroup_name(name);
             if changed("scaling_config") {
                 req = req.scaling_config(scaling_of(one_block(planned.get("scaling_config"))));
@@ -420,6 +453,10 @@ impl ResourceType for NodeGroup {
             }
             if changed("update_config") {
                 req = req.set_update_config(update_config_of(one_block(planned.get("update_config"))));
+            }
+            if changed("node_repair_config") {
+                let off = || NodeRepairConfig::builder().enabled(false).build();
+                req = req.node_repair_config(node_repair_of(planned).unwrap_or_else(off));
             }
             api.call("UpdateNodegroupConfig", || req.clone().send()).await?;
             wait_active(&api, cluster, name, timeout).await?;

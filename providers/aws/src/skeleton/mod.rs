@@ -8,7 +8,7 @@ mod adaptor;
 mod naming;
 
 pub use adaptor::Managed;
-pub use naming::{name_or_prefixed, settle_name_prefix, Naming};
+pub use naming::{name_or_prefixed, prefixed, settle_name_prefix, Naming};
 
 use crate::api::Api;
 use crate::error::AwsError;

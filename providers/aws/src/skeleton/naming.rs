@@ -34,12 +34,17 @@ impl Naming {
         if let Some(name) = planned.get_str("name") {
             return name.to_string();
         }
-        let suffix = suffix(token);
         match planned.get_str("name_prefix").filter(|_| self.prefix) {
-            Some(prefix) => format!("{prefix}{suffix}"),
-            None => format!("{}{suffix}", self.unnamed),
+            Some(prefix) => prefixed(prefix, token),
+            None => prefixed(self.unnamed, token),
         }
     }
+}
+
+/// `prefix` + a suffix from the create's token (for types whose prefix attribute has another
+/// name, such as `node_group_name_prefix`).
+pub fn prefixed(prefix: &str, token: &str) -> String {
+    format!("{prefix}{}", suffix(token))
 }
 
 /// The name of a type that predates `Naming` (IAM roles and policies, security groups): as

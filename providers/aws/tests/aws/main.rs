@@ -11,6 +11,7 @@ mod compute;
 mod data;
 mod ec2_data;
 mod eks;
+mod eks_features;
 mod end_to_end;
 mod events;
 mod iam;
