@@ -10,6 +10,7 @@ mod instance_types;
 mod lookup;
 mod network;
 mod policy_document;
+mod service_principal;
 mod session_context;
 mod ssm;
 mod subnet;
@@ -43,5 +44,7 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(instance_types::InstanceType),
         Arc::new(endpoint_service::VpcEndpointService),
         Arc::new(crate::acmpca::AuthorityData),
+        Arc::new(service_principal::ServicePrincipal),
+        Arc::new(crate::iam::PolicyData),
     ]
 }
