@@ -19,6 +19,7 @@ mod object_lock;
 mod replication;
 mod tiering;
 mod website;
+mod zones;
 
 use meshplan_provider::ResourceType;
 use std::sync::Arc;

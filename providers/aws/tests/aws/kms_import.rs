@@ -132,3 +132,41 @@ fn base64_decode(text: &str) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.decode(text).unwrap()
 }
+
+/// A key in a CloudHSM key store: `custom_key_store_id` makes the origin AWS_CLOUDHSM and is
+/// read back (moto has no custom key stores).
+#[tokio::test]
+async fn key_in_a_custom_key_store() {
+    use aws_sdk_kms::operation::get_key_rotation_status::GetKeyRotationStatusOutput;
+    let cks = || {
+        KeyMetadata::builder()
+            .key_id("k2")
+            .arn("arn:aws:kms:us-east-1:123456789012:key/k2")
+            .enabled(true)
+            .key_state(KeyState::Enabled)
+            .key_usage(KeyUsageType::EncryptDecrypt)
+            .custom_key_store_id("cks-1234567890abcdef0")
+            .build()
+            .unwrap()
+    };
+    let create = mock!(Kms::create_key)
+        .match_requests(|r| {
+            r.custom_key_store_id() == Some("cks-1234567890abcdef0")
+                && r.origin().map(|o| o.as_str()) == Some("AWS_CLOUDHSM")
+        })
+        .then_output(move || CreateKeyOutput::builder().key_metadata(cks()).build());
+    let describe =
+        mock!(Kms::describe_key).then_output(move || DescribeKeyOutput::builder().key_metadata(cks()).build());
+    let rotation = mock!(Kms::get_key_rotation_status)
+        .then_output(|| GetKeyRotationStatusOutput::builder().key_rotation_enabled(false).build());
+    let policy = mock!(Kms::get_key_policy).then_output(|| GetKeyPolicyOutput::builder().policy("{}").build());
+    let tags = mock!(Kms::list_resource_tags).then_output(|| ListResourceTagsOutput::builder().build());
+    let rules = [create, describe, rotation, policy, tags];
+    let ctx = ctx(&rules);
+    let rt = AwsProvider.resource_types().into_iter().find(|r| r.type_name() == "aws_kms_key").unwrap();
+    let planned = plan_create(&rt, &ctx, &obj([("custom_key_store_id", Value::from("cks-1234567890abcdef0"))])).await;
+    let state = rt.create(&ctx, &planned).await.expect("create");
+    assert_eq!(rules[0].num_calls(), 1, "CreateKey with the key store and its origin");
+    assert_eq!(state.get("custom_key_store_id"), &Value::from("cks-1234567890abcdef0"));
+    assert_eq!(state.get("xks_key_id"), &Value::Null);
+}

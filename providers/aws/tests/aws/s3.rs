@@ -307,3 +307,48 @@ async fn bucket_canned_acl() {
     h.delete("aws_s3_bucket", &b).await;
     assert!(h.read("aws_s3_bucket_acl", &a2).await.is_none());
 }
+
+/// `bucket_prefix` (+ the create's token), `object_lock_enabled` (set at create, read back,
+/// replaces) and the region's website `hosted_zone_id`.
+#[tokio::test]
+async fn bucket_prefix_object_lock_and_hosted_zone() {
+    let h = Harness::new().await;
+    let token = "mp-0000000000000000000000b7";
+    let cfg = |lock: bool| {
+        obj([
+            ("bucket_prefix", Value::from("audit-")),
+            ("object_lock_enabled", Value::from(lock)),
+            ("force_destroy", Value::from(true)),
+        ])
+    };
+    let (planned, b) = h.create_with_token("aws_s3_bucket", &cfg(true), token).await;
+    assert_eq!(s(&b, "bucket"), "audit-mp0000000000000000000000b7");
+    assert_eq!(b.get("bucket_prefix"), &Value::from("audit-"));
+    assert_eq!(b.get("object_lock_enabled"), &Value::from(true));
+    assert_eq!(b.get("hosted_zone_id"), &Value::from("Z3AQBSTGFYJSTF"));
+    h.assert_no_changes("aws_s3_bucket", &b, &cfg(true)).await;
+    assert_eq!(h.find("aws_s3_bucket", token, &planned).await.map(|f| s(&f, "id")), Some(s(&b, "id")));
+    h.assert_replaces("aws_s3_bucket", &b, &cfg(false), "object_lock_enabled").await;
+    let imported = h.import("aws_s3_bucket", &s(&b, "id")).await;
+    assert_eq!(imported.get("object_lock_enabled"), &Value::from(true));
+    assert_eq!(imported.get("bucket_prefix"), &Value::Null);
+    h.delete_and_confirm_gone("aws_s3_bucket", &b).await;
+
+    // Unset: no object lock, read once and then no longer asked on refresh.
+    let plain = h.create("aws_s3_bucket", &obj([("bucket", Value::from("plain-bucket"))])).await;
+    assert_eq!(plain.get("object_lock_enabled"), &Value::from(false));
+    assert_eq!(h.refresh_calls("aws_s3_bucket", &plain).await.values().sum::<u64>(), 2);
+    h.assert_no_changes("aws_s3_bucket", &plain, &obj([("bucket", Value::from("plain-bucket"))])).await;
+    h.delete("aws_s3_bucket", &plain).await;
+    h.delete("aws_s3_bucket", &plain).await;
+
+    // Another region, another zone.
+    let west = h.alias("eu-west-1").await;
+    let rt = h.resource("aws_s3_bucket");
+    let ctx = meshplan_provider::Ctx::new(west, "aws_s3_bucket.eu");
+    let config = crate::support::complete(&rt.schema(), &obj([("bucket", Value::from("eu-bucket"))]));
+    let planned = rt.plan(&ctx, PlanRequest { prior: None, config: &config }).await.unwrap().state;
+    let eu = rt.create(&ctx, &planned).await.unwrap();
+    assert_eq!(eu.get("hosted_zone_id"), &Value::from("Z1BKCTXD74EZPE"));
+    rt.delete(&ctx, &eu).await.unwrap();
+}
