@@ -10,10 +10,12 @@
 //! | [`RandomProvider`] (`random`) | `random_id`, `random_password` | hashicorp/random |
 //! | [`LocalProvider`] (`local`) | `local_file` | hashicorp/local |
 //! | [`HttpProvider`] (`http`) | data source `http` | hashicorp/http |
+//! | [`CloudinitProvider`] (`cloudinit`) | data source `cloudinit_config` | hashicorp/cloudinit |
 //!
 //! Neighbours: depends only on the provider SDK; the engine registers [`all`]. Nothing here
 //! prints; errors are [`meshplan_provider::ProviderError`]s.
 
+mod cloudinit;
 mod http;
 mod local_file;
 mod meshplan_data;
@@ -26,7 +28,8 @@ mod randomness;
 mod time_sleep;
 
 pub use providers::{
-    HttpProvider, LocalProvider, MeshplanProvider, NullProvider, RandomProvider, TerraformProvider, TimeProvider,
+    CloudinitProvider, HttpProvider, LocalProvider, MeshplanProvider, NullProvider, RandomProvider, TerraformProvider,
+    TimeProvider,
 };
 
 use meshplan_provider::Provider;
@@ -42,6 +45,7 @@ pub fn all() -> Vec<Arc<dyn Provider>> {
         Arc::new(RandomProvider),
         Arc::new(LocalProvider),
         Arc::new(HttpProvider),
+        Arc::new(CloudinitProvider),
     ]
 }
 
@@ -66,6 +70,7 @@ mod tests {
         assert_eq!(
             seen,
             [
+                "cloudinit_config",
                 "http",
                 "local_file",
                 "meshplan_data",

@@ -1,7 +1,9 @@
 //! The provider structs: each hands out its resource types and data sources. None needs
 //! configuration, so they keep the SDK's default `configure`.
 
-use crate::{http, local_file, meshplan_data, null_resource, random_id, random_password, random_values, time_sleep};
+use crate::{
+    cloudinit, http, local_file, meshplan_data, null_resource, random_id, random_password, random_values, time_sleep,
+};
 use meshplan_provider::{DataSource, Provider, ResourceType};
 use std::sync::Arc;
 
@@ -33,6 +35,10 @@ pub struct RandomProvider;
 /// `local`: `local_file`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LocalProvider;
+
+/// `cloudinit`: the `cloudinit_config` data source.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CloudinitProvider;
 
 /// `http`: the `http` data source.
 #[derive(Clone, Copy, Debug, Default)]
@@ -123,5 +129,20 @@ impl Provider for HttpProvider {
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(http::Http)]
+    }
+}
+
+impl Provider for CloudinitProvider {
+    fn name(&self) -> &'static str {
+        "cloudinit"
+    }
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        Vec::new()
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(cloudinit::CloudinitConfig)]
+    }
+    fn default_concurrency(&self) -> usize {
+        UNLIMITED
     }
 }
