@@ -7,6 +7,7 @@ mod eks;
 mod endpoint_service;
 mod identity;
 mod instance_types;
+mod log_delivery;
 mod lookup;
 mod network;
 mod policy_document;
@@ -46,5 +47,6 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(crate::acmpca::AuthorityData),
         Arc::new(service_principal::ServicePrincipal),
         Arc::new(crate::iam::PolicyData),
+        Arc::new(log_delivery::LogDeliveryCanonicalUserId),
     ]
 }

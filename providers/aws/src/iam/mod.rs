@@ -18,6 +18,7 @@ mod role_policy;
 mod role_policy_attachment;
 mod ssh_key;
 mod user;
+mod user_policy;
 
 use crate::skeleton::Managed;
 use meshplan_provider::ResourceType;
@@ -33,6 +34,7 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(oidc_provider::OidcProvider),
         Arc::new(crate::skeleton::Managed(instance_profile::InstanceProfile)),
         Arc::new(Managed(user::User)),
+        Arc::new(Managed(user_policy::UserPolicy)),
         Arc::new(Managed(PolicyAttachment(Principal::User))),
         Arc::new(Managed(group::Group)),
         Arc::new(Managed(group::GroupMembership)),

@@ -1,4 +1,5 @@
-//! Data sources aws_iam_policy (by ARN, name, path prefix) and aws_service_principal.
+//! Data sources aws_iam_policy (by ARN, name, path prefix), aws_service_principal and
+//! aws_cloudfront_log_delivery_canonical_user_id.
 
 use crate::support::{obj, s, tags, Harness};
 use meshplan_provider::Value;
@@ -81,4 +82,15 @@ async fn service_principal_names() {
         )
         .await;
     assert_eq!(iso.get("name"), &Value::from("logs.c2s.ic.gov"));
+}
+
+#[tokio::test]
+async fn cloudfront_log_delivery_canonical_user_id() {
+    let h = Harness::new().await;
+    let here = h.data("aws_cloudfront_log_delivery_canonical_user_id", &obj([])).await;
+    assert_eq!(here.get("id"), &Value::from("c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"));
+    let china = h
+        .data("aws_cloudfront_log_delivery_canonical_user_id", &obj([("region", Value::from("cn-northwest-1"))]))
+        .await;
+    assert_eq!(china.get("id"), &Value::from("a52cb28745c0c06e84ec548334e44bfa7fc2a85c54af20cd59e4969344b7af56"));
 }

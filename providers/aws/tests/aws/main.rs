@@ -24,6 +24,7 @@ mod mocks;
 mod network;
 mod s3;
 mod s3_config;
+mod s3_directory;
 mod s3_mocks;
 mod skeleton;
 mod sqs;
