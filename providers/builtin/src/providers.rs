@@ -37,19 +37,8 @@ pub struct RandomProvider;
 pub struct LocalProvider;
 
 /// `cloudinit`: the `cloudinit_config` data source.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CloudinitProvider;
-
-impl Provider for CloudinitProvider {
-    fn name(&self) -> &'static str {
-        "cloudinit"
-    }
-    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
-        Vec::new()
-    }
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(cloudinit::CloudinitConfig)]
-    }
-}
 
 /// `http`: the `http` data source.
 #[derive(Clone, Copy, Debug, Default)]
@@ -140,5 +129,20 @@ impl Provider for HttpProvider {
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(http::Http)]
+    }
+}
+
+impl Provider for CloudinitProvider {
+    fn name(&self) -> &'static str {
+        "cloudinit"
+    }
+    fn resource_types(&self) -> Vec<Arc<dyn ResourceType>> {
+        Vec::new()
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(cloudinit::CloudinitConfig)]
+    }
+    fn default_concurrency(&self) -> usize {
+        UNLIMITED
     }
 }

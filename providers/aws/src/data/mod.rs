@@ -8,9 +8,11 @@ mod eks;
 mod endpoint_service;
 mod identity;
 mod instance_types;
+mod log_delivery;
 mod lookup;
 mod network;
 mod policy_document;
+mod service_principal;
 mod session_context;
 mod ssm;
 mod subnet;
@@ -45,5 +47,8 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(instance_types::InstanceType),
         Arc::new(endpoint_service::VpcEndpointService),
         Arc::new(crate::acmpca::AuthorityData),
+        Arc::new(service_principal::ServicePrincipal),
+        Arc::new(crate::iam::PolicyData),
+        Arc::new(log_delivery::LogDeliveryCanonicalUserId),
     ]
 }

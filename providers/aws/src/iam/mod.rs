@@ -9,12 +9,16 @@ mod instance_profile;
 mod login_profile;
 pub(crate) mod oidc_provider;
 mod policy;
+mod policy_data;
+pub(crate) use policy_data::PolicyData;
 mod principal_attachment;
 pub(crate) mod role;
+mod role_exclusive;
 mod role_policy;
 mod role_policy_attachment;
 mod ssh_key;
 mod user;
+mod user_policy;
 
 use crate::skeleton::Managed;
 use meshplan_provider::ResourceType;
@@ -30,6 +34,7 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(oidc_provider::OidcProvider),
         Arc::new(crate::skeleton::Managed(instance_profile::InstanceProfile)),
         Arc::new(Managed(user::User)),
+        Arc::new(Managed(user_policy::UserPolicy)),
         Arc::new(Managed(PolicyAttachment(Principal::User))),
         Arc::new(Managed(group::Group)),
         Arc::new(Managed(group::GroupMembership)),

@@ -1,12 +1,14 @@
-//! `aws_iam_role`. ID and import ID: the role name.
+//! `aws_iam_role`. ID and import ID: the role name. `inline_policy` / `managed_policy_arns`:
+//! `role_exclusive.rs`.
 
 use super::common::{carries_token, document, iam_tags, sync_tags, tags_map, Taggable, NOT_FOUND};
+use super::role_exclusive;
 use crate::api::{Api, CreateCall, NotFound};
 use crate::error::AwsError;
 use crate::intent;
 use crate::policy_json::keep_equivalent_prior;
 use crate::resource::adopt;
-use crate::resource::{import_via_read, read_after_write};
+use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::skeleton::name_or_prefixed;
 use crate::tags;
 use crate::values::{blank_state, get_i32, get_string, opt_str};
@@ -23,7 +25,7 @@ impl ResourceType for Role {
     }
 
     fn schema(&self) -> Schema {
-        tags::with_tags(
+        tags::with_tags(role_exclusive::add_to(
             Schema::new()
                 .attr("id", Attribute::computed(Type::String))
                 .attr("arn", Attribute::computed(Type::String))
@@ -37,12 +39,13 @@ impl ResourceType for Role {
                 .attr("max_session_duration", Attribute::optional(Type::Number).default(3600i64))
                 .attr("permissions_boundary", Attribute::optional(Type::String))
                 .attr("force_detach_policies", Attribute::optional(Type::Bool).default(false)),
-        )
+        ))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
         let mut planned = tags::plan_tagged(&self.schema(), ctx, req).await?;
         keep_equivalent_prior(&mut planned.state, req.prior, "assume_role_policy");
+        role_exclusive::plan(&mut planned.state, req.config, req.prior);
         Ok(planned)
     }
 
@@ -66,6 +69,7 @@ impl ResourceType for Role {
         s.set("max_session_duration", Value::from(i64::from(role.max_session_duration().unwrap_or(3600))));
         s.set("permissions_boundary", opt_str(role.permissions_boundary().and_then(|b| b.permissions_boundary_arn())));
         tags::set_from_remote(&api, &mut s, tags_map(role.tags()));
+        role_exclusive::read(&api, role.role_name(), &mut s).await?;
         Ok(Some(s))
     }
 
@@ -86,14 +90,21 @@ impl ResourceType for Role {
         // A principal created a moment ago (e.g. an OIDC provider) may not be valid in a trust policy yet.
         let call = CreateCall { settling: &["MalformedPolicyDocument"], conflicts: &["EntityAlreadyExists"] };
         api.create("CreateRole", call, || req.clone().send(), || located(&api, &name, &token)).await?;
-        read_after_write(self, ctx, named(planned, &name)).await
+        let state = named(planned, &name);
+        role_exclusive::apply(&api, &name, None, planned).await.map_err(|e| with_partial(e, &state))?;
+        read_after_write(self, ctx, state).await
     }
 
     async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let name = name_or_prefixed(planned, token);
         match located(&api, &name, token).await? {
-            Some(_) => adopt(self, ctx, named(planned, &name)).await,
+            Some(_) => {
+                // The create's follow-ups, again (idempotent).
+                let state = named(planned, &name);
+                role_exclusive::apply(&api, &name, None, planned).await.map_err(|e| with_partial(e, &state))?;
+                adopt(self, ctx, state).await
+            }
             None => Ok(None),
         }
     }
@@ -136,13 +147,14 @@ impl ResourceType for Role {
             }
         }
         sync_tags(&api, Taggable::Role(name), prior, planned).await?;
+        role_exclusive::apply(&api, name, Some(prior), planned).await?;
         read_after_write(self, ctx, planned.clone()).await
     }
 
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let api = Api::new(ctx)?;
         let name = state.get_str("name").unwrap_or_default();
-        if state.get("force_detach_policies").as_bool() == Some(true) {
+        if state.get("force_detach_policies").as_bool() == Some(true) || role_exclusive::holds_any(state) {
             detach_everything(&api, name).await?;
         }
         api.call("DeleteRole", || api.iam.delete_role().role_name(name).send()).await.or_not_found(NOT_FOUND)?;

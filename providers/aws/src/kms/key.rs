@@ -1,28 +1,18 @@
 //! `aws_kms_key`. ID and import ID: the key ID. Destroying schedules the deletion
 //! (`deletion_window_in_days`, 30 by default); a key pending deletion reads as gone.
 
+use super::{kms_tags, locate_by_tag, remote_tags, schedule_deletion, set_enabled, set_tags, NOT_FOUND};
 use crate::api::{Api, CreateCall};
 use crate::error::AwsError;
 use crate::policy_json::{keep_equivalent_prior, prefer_prior};
 use crate::skeleton::{missing_id, AwsResource, Create, Options, Tagging};
-use crate::values::get_i32;
-use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType, Tag};
+use crate::values::{get_i32, opt_str};
+use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType, OriginType};
 use meshplan_provider::{async_trait, Attribute, Planned, Schema, Type, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub struct Key;
-
-const NOT_FOUND: &[&str] = &["NotFoundException"];
-
-fn kms_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter().filter_map(|(k, v)| Tag::builder().tag_key(k).tag_value(v).build().ok()).collect()
-}
-
-async fn remote_tags(api: &Api<'_>, id: &str) -> Result<BTreeMap<String, String>, AwsError> {
-    let out = api.call("ListResourceTags", || api.kms.list_resource_tags().key_id(id).send()).await?;
-    Ok(out.tags().iter().map(|t| (t.tag_key().to_string(), t.tag_value().to_string())).collect())
-}
 
 async fn set_rotation(api: &Api<'_>, id: &str, planned: &Value) -> Result<(), AwsError> {
     if planned.get("enable_key_rotation").as_bool() == Some(true) {
@@ -38,13 +28,13 @@ async fn set_rotation(api: &Api<'_>, id: &str, planned: &Value) -> Result<(), Aw
     Ok(())
 }
 
-async fn set_enabled(api: &Api<'_>, id: &str, enabled: bool) -> Result<(), AwsError> {
-    if enabled {
-        api.call("EnableKey", || api.kms.enable_key().key_id(id).send()).await?;
-    } else {
-        api.call("DisableKey", || api.kms.disable_key().key_id(id).send()).await?;
+/// The key's origin: a custom key store's (CloudHSM, or external with `xks_key_id`) or KMS's.
+fn origin(p: &Value) -> OriginType {
+    match (p.get_str("custom_key_store_id"), p.get_str("xks_key_id")) {
+        (_, Some(_)) => OriginType::ExternalKeyStore,
+        (Some(_), None) => OriginType::AwsCloudhsm,
+        _ => OriginType::AwsKms,
     }
-    Ok(())
 }
 
 #[async_trait]
@@ -70,6 +60,8 @@ impl AwsResource for Key {
             .attr("enable_key_rotation", Attribute::optional(Type::Bool).default(false))
             .attr("rotation_period_in_days", Attribute::optional_computed(Type::Number))
             .attr("multi_region", Attribute::optional_computed(Type::Bool).force_new())
+            .attr("custom_key_store_id", Attribute::optional(Type::String).force_new())
+            .attr("xks_key_id", Attribute::optional(Type::String).force_new())
     }
 
     fn options(&self) -> Options {
@@ -94,6 +86,9 @@ impl AwsResource for Key {
             .key_spec(KeySpec::from(p.get_str("customer_master_key_spec").unwrap_or("SYMMETRIC_DEFAULT")))
             .set_policy(p.get_str("policy").map(str::to_string))
             .set_multi_region(p.get("multi_region").as_bool())
+            .origin(origin(p))
+            .set_custom_key_store_id(p.get_str("custom_key_store_id").map(str::to_string))
+            .set_xks_key_id(p.get_str("xks_key_id").map(str::to_string))
             .bypass_policy_lockout_safety_check(p.get("bypass_policy_lockout_safety_check").as_bool().unwrap_or(false))
             .set_tags(Some(kms_tags(&req.tags)));
         let created = api
@@ -126,6 +121,8 @@ impl AwsResource for Key {
         s.set("customer_master_key_spec", Value::from(m.key_spec().map(|k| k.as_str()).unwrap_or("SYMMETRIC_DEFAULT")));
         s.set("is_enabled", Value::from(m.enabled()));
         s.set("multi_region", Value::from(m.multi_region().unwrap_or(false)));
+        s.set("custom_key_store_id", opt_str(m.custom_key_store_id()));
+        s.set("xks_key_id", opt_str(m.xks_key_configuration().and_then(|x| x.id())));
         let policy =
             api.call("GetKeyPolicy", || api.kms.get_key_policy().key_id(id).policy_name("default").send()).await?;
         let remote = policy.policy().unwrap_or_default().to_string();
@@ -176,46 +173,15 @@ impl AwsResource for Key {
         removed: &[String],
         changed: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        if !removed.is_empty() {
-            let req = api.kms.untag_resource().key_id(id).set_tag_keys(Some(removed.to_vec()));
-            api.call("UntagResource", || req.clone().send()).await?;
-        }
-        if !changed.is_empty() {
-            let req = api.kms.tag_resource().key_id(id).set_tags(Some(kms_tags(changed)));
-            api.call("TagResource", || req.clone().send()).await?;
-        }
-        Ok(())
+        set_tags(api, id, removed, changed).await
     }
 
     async fn delete(&self, api: &Api<'_>, id: &str, state: &Value, _timeout: Duration) -> Result<(), AwsError> {
-        let req = api
-            .kms
-            .schedule_key_deletion()
-            .key_id(id)
-            .set_pending_window_in_days(get_i32(state, "deletion_window_in_days"));
-        match api.call("ScheduleKeyDeletion", || req.clone().send()).await {
-            // Already scheduled: what a delete asks for.
-            Err(e) if e.code() == Some("KMSInvalidStateException") => Ok(()),
-            other => other.map(|_| ()),
-        }
+        schedule_deletion(api, id, state).await
     }
 
     /// CreateKey takes no client token: the key carrying the intent tag is ours.
     async fn locate(&self, api: &Api<'_>, token: &str, _planned: &Value) -> Result<Option<String>, AwsError> {
-        let mut marker: Option<String> = None;
-        loop {
-            let req = api.kms.list_keys().set_marker(marker.clone());
-            let out = api.call("ListKeys", || req.clone().send()).await?;
-            for key in out.keys().iter().filter_map(|k| k.key_id()) {
-                let tags = remote_tags(api, key).await?;
-                if crate::intent::carries(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), token) {
-                    return Ok(Some(key.to_string()));
-                }
-            }
-            match out.next_marker() {
-                Some(m) if out.truncated() => marker = Some(m.to_string()),
-                _ => return Ok(None),
-            }
-        }
+        locate_by_tag(api, token).await
     }
 }

@@ -72,6 +72,9 @@ impl ResourceType for Bucket {
             Schema::new()
                 .attr("id", Attribute::computed(Type::String))
                 .attr("bucket", Attribute::optional_computed(Type::String).force_new())
+                .attr("bucket_prefix", Attribute::optional_computed(Type::String).force_new())
+                .attr("object_lock_enabled", Attribute::optional_computed(Type::Bool).force_new())
+                .attr("hosted_zone_id", Attribute::computed(Type::String))
                 .attr("force_destroy", Attribute::optional(Type::Bool).default(false))
                 .attr("arn", Attribute::computed(Type::String))
                 .attr("region", Attribute::computed(Type::String))
@@ -84,7 +87,9 @@ impl ResourceType for Bucket {
         tags::plan_tagged(&self.schema(), ctx, req).await
     }
 
-    /// Two calls: HeadBucket (existence, region) and GetBucketTagging.
+    /// Two calls: HeadBucket (existence, region) and GetBucketTagging; a third,
+    /// GetObjectLockConfiguration, unless the state already says object lock is off (it can
+    /// only be turned on at create time here).
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let Some(bucket) = state.get_str("bucket").or(state.get_str("id")) else { return Ok(None) };
@@ -100,6 +105,13 @@ impl ResourceType for Bucket {
         s.set("region", Value::from(region.as_str()));
         s.set("bucket_domain_name", Value::from(format!("{bucket}.s3.amazonaws.com")));
         s.set("bucket_regional_domain_name", Value::from(format!("{bucket}.s3.{region}.amazonaws.com")));
+        s.set("hosted_zone_id", super::zones::website_zone(&region).map(Value::from).unwrap_or(Value::Null));
+        if s.get("object_lock_enabled").as_bool() != Some(false) {
+            s.set("object_lock_enabled", Value::from(object_lock_enabled(&api, bucket).await?));
+        }
+        if s.get("bucket_prefix").is_unknown() {
+            s.set("bucket_prefix", Value::Null);
+        }
         tags::set_from_remote(&api, &mut s, remote);
         Ok(Some(s))
     }
@@ -114,7 +126,13 @@ impl ResourceType for Bucket {
                 .location_constraint(BucketLocationConstraint::from(api.region.as_str()))
                 .build()
         });
-        let req = api.s3.create_bucket().bucket(&bucket).set_create_bucket_configuration(location);
+        let lock = planned.get("object_lock_enabled").as_bool().filter(|on| *on);
+        let req = api
+            .s3
+            .create_bucket()
+            .bucket(&bucket)
+            .set_create_bucket_configuration(location)
+            .set_object_lock_enabled_for_bucket(lock);
         let call = CreateCall { conflicts: &["BucketAlreadyOwnedByYou"], ..Default::default() };
         api.create("CreateBucket", call, || req.clone().send(), || located(&api, &bucket, &token)).await?;
         self.finish(ctx, &api, planned, &bucket, &token).await
@@ -159,9 +177,26 @@ impl ResourceType for Bucket {
     }
 }
 
-/// Configured, or derived from the create's token (so find can look it up).
+/// Configured, `bucket_prefix` + the create's token, or derived from the token alone (so
+/// find can look it up).
 fn bucket_name(planned: &Value, token: &str) -> String {
-    planned.get_str("bucket").map(str::to_string).unwrap_or_else(|| intent::generated_name("meshplan-", token))
+    if let Some(bucket) = planned.get_str("bucket") {
+        return bucket.to_string();
+    }
+    let prefix = planned.get_str("bucket_prefix").unwrap_or("meshplan-");
+    // 26 lowercase characters of the token (no dash), as Terraform's 26-character suffix.
+    format!("{prefix}{}", token.replace('-', ""))
+}
+
+/// Whether object lock is on (S3 answers "not found" for a bucket without it).
+async fn object_lock_enabled(api: &Api<'_>, bucket: &str) -> Result<bool, AwsError> {
+    let req = api.s3.get_object_lock_configuration().bucket(bucket);
+    let out = api
+        .call("GetObjectLockConfiguration", || req.clone().send())
+        .await
+        .or_not_found(&["ObjectLockConfigurationNotFoundError", "NoSuchBucket"])?;
+    let on = out.and_then(|o| o.object_lock_configuration).and_then(|c| c.object_lock_enabled);
+    Ok(on.is_some_and(|e| e.as_str() == "Enabled"))
 }
 
 impl Bucket {

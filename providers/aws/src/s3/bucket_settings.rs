@@ -1,8 +1,9 @@
 //! Per-bucket settings, each its own resource as in Terraform (ID and import ID: the
-//! bucket name): `aws_s3_bucket_policy`, `aws_s3_bucket_public_access_block`,
+//! bucket name; `bucket,owner` for versioning with `expected_bucket_owner`): `aws_s3_bucket_policy`, `aws_s3_bucket_public_access_block`,
 //! `aws_s3_bucket_versioning`, `aws_s3_bucket_ownership_controls`.
 
 use super::bucket::NO_BUCKET;
+use super::doc::{id_of, set_bucket, split};
 use crate::api::{Api, NotFound};
 use crate::policy_json::{keep_equivalent_prior, prefer_prior};
 use crate::resource::{find_by_content, import_via_read, read_after_write};
@@ -176,6 +177,10 @@ impl ResourceType for Versioning {
         Schema::new()
             .attr("id", Attribute::computed(Type::String))
             .attr("bucket", Attribute::required(Type::String).force_new())
+            .attr("expected_bucket_owner", Attribute::optional(Type::String).force_new())
+            // The MFA device's serial and current code, sent with a change of `mfa_delete`;
+            // never read back.
+            .attr("mfa", Attribute::optional(Type::String))
             .block(
                 "versioning_configuration",
                 Block::list(
@@ -189,17 +194,16 @@ impl ResourceType for Versioning {
     }
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
-        let Some(bucket) = bucket_of(state) else { return Ok(None) };
-        let out = api
-            .call("GetBucketVersioning", || api.s3.get_bucket_versioning().bucket(bucket).send())
-            .await
-            .or_not_found(NO_BUCKET)?;
+        let Some(id) = state.get_str("id") else { return Ok(None) };
+        let (bucket, owner) = split(id);
+        let req = api.s3.get_bucket_versioning().bucket(bucket).set_expected_bucket_owner(owner.map(str::to_string));
+        let out = api.call("GetBucketVersioning", || req.clone().send()).await.or_not_found(NO_BUCKET)?;
         let Some(out) = out else { return Ok(None) };
         // A bucket that never had versioning reports no status: the resource is gone.
         let Some(status) = out.status() else { return Ok(None) };
         let mut s = state.clone();
-        s.set("id", Value::from(bucket));
-        s.set("bucket", Value::from(bucket));
+        s.set("id", Value::from(id));
+        set_bucket(&mut s, id);
         s.set(
             "versioning_configuration",
             block_list(Value::object([
@@ -214,7 +218,7 @@ impl ResourceType for Versioning {
     }
     /// A setting is content, put idempotently: ours when it holds the planned value.
     async fn find(&self, ctx: &Ctx, _token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
-        find_by_content(self, ctx, &with_id(planned), |s| {
+        find_by_content(self, ctx, &with_owner_id(planned), |s| {
             one_block(s.get("versioning_configuration")).get("status")
                 == one_block(planned.get("versioning_configuration")).get("status")
         })
@@ -223,42 +227,68 @@ impl ResourceType for Versioning {
     async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let conf = one_block(planned.get("versioning_configuration"));
-        put_versioning(
-            &api,
-            bucket_of(planned).unwrap_or_default(),
-            conf.get_str("status").unwrap_or("Enabled"),
-            conf.get_str("mfa_delete"),
-        )
-        .await?;
-        read_after_write(self, ctx, with_id(planned)).await
+        let target = Target {
+            bucket: bucket_of(planned).unwrap_or_default(),
+            owner: planned.get_str("expected_bucket_owner"),
+            mfa: planned.get_str("mfa"),
+        };
+        put_versioning(&api, &target, conf.get_str("status").unwrap_or("Enabled"), conf.get_str("mfa_delete")).await?;
+        read_after_write(self, ctx, with_owner_id(planned)).await
     }
     /// As in Terraform: versioning cannot be switched off, only suspended.
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let api = Api::new(ctx)?;
-        match put_versioning(&api, bucket_of(state).unwrap_or_default(), "Suspended", None).await {
+        let target = Target {
+            bucket: bucket_of(state).unwrap_or_default(),
+            owner: state.get_str("expected_bucket_owner"),
+            mfa: state.get_str("mfa"),
+        };
+        match put_versioning(&api, &target, "Suspended", None).await {
             Err(e) if e.code().is_some_and(|c| NO_BUCKET.contains(&c)) => Ok(()),
             other => Ok(other?),
         }
     }
+    /// `bucket` or `bucket,expected_bucket_owner`, as in Terraform.
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
-        import_via_read(self, ctx, id, seed(&self.schema(), id)).await
+        let mut seed = seed(&self.schema(), id);
+        set_bucket(&mut seed, id);
+        import_via_read(self, ctx, id, seed).await
     }
+}
+
+/// The ID with `expected_bucket_owner`: `bucket,owner` (else the bucket).
+fn with_owner_id(planned: &Value) -> Value {
+    let mut s = planned.clone();
+    s.set("id", Value::from(id_of(planned)));
+    s
+}
+
+/// Whose versioning a PutBucketVersioning changes, and the MFA it carries.
+struct Target<'a> {
+    bucket: &'a str,
+    owner: Option<&'a str>,
+    /// `SERIAL CODE`: S3 asks for it when `mfa_delete` changes.
+    mfa: Option<&'a str>,
 }
 
 async fn put_versioning(
     api: &Api<'_>,
-    bucket: &str,
+    target: &Target<'_>,
     status: &str,
-    mfa: Option<&str>,
+    mfa_delete: Option<&str>,
 ) -> Result<(), crate::error::AwsError> {
     let conf = VersioningConfiguration::builder()
         .status(BucketVersioningStatus::from(status))
-        .set_mfa_delete(mfa.map(MfaDelete::from))
+        .set_mfa_delete(mfa_delete.map(MfaDelete::from))
         .build();
-    api.call("PutBucketVersioning", || {
-        api.s3.put_bucket_versioning().bucket(bucket).versioning_configuration(conf.clone()).send()
-    })
-    .await?;
+    let req = api
+        .s3
+        .put_bucket_versioning()
+        .bucket(target.bucket)
+        .versioning_configuration(conf)
+        .set_expected_bucket_owner(target.owner.map(str::to_string))
+        .set_mfa(target.mfa.map(str::to_string));
+    api.call("PutBucketVersioning", || req.clone().send()).await?;
     Ok(())
 }
 

@@ -1,10 +1,12 @@
 //! S3 resources.
 
 mod acl;
+mod acl_policy;
 mod analytics;
 mod bucket;
 mod bucket_settings;
 mod cors;
+mod directory_bucket;
 mod doc;
 mod encryption;
 mod flags;
@@ -16,9 +18,11 @@ mod named;
 mod notification;
 mod object;
 mod object_lock;
+mod object_settings;
 mod replication;
 mod tiering;
 mod website;
+mod zones;
 
 use meshplan_provider::ResourceType;
 use std::sync::Arc;
@@ -45,6 +49,7 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(crate::skeleton::Managed(metric::Metric)),
         Arc::new(crate::skeleton::Managed(replication::Replication)),
         Arc::new(crate::skeleton::Managed(tiering::IntelligentTiering)),
+        Arc::new(crate::skeleton::Managed(directory_bucket::DirectoryBucket)),
         Arc::new(crate::skeleton::Managed(analytics::Analytics)),
     ]
 }

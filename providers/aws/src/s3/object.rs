@@ -2,15 +2,18 @@
 //! ID: the key; import ID: `<bucket>/<key>`.
 //!
 //! The planned `etag` is the MD5 of the content, so an object overwritten out of band
-//! (its ETag no longer matches) plans an upload.
+//! (its ETag no longer matches) plans an upload. Encryption, object lock, checksum and ACL
+//! arguments go with the upload (`object_settings.rs`); a change of tags alone is a
+//! PutObjectTagging, anything else a new upload.
 
 use super::bucket::NO_BUCKET;
+use super::object_settings;
 use crate::api::{Api, NotFound};
 use crate::error::AwsError;
 use crate::resource::{find_by_content, import_via_read, read_after_write};
 use crate::values::{blank_state, get_string, map_value, opt_str, string_map};
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::StorageClass;
+use aws_sdk_s3::types::{ChecksumMode, StorageClass};
 use base64::Engine;
 use md5::{Digest, Md5};
 use meshplan_provider::{
@@ -48,7 +51,7 @@ impl ResourceType for Object {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new()
+        let schema = Schema::new()
             .attr("id", Attribute::computed(Type::String))
             .attr("bucket", Attribute::required(Type::String).force_new())
             .attr("key", Attribute::required(Type::String).force_new())
@@ -66,6 +69,9 @@ impl ResourceType for Object {
             .attr("website_redirect", Attribute::optional(Type::String))
             .attr("storage_class", Attribute::optional_computed(Type::String))
             .attr("metadata", Attribute::optional(Type::map(Type::String)))
+            .attr("source_hash", Attribute::optional(Type::String))
+            .attr("force_destroy", Attribute::optional(Type::Bool).default(false));
+        object_settings::add_to(schema)
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
@@ -81,7 +87,9 @@ impl ResourceType for Object {
             }
             .into());
         }
-        let mut planned = plan_with_schema(&self.schema(), req);
+        let clients = ctx.client::<crate::AwsClients>()?;
+        let mut planned = crate::tags::plan(clients, plan_with_schema(&self.schema(), req));
+        object_settings::plan_tags(clients, &mut planned.state);
         if req.config.get("etag").is_null() && planned.state.is_wholly_known() {
             let bytes = body(&planned.state).map_err(|e| ProviderError::new(format!("{}: {e}", ctx.address)))?;
             if let Some(bytes) = bytes {
@@ -98,10 +106,14 @@ impl ResourceType for Object {
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let (Some(bucket), Some(key)) = (state.get_str("bucket"), state.get_str("key")) else { return Ok(None) };
-        let head = api
-            .call("HeadObject", || api.s3.head_object().bucket(bucket).key(key).send())
-            .await
-            .or_not_found(&["NotFound", "NoSuchKey", "NoSuchBucket"])?;
+        // Checksums are returned only when asked for (and exist only when one was sent).
+        let checksums = state.get_str("checksum_algorithm").map(|_| ChecksumMode::Enabled);
+        let req = api.s3.head_object().bucket(bucket).key(key).set_checksum_mode(checksums);
+        let head = api.call("HeadObject", || req.clone().send()).await.or_not_found(&[
+            "NotFound",
+            "NoSuchKey",
+            "NoSuchBucket",
+        ])?;
         let Some(h) = head else { return Ok(None) };
         let mut s = state.clone();
         s.set("id", Value::from(key));
@@ -125,6 +137,7 @@ impl ResourceType for Object {
                 map_value(metadata.into_iter().flatten())
             },
         );
+        object_settings::read(&api, &mut s, &h).await?;
         Ok(Some(s))
     }
 
@@ -141,14 +154,21 @@ impl ResourceType for Object {
             .await
     }
 
-    async fn update(&self, ctx: &Ctx, _prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
-        put(ctx, planned).await?;
+    async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
+        if object_settings::only_tags_changed(prior, planned) {
+            object_settings::put_tags(&Api::new(ctx)?, planned).await?;
+        } else {
+            put(ctx, planned).await?;
+        }
         read_after_write(self, ctx, planned.clone()).await
     }
 
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let api = Api::new(ctx)?;
         let (bucket, key) = (state.get_str("bucket").unwrap_or_default(), state.get_str("key").unwrap_or_default());
+        if state.get("force_destroy").as_bool() == Some(true) {
+            return object_settings::delete_all_versions(&api, bucket, key).await.map_err(Into::into);
+        }
         api.call("DeleteObject", || api.s3.delete_object().bucket(bucket).key(key).send())
             .await
             .or_not_found(NO_BUCKET)?;
@@ -177,10 +197,11 @@ impl ResourceType for Object {
 async fn put(ctx: &Ctx, planned: &Value) -> Result<(), ProviderError> {
     let api = Api::new(ctx)?;
     let bytes = body(planned).map_err(|e| api.invalid("source", e))?.unwrap_or_default();
+    let settings = object_settings::Upload::of(&api, planned)?;
     // The request holds a body stream, so it is rebuilt for each attempt.
     api.call("PutObject", || {
-        api.s3
-            .put_object()
+        settings
+            .apply(api.s3.put_object())
             .bucket(planned.get_str("bucket").unwrap_or_default())
             .key(planned.get_str("key").unwrap_or_default())
             .set_content_type(get_string(planned, "content_type"))

@@ -1,4 +1,4 @@
-//! SQS: queues and their access policies.
+//! SQS: queues, their access policies and their redrive (dead-letter) policies.
 
 mod queue;
 mod queue_policy;
@@ -12,7 +12,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
-    vec![Arc::new(Managed(queue::Queue)), Arc::new(Managed(queue_policy::QueuePolicy))]
+    vec![
+        Arc::new(Managed(queue::Queue)),
+        Arc::new(Managed(queue_policy::policy())),
+        Arc::new(Managed(queue_policy::redrive_policy())),
+        Arc::new(Managed(queue_policy::redrive_allow_policy())),
+    ]
 }
 
 /// SQS's codes for "no such queue" (JSON protocol, then the query protocol's).

@@ -60,7 +60,8 @@ async fn role_lifecycle_with_semantic_policy_compare() {
     let imported = h.import("aws_iam_role", "EKS-Cluster-Role").await;
     assert_eq!(imported.get("tags"), &tags([("team", "mesh")]));
     assert!(crate::support::s(&imported, "assume_role_policy").contains("ec2.amazonaws.com"));
-    assert_eq!(h.refresh_calls("aws_iam_role", &role2).await.values().sum::<u64>(), 1);
+    // GetRole, and the inline and attached policy lists (inline_policy / managed_policy_arns).
+    assert_eq!(h.refresh_calls("aws_iam_role", &role2).await.values().sum::<u64>(), 3);
 
     // Inline policy.
     let inline = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
@@ -214,4 +215,87 @@ async fn role_and_policy_names_from_a_prefix() {
     h.delete("aws_iam_policy", &policy).await;
     h.delete("aws_iam_policy", &p2).await;
     h.delete("aws_iam_role", &role).await;
+}
+
+/// `inline_policy` and `managed_policy_arns`: configured, the role's policies become exactly
+/// that set; left out, they are only read (policies attached by their own resources stay).
+#[tokio::test]
+async fn role_inline_and_managed_policies_exclusive() {
+    let h = Harness::new().await;
+    let trust = trust_policy(&h, "eks.amazonaws.com").await;
+    let doc = |action: &str| {
+        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#)
+    };
+    let inline = |items: &[(&str, String)]| {
+        Value::List(
+            items.iter().map(|(n, p)| obj([("name", Value::from(*n)), ("policy", Value::from(p.as_str()))])).collect(),
+        )
+    };
+    let cluster = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy";
+    let vpc = "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController";
+    let cfg = |inline_policy: Value, arns: &[&str]| {
+        obj([
+            ("name", Value::from("exclusive")),
+            ("assume_role_policy", Value::from(trust.as_str())),
+            ("inline_policy", inline_policy),
+            ("managed_policy_arns", list(arns)),
+        ])
+    };
+    let (planned, role) = h
+        .create_with_token(
+            "aws_iam_role",
+            &cfg(inline(&[("logs", doc("logs:CreateLogGroup"))]), &[cluster]),
+            "mp-0000000000000000000000e1",
+        )
+        .await;
+    assert_eq!(role.get("inline_policy"), &inline(&[("logs", doc("logs:CreateLogGroup"))]));
+    assert_eq!(role.get("managed_policy_arns"), &list(&[cluster]));
+    h.assert_no_changes("aws_iam_role", &role, &cfg(inline(&[("logs", doc("logs:CreateLogGroup"))]), &[cluster])).await;
+    // The same document with its action as a list: no change.
+    let same = doc("logs:CreateLogGroup").replace(r#""logs:CreateLogGroup""#, r#"["logs:CreateLogGroup"]"#);
+    h.assert_no_changes("aws_iam_role", &role, &cfg(inline(&[("logs", same)]), &[cluster])).await;
+    let found = h.find("aws_iam_role", "mp-0000000000000000000000e1", &planned).await.expect("found");
+    assert_eq!(found.get("managed_policy_arns"), &list(&[cluster]));
+
+    // Out-of-band additions are removed; the configured set is restored.
+    let iam = &h.clients().iam;
+    iam.put_role_policy()
+        .role_name("exclusive")
+        .policy_name("extra")
+        .policy_document(doc("s3:*"))
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy().role_name("exclusive").policy_arn(vpc).send().await.unwrap();
+    let drifted = h.read("aws_iam_role", &role).await.unwrap();
+    assert_eq!(drifted.get("inline_policy").as_list().map(|l| l.len()), Some(2), "{drifted}");
+    let role2 =
+        h.update("aws_iam_role", &drifted, &cfg(inline(&[("ecr", doc("ecr:GetAuthorizationToken"))]), &[vpc])).await;
+    assert_eq!(role2.get("inline_policy"), &inline(&[("ecr", doc("ecr:GetAuthorizationToken"))]));
+    assert_eq!(role2.get("managed_policy_arns"), &list(&[vpc]));
+    let names = iam.list_role_policies().role_name("exclusive").send().await.unwrap();
+    assert_eq!(names.policy_names(), ["ecr".to_string()]);
+
+    // Left out: only read; an attachment made by its own resource is not removed.
+    let unmanaged = obj([("name", Value::from("exclusive")), ("assume_role_policy", Value::from(trust.as_str()))]);
+    h.assert_no_changes("aws_iam_role", &role2, &unmanaged).await;
+    // `inline_policy {}` and `managed_policy_arns = []`: remove them all.
+    let role3 = h.update("aws_iam_role", &role2, &cfg(Value::List(vec![obj([])]), &[])).await;
+    assert!(iam.list_role_policies().role_name("exclusive").send().await.unwrap().policy_names().is_empty());
+    assert!(iam
+        .list_attached_role_policies()
+        .role_name("exclusive")
+        .send()
+        .await
+        .unwrap()
+        .attached_policies()
+        .is_empty());
+    h.assert_no_changes("aws_iam_role", &role3, &cfg(Value::List(vec![obj([])]), &[])).await;
+
+    let imported = h.import("aws_iam_role", "exclusive").await;
+    assert_eq!(imported.get("managed_policy_arns"), &list(&[]));
+    // A role holding policies it manages is emptied, then deleted.
+    let role4 = h.update("aws_iam_role", &role3, &cfg(inline(&[("logs", doc("logs:*"))]), &[cluster])).await;
+    h.delete_and_confirm_gone("aws_iam_role", &role4).await;
+    h.delete("aws_iam_role", &role4).await;
 }

@@ -258,3 +258,42 @@ impl TapSet for Value {
         self
     }
 }
+
+#[tokio::test]
+async fn user_inline_policy() {
+    let h = Harness::new().await;
+    let user = h.create("aws_iam_user", &obj([("name", Value::from("carol"))])).await;
+    let doc = |action: &str| {
+        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#)
+    };
+    let cfg = |action: &str| {
+        obj([
+            ("user", Value::from("carol")),
+            ("name_prefix", Value::from("read-")),
+            ("policy", Value::from(doc(action))),
+        ])
+    };
+    let (planned, p) = h.create_with_token("aws_iam_user_policy", &cfg("s3:GetObject"), TOKEN).await;
+    assert_eq!(s(&p, "id"), "carol:read-mp00000000000000000000beef");
+    assert_eq!(s(&p, "name"), "read-mp00000000000000000000beef");
+    h.assert_no_changes("aws_iam_user_policy", &p, &cfg("s3:GetObject")).await;
+    // The same document with its action as a list: no change.
+    let same = obj([
+        ("user", Value::from("carol")),
+        ("name_prefix", Value::from("read-")),
+        ("policy", Value::from(doc("s3:GetObject").replace(r#""s3:GetObject""#, r#"["s3:GetObject"]"#))),
+    ]);
+    h.assert_no_changes("aws_iam_user_policy", &p, &same).await;
+    assert_eq!(h.find("aws_iam_user_policy", TOKEN, &planned).await.map(|f| s(&f, "id")), Some(s(&p, "id")));
+    let p2 = h.update("aws_iam_user_policy", &p, &cfg("s3:PutObject")).await;
+    assert!(s(&p2, "policy").contains("s3:PutObject"));
+    let mut moved = cfg("s3:PutObject");
+    moved.set("user", Value::from("dave"));
+    h.assert_replaces("aws_iam_user_policy", &p2, &moved, "user").await;
+    let imported = h.import("aws_iam_user_policy", &s(&p2, "id")).await;
+    assert_eq!(imported.get("user"), &Value::from("carol"));
+    assert!(s(&imported, "policy").contains("s3:PutObject"));
+    h.delete_and_confirm_gone("aws_iam_user_policy", &p2).await;
+    h.delete("aws_iam_user_policy", &p2).await;
+    h.delete("aws_iam_user", &user).await;
+}

@@ -57,7 +57,8 @@ async fn bucket_and_objects() {
     h.assert_replaces("aws_s3_object", &o, &moved, "key").await;
     let imported = h.import("aws_s3_object", &format!("oidc-discovery/{key}")).await;
     assert_eq!(imported.get("etag"), o.get("etag"));
-    assert_eq!(h.refresh_calls("aws_s3_object", &o).await.values().sum::<u64>(), 1);
+    // HeadObject and GetObjectTagging (tags, default_tags).
+    assert_eq!(h.refresh_calls("aws_s3_object", &o).await.values().sum::<u64>(), 2);
 
     // An object from a local file.
     let dir = std::env::temp_dir().join(format!("meshplan-aws-test-{}", std::process::id()));
@@ -306,4 +307,163 @@ async fn bucket_canned_acl() {
     h.delete("aws_s3_bucket_acl", &a2).await;
     h.delete("aws_s3_bucket", &b).await;
     assert!(h.read("aws_s3_bucket_acl", &a2).await.is_none());
+}
+
+/// `bucket_prefix` (+ the create's token), `object_lock_enabled` (set at create, read back,
+/// replaces) and the region's website `hosted_zone_id`.
+#[tokio::test]
+async fn bucket_prefix_object_lock_and_hosted_zone() {
+    let h = Harness::new().await;
+    let token = "mp-0000000000000000000000b7";
+    let cfg = |lock: bool| {
+        obj([
+            ("bucket_prefix", Value::from("audit-")),
+            ("object_lock_enabled", Value::from(lock)),
+            ("force_destroy", Value::from(true)),
+        ])
+    };
+    let (planned, b) = h.create_with_token("aws_s3_bucket", &cfg(true), token).await;
+    assert_eq!(s(&b, "bucket"), "audit-mp0000000000000000000000b7");
+    assert_eq!(b.get("bucket_prefix"), &Value::from("audit-"));
+    assert_eq!(b.get("object_lock_enabled"), &Value::from(true));
+    assert_eq!(b.get("hosted_zone_id"), &Value::from("Z3AQBSTGFYJSTF"));
+    h.assert_no_changes("aws_s3_bucket", &b, &cfg(true)).await;
+    assert_eq!(h.find("aws_s3_bucket", token, &planned).await.map(|f| s(&f, "id")), Some(s(&b, "id")));
+    h.assert_replaces("aws_s3_bucket", &b, &cfg(false), "object_lock_enabled").await;
+    let imported = h.import("aws_s3_bucket", &s(&b, "id")).await;
+    assert_eq!(imported.get("object_lock_enabled"), &Value::from(true));
+    assert_eq!(imported.get("bucket_prefix"), &Value::Null);
+    h.delete_and_confirm_gone("aws_s3_bucket", &b).await;
+
+    // Unset: no object lock, read once and then no longer asked on refresh.
+    let plain = h.create("aws_s3_bucket", &obj([("bucket", Value::from("plain-bucket"))])).await;
+    assert_eq!(plain.get("object_lock_enabled"), &Value::from(false));
+    assert_eq!(h.refresh_calls("aws_s3_bucket", &plain).await.values().sum::<u64>(), 2);
+    h.assert_no_changes("aws_s3_bucket", &plain, &obj([("bucket", Value::from("plain-bucket"))])).await;
+    h.delete("aws_s3_bucket", &plain).await;
+    h.delete("aws_s3_bucket", &plain).await;
+
+    // Another region, another zone.
+    let west = h.alias("eu-west-1").await;
+    let rt = h.resource("aws_s3_bucket");
+    let ctx = meshplan_provider::Ctx::new(west, "aws_s3_bucket.eu");
+    let config = crate::support::complete(&rt.schema(), &obj([("bucket", Value::from("eu-bucket"))]));
+    let planned = rt.plan(&ctx, PlanRequest { prior: None, config: &config }).await.unwrap().state;
+    let eu = rt.create(&ctx, &planned).await.unwrap();
+    assert_eq!(eu.get("hosted_zone_id"), &Value::from("Z1BKCTXD74EZPE"));
+    rt.delete(&ctx, &eu).await.unwrap();
+}
+
+/// `access_control_policy`: the owner and explicit grants reach S3 and are read back (with
+/// S3's display names) in the configured order.
+#[tokio::test]
+async fn bucket_acl_access_control_policy() {
+    let h = Harness::new().await;
+    let b = h.create("aws_s3_bucket", &obj([("bucket", Value::from("acp-bucket"))])).await;
+    // The bucket's own ACL owner (moto's differs from its ListBuckets owner).
+    let current = h.clients().s3.get_bucket_acl().bucket("acp-bucket").send().await.unwrap();
+    let owner = current.owner().and_then(|o| o.id()).expect("owner").to_string();
+    let grant = |kind: &str, who: (&str, &str), permission: &str| {
+        obj([
+            ("permission", Value::from(permission)),
+            ("grantee", Value::List(vec![obj([("type", Value::from(kind)), (who.0, Value::from(who.1))])])),
+        ])
+    };
+    let cfg = |read_by_log_delivery: bool| {
+        let mut grants = vec![grant("CanonicalUser", ("id", owner.as_str()), "FULL_CONTROL")];
+        if read_by_log_delivery {
+            grants.push(grant("Group", ("uri", "http://acs.amazonaws.com/groups/s3/LogDelivery"), "READ_ACP"));
+        }
+        obj([
+            ("bucket", b.get("id").clone()),
+            (
+                "access_control_policy",
+                Value::List(vec![obj([
+                    ("grant", Value::List(grants)),
+                    ("owner", Value::List(vec![obj([("id", Value::from(owner.as_str()))])])),
+                ])]),
+            ),
+        ])
+    };
+    let a = h.create("aws_s3_bucket_acl", &cfg(true)).await;
+    assert_eq!(s(&a, "id"), "acp-bucket");
+    let acp = &a.get("access_control_policy").as_list().unwrap()[0];
+    assert_eq!(acp.get("grant").as_list().map(|g| g.len()), Some(2), "{a}");
+    let remote = h.clients().s3.get_bucket_acl().bucket("acp-bucket").send().await.unwrap();
+    assert!(
+        remote.grants().iter().any(|g| g.grantee().and_then(|x| x.uri()).is_some_and(|u| u.ends_with("/LogDelivery"))),
+        "{remote:?}"
+    );
+    h.assert_no_changes("aws_s3_bucket_acl", &a, &cfg(true)).await;
+    let a2 = h.update("aws_s3_bucket_acl", &a, &cfg(false)).await;
+    let acp = &a2.get("access_control_policy").as_list().unwrap()[0];
+    assert_eq!(acp.get("grant").as_list().map(|g| g.len()), Some(1), "{a2}");
+    h.assert_no_changes("aws_s3_bucket_acl", &a2, &cfg(false)).await;
+    // `bucket,owner` (not a canned ACL name) is the expected owner in an import ID.
+    let imported = h.import("aws_s3_bucket_acl", "acp-bucket,123456789012").await;
+    assert_eq!(imported.get("expected_bucket_owner"), &Value::from("123456789012"));
+    h.delete("aws_s3_bucket_acl", &a2).await;
+    h.delete("aws_s3_bucket", &b).await;
+    assert!(h.read("aws_s3_bucket_acl", &a2).await.is_none());
+}
+
+/// aws_s3_object's tags (a change of tags alone is no new upload), `override_provider`'s
+/// default tags, encryption, checksum, object lock and `force_destroy`.
+#[tokio::test]
+async fn object_tags_encryption_checksum_and_lock() {
+    let h = Harness::with_config(|c| c.set("default_tags", obj([("tags", tags([("team", "mesh")]))]))).await;
+    let bucket = obj([("bucket", Value::from("locked-objects")), ("object_lock_enabled", Value::from(true))]);
+    let b = h.create("aws_s3_bucket", &bucket).await;
+    let cfg = |env: &str| {
+        obj([
+            ("bucket", Value::from("locked-objects")),
+            ("key", Value::from("report.json")),
+            ("content", Value::from(r#"{"ok":true}"#)),
+            ("tags", tags([("env", env)])),
+            ("server_side_encryption", Value::from("AES256")),
+            ("checksum_algorithm", Value::from("SHA256")),
+            ("object_lock_mode", Value::from("GOVERNANCE")),
+            ("object_lock_retain_until_date", Value::from("2035-01-01T00:00:00Z")),
+            ("object_lock_legal_hold_status", Value::from("OFF")),
+            ("acl", Value::from("private")),
+            ("source_hash", Value::from("v1")),
+            ("force_destroy", Value::from(true)),
+        ])
+    };
+    let o = h.create("aws_s3_object", &cfg("dev")).await;
+    assert_eq!(o.get("tags"), &tags([("env", "dev")]));
+    assert_eq!(o.get("tags_all"), &tags([("env", "dev"), ("team", "mesh")]));
+    assert_eq!(o.get("server_side_encryption"), &Value::from("AES256"));
+    assert!(!s(&o, "checksum_sha256").is_empty(), "{o}");
+    assert_eq!(o.get("object_lock_mode"), &Value::from("GOVERNANCE"));
+    assert_eq!(o.get("object_lock_retain_until_date"), &Value::from("2035-01-01T00:00:00Z"));
+    assert_eq!(o.get("acl"), &Value::from("private"));
+    h.assert_no_changes("aws_s3_object", &o, &cfg("dev")).await;
+    assert_eq!(h.refresh_calls("aws_s3_object", &o).await.values().sum::<u64>(), 2, "HeadObject, GetObjectTagging");
+
+    // Tags alone: PutObjectTagging, the same version.
+    let o2 = h.update("aws_s3_object", &o, &cfg("prod")).await;
+    assert_eq!(o2.get("tags"), &tags([("env", "prod")]));
+    assert_eq!(o2.get("version_id"), o.get("version_id"), "no new upload");
+    // Another source_hash: a new upload.
+    let mut rehash = cfg("prod");
+    rehash.set("source_hash", Value::from("v2"));
+    let o3 = h.update("aws_s3_object", &o2, &rehash).await;
+    assert_ne!(o3.get("version_id"), o2.get("version_id"), "a new upload");
+    // override_provider: no default tags on this object.
+    let mut own_only = rehash.clone();
+    own_only.set(
+        "override_provider",
+        Value::List(vec![obj([("default_tags", Value::List(vec![obj([("tags", obj([]))])]))])]),
+    );
+    let o4 = h.update("aws_s3_object", &o3, &own_only).await;
+    assert_eq!(o4.get("tags_all"), &tags([("env", "prod")]));
+    h.assert_no_changes("aws_s3_object", &o4, &own_only).await;
+
+    // force_destroy removes every version, past the governance lock.
+    h.delete("aws_s3_object", &o4).await;
+    let versions = h.clients().s3.list_object_versions().bucket("locked-objects").send().await.unwrap();
+    assert!(versions.versions().is_empty(), "{versions:?}");
+    h.delete("aws_s3_object", &o4).await;
+    h.delete("aws_s3_bucket", &b).await;
 }

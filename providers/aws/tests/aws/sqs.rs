@@ -89,3 +89,36 @@ async fn queue_and_policy_lifecycle() {
     assert_eq!(f.get("content_based_deduplication"), &Value::from(true));
     h.delete("aws_sqs_queue", &f).await;
 }
+
+/// aws_sqs_queue_redrive_policy owns one queue attribute; the queue's own optional+computed
+/// attribute follows quietly. (moto does not keep RedriveAllowPolicy: `sqs_mocks` covers
+/// aws_sqs_queue_redrive_allow_policy.)
+#[tokio::test]
+async fn redrive_policies_lifecycle() {
+    let h = Harness::new().await;
+    let dlq = h.create("aws_sqs_queue", &obj([("name", Value::from("orders-dlq"))])).await;
+    let src = h.create("aws_sqs_queue", &obj([("name", Value::from("orders"))])).await;
+    let (dlq_url, src_url, dlq_arn) = (s(&dlq, "id"), s(&src, "id"), s(&dlq, "arn"));
+
+    let redrive = |count: i64| format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":{count}}}"#);
+    let rcfg = |doc: String| obj([("queue_url", Value::from(src_url.as_str())), ("redrive_policy", Value::from(doc))]);
+    let (planned, r) = h.create_with_token("aws_sqs_queue_redrive_policy", &rcfg(redrive(4)), TOKEN).await;
+    assert_eq!(s(&r, "id"), src_url);
+    h.assert_no_changes("aws_sqs_queue_redrive_policy", &r, &rcfg(redrive(4))).await;
+    // The same document with its keys the other way round and spaces: no change.
+    let reordered = format!(r#"{{ "maxReceiveCount": 4, "deadLetterTargetArn": "{dlq_arn}" }}"#);
+    h.assert_no_changes("aws_sqs_queue_redrive_policy", &r, &rcfg(reordered)).await;
+    h.assert_no_changes("aws_sqs_queue", &src, &obj([("name", Value::from("orders"))])).await;
+    let found = h.find("aws_sqs_queue_redrive_policy", TOKEN, &planned).await;
+    assert_eq!(found.map(|f| s(&f, "id")), Some(src_url.clone()));
+    let r2 = h.update("aws_sqs_queue_redrive_policy", &r, &rcfg(redrive(7))).await;
+    let remote = h.read("aws_sqs_queue", &src).await.expect("queue");
+    assert!(s(&remote, "redrive_policy").contains('7'), "{remote}");
+    let other = obj([("queue_url", Value::from(dlq_url.as_str())), ("redrive_policy", Value::from(redrive(7)))]);
+    h.assert_replaces("aws_sqs_queue_redrive_policy", &r2, &other, "queue_url").await;
+    let imported = h.import("aws_sqs_queue_redrive_policy", &src_url).await;
+    assert!(s(&imported, "redrive_policy").contains(&dlq_arn), "{imported}");
+
+    h.delete_and_confirm_gone("aws_sqs_queue_redrive_policy", &r2).await;
+    h.delete("aws_sqs_queue_redrive_policy", &r2).await;
+}
