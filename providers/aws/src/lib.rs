@@ -30,6 +30,7 @@ mod retry;
 mod s3;
 mod skeleton;
 mod sqs;
+mod subnet_groups;
 mod tags;
 mod timed;
 mod values;
@@ -39,6 +40,8 @@ pub use call_counter::CallCounter;
 pub use clients::AwsClients;
 pub use error::AwsError;
 pub use provider_config::Settings;
+/// The services the `endpoints` block names (tests point them all at one emulator).
+pub use provider_config::SERVICES as ENDPOINT_SERVICES;
 pub use retry::RetryPolicy;
 
 use meshplan_provider::{async_trait, Client, DataSource, Provider, ProviderError, ResourceType, Schema, Value};
@@ -70,6 +73,7 @@ impl Provider for AwsProvider {
         all.extend(acmpca::resource_types());
         all.extend(sqs::resource_types());
         all.extend(events::resource_types());
+        all.extend(subnet_groups::resource_types());
         all
     }
 

@@ -1,0 +1,243 @@
+//! What moto lacks for the services added in issue 14, replayed with aws-smithy-mocks:
+//! ModifyDBSubnetGroup (moto's loses the group), ModifyCacheSubnetGroup,
+//! DeleteCacheSubnetGroup and ModifyClusterSubnetGroup. Clients are built
+//! by hand (`mocked!`), so the SDK crates need no `test-util` feature.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
+use meshplan_provider::{Ctx, PlanRequest, Provider, ResourceType, Value};
+use meshplan_provider_aws::{AwsClients, AwsProvider, RetryPolicy, Settings};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::support::{complete, obj};
+
+fn sdk() -> SdkConfig {
+    SdkConfig::builder()
+        .region(Region::new("us-east-1"))
+        .behavior_version(BehaviorVersion::latest())
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::from_keys("AKID", "secret", None)))
+        .endpoint_url("http://127.0.0.1:9")
+        .build()
+}
+
+fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
+    rules.iter().fold(MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny), |i, r| i.with_rule(r))
+}
+
+/// A client of `$krate` answering only `rules`.
+macro_rules! mocked {
+    ($krate:ident, $rules:expr) => {
+        $krate::Client::from_conf(
+            $krate::config::Builder::from(&sdk())
+                .http_client(create_mock_http_client())
+                .interceptor(interceptor($rules))
+                .build(),
+        )
+    };
+}
+
+/// A context whose clients point nowhere but those `adjust` replaces with mocked ones.
+pub(crate) fn ctx(address: &str, adjust: impl FnOnce(&mut AwsClients)) -> Ctx {
+    let mut clients = AwsClients::from_sdk_config(&sdk(), &Settings::default());
+    clients.poll_interval = Duration::from_millis(5);
+    clients.retry = RetryPolicy {
+        max_retries: 3,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+        consistency_budget: Duration::from_secs(1),
+    };
+    adjust(&mut clients);
+    Ctx::new(Arc::new(clients), address)
+}
+
+pub(crate) fn resource(name: &str) -> Arc<dyn ResourceType> {
+    AwsProvider.resource_types().into_iter().find(|r| r.type_name() == name).unwrap()
+}
+
+pub(crate) async fn plan(rt: &Arc<dyn ResourceType>, ctx: &Ctx, prior: Option<&Value>, config: &Value) -> Value {
+    let config = complete(&rt.schema(), config);
+    rt.plan(ctx, PlanRequest { prior, config: &config }).await.unwrap().state
+}
+
+mod elasticache {
+    use super::*;
+    use aws_sdk_elasticache::error::ErrorMetadata;
+    use aws_sdk_elasticache::operation::delete_cache_subnet_group::{
+        DeleteCacheSubnetGroupError, DeleteCacheSubnetGroupOutput,
+    };
+    use aws_sdk_elasticache::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsOutput;
+    use aws_sdk_elasticache::operation::list_tags_for_resource::ListTagsForResourceOutput;
+    use aws_sdk_elasticache::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupOutput;
+    use aws_sdk_elasticache::types::error::CacheSubnetGroupNotFoundFault;
+    use aws_sdk_elasticache::types::{CacheSubnetGroup, Subnet};
+    use aws_sdk_elasticache::Client;
+
+    fn group(description: &str, subnets: &[&str]) -> DescribeCacheSubnetGroupsOutput {
+        let mut g = CacheSubnetGroup::builder()
+            .cache_subnet_group_name("cache")
+            .cache_subnet_group_description(description)
+            .vpc_id("vpc-1")
+            .arn("arn:aws:elasticache:us-east-1:123456789012:subnetgroup:cache");
+        for id in subnets {
+            g = g.subnets(Subnet::builder().subnet_identifier(*id).build());
+        }
+        DescribeCacheSubnetGroupsOutput::builder().cache_subnet_groups(g.build()).build()
+    }
+
+    #[tokio::test]
+    async fn cache_subnet_group_modify_and_delete() {
+        let describe = mock!(Client::describe_cache_subnet_groups)
+            .sequence()
+            .output(|| group("Managed by Terraform", &["subnet-1"]))
+            .output(|| group("cache subnets", &["subnet-1", "subnet-2"]))
+            .repeatedly()
+            .build();
+        let tags = mock!(Client::list_tags_for_resource).then_output(|| ListTagsForResourceOutput::builder().build());
+        let modify = mock!(Client::modify_cache_subnet_group)
+            .match_requests(|r| {
+                r.cache_subnet_group_name() == Some("cache")
+                    && r.cache_subnet_group_description() == Some("cache subnets")
+                    && r.subnet_ids().len() == 2
+            })
+            .then_output(|| ModifyCacheSubnetGroupOutput::builder().build());
+        let delete = mock!(Client::delete_cache_subnet_group)
+            .match_requests(|r| r.cache_subnet_group_name() == Some("cache"))
+            .sequence()
+            .output(|| DeleteCacheSubnetGroupOutput::builder().build())
+            .error(|| {
+                DeleteCacheSubnetGroupError::CacheSubnetGroupNotFoundFault(
+                    CacheSubnetGroupNotFoundFault::builder()
+                        .meta(ErrorMetadata::builder().code("CacheSubnetGroupNotFoundFault").build())
+                        .build(),
+                )
+            })
+            .build();
+        let client = mocked!(aws_sdk_elasticache, &[&describe, &tags, &modify, &delete]);
+        let ctx = ctx("aws_elasticache_subnet_group.c", |c| c.elasticache = client);
+        let rt = resource("aws_elasticache_subnet_group");
+        let prior = rt.import(&ctx, "cache").await.unwrap();
+        assert_eq!(prior.get("description"), &Value::from("Managed by Terraform"));
+        let cfg = obj([
+            ("name", Value::from("cache")),
+            ("description", Value::from("cache subnets")),
+            ("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-2")])),
+        ]);
+        let planned = plan(&rt, &ctx, Some(&prior), &cfg).await;
+        let updated = rt.update(&ctx, &prior, &planned).await.unwrap();
+        assert_eq!(modify.num_calls(), 1);
+        assert_eq!(updated.get("description"), &Value::from("cache subnets"));
+        rt.delete(&ctx, &updated).await.unwrap();
+        rt.delete(&ctx, &updated).await.expect("a second delete is harmless");
+        assert_eq!(delete.num_calls(), 2);
+    }
+}
+
+mod redshift {
+    use super::*;
+    use aws_sdk_redshift::operation::describe_cluster_subnet_groups::DescribeClusterSubnetGroupsOutput;
+    use aws_sdk_redshift::operation::modify_cluster_subnet_group::ModifyClusterSubnetGroupOutput;
+    use aws_sdk_redshift::types::{ClusterSubnetGroup, Subnet};
+    use aws_sdk_redshift::Client;
+    use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput;
+
+    fn group(description: &str) -> DescribeClusterSubnetGroupsOutput {
+        let g = ClusterSubnetGroup::builder()
+            .cluster_subnet_group_name("warehouse")
+            .description(description)
+            .vpc_id("vpc-1")
+            .subnets(Subnet::builder().subnet_identifier("subnet-1").build())
+            .build();
+        DescribeClusterSubnetGroupsOutput::builder().cluster_subnet_groups(g).build()
+    }
+
+    #[tokio::test]
+    async fn cluster_subnet_group_modify() {
+        let describe = mock!(Client::describe_cluster_subnet_groups)
+            .sequence()
+            .output(|| group("old"))
+            .output(|| group("new"))
+            .repeatedly()
+            .build();
+        let modify = mock!(Client::modify_cluster_subnet_group)
+            .match_requests(|r| r.cluster_subnet_group_name() == Some("warehouse") && r.description() == Some("new"))
+            .then_output(|| ModifyClusterSubnetGroupOutput::builder().build());
+        let whoami = mock!(aws_sdk_sts::Client::get_caller_identity)
+            .then_output(|| GetCallerIdentityOutput::builder().account("123456789012").build());
+        let client = mocked!(aws_sdk_redshift, &[&describe, &modify]);
+        let sts = mocked!(aws_sdk_sts, &[&whoami]);
+        let ctx = ctx("aws_redshift_subnet_group.w", |c| {
+            c.redshift = client;
+            c.sts = sts;
+        });
+        let rt = resource("aws_redshift_subnet_group");
+        let prior = rt.import(&ctx, "warehouse").await.unwrap();
+        assert_eq!(prior.get("arn"), &Value::from("arn:aws:redshift:us-east-1:123456789012:subnetgroup:warehouse"));
+        let cfg = obj([
+            ("name", Value::from("warehouse")),
+            ("description", Value::from("new")),
+            ("subnet_ids", Value::List(vec![Value::from("subnet-1")])),
+        ]);
+        let planned = plan(&rt, &ctx, Some(&prior), &cfg).await;
+        let updated = rt.update(&ctx, &prior, &planned).await.unwrap();
+        assert_eq!(modify.num_calls(), 1);
+        assert_eq!(updated.get("description"), &Value::from("new"));
+    }
+}
+
+/// moto's ModifyDBSubnetGroup drops the group from its store.
+mod rds {
+    use super::*;
+    use aws_sdk_rds::operation::describe_db_subnet_groups::DescribeDbSubnetGroupsOutput;
+    use aws_sdk_rds::operation::list_tags_for_resource::ListTagsForResourceOutput;
+    use aws_sdk_rds::operation::modify_db_subnet_group::ModifyDbSubnetGroupOutput;
+    use aws_sdk_rds::types::{DbSubnetGroup, Subnet};
+    use aws_sdk_rds::Client;
+
+    fn group(description: &str, subnets: &[&str]) -> DescribeDbSubnetGroupsOutput {
+        let mut g = DbSubnetGroup::builder()
+            .db_subnet_group_name("db")
+            .db_subnet_group_description(description)
+            .vpc_id("vpc-1")
+            .db_subnet_group_arn("arn:aws:rds:us-east-1:123456789012:subgrp:db")
+            .supported_network_types("IPV4");
+        for id in subnets {
+            g = g.subnets(Subnet::builder().subnet_identifier(*id).build());
+        }
+        DescribeDbSubnetGroupsOutput::builder().db_subnet_groups(g.build()).build()
+    }
+
+    #[tokio::test]
+    async fn db_subnet_group_description_and_subnets_change_in_place() {
+        let describe = mock!(Client::describe_db_subnet_groups)
+            .sequence()
+            .output(|| group("Managed by Terraform", &["subnet-1", "subnet-2"]))
+            .output(|| group("databases", &["subnet-1", "subnet-3"]))
+            .repeatedly()
+            .build();
+        let tags = mock!(Client::list_tags_for_resource).then_output(|| ListTagsForResourceOutput::builder().build());
+        let modify = mock!(Client::modify_db_subnet_group)
+            .match_requests(|r| {
+                r.db_subnet_group_name() == Some("db")
+                    && r.db_subnet_group_description() == Some("databases")
+                    && r.subnet_ids() == ["subnet-1", "subnet-3"]
+            })
+            .then_output(|| ModifyDbSubnetGroupOutput::builder().build());
+        let client = mocked!(aws_sdk_rds, &[&describe, &tags, &modify]);
+        let ctx = ctx("aws_db_subnet_group.db", |c| c.rds = client);
+        let rt = resource("aws_db_subnet_group");
+        let prior = rt.import(&ctx, "db").await.unwrap();
+        assert_eq!(prior.get("supported_network_types"), &Value::List(vec![Value::from("IPV4")]));
+        let cfg = obj([
+            ("name", Value::from("db")),
+            ("description", Value::from("databases")),
+            ("subnet_ids", Value::List(vec![Value::from("subnet-1"), Value::from("subnet-3")])),
+        ]);
+        let planned = plan(&rt, &ctx, Some(&prior), &cfg).await;
+        let updated = rt.update(&ctx, &prior, &planned).await.unwrap();
+        assert_eq!(modify.num_calls(), 1);
+        assert_eq!(updated.get("description"), &Value::from("databases"));
+    }
+}
