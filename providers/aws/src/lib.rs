@@ -11,6 +11,7 @@ mod api;
 mod autoscaling;
 mod call_counter;
 mod clients;
+mod cloudformation;
 mod coalescer;
 mod compute;
 mod data;
@@ -21,6 +22,7 @@ mod events;
 mod iam;
 mod intent;
 mod kms;
+mod lambda;
 mod logs;
 mod network;
 pub mod policy_json;
@@ -28,7 +30,9 @@ mod provider_config;
 mod resource;
 mod retry;
 mod s3;
+mod s3control;
 mod skeleton;
+mod sns;
 mod sqs;
 mod subnet_groups;
 mod tags;
@@ -74,6 +78,10 @@ impl Provider for AwsProvider {
         all.extend(sqs::resource_types());
         all.extend(events::resource_types());
         all.extend(subnet_groups::resource_types());
+        all.extend(sns::resource_types());
+        all.extend(lambda::resource_types());
+        all.extend(s3control::resource_types());
+        all.extend(cloudformation::resource_types());
         all
     }
 

@@ -22,6 +22,10 @@ pub const SERVICES: &[&str] = &[
     "elasticache",
     "rds",
     "redshift",
+    "sns",
+    "lambda",
+    "s3control",
+    "cloudformation",
 ];
 
 pub fn schema() -> Schema {

@@ -49,6 +49,10 @@ pub const SERVICES: &[&str] = &[
     "elasticache",
     "rds",
     "redshift",
+    "sns",
+    "lambda",
+    "s3control",
+    "cloudformation",
 ];
 
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@ mod eks;
 mod endpoint_service;
 mod identity;
 mod instance_types;
+mod log_delivery;
 mod lookup;
 mod network;
 mod policy_document;
@@ -43,5 +44,6 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(instance_types::InstanceType),
         Arc::new(endpoint_service::VpcEndpointService),
         Arc::new(crate::acmpca::AuthorityData),
+        Arc::new(log_delivery::LogDeliveryCanonicalUserId),
     ]
 }

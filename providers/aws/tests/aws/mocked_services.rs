@@ -1,6 +1,7 @@
 //! What moto lacks for the services added in issue 14, replayed with aws-smithy-mocks:
 //! ModifyDBSubnetGroup (moto's loses the group), ModifyCacheSubnetGroup,
-//! DeleteCacheSubnetGroup and ModifyClusterSubnetGroup. Clients are built
+//! DeleteCacheSubnetGroup and ModifyClusterSubnetGroup, SNS's delivery-status attributes and a
+//! CloudFormation rollback. Clients are built
 //! by hand (`mocked!`), so the SDK crates need no `test-util` feature.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -239,5 +240,117 @@ mod rds {
         let updated = rt.update(&ctx, &prior, &planned).await.unwrap();
         assert_eq!(modify.num_calls(), 1);
         assert_eq!(updated.get("description"), &Value::from("databases"));
+    }
+}
+
+/// moto's GetTopicAttributes leaves out the delivery-status attributes.
+mod sns {
+    use super::*;
+    use aws_sdk_sns::operation::get_topic_attributes::GetTopicAttributesOutput;
+    use aws_sdk_sns::operation::list_tags_for_resource::ListTagsForResourceOutput;
+    use aws_sdk_sns::operation::set_topic_attributes::SetTopicAttributesOutput;
+    use aws_sdk_sns::Client;
+    use std::collections::HashMap;
+
+    const ARN: &str = "arn:aws:sns:us-east-1:123456789012:t";
+
+    fn attributes(rate: &str) -> GetTopicAttributesOutput {
+        let attrs = HashMap::from([
+            ("TopicArn".to_string(), ARN.to_string()),
+            ("Owner".to_string(), "123456789012".to_string()),
+            ("SQSSuccessFeedbackSampleRate".to_string(), rate.to_string()),
+            ("LambdaFailureFeedbackRoleArn".to_string(), "arn:aws:iam::123456789012:role/f".to_string()),
+        ]);
+        GetTopicAttributesOutput::builder().set_attributes(Some(attrs)).build()
+    }
+
+    #[tokio::test]
+    async fn delivery_status_attributes_are_set_and_read() {
+        let get = mock!(Client::get_topic_attributes)
+            .sequence()
+            .output(|| attributes("50"))
+            .output(|| attributes("75"))
+            .repeatedly()
+            .build();
+        let tags = mock!(Client::list_tags_for_resource).then_output(|| ListTagsForResourceOutput::builder().build());
+        let set_rate = mock!(Client::set_topic_attributes)
+            .match_requests(|r| {
+                r.attribute_name() == Some("SQSSuccessFeedbackSampleRate") && r.attribute_value() == Some("75")
+            })
+            .then_output(|| SetTopicAttributesOutput::builder().build());
+        let client = mocked!(aws_sdk_sns, &[&get, &tags, &set_rate]);
+        let ctx = ctx("aws_sns_topic.t", |c| c.sns = client);
+        let rt = resource("aws_sns_topic");
+        let prior = rt.import(&ctx, ARN).await.unwrap();
+        assert_eq!(prior.get("sqs_success_feedback_sample_rate"), &Value::from(50i64));
+        assert_eq!(prior.get("lambda_failure_feedback_role_arn"), &Value::from("arn:aws:iam::123456789012:role/f"));
+        let cfg = obj([
+            ("name", Value::from("t")),
+            ("sqs_success_feedback_sample_rate", Value::from(75i64)),
+            ("lambda_failure_feedback_role_arn", Value::from("arn:aws:iam::123456789012:role/f")),
+        ]);
+        let planned = plan(&rt, &ctx, Some(&prior), &cfg).await;
+        let updated = rt.update(&ctx, &prior, &planned).await.unwrap();
+        assert_eq!(set_rate.num_calls(), 1, "only the changed attribute is set");
+        assert_eq!(updated.get("sqs_success_feedback_sample_rate"), &Value::from(75i64));
+    }
+}
+
+/// A stack that rolls back: moto completes every template it can run.
+mod cloudformation {
+    use super::*;
+    use aws_sdk_cloudformation::operation::create_stack::CreateStackOutput;
+    use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
+    use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
+    use aws_sdk_cloudformation::types::{ResourceStatus, Stack, StackEvent, StackStatus};
+    use aws_sdk_cloudformation::Client;
+
+    const ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/broken/1";
+
+    fn stack(status: StackStatus) -> DescribeStacksOutput {
+        let s = Stack::builder()
+            .stack_id(ID)
+            .stack_name("broken")
+            .stack_status(status)
+            .creation_time(aws_smithy_types::DateTime::from_secs(0))
+            .build();
+        DescribeStacksOutput::builder().stacks(s).build()
+    }
+
+    #[tokio::test]
+    async fn a_rolled_back_create_names_the_failed_resources_and_keeps_the_stack() {
+        let create = mock!(Client::create_stack)
+            .match_requests(|r| r.client_request_token() == Some("mp-0000000000000000000000f2"))
+            .then_output(|| CreateStackOutput::builder().stack_id(ID).build());
+        let describe = mock!(Client::describe_stacks)
+            .sequence()
+            .output(|| stack(StackStatus::CreateInProgress))
+            .output(|| stack(StackStatus::RollbackInProgress))
+            .output(|| stack(StackStatus::RollbackComplete))
+            .repeatedly()
+            .build();
+        let events = mock!(Client::describe_stack_events).then_output(|| {
+            let failed = StackEvent::builder()
+                .stack_id(ID)
+                .event_id("e1")
+                .stack_name("broken")
+                .logical_resource_id("Bucket")
+                .resource_type("AWS::S3::Bucket")
+                .resource_status(ResourceStatus::CreateFailed)
+                .resource_status_reason("bucket name already taken")
+                .timestamp(aws_smithy_types::DateTime::from_secs(0))
+                .build();
+            DescribeStackEventsOutput::builder().stack_events(failed).build()
+        });
+        let client = mocked!(aws_sdk_cloudformation, &[&create, &describe, &events]);
+        let ctx = ctx("aws_cloudformation_stack.s", |c| c.cloudformation = client)
+            .with_idempotency_token("mp-0000000000000000000000f2");
+        let rt = resource("aws_cloudformation_stack");
+        let cfg = obj([("name", Value::from("broken")), ("template_body", Value::from("{\"Resources\":{}}"))]);
+        let planned = plan(&rt, &ctx, None, &cfg).await;
+        let err = rt.create(&ctx, &planned).await.unwrap_err();
+        assert!(err.message.contains("ROLLBACK_COMPLETE"), "{}", err.message);
+        assert!(err.message.contains("Bucket (AWS::S3::Bucket): bucket name already taken"), "{}", err.message);
+        assert_eq!(err.partial_state.expect("the stack stays in the state").get("id"), &Value::from(ID));
     }
 }
