@@ -24,6 +24,7 @@ pub struct AwsClients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub rds: aws_sdk_rds::Client,
     pub redshift: aws_sdk_redshift::Client,
+    pub rolesanywhere: aws_sdk_rolesanywhere::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub s3: aws_sdk_s3::Client,
     pub s3control: aws_sdk_s3control::Client,
@@ -112,6 +113,9 @@ impl AwsClients {
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(client!(aws_sdk_cloudwatchlogs, "logs").build()),
             rds: aws_sdk_rds::Client::from_conf(client!(aws_sdk_rds, "rds").build()),
             redshift: aws_sdk_redshift::Client::from_conf(client!(aws_sdk_redshift, "redshift").build()),
+            rolesanywhere: aws_sdk_rolesanywhere::Client::from_conf(
+                client!(aws_sdk_rolesanywhere, "rolesanywhere").build(),
+            ),
             ssm: aws_sdk_ssm::Client::from_conf(client!(aws_sdk_ssm, "ssm").build()),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             s3control: s3control_client(client!(aws_sdk_s3control, "s3control"), endpoint("s3control")),

@@ -29,6 +29,7 @@ pub mod policy_json;
 mod provider_config;
 mod resource;
 mod retry;
+mod rolesanywhere;
 mod s3;
 mod s3control;
 mod skeleton;
@@ -82,6 +83,7 @@ impl Provider for AwsProvider {
         all.extend(lambda::resource_types());
         all.extend(s3control::resource_types());
         all.extend(cloudformation::resource_types());
+        all.extend(rolesanywhere::resource_types());
         all
     }
 

@@ -26,6 +26,7 @@ pub const SERVICES: &[&str] = &[
     "lambda",
     "s3control",
     "cloudformation",
+    "rolesanywhere",
 ];
 
 pub fn schema() -> Schema {

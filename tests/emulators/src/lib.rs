@@ -53,6 +53,7 @@ pub const SERVICES: &[&str] = &[
     "lambda",
     "s3control",
     "cloudformation",
+    "rolesanywhere",
 ];
 
 #[derive(Debug, Clone)]

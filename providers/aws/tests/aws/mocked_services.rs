@@ -1,7 +1,7 @@
 //! What moto lacks for the services added in issue 14, replayed with aws-smithy-mocks:
 //! ModifyDBSubnetGroup (moto's loses the group), ModifyCacheSubnetGroup,
-//! DeleteCacheSubnetGroup and ModifyClusterSubnetGroup, SNS's delivery-status attributes and a
-//! CloudFormation rollback. Clients are built
+//! DeleteCacheSubnetGroup and ModifyClusterSubnetGroup, SNS's delivery-status attributes, a
+//! CloudFormation rollback, and IAM Roles Anywhere (moto has no such API). Clients are built
 //! by hand (`mocked!`), so the SDK crates need no `test-util` feature.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -185,6 +185,208 @@ mod redshift {
         let updated = rt.update(&ctx, &prior, &planned).await.unwrap();
         assert_eq!(modify.num_calls(), 1);
         assert_eq!(updated.get("description"), &Value::from("new"));
+    }
+}
+
+/// IAM Roles Anywhere: moto has no such API.
+mod rolesanywhere {
+    use super::*;
+    use aws_sdk_rolesanywhere::error::ErrorMetadata;
+    use aws_sdk_rolesanywhere::operation::create_profile::CreateProfileOutput;
+    use aws_sdk_rolesanywhere::operation::create_trust_anchor::CreateTrustAnchorOutput;
+    use aws_sdk_rolesanywhere::operation::delete_profile::{DeleteProfileError, DeleteProfileOutput};
+    use aws_sdk_rolesanywhere::operation::delete_trust_anchor::{DeleteTrustAnchorError, DeleteTrustAnchorOutput};
+    use aws_sdk_rolesanywhere::operation::disable_profile::DisableProfileOutput;
+    use aws_sdk_rolesanywhere::operation::disable_trust_anchor::DisableTrustAnchorOutput;
+    use aws_sdk_rolesanywhere::operation::get_profile::{GetProfileError, GetProfileOutput};
+    use aws_sdk_rolesanywhere::operation::get_trust_anchor::{GetTrustAnchorError, GetTrustAnchorOutput};
+    use aws_sdk_rolesanywhere::operation::list_tags_for_resource::ListTagsForResourceOutput;
+    use aws_sdk_rolesanywhere::operation::list_trust_anchors::ListTrustAnchorsOutput;
+    use aws_sdk_rolesanywhere::operation::update_profile::UpdateProfileOutput;
+    use aws_sdk_rolesanywhere::types::error::ResourceNotFoundException;
+    use aws_sdk_rolesanywhere::types::{
+        NotificationChannel, NotificationEvent, NotificationSettingDetail, ProfileDetail, Source, SourceData, Tag,
+        TrustAnchorDetail, TrustAnchorType,
+    };
+    use aws_sdk_rolesanywhere::Client;
+    use meshplan_provider::INTENT_TAG;
+
+    const TOKEN: &str = "mp-0000000000000000000000e1";
+    const ANCHOR_ARN: &str = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/ta-1";
+    const PROFILE_ARN: &str = "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p-1";
+    const PCA: &str = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/ca-1";
+
+    fn not_found() -> ResourceNotFoundException {
+        ResourceNotFoundException::builder()
+            .message("not found")
+            .meta(ErrorMetadata::builder().code("ResourceNotFoundException").build())
+            .build()
+    }
+
+    fn tags() -> ListTagsForResourceOutput {
+        let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().unwrap();
+        ListTagsForResourceOutput::builder().tags(tag("team", "edge")).tags(tag(INTENT_TAG, TOKEN)).build()
+    }
+
+    fn anchor(enabled: bool) -> TrustAnchorDetail {
+        let default_setting = |event: NotificationEvent| {
+            NotificationSettingDetail::builder()
+                .enabled(true)
+                .event(event)
+                .threshold(45)
+                .channel(NotificationChannel::All)
+                .configured_by("rolesanywhere.amazonaws.com")
+                .build()
+                .unwrap()
+        };
+        TrustAnchorDetail::builder()
+            .trust_anchor_id("ta-1")
+            .trust_anchor_arn(ANCHOR_ARN)
+            .name("hybrid")
+            .enabled(enabled)
+            .source(
+                Source::builder()
+                    .source_type(TrustAnchorType::AwsAcmPca)
+                    .source_data(SourceData::AcmPcaArn(PCA.into()))
+                    .build(),
+            )
+            .notification_settings(default_setting(NotificationEvent::CaCertificateExpiry))
+            .notification_settings(default_setting(NotificationEvent::EndEntityCertificateExpiry))
+            .build()
+    }
+
+    fn anchor_config(enabled: bool) -> Value {
+        obj([
+            ("name", Value::from("hybrid")),
+            ("enabled", Value::from(enabled)),
+            (
+                "source",
+                Value::List(vec![obj([
+                    ("source_type", Value::from("AWS_ACM_PCA")),
+                    ("source_data", Value::List(vec![obj([("acm_pca_arn", Value::from(PCA))])])),
+                ])]),
+            ),
+            ("tags", Value::object([("team", Value::from("edge"))])),
+        ])
+    }
+
+    #[tokio::test]
+    async fn trust_anchor_lifecycle() {
+        let create = mock!(Client::create_trust_anchor)
+            .match_requests(|r| {
+                r.name() == Some("hybrid")
+                    && r.enabled() == Some(true)
+                    && r.tags().iter().any(|t| t.key() == INTENT_TAG && t.value() == TOKEN)
+                    && matches!(r.source().and_then(|s| s.source_data()), Some(SourceData::AcmPcaArn(a)) if a == PCA)
+            })
+            .then_output(|| CreateTrustAnchorOutput::builder().trust_anchor(anchor(true)).build());
+        let get = mock!(Client::get_trust_anchor)
+            .sequence()
+            .output(|| GetTrustAnchorOutput::builder().trust_anchor(anchor(true)).build())
+            .times(2) // the create's read-back, find's
+            .output(|| GetTrustAnchorOutput::builder().trust_anchor(anchor(false)).build())
+            .error(|| GetTrustAnchorError::ResourceNotFoundException(not_found()))
+            .repeatedly()
+            .build();
+        let list = mock!(Client::list_trust_anchors)
+            .then_output(|| ListTrustAnchorsOutput::builder().trust_anchors(anchor(true)).build());
+        let tagged = mock!(Client::list_tags_for_resource).then_output(tags);
+        let disable = mock!(Client::disable_trust_anchor)
+            .match_requests(|r| r.trust_anchor_id() == Some("ta-1"))
+            .then_output(|| DisableTrustAnchorOutput::builder().trust_anchor(anchor(false)).build());
+        let delete = mock!(Client::delete_trust_anchor)
+            .sequence()
+            .output(|| DeleteTrustAnchorOutput::builder().trust_anchor(anchor(false)).build())
+            .error(|| DeleteTrustAnchorError::ResourceNotFoundException(not_found()))
+            .build();
+        let client = mocked!(aws_sdk_rolesanywhere, &[&create, &get, &list, &tagged, &disable, &delete]);
+        let ctx = ctx("aws_rolesanywhere_trust_anchor.a", |c| c.rolesanywhere = client);
+        let ctx = ctx.with_idempotency_token(TOKEN);
+        let rt = resource("aws_rolesanywhere_trust_anchor");
+
+        let planned = plan(&rt, &ctx, None, &anchor_config(true)).await;
+        let state = rt.create(&ctx, &planned).await.unwrap();
+        assert_eq!(state.get("id"), &Value::from("ta-1"));
+        assert_eq!(state.get("arn"), &Value::from(ANCHOR_ARN));
+        assert_eq!(state.get("tags"), &Value::object([("team", Value::from("edge"))]), "the intent tag is hidden");
+        assert_eq!(state.get("notification_settings"), &Value::List(vec![]), "AWS's own settings are not drift");
+        let source = &state.get("source").as_list().unwrap()[0];
+        assert_eq!(source.get("source_data").as_list().unwrap()[0].get("acm_pca_arn"), &Value::from(PCA));
+        let found = rt.find(&ctx, TOKEN, &planned).await.unwrap().expect("found by name and intent tag");
+        assert_eq!(found.get("id"), &Value::from("ta-1"));
+        assert_eq!(create.num_calls(), 1);
+
+        let disabled = plan(&rt, &ctx, Some(&state), &anchor_config(false)).await;
+        let updated = rt.update(&ctx, &state, &disabled).await.unwrap();
+        assert_eq!(disable.num_calls(), 1);
+        assert_eq!(updated.get("enabled"), &Value::from(false));
+        rt.delete(&ctx, &updated).await.unwrap();
+        rt.delete(&ctx, &updated).await.expect("a second delete is harmless");
+        assert!(rt.read(&ctx, &updated).await.unwrap().is_none());
+    }
+
+    fn profile(name: &str, enabled: bool) -> ProfileDetail {
+        ProfileDetail::builder()
+            .profile_id("p-1")
+            .profile_arn(PROFILE_ARN)
+            .name(name)
+            .role_arns("arn:aws:iam::123456789012:role/hybrid-node")
+            .duration_seconds(3600)
+            .enabled(enabled)
+            .build()
+    }
+
+    fn profile_config(name: &str, enabled: bool) -> Value {
+        obj([
+            ("name", Value::from(name)),
+            ("enabled", Value::from(enabled)),
+            ("role_arns", Value::List(vec![Value::from("arn:aws:iam::123456789012:role/hybrid-node")])),
+            ("tags", Value::object([("team", Value::from("edge"))])),
+        ])
+    }
+
+    #[tokio::test]
+    async fn profile_lifecycle() {
+        let create = mock!(Client::create_profile)
+            .match_requests(|r| {
+                r.name() == Some("nodes")
+                    && r.role_arns().len() == 1
+                    && r.tags().iter().any(|t| t.key() == INTENT_TAG && t.value() == TOKEN)
+            })
+            .then_output(|| CreateProfileOutput::builder().profile(profile("nodes", true)).build());
+        let get = mock!(Client::get_profile)
+            .sequence()
+            .output(|| GetProfileOutput::builder().profile(profile("nodes", true)).build())
+            .output(|| GetProfileOutput::builder().profile(profile("hybrid-nodes", false)).build())
+            .error(|| GetProfileError::ResourceNotFoundException(not_found()))
+            .repeatedly()
+            .build();
+        let tagged = mock!(Client::list_tags_for_resource).then_output(tags);
+        let update = mock!(Client::update_profile)
+            .match_requests(|r| r.profile_id() == Some("p-1") && r.name() == Some("hybrid-nodes"))
+            .then_output(|| UpdateProfileOutput::builder().profile(profile("hybrid-nodes", true)).build());
+        let disable = mock!(Client::disable_profile)
+            .then_output(|| DisableProfileOutput::builder().profile(profile("hybrid-nodes", false)).build());
+        let delete = mock!(Client::delete_profile)
+            .sequence()
+            .output(|| DeleteProfileOutput::builder().build())
+            .error(|| DeleteProfileError::ResourceNotFoundException(not_found()))
+            .build();
+        let client = mocked!(aws_sdk_rolesanywhere, &[&create, &get, &tagged, &update, &disable, &delete]);
+        let ctx = ctx("aws_rolesanywhere_profile.p", |c| c.rolesanywhere = client).with_idempotency_token(TOKEN);
+        let rt = resource("aws_rolesanywhere_profile");
+        let planned = plan(&rt, &ctx, None, &profile_config("nodes", true)).await;
+        let state = rt.create(&ctx, &planned).await.unwrap();
+        assert_eq!(state.get("id"), &Value::from("p-1"));
+        assert_eq!(state.get("duration_seconds"), &Value::from(3600i64));
+        assert_eq!(state.get("tags"), &Value::object([("team", Value::from("edge"))]));
+        let next = plan(&rt, &ctx, Some(&state), &profile_config("hybrid-nodes", false)).await;
+        let updated = rt.update(&ctx, &state, &next).await.unwrap();
+        assert_eq!((update.num_calls(), disable.num_calls()), (1, 1));
+        assert_eq!(updated.get("name"), &Value::from("hybrid-nodes"));
+        rt.delete(&ctx, &updated).await.unwrap();
+        rt.delete(&ctx, &updated).await.expect("a second delete is harmless");
+        assert!(rt.read(&ctx, &updated).await.unwrap().is_none());
     }
 }
 
