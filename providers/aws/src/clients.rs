@@ -13,14 +13,22 @@ use std::time::Duration;
 pub struct AwsClients {
     pub acmpca: aws_sdk_acmpca::Client,
     pub autoscaling: aws_sdk_autoscaling::Client,
+    pub cloudformation: aws_sdk_cloudformation::Client,
     pub ec2: aws_sdk_ec2::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
     pub iam: aws_sdk_iam::Client,
     pub eks: aws_sdk_eks::Client,
     pub events: aws_sdk_eventbridge::Client,
     pub kms: aws_sdk_kms::Client,
+    pub lambda: aws_sdk_lambda::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub redshift: aws_sdk_redshift::Client,
+    pub rolesanywhere: aws_sdk_rolesanywhere::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub s3: aws_sdk_s3::Client,
+    pub s3control: aws_sdk_s3control::Client,
+    pub sns: aws_sdk_sns::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub sts: aws_sdk_sts::Client,
     pub region: String,
@@ -92,14 +100,26 @@ impl AwsClients {
         AwsClients {
             acmpca: aws_sdk_acmpca::Client::from_conf(client!(aws_sdk_acmpca, "acmpca").build()),
             autoscaling: aws_sdk_autoscaling::Client::from_conf(client!(aws_sdk_autoscaling, "autoscaling").build()),
+            cloudformation: aws_sdk_cloudformation::Client::from_conf(
+                client!(aws_sdk_cloudformation, "cloudformation").build(),
+            ),
             ec2: aws_sdk_ec2::Client::from_conf(client!(aws_sdk_ec2, "ec2").build()),
+            elasticache: aws_sdk_elasticache::Client::from_conf(client!(aws_sdk_elasticache, "elasticache").build()),
             iam: aws_sdk_iam::Client::from_conf(client!(aws_sdk_iam, "iam").build()),
             eks: aws_sdk_eks::Client::from_conf(client!(aws_sdk_eks, "eks").build()),
             events: aws_sdk_eventbridge::Client::from_conf(client!(aws_sdk_eventbridge, "events").build()),
             kms: aws_sdk_kms::Client::from_conf(client!(aws_sdk_kms, "kms").build()),
+            lambda: aws_sdk_lambda::Client::from_conf(client!(aws_sdk_lambda, "lambda").build()),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(client!(aws_sdk_cloudwatchlogs, "logs").build()),
+            rds: aws_sdk_rds::Client::from_conf(client!(aws_sdk_rds, "rds").build()),
+            redshift: aws_sdk_redshift::Client::from_conf(client!(aws_sdk_redshift, "redshift").build()),
+            rolesanywhere: aws_sdk_rolesanywhere::Client::from_conf(
+                client!(aws_sdk_rolesanywhere, "rolesanywhere").build(),
+            ),
             ssm: aws_sdk_ssm::Client::from_conf(client!(aws_sdk_ssm, "ssm").build()),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
+            s3control: s3control_client(client!(aws_sdk_s3control, "s3control"), endpoint("s3control")),
+            sns: aws_sdk_sns::Client::from_conf(client!(aws_sdk_sns, "sns").build()),
             sqs: aws_sdk_sqs::Client::from_conf(client!(aws_sdk_sqs, "sqs").build()),
             sts: aws_sdk_sts::Client::from_conf(client!(aws_sdk_sts, "sts").build()),
             region: sdk_config.region().map(|r| r.to_string()).unwrap_or_default(),
@@ -117,6 +137,29 @@ impl AwsClients {
     /// The partition of the configured region (`aws`, `aws-cn`, `aws-us-gov`).
     pub fn partition(&self) -> &'static str {
         partition_of(&self.region)
+    }
+}
+
+/// S3 Control puts the account ID in front of the endpoint's host, an overridden one too
+/// (`123456789012.127.0.0.1`); an overridden endpoint (an emulator, a proxy) is used as given.
+fn s3control_client(builder: aws_sdk_s3control::config::Builder, url: Option<String>) -> aws_sdk_s3control::Client {
+    let builder = match url {
+        Some(url) => builder.endpoint_resolver(AsGiven(url)),
+        None => builder,
+    };
+    aws_sdk_s3control::Client::from_conf(builder.build())
+}
+
+#[derive(Debug)]
+struct AsGiven(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for AsGiven {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_smithy_runtime_api::client::endpoint::EndpointFuture<'a> {
+        let endpoint = aws_smithy_types::endpoint::Endpoint::builder().url(self.0.clone()).build();
+        aws_smithy_runtime_api::client::endpoint::EndpointFuture::ready(Ok(endpoint))
     }
 }
 

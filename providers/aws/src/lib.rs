@@ -11,6 +11,7 @@ mod api;
 mod autoscaling;
 mod call_counter;
 mod clients;
+mod cloudformation;
 mod coalescer;
 mod compute;
 mod data;
@@ -21,15 +22,20 @@ mod events;
 mod iam;
 mod intent;
 mod kms;
+mod lambda;
 mod logs;
 mod network;
 pub mod policy_json;
 mod provider_config;
 mod resource;
 mod retry;
+mod rolesanywhere;
 mod s3;
+mod s3control;
 mod skeleton;
+mod sns;
 mod sqs;
+mod subnet_groups;
 mod tags;
 mod timed;
 mod values;
@@ -39,6 +45,8 @@ pub use call_counter::CallCounter;
 pub use clients::AwsClients;
 pub use error::AwsError;
 pub use provider_config::Settings;
+/// The services the `endpoints` block names (tests point them all at one emulator).
+pub use provider_config::SERVICES as ENDPOINT_SERVICES;
 pub use retry::RetryPolicy;
 
 use meshplan_provider::{async_trait, Client, DataSource, Provider, ProviderError, ResourceType, Schema, Value};
@@ -70,6 +78,12 @@ impl Provider for AwsProvider {
         all.extend(acmpca::resource_types());
         all.extend(sqs::resource_types());
         all.extend(events::resource_types());
+        all.extend(subnet_groups::resource_types());
+        all.extend(sns::resource_types());
+        all.extend(lambda::resource_types());
+        all.extend(s3control::resource_types());
+        all.extend(cloudformation::resource_types());
+        all.extend(rolesanywhere::resource_types());
         all
     }
 

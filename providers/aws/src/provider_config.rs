@@ -4,12 +4,34 @@ use crate::retry::RetryPolicy;
 use meshplan_provider::{Attribute, Block, Schema, Type, Value};
 use std::collections::BTreeMap;
 
-pub const SERVICES: [&str; 12] =
-    ["acmpca", "autoscaling", "ec2", "events", "iam", "eks", "kms", "logs", "s3", "sqs", "ssm", "sts"];
+/// A slice, not an array, so adding a service is a one-line change.
+pub const SERVICES: &[&str] = &[
+    "acmpca",
+    "autoscaling",
+    "ec2",
+    "events",
+    "iam",
+    "eks",
+    "kms",
+    "logs",
+    "s3",
+    "sqs",
+    "ssm",
+    "sts",
+    // One line each: several branches add services.
+    "elasticache",
+    "rds",
+    "redshift",
+    "sns",
+    "lambda",
+    "s3control",
+    "cloudformation",
+    "rolesanywhere",
+];
 
 pub fn schema() -> Schema {
     let mut endpoints = Schema::new();
-    for service in SERVICES {
+    for &service in SERVICES {
         endpoints = endpoints.attr(service, Attribute::optional(Type::String).describe("custom endpoint URL"));
     }
     Schema::new()

@@ -33,8 +33,28 @@ pub const ACCOUNT_ID: &str = "123456789012";
 /// every example.
 pub const MPVARS_FILE: &str = "emulators.auto.mpvars";
 /// The AWS services the aws provider's `endpoints` block knows.
-pub const SERVICES: [&str; 12] =
-    ["ec2", "iam", "eks", "s3", "sts", "logs", "kms", "ssm", "autoscaling", "acmpca", "sqs", "events"];
+pub const SERVICES: &[&str] = &[
+    "ec2",
+    "iam",
+    "eks",
+    "s3",
+    "sts",
+    "logs",
+    "kms",
+    "ssm",
+    "autoscaling",
+    "acmpca",
+    "sqs",
+    "events",
+    "elasticache",
+    "rds",
+    "redshift",
+    "sns",
+    "lambda",
+    "s3control",
+    "cloudformation",
+    "rolesanywhere",
+];
 
 #[derive(Debug, Clone)]
 pub struct Options {

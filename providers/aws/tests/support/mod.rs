@@ -190,10 +190,7 @@ impl Harness {
 }
 
 pub fn provider_config(url: &str, region: &str) -> Value {
-    let endpoints = Value::object(
-        ["acmpca", "autoscaling", "ec2", "events", "iam", "eks", "kms", "logs", "s3", "sqs", "ssm", "sts"]
-            .map(|s| (s, Value::from(url))),
-    );
+    let endpoints = Value::object(meshplan_provider_aws::ENDPOINT_SERVICES.iter().map(|&s| (s, Value::from(url))));
     complete(
         &AwsProvider.config_schema(),
         &Value::object([
