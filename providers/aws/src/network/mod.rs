@@ -6,6 +6,7 @@ pub(crate) use ec2::{filter as ec2_filter, set_tags as ec2_set_tags, tag_spec as
 pub(crate) use vpc::{main_route_table_id, vpc_attribute};
 mod acl;
 mod acl_rule;
+mod block_public_access;
 mod cidr_association;
 mod customer_gateway;
 mod default_security_group;
@@ -20,13 +21,18 @@ mod legacy_sg_rule;
 mod located;
 mod nat_gateway;
 mod route;
+mod route_propagation;
 mod route_table;
 mod route_table_association;
 mod security_group;
 mod sg_rule;
 mod sg_rules;
 mod subnet;
+mod subnet_attributes;
 mod vpc;
+mod vpc_endpoint;
+mod vpc_endpoint_shape;
+mod vpc_ipv6;
 mod vpc_peering;
 mod vpn_gateway;
 
@@ -38,7 +44,7 @@ use std::sync::Arc;
 pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
     vec![
         Arc::new(vpc::Vpc),
-        Arc::new(subnet::Subnet),
+        Arc::new(Timed::new(subnet::Subnet, &["create", "delete"])),
         Arc::new(Managed(internet_gateway::InternetGateway)),
         Arc::new(eip::Eip),
         Arc::new(nat_gateway::NatGateway),
@@ -67,5 +73,9 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(Managed(customer_gateway::CustomerGateway)),
         Arc::new(Managed(vpn_gateway::VpnGateway)),
         Arc::new(Managed(vpn_gateway::VpnGatewayAttachment)),
+        Arc::new(Managed(route_propagation::RoutePropagation)),
+        Arc::new(Managed(vpc_endpoint::VpcEndpoint)),
+        Arc::new(Managed(block_public_access::BlockOptions)),
+        Arc::new(Managed(block_public_access::Exclusion)),
     ]
 }

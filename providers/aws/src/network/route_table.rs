@@ -43,9 +43,30 @@ fn base_schema() -> Schema {
             .attr("id", Attribute::computed(Type::String))
             .attr("arn", Attribute::computed(Type::String))
             .attr("owner_id", Attribute::computed(Type::String))
-            .attr("route", Attribute::computed(Type::list(route_object_type())))
-            .attr("propagating_vgws", Attribute::computed(Type::set(Type::String))),
+            .attr("route", Attribute::computed(Type::list(route_object_type()))),
     )
+}
+
+/// The gateways propagating routes into the table.
+fn propagating(rt: &Ec2RouteTable) -> Vec<String> {
+    let mut ids: Vec<String> =
+        rt.propagating_vgws().iter().filter_map(|p| p.gateway_id()).map(str::to_string).collect();
+    ids.sort();
+    ids
+}
+
+/// Enables and disables route propagation so that exactly `want` propagate (unknown or
+/// null: none, as for a new table).
+async fn sync_propagations(api: &Api<'_>, id: &str, current: &[String], want: &Value) -> Result<(), AwsError> {
+    let want = crate::values::string_list(want);
+    for gone in current.iter().filter(|g| !want.contains(g)) {
+        let req = api.ec2.disable_vgw_route_propagation().route_table_id(id).gateway_id(gone);
+        api.call("DisableVgwRoutePropagation", || req.clone().send()).await?;
+    }
+    for new in want.iter().filter(|g| !current.contains(g)) {
+        super::route_propagation::enable(api, id, new).await?;
+    }
+    Ok(())
 }
 
 /// The non-local routes, as Terraform shows them in `route`.
@@ -83,7 +104,14 @@ async fn read_table(api: &Api<'_>, state: &Value, id: &str) -> Result<Option<Val
     s.set("owner_id", opt_str(rt.owner_id()));
     s.set("vpc_id", opt_str(rt.vpc_id()));
     s.set("route", routes_value(rt.routes()));
-    s.set("propagating_vgws", Value::List(vec![]));
+    let vgws = propagating(&rt);
+    // The default table's argument is optional only: no propagation reads as unset.
+    if !(vgws.is_empty()
+        && state.get("propagating_vgws").is_null()
+        && state.get("default_route_table_id").as_str().is_some())
+    {
+        s.set("propagating_vgws", crate::values::list_value(&vgws));
+    }
     tags::set_from_remote(api, &mut s, tags_map(rt.tags()));
     Ok(Some(s))
 }
@@ -95,7 +123,9 @@ impl ResourceType for RouteTable {
     }
 
     fn schema(&self) -> Schema {
-        base_schema().attr("vpc_id", Attribute::required(Type::String).force_new())
+        base_schema()
+            .attr("vpc_id", Attribute::required(Type::String).force_new())
+            .attr("propagating_vgws", Attribute::optional_computed(Type::set(Type::String)))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
@@ -131,13 +161,20 @@ impl ResourceType for RouteTable {
             .id(|out| out.route_table().and_then(|r| r.route_table_id()))
             .ok_or_else(|| missing_id(ctx, "CreateRouteTable"))?;
         let mut state = planned.clone();
-        state.set("id", Value::from(id));
+        state.set("id", Value::from(id.as_str()));
+        sync_propagations(&api, &id, &[], planned.get("propagating_vgws"))
+            .await
+            .map_err(|e| crate::resource::with_partial(e, &state))?;
         read_after_write(self, ctx, state).await
     }
 
     async fn find(&self, ctx: &Ctx, token: &str, planned: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let Some(id) = located::route_table(&api, token).await? else { return Ok(None) };
+        // Resume the create's propagations (enabling one twice is harmless).
+        if let Some(rt) = describe(&api, &id).await? {
+            sync_propagations(&api, &id, &propagating(&rt), planned.get("propagating_vgws")).await?;
+        }
         let mut state = planned.clone();
         state.set("id", Value::from(id));
         adopt(self, ctx, state).await
@@ -145,7 +182,12 @@ impl ResourceType for RouteTable {
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        sync_tags(&api, prior.get_str("id").unwrap_or_default(), prior, planned).await?;
+        let id = prior.get_str("id").unwrap_or_default();
+        let current = crate::values::string_list(prior.get("propagating_vgws"));
+        if !planned.get("propagating_vgws").is_unknown() {
+            sync_propagations(&api, id, &current, planned.get("propagating_vgws")).await?;
+        }
+        sync_tags(&api, id, prior, planned).await?;
         read_after_write(self, ctx, planned.clone()).await
     }
 
@@ -177,6 +219,7 @@ impl ResourceType for DefaultRouteTable {
         base_schema()
             .attr("default_route_table_id", Attribute::required(Type::String).force_new())
             .attr("vpc_id", Attribute::computed(Type::String))
+            .attr("propagating_vgws", Attribute::optional(Type::set(Type::String)))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
@@ -199,6 +242,9 @@ impl ResourceType for DefaultRouteTable {
             return Err(api.invalid("default_route_table_id", format!("route table {id} does not exist")).into());
         };
         sync_tags(&api, id, &current, planned).await?;
+        // Taking the table over: exactly the configured gateways propagate, as in Terraform.
+        let propagating_now = crate::values::string_list(current.get("propagating_vgws"));
+        sync_propagations(&api, id, &propagating_now, planned.get("propagating_vgws")).await?;
         let mut state = planned.clone();
         state.set("id", Value::from(id));
         read_after_write(self, ctx, state).await
@@ -206,7 +252,10 @@ impl ResourceType for DefaultRouteTable {
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        sync_tags(&api, prior.get_str("id").unwrap_or_default(), prior, planned).await?;
+        let id = prior.get_str("id").unwrap_or_default();
+        let current = crate::values::string_list(prior.get("propagating_vgws"));
+        sync_propagations(&api, id, &current, planned.get("propagating_vgws")).await?;
+        sync_tags(&api, id, prior, planned).await?;
         read_after_write(self, ctx, planned.clone()).await
     }
 

@@ -1,0 +1,304 @@
+//! EC2 calls moto does not answer, replayed with aws-smithy-mocks over a small shared state:
+//! VGW route propagation (aws_vpn_gateway_route_propagation, aws_route_table's
+//! `propagating_vgws`) and VPC Block Public Access (options and exclusions).
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use aws_sdk_ec2::operation::create_route_table::CreateRouteTableOutput;
+use aws_sdk_ec2::operation::create_vpc_block_public_access_exclusion::CreateVpcBlockPublicAccessExclusionOutput;
+use aws_sdk_ec2::operation::delete_vpc_block_public_access_exclusion::DeleteVpcBlockPublicAccessExclusionOutput;
+use aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput;
+use aws_sdk_ec2::operation::describe_vpc_block_public_access_exclusions::DescribeVpcBlockPublicAccessExclusionsOutput;
+use aws_sdk_ec2::operation::describe_vpc_block_public_access_options::DescribeVpcBlockPublicAccessOptionsOutput;
+use aws_sdk_ec2::operation::disable_vgw_route_propagation::DisableVgwRoutePropagationOutput;
+use aws_sdk_ec2::operation::enable_vgw_route_propagation::EnableVgwRoutePropagationOutput;
+use aws_sdk_ec2::operation::modify_vpc_block_public_access_exclusion::ModifyVpcBlockPublicAccessExclusionOutput;
+use aws_sdk_ec2::operation::modify_vpc_block_public_access_options::ModifyVpcBlockPublicAccessOptionsOutput;
+use aws_sdk_ec2::types::{
+    InternetGatewayBlockMode, InternetGatewayExclusionMode, PropagatingVgw, RouteTable, Tag,
+    VpcBlockPublicAccessExclusion, VpcBlockPublicAccessExclusionState, VpcBlockPublicAccessOptions,
+    VpcBlockPublicAccessState,
+};
+use aws_sdk_ec2::Client as Ec2;
+use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
+use meshplan_provider::{Ctx, PlanRequest, Provider, ResourceType, Value};
+use meshplan_provider_aws::{AwsClients, AwsProvider, RetryPolicy, Settings};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::support::{complete, obj, tags};
+
+fn ctx(ec2: Ec2, address: &str) -> Ctx {
+    let sdk = SdkConfig::builder()
+        .region(Region::new("us-east-1"))
+        .behavior_version(BehaviorVersion::latest())
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::from_keys("AKID", "secret", None)))
+        .endpoint_url("http://127.0.0.1:9")
+        .build();
+    let mut clients = AwsClients::from_sdk_config(&sdk, &Settings::default());
+    clients.ec2 = ec2;
+    clients.poll_interval = Duration::from_millis(5);
+    clients.retry = RetryPolicy {
+        max_retries: 2,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+        consistency_budget: Duration::from_secs(1),
+    };
+    Ctx::new(Arc::new(clients), address)
+}
+
+/// A mocked EC2 client (aws-sdk-ec2 is built without `test-util` here, so no `mock_client!`).
+fn ec2_client(rules: &[&Rule]) -> Ec2 {
+    let interceptor =
+        rules.iter().fold(MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny), |i, r| i.with_rule(r));
+    let config = aws_sdk_ec2::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::from_keys("AKID", "secret", None))
+        .http_client(create_mock_http_client())
+        .interceptor(interceptor)
+        .build();
+    Ec2::from_conf(config)
+}
+
+fn resource(name: &str) -> Arc<dyn ResourceType> {
+    AwsProvider.resource_types().into_iter().find(|r| r.type_name() == name).unwrap()
+}
+
+async fn plan(rt: &Arc<dyn ResourceType>, ctx: &Ctx, prior: Option<&Value>, config: &Value) -> Value {
+    let config = complete(&rt.schema(), config);
+    let planned = rt.plan(ctx, PlanRequest { prior, config: &config }).await.unwrap();
+    assert!(!planned.replaces(), "{:?}", planned.requires_replace);
+    planned.state
+}
+
+/// The gateways propagating into rtb-1, as the mocked EC2 keeps them.
+type Vgws = Arc<Mutex<Vec<String>>>;
+
+fn route_table_mocks(vgws: &Vgws) -> (Rule, Rule, Rule) {
+    let (on, off, seen) = (vgws.clone(), vgws.clone(), vgws.clone());
+    let enable = mock!(Ec2::enable_vgw_route_propagation)
+        .match_requests(move |r| {
+            let mut v = on.lock().unwrap();
+            let id = r.gateway_id().unwrap_or_default().to_string();
+            if !v.contains(&id) {
+                v.push(id);
+            }
+            true
+        })
+        .then_output(|| EnableVgwRoutePropagationOutput::builder().build());
+    let disable = mock!(Ec2::disable_vgw_route_propagation)
+        .match_requests(move |r| {
+            off.lock().unwrap().retain(|g| Some(g.as_str()) != r.gateway_id());
+            true
+        })
+        .then_output(|| DisableVgwRoutePropagationOutput::builder().build());
+    let describe = mock!(Ec2::describe_route_tables).then_output(move || {
+        let mut rt = RouteTable::builder().route_table_id("rtb-1").vpc_id("vpc-1").owner_id("123456789012");
+        for g in seen.lock().unwrap().iter() {
+            rt = rt.propagating_vgws(PropagatingVgw::builder().gateway_id(g).build());
+        }
+        DescribeRouteTablesOutput::builder().route_tables(rt.build()).build()
+    });
+    (enable, disable, describe)
+}
+
+#[tokio::test]
+async fn vpn_gateway_route_propagation() {
+    let vgws: Vgws = Arc::default();
+    let (enable, disable, describe) = route_table_mocks(&vgws);
+    let ec2 = ec2_client(&[&enable, &disable, &describe]);
+    let ctx = ctx(ec2, "aws_vpn_gateway_route_propagation.private[0]");
+    let rt = resource("aws_vpn_gateway_route_propagation");
+    let cfg = obj([("route_table_id", Value::from("rtb-1")), ("vpn_gateway_id", Value::from("vgw-1"))]);
+    let planned = plan(&rt, &ctx, None, &cfg).await;
+    // Before the create there is nothing to adopt.
+    assert!(rt.find(&ctx, "mp-1", &planned).await.unwrap().is_none());
+    let state = rt.create(&ctx, &planned).await.unwrap();
+    assert_eq!(state.get("id"), &Value::from("rtb-1_vgw-1"));
+    assert_eq!(*vgws.lock().unwrap(), vec!["vgw-1".to_string()]);
+    assert_eq!(rt.read(&ctx, &state).await.unwrap().as_ref(), Some(&state));
+    assert_eq!(
+        rt.find(&ctx, "mp-1", &planned).await.unwrap().map(|f| f.get("id").clone()),
+        Some(state.get("id").clone())
+    );
+    let imported = rt.import(&ctx, "rtb-1_vgw-1").await.unwrap();
+    assert_eq!(imported.get("vpn_gateway_id"), &Value::from("vgw-1"));
+
+    rt.delete(&ctx, &state).await.unwrap();
+    assert!(vgws.lock().unwrap().is_empty());
+    assert!(rt.read(&ctx, &state).await.unwrap().is_none(), "gone after delete");
+    rt.delete(&ctx, &state).await.unwrap();
+    assert_eq!(disable.num_calls(), 1, "a second delete sends nothing");
+}
+
+#[tokio::test]
+async fn route_table_propagating_vgws() {
+    let vgws: Vgws = Arc::default();
+    let (enable, disable, describe) = route_table_mocks(&vgws);
+    let create = mock!(Ec2::create_route_table).then_output(|| {
+        CreateRouteTableOutput::builder().route_table(RouteTable::builder().route_table_id("rtb-1").build()).build()
+    });
+    let ec2 = ec2_client(&[&enable, &disable, &describe, &create]);
+    let ctx = ctx(ec2, "aws_route_table.private");
+    let rt = resource("aws_route_table");
+    let cfg = |ids: &[&str]| {
+        obj([
+            ("vpc_id", Value::from("vpc-1")),
+            ("propagating_vgws", Value::List(ids.iter().map(|i| Value::from(*i)).collect())),
+        ])
+    };
+    let state = rt.create(&ctx, &plan(&rt, &ctx, None, &cfg(&["vgw-2"])).await).await.unwrap();
+    assert_eq!(state.get("propagating_vgws"), &Value::List(vec![Value::from("vgw-2")]));
+    assert_eq!(*vgws.lock().unwrap(), vec!["vgw-2".to_string()]);
+    // Unset keeps what propagates (optional+computed).
+    let kept = plan(&rt, &ctx, Some(&state), &obj([("vpc_id", Value::from("vpc-1"))])).await;
+    assert_eq!(kept, state);
+    let planned = plan(&rt, &ctx, Some(&state), &cfg(&["vgw-3"])).await;
+    let updated = rt.update(&ctx, &state, &planned).await.unwrap();
+    assert_eq!(updated.get("propagating_vgws"), &Value::List(vec![Value::from("vgw-3")]));
+    assert_eq!((enable.num_calls(), disable.num_calls()), (2, 1));
+
+    // The default route table takes exactly the configured set: none when unset.
+    let d = resource("aws_default_route_table");
+    let dctx = self::ctx(ec2_client(&[&enable, &disable, &describe]), "aws_default_route_table.default");
+    let dcfg = obj([("default_route_table_id", Value::from("rtb-1")), ("tags", tags([]))]);
+    let dstate = d.create(&dctx, &plan(&d, &dctx, None, &dcfg).await).await.unwrap();
+    assert!(vgws.lock().unwrap().is_empty(), "the adopted table's propagation was turned off");
+    assert_eq!(dstate.get("propagating_vgws"), &Value::Null);
+}
+
+fn options(mode: &str, state: VpcBlockPublicAccessState) -> DescribeVpcBlockPublicAccessOptionsOutput {
+    DescribeVpcBlockPublicAccessOptionsOutput::builder()
+        .vpc_block_public_access_options(
+            VpcBlockPublicAccessOptions::builder()
+                .aws_account_id("123456789012")
+                .aws_region("us-east-1")
+                .internet_gateway_block_mode(InternetGatewayBlockMode::from(mode))
+                .state(state)
+                .build(),
+        )
+        .build()
+}
+
+#[tokio::test]
+async fn block_public_access_options() {
+    use VpcBlockPublicAccessState::{UpdateComplete, UpdateInProgress};
+    let modify = mock!(Ec2::modify_vpc_block_public_access_options)
+        .then_output(|| ModifyVpcBlockPublicAccessOptionsOutput::builder().build());
+    let describe = mock!(Ec2::describe_vpc_block_public_access_options)
+        .sequence()
+        .output(|| options("block-bidirectional", UpdateInProgress))
+        .output(|| options("block-bidirectional", UpdateComplete))
+        .times(3)
+        .output(|| options("block-ingress", UpdateInProgress))
+        .output(|| options("block-ingress", UpdateComplete))
+        .times(2)
+        .output(|| options("off", UpdateComplete))
+        .repeatedly()
+        .build();
+    let ec2 = ec2_client(&[&modify, &describe]);
+    let ctx = ctx(ec2, "aws_vpc_block_public_access_options.this");
+    let rt = resource("aws_vpc_block_public_access_options");
+    let cfg = |mode: &str| obj([("internet_gateway_block_mode", Value::from(mode))]);
+    let state = rt.create(&ctx, &plan(&rt, &ctx, None, &cfg("block-bidirectional")).await).await.unwrap();
+    assert_eq!(state.get("id"), &Value::from("us-east-1"));
+    assert_eq!(state.get("aws_account_id"), &Value::from("123456789012"));
+    assert_eq!(state.get("internet_gateway_block_mode"), &Value::from("block-bidirectional"));
+    let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
+    assert_eq!(plan(&rt, &ctx, Some(&refreshed), &cfg("block-bidirectional")).await, refreshed, "no change");
+    let planned = plan(&rt, &ctx, Some(&refreshed), &cfg("block-ingress")).await;
+    let updated = rt.update(&ctx, &refreshed, &planned).await.unwrap();
+    assert_eq!(updated.get("internet_gateway_block_mode"), &Value::from("block-ingress"));
+    rt.delete(&ctx, &updated).await.unwrap();
+    assert_eq!(modify.num_calls(), 3, "create, update, and delete's `off`");
+}
+
+type Exclusions = Arc<Mutex<Option<(String, VpcBlockPublicAccessExclusionState)>>>;
+
+#[tokio::test]
+async fn block_public_access_exclusion() {
+    use VpcBlockPublicAccessExclusionState as St;
+    let shared: Exclusions = Arc::default();
+    let (c, m, d, r) = (shared.clone(), shared.clone(), shared.clone(), shared.clone());
+    let exclusion = |mode: &str, state: St| {
+        VpcBlockPublicAccessExclusion::builder()
+            .exclusion_id("exclus-1")
+            .resource_arn("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1")
+            .internet_gateway_exclusion_mode(InternetGatewayExclusionMode::from(mode))
+            .state(state)
+            .tags(Tag::builder().key("Name").value("x").build())
+            .build()
+    };
+    let create = mock!(Ec2::create_vpc_block_public_access_exclusion)
+        .match_requests(move |req| {
+            let mode = req.internet_gateway_exclusion_mode().map(|m| m.as_str().to_string()).unwrap_or_default();
+            *c.lock().unwrap() = Some((mode, St::CreateInProgress));
+            true
+        })
+        .then_output(move || {
+            CreateVpcBlockPublicAccessExclusionOutput::builder()
+                .vpc_block_public_access_exclusion(exclusion("allow-egress", St::CreateInProgress))
+                .build()
+        });
+    let modify = mock!(Ec2::modify_vpc_block_public_access_exclusion)
+        .match_requests(move |req| {
+            let mode = req.internet_gateway_exclusion_mode().map(|m| m.as_str().to_string()).unwrap_or_default();
+            *m.lock().unwrap() = Some((mode, St::UpdateInProgress));
+            true
+        })
+        .then_output(|| ModifyVpcBlockPublicAccessExclusionOutput::builder().build());
+    let delete = mock!(Ec2::delete_vpc_block_public_access_exclusion)
+        .match_requests(move |_| {
+            let mut guard = d.lock().unwrap();
+            if let Some((mode, _)) = guard.clone() {
+                *guard = Some((mode, St::DeleteInProgress));
+            }
+            true
+        })
+        .then_output(|| DeleteVpcBlockPublicAccessExclusionOutput::builder().build());
+    // Each describe moves an in-progress change to its end, as AWS does after a while.
+    let describe = mock!(Ec2::describe_vpc_block_public_access_exclusions).then_output(move || {
+        let mut guard = r.lock().unwrap();
+        let current = guard.clone();
+        let out = DescribeVpcBlockPublicAccessExclusionsOutput::builder();
+        let Some((mode, state)) = current else { return out.build() };
+        let next = match &state {
+            St::CreateInProgress => St::CreateComplete,
+            St::UpdateInProgress => St::UpdateComplete,
+            St::DeleteInProgress => St::DeleteComplete,
+            s => s.clone(),
+        };
+        *guard = Some((mode.clone(), next));
+        out.vpc_block_public_access_exclusions(exclusion(&mode, state)).build()
+    });
+    let ec2 = ec2_client(&[&create, &modify, &delete, &describe]);
+    let ctx = ctx(ec2, "aws_vpc_block_public_access_exclusion.this[\"vpc\"]");
+    let rt = resource("aws_vpc_block_public_access_exclusion");
+    let cfg = |mode: &str| {
+        obj([
+            ("vpc_id", Value::from("vpc-1")),
+            ("internet_gateway_exclusion_mode", Value::from(mode)),
+            ("tags", tags([("Name", "x")])),
+        ])
+    };
+    // One target, never both or none.
+    let neither = complete(&rt.schema(), &obj([("internet_gateway_exclusion_mode", Value::from("allow-egress"))]));
+    let err = rt.plan(&ctx, PlanRequest { prior: None, config: &neither }).await.unwrap_err();
+    assert!(err.to_string().contains("exactly one"), "{err}");
+
+    let state = rt.create(&ctx, &plan(&rt, &ctx, None, &cfg("allow-egress")).await).await.unwrap();
+    assert_eq!(state.get("id"), &Value::from("exclus-1"));
+    assert_eq!(state.get("vpc_id"), &Value::from("vpc-1"));
+    assert_eq!(state.get("resource_arn"), &Value::from("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1"));
+    assert_eq!(state.get("tags"), &tags([("Name", "x")]));
+    let planned = plan(&rt, &ctx, Some(&state), &cfg("allow-bidirectional")).await;
+    let updated = rt.update(&ctx, &state, &planned).await.unwrap();
+    assert_eq!(updated.get("internet_gateway_exclusion_mode"), &Value::from("allow-bidirectional"));
+    let imported = rt.import(&ctx, "exclus-1").await.unwrap();
+    assert_eq!(imported.get("vpc_id"), &Value::from("vpc-1"));
+    rt.delete(&ctx, &updated).await.unwrap();
+    assert!(rt.read(&ctx, &updated).await.unwrap().is_none(), "gone after delete");
+    assert_eq!((create.num_calls(), modify.num_calls(), delete.num_calls()), (1, 1, 1));
+}

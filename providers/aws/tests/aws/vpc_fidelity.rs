@@ -1,0 +1,210 @@
+//! The aws_vpc / aws_subnet arguments terraform-aws-modules/vpc sets (IPv6 blocks, network
+//! address usage metrics, launch-time DNS settings) and aws_vpc_endpoint, against moto.
+
+use crate::support::{obj, s, tags, Harness};
+use meshplan_provider::Value;
+
+const TOKEN: &str = "mp-0000000000000000000000e1";
+
+#[tokio::test]
+async fn vpc_ipv6_block_and_usage_metrics() {
+    let h = Harness::new().await;
+    const V: &str = "aws_vpc";
+    let cfg = |ipv6: bool, metrics: bool| {
+        obj([
+            ("cidr_block", Value::from("10.60.0.0/16")),
+            ("assign_generated_ipv6_cidr_block", Value::from(ipv6)),
+            ("enable_network_address_usage_metrics", Value::from(metrics)),
+        ])
+    };
+    let planned = h.plan(V, None, &cfg(true, true)).await.state;
+    assert_eq!(planned.get("ipv6_cidr_block"), &Value::Unknown, "known after apply");
+    let vpc = h.create(V, &cfg(true, true)).await;
+    let block = s(&vpc, "ipv6_cidr_block");
+    assert!(block.contains("::/56"), "{vpc}");
+    assert!(vpc.get_str("ipv6_association_id").is_some_and(|a| a.starts_with("vpc-cidr-assoc")), "{vpc}");
+    assert_eq!(vpc.get("enable_network_address_usage_metrics"), &Value::from(true));
+    assert_eq!(vpc.get("assign_generated_ipv6_cidr_block"), &Value::from(true));
+    h.assert_no_changes(V, &vpc, &cfg(true, true)).await;
+
+    // In place: the IPv6 block is given back and the metrics turned off.
+    let off = h.plan(V, Some(&vpc), &cfg(false, false)).await;
+    assert_eq!(off.state.get("ipv6_cidr_block"), &Value::Unknown);
+    let vpc2 = h.update(V, &vpc, &cfg(false, false)).await;
+    assert_eq!(vpc2.get("ipv6_cidr_block"), &Value::Null, "{vpc2}");
+    assert_eq!(vpc2.get("ipv6_association_id"), &Value::Null);
+    assert_eq!(vpc2.get("enable_network_address_usage_metrics"), &Value::from(false));
+    h.assert_no_changes(V, &vpc2, &cfg(false, false)).await;
+    // And asked for again.
+    let vpc3 = h.update(V, &vpc2, &cfg(true, false)).await;
+    assert!(s(&vpc3, "ipv6_cidr_block").contains("::/56"));
+    h.assert_no_changes(V, &vpc3, &cfg(true, false)).await;
+
+    let imported = h.import(V, &s(&vpc3, "id")).await;
+    assert_eq!(imported.get("ipv6_cidr_block"), vpc3.get("ipv6_cidr_block"));
+    assert_eq!(imported.get("assign_generated_ipv6_cidr_block"), &Value::from(true));
+    h.delete_and_confirm_gone(V, &vpc3).await;
+    h.delete(V, &vpc3).await;
+}
+
+#[tokio::test]
+async fn subnet_ipv6_and_launch_settings() {
+    let h = Harness::new().await;
+    const S: &str = "aws_subnet";
+    let vpc = h
+        .create(
+            "aws_vpc",
+            &obj([
+                ("cidr_block", Value::from("10.61.0.0/16")),
+                ("assign_generated_ipv6_cidr_block", Value::from(true)),
+            ]),
+        )
+        .await;
+    // The /56's first /64.
+    let block = s(&vpc, "ipv6_cidr_block").replace("/56", "/64");
+    let cfg = |ipv6: Option<&str>, dns_a: bool| {
+        obj([
+            ("vpc_id", vpc.get("id").clone()),
+            ("cidr_block", Value::from("10.61.1.0/24")),
+            ("availability_zone", Value::from("us-east-1a")),
+            ("ipv6_cidr_block", ipv6.map(Value::from).unwrap_or(Value::Null)),
+            ("assign_ipv6_address_on_creation", Value::from(ipv6.is_some())),
+            ("enable_resource_name_dns_a_record_on_launch", Value::from(dns_a)),
+            ("tags", tags([("Name", "v6")])),
+        ])
+    };
+    let (planned, sn) = h.create_with_token(S, &cfg(Some(&block), true), TOKEN).await;
+    assert_eq!(sn.get("ipv6_cidr_block"), &Value::from(block.as_str()), "{sn}");
+    assert!(sn.get_str("ipv6_cidr_block_association_id").is_some());
+    assert_eq!(sn.get("assign_ipv6_address_on_creation"), &Value::from(true));
+    assert_eq!(sn.get("enable_resource_name_dns_a_record_on_launch"), &Value::from(true));
+    assert_eq!(sn.get("availability_zone_id"), &Value::from("use1-az6"), "read back");
+    assert_eq!(sn.get("private_dns_hostname_type_on_launch"), &Value::from("ip-name"));
+    h.assert_no_changes(S, &sn, &cfg(Some(&block), true)).await;
+    assert_eq!(h.find(S, TOKEN, &planned).await.map(|f| f.get("id").clone()), Some(sn.get("id").clone()));
+
+    // In place: the IPv6 block given back, the settings turned off.
+    let sn2 = h.update(S, &sn, &cfg(None, false)).await;
+    assert_eq!(sn2.get("ipv6_cidr_block"), &Value::Null, "{sn2}");
+    assert_eq!(sn2.get("assign_ipv6_address_on_creation"), &Value::from(false));
+    assert_eq!(sn2.get("enable_resource_name_dns_a_record_on_launch"), &Value::from(false));
+    h.assert_no_changes(S, &sn2, &cfg(None, false)).await;
+
+    let mut native = cfg(None, false);
+    native.set("ipv6_native", Value::from(true));
+    h.assert_replaces(S, &sn2, &native, "ipv6_native").await;
+    // One way to name the zone.
+    let mut both = cfg(None, false);
+    both.set("availability_zone_id", Value::from("use1-az6"));
+    let err = h.plan_result(S, None, &both).await.unwrap_err();
+    assert!(err.to_string().contains("availability_zone_id"), "{err}");
+
+    // The zone named by its ID.
+    let by_id = obj([
+        ("vpc_id", vpc.get("id").clone()),
+        ("cidr_block", Value::from("10.61.2.0/24")),
+        ("availability_zone_id", Value::from("use1-az2")),
+    ]);
+    assert_eq!(h.plan(S, None, &by_id).await.state.get("availability_zone"), &Value::Unknown);
+    let zoned = h.create(S, &by_id).await;
+    assert_eq!(zoned.get("availability_zone_id"), &Value::from("use1-az2"));
+    assert!(zoned.get_str("availability_zone").is_some_and(|z| z.starts_with("us-east-1")), "{zoned}");
+    h.delete_and_confirm_gone(S, &zoned).await;
+
+    let imported = h.import(S, &s(&sn2, "id")).await;
+    assert_eq!(imported.get("availability_zone_id"), &Value::from("use1-az6"));
+    assert_eq!(imported.get("enable_dns64"), &Value::from(false));
+    h.delete_and_confirm_gone(S, &sn2).await;
+    h.delete(S, &sn2).await;
+}
+
+#[tokio::test]
+async fn vpc_endpoints_gateway_and_interface() {
+    let h = Harness::new().await;
+    const E: &str = "aws_vpc_endpoint";
+    let vpc = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.62.0.0/16"))])).await;
+    let rt = h.create("aws_route_table", &obj([("vpc_id", vpc.get("id").clone())])).await;
+    let rt2 = h.create("aws_route_table", &obj([("vpc_id", vpc.get("id").clone())])).await;
+    // moto fails DeleteVpcEndpoints for a Gateway endpoint that still has route tables (it
+    // deletes their routes by a CIDR it does not have): the tables are removed first here.
+    let gw = |tables: &[&Value], policy: Option<&str>| {
+        obj([
+            ("vpc_id", vpc.get("id").clone()),
+            ("service_name", Value::from("com.amazonaws.us-east-1.s3")),
+            ("route_table_ids", Value::List(tables.iter().map(|t| t.get("id").clone()).collect())),
+            ("policy", policy.map(Value::from).unwrap_or(Value::Null)),
+            ("tags", tags([("Name", "s3")])),
+        ])
+    };
+    let (planned, ep) = h.create_with_token(E, &gw(&[&rt, &rt2], None), TOKEN).await;
+    assert!(s(&ep, "id").starts_with("vpce-"), "{ep}");
+    assert_eq!(ep.get("vpc_endpoint_type"), &Value::from("Gateway"));
+    assert_eq!(ep.get("state"), &Value::from("available"));
+    assert!(s(&ep, "arn").ends_with(&format!(":vpc-endpoint/{}", s(&ep, "id"))));
+    let mut ids = vec![s(&rt, "id"), s(&rt2, "id")];
+    ids.sort();
+    assert_eq!(ep.get("route_table_ids"), &Value::List(ids.into_iter().map(Value::from).collect()));
+    h.assert_no_changes(E, &ep, &gw(&[&rt2, &rt], None)).await;
+    assert_eq!(h.find(E, TOKEN, &planned).await.map(|f| f.get("id").clone()), Some(ep.get("id").clone()));
+    assert_eq!(h.find(E, "mp-ffffffffffffffffffffffff", &planned).await, None);
+
+    // In place: one route table fewer and a policy (equivalent JSON plans no change). (moto
+    // adds no route for a table added later, then fails the delete on it: hence removal.)
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let ep2 = h.update(E, &ep, &gw(&[&rt], Some(policy))).await;
+    assert_eq!(crate::support::s(&ep2, "policy"), policy);
+    assert_eq!(ep2.get("route_table_ids"), &Value::List(vec![rt.get("id").clone()]));
+    let spaced = policy.replace(",", ", ");
+    h.assert_no_changes(E, &ep2, &gw(&[&rt], Some(&spaced))).await;
+    let mut other = gw(&[&rt], None);
+    other.set("service_name", Value::from("com.amazonaws.us-east-1.dynamodb"));
+    h.assert_replaces(E, &ep2, &other, "service_name").await;
+    let imported = h.import(E, &s(&ep2, "id")).await;
+    assert_eq!(imported.get("route_table_ids"), ep2.get("route_table_ids"));
+    assert_eq!(imported.get("tags"), &tags([("Name", "s3")]));
+    assert!(s(&imported, "prefix_list_id").starts_with("pl-"), "the service's prefix list: {imported}");
+    // (moto's DescribePrefixLists lists no CIDRs, so `cidr_blocks` stays empty here.)
+    let ep2 = h.update(E, &ep2, &gw(&[], Some(policy))).await;
+    assert_eq!(ep2.get("route_table_ids"), &Value::List(vec![]));
+    // moto keeps a deleted endpoint listed (state `deleted`): gone all the same, and the wait ends.
+    h.delete_and_confirm_gone(E, &ep2).await;
+    h.delete(E, &ep2).await;
+    assert_eq!(h.find(E, TOKEN, &planned).await, None, "a deleted endpoint is not adopted");
+
+    // An Interface endpoint in a subnet, with a security group.
+    let sn = h
+        .create("aws_subnet", &obj([("vpc_id", vpc.get("id").clone()), ("cidr_block", Value::from("10.62.1.0/24"))]))
+        .await;
+    let sg =
+        h.create("aws_security_group", &obj([("vpc_id", vpc.get("id").clone()), ("name", Value::from("ep"))])).await;
+    let icfg = obj([
+        ("vpc_id", vpc.get("id").clone()),
+        ("service_name", Value::from("com.amazonaws.us-east-1.sqs")),
+        ("vpc_endpoint_type", Value::from("Interface")),
+        ("subnet_ids", Value::List(vec![sn.get("id").clone()])),
+        ("security_group_ids", Value::List(vec![sg.get("id").clone()])),
+        ("private_dns_enabled", Value::from(true)),
+    ]);
+    let iep = h.create(E, &icfg).await;
+    assert_eq!(iep.get("vpc_endpoint_type"), &Value::from("Interface"));
+    assert_eq!(iep.get("subnet_ids"), &Value::List(vec![sn.get("id").clone()]));
+    assert_eq!(iep.get("security_group_ids"), &Value::List(vec![sg.get("id").clone()]));
+    assert_eq!(iep.get("network_interface_ids").as_list().map(Vec::len), Some(1), "{iep}");
+    assert!(!iep.get("dns_entry").as_list().unwrap().is_empty(), "{iep}");
+    h.assert_no_changes(E, &iep, &icfg).await;
+    h.delete_and_confirm_gone(E, &iep).await;
+}
+
+#[tokio::test]
+async fn default_vpc_usage_metrics() {
+    let h = Harness::new().await;
+    const D: &str = "aws_default_vpc";
+    let cfg = |on: bool| obj([("enable_network_address_usage_metrics", Value::from(on))]);
+    let d = h.create(D, &cfg(true)).await;
+    assert_eq!(d.get("enable_network_address_usage_metrics"), &Value::from(true));
+    assert_eq!(d.get("assign_generated_ipv6_cidr_block"), &Value::from(false));
+    h.assert_no_changes(D, &d, &cfg(true)).await;
+    let d2 = h.update(D, &d, &cfg(false)).await;
+    assert_eq!(d2.get("enable_network_address_usage_metrics"), &Value::from(false));
+    h.delete(D, &d2).await;
+}
