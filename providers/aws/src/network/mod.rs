@@ -24,6 +24,7 @@ mod route;
 mod route_propagation;
 mod route_table;
 mod route_table_association;
+mod route_table_routes;
 mod security_group;
 mod sg_rule;
 mod sg_rules;
@@ -48,7 +49,7 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(Managed(internet_gateway::InternetGateway)),
         Arc::new(eip::Eip),
         Arc::new(nat_gateway::NatGateway),
-        Arc::new(route_table::RouteTable),
+        Arc::new(Timed::new(route_table::RouteTable, &["create", "update", "delete"])),
         Arc::new(Timed::new(route_table::DefaultRouteTable, &["create", "update"])),
         Arc::new(Timed::new(route::Route, &["create", "delete", "update"])),
         Arc::new(Timed::new(route_table_association::RouteTableAssociation, &["create", "delete", "update"])),

@@ -80,7 +80,8 @@ pub(super) fn routes_value(routes: &[Route], fields: &[&str]) -> Value {
     let listed = routes.iter().filter(|r| {
         let local = r.gateway_id() == Some("local");
         let propagated = r.origin() == Some(&RouteOrigin::EnableVgwRoutePropagation);
-        let endpoint = r.destination_prefix_list_id().is_some() && r.gateway_id().is_some_and(|g| g.starts_with("vpce-"));
+        let endpoint =
+            r.destination_prefix_list_id().is_some() && r.gateway_id().is_some_and(|g| g.starts_with("vpce-"));
         !(local || propagated || endpoint)
     });
     Value::List(listed.map(|r| Value::object(fields.iter().map(|f| (*f, opt_str(field(r, f).as_deref()))))).collect())

@@ -208,3 +208,69 @@ async fn default_vpc_usage_metrics() {
     assert_eq!(d2.get("enable_network_address_usage_metrics"), &Value::from(false));
     h.delete(D, &d2).await;
 }
+
+#[tokio::test]
+async fn route_tables_with_inline_routes() {
+    let h = Harness::new().await;
+    const T: &str = "aws_route_table";
+    let vpc = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.63.0.0/16"))])).await;
+    let vpc_id = vpc.get("id").clone();
+    let igw = h.create("aws_internet_gateway", &obj([("vpc_id", vpc_id.clone())])).await;
+    let vgw = h.create("aws_vpn_gateway", &obj([("vpc_id", vpc_id.clone())])).await;
+    let route = |cidr: &str, gw: &Value| obj([("cidr_block", Value::from(cidr)), ("gateway_id", gw.get("id").clone())]);
+    let cfg = |routes: Vec<Value>| obj([("vpc_id", vpc_id.clone()), ("route", Value::List(routes))]);
+    let rt_routes = |state: &Value| {
+        let mut r: Vec<(String, String)> =
+            state.get("route").as_list().unwrap().iter().map(|r| (s(r, "cidr_block"), s(r, "gateway_id"))).collect();
+        r.sort();
+        r
+    };
+    let two = vec![route("0.0.0.0/0", &igw), route("10.99.0.0/16", &igw)];
+    let table = h.create(T, &cfg(two.clone())).await;
+    let (igw_id, vgw_id) = (s(&igw, "id"), s(&vgw, "id"));
+    assert_eq!(
+        rt_routes(&table),
+        vec![("0.0.0.0/0".into(), igw_id.clone()), ("10.99.0.0/16".into(), igw_id.clone())],
+        "the local route is not listed"
+    );
+    // The same routes in another order are no change.
+    h.assert_no_changes(T, &table, &cfg(two.into_iter().rev().collect())).await;
+
+    // In place: a target replaced (ReplaceRoute), a route deleted, another created.
+    let next = vec![route("0.0.0.0/0", &vgw), route("10.98.0.0/16", &igw)];
+    let table2 = h.update(T, &table, &cfg(next.clone())).await;
+    assert_eq!(rt_routes(&table2), vec![("0.0.0.0/0".into(), vgw_id.clone()), ("10.98.0.0/16".into(), igw_id.clone())]);
+    h.assert_no_changes(T, &table2, &cfg(next)).await;
+
+    // Without blocks the routes are not managed: one made by aws_route stays, no change.
+    let unmanaged = obj([("vpc_id", vpc_id.clone())]);
+    let route_state = h
+        .create(
+            "aws_route",
+            &obj([
+                ("route_table_id", table2.get("id").clone()),
+                ("destination_cidr_block", Value::from("10.97.0.0/16")),
+                ("gateway_id", igw.get("id").clone()),
+            ]),
+        )
+        .await;
+    let refreshed = h.read(T, &table2).await.unwrap();
+    assert_eq!(rt_routes(&refreshed).len(), 3, "{refreshed}");
+    h.assert_no_changes(T, &table2, &unmanaged).await;
+    h.delete("aws_route", &route_state).await;
+
+    // The VPC's main table takes inline routes too.
+    let d = h
+        .create(
+            "aws_default_route_table",
+            &obj([
+                ("default_route_table_id", vpc.get("default_route_table_id").clone()),
+                ("route", Value::List(vec![route("0.0.0.0/0", &igw)])),
+            ]),
+        )
+        .await;
+    assert_eq!(rt_routes(&d), vec![("0.0.0.0/0".into(), igw_id.clone())]);
+    let imported = h.import(T, &s(&table2, "id")).await;
+    assert_eq!(rt_routes(&imported), rt_routes(&table2));
+    h.delete_and_confirm_gone(T, &table2).await;
+}
