@@ -10,6 +10,7 @@ mod instance_types;
 mod lookup;
 mod network;
 mod policy_document;
+mod prefix_list;
 mod session_context;
 mod ssm;
 mod subnet;
@@ -42,6 +43,7 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(instance_types::InstanceTypeOfferings),
         Arc::new(instance_types::InstanceType),
         Arc::new(endpoint_service::VpcEndpointService),
+        Arc::new(prefix_list::PrefixListData),
         Arc::new(crate::acmpca::AuthorityData),
     ]
 }

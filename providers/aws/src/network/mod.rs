@@ -20,6 +20,8 @@ mod internet_gateway;
 mod legacy_sg_rule;
 mod located;
 mod nat_gateway;
+mod placement_group;
+mod prefix_list;
 mod route;
 mod route_propagation;
 mod route_table;
@@ -78,5 +80,8 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
         Arc::new(Managed(vpc_endpoint::VpcEndpoint)),
         Arc::new(Managed(block_public_access::BlockOptions)),
         Arc::new(Managed(block_public_access::Exclusion)),
+        Arc::new(Managed(prefix_list::PrefixList)),
+        Arc::new(Managed(prefix_list::PrefixListEntry)),
+        Arc::new(Managed(placement_group::PlacementGroup)),
     ]
 }

@@ -302,3 +302,50 @@ async fn block_public_access_exclusion() {
     assert!(rt.read(&ctx, &updated).await.unwrap().is_none(), "gone after delete");
     assert_eq!((create.num_calls(), modify.num_calls(), delete.num_calls()), (1, 1, 1));
 }
+
+#[tokio::test]
+async fn placement_group_waits_for_available_and_gone() {
+    use aws_sdk_ec2::operation::create_placement_group::CreatePlacementGroupOutput;
+    use aws_sdk_ec2::operation::delete_placement_group::DeletePlacementGroupOutput;
+    use aws_sdk_ec2::operation::describe_placement_groups::DescribePlacementGroupsOutput;
+    use aws_sdk_ec2::types::{PlacementGroup, PlacementGroupState, PlacementStrategy};
+    let group = |state: PlacementGroupState| {
+        DescribePlacementGroupsOutput::builder()
+            .placement_groups(
+                PlacementGroup::builder()
+                    .group_name("eks-efa")
+                    .group_id("pg-0123")
+                    .group_arn("arn:aws:ec2:us-east-1:123456789012:placement-group/eks-efa")
+                    .strategy(PlacementStrategy::Cluster)
+                    .state(state)
+                    .build(),
+            )
+            .build()
+    };
+    let create = mock!(Ec2::create_placement_group)
+        .match_requests(|r| r.group_name() == Some("eks-efa") && r.strategy() == Some(&PlacementStrategy::Cluster))
+        .then_output(|| CreatePlacementGroupOutput::builder().build());
+    let delete = mock!(Ec2::delete_placement_group).then_output(|| DeletePlacementGroupOutput::builder().build());
+    let describe = mock!(Ec2::describe_placement_groups)
+        .sequence()
+        .output(move || group(PlacementGroupState::Pending))
+        .output(move || group(PlacementGroupState::Available))
+        .times(3)
+        .output(move || group(PlacementGroupState::Deleting))
+        .output(move || group(PlacementGroupState::Deleted))
+        .repeatedly()
+        .build();
+    let ec2 = ec2_client(&[&create, &delete, &describe]);
+    let ctx = ctx(ec2, "aws_placement_group.this[0]");
+    let rt = resource("aws_placement_group");
+    let cfg = obj([("name", Value::from("eks-efa")), ("strategy", Value::from("cluster"))]);
+    let state = rt.create(&ctx, &plan(&rt, &ctx, None, &cfg).await).await.unwrap();
+    assert_eq!(state.get("id"), &Value::from("eks-efa"));
+    assert_eq!(state.get("placement_group_id"), &Value::from("pg-0123"));
+    assert_eq!(state.get("arn"), &Value::from("arn:aws:ec2:us-east-1:123456789012:placement-group/eks-efa"));
+    let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
+    assert_eq!(plan(&rt, &ctx, Some(&refreshed), &cfg).await, refreshed, "no change");
+    rt.delete(&ctx, &refreshed).await.unwrap();
+    assert!(rt.read(&ctx, &refreshed).await.unwrap().is_none(), "gone after delete");
+    assert_eq!((create.num_calls(), delete.num_calls()), (1, 1));
+}

@@ -274,3 +274,96 @@ async fn route_tables_with_inline_routes() {
     assert_eq!(rt_routes(&imported), rt_routes(&table2));
     h.delete_and_confirm_gone(T, &table2).await;
 }
+
+#[tokio::test]
+async fn managed_prefix_lists_entries_and_the_data_source() {
+    let h = Harness::new().await;
+    const P: &str = "aws_ec2_managed_prefix_list";
+    const N: &str = "aws_ec2_managed_prefix_list_entry";
+    let entry = |cidr: &str, d: &str| obj([("cidr", Value::from(cidr)), ("description", Value::from(d))]);
+    let cfg = |name: &str, entries: Vec<Value>| {
+        obj([
+            ("name", Value::from(name)),
+            ("address_family", Value::from("IPv4")),
+            ("max_entries", Value::from(5i64)),
+            ("entry", Value::List(entries)),
+            ("tags", tags([("Name", "pl")])),
+        ])
+    };
+    let first = vec![entry("10.0.0.0/16", "VPC CIDR"), entry("10.1.0.0/16", "peer")];
+    let (planned, pl) = h.create_with_token(P, &cfg("pl-sg", first.clone()), TOKEN).await;
+    assert!(s(&pl, "id").starts_with("pl-"), "{pl}");
+    assert!(s(&pl, "arn").ends_with(&format!(":prefix-list/{}", s(&pl, "id"))));
+    assert_eq!(pl.get("entry").as_list().map(Vec::len), Some(2), "{pl}");
+    h.assert_no_changes(P, &pl, &cfg("pl-sg", first.into_iter().rev().collect())).await;
+    assert_eq!(h.find(P, TOKEN, &planned).await.map(|f| f.get("id").clone()), Some(pl.get("id").clone()));
+
+    // In place: an entry removed, one added, one re-described; the name changed.
+    let second = vec![entry("10.0.0.0/16", "the VPC"), entry("10.2.0.0/16", "new")];
+    let pl2 = h.update(P, &pl, &cfg("pl-renamed", second.clone())).await;
+    assert_eq!(pl2.get("name"), &Value::from("pl-renamed"));
+    let cidrs: Vec<_> =
+        pl2.get("entry").as_list().unwrap().iter().map(|e| (s(e, "cidr"), s(e, "description"))).collect();
+    assert_eq!(cidrs, vec![("10.0.0.0/16".into(), "the VPC".into()), ("10.2.0.0/16".into(), "new".into())]);
+    assert!(pl2.get("version").as_i64() > pl.get("version").as_i64(), "a new version");
+    h.assert_no_changes(P, &pl2, &cfg("pl-renamed", second)).await;
+    h.assert_replaces(
+        P,
+        &pl2,
+        &{
+            let mut c = cfg("pl-renamed", vec![]);
+            c.set("address_family", Value::from("IPv6"));
+            c
+        },
+        "address_family",
+    )
+    .await;
+
+    // Entries managed one by one on a list without `entry` blocks.
+    let bare = obj([
+        ("name", Value::from("pl-bare")),
+        ("address_family", Value::from("IPv4")),
+        ("max_entries", Value::from(3i64)),
+    ]);
+    let list = h.create(P, &bare).await;
+    let ecfg = obj([
+        ("prefix_list_id", list.get("id").clone()),
+        ("cidr", Value::from("192.168.0.0/24")),
+        ("description", Value::from("office")),
+    ]);
+    let e = h.create(N, &ecfg).await;
+    assert_eq!(e.get("id"), &Value::from(format!("{},192.168.0.0/24", s(&list, "id"))));
+    h.assert_no_changes(N, &e, &ecfg).await;
+    // The list's plan keeps the entry it does not manage.
+    let refreshed = h.read(P, &list).await.unwrap();
+    assert_eq!(refreshed.get("entry").as_list().map(Vec::len), Some(1));
+    h.assert_no_changes(P, &refreshed, &bare).await;
+    let imported = h.import(N, &s(&e, "id")).await;
+    assert_eq!(imported.get("description"), &Value::from("office"));
+    let planned_entry = h.plan(N, None, &ecfg).await.state;
+    assert_eq!(h.find(N, "mp-2", &planned_entry).await.map(|f| f.get("id").clone()), Some(e.get("id").clone()));
+    h.delete_and_confirm_gone(N, &e).await;
+    h.delete(N, &e).await;
+
+    // The data source finds AWS's own lists (moto has S3's).
+    let data = h
+        .data(
+            "aws_prefix_list",
+            &obj([(
+                "filter",
+                Value::List(vec![obj([
+                    ("name", Value::from("prefix-list-name")),
+                    ("values", Value::List(vec![Value::from("com.amazonaws.us-east-1.s3")])),
+                ])]),
+            )]),
+        )
+        .await;
+    assert!(s(&data, "id").starts_with("pl-"), "{data}");
+    assert_eq!(data.get("name"), &Value::from("com.amazonaws.us-east-1.s3"));
+    let by_name = h.data("aws_prefix_list", &obj([("name", Value::from("com.amazonaws.us-east-1.dynamodb"))])).await;
+    assert_ne!(by_name.get("id"), data.get("id"));
+
+    h.delete_and_confirm_gone(P, &list).await;
+    h.delete_and_confirm_gone(P, &pl2).await;
+    h.delete(P, &pl2).await;
+}
