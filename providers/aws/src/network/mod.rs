@@ -20,6 +20,7 @@ mod internet_gateway;
 mod legacy_sg_rule;
 mod located;
 mod nat_gateway;
+mod nat_secondary;
 mod placement_group;
 mod prefix_list;
 mod route;
@@ -48,8 +49,8 @@ pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
     vec![
         Arc::new(vpc::Vpc),
         Arc::new(Timed::new(subnet::Subnet, &["create", "delete"])),
-        Arc::new(Managed(internet_gateway::InternetGateway)),
-        Arc::new(eip::Eip),
+        Arc::new(Timed::new(Managed(internet_gateway::InternetGateway), &["create", "delete", "update"])),
+        Arc::new(Timed::new(eip::Eip, &["delete", "read", "update"])),
         Arc::new(nat_gateway::NatGateway),
         Arc::new(Timed::new(route_table::RouteTable, &["create", "update", "delete"])),
         Arc::new(Timed::new(route_table::DefaultRouteTable, &["create", "update"])),

@@ -159,6 +159,7 @@ pub(crate) async fn vpc_attribute(
         .await?;
     let value = match name {
         VpcAttributeName::EnableDnsSupport => out.enable_dns_support(),
+        VpcAttributeName::EnableNetworkAddressUsageMetrics => out.enable_network_address_usage_metrics(),
         _ => out.enable_dns_hostnames(),
     };
     Ok(value.and_then(|v| v.value()).unwrap_or(false))

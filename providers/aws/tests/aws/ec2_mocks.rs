@@ -349,3 +349,89 @@ async fn placement_group_waits_for_available_and_gone() {
     assert!(rt.read(&ctx, &refreshed).await.unwrap().is_none(), "gone after delete");
     assert_eq!((create.num_calls(), delete.num_calls()), (1, 1));
 }
+
+/// The gateway's addresses as the mocked EC2 keeps them: (allocation, private IP, association).
+type Addresses = Arc<Mutex<Vec<(String, String, String)>>>;
+
+#[tokio::test]
+async fn nat_gateway_secondary_addresses() {
+    use aws_sdk_ec2::operation::associate_nat_gateway_address::AssociateNatGatewayAddressOutput;
+    use aws_sdk_ec2::operation::create_nat_gateway::CreateNatGatewayOutput;
+    use aws_sdk_ec2::operation::describe_nat_gateways::DescribeNatGatewaysOutput;
+    use aws_sdk_ec2::operation::disassociate_nat_gateway_address::DisassociateNatGatewayAddressOutput;
+    use aws_sdk_ec2::types::{
+        ConnectivityType, NatGateway, NatGatewayAddress, NatGatewayAddressStatus, NatGatewayState,
+    };
+    let shared: Addresses = Arc::default();
+    let add = |v: &Addresses, alloc: &str| {
+        let mut g = v.lock().unwrap();
+        let n = g.len();
+        g.push((alloc.to_string(), format!("10.0.1.{}", 10 + n), format!("eipassoc-{alloc}")));
+    };
+    let (c, a, d, r) = (shared.clone(), shared.clone(), shared.clone(), shared.clone());
+    let create = mock!(Ec2::create_nat_gateway)
+        .match_requests(move |req| {
+            add(&c, req.allocation_id().unwrap_or_default());
+            req.secondary_allocation_ids().iter().for_each(|s| add(&c, s));
+            true
+        })
+        .then_output(|| {
+            CreateNatGatewayOutput::builder().nat_gateway(NatGateway::builder().nat_gateway_id("nat-1").build()).build()
+        });
+    let associate = mock!(Ec2::associate_nat_gateway_address)
+        .match_requests(move |req| {
+            req.allocation_ids().iter().for_each(|s| add(&a, s));
+            true
+        })
+        .then_output(|| AssociateNatGatewayAddressOutput::builder().build());
+    let disassociate = mock!(Ec2::disassociate_nat_gateway_address)
+        .match_requests(move |req| {
+            d.lock().unwrap().retain(|(_, _, assoc)| !req.association_ids().contains(assoc));
+            true
+        })
+        .then_output(|| DisassociateNatGatewayAddressOutput::builder().build());
+    let describe = mock!(Ec2::describe_nat_gateways).then_output(move || {
+        let mut nat = NatGateway::builder()
+            .nat_gateway_id("nat-1")
+            .subnet_id("subnet-1")
+            .vpc_id("vpc-1")
+            .state(NatGatewayState::Available)
+            .connectivity_type(ConnectivityType::Public);
+        for (i, (alloc, ip, assoc)) in r.lock().unwrap().iter().enumerate() {
+            nat = nat.nat_gateway_addresses(
+                NatGatewayAddress::builder()
+                    .allocation_id(alloc)
+                    .private_ip(ip)
+                    .association_id(assoc)
+                    .is_primary(i == 0)
+                    .status(NatGatewayAddressStatus::Succeeded)
+                    .build(),
+            );
+        }
+        DescribeNatGatewaysOutput::builder().nat_gateways(nat.build()).build()
+    });
+    let ec2 = ec2_client(&[&create, &associate, &disassociate, &describe]);
+    let ctx = ctx(ec2, "aws_nat_gateway.this[0]");
+    let rt = resource("aws_nat_gateway");
+    let cfg = |secondary: &[&str]| {
+        obj([
+            ("subnet_id", Value::from("subnet-1")),
+            ("allocation_id", Value::from("eipalloc-1")),
+            ("secondary_allocation_ids", Value::List(secondary.iter().map(|s| Value::from(*s)).collect())),
+        ])
+    };
+    let state = rt.create(&ctx, &plan(&rt, &ctx, None, &cfg(&["eipalloc-2"])).await).await.unwrap();
+    assert_eq!(state.get("allocation_id"), &Value::from("eipalloc-1"), "the primary address");
+    assert_eq!(state.get("secondary_allocation_ids"), &Value::List(vec![Value::from("eipalloc-2")]));
+    assert_eq!(state.get("secondary_private_ip_address_count"), &Value::from(1i64));
+    assert_eq!(state.get("secondary_private_ip_addresses"), &Value::List(vec![Value::from("10.0.1.11")]));
+    let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
+    assert_eq!(plan(&rt, &ctx, Some(&refreshed), &cfg(&["eipalloc-2"])).await, refreshed, "no change");
+
+    // In place: another secondary address; the derived private IPs are known after apply.
+    let planned = plan(&rt, &ctx, Some(&refreshed), &cfg(&["eipalloc-3"])).await;
+    assert_eq!(planned.get("secondary_private_ip_addresses"), &Value::Unknown);
+    let updated = rt.update(&ctx, &refreshed, &planned).await.unwrap();
+    assert_eq!(updated.get("secondary_allocation_ids"), &Value::List(vec![Value::from("eipalloc-3")]));
+    assert_eq!((associate.num_calls(), disassociate.num_calls()), (1, 1));
+}

@@ -367,3 +367,76 @@ async fn managed_prefix_lists_entries_and_the_data_source() {
     h.delete_and_confirm_gone(P, &pl2).await;
     h.delete(P, &pl2).await;
 }
+
+#[tokio::test]
+async fn route_to_a_prefix_list_and_the_vpc_data_source_metrics() {
+    let h = Harness::new().await;
+    const R: &str = "aws_route";
+    let vpc = h
+        .create(
+            "aws_vpc",
+            &obj([
+                ("cidr_block", Value::from("10.64.0.0/16")),
+                ("enable_network_address_usage_metrics", Value::from(true)),
+            ]),
+        )
+        .await;
+    let data = h.data("aws_vpc", &obj([("id", vpc.get("id").clone())])).await;
+    assert_eq!(data.get("enable_network_address_usage_metrics"), &Value::from(true));
+
+    let igw = h.create("aws_internet_gateway", &obj([("vpc_id", vpc.get("id").clone())])).await;
+    let table = h.create("aws_route_table", &obj([("vpc_id", vpc.get("id").clone())])).await;
+    let pl = h
+        .create(
+            "aws_ec2_managed_prefix_list",
+            &obj([
+                ("name", Value::from("office")),
+                ("address_family", Value::from("IPv4")),
+                ("max_entries", Value::from(2i64)),
+            ]),
+        )
+        .await;
+    let cfg = obj([
+        ("route_table_id", table.get("id").clone()),
+        ("destination_prefix_list_id", pl.get("id").clone()),
+        ("gateway_id", igw.get("id").clone()),
+    ]);
+    let route = h.create(R, &cfg).await;
+    let id = format!("{}_{}", s(&table, "id"), s(&pl, "id"));
+    assert_eq!(route.get("id"), &Value::from(id.as_str()));
+    assert_eq!(route.get("destination_prefix_list_id"), pl.get("id"));
+    assert_eq!(route.get("network_interface_id"), &Value::Null);
+    h.assert_no_changes(R, &route, &cfg).await;
+    let imported = h.import(R, &id).await;
+    assert_eq!(imported.get("gateway_id"), igw.get("id"));
+    h.delete_and_confirm_gone(R, &route).await;
+    h.delete(R, &route).await;
+}
+
+/// The `timeouts` blocks Terraform gives aws_eip (read, update, delete) and
+/// aws_internet_gateway (create, update, delete): kept in the state and honoured.
+#[tokio::test]
+async fn eip_and_internet_gateway_timeouts() {
+    let h = Harness::new().await;
+    let vpc = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.65.0.0/16"))])).await;
+    let igw_cfg =
+        |create: &str| obj([("vpc_id", vpc.get("id").clone()), ("timeouts", obj([("create", Value::from(create))]))]);
+    let planned = h.plan("aws_internet_gateway", None, &igw_cfg("1ns")).await;
+    let err = h.resource("aws_internet_gateway").create(&h.ctx("aws_internet_gateway.this"), &planned.state).await;
+    assert!(err.unwrap_err().to_string().contains("did not finish within 1ns (timeouts.create)"));
+    let igw = h.create("aws_internet_gateway", &igw_cfg("10m")).await;
+    assert_eq!(igw.get("timeouts").get_str("create"), Some("10m"));
+    h.assert_no_changes("aws_internet_gateway", &igw, &igw_cfg("10m")).await;
+
+    let eip_cfg = |read: &str| obj([("domain", Value::from("vpc")), ("timeouts", obj([("read", Value::from(read))]))]);
+    let eip = h.create("aws_eip", &eip_cfg("15m")).await;
+    assert_eq!(eip.get("timeouts").get_str("read"), Some("15m"));
+    h.assert_no_changes("aws_eip", &eip, &eip_cfg("15m")).await;
+    let mut short = eip.clone();
+    short.set("timeouts", obj([("read", Value::from("1ns"))]));
+    let err = h.resource("aws_eip").read(&h.ctx("aws_eip.nat"), &short).await.unwrap_err();
+    assert!(err.to_string().contains("did not finish within 1ns (timeouts.read)"), "{err}");
+    let bad = h.plan_result("aws_eip", None, &eip_cfg("soon")).await.unwrap_err();
+    assert_eq!(bad.attribute.as_deref(), Some("timeouts"), "{bad}");
+    h.delete("aws_eip", &eip).await;
+}
