@@ -15,6 +15,7 @@ mod dhcp_options;
 mod ec2_tag;
 mod egress_only_gateway;
 mod eip;
+mod eip_association;
 mod flow_log;
 mod internet_gateway;
 mod legacy_sg_rule;

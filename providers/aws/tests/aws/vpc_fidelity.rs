@@ -440,3 +440,46 @@ async fn eip_and_internet_gateway_timeouts() {
     assert_eq!(bad.attribute.as_deref(), Some("timeouts"), "{bad}");
     h.delete("aws_eip", &eip).await;
 }
+
+#[tokio::test]
+async fn eip_attached_to_a_network_interface() {
+    let h = Harness::new().await;
+    const A: &str = "aws_eip";
+    let vpc = h.create("aws_vpc", &obj([("cidr_block", Value::from("10.66.0.0/16"))])).await;
+    let sn = h
+        .create("aws_subnet", &obj([("vpc_id", vpc.get("id").clone()), ("cidr_block", Value::from("10.66.1.0/24"))]))
+        .await;
+    let eni = |ip: &'static str| {
+        let ec2 = h.clients().ec2.clone();
+        let subnet = s(&sn, "id");
+        async move {
+            let out = ec2.create_network_interface().subnet_id(subnet).private_ip_address(ip).send().await.unwrap();
+            out.network_interface().unwrap().network_interface_id().unwrap().to_string()
+        }
+    };
+    let (eni1, eni2) = (eni("10.66.1.10").await, eni("10.66.1.20").await);
+    let cfg = |eni: &str| obj([("domain", Value::from("vpc")), ("network_interface", Value::from(eni))]);
+    let eip = h.create(A, &cfg(&eni1)).await;
+    assert_eq!(eip.get("network_interface"), &Value::from(eni1.as_str()));
+    assert!(eip.get_str("association_id").is_some(), "{eip}");
+    assert_eq!(eip.get("private_ip"), &Value::from("10.66.1.10"));
+    assert_eq!(eip.get("private_dns"), &Value::from("ip-10-66-1-10.ec2.internal"));
+    assert_eq!(eip.get("vpc"), &Value::from(true));
+    h.assert_no_changes(A, &eip, &cfg(&eni1)).await;
+    // Unset keeps the attachment (optional+computed, as in Terraform).
+    h.assert_no_changes(A, &eip, &obj([("domain", Value::from("vpc"))])).await;
+
+    // In place: moved to another interface.
+    let moved = h.update(A, &eip, &cfg(&eni2)).await;
+    assert_eq!(moved.get("network_interface"), &Value::from(eni2.as_str()));
+    assert_eq!(moved.get("private_ip"), &Value::from("10.66.1.20"));
+    h.assert_no_changes(A, &moved, &cfg(&eni2)).await;
+    let mut pooled = cfg(&eni2);
+    pooled.set("public_ipv4_pool", Value::from("ipv4pool-ec2-012345"));
+    h.assert_replaces(A, &moved, &pooled, "public_ipv4_pool").await;
+    let imported = h.import(A, &s(&moved, "id")).await;
+    assert_eq!(imported.get("network_interface"), &Value::from(eni2.as_str()));
+    h.clients().ec2.disassociate_address().association_id(s(&moved, "association_id")).send().await.unwrap();
+    h.delete_and_confirm_gone(A, &moved).await;
+    h.delete(A, &moved).await;
+}
