@@ -435,3 +435,52 @@ async fn nat_gateway_secondary_addresses() {
     assert_eq!(updated.get("secondary_allocation_ids"), &Value::List(vec![Value::from("eipalloc-3")]));
     assert_eq!((associate.num_calls(), disassociate.num_calls()), (1, 1));
 }
+
+/// A secondary block from an IPAM pool (moto has no IPAM): the pool and netmask go with
+/// AssociateVpcCidrBlock, the block AWS picked is read back; neither block nor pool is an error.
+#[tokio::test]
+async fn vpc_cidr_association_from_an_ipam_pool() {
+    use aws_sdk_ec2::operation::associate_vpc_cidr_block::AssociateVpcCidrBlockOutput;
+    use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
+    use aws_sdk_ec2::types::{Vpc, VpcCidrBlockAssociation, VpcCidrBlockState, VpcCidrBlockStateCode};
+    let association = || {
+        VpcCidrBlockAssociation::builder()
+            .association_id("vpc-cidr-assoc-1")
+            .cidr_block("10.70.0.0/20")
+            .cidr_block_state(VpcCidrBlockState::builder().state(VpcCidrBlockStateCode::Associated).build())
+            .build()
+    };
+    let associate = mock!(Ec2::associate_vpc_cidr_block)
+        .match_requests(|r| {
+            r.ipv4_ipam_pool_id() == Some("ipam-pool-1")
+                && r.ipv4_netmask_length() == Some(20)
+                && r.cidr_block().is_none()
+        })
+        .then_output(move || {
+            AssociateVpcCidrBlockOutput::builder().vpc_id("vpc-1").cidr_block_association(association()).build()
+        });
+    let describe = mock!(Ec2::describe_vpcs).then_output(move || {
+        DescribeVpcsOutput::builder()
+            .vpcs(Vpc::builder().vpc_id("vpc-1").cidr_block_association_set(association()).build())
+            .build()
+    });
+    let ec2 = ec2_client(&[&associate, &describe]);
+    let ctx = ctx(ec2, "aws_vpc_ipv4_cidr_block_association.this[0]");
+    let rt = resource("aws_vpc_ipv4_cidr_block_association");
+    let cfg = obj([
+        ("vpc_id", Value::from("vpc-1")),
+        ("ipv4_ipam_pool_id", Value::from("ipam-pool-1")),
+        ("ipv4_netmask_length", Value::from(20i64)),
+    ]);
+    let planned = plan(&rt, &ctx, None, &cfg).await;
+    assert_eq!(planned.get("cidr_block"), &Value::Unknown, "the pool picks it");
+    let state = rt.create(&ctx, &planned).await.unwrap();
+    assert_eq!(state.get("id"), &Value::from("vpc-cidr-assoc-1"));
+    assert_eq!(state.get("cidr_block"), &Value::from("10.70.0.0/20"));
+    assert_eq!(associate.num_calls(), 1);
+    let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
+    assert_eq!(plan(&rt, &ctx, Some(&refreshed), &cfg).await, refreshed, "no change");
+    let neither = complete(&rt.schema(), &obj([("vpc_id", Value::from("vpc-1"))]));
+    let err = rt.plan(&ctx, PlanRequest { prior: None, config: &neither }).await.unwrap_err();
+    assert!(err.to_string().contains("ipv4_ipam_pool_id"), "{err}");
+}
