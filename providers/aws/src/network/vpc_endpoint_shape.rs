@@ -77,7 +77,8 @@ pub(super) async fn read_endpoint(api: &Api<'_>, e: &Endpoint, s: &mut Value) ->
     s.set("service_network_arn", opt_str(e.service_network_arn()));
     let kind = e.vpc_endpoint_type().map(|t| t.as_str().to_string());
     s.set("vpc_endpoint_type", opt_str(kind.as_deref()));
-    s.set("state", opt_str(e.state().map(|t| t.as_str())));
+    // AWS answers `available`; the SDK's shared enum spells it `Available`.
+    s.set("state", opt_str(e.state().map(|t| t.as_str().to_ascii_lowercase()).as_deref()));
     s.set("requester_managed", Value::from(e.requester_managed().unwrap_or(false)));
     s.set("private_dns_enabled", Value::from(e.private_dns_enabled().unwrap_or(false)));
     s.set("ip_address_type", opt_str(e.ip_address_type().map(|t| t.as_str())));

@@ -484,3 +484,71 @@ async fn vpc_cidr_association_from_an_ipam_pool() {
     let err = rt.plan(&ctx, PlanRequest { prior: None, config: &neither }).await.unwrap_err();
     assert!(err.to_string().contains("ipv4_ipam_pool_id"), "{err}");
 }
+
+/// An endpoint that never leaves `pending` (what hung a moto test once): the wait ends at the
+/// `timeouts.create` bound and the error keeps the endpoint's ID, so the state holds it.
+/// `pendingAcceptance` with `auto_accept` accepts the connection and waits again.
+#[tokio::test]
+async fn vpc_endpoint_waits_are_bounded_and_auto_accept_accepts() {
+    use aws_sdk_ec2::operation::accept_vpc_endpoint_connections::AcceptVpcEndpointConnectionsOutput;
+    use aws_sdk_ec2::operation::create_vpc_endpoint::CreateVpcEndpointOutput;
+    use aws_sdk_ec2::operation::describe_vpc_endpoint_services::DescribeVpcEndpointServicesOutput;
+    use aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput;
+    use aws_sdk_ec2::types::{ServiceDetail, State, VpcEndpoint};
+    let endpoint = |state: State| {
+        DescribeVpcEndpointsOutput::builder()
+            .vpc_endpoints(
+                VpcEndpoint::builder()
+                    .vpc_endpoint_id("vpce-1")
+                    .vpc_id("vpc-1")
+                    .service_name("com.amazonaws.vpce.us-east-1.vpce-svc-1")
+                    .vpc_endpoint_type(aws_sdk_ec2::types::VpcEndpointType::Interface)
+                    .state(state)
+                    .build(),
+            )
+            .build()
+    };
+    let create = mock!(Ec2::create_vpc_endpoint).then_output(|| {
+        CreateVpcEndpointOutput::builder()
+            .vpc_endpoint(VpcEndpoint::builder().vpc_endpoint_id("vpce-1").build())
+            .build()
+    });
+    let pending = mock!(Ec2::describe_vpc_endpoints).then_output(move || endpoint(State::Pending));
+    let ctx1 = ctx(ec2_client(&[&create, &pending]), "aws_vpc_endpoint.this[\"svc\"]");
+    let rt = resource("aws_vpc_endpoint");
+    let cfg = |auto: bool, create: &str| {
+        obj([
+            ("vpc_id", Value::from("vpc-1")),
+            ("service_name", Value::from("com.amazonaws.vpce.us-east-1.vpce-svc-1")),
+            ("vpc_endpoint_type", Value::from("Interface")),
+            ("auto_accept", Value::from(auto)),
+            ("timeouts", obj([("create", Value::from(create))])),
+        ])
+    };
+    let started = std::time::Instant::now();
+    let err = rt.create(&ctx1, &plan(&rt, &ctx1, None, &cfg(false, "50ms")).await).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(10), "bounded by timeouts.create");
+    assert!(err.to_string().contains("pending"), "{err}");
+    assert_eq!(err.partial_state.as_ref().map(|s| s.get("id").clone()), Some(Value::from("vpce-1")), "{err}");
+
+    // pendingAcceptance + auto_accept: accepted, then available.
+    let describe = mock!(Ec2::describe_vpc_endpoints)
+        .sequence()
+        .output(move || endpoint(State::PendingAcceptance))
+        .times(2)
+        .output(move || endpoint(State::Available))
+        .repeatedly()
+        .build();
+    let services = mock!(Ec2::describe_vpc_endpoint_services).then_output(|| {
+        DescribeVpcEndpointServicesOutput::builder()
+            .service_details(ServiceDetail::builder().service_id("vpce-svc-1").build())
+            .build()
+    });
+    let accept = mock!(Ec2::accept_vpc_endpoint_connections)
+        .match_requests(|r| r.service_id() == Some("vpce-svc-1") && r.vpc_endpoint_ids() == &["vpce-1"])
+        .then_output(|| AcceptVpcEndpointConnectionsOutput::builder().build());
+    let ctx2 = ctx(ec2_client(&[&create, &describe, &services, &accept]), "aws_vpc_endpoint.this[\"svc\"]");
+    let state = rt.create(&ctx2, &plan(&rt, &ctx2, None, &cfg(true, "10m")).await).await.unwrap();
+    assert_eq!(state.get("state"), &Value::from("available"));
+    assert_eq!(accept.num_calls(), 1);
+}
