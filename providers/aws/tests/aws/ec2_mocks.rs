@@ -545,10 +545,79 @@ async fn vpc_endpoint_waits_are_bounded_and_auto_accept_accepts() {
             .build()
     });
     let accept = mock!(Ec2::accept_vpc_endpoint_connections)
-        .match_requests(|r| r.service_id() == Some("vpce-svc-1") && r.vpc_endpoint_ids() == &["vpce-1"])
+        .match_requests(|r| r.service_id() == Some("vpce-svc-1") && r.vpc_endpoint_ids() == ["vpce-1"])
         .then_output(|| AcceptVpcEndpointConnectionsOutput::builder().build());
     let ctx2 = ctx(ec2_client(&[&create, &describe, &services, &accept]), "aws_vpc_endpoint.this[\"svc\"]");
     let state = rt.create(&ctx2, &plan(&rt, &ctx2, None, &cfg(true, "10m")).await).await.unwrap();
     assert_eq!(state.get("state"), &Value::from("available"));
     assert_eq!(accept.num_calls(), 1);
+}
+
+/// The subnet settings moto ignores (DNS64, AAAA records, hostname type, LNI, customer-owned
+/// IPs) each go out in their own ModifySubnetAttribute call, as the API demands.
+#[tokio::test]
+async fn subnet_settings_moto_ignores_are_sent() {
+    use aws_sdk_ec2::operation::create_subnet::CreateSubnetOutput;
+    use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
+    use aws_sdk_ec2::operation::modify_subnet_attribute::ModifySubnetAttributeOutput;
+    use aws_sdk_ec2::types::{HostnameType, PrivateDnsNameOptionsOnLaunch, Subnet};
+    let sent: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = sent.clone();
+    let create = mock!(Ec2::create_subnet)
+        .then_output(|| CreateSubnetOutput::builder().subnet(Subnet::builder().subnet_id("subnet-1").build()).build());
+    let modify = mock!(Ec2::modify_subnet_attribute)
+        .match_requests(move |r| {
+            let what = [
+                r.enable_dns64().map(|_| "EnableDns64"),
+                r.enable_resource_name_dns_aaaa_record_on_launch().map(|_| "AAAA"),
+                r.private_dns_hostname_type_on_launch().map(|_| "HostnameType"),
+                r.enable_lni_at_device_index().map(|_| "Lni"),
+                r.map_customer_owned_ip_on_launch().filter(|_| r.customer_owned_ipv4_pool().is_some()).map(|_| "CoIp"),
+            ];
+            let named: Vec<&str> = what.into_iter().flatten().collect();
+            assert_eq!(named.len(), 1, "one attribute per call: {r:?}");
+            seen.lock().unwrap().push(named[0].to_string());
+            true
+        })
+        .then_output(|| ModifySubnetAttributeOutput::builder().build());
+    let describe = mock!(Ec2::describe_subnets).then_output(|| {
+        let dns = PrivateDnsNameOptionsOnLaunch::builder()
+            .hostname_type(HostnameType::ResourceName)
+            .enable_resource_name_dns_aaaa_record(true)
+            .build();
+        let subnet = Subnet::builder()
+            .subnet_id("subnet-1")
+            .vpc_id("vpc-1")
+            .cidr_block("10.0.1.0/24")
+            .availability_zone("us-east-1a")
+            .availability_zone_id("use1-az6")
+            .enable_dns64(true)
+            .enable_lni_at_device_index(1)
+            .map_customer_owned_ip_on_launch(true)
+            .customer_owned_ipv4_pool("ipv4pool-coip-1")
+            .private_dns_name_options_on_launch(dns)
+            .build();
+        DescribeSubnetsOutput::builder().subnets(subnet).build()
+    });
+    let ctx = ctx(ec2_client(&[&create, &modify, &describe]), "aws_subnet.private[0]");
+    let rt = resource("aws_subnet");
+    let cfg = obj([
+        ("vpc_id", Value::from("vpc-1")),
+        ("cidr_block", Value::from("10.0.1.0/24")),
+        ("availability_zone", Value::from("us-east-1a")),
+        ("enable_dns64", Value::from(true)),
+        ("enable_resource_name_dns_aaaa_record_on_launch", Value::from(true)),
+        ("private_dns_hostname_type_on_launch", Value::from("resource-name")),
+        ("enable_lni_at_device_index", Value::from(1i64)),
+        ("map_customer_owned_ip_on_launch", Value::from(true)),
+        ("customer_owned_ipv4_pool", Value::from("ipv4pool-coip-1")),
+    ]);
+    let state = rt.create(&ctx, &plan(&rt, &ctx, None, &cfg).await).await.unwrap();
+    let mut calls = sent.lock().unwrap().clone();
+    calls.sort();
+    assert_eq!(calls, ["AAAA", "CoIp", "EnableDns64", "HostnameType", "Lni"]);
+    assert_eq!(state.get("private_dns_hostname_type_on_launch"), &Value::from("resource-name"));
+    assert_eq!(state.get("enable_lni_at_device_index"), &Value::from(1i64));
+    let refreshed = rt.read(&ctx, &state).await.unwrap().unwrap();
+    assert_eq!(plan(&rt, &ctx, Some(&refreshed), &cfg).await, refreshed, "no change");
 }
