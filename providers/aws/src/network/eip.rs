@@ -108,9 +108,9 @@ impl ResourceType for Eip {
     async fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), ProviderError> {
         let api = Api::new(ctx)?;
         let id = state.get_str("id").unwrap_or_default();
-        // Attached to an instance (or a chosen private IP): detached first, as in Terraform. A
-        // NAT gateway's association goes with the gateway.
-        if state.get_str("instance").is_some() || state.get_str("associate_with_private_ip").is_some() {
+        // Attached: detached first, as in Terraform, except from a NAT gateway (its association
+        // goes with the gateway, which is deleted first).
+        if state.get_str("association_id").is_some() && !held_by_nat_gateway(&api, state).await? {
             disassociate(&api, state).await?;
         }
         // A NAT gateway being deleted keeps its address for a while.
@@ -125,6 +125,18 @@ impl ResourceType for Eip {
     async fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, ProviderError> {
         import_via_read(self, ctx, id, blank_state(&self.schema(), [("id", Value::from(id))])).await
     }
+}
+
+/// Whether the address's interface is a NAT gateway's.
+async fn held_by_nat_gateway(api: &Api<'_>, state: &Value) -> Result<bool, crate::error::AwsError> {
+    let Some(eni) = state.get_str("network_interface") else { return Ok(false) };
+    let req = api.ec2.describe_network_interfaces().network_interface_ids(eni);
+    let out = api
+        .call("DescribeNetworkInterfaces", || req.clone().send())
+        .await
+        .or_not_found(&["InvalidNetworkInterfaceID.NotFound"])?;
+    let kind = out.as_ref().and_then(|o| o.network_interfaces().first()).and_then(|n| n.interface_type().cloned());
+    Ok(kind.is_some_and(|k| k.as_str() == "nat_gateway"))
 }
 
 /// EC2's public DNS name of an address: `compute-1` in us-east-1, `REGION.compute` elsewhere,
