@@ -68,7 +68,8 @@ impl<T: ResourceType> ResourceType for Timed<T> {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let timeouts = state.get("timeouts").clone();
-        Ok(self.inner.read(ctx, state).await?.map(|mut s| {
+        // Bounded only for types whose block names `read` (aws_eip).
+        Ok(within(state, "read", self.inner.read(ctx, state)).await?.map(|mut s| {
             s.set("timeouts", timeouts);
             s
         }))

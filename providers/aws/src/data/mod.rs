@@ -12,6 +12,7 @@ mod log_delivery;
 mod lookup;
 mod network;
 mod policy_document;
+mod prefix_list;
 mod service_principal;
 mod session_context;
 mod ssm;
@@ -46,6 +47,7 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(instance_types::InstanceTypeOfferings),
         Arc::new(instance_types::InstanceType),
         Arc::new(endpoint_service::VpcEndpointService),
+        Arc::new(prefix_list::PrefixListData),
         Arc::new(crate::acmpca::AuthorityData),
         Arc::new(service_principal::ServicePrincipal),
         Arc::new(crate::iam::PolicyData),

@@ -111,6 +111,7 @@ impl DataSource for VpcData {
             .attr("main_route_table_id", Attribute::computed(Type::String))
             .attr("enable_dns_support", Attribute::computed(Type::Bool))
             .attr("enable_dns_hostnames", Attribute::computed(Type::Bool))
+            .attr("enable_network_address_usage_metrics", Attribute::computed(Type::Bool))
             .attr("ipv6_association_id", Attribute::computed(Type::String))
             .attr("ipv6_cidr_block", Attribute::computed(Type::String))
             .attr("cidr_block_associations", Attribute::computed(Type::list(association_type())))
@@ -168,6 +169,8 @@ impl DataSource for VpcData {
         s.set("ipv6_cidr_block", opt_str(ipv6.and_then(|a| a.ipv6_cidr_block())));
         s.set("main_route_table_id", opt_str(main_route_table_id(&api, id).await?.as_deref()));
         s.set("enable_dns_support", Value::from(vpc_attribute(&api, id, VpcAttributeName::EnableDnsSupport).await?));
+        let metrics = vpc_attribute(&api, id, VpcAttributeName::EnableNetworkAddressUsageMetrics).await?;
+        s.set("enable_network_address_usage_metrics", Value::from(metrics));
         s.set(
             "enable_dns_hostnames",
             Value::from(vpc_attribute(&api, id, VpcAttributeName::EnableDnsHostnames).await?),

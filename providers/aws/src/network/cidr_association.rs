@@ -35,11 +35,25 @@ impl AwsResource for CidrAssociation {
     fn schema(&self) -> Schema {
         Schema::new()
             .attr("vpc_id", Attribute::required(Type::String).force_new())
-            .attr("cidr_block", Attribute::required(Type::String).force_new())
+            // Unset: the IPAM pool picks a block of `ipv4_netmask_length`.
+            .attr("cidr_block", Attribute::optional_computed(Type::String).force_new())
+            .attr("ipv4_ipam_pool_id", Attribute::optional(Type::String).force_new())
+            .attr("ipv4_netmask_length", Attribute::optional(Type::Number).force_new())
     }
 
     fn options(&self) -> Options {
         Options { timeouts: &["create", "delete"], default_timeout: Duration::from_secs(600), ..Options::default() }
+    }
+
+    fn check(&self, address: &str, config: &Value) -> Result<(), meshplan_provider::ProviderError> {
+        if config.get("cidr_block").is_null() && config.get("ipv4_ipam_pool_id").is_null() {
+            return Err(meshplan_provider::ProviderError::new(format!(
+                "{address}: one of \"cidr_block\" and \"ipv4_ipam_pool_id\" must be set"
+            ))
+            .at_attribute("cidr_block")
+            .with_hint("name the block, or an IPAM pool (with ipv4_netmask_length) to take one from"));
+        }
+        Ok(())
     }
 
     fn not_found(&self) -> &'static [&'static str] {
@@ -51,7 +65,9 @@ impl AwsResource for CidrAssociation {
             .ec2
             .associate_vpc_cidr_block()
             .vpc_id(req.planned.get_str("vpc_id").unwrap_or_default())
-            .cidr_block(req.planned.get_str("cidr_block").unwrap_or_default());
+            .set_cidr_block(crate::values::get_string(req.planned, "cidr_block"))
+            .set_ipv4_ipam_pool_id(crate::values::get_string(req.planned, "ipv4_ipam_pool_id"))
+            .set_ipv4_netmask_length(crate::values::get_i32(req.planned, "ipv4_netmask_length"));
         let op = "AssociateVpcCidrBlock";
         let created = api.create(
             op,
@@ -100,7 +116,8 @@ impl AwsResource for CidrAssociation {
         .await
     }
 
-    /// Untaggable: the VPC's live association of the planned CIDR is ours.
+    /// Untaggable: the VPC's live association of the planned CIDR is ours. (A block the IPAM
+    /// pool picks is not known before the answer, so such a create cannot be found.)
     async fn locate(&self, api: &Api<'_>, _token: &str, planned: &Value) -> Result<Option<String>, AwsError> {
         let (Some(vpc), Some(cidr)) = (planned.get_str("vpc_id"), planned.get_str("cidr_block")) else {
             return Ok(None);

@@ -4,12 +4,13 @@
 
 use super::ec2::{filter, set_tags, tags_map};
 use super::vpc::{fill_defaults, set_dns_attributes, vpc_attribute};
+use super::vpc_ipv6::{ipv6_schema, metrics_enabled, plan_ipv6, read_ipv6, set_metrics, update_ipv6, wants_ipv6};
 use crate::api::Api;
 use crate::error::AwsError;
 use crate::skeleton::{AwsResource, Create, Options, Tagging};
 use crate::values::{blank_state, opt_str};
 use aws_sdk_ec2::types::VpcAttributeName;
-use meshplan_provider::{async_trait, Attribute, Schema, Type, Value, INTENT_TAG};
+use meshplan_provider::{async_trait, Attribute, Planned, Schema, Type, Value, INTENT_TAG};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ impl AwsResource for DefaultVpc {
 
     fn schema(&self) -> Schema {
         let computed = Attribute::computed;
-        Schema::new()
+        ipv6_schema(Schema::new())
             .attr("arn", computed(Type::String))
             .attr("cidr_block", computed(Type::String))
             .attr("instance_tenancy", computed(Type::String))
@@ -72,9 +73,9 @@ impl AwsResource for DefaultVpc {
         Ok(id)
     }
 
-    /// DNS settings from what the VPC has now (repeatable).
+    /// DNS, metrics and IPv6 settings from what the VPC has now (repeatable).
     async fn after_create(&self, api: &Api<'_>, id: &str, planned: &Value, _timeout: Duration) -> Result<(), AwsError> {
-        let current = blank_state(
+        let mut current = blank_state(
             &self.schema(),
             [
                 ("enable_dns_support", Value::from(vpc_attribute(api, id, VpcAttributeName::EnableDnsSupport).await?)),
@@ -84,7 +85,20 @@ impl AwsResource for DefaultVpc {
                 ),
             ],
         );
-        set_dns_attributes(api, id, &current, planned).await
+        set_dns_attributes(api, id, &current, planned).await?;
+        set_metrics(api, id, Some(metrics_enabled(api, id).await?), planned).await?;
+        // Adoption adds an IPv6 block when asked; it never removes one the VPC has.
+        if !wants_ipv6(planned) {
+            return Ok(());
+        }
+        if let Some(vpc) = super::described::vpc(api, id).await? {
+            read_ipv6(&vpc, &mut current);
+        }
+        update_ipv6(api, id, &current, planned).await
+    }
+
+    fn plan_more(&self, planned: &mut Planned, prior: Option<&Value>) {
+        plan_ipv6(planned, &Value::Null, prior);
     }
 
     async fn read(&self, api: &Api<'_>, id: &str, s: &mut Value) -> Result<Option<BTreeMap<String, String>>, AwsError> {
@@ -97,6 +111,8 @@ impl AwsResource for DefaultVpc {
         s.set("owner_id", opt_str(vpc.owner_id()));
         s.set("enable_dns_support", Value::from(vpc_attribute(api, id, VpcAttributeName::EnableDnsSupport).await?));
         s.set("enable_dns_hostnames", Value::from(vpc_attribute(api, id, VpcAttributeName::EnableDnsHostnames).await?));
+        s.set("enable_network_address_usage_metrics", Value::from(metrics_enabled(api, id).await?));
+        read_ipv6(&vpc, s);
         if s.get("existing_default_vpc").is_null() {
             s.set("existing_default_vpc", Value::from(vpc.is_default().unwrap_or(false)));
         }
@@ -107,7 +123,9 @@ impl AwsResource for DefaultVpc {
     }
 
     async fn update(&self, api: &Api<'_>, id: &str, prior: &Value, planned: &Value) -> Result<(), AwsError> {
-        set_dns_attributes(api, id, prior, planned).await
+        set_dns_attributes(api, id, prior, planned).await?;
+        set_metrics(api, id, prior.get("enable_network_address_usage_metrics").as_bool(), planned).await?;
+        update_ipv6(api, id, prior, planned).await
     }
 
     async fn delete(&self, api: &Api<'_>, id: &str, state: &Value, _timeout: Duration) -> Result<(), AwsError> {

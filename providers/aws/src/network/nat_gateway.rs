@@ -2,6 +2,9 @@
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
 use super::located;
+use super::nat_secondary::{
+    plan_secondary, primary, read_secondary, update_secondary, with_create_arguments, with_secondary,
+};
 use crate::api::{Api, CreateCall, NotFound};
 use crate::error::AwsError;
 use crate::intent;
@@ -32,7 +35,7 @@ impl ResourceType for NatGateway {
     }
 
     fn schema(&self) -> Schema {
-        tags::with_tags(
+        tags::with_tags(with_secondary(
             Schema::new()
                 .attr("id", Attribute::computed(Type::String))
                 .attr("allocation_id", Attribute::optional(Type::String).force_new())
@@ -42,12 +45,14 @@ impl ResourceType for NatGateway {
                 .attr("public_ip", Attribute::computed(Type::String))
                 .attr("network_interface_id", Attribute::computed(Type::String))
                 .attr("association_id", Attribute::computed(Type::String)),
-        )
+        ))
         .block("timeouts", timeouts_block())
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
-        tags::plan_tagged(&self.schema(), ctx, req).await
+        let mut planned = tags::plan_tagged(&self.schema(), ctx, req).await?;
+        plan_secondary(&mut planned, req.config, req.prior);
+        Ok(planned)
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
@@ -57,7 +62,7 @@ impl ResourceType for NatGateway {
         if matches!(nat.state(), Some(NatGatewayState::Deleted | NatGatewayState::Deleting | NatGatewayState::Failed)) {
             return Ok(None);
         }
-        let addr = nat.nat_gateway_addresses().first();
+        let addr = primary(&nat);
         let mut s = state.clone();
         s.set("subnet_id", opt_str(nat.subnet_id()));
         s.set("connectivity_type", opt_str(nat.connectivity_type().map(|c| c.as_str())));
@@ -66,6 +71,7 @@ impl ResourceType for NatGateway {
         s.set("public_ip", opt_str(addr.and_then(|a| a.public_ip())));
         s.set("network_interface_id", opt_str(addr.and_then(|a| a.network_interface_id())));
         s.set("association_id", opt_str(addr.and_then(|a| a.association_id())));
+        read_secondary(&nat, &mut s);
         tags::set_from_remote(&api, &mut s, tags_map(nat.tags()));
         Ok(Some(s))
     }
@@ -75,9 +81,7 @@ impl ResourceType for NatGateway {
         let token = intent::token(ctx);
         let connectivity = planned.get_str("connectivity_type").unwrap_or("public");
         // The client token makes a resend return the first gateway; the tag lets find see it.
-        let req = api
-            .ec2
-            .create_nat_gateway()
+        let req = with_create_arguments(api.ec2.create_nat_gateway(), planned)
             .client_token(&token)
             .set_subnet_id(get_string(planned, "subnet_id"))
             .set_allocation_id(get_string(planned, "allocation_id"))
@@ -110,7 +114,10 @@ impl ResourceType for NatGateway {
 
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
-        sync_tags(&api, prior.get_str("id").unwrap_or_default(), prior, planned).await?;
+        let id = prior.get_str("id").unwrap_or_default();
+        let timeout = timeout_of(planned, "update", DEFAULT_TIMEOUT).map_err(|e| api.invalid("timeouts", e))?;
+        update_secondary(&api, id, prior, planned, timeout).await?;
+        sync_tags(&api, id, prior, planned).await?;
         read_after_write(self, ctx, planned.clone()).await
     }
 

@@ -14,7 +14,10 @@ use meshplan_provider::{async_trait, Attribute, Ctx, ProviderError, ResourceType
 pub struct Route;
 
 /// Where a route can point; exactly one is set.
-const TARGETS: [&str; 7] = [
+const TARGETS: [&str; 10] = [
+    "carrier_gateway_id",
+    "core_network_arn",
+    "local_gateway_id",
     "gateway_id",
     "nat_gateway_id",
     "vpc_peering_connection_id",
@@ -26,12 +29,22 @@ const TARGETS: [&str; 7] = [
 
 const NOT_FOUND: &[&str] = &["InvalidRoute.NotFound", "InvalidRouteTableID.NotFound"];
 
+/// Where a route goes: exactly one is set.
+const DESTINATIONS: [&str; 3] = ["destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"];
+
 fn destination(state: &Value) -> Option<&str> {
-    state.get_str("destination_cidr_block").or(state.get_str("destination_ipv6_cidr_block"))
+    DESTINATIONS.iter().find_map(|d| state.get_str(d))
+}
+
+fn goes_to(r: &Ec2Route, dest: &str) -> bool {
+    [r.destination_cidr_block(), r.destination_ipv6_cidr_block(), r.destination_prefix_list_id()].contains(&Some(dest))
 }
 
 fn target_of(r: &Ec2Route, target: &str) -> Option<String> {
     match target {
+        "carrier_gateway_id" => r.carrier_gateway_id(),
+        "core_network_arn" => r.core_network_arn(),
+        "local_gateway_id" => r.local_gateway_id(),
         "gateway_id" => r.gateway_id(),
         "nat_gateway_id" => r.nat_gateway_id(),
         "vpc_peering_connection_id" => r.vpc_peering_connection_id(),
@@ -48,10 +61,12 @@ async fn located(api: &Api<'_>, planned: &Value) -> Result<Option<String>, AwsEr
     let (Some(table), Some(dest)) = (planned.get_str("route_table_id"), destination(planned)) else { return Ok(None) };
     let Some(rt) = describe(api, table).await? else { return Ok(None) };
     let same = rt.routes().iter().any(|r| {
-        (r.destination_cidr_block() == Some(dest) || r.destination_ipv6_cidr_block() == Some(dest))
+        goes_to(r, dest)
             && TARGETS
                 .iter()
                 .filter(|t| **t != "vpc_endpoint_id")
+                // AWS names the ENI of an instance route itself.
+                .filter(|t| **t != "network_interface_id" || planned.get_str(t).is_some())
                 .all(|t| target_of(r, t).as_deref() == planned.get_str(t))
     });
     Ok(same.then(|| format!("{table}_{dest}")))
@@ -69,30 +84,31 @@ impl ResourceType for Route {
             .attr("route_table_id", Attribute::required(Type::String).force_new())
             .attr("destination_cidr_block", Attribute::optional(Type::String).force_new())
             .attr("destination_ipv6_cidr_block", Attribute::optional(Type::String).force_new())
+            .attr("destination_prefix_list_id", Attribute::optional(Type::String).force_new())
+            .attr("instance_owner_id", Attribute::computed(Type::String))
             .attr("origin", Attribute::computed(Type::String))
             .attr("state", Attribute::computed(Type::String))
             .attr("instance_id", Attribute::computed(Type::String));
         for t in TARGETS {
             s = s.attr(t, Attribute::optional(Type::String));
         }
-        s
+        // Unset: the ENI AWS names for an instance route, as in Terraform.
+        s.attr("network_interface_id", Attribute::optional_computed(Type::String))
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
         let api = Api::new(ctx)?;
         let (Some(table), Some(dest)) = (state.get_str("route_table_id"), destination(state)) else { return Ok(None) };
         let Some(rt) = describe(&api, table).await? else { return Ok(None) };
-        let Some(r) = rt
-            .routes()
-            .iter()
-            .find(|r| r.destination_cidr_block() == Some(dest) || r.destination_ipv6_cidr_block() == Some(dest))
-        else {
+        let Some(r) = rt.routes().iter().find(|r| goes_to(r, dest)) else {
             return Ok(None);
         };
         let mut s = state.clone();
         s.set("id", Value::from(format!("{table}_{dest}")));
         s.set("destination_cidr_block", opt_str(r.destination_cidr_block()));
         s.set("destination_ipv6_cidr_block", opt_str(r.destination_ipv6_cidr_block()));
+        s.set("destination_prefix_list_id", opt_str(r.destination_prefix_list_id()));
+        s.set("instance_owner_id", opt_str(r.instance_owner_id()));
         for t in TARGETS {
             s.set(t, target_of(r, t).map(Value::from).unwrap_or(Value::Null));
         }
@@ -110,6 +126,10 @@ impl ResourceType for Route {
             .set_route_table_id(get_string(planned, "route_table_id"))
             .set_destination_cidr_block(get_string(planned, "destination_cidr_block"))
             .set_destination_ipv6_cidr_block(get_string(planned, "destination_ipv6_cidr_block"))
+            .set_destination_prefix_list_id(get_string(planned, "destination_prefix_list_id"))
+            .set_carrier_gateway_id(get_string(planned, "carrier_gateway_id"))
+            .set_core_network_arn(get_string(planned, "core_network_arn"))
+            .set_local_gateway_id(get_string(planned, "local_gateway_id"))
             .set_gateway_id(get_string(planned, "gateway_id"))
             .set_nat_gateway_id(get_string(planned, "nat_gateway_id"))
             .set_vpc_peering_connection_id(get_string(planned, "vpc_peering_connection_id"))
@@ -151,6 +171,10 @@ impl ResourceType for Route {
             .set_route_table_id(get_string(planned, "route_table_id"))
             .set_destination_cidr_block(get_string(planned, "destination_cidr_block"))
             .set_destination_ipv6_cidr_block(get_string(planned, "destination_ipv6_cidr_block"))
+            .set_destination_prefix_list_id(get_string(planned, "destination_prefix_list_id"))
+            .set_carrier_gateway_id(get_string(planned, "carrier_gateway_id"))
+            .set_core_network_arn(get_string(planned, "core_network_arn"))
+            .set_local_gateway_id(get_string(planned, "local_gateway_id"))
             .set_gateway_id(get_string(planned, "gateway_id"))
             .set_nat_gateway_id(get_string(planned, "nat_gateway_id"))
             .set_vpc_peering_connection_id(get_string(planned, "vpc_peering_connection_id"))
@@ -169,7 +193,8 @@ impl ResourceType for Route {
             .delete_route()
             .set_route_table_id(get_string(state, "route_table_id"))
             .set_destination_cidr_block(get_string(state, "destination_cidr_block"))
-            .set_destination_ipv6_cidr_block(get_string(state, "destination_ipv6_cidr_block"));
+            .set_destination_ipv6_cidr_block(get_string(state, "destination_ipv6_cidr_block"))
+            .set_destination_prefix_list_id(get_string(state, "destination_prefix_list_id"));
         api.call("DeleteRoute", || req.clone().send()).await.or_not_found(NOT_FOUND)?;
         Ok(())
     }
@@ -182,7 +207,11 @@ impl ResourceType for Route {
             }
             .into());
         };
-        let dest_attr = if dest.contains(':') { "destination_ipv6_cidr_block" } else { "destination_cidr_block" };
+        let dest_attr = match dest {
+            d if d.starts_with("pl-") => "destination_prefix_list_id",
+            d if d.contains(':') => "destination_ipv6_cidr_block",
+            _ => "destination_cidr_block",
+        };
         let seed =
             blank_state(&self.schema(), [("route_table_id", Value::from(table)), (dest_attr, Value::from(dest))]);
         import_via_read(self, ctx, id, seed).await

@@ -2,13 +2,14 @@
 
 use super::ec2::{sync_tags, tag_spec, tags_map};
 use super::located;
+use super::subnet_attributes::{modify_attributes, read_attributes, update_ipv6, with_attributes};
 use crate::api::{Api, CreateCall, NotFound};
 use crate::intent;
 use crate::resource::missing_id;
 use crate::resource::{import_via_read, read_after_write, with_partial};
 use crate::tags;
 use crate::values::{blank_state, get_string, opt_str};
-use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Ec2Type};
+use aws_sdk_ec2::types::ResourceType as Ec2Type;
 use meshplan_provider::{
     async_trait, Attribute, Ctx, PlanRequest, Planned, ProviderError, ResourceType, Schema, Type, Value,
 };
@@ -24,20 +25,32 @@ impl ResourceType for Subnet {
     }
 
     fn schema(&self) -> Schema {
-        tags::with_tags(
+        tags::with_tags(with_attributes(
             Schema::new()
                 .attr("id", Attribute::computed(Type::String))
                 .attr("arn", Attribute::computed(Type::String))
                 .attr("vpc_id", Attribute::required(Type::String).force_new())
-                .attr("cidr_block", Attribute::required(Type::String).force_new())
+                // Unset: an IPv6-only subnet (`ipv6_native`).
+                .attr("cidr_block", Attribute::optional(Type::String).force_new())
                 .attr("availability_zone", Attribute::optional_computed(Type::String).force_new())
-                .attr("availability_zone_id", Attribute::computed(Type::String))
-                .attr("map_public_ip_on_launch", Attribute::optional(Type::Bool).default(false))
+                .attr("availability_zone_id", Attribute::optional_computed(Type::String).force_new())
+                .attr("ipv6_native", Attribute::optional(Type::Bool).default(false).force_new())
+                .attr("outpost_arn", Attribute::optional(Type::String).force_new())
                 .attr("owner_id", Attribute::computed(Type::String)),
-        )
+        ))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
+        let config = req.config;
+        // Terraform's ConflictsWith: one way to name the zone.
+        if !config.get("availability_zone").is_null() && !config.get("availability_zone_id").is_null() {
+            return Err(ProviderError::new(format!(
+                "{}: \"availability_zone\" and \"availability_zone_id\" cannot both be set",
+                ctx.address
+            ))
+            .at_attribute("availability_zone_id")
+            .with_hint("name the zone by one of them"));
+        }
         tags::plan_tagged(&self.schema(), ctx, req).await
     }
 
@@ -51,7 +64,7 @@ impl ResourceType for Subnet {
         s.set("cidr_block", opt_str(sn.cidr_block()));
         s.set("availability_zone", opt_str(sn.availability_zone()));
         s.set("availability_zone_id", opt_str(sn.availability_zone_id()));
-        s.set("map_public_ip_on_launch", Value::from(sn.map_public_ip_on_launch().unwrap_or(false)));
+        read_attributes(&sn, &mut s);
         s.set("owner_id", opt_str(sn.owner_id()));
         tags::set_from_remote(&api, &mut s, tags_map(sn.tags()));
         Ok(Some(s))
@@ -66,6 +79,10 @@ impl ResourceType for Subnet {
             .set_vpc_id(get_string(planned, "vpc_id"))
             .set_cidr_block(get_string(planned, "cidr_block"))
             .set_availability_zone(get_string(planned, "availability_zone"))
+            .set_availability_zone_id(get_string(planned, "availability_zone_id"))
+            .set_ipv6_cidr_block(get_string(planned, "ipv6_cidr_block"))
+            .set_ipv6_native(planned.get("ipv6_native").as_bool().filter(|n| *n))
+            .set_outpost_arn(get_string(planned, "outpost_arn"))
             .set_tag_specifications(
                 tag_spec(Ec2Type::Subnet, &tags::desired_with_intent(&api, planned, &token)).map(|t| vec![t]),
             );
@@ -89,10 +106,8 @@ impl ResourceType for Subnet {
     async fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
         let api = Api::new(ctx)?;
         let id = prior.get_str("id").unwrap_or_default();
-        let want = planned.get("map_public_ip_on_launch").as_bool().unwrap_or(false);
-        if prior.get("map_public_ip_on_launch").as_bool() != Some(want) {
-            set_map_public_ip(&api, id, want).await?;
-        }
+        update_ipv6(&api, id, prior, planned).await?;
+        modify_attributes(&api, id, prior, planned).await?;
         sync_tags(&api, id, prior, planned).await?;
         read_after_write(self, ctx, planned.clone()).await
     }
@@ -111,23 +126,15 @@ impl ResourceType for Subnet {
     }
 }
 
-async fn set_map_public_ip(api: &Api<'_>, id: &str, on: bool) -> Result<(), crate::error::AwsError> {
-    let value = AttributeBooleanValue::builder().value(on).build();
-    api.call("ModifySubnetAttribute", || {
-        api.ec2.modify_subnet_attribute().subnet_id(id).map_public_ip_on_launch(value.clone()).send()
-    })
-    .await?;
-    Ok(())
-}
-
 impl Subnet {
     /// The steps after CreateSubnet, each safe to repeat (find resumes an interrupted create).
     async fn finish(&self, ctx: &Ctx, api: &Api<'_>, planned: &Value, id: &str) -> Result<Value, ProviderError> {
         let mut state = planned.clone();
         state.set("id", Value::from(id));
-        if planned.get("map_public_ip_on_launch").as_bool() == Some(true) {
-            set_map_public_ip(api, id, true).await.map_err(|e| with_partial(e, &state))?;
-        }
+        // What a new subnet has: every flag off; IPv6-native subnets assign IPv6 addresses.
+        let native = planned.get("ipv6_native").as_bool() == Some(true);
+        let defaults = blank_state(&self.schema(), [("assign_ipv6_address_on_creation", Value::from(native))]);
+        modify_attributes(api, id, &defaults, planned).await.map_err(|e| with_partial(e, &state))?;
         read_after_write(self, ctx, state).await
     }
 }

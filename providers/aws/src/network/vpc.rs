@@ -2,6 +2,10 @@
 
 use super::ec2::{filter, sync_tags, tag_spec, tags_map};
 use super::located;
+use super::vpc_ipv6::{
+    await_created_ipv6, ipv6_schema, metrics_enabled, plan_ipv6, read_ipv6, set_metrics, update_ipv6,
+    with_create_arguments,
+};
 use crate::api::{Api, CreateCall, NotFound};
 use crate::intent;
 use crate::resource::missing_id;
@@ -24,11 +28,14 @@ impl ResourceType for Vpc {
     }
 
     fn schema(&self) -> Schema {
-        tags::with_tags(
+        tags::with_tags(ipv6_schema(
             Schema::new()
                 .attr("id", Attribute::computed(Type::String))
                 .attr("arn", Attribute::computed(Type::String))
-                .attr("cidr_block", Attribute::required(Type::String).force_new())
+                // Unset: the IPAM pool picks the block.
+                .attr("cidr_block", Attribute::optional_computed(Type::String).force_new())
+                .attr("ipv4_ipam_pool_id", Attribute::optional(Type::String).force_new())
+                .attr("ipv4_netmask_length", Attribute::optional(Type::Number).force_new())
                 .attr("instance_tenancy", Attribute::optional(Type::String).default("default").force_new())
                 .attr("enable_dns_support", Attribute::optional(Type::Bool).default(true))
                 // Unset: whatever AWS has (false for a new VPC), as in Terraform.
@@ -39,11 +46,14 @@ impl ResourceType for Vpc {
                 .attr("default_network_acl_id", Attribute::computed(Type::String))
                 .attr("dhcp_options_id", Attribute::computed(Type::String))
                 .attr("owner_id", Attribute::computed(Type::String)),
-        )
+        ))
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest<'_>) -> Result<Planned, ProviderError> {
-        Ok(tags::plan(Api::new(ctx)?.clients, meshplan_provider::plan_with_schema(&self.schema(), req)))
+        let (config, prior) = (req.config, req.prior);
+        let mut planned = meshplan_provider::plan_with_schema(&self.schema(), req);
+        plan_ipv6(&mut planned, config, prior);
+        Ok(tags::plan(Api::new(ctx)?.clients, planned))
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, ProviderError> {
@@ -61,6 +71,8 @@ impl ResourceType for Vpc {
         s.set("owner_id", opt_str(vpc.owner_id()));
         s.set("enable_dns_support", Value::from(dns_support));
         s.set("enable_dns_hostnames", Value::from(dns_hostnames));
+        s.set("enable_network_address_usage_metrics", Value::from(metrics_enabled(&api, id).await?));
+        read_ipv6(&vpc, &mut s);
         tags::set_from_remote(&api, &mut s, tags_map(vpc.tags()));
         // The default route table, security group and ACL live as long as the VPC:
         // look them up once (create, import), not on every refresh.
@@ -74,9 +86,8 @@ impl ResourceType for Vpc {
         let api = Api::new(ctx)?;
         let token = intent::token(ctx);
         let tenancy = planned.get_str("instance_tenancy").unwrap_or("default");
-        let req = api
-            .ec2
-            .create_vpc()
+        let req = api.ec2.create_vpc();
+        let req = with_create_arguments(req, planned)
             .set_cidr_block(get_string(planned, "cidr_block"))
             .instance_tenancy(tenancy.into())
             .set_tag_specifications(
@@ -101,6 +112,8 @@ impl ResourceType for Vpc {
         let api = Api::new(ctx)?;
         let id = prior.get_str("id").unwrap_or_default();
         set_dns_attributes(&api, id, prior, planned).await?;
+        set_metrics(&api, id, prior.get("enable_network_address_usage_metrics").as_bool(), planned).await?;
+        update_ipv6(&api, id, prior, planned).await?;
         sync_tags(&api, id, prior, planned).await?;
         read_after_write(self, ctx, planned.clone()).await
     }
@@ -130,6 +143,8 @@ impl Vpc {
             [("enable_dns_support", Value::from(true)), ("enable_dns_hostnames", Value::from(false))],
         );
         set_dns_attributes(api, id, &prior, planned).await.map_err(|e| with_partial(e, &state))?;
+        set_metrics(api, id, Some(false), planned).await.map_err(|e| with_partial(e, &state))?;
+        await_created_ipv6(api, id, planned).await.map_err(|e| with_partial(e, &state))?;
         read_after_write(self, ctx, state).await
     }
 }
@@ -144,6 +159,7 @@ pub(crate) async fn vpc_attribute(
         .await?;
     let value = match name {
         VpcAttributeName::EnableDnsSupport => out.enable_dns_support(),
+        VpcAttributeName::EnableNetworkAddressUsageMetrics => out.enable_network_address_usage_metrics(),
         _ => out.enable_dns_hostnames(),
     };
     Ok(value.and_then(|v| v.value()).unwrap_or(false))

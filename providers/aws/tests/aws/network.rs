@@ -57,7 +57,8 @@ async fn vpc_lifecycle() {
     assert_eq!(imported.get("tags").get("team"), &Value::Null, "default tags are not the resource's own");
 
     let calls = h.refresh_calls("aws_vpc", &vpc2).await;
-    assert_eq!(calls.values().sum::<u64>(), 3, "{calls:?}");
+    // DescribeVpcs and DescribeVpcAttribute for DNS support, DNS hostnames, usage metrics.
+    assert_eq!(calls.values().sum::<u64>(), 4, "{calls:?}");
 
     // Out-of-band delete: the refresh reports it gone.
     h.clients().ec2.delete_vpc().vpc_id(&id).send().await.unwrap();
