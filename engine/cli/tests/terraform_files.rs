@@ -273,6 +273,14 @@ fn terraform_data_and_null_resource_behave_as_in_terraform() {
     let bad = TERRAFORM_TYPES.replace("triggers = {", "id = \"x\"\n  triggers = {");
     w.write("main.tf", &bad);
     w.run(&["validate"]).code(1).no_panic().stderr_has("`id` cannot be set").stderr_has("main.tf:12:3");
+    // A computed-only attribute given null (a module variable left at its null default) is
+    // no setting, as in Terraform; a value is refused at plan once it is known.
+    let nulled = TERRAFORM_TYPES.replace("triggers = {", "id = var.none\n  triggers = {")
+        + "variable \"none\" {\n  default = null\n}\n";
+    w.write("main.tf", &nulled);
+    w.run(&["validate"]).ok();
+    w.run(&["plan", "-var", "v=three"]).ok().stdout_has("# terraform_data.d must be replaced");
+    w.run(&["plan", "-var", "v=three", "-var", "none=x"]).code(1).stderr_has("`id` cannot be set");
 }
 
 /// Bad JSON configuration of every shape fails cleanly (exit 1, never a panic) with a message

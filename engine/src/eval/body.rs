@@ -111,6 +111,12 @@ fn object(
                     );
                     continue;
                 };
+                // `x = null` on a computed-only attribute is no setting at all, as in Terraform
+                // (modules write `service_ipv6_cidr = var.cidr` with a null default).
+                let null_or_unknown = || ev.expr(&a.value).is_ok_and(|v| v.is_null() || !v.is_wholly_known());
+                if attr.mode == AttributeMode::Computed && null_or_unknown() {
+                    continue;
+                }
                 if attr.mode == AttributeMode::Computed {
                     diags.push(
                         Diagnostic::error(format!("`{name}` cannot be set"))
