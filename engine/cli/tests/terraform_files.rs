@@ -443,3 +443,21 @@ fn blocks_written_as_attributes_for_helm_3() {
     let w = Work::files(&[("main.tf", &release("\"a=1\""))]);
     w.run(&["plan"]).code(1).stderr_has("expected a list of objects");
 }
+
+/// A module output's `sensitive = true` adds no mark of its own (Terraform 1.11 shows such a
+/// value in a root output that is not sensitive); a value built from a sensitive variable
+/// still needs `sensitive` on the root output.
+#[test]
+fn module_output_sensitivity_follows_the_values_marks() {
+    let module = |value: &str| {
+        format!("variable \"s\" {{\n  default   = \"hidden\"\n  sensitive = true\n}}\noutput \"g\" {{\n  value     = {value}\n  sensitive = true\n}}\n")
+    };
+    let root = "module \"m\" {\n  source = \"./m\"\n}\noutput \"n\" {\n  value = module.m.g\n}\n";
+    let w = Work::files(&[("main.tf", root), ("m/main.tf", &module("{ a = \"x\" }"))]);
+    w.run(&["apply", "-auto-approve"]).ok();
+    assert_eq!(w.run(&["output", "-json"]).ok().json()["n"]["sensitive"], false);
+    let w = Work::files(&[("main.tf", root), ("m/main.tf", &module("{ a = var.s }"))]);
+    let r = w.run(&["plan"]);
+    r.code(1).stderr_has("output `n` refers to sensitive values");
+    assert!(!r.all().contains("hidden"), "the sensitive value was printed");
+}

@@ -132,7 +132,10 @@ impl Walker<'_> {
                     .hint("add `sensitive = true` to the output to confirm it may hold secrets")
                     .into());
             }
-            if o.sensitive {
+            // A root output is hidden when declared sensitive. A module output's `sensitive`
+            // only acknowledges the marks its value carries, as in Terraform: it adds none of
+            // its own (`value = module.m.declared_sensitive` needs no `sensitive` above).
+            if o.sensitive && path.is_empty() {
                 v = v.mark_sensitive();
             }
             locked(&self.store).outputs.insert((mi, name.to_string()), v);

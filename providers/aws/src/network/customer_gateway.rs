@@ -84,7 +84,10 @@ impl AwsResource for CustomerGateway {
         s.set("bgp_asn", if extended { Value::Null } else { opt_str(g.bgp_asn()) });
         s.set("bgp_asn_extended", if extended { opt_str(g.bgp_asn_extended().or(g.bgp_asn())) } else { Value::Null });
         s.set("certificate_arn", opt_str(g.certificate_arn()));
-        s.set("device_name", opt_str(g.device_name()));
+        // Fixed at create; an answer without it (moto's) keeps what was configured.
+        if let Some(name) = g.device_name() {
+            s.set("device_name", Value::from(name));
+        }
         s.set("ip_address", opt_str(g.ip_address()));
         s.set("type", opt_str(g.r#type()));
         Ok(Some(tags_map(g.tags())))

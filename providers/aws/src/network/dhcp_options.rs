@@ -100,6 +100,8 @@ impl AwsResource for DhcpOptions {
             let v = match (values.is_empty(), list) {
                 // Configured as "", sent as nothing: still "" (no diff against the configuration).
                 (true, false) if s.get(attr).as_str() == Some("") => continue,
+                // Configured as [] (the vpc module's default), sent as nothing: still [].
+                (true, true) if s.get(attr).as_list().is_some_and(|l| l.is_empty()) => continue,
                 (true, _) => Value::Null,
                 (false, true) => list_value(values),
                 (false, false) => Value::from(values[0]),

@@ -100,8 +100,13 @@ pub(super) async fn read_endpoint(api: &Api<'_>, e: &Endpoint, s: &mut Value) ->
         let o = e.dns_options();
         let old = crate::values::one_block(s.get("dns_options")).clone();
         let inbound = o.and_then(|o| o.private_dns_only_for_inbound_resolver_endpoint());
-        let inbound =
-            inbound.map(Value::from).filter(|_| !old.get("private_dns_only_for_inbound_resolver_endpoint").is_null());
+        // Read back when configured; an answer without it (moto's) keeps the configured value.
+        let configured = old.get("private_dns_only_for_inbound_resolver_endpoint");
+        let inbound = match inbound {
+            Some(b) if !configured.is_null() => Some(Value::from(b)),
+            Some(_) => None,
+            None => Some(crate::values::finalize(configured.clone())),
+        };
         s.set(
             "dns_options",
             Value::List(vec![Value::object([

@@ -156,9 +156,11 @@ impl AwsResource for SubnetGroup {
         }
         s.set("arn", Value::from(remote.arn.as_str()));
         s.set("description", Value::from(remote.description.as_str()));
+        // A set: in the prior (configured) order when it holds the same subnets.
         let mut subnets = remote.subnet_ids;
         subnets.sort();
-        s.set("subnet_ids", list_value(subnets));
+        let ordered = crate::iam::oidc_provider::in_prior_order(s.get("subnet_ids"), &subnets);
+        s.set("subnet_ids", ordered);
         if self.0 != Service::Redshift {
             s.set("vpc_id", Value::from(remote.vpc_id.as_str()));
         }

@@ -50,6 +50,11 @@ async fn db_subnet_group_lifecycle() {
     assert!(g.get("supported_network_types").as_list().is_some(), "{g}");
     assert_eq!(g.get("tags"), &tags([("team", "a")]));
     h.assert_no_changes(t, &g, &cfg(None, &ids[..2], "a")).await;
+    // A set: the same subnets written in another order are no change.
+    let reversed: Vec<Value> = ids[..2].iter().rev().cloned().collect();
+    let (_, g_rev) =
+        h.create_with_token(t, &cfg(Some("db-reversed"), &reversed, "a"), "mp-00000000000000000000000c").await;
+    h.assert_no_changes(t, &g_rev, &cfg(Some("db-reversed"), &reversed, "a")).await;
     assert_eq!(h.find(t, TOKEN, &planned).await.map(|f| s(&f, "id")), Some(s(&g, "id")));
     assert_eq!(h.find(t, "mp-ffffffffffffffffffffffff", &planned).await, None);
 
