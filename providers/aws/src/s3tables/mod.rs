@@ -1,7 +1,8 @@
-//! S3 Tables: the resource policies of table buckets and of tables (the types
-//! terraform-aws-modules/s3-bucket's `modules/table-bucket` declares).
+//! S3 Tables: table buckets and the resource policies of table buckets and of tables (types
+//! terraform-aws-modules/s3-bucket's `modules/table-bucket` declares; `aws_s3tables_table` not yet).
 
 mod bucket_policy;
+mod table_bucket;
 mod table_policy;
 
 use crate::skeleton::Managed;
@@ -9,7 +10,11 @@ use meshplan_provider::ResourceType;
 use std::sync::Arc;
 
 pub fn resource_types() -> Vec<Arc<dyn ResourceType>> {
-    vec![Arc::new(Managed(bucket_policy::TableBucketPolicy)), Arc::new(Managed(table_policy::TablePolicy))]
+    vec![
+        Arc::new(Managed(table_bucket::TableBucket)),
+        Arc::new(Managed(bucket_policy::TableBucketPolicy)),
+        Arc::new(Managed(table_policy::TablePolicy)),
+    ]
 }
 
 /// S3 Tables' code for "no such bucket, table or policy".
