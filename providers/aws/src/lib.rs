@@ -32,6 +32,7 @@ mod retry;
 mod rolesanywhere;
 mod s3;
 mod s3control;
+mod s3tables;
 mod skeleton;
 mod sns;
 mod sqs;
@@ -84,6 +85,7 @@ impl Provider for AwsProvider {
         all.extend(s3control::resource_types());
         all.extend(cloudformation::resource_types());
         all.extend(rolesanywhere::resource_types());
+        all.extend(s3tables::resource_types());
         all
     }
 

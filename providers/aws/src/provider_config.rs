@@ -27,6 +27,7 @@ pub const SERVICES: &[&str] = &[
     "s3control",
     "cloudformation",
     "rolesanywhere",
+    "s3tables",
 ];
 
 pub fn schema() -> Schema {

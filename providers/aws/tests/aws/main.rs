@@ -31,6 +31,7 @@ mod s3;
 mod s3_config;
 mod s3_directory;
 mod s3_mocks;
+mod s3tables;
 mod skeleton;
 mod sqs;
 mod sqs_mocks;

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::support::{complete, obj};
 
-fn sdk() -> SdkConfig {
+pub(crate) fn sdk() -> SdkConfig {
     SdkConfig::builder()
         .region(Region::new("us-east-1"))
         .behavior_version(BehaviorVersion::latest())
@@ -24,7 +24,7 @@ fn sdk() -> SdkConfig {
         .build()
 }
 
-fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
+pub(crate) fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
     rules.iter().fold(MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny), |i, r| i.with_rule(r))
 }
 
