@@ -32,10 +32,6 @@ fn csv(v: &Value) -> Option<String> {
     (!items.is_empty()).then(|| items.join(","))
 }
 
-fn non_empty(v: Vec<String>) -> Option<Vec<String>> {
-    (!v.is_empty()).then_some(v)
-}
-
 /// `wait_for_capacity_timeout`: a Go duration; "0" turns the wait off.
 fn capacity_timeout(api: &Api<'_>, planned: &Value) -> Result<Option<Duration>, AwsError> {
     let text = planned.get_str("wait_for_capacity_timeout").unwrap_or("10m");
@@ -239,8 +235,8 @@ impl AwsResource for Group {
             .set_max_instance_lifetime(get_i32(p, "max_instance_lifetime"))
             .set_capacity_rebalance(p.get("capacity_rebalance").as_bool())
             .set_context(get_string(p, "context"))
-            .set_lifecycle_hook_specification_list(non_empty_vec(hooks))
-            .set_traffic_sources(non_empty_vec(traffic))
+            .set_lifecycle_hook_specification_list(non_empty(hooks))
+            .set_traffic_sources(non_empty(traffic))
             .set_instance_maintenance_policy(maintenance_of(p))
             .set_availability_zone_distribution(az_distribution_of(p))
             .set_capacity_reservation_specification(capacity_reservation_of(p))
@@ -301,7 +297,10 @@ impl AwsResource for Group {
         s.set("placement_group", opt_str(g.placement_group()));
         s.set("protect_from_scale_in", Value::from(g.new_instances_protected_from_scale_in().unwrap_or(false)));
         s.set("service_linked_role_arn", opt_str(g.service_linked_role_arn()));
-        s.set("max_instance_lifetime", n(g.max_instance_lifetime()).or_if_null(&prior, "max_instance_lifetime"));
+        // Not reported: the prior value.
+        if let Some(lifetime) = g.max_instance_lifetime() {
+            s.set("max_instance_lifetime", Value::from(i64::from(lifetime)));
+        }
         // An unset flag reads back false: that is no change (as SDKv2's zero values).
         let rebalance = g.capacity_rebalance().filter(|on| *on || !prior.get("capacity_rebalance").is_null());
         s.set("capacity_rebalance", rebalance.map(Value::from).unwrap_or(Value::Null));
@@ -465,21 +464,6 @@ impl AwsResource for Group {
     }
 }
 
-fn non_empty_vec<T>(v: Vec<T>) -> Option<Vec<T>> {
+fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
-}
-
-trait OrPrior {
-    fn or_if_null(self, prior: &Value, key: &str) -> Value;
-}
-
-impl OrPrior for Value {
-    /// Not reported: the prior value (null stays null).
-    fn or_if_null(self, prior: &Value, key: &str) -> Value {
-        if self.is_null() {
-            prior.get(key).clone()
-        } else {
-            self
-        }
-    }
 }
